@@ -1,0 +1,156 @@
+"""The ``kinerja-calib`` command: a thin layer that parses arguments and calls the package.
+
+Subcommands
+-----------
+validasi   check a workbook and print every problem as a table (exit 1 when any).
+laporan    per-instansi reports with papermill (see :mod:`kinerja_calib.reports`).
+workshop   the Voila workshop dashboard (see :mod:`kinerja_calib.workshop`).
+lab        JupyterLab on the course notebooks.
+nasional   simulate, score, calibrate and summarise a whole country (benchmark run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import KinerjaCalibError
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose own messages are in Bahasa Indonesia."""
+
+    def error(self, message: str):  # pragma: no cover - argparse exits
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: galat: {message}\nGunakan --help untuk bantuan.\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kinerja-calib",
+        description="Buku kerja pelatihan dan kalibrasi penilaian kinerja ASN.",
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar")
+    parser.add_argument("--versi", action="version", version="%(prog)s 0.1.0",
+                        help="tampilkan versi lalu keluar")
+    sub = parser.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("validasi", help="periksa data buku kerja dan tampilkan semua masalah")
+    p.add_argument("data", type=Path, help="folder CSV atau berkas .xlsx")
+
+    p = sub.add_parser("laporan", help="buat laporan per instansi dengan papermill")
+    p.add_argument("data", type=Path, help="folder CSV atau berkas .xlsx")
+    p.add_argument("--keluaran", type=Path, required=True, help="folder hasil laporan")
+    p.add_argument("--instansi", nargs="+", metavar="KODE",
+                   help="hanya instansi ini (default: semua)")
+    p.add_argument("--pekerja", type=int, default=None,
+                   help="jumlah proses paralel (default: satu per inti CPU)")
+    p.add_argument("--dask-scheduler", metavar="ALAMAT",
+                   help="alamat scheduler Dask distributed (mis. tcp://10.0.0.5:8786)")
+    p.add_argument("--ulang", type=int, default=1,
+                   help="berapa kali mencoba ulang bila kernel gagal mulai/mati (default 1)")
+    p.add_argument("--hanya-laporan", action="store_true",
+                   help="jalankan templat laporan saja, tanpa notebook kursus 01-05")
+    p.add_argument("--excel", action="store_true", help="juga tulis ringkasan .xlsx per instansi")
+    p.add_argument("--periode", default=None, help="periode penilaian (default: yang terakhir)")
+    p.add_argument("--aturan", default="permenpanrb-6-2022", help="nama berkas aturan")
+    p.add_argument("--ambang-anonimitas", type=int, default=3,
+                   help="jumlah penilai minimum per kelompok 360 (default 3)")
+
+    p = sub.add_parser("workshop", help="jalankan dasbor workshop (Voila) tanpa kode")
+    p.add_argument("--port", type=int, default=8866, help="port lokal (default 8866)")
+    p.add_argument("--no-browser", action="store_true", help="jangan buka peramban otomatis")
+
+    p = sub.add_parser("lab", help="buka JupyterLab pada folder notebooks/")
+    p.add_argument("--port", type=int, default=None, help="port lokal")
+    p.add_argument("--no-browser", action="store_true", help="jangan buka peramban otomatis")
+
+    p = sub.add_parser("nasional", help="simulasi nasional: simulasi, skor, kalibrasi, kesepakatan")
+    p.add_argument("--pegawai", type=int, default=4_300_000, help="jumlah pegawai (default 4,3 juta)")
+    p.add_argument("--seed", type=int, default=2026, help="benih acak (default 2026)")
+    p.add_argument("--keluaran", type=Path, default=None, help="folder ringkasan (opsional)")
+    return parser
+
+
+def _validasi(args: argparse.Namespace) -> int:
+    from .data import load_workbook
+
+    import pandas as pd
+    from .errors import DataError
+
+    try:
+        wb = load_workbook(args.data)
+    except DataError as err:
+        table = err.to_frame()
+        with pd.option_context("display.max_rows", None, "display.max_colwidth", 200,
+                               "display.width", 200):
+            print(table.to_string(index=False))
+        print(f"\n{len(table)} masalah ditemukan di {args.data}. Perbaiki lalu jalankan lagi.")
+        return 1
+    print(wb.ringkasan() if hasattr(wb, "ringkasan") else f"Data {args.data} valid.")
+    return 0
+
+
+def _laporan(args: argparse.Namespace) -> int:
+    from . import reports
+
+    return reports.run_batch(
+        args.data,
+        args.keluaran,
+        instansi=args.instansi,
+        pekerja=args.pekerja,
+        dask_scheduler=args.dask_scheduler,
+        ulang=args.ulang,
+        hanya_laporan=args.hanya_laporan,
+        excel=args.excel,
+        periode=args.periode,
+        aturan=args.aturan,
+        ambang_anonimitas=args.ambang_anonimitas,
+    )
+
+
+def _workshop(args: argparse.Namespace) -> int:
+    from . import workshop
+
+    return workshop.serve(port=args.port, open_browser=not args.no_browser)
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from . import workshop
+
+    return workshop.lab(port=args.port, open_browser=not args.no_browser)
+
+
+def _nasional(args: argparse.Namespace) -> int:
+    from . import nasional
+
+    return nasional.run(pegawai=args.pegawai, seed=args.seed, keluaran=args.keluaran)
+
+
+_COMMANDS = {
+    "validasi": _validasi,
+    "laporan": _laporan,
+    "workshop": _workshop,
+    "lab": _lab,
+    "nasional": _nasional,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kinerja-calib`` command; returns the exit code."""
+    args = _build_parser().parse_args(argv)
+    try:
+        return int(_COMMANDS[args.perintah](args) or 0)
+    except KinerjaCalibError as err:
+        print(f"galat: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nDihentikan oleh pengguna.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
