@@ -33,7 +33,7 @@ def _run(cmd: list[str], **kw) -> None:
 
 def siapkan() -> None:
     """Create ``.venv`` and install the package with its test extras, once per pyproject."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may run on any python3
         sys.exit("kinerja-calib membutuhkan Python 3.11 atau lebih baru.")
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == digest and PY.exists():
@@ -75,10 +75,31 @@ def uji(extra: list[str]) -> int:
         env["KINERJA_CALIB_CHROMIUM"] = chromium
     env.setdefault("MPLBACKEND", "Agg")
     _run([BIN / "ruff", "check", "kinerja_calib", "tests", "benchmarks", "scripts", "jalankan.py"])
-    _run([BIN / "ruff", "format", "--check", "kinerja_calib", "tests", "benchmarks", "scripts",
-          "jalankan.py"])
-    cmd = [str(PY), "-m", "pytest", "-n", "2", "--dist", "loadscope", "--nbval-lax",
-           "tests", "notebooks", *extra]
+    _run(
+        [
+            BIN / "ruff",
+            "format",
+            "--check",
+            "kinerja_calib",
+            "tests",
+            "benchmarks",
+            "scripts",
+            "jalankan.py",
+        ]
+    )
+    cmd = [
+        str(PY),
+        "-m",
+        "pytest",
+        "-n",
+        "2",
+        "--dist",
+        "loadscope",
+        "--nbval-lax",
+        "tests",
+        "notebooks",
+        *extra,
+    ]
     print("+", " ".join(cmd), flush=True)
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 

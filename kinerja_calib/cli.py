@@ -33,8 +33,9 @@ def _build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     parser.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar")
-    parser.add_argument("--versi", action="version", version="%(prog)s 0.1.0",
-                        help="tampilkan versi lalu keluar")
+    parser.add_argument(
+        "--versi", action="version", version="%(prog)s 0.1.0", help="tampilkan versi lalu keluar"
+    )
     sub = parser.add_subparsers(dest="perintah", metavar="PERINTAH", parser_class=_Parser)
     sub.required = True
 
@@ -44,21 +45,40 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("laporan", help="buat laporan per instansi dengan papermill")
     p.add_argument("data", type=Path, help="folder CSV atau berkas .xlsx")
     p.add_argument("--keluaran", type=Path, required=True, help="folder hasil laporan")
-    p.add_argument("--instansi", nargs="+", metavar="KODE",
-                   help="hanya instansi ini (default: semua)")
-    p.add_argument("--pekerja", type=int, default=None,
-                   help="jumlah proses paralel (default: satu per inti CPU)")
-    p.add_argument("--dask-scheduler", metavar="ALAMAT",
-                   help="alamat scheduler Dask distributed (mis. tcp://10.0.0.5:8786)")
-    p.add_argument("--ulang", type=int, default=1,
-                   help="berapa kali mencoba ulang bila kernel gagal mulai/mati (default 1)")
-    p.add_argument("--hanya-laporan", action="store_true",
-                   help="jalankan templat laporan saja, tanpa notebook kursus 01-05")
+    p.add_argument(
+        "--instansi", nargs="+", metavar="KODE", help="hanya instansi ini (default: semua)"
+    )
+    p.add_argument(
+        "--pekerja",
+        type=int,
+        default=None,
+        help="jumlah proses paralel (default: satu per inti CPU)",
+    )
+    p.add_argument(
+        "--dask-scheduler",
+        metavar="ALAMAT",
+        help="alamat scheduler Dask distributed (mis. tcp://10.0.0.5:8786)",
+    )
+    p.add_argument(
+        "--ulang",
+        type=int,
+        default=1,
+        help="berapa kali mencoba ulang bila kernel gagal mulai/mati (default 1)",
+    )
+    p.add_argument(
+        "--hanya-laporan",
+        action="store_true",
+        help="jalankan templat laporan saja, tanpa notebook kursus 01-05",
+    )
     p.add_argument("--excel", action="store_true", help="juga tulis ringkasan .xlsx per instansi")
     p.add_argument("--periode", default=None, help="periode penilaian (default: yang terakhir)")
     p.add_argument("--aturan", default="permenpanrb-6-2022", help="nama berkas aturan")
-    p.add_argument("--ambang-anonimitas", type=int, default=3,
-                   help="jumlah penilai minimum per kelompok 360 (default 3)")
+    p.add_argument(
+        "--ambang-anonimitas",
+        type=int,
+        default=3,
+        help="jumlah penilai minimum per kelompok 360 (default 3)",
+    )
 
     p = sub.add_parser("workshop", help="jalankan dasbor workshop (Voila) tanpa kode")
     p.add_argument("--port", type=int, default=8866, help="port lokal (default 8866)")
@@ -69,24 +89,27 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="jangan buka peramban otomatis")
 
     p = sub.add_parser("nasional", help="simulasi nasional: simulasi, skor, kalibrasi, kesepakatan")
-    p.add_argument("--pegawai", type=int, default=4_300_000, help="jumlah pegawai (default 4,3 juta)")
+    p.add_argument(
+        "--pegawai", type=int, default=4_300_000, help="jumlah pegawai (default 4,3 juta)"
+    )
     p.add_argument("--seed", type=int, default=2026, help="benih acak (default 2026)")
     p.add_argument("--keluaran", type=Path, default=None, help="folder ringkasan (opsional)")
     return parser
 
 
 def _validasi(args: argparse.Namespace) -> int:
-    from .data import load_workbook
-
     import pandas as pd
+
+    from .data import load_workbook
     from .errors import DataError
 
     try:
         wb = load_workbook(args.data)
     except DataError as err:
         table = err.to_frame()
-        with pd.option_context("display.max_rows", None, "display.max_colwidth", 200,
-                               "display.width", 200):
+        with pd.option_context(
+            "display.max_rows", None, "display.max_colwidth", 200, "display.width", 200
+        ):
             print(table.to_string(index=False))
         print(f"\n{len(table)} masalah ditemukan di {args.data}. Perbaiki lalu jalankan lagi.")
         return 1
