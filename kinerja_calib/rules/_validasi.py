@@ -1,0 +1,187 @@
+"""Content validators of the built-in regimes (messages in Indonesian)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .. import labels
+from . import Rules, daftarkan_validator
+
+__all__: list[str] = []
+
+PEMBULATAN = (
+    "ke_bawah_untuk_maks_ke_atas_untuk_min",
+    "ke_atas_untuk_maks_ke_bawah_untuk_min",
+    "terdekat",
+)
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _need(r: Rules, path: str, problems: list[str]) -> Any:
+    v = r.get_path(path, None)
+    if v is None:
+        problems.append(f"kunci '{path}' wajib ada.")
+    return v
+
+
+def _need_num(r: Rules, path: str, problems: list[str], lo=None, hi=None) -> float | None:
+    v = _need(r, path, problems)
+    if v is None:
+        return None
+    if not _num(v):
+        problems.append(f"'{path}' harus berupa angka, bukan {v!r}.")
+        return None
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        problems.append(f"'{path}' = {v} di luar rentang yang masuk akal [{lo}, {hi}].")
+    return float(v)
+
+
+def _check_thresholds(r: Rules, base: str, problems: list[str], lo=None, hi=None) -> None:
+    a = _need_num(r, f"{base}.batas_bawah", problems, lo, hi)
+    b = _need_num(r, f"{base}.batas_atas", problems, lo, hi)
+    if a is not None and b is not None and not a <= b:
+        problems.append(f"'{base}.batas_bawah' ({a}) harus ≤ '{base}.batas_atas' ({b}).")
+
+
+def _check_weights(r: Rules, path: str, keys: tuple[str, ...], problems: list[str]) -> None:
+    w = _need(r, path, problems)
+    if w is None:
+        return
+    if not isinstance(w, Mapping):
+        problems.append(f"'{path}' harus berupa tabel bobot per peran.")
+        return
+    unknown = sorted(set(w) - set(keys) - {"sumber"})
+    if unknown:
+        problems.append(f"'{path}' memuat peran tidak dikenal {unknown}; pilih dari {list(keys)}.")
+    vals = [w[k] for k in w if k != "sumber"]
+    if any(not _num(v) or v < 0 for v in vals):
+        problems.append(f"Semua bobot di '{path}' harus angka ≥ 0.")
+    elif sum(vals) <= 0:
+        problems.append(f"Jumlah bobot di '{path}' harus > 0.")
+
+
+def _v_6_2022(r: Rules) -> list[str]:
+    p: list[str] = []
+    if tuple(r.get_path("rating.label", ())) != labels.RATING:
+        p.append(f"'rating.label' harus {list(labels.RATING)} (urut rendah → tinggi).")
+    if tuple(r.get_path("predikat.pegawai", ())) != labels.PREDIKAT:
+        p.append(f"'predikat.pegawai' harus {list(labels.PREDIKAT)}.")
+    if tuple(r.get_path("predikat.organisasi", ())) != labels.PREDIKAT_ORGANISASI:
+        p.append(f"'predikat.organisasi' harus {list(labels.PREDIKAT_ORGANISASI)}.")
+    m = _need(r, "matriks.predikat", p)
+    if m is not None:
+        ok = len(m) == 3 and all(isinstance(row, tuple) and len(row) == 3 for row in m)
+        if not ok:
+            p.append("'matriks.predikat' harus matriks 3 × 3 (baris hasil kerja, kolom perilaku).")
+        else:
+            bad = sorted({c for row in m for c in row if c not in labels.PREDIKAT})
+            if bad:
+                p.append(f"'matriks.predikat' memuat predikat tidak dikenal {bad}.")
+    metode = r.get_path("kepala_unit.metode", "individu")
+    if metode not in ("organisasi", "individu"):
+        p.append("'kepala_unit.metode' harus 'organisasi' atau 'individu'.")
+    _check_thresholds(r, "ambang.capaian", p, 0, 1000)
+    _check_thresholds(r, "ambang.perilaku", p, -1e6, 1e6)
+    lo = _need_num(r, "skala_360.minimum", p)
+    hi = _need_num(r, "skala_360.maksimum", p)
+    if lo is not None and hi is not None and not lo < hi:
+        p.append("'skala_360.minimum' harus lebih kecil dari 'skala_360.maksimum'.")
+    _check_weights(r, "bobot_peran", labels.PERAN_PENILAI, p)
+    kurva = _need(r, "kurva", p)
+    if kurva is not None:
+        if r.get_path("kurva.pembulatan", None) not in PEMBULATAN:
+            p.append(f"'kurva.pembulatan' harus salah satu dari {list(PEMBULATAN)}.")
+        for org, items in kurva.items():
+            if org in ("sumber", "pembulatan"):
+                continue
+            if org not in labels.PREDIKAT_ORGANISASI:
+                p.append(
+                    f"'kurva.{org}': predikat organisasi tidak dikenal; pilih dari "
+                    f"{list(labels.PREDIKAT_ORGANISASI)}."
+                )
+                continue
+            if not isinstance(items, tuple):
+                p.append(f"'kurva.{org}' harus daftar batasan ([[kurva.\"{org}\"]]).")
+                continue
+            for i, c in enumerate(items):
+                where = f"kurva.{org}[{i}]"
+                pred = c.get("predikat", ())
+                if not pred or any(x not in labels.PREDIKAT for x in pred):
+                    p.append(f"'{where}.predikat' harus daftar predikat pegawai yang dikenal.")
+                if c.get("jenis") not in ("min", "maks"):
+                    p.append(f"'{where}.jenis' harus 'min' atau 'maks'.")
+                prop = c.get("proporsi", math.nan)
+                if not _num(prop) or (not math.isnan(prop) and not 0 <= prop <= 1):
+                    p.append(f"'{where}.proporsi' harus angka 0–1 atau nan.")
+                mo = c.get("minimal_orang", 0)
+                if not isinstance(mo, int) or isinstance(mo, bool) or mo < 0:
+                    p.append(f"'{where}.minimal_orang' harus bilangan bulat ≥ 0.")
+    ber = _need(r, "berakhlak", p)
+    if ber is not None:
+        keys = {k for k in ber if k != "sumber"}
+        if keys != set(labels.ASPEK_BERAKHLAK):
+            p.append(f"'berakhlak' harus memuat tepat kunci {list(labels.ASPEK_BERAKHLAK)}.")
+        elif any(len(ber[k]) != 3 for k in keys):
+            p.append("Tiap nilai BerAKHLAK harus punya tepat 3 panduan perilaku.")
+    return p
+
+
+daftarkan_validator("permenpanrb-6-2022", _v_6_2022)
+
+
+def _check_pita(r: Rules, path: str, p: list[str]) -> None:
+    """Bands: list of tables with ``batas_bawah`` (ascending order of quality)."""
+    pita = _need(r, path, p)
+    if pita is None:
+        return
+    lows = [b.get("batas_bawah") for b in pita]
+    if any(not _num(x) for x in lows) or any(not isinstance(b.get("label"), str) for b in pita):
+        p.append(f"Tiap butir '{path}' harus punya 'label' (teks) dan 'batas_bawah' (angka).")
+        return
+    if lows != sorted(lows, reverse=True):
+        p.append(f"'{path}' harus urut dari predikat tertinggi (batas_bawah menurun).")
+
+
+def _v_pp30(r: Rules) -> list[str]:
+    p: list[str] = []
+    knots = _need(r, "nilai_capaian_iki.titik", p)
+    if knots is not None:
+        xs = [k.get("capaian") for k in knots]
+        ys = [k.get("nilai_iki") for k in knots]
+        if any(not _num(v) for v in xs + ys):
+            p.append("Tiap 'nilai_capaian_iki.titik' harus punya 'capaian' dan 'nilai_iki' angka.")
+        elif xs != sorted(xs) or len(set(xs)) != len(xs):
+            p.append("'nilai_capaian_iki.titik' harus urut naik menurut capaian, tanpa duplikat.")
+    _need_num(r, "nilai_capaian_iki.maksimum", p, 0, 1000)
+    if r.get_path("nilai_capaian_iki.celah", None) not in ("interpolasi", "bulatkan"):
+        p.append("'nilai_capaian_iki.celah' harus 'interpolasi' atau 'bulatkan'.")
+    for k in ("tanpa_360", "dengan_360"):
+        a = _need_num(r, f"bobot.{k}.skp", p, 0, 1)
+        b = _need_num(r, f"bobot.{k}.perilaku", p, 0, 1)
+        if a is not None and b is not None and abs(a + b - 1) > 1e-9:
+            p.append(f"'bobot.{k}.skp' + 'bobot.{k}.perilaku' harus = 1.")
+    _check_pita(r, "predikat.pita", p)
+    _check_weights(r, "bobot_peran", labels.PERAN_PENILAI, p)
+    return p
+
+
+def _v_pp46(r: Rules) -> list[str]:
+    p: list[str] = []
+    _need_num(r, "waktu_biaya.konstanta", p, 1, 3)
+    _need_num(r, "waktu_biaya.ambang_efisiensi", p, 0, 100)
+    a = _need_num(r, "bobot.skp", p, 0, 1)
+    b = _need_num(r, "bobot.perilaku", p, 0, 1)
+    if a is not None and b is not None and abs(a + b - 1) > 1e-9:
+        p.append("'bobot.skp' + 'bobot.perilaku' harus = 1.")
+    _check_pita(r, "sebutan.pita", p)
+    _check_weights(r, "bobot_peran", labels.PERAN_PENILAI, p)
+    return p
+
+
+daftarkan_validator("pp-30-2019", _v_pp30)
+daftarkan_validator("pp-46-2011", _v_pp46)
