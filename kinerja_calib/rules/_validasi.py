@@ -147,6 +147,17 @@ def _check_pita(r: Rules, path: str, p: list[str]) -> None:
         p.append(f"'{path}' harus urut dari predikat tertinggi (batas_bawah menurun).")
 
 
+def _check_konversi(r: Rules, p: list[str]) -> None:
+    x = _need(r, "konversi_perilaku.skala", p)
+    y = _need(r, "konversi_perilaku.nilai_perilaku", p)
+    if x is None or y is None:
+        return
+    if len(x) != len(y) or len(x) < 2 or any(not _num(v) for v in (*x, *y)):
+        p.append("'konversi_perilaku.skala' dan 'nilai_perilaku' harus daftar angka sama panjang.")
+    elif list(x) != sorted(x) or list(y) != sorted(y):
+        p.append("'konversi_perilaku' harus naik (skala dan nilai_perilaku urut menaik).")
+
+
 def _v_pp30(r: Rules) -> list[str]:
     p: list[str] = []
     knots = _need(r, "nilai_capaian_iki.titik", p)
@@ -166,7 +177,7 @@ def _v_pp30(r: Rules) -> list[str]:
         if a is not None and b is not None and abs(a + b - 1) > 1e-9:
             p.append(f"'bobot.{k}.skp' + 'bobot.{k}.perilaku' harus = 1.")
     _check_pita(r, "predikat.pita", p)
-    _check_weights(r, "bobot_peran", labels.PERAN_PENILAI, p)
+    _check_konversi(r, p)
     return p
 
 
@@ -179,7 +190,11 @@ def _v_pp46(r: Rules) -> list[str]:
     if a is not None and b is not None and abs(a + b - 1) > 1e-9:
         p.append("'bobot.skp' + 'bobot.perilaku' harus = 1.")
     _check_pita(r, "sebutan.pita", p)
-    _check_weights(r, "bobot_peran", labels.PERAN_PENILAI, p)
+    if r.get_path("sebutan.pecahan", None) not in ("turun", "bulatkan"):
+        p.append("'sebutan.pecahan' harus 'turun' atau 'bulatkan'.")
+    if r.get_path("skp.rata_rata", None) not in ("tanpa_bobot", "bobot"):
+        p.append("'skp.rata_rata' harus 'tanpa_bobot' atau 'bobot'.")
+    _check_konversi(r, p)
     return p
 
 
