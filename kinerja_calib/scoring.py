@@ -30,20 +30,12 @@ from .errors import ParameterError
 
 __all__ = [
     "cek_kurva",
-    "compare_regimes",
     "kurva_constraints",
     "nilai_capaian_iki",
-    "nilai_pp30",
-    "nilai_pp46",
-    "nilai_waktu_biaya",
     "predikat",
-    "predikat_pp30",
+    "rating_dari_skor",
     "rating_hasil_kerja",
     "rating_perilaku",
-    "rating_dari_skor",
-    "score_workbook",
-    "sebutan_pp46",
-    "skor_perilaku",
 ]
 
 ArrayLike = Any
