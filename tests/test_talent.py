@@ -150,3 +150,25 @@ def test_ringkasan_counts_all_boxes():
         1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 2, 7: 0, 8: 0, 9: 1
     }  # fmt: skip
     assert r["persen"].sum() == pytest.approx(100.0)
+
+
+def test_figures_smoke():
+    from matplotlib.figure import Figure
+
+    from kinerja_calib.plots import talenta
+
+    peta = kc.talent.peta_talenta(_pegawai())
+    assert isinstance(talenta.peta_sembilan_kotak(peta), Figure)
+    survei = pd.DataFrame({f"u{i}": [4.0, 3.0, 2.0, 3.0] for i in range(1, 10)})
+    survei["unit_layanan"] = ["A", "A", "B", "B"]
+    assert isinstance(talenta.ikm_per_unit(kc.survey.ikm(survei, by="unit_layanan")), Figure)
+    komp = pd.DataFrame(
+        {
+            "nip": ["1", "1", "2"],
+            "kompetensi": ["Integritas", "Kerjasama", "Integritas"],
+            "level_standar": [3, 3, 3],
+            "level_aktual": [2, 4, 3],
+        }
+    )
+    assert isinstance(talenta.heatmap_kesenjangan(kc.competency.matriks_kesenjangan(komp)), Figure)
+    assert isinstance(talenta.distribusi_jpm(kc.competency.jpm_table(komp)), Figure)
