@@ -1,0 +1,162 @@
+"""Static figures of the per-instansi report (labels in Bahasa Indonesia).
+
+Every function returns a :class:`matplotlib.figure.Figure` built without pyplot (no
+global figure registry, nothing shown twice by the inline backend); the report embeds
+them as PNG so the HTML opens offline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..labels import NAMA_PERAN, PREDIKAT
+from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
+
+__all__ = [
+    "gambar_360_peran",
+    "gambar_9box",
+    "gambar_capaian_jabatan",
+    "gambar_ikm",
+    "gambar_kurva",
+    "gambar_tren",
+]
+
+
+def _fig(height: float = 4.2, width: float = 7.5) -> tuple[Figure, object]:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def gambar_capaian_jabatan(tab: pd.DataFrame) -> Figure:
+    """Horizontal bars of mean capaian per jabatan (``jabatan``, ``capaian_rata_rata``)."""
+    with gaya():
+        t = tab.sort_values("capaian_rata_rata", kind="stable")
+        fig, ax = _fig(height=max(2.5, 0.32 * len(t) + 1.2))
+        ax.barh(t["jabatan"].astype(str), t["capaian_rata_rata"], color="#67a9cf")
+        ax.axvline(100, color="#444", lw=1, ls="--", label="target (100 %)")
+        ax.set_xlabel("Capaian rata-rata (%)")
+        ax.set_title("Capaian indikator per jabatan")
+        ax.legend(loc="lower right")
+    return fig
+
+
+def gambar_kurva(porsi: pd.Series, constraints: pd.DataFrame | None = None) -> Figure:
+    """Predikat shares (bars) with the kurva distribusi limits of single predikat (markers)."""
+    with gaya():
+        fig, ax = _fig()
+        x = np.arange(len(PREDIKAT))
+        vals = [100 * float(porsi.get(p, 0.0)) for p in PREDIKAT]
+        ax.bar(x, vals, color=[WARNA_PREDIKAT[p] for p in PREDIKAT], edgecolor="#555")
+        seen = set()
+        if constraints is not None and len(constraints):
+            for row in constraints.itertuples(index=False):
+                preds = row.predikat if isinstance(row.predikat, tuple | list) else (row.predikat,)
+                prop = getattr(row, "proporsi", np.nan)
+                if len(preds) != 1 or preds[0] not in PREDIKAT or not np.isfinite(prop):
+                    continue
+                i = PREDIKAT.index(preds[0])
+                maks = row.jenis == "maks"
+                label = "batas maksimum" if maks else "batas minimum"
+                ax.plot(
+                    [i - 0.4, i + 0.4],
+                    [100 * prop] * 2,
+                    color="#b2182b" if maks else "#1b7837",
+                    lw=2.5,
+                    label=None if label in seen else label,
+                )
+                seen.add(label)
+        ax.set_xticks(x, [p.replace("/", "/\n") for p in PREDIKAT])
+        ax.set_ylabel("Porsi pegawai (%)")
+        ax.set_title("Sebaran predikat dan kurva distribusi")
+        if seen:
+            ax.legend()
+    return fig
+
+
+def gambar_360_peran(aspek: pd.DataFrame) -> Figure:
+    """Mean 360 score per BerAKHLAK aspect (rows) and rater source (columns, display names)."""
+    with gaya():
+        fig, ax = _fig(height=4.6)
+        names = {v: k for k, v in NAMA_PERAN.items()}
+        cols = list(aspek.columns)
+        width = 0.8 / max(len(cols), 1)
+        y = np.arange(len(aspek))
+        for j, col in enumerate(cols):
+            role = names.get(col, col)
+            ax.barh(
+                y + j * width - 0.4 + width / 2,
+                aspek[col].to_numpy(dtype=float),
+                width,
+                label=col,
+                color=WARNA_PERAN.get(role, "#777"),
+                hatch="//" if role == "diri" else None,
+            )
+        ax.set_yticks(y, [str(i) for i in aspek.index])
+        ax.set_xlabel("Nilai rata-rata (skala 1–5)")
+        ax.set_title("Penilaian 360 per aspek dan sumber (diri sendiri diarsir)")
+        ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def gambar_ikm(tab: pd.DataFrame) -> Figure:
+    """IKM per service unit (``unit_layanan``, ``ikm``) with the mutu boundaries."""
+    with gaya():
+        t = tab.sort_values("ikm", kind="stable")
+        fig, ax = _fig(height=max(2.5, 0.32 * len(t) + 1.2))
+        ax.barh(t["unit_layanan"].astype(str), t["ikm"], color="#2166ac")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("IKM (0–100)")
+        ax.set_title("Indeks Kepuasan Masyarakat per unit layanan")
+    return fig
+
+
+def gambar_9box(box: pd.DataFrame) -> Figure:
+    """The 9-box grid with counts (``kotak, potensi, kinerja, jumlah``)."""
+    from ..labels import POTENSI, RATING
+
+    with gaya():
+        fig, ax = _fig(height=4.6, width=6.2)
+        grid = np.zeros((len(POTENSI), len(RATING)))
+        nums = np.zeros_like(grid, dtype=int)
+        for row in box.itertuples(index=False):
+            i, j = POTENSI.index(str(row.potensi)), RATING.index(str(row.kinerja))
+            grid[i, j] = row.jumlah
+            nums[i, j] = row.kotak
+        ax.imshow(grid, origin="lower", cmap="Blues", aspect="auto")
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                ax.text(
+                    j,
+                    i,
+                    f"Kotak {nums[i, j]}\n{int(grid[i, j])} orang",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if grid[i, j] > grid.max() * 0.6 else "black",
+                )
+        ax.set_xticks(range(len(RATING)), [r.replace(" ", "\n", 1) for r in RATING])
+        ax.set_yticks(range(len(POTENSI)), [p.capitalize() for p in POTENSI])
+        ax.set_xlabel("Kinerja")
+        ax.set_ylabel("Potensi")
+        ax.set_title("Peta talenta 9 kotak")
+        ax.grid(False)
+    return fig
+
+
+def gambar_tren(shares: pd.DataFrame) -> Figure:
+    """Stacked predikat shares per periode (rows = periode, columns = predikat, 0–1)."""
+    with gaya():
+        fig, ax = _fig()
+        bottom = np.zeros(len(shares))
+        x = np.arange(len(shares))
+        for p in PREDIKAT:
+            v = 100 * shares[p].to_numpy(dtype=float) if p in shares else np.zeros(len(shares))
+            ax.bar(x, v, bottom=bottom, color=WARNA_PREDIKAT[p], label=p, edgecolor="#555")
+            bottom += v
+        ax.set_xticks(x, [str(i) for i in shares.index])
+        ax.set_ylabel("Porsi pegawai (%)")
+        ax.set_title("Tren sebaran predikat antarperiode")
+        ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    return fig

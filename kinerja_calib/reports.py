@@ -1,0 +1,937 @@
+"""Per-instansi reports: papermill batch, code-free HTML, index page and Excel export.
+
+``kinerja-calib laporan DATA --keluaran DIR`` calls :func:`run_batch`. For every
+instansi it runs the report template ``notebooks/laporan_instansi.ipynb`` and the
+course notebooks ``notebooks/01_*.ipynb`` … ``05_*.ipynb`` through papermill, each
+as an independent task in a process pool (or on a Dask ``distributed`` cluster),
+and writes ``DIR/<kode>/<notebook>.ipynb`` plus a code-free ``.html`` beside it,
+then ``DIR/index.html``.
+
+Design notes
+------------
+* **Processes, not threads.** papermill's ``cwd`` is a process-global ``chdir``
+  (nteract/papermill#473), so each task runs in its own worker process with an
+  absolute input path and ``cwd`` = the notebook's folder.
+* **Atomic writes.** Every file is first written to a hidden temporary file in the
+  target folder and then moved into place with :func:`os.replace`; an interrupted
+  run never leaves a half-written report, and a re-run replaces results cleanly.
+* **Failures are kept.** A notebook that raises is moved to ``DIR/<kode>/gagal/``
+  with papermill's red error banner, the other tasks carry on, the status table
+  shows the error and the exit code is 1.
+* **Retries** only for kernel trouble (start-up time-out, dead kernel, ZMQ port
+  races — nteract/papermill#239, #511); a cell error is never retried.
+* The report content (sections, privacy) lives in :mod:`kinerja_calib._laporan`
+  and is re-exported here so the template can call ``kc.reports.siapkan_laporan``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._laporan import (
+    MIME_RINGKASAN,
+    TAG_HAPUS,
+    Bagian,
+    KonteksLaporan,
+    bagian_360,
+    bagian_agreement,
+    bagian_aturan,
+    bagian_capaian,
+    bagian_ikm,
+    bagian_judul,
+    bagian_kompetensi,
+    bagian_kurva,
+    bagian_penilai,
+    bagian_ringkasan,
+    bagian_talenta,
+    bagian_tren,
+    periksa_kode,
+    ringkasan_indeks,
+    siapkan_laporan,
+    tampilkan_ringkasan,
+)
+from .errors import ParameterError, ReportError
+
+__all__ = [
+    "KURSUS",
+    "TEMPLAT",
+    "Bagian",
+    "HasilTugas",
+    "KonteksLaporan",
+    "Tugas",
+    "bagian_360",
+    "bagian_agreement",
+    "bagian_aturan",
+    "bagian_capaian",
+    "bagian_ikm",
+    "bagian_judul",
+    "bagian_kompetensi",
+    "bagian_kurva",
+    "bagian_penilai",
+    "bagian_ringkasan",
+    "bagian_talenta",
+    "bagian_tren",
+    "ekspor_excel",
+    "ekspor_html",
+    "netralkan_formula",
+    "periksa_kode",
+    "ringkasan_indeks",
+    "run_batch",
+    "siapkan_laporan",
+    "tampilkan_ringkasan",
+    "tulis_atomik",
+    "tulis_indeks",
+]
+
+#: The report template, relative to the notebooks folder.
+TEMPLAT = "laporan_instansi.ipynb"
+#: Course notebooks run per instansi (fixed list; a missing one is reported as an error).
+KURSUS = ("01", "02", "03", "04", "05")
+
+_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+_RETRYABLE_TEXT = (
+    "kernel didn't respond",
+    "kernel died",
+    "address already in use",
+    "zmqerror",
+    "kernel failed to start",
+    "no such kernel",
+)
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+@contextmanager
+def _temp_in(folder: Path, name: str):
+    """Yield a hidden temporary path in ``folder``; removed unless it was moved away."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, ext = name.rpartition(".")
+    suffix = f".{ext}" if dot else ""
+    # hidden, unique, same folder (so os.replace is atomic); keeps the extension because
+    # papermill warns about output files not ending in .ipynb
+    tmp = folder / f".{stem or name}.{uuid.uuid4().hex[:8]}.tmp{suffix}"
+    try:
+        yield tmp
+    finally:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def tulis_atomik(
+    path: str | os.PathLike,
+    data: str | bytes | Callable[[Path], None],
+    *,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write ``path`` atomically: temporary file in the same folder, then :func:`os.replace`.
+
+    Parameters
+    ----------
+    path : path-like
+        Target file. Its folder is created when missing.
+    data : str, bytes or callable
+        The content, or a function ``writer(tmp_path)`` that writes the temporary file
+        (e.g. ``workbook.save``). If it raises, the temporary file is removed and the
+        target is left untouched (the previous version, or nothing).
+    encoding : str
+        Encoding for ``str`` content.
+
+    Returns
+    -------
+    Path
+        The target path.
+    """
+    target = Path(path)
+    with _temp_in(target.parent, target.name) as tmp:
+        if callable(data):
+            data(tmp)
+        elif isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding=encoding)
+        with open(tmp, "rb") as fh:  # flush to disk before the rename makes it visible
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    return target
+
+
+# --------------------------------------------------------------------------- HTML export
+
+_HTML_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+
+
+def _strip_widgets(nb) -> None:
+    """Remove widget state and widget views (they need JS from a CDN and a live kernel)."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        cell.outputs = [
+            out for out in cell.get("outputs", []) if _WIDGET_MIME not in out.get("data", {})
+        ]
+
+
+def ekspor_html(nb, judul: str | None = None) -> str:
+    """Return a code-free, offline HTML page for an executed notebook.
+
+    Inputs and prompts are excluded; cells tagged ``hapus-dari-html`` (e.g. the
+    machine-readable summary) are removed; widget state and views are stripped; the
+    template loads no script from the internet (no require.js, MathJax, Mermaid or
+    widget manager from a CDN). Matplotlib figures are embedded as base64 PNG.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (modified in place: widgets stripped).
+    judul : str, optional
+        Page title (default: the notebook's first heading).
+    """
+    import jinja2
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    _strip_widgets(nb)
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {TAG_HAPUS}
+    config.TagRemovePreprocessor.remove_input_tags = {"parameters", "injected-parameters"}
+    exporter = HTMLExporter(
+        config=config,
+        template_name="lab",
+        template_file="laporan.html.j2",
+        extra_loaders=[jinja2.DictLoader({"laporan.html.j2": _HTML_TEMPLATE})],
+        exclude_input=True,
+        exclude_output_prompt=True,
+        exclude_input_prompt=True,
+    )
+    resources = {"metadata": {"name": judul or _first_heading(nb) or "Laporan"}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = body.replace("<html>", '<html lang="id">', 1)
+    return body
+
+
+def _first_heading(nb) -> str | None:
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return None
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True)
+class Tugas:
+    """One unit of work for a worker: run one notebook (or the Excel export) for one instansi."""
+
+    kode: str
+    jenis: str  # "notebook" | "excel"
+    masukan: str  # absolute path of the input notebook, or of the data for "excel"
+    folder: str  # absolute output folder DIR/<kode>
+    parameter: dict = field(default_factory=dict)
+    ulang: int = 1
+    laporan: bool = False  # the report template (its summary feeds index.html)
+    ekstra: dict = field(default_factory=dict)  # start_timeout, execution_timeout
+
+    @property
+    def nama(self) -> str:
+        return Path(self.masukan).stem if self.jenis == "notebook" else "ringkasan.xlsx"
+
+
+@dataclass
+class HasilTugas:
+    """Outcome of one :class:`Tugas` (picklable; returned by worker processes)."""
+
+    kode: str
+    nama: str
+    status: str  # "berhasil" | "gagal"
+    detik: float
+    galat: str = ""
+    percobaan: int = 1
+    laporan: bool = False
+    ringkasan: dict | None = None
+    berkas: list[str] = field(default_factory=list)
+
+
+def _is_retryable(err: BaseException) -> bool:
+    from nbclient.exceptions import DeadKernelError
+
+    if isinstance(err, DeadKernelError | TimeoutError):
+        return True
+    text = f"{type(err).__name__}: {err}".lower()
+    return isinstance(err, RuntimeError | OSError) and any(t in text for t in _RETRYABLE_TEXT)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))  # ANSI colours from tracebacks
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _prepare_worker_env() -> None:
+    """Let the kernel use the inline backend so figures reach the notebook outputs."""
+    if os.environ.get("MPLBACKEND", "").lower() == "agg":
+        os.environ.pop("MPLBACKEND")
+
+
+def _init_worker(log: str | None = None) -> None:
+    """Pool initializer: quiet papermill, inline figures, kernel chatter to a log file."""
+    import logging
+    import warnings
+
+    _prepare_worker_env()
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="papermill")
+    warnings.filterwarnings("ignore", module="nbconvert")
+    if log:
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)  # kernels inherit it: their start-up warnings stay out of the console
+        os.close(fd)
+
+
+def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
+    """Execute one task; never raises (errors become a ``gagal`` result)."""
+    if in_worker:
+        _prepare_worker_env()
+    start = time.perf_counter()
+    try:
+        if tugas.jenis == "excel":
+            hasil = _run_excel(tugas)
+        else:
+            hasil = _run_notebook(tugas)
+    except Exception as err:
+        hasil = HasilTugas(
+            tugas.kode,
+            tugas.nama,
+            "gagal",
+            0.0,
+            _one_line(f"{type(err).__name__}: {err}"),
+            laporan=tugas.laporan,
+        )
+    hasil.detik = round(time.perf_counter() - start, 2)
+    return hasil
+
+
+def _run_excel(tugas: Tugas) -> HasilTugas:
+    p = tugas.parameter
+    target = Path(tugas.folder) / f"ringkasan_{tugas.kode}.xlsx"
+    ekspor_excel(
+        tugas.masukan,
+        tugas.kode,
+        target,
+        periode=p.get("periode", ""),
+        aturan=p.get("aturan", "permenpanrb-6-2022"),
+        ambang_anonimitas=p.get("ambang_anonimitas", 3),
+    )
+    return HasilTugas(tugas.kode, tugas.nama, "berhasil", 0.0, berkas=[str(target)])
+
+
+def _run_notebook(tugas: Tugas) -> HasilTugas:
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    source = Path(tugas.masukan)
+    folder = Path(tugas.folder)
+    stem = source.stem
+    final_nb = folder / f"{stem}.ipynb"
+    final_html = folder / f"{stem}.html"
+    failed_nb = folder / "gagal" / f"{stem}.ipynb"
+    if not source.is_file():
+        raise ReportError(f"notebook {source.name} tidak ditemukan di {source.parent}")
+
+    attempts = 0
+    error = ""
+    with _temp_in(folder, f"{stem}.ipynb") as tmp:
+        while True:
+            attempts += 1
+            try:
+                pm.execute_notebook(
+                    str(source),
+                    str(tmp),
+                    parameters=dict(tugas.parameter),
+                    kernel_name="python3",
+                    cwd=str(source.parent),
+                    progress_bar=False,
+                    request_save_on_cell_execute=False,
+                    shutdown_kernel="immediate",
+                    start_timeout=tugas.ekstra.get("start_timeout", 60),
+                    execution_timeout=tugas.ekstra.get("execution_timeout", 600),
+                )
+                break
+            except PapermillExecutionError as err:
+                error = _one_line(f"{err.ename}: {err.evalue}")
+            except Exception as err:
+                if _is_retryable(err) and attempts <= tugas.ulang:
+                    time.sleep(0.5 * attempts)
+                    continue
+                error = _one_line(f"{type(err).__name__}: {err}")
+            # failure: keep the notebook (with papermill's error banner) for triage
+            for stale in (final_nb, final_html):
+                with suppress(FileNotFoundError):
+                    stale.unlink()
+            kept = []
+            if tmp.exists():
+                failed_nb.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, failed_nb)
+                kept.append(str(failed_nb))
+            return HasilTugas(
+                tugas.kode, stem, "gagal", 0.0, error, attempts, tugas.laporan, berkas=kept
+            )
+
+        nb = nbformat.read(tmp, as_version=4)
+        ringkasan = _read_summary(nb) if tugas.laporan else None
+        page = ekspor_html(nb)
+        tulis_atomik(final_html, page)
+        os.replace(tmp, final_nb)
+    with suppress(FileNotFoundError):
+        failed_nb.unlink()
+    with suppress(OSError):
+        failed_nb.parent.rmdir()  # only when empty
+    return HasilTugas(
+        tugas.kode,
+        stem,
+        "berhasil",
+        0.0,
+        "",
+        attempts,
+        tugas.laporan,
+        ringkasan,
+        [str(final_nb), str(final_html)],
+    )
+
+
+def _read_summary(nb) -> dict | None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = out.get("data", {})
+            if MIME_RINGKASAN in data:
+                value = data[MIME_RINGKASAN]
+                return json.loads(value) if isinstance(value, str) else dict(value)
+    return None
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def _course_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
+    found, missing = [], []
+    for prefix in KURSUS:
+        hits = sorted(folder.glob(f"{prefix}_*.ipynb"))
+        if hits:
+            found.append(hits[0])
+        else:
+            missing.append(f"{prefix}_*.ipynb")
+    return found, missing
+
+
+def _instansi_codes(data: Path) -> tuple[list[str], dict[str, str]]:
+    from .data import load_workbook
+
+    wb = load_workbook(data)
+    table = wb.instansi
+    codes = [str(c) for c in table["kode_instansi"]]
+    names = dict(zip(codes, (str(n) for n in table["nama_instansi"]), strict=True))
+    return codes, names
+
+
+def run_batch(
+    data: str | os.PathLike,
+    keluaran: str | os.PathLike,
+    *,
+    instansi: Sequence[str] | None = None,
+    pekerja: int | None = None,
+    dask_scheduler: str | Any | None = None,
+    ulang: int = 1,
+    hanya_laporan: bool = False,
+    excel: bool = False,
+    periode: str | None = None,
+    aturan: str = "permenpanrb-6-2022",
+    ambang_anonimitas: int = 3,
+    notebooks: str | os.PathLike | None = None,
+    templat: str | os.PathLike | None = None,
+    kursus: Sequence[str | os.PathLike] | None = None,
+    tampilkan: bool = True,
+    start_timeout: float = 60,
+    execution_timeout: float = 600,
+) -> int:
+    """Run the report template (and the course notebooks) for every instansi.
+
+    Parameters
+    ----------
+    data : path-like
+        Workbook folder or ``.xlsx`` (validated once here to list the instansi).
+    keluaran : path-like
+        Output folder; ``<keluaran>/<kode>/`` per instansi and ``<keluaran>/index.html``.
+    instansi : sequence of str, optional
+        Only these codes (default: every instansi of the workbook).
+    pekerja : int, optional
+        Worker processes (default: one per CPU core).
+    dask_scheduler : str or distributed.Client, optional
+        Send the tasks to this Dask ``distributed`` scheduler address (or an existing
+        ``Client``) instead of a local process pool.
+    ulang : int, default 1
+        Retries per notebook when the kernel fails to start or dies.
+    hanya_laporan : bool, default False
+        Only the report template, not the course notebooks 01–05.
+    excel : bool, default False
+        Also write ``ringkasan_<kode>.xlsx`` per instansi.
+    periode, aturan, ambang_anonimitas
+        Passed to every notebook (``periode`` None/"" = latest).
+    notebooks : path-like, optional
+        Folder holding the template and course notebooks (default: the repository's
+        ``notebooks/``).
+    templat : path-like, optional
+        Report template (default ``<notebooks>/laporan_instansi.ipynb``).
+    kursus : sequence of path-like, optional
+        Course notebooks (default ``<notebooks>/01_*.ipynb`` … ``05_*.ipynb``).
+    tampilkan : bool, default True
+        Print the progress bar and the status table.
+    start_timeout, execution_timeout : float
+        Kernel start-up and per-cell time-outs in seconds.
+
+    Returns
+    -------
+    int
+        Exit code: 0 when every task succeeded, 1 otherwise.
+    """
+    if pekerja is not None and (not isinstance(pekerja, int) or pekerja < 1):
+        raise ParameterError(f"--pekerja harus bilangan bulat >= 1, bukan {pekerja!r}.")
+    if not isinstance(ulang, int) or ulang < 0:
+        raise ParameterError(f"--ulang harus bilangan bulat >= 0, bukan {ulang!r}.")
+    if (
+        isinstance(ambang_anonimitas, bool)
+        or not isinstance(ambang_anonimitas, int)
+        or (ambang_anonimitas < 1)
+    ):
+        raise ParameterError(
+            f"--ambang-anonimitas harus bilangan bulat >= 1, bukan {ambang_anonimitas!r}."
+        )
+    data = Path(data).expanduser().resolve()
+    if not data.exists():
+        raise ParameterError(f"Data tidak ditemukan: {data}. Periksa jalur folder/berkas data.")
+    out = Path(keluaran).expanduser().resolve()
+
+    folder = Path(notebooks).resolve() if notebooks else _NOTEBOOKS
+    template = Path(templat).resolve() if templat else folder / TEMPLAT
+    if not template.is_file():
+        raise ParameterError(f"Templat laporan tidak ditemukan: {template}.")
+    missing: list[str] = []
+    if hanya_laporan:
+        course: list[Path] = []
+    elif kursus is not None:
+        course = [Path(k).resolve() for k in kursus]
+        missing = [str(k) for k in course if not k.is_file()]
+        course = [k for k in course if k.is_file()]
+    else:
+        course, missing = _course_notebooks(folder)
+
+    codes, names = _instansi_codes(data)
+    if instansi:
+        chosen = [periksa_kode(k) for k in instansi]
+        unknown = [k for k in chosen if k not in names]
+        if unknown:
+            raise ParameterError(
+                f"Kode instansi tidak ada di data: {', '.join(unknown)}. "
+                f"Pilih dari: {', '.join(codes)}."
+            )
+        codes = list(dict.fromkeys(chosen))
+    else:
+        codes = [periksa_kode(k) for k in codes]
+
+    params = {
+        "data": str(data),
+        "periode": periode or "",
+        "aturan": str(aturan),
+    }
+    extra = {"start_timeout": start_timeout, "execution_timeout": execution_timeout}
+    tasks: list[Tugas] = []
+    for kode in codes:
+        dest = str(out / kode)
+        p = {**params, "kode_instansi": str(kode)}
+        tasks.append(
+            Tugas(
+                kode,
+                "notebook",
+                str(template),
+                dest,
+                {**p, "ambang_anonimitas": int(ambang_anonimitas)},
+                ulang,
+                True,
+                extra,
+            )
+        )
+        tasks += [Tugas(kode, "notebook", str(nb), dest, p, ulang, False, extra) for nb in course]
+        if excel:
+            tasks.append(
+                Tugas(
+                    kode,
+                    "excel",
+                    str(data),
+                    dest,
+                    {**p, "ambang_anonimitas": int(ambang_anonimitas)},
+                    0,
+                    False,
+                )
+            )
+    out.mkdir(parents=True, exist_ok=True)
+
+    results: list[HasilTugas] = [
+        HasilTugas(
+            kode, Path(m).name, "gagal", 0.0, f"notebook kursus tidak ditemukan: {m} (di {folder})"
+        )
+        for kode in codes
+        for m in missing
+    ]
+    t0 = time.perf_counter()
+    if dask_scheduler is not None:
+        results += _run_dask(tasks, codes, dask_scheduler, tampilkan)
+    else:
+        workers = pekerja or os.cpu_count() or 1
+        log = str(out / ".log" / "pekerja.log")
+        results += _run_pool(tasks, codes, workers, tampilkan, log)
+    wall = time.perf_counter() - t0
+
+    status = _status_table(codes, results)
+    tulis_indeks(out, codes, names, results, detik=wall)
+    if tampilkan:
+        _print_status(status, out, wall)
+    return 0 if all(r.status == "berhasil" for r in results) else 1
+
+
+def _progress(codes: list[str], tasks: list[Tugas], show: bool):
+    from tqdm.auto import tqdm
+
+    left = {k: 0 for k in codes}
+    for t in tasks:
+        left[t.kode] += 1
+    bar = tqdm(
+        total=len(codes),
+        desc="Laporan instansi",
+        unit="instansi",
+        disable=not show,
+        file=sys.stderr,
+    )
+
+    def done(hasil: HasilTugas) -> None:
+        left[hasil.kode] -= 1
+        if left[hasil.kode] == 0:
+            bar.update(1)
+
+    return bar, done
+
+
+def _run_pool(
+    tasks: list[Tugas], codes: list[str], workers: int, show: bool, log: str | None = None
+) -> list[HasilTugas]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    bar, done = _progress(codes, tasks, show)
+    results: list[HasilTugas] = []
+    if not tasks:
+        bar.close()
+        return results
+    # "spawn": workers must not inherit the parent's threads/ZMQ state (kernels are started
+    # from them); the start-up cost (~1 s) is paid once per worker.
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)),
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(log,),
+    ) as pool:
+        futures = {pool.submit(_run_task, t): t for t in tasks}
+        try:
+            for fut in as_completed(futures):
+                t = futures[fut]
+                try:
+                    hasil = fut.result()
+                except Exception as err:
+                    hasil = HasilTugas(
+                        t.kode,
+                        t.nama,
+                        "gagal",
+                        0.0,
+                        _one_line(f"{type(err).__name__}: {err}"),
+                        laporan=t.laporan,
+                    )
+                results.append(hasil)
+                done(hasil)
+        except KeyboardInterrupt:
+            for fut in futures:
+                fut.cancel()
+            raise
+        finally:
+            bar.close()
+    return results
+
+
+def _run_dask(tasks: list[Tugas], codes: list[str], scheduler, show: bool) -> list[HasilTugas]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as err:
+        raise ReportError(
+            "Dask distributed belum terpasang. Pasang dengan "
+            "`pip install 'kinerja-calib[dask]'` (atau `pip install dask distributed`), "
+            "atau jalankan tanpa --dask-scheduler."
+        ) from err
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, timeout=30) if own else scheduler
+    except OSError as err:
+        raise ReportError(
+            f"Tidak dapat terhubung ke scheduler Dask di {scheduler}: {err}. "
+            "Periksa alamatnya (mis. tcp://10.0.0.5:8786) dan bahwa scheduler berjalan."
+        ) from err
+    bar, done = _progress(codes, tasks, show)
+    results: list[HasilTugas] = []
+    try:
+        futures = [
+            client.submit(_run_task, t, pure=False, key=f"laporan-{uuid.uuid4().hex}")
+            for t in tasks
+        ]
+        lookup = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+        for fut in as_completed(futures):
+            t = lookup[fut.key]
+            try:
+                hasil = fut.result()
+            except Exception as err:
+                hasil = HasilTugas(
+                    t.kode,
+                    t.nama,
+                    "gagal",
+                    0.0,
+                    _one_line(f"{type(err).__name__}: {err}"),
+                    laporan=t.laporan,
+                )
+            results.append(hasil)
+            done(hasil)
+    finally:
+        bar.close()
+        if own:
+            client.close()
+    return results
+
+
+# --------------------------------------------------------------------------- status + index
+
+
+def _status_table(codes: list[str], results: list[HasilTugas]):
+    import pandas as pd
+
+    rows = []
+    for kode in codes:
+        mine = [r for r in results if r.kode == kode]
+        bad = [r for r in mine if r.status != "berhasil"]
+        rows.append(
+            {
+                "instansi": kode,
+                "status": "gagal" if bad else "berhasil",
+                "detik": round(sum(r.detik for r in mine), 1),
+                "galat": "; ".join(f"{r.nama}: {r.galat}" for r in bad),
+            }
+        )
+    return pd.DataFrame(rows, columns=["instansi", "status", "detik", "galat"])
+
+
+def _print_status(status, out: Path, wall: float) -> None:
+    import pandas as pd
+
+    n_bad = int((status["status"] != "berhasil").sum())
+    with pd.option_context(
+        "display.max_rows", None, "display.max_colwidth", 120, "display.width", 200
+    ):
+        print("\nStatus laporan per instansi:")
+        print(status.to_string(index=False) if len(status) else "(tidak ada instansi)")
+    print(f"\nWaktu total: {wall:.1f} detik untuk {len(status)} instansi.")
+    if n_bad:
+        print(
+            f"{n_bad} instansi gagal. Notebook yang gagal disimpan di "
+            f"{out}/<kode>/gagal/ untuk diperiksa."
+        )
+    else:
+        print("Semua laporan berhasil dibuat.")
+    print(f"Daftar laporan: {out / 'index.html'}")
+
+
+def _fmt_pct(x: float) -> str:
+    return f"{100 * x:.1f}".replace(".", ",") + " %"
+
+
+def tulis_indeks(
+    keluaran: str | os.PathLike,
+    codes: Iterable[str],
+    names: dict[str, str],
+    results: list[HasilTugas],
+    *,
+    detik: float | None = None,
+) -> Path:
+    """Write ``<keluaran>/index.html`` (Indonesian): one row per instansi with status,
+    predikat shares (from the report's summary) and links to every HTML/notebook."""
+    from .labels import PREDIKAT
+
+    out = Path(keluaran)
+    rows = []
+    for kode in codes:
+        mine = sorted((r for r in results if r.kode == kode), key=lambda r: (not r.laporan, r.nama))
+        ok = all(r.status == "berhasil" for r in mine)
+        summary = next((r.ringkasan for r in mine if r.laporan and r.ringkasan), None)
+        shares = (summary or {}).get("porsi_predikat", {})
+        share_cells = "".join(
+            f"<td class='angka'>{_fmt_pct(shares[p]) if p in shares else '–'}</td>"
+            for p in PREDIKAT
+        )
+        links = []
+        for r in mine:
+            for f in r.berkas:
+                rel = os.path.relpath(f, out)
+                label = Path(f).name
+                links.append(f"<a href='{html.escape(rel)}'>{html.escape(label)}</a>")
+        errors = "<br>".join(
+            f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status != "berhasil"
+        )
+        status = "berhasil" if ok else "gagal"
+        periode = html.escape(str((summary or {}).get("periode", "")))
+        rows.append(
+            f"<tr class='{status}'><td>{html.escape(kode)}</td>"
+            f"<td>{html.escape(names.get(kode, ''))}</td><td>{periode}</td>"
+            f"<td class='status'>{status}</td>{share_cells}"
+            f"<td>{' · '.join(links)}</td><td class='galat'>{errors}</td></tr>"
+        )
+    head = "".join(f"<th>{html.escape(p)}</th>" for p in PREDIKAT)
+    n_ok = sum(all(r.status == "berhasil" for r in results if r.kode == k) for k in codes)
+    n_all = len(list(codes)) if not isinstance(codes, list) else len(codes)
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    waktu = f" dalam {detik:.0f} detik" if detik is not None else ""
+    page = f"""<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8">
+<title>Laporan kinerja per instansi</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; }}
+table {{ border-collapse: collapse; font-size: 0.9rem; }}
+th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.5rem; vertical-align: top; }}
+th {{ background: #f0f0f0; }}
+td.angka {{ text-align: right; }}
+tr.gagal td.status {{ color: #b2182b; font-weight: bold; }}
+tr.berhasil td.status {{ color: #1b7837; }}
+td.galat {{ color: #b2182b; max-width: 30rem; }}
+</style></head>
+<body>
+<h1>Laporan kinerja per instansi</h1>
+<p>{n_ok} dari {n_all} instansi berhasil{waktu} (dibuat {stamp}). Porsi predikat pegawai
+menurut periode laporan; klik nama berkas untuk membuka laporan (bisa dibuka tanpa internet).</p>
+<table>
+<thead><tr><th>Kode</th><th>Instansi</th><th>Periode</th><th>Status</th>{head}
+<th>Berkas</th><th>Galat</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<p>Kelompok penilai 360 dengan jumlah penilai di bawah ambang anonimitas tidak ditampilkan;
+identitas penilai tidak pernah dimuat dalam laporan.</p>
+</body></html>
+"""
+    return tulis_atomik(out / "index.html", page)
+
+
+# --------------------------------------------------------------------------- Excel
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def netralkan_formula(value: Any) -> Any:
+    """Prefix text that a spreadsheet would read as a formula with ``'`` (CSV/formula injection).
+
+    Numbers are returned unchanged; only strings starting with ``= + - @`` (or tab / CR)
+    are neutralised.
+
+    Examples
+    --------
+    >>> netralkan_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> netralkan_formula(-3.5), netralkan_formula("Dinas")
+    (-3.5, 'Dinas')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def ekspor_excel(
+    data: str | os.PathLike | KonteksLaporan,
+    kode_instansi: str | None = None,
+    path: str | os.PathLike | None = None,
+    *,
+    periode: str = "",
+    aturan: str = "permenpanrb-6-2022",
+    ambang_anonimitas: int = 3,
+) -> Path:
+    """Write an ``.xlsx`` summary for one instansi (atomically).
+
+    Sheets: ``predikat`` (shares per predikat), ``capaian`` (per jabatan), ``ikm`` (per
+    service unit), ``360_ditekan`` (how many 360 groups were suppressed, per role — counts
+    only). Every text cell is passed through :func:`netralkan_formula`, and cells are
+    written as values (never formulas).
+
+    Parameters
+    ----------
+    data : path-like or KonteksLaporan
+        The workbook path (then ``kode_instansi`` is required) or a prepared context.
+    path : path-like
+        Target ``.xlsx`` file.
+    """
+    import pandas as pd
+
+    ctx = (
+        data
+        if isinstance(data, KonteksLaporan)
+        else siapkan_laporan(str(data), kode_instansi, periode, aturan, ambang_anonimitas)
+    )
+    if path is None:
+        raise ParameterError("Berikan jalur berkas .xlsx tujuan (path).")
+    sheets = ctx.tabel_excel()
+
+    def clean(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.copy()
+        df.columns = [netralkan_formula(str(c)) for c in df.columns]
+        for col in df.columns:
+            if not pd.api.types.is_numeric_dtype(df[col]):
+                df[col] = df[col].astype(object).map(netralkan_formula)
+        return df
+
+    def writer(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            for name, df in sheets.items():
+                clean(df).to_excel(xw, sheet_name=name[:31], index=False)
+            # openpyxl would turn a leading "=" into a formula; we neutralised them, but
+            # make sure no cell is typed as a formula either.
+            for ws in xw.book.worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":
+                            cell.value = "'" + str(cell.value)
+                            cell.data_type = "s"
+
+    return tulis_atomik(path, writer)
