@@ -30,12 +30,21 @@ from .errors import ParameterError
 
 __all__ = [
     "cek_kurva",
+    "compare_regimes",
+    "kepala_unit",
     "kurva_constraints",
     "nilai_capaian_iki",
+    "nilai_pp30",
+    "nilai_pp46",
+    "nilai_waktu_biaya",
     "predikat",
+    "predikat_pp30",
     "rating_dari_skor",
     "rating_hasil_kerja",
     "rating_perilaku",
+    "score_workbook",
+    "sebutan_pp46",
+    "skor_perilaku",
 ]
 
 ArrayLike = Any
@@ -58,7 +67,7 @@ def _wrap(values: np.ndarray, like: Any, name: str | None = None):
     if isinstance(like, pd.Series):
         return pd.Series(values, index=like.index, name=name or like.name)
     if np.ndim(like) == 0:
-        return values.item() if isinstance(values, np.ndarray) else values
+        return float(np.asarray(values))
     return values
 
 
@@ -489,4 +498,444 @@ def cek_kurva(
     if not semua:
         out = out[~out["terpenuhi"]]
     out = out.drop(columns=["_grup"], errors="ignore").reset_index(drop=True)
+    return out
+
+
+# --------------------------------------------------------------------------- 360
+def skor_perilaku(penilaian_360: pd.DataFrame, rules=None, periode=None) -> pd.DataFrame:
+    """The 360 perilaku composite per pegawai × periode (self excluded, shown apart).
+
+    Parameters
+    ----------
+    penilaian_360 : DataFrame
+        Long table ``periode, nip, nip_penilai, peran_penilai, aspek, nilai``.
+    rules : Rules or str, optional
+        Rules with ``bobot_peran`` (default ``permenpanrb-6-2022``; UNCONFIRMED defaults
+        atasan 0.4, rekan 0.2, bawahan 0.2, pengguna_layanan 0.2, diri 0).
+    periode : str, list or None
+        ``None`` = every period, ``""`` = the latest, or labels.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, nip, skor_perilaku, skor_diri, n_penilai`` (raters other than self) and
+        ``skor_<peran>`` per role (mean over that role's raters and aspects).
+
+    Notes
+    -----
+    Each role's score is the mean of all its ratings (raters × BerAKHLAK aspects). The
+    composite is the weighted mean of the role scores present for that pegawai, with the
+    weights renormalised over the roles present. A role with weight 0 (by default
+    ``diri``) never enters the composite.
+    """
+    from .indicators import _pick_periode
+
+    r = _rules_for(rules, "permenpanrb-6-2022")
+    w_cfg = r.get_path("bobot_peran")
+    roles = list(labels.PERAN_PENILAI)
+    weights = np.array([float(w_cfg.get(k, 0.0)) for k in roles])
+    df = penilaian_360
+    per = _pick_periode(sorted(df["periode"].dropna().unique()), periode)
+    if per is not None:
+        df = df[df["periode"].isin(per)]
+    grp = df.groupby(["periode", "nip", "peran_penilai"], sort=True, observed=True)["nilai"]
+    means = grp.mean().unstack("peran_penilai").reindex(columns=roles)
+    raters = (
+        df[df["peran_penilai"] != "diri"]
+        .groupby(["periode", "nip"], sort=True, observed=True)["nip_penilai"]
+        .nunique()
+    )
+    m = means.to_numpy(dtype=float)
+    present = ~np.isnan(m)
+    wm = np.where(present, weights, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp = np.where(wm.sum(1) > 0, np.nansum(m * wm, axis=1) / wm.sum(1), np.nan)
+    out = pd.DataFrame(index=means.index)
+    out["skor_perilaku"] = comp
+    out["skor_diri"] = means["diri"].to_numpy(dtype=float)
+    out["n_penilai"] = raters.reindex(means.index).fillna(0).astype(int).to_numpy()
+    for k in roles:
+        if k != "diri":
+            out[f"skor_{k}"] = means[k].to_numpy(dtype=float)
+    return out.reset_index()
+
+
+# --------------------------------------------------------------------------- PP 30/2019
+def _pita(x: np.ndarray, pita, extra_ok: np.ndarray | None = None) -> np.ndarray:
+    """Index into ``pita`` (high → low) of the first band with x >= batas_bawah; -1 NaN."""
+    lows = np.array([b["batas_bawah"] for b in pita], dtype=float)
+    # number of bands whose lower bound exceeds x → index of the matching band
+    idx = (x[..., None] < lows).sum(axis=-1)
+    idx = np.minimum(idx, len(lows) - 1)
+    return np.where(np.isnan(x), -1, idx)
+
+
+def nilai_pp30(
+    nilai_skp: ArrayLike, nilai_perilaku: ArrayLike, rules=None, pakai_360: bool | None = None
+) -> ArrayLike:
+    """Nilai kinerja PP 30/2019 Pasal 41: 70 % SKP + 30 % perilaku, or 60/40 with 360.
+
+    Parameters
+    ----------
+    nilai_skp, nilai_perilaku : float, array or Series
+    rules : Rules or str, optional
+        A ``pp-30-2019`` regime (default).
+    pakai_360 : bool, optional
+        The instansi-level switch (perilaku assessed with peers and subordinates → 60/40);
+        default ``bobot.pakai_360`` of the rules (true).
+
+    Examples
+    --------
+    >>> nilai_pp30(100.0, 90.0, pakai_360=False)   # 0.7 × 100 + 0.3 × 90
+    97.0
+    >>> nilai_pp30(100.0, 90.0, pakai_360=True)    # 0.6 × 100 + 0.4 × 90
+    96.0
+    """
+    r = _rules_for(rules, "pp-30-2019")
+    _need_rezim(r, "pp-30-2019", "nilai_pp30")
+    use = r["bobot"]["pakai_360"] if pakai_360 is None else pakai_360
+    b = r["bobot"]["dengan_360" if use else "tanpa_360"]
+    out = b["skp"] * _float(nilai_skp) + b["perilaku"] * _float(nilai_perilaku)
+    return _wrap(np.asarray(out, dtype=float), nilai_skp, "nilai_pp30")
+
+
+def predikat_pp30(nilai: ArrayLike, inovasi: ArrayLike | bool = False, rules=None) -> ArrayLike:
+    """Predikat PP 30/2019 Pasal 41 ayat (5) from a nilai kinerja (0–120).
+
+    Sangat Baik needs 110 ≤ x **and** an innovation (``inovasi`` True); without it a
+    score ≥ 110 is Baik. Bands: Baik ≥ 90, Cukup ≥ 70, Kurang ≥ 50 (inclusivity
+    UNCONFIRMED), Sangat Kurang < 50.
+
+    Examples
+    --------
+    >>> predikat_pp30(115.0), predikat_pp30(115.0, inovasi=True), predikat_pp30(89.99)
+    ('Baik', 'Sangat Baik', 'Cukup')
+    """
+    r = _rules_for(rules, "pp-30-2019")
+    _need_rezim(r, "pp-30-2019", "predikat_pp30")
+    pita = r["predikat"]["pita"]
+    x = _float(nilai)
+    idx = _pita(x, pita)
+    needs = np.array([bool(b.get("syarat_inovasi", False)) for b in pita])
+    inov = np.broadcast_to(np.asarray(inovasi, dtype=bool), x.shape)
+    demote = (idx >= 0) & needs[np.clip(idx, 0, None)] & ~inov
+    idx = np.where(demote, idx + 1, idx)
+    names = [b["label"] for b in pita][::-1]  # low → high
+    codes = np.where(idx < 0, -1, len(pita) - 1 - idx).astype(np.int8).ravel()
+    cat = _categorical(codes, names)
+    if isinstance(nilai, pd.Series):
+        return pd.Series(cat, index=nilai.index, name="predikat_pp30")
+    return cat[0] if np.ndim(nilai) == 0 else cat
+
+
+# --------------------------------------------------------------------------- PP 46/2011
+def nilai_waktu_biaya(realisasi: ArrayLike, target: ArrayLike, rules=None) -> ArrayLike:
+    """Aspek waktu/biaya of Perka BKN 1/2013 (the 1.76 / 24 % rule).
+
+    ``efisiensi = 100 − R/T × 100``; if efisiensi ≤ 24 %: ``((1.76 T − R) / T) × 100``;
+    else ``76 − ((((1.76 T − R) / T) × 100) − 100)`` (this branch UNCONFIRMED).
+
+    Examples
+    --------
+    >>> nilai_waktu_biaya(12, 12)     # RW = TW → 76 (Perka BKN 1/2013 [S23][S24])
+    76.0
+    >>> nilai_waktu_biaya(7.6, 10)    # RW = 0.76 TW → 100
+    100.0
+    """
+    r = _rules_for(rules, "pp-46-2011")
+    _need_rezim(r, "pp-46-2011", "nilai_waktu_biaya")
+    k = float(r["waktu_biaya"]["konstanta"])
+    amb = float(r["waktu_biaya"]["ambang_efisiensi"])
+    rv, tv = np.broadcast_arrays(_float(realisasi), _float(target))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(tv == 0, np.nan, rv / tv)
+    eff = 100.0 - ratio * 100.0
+    base = (k - ratio) * 100.0
+    out = np.where(eff <= amb + 1e-12, base, 76.0 - (base - 100.0))
+    out = np.where(np.isnan(ratio), np.nan, np.round(out, 10))
+    for like in (realisasi, target):
+        if isinstance(like, pd.Series) and len(like) == out.size:
+            return pd.Series(out.ravel(), index=like.index, name="nilai_waktu_biaya")
+    return float(out) if out.ndim == 0 else out
+
+
+def nilai_pp46(nilai_skp: ArrayLike, nilai_perilaku: ArrayLike, rules=None) -> ArrayLike:
+    """Nilai prestasi kerja PP 46/2011: 60 % SKP + 40 % perilaku.
+
+    Examples
+    --------
+    >>> nilai_pp46(80.0, 90.0)
+    84.0
+    """
+    r = _rules_for(rules, "pp-46-2011")
+    _need_rezim(r, "pp-46-2011", "nilai_pp46")
+    b = r["bobot"]
+    out = b["skp"] * _float(nilai_skp) + b["perilaku"] * _float(nilai_perilaku)
+    return _wrap(np.round(np.asarray(out, dtype=float), 10), nilai_skp, "nilai_pp46")
+
+
+def sebutan_pp46(nilai: ArrayLike, rules=None) -> ArrayLike:
+    """Sebutan PP 46/2011 (Perka BKN 1/2013): ≥ 91 Sangat Baik, 76–90 Baik, 61–75 Cukup,
+    51–60 Kurang, ≤ 50 Buruk. Fractions between integer bands follow ``sebutan.pecahan``
+    (default ``"turun"``: 90.5 → Baik; UNCONFIRMED).
+
+    Examples
+    --------
+    >>> sebutan_pp46(91.0), sebutan_pp46(90.0), sebutan_pp46(50.0), sebutan_pp46(51.0)
+    ('Sangat Baik', 'Baik', 'Buruk', 'Kurang')
+    """
+    r = _rules_for(rules, "pp-46-2011")
+    _need_rezim(r, "pp-46-2011", "sebutan_pp46")
+    x = _float(nilai)
+    if r["sebutan"]["pecahan"] == "bulatkan":
+        x = np.floor(x + 0.5)
+    pita = r["sebutan"]["pita"]
+    idx = _pita(x, pita)
+    names = [b["label"] for b in pita][::-1]
+    codes = np.where(idx < 0, -1, len(pita) - 1 - idx).astype(np.int8).ravel()
+    cat = _categorical(codes, names)
+    if isinstance(nilai, pd.Series):
+        return pd.Series(cat, index=nilai.index, name="sebutan_pp46")
+    return cat[0] if np.ndim(nilai) == 0 else cat
+
+
+def _konversi_perilaku(skor: np.ndarray, r: _rules.Rules) -> np.ndarray:
+    k = r["konversi_perilaku"]
+    xs = np.asarray(k["skala"], dtype=float)
+    ys = np.asarray(k["nilai_perilaku"], dtype=float)
+    return np.where(np.isnan(skor), np.nan, np.interp(skor, xs, ys))
+
+
+def _nilai_indikator_pp46(per_ind: pd.DataFrame, r: _rules.Rules) -> np.ndarray:
+    real = per_ind["realisasi"].to_numpy(float)
+    teff = per_ind["target_efektif"].to_numpy(float)
+    turun = (per_ind["arah"].astype("string") == "turun").fillna(False).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        naik = np.where(teff == 0, np.nan, real / teff * 100.0)
+    wb = np.asarray(nilai_waktu_biaya(real, teff, r), dtype=float)
+    return np.where(turun, wb, naik)
+
+
+# --------------------------------------------------------------------------- workbook
+def kepala_unit(pegawai: pd.DataFrame) -> pd.Series:
+    """Boolean Series (index aligned with ``pegawai``): the head of each unit kerja.
+
+    A head is a pegawai whose atasan is outside the unit (or absent) and who is the atasan
+    of at least one pegawai of the same unit (``kode_instansi`` + ``unit_kerja``).
+    """
+    unit = pegawai["kode_instansi"].astype("string") + "|" + pegawai["unit_kerja"].astype("string")
+    unit_of = pd.Series(unit.to_numpy(), index=pegawai["nip"].to_numpy())
+    unit_of = unit_of[~unit_of.index.duplicated()]
+    at_unit = pegawai["nip_atasan"].map(unit_of)
+    same = (at_unit == unit).fillna(False).to_numpy(bool)
+    top = ~same
+    bosses = set(pegawai.loc[same, "nip_atasan"].dropna())
+    return pd.Series(
+        top & pegawai["nip"].isin(bosses).to_numpy(), index=pegawai.index, name="kepala_unit"
+    )
+
+
+def _inovasi_flags(inovasi, nip: pd.Series) -> np.ndarray:
+    if inovasi is None or inovasi is False:
+        return np.zeros(len(nip), dtype=bool)
+    if inovasi is True:
+        return np.ones(len(nip), dtype=bool)
+    if isinstance(inovasi, pd.Series):
+        return nip.map(inovasi).fillna(False).astype(bool).to_numpy()
+    return nip.isin(set(inovasi)).to_numpy()
+
+
+_ID_COLS = ["nip", "kode_instansi", "unit_kerja", "jabatan", "periode"]
+
+
+def _komponen(wb, r6: _rules.Rules, periode) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Base table (pegawai × periode with capaian, 360 and 6/2022 ratings) + per indikator."""
+    from .indicators import capaian_pegawai
+
+    cp = capaian_pegawai(wb, periode=periode, rules=r6)
+    sp = (
+        skor_perilaku(wb.penilaian_360, r6, periode=periode)
+        if wb.penilaian_360 is not None
+        else pd.DataFrame(columns=["periode", "nip", "skor_perilaku", "skor_diri", "n_penilai"])
+    )
+    periods = sorted(set(cp.per_pegawai["periode"]) | set(sp["periode"]))
+    if not periods:
+        raise ParameterError(
+            "Tidak ada data realisasi maupun penilaian 360 untuk periode yang dipilih."
+        )
+    peg = wb.pegawai
+    cols = [
+        c
+        for c in ["nip", "kode_instansi", "unit_kerja", "jabatan", "jenis_jabatan"]
+        if c in peg.columns
+    ]
+    base = peg[cols].assign(kepala_unit=kepala_unit(peg).to_numpy())
+    base = base.merge(
+        pd.DataFrame({"periode": pd.array(periods, dtype=peg["nip"].dtype)}), how="cross"
+    )
+    base = base.merge(cp.per_pegawai, on=["periode", "nip"], how="left")
+    base = base.merge(sp, on=["periode", "nip"], how="left")
+    if "predikat_organisasi" in wb.instansi.columns:
+        org = wb.instansi.set_index("kode_instansi")["predikat_organisasi"]
+        base["predikat_organisasi"] = base["kode_instansi"].map(org)
+    # Head of unit: the unit's capaian becomes the head's basis for the hasil kerja rating.
+    unit_cap = base.groupby(["periode", "kode_instansi", "unit_kerja"], observed=True, sort=False)[
+        "capaian"
+    ].transform("mean")
+    base["capaian_unit"] = unit_cap
+    metode = r6.get_path("kepala_unit.metode", "individu")
+    use_unit = base["kepala_unit"].to_numpy(bool) & (metode == "organisasi")
+    basis = np.where(
+        use_unit & base["capaian_unit"].notna().to_numpy(),
+        base["capaian_unit"].to_numpy(float),
+        base["capaian"].to_numpy(float),
+    )
+    base["capaian_dasar_rating"] = basis
+    base["rating_hasil_kerja"] = rating_hasil_kerja(base["capaian_dasar_rating"], r6)
+    base["rating_perilaku"] = rating_perilaku(base["skor_perilaku"].astype(float), r6)
+    base["predikat"] = predikat(base["rating_hasil_kerja"], base["rating_perilaku"], r6)
+    order = [*_ID_COLS, *[c for c in base.columns if c not in _ID_COLS]]
+    base = base[order].sort_values(["periode", "kode_instansi", "nip"], kind="stable")
+    return base.reset_index(drop=True), cp.per_indikator
+
+
+def _weighted(per_ind: pd.DataFrame, values: np.ndarray, weighted: bool = True) -> pd.DataFrame:
+    ok = ~np.isnan(values)
+    w = per_ind["bobot"].to_numpy(float) if weighted else np.ones(len(per_ind))
+    w = np.where(ok, w, 0.0)
+    tmp = pd.DataFrame(
+        {
+            "periode": per_ind["periode"],
+            "nip": per_ind["nip"],
+            "wx": w * np.nan_to_num(values),
+            "w": w,
+        }
+    )
+    g = tmp.groupby(["periode", "nip"], sort=False, observed=True)[["wx", "w"]].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = np.where(g["w"] > 0, g["wx"] / g["w"], np.nan)
+    return pd.DataFrame({"nilai": v}, index=g.index).reset_index()
+
+
+def _numerik(
+    base: pd.DataFrame, per_ind: pd.DataFrame, r: _rules.Rules, inovasi, pakai_360
+) -> pd.DataFrame:
+    """nilai_hasil_kerja, nilai_perilaku, nilai_akhir, predikat of a numeric regime."""
+    if r.rezim == "pp-30-2019":
+        v = np.asarray(nilai_capaian_iki(per_ind["capaian"].to_numpy(float), rules=r), float)
+        hk = _weighted(per_ind, v)
+    else:
+        v = _nilai_indikator_pp46(per_ind, r)
+        hk = _weighted(per_ind, v, weighted=r["skp"]["rata_rata"] == "bobot")
+    nhk = base[["periode", "nip"]].merge(hk, on=["periode", "nip"], how="left")["nilai"]
+    out = pd.DataFrame(index=base.index)
+    out["nilai_hasil_kerja"] = nhk.to_numpy(float)
+    out["nilai_perilaku"] = _konversi_perilaku(base["skor_perilaku"].to_numpy(float), r)
+    if r.rezim == "pp-30-2019":
+        out["nilai_akhir"] = np.asarray(
+            nilai_pp30(
+                out["nilai_hasil_kerja"].to_numpy(), out["nilai_perilaku"].to_numpy(), r, pakai_360
+            ),
+            float,
+        )
+        out["predikat"] = predikat_pp30(out["nilai_akhir"], _inovasi_flags(inovasi, base["nip"]), r)
+    else:
+        out["nilai_akhir"] = np.asarray(
+            nilai_pp46(out["nilai_hasil_kerja"].to_numpy(), out["nilai_perilaku"].to_numpy(), r),
+            float,
+        )
+        out["predikat"] = sebutan_pp46(out["nilai_akhir"], r)
+    return out
+
+
+def score_workbook(
+    wb, rules="permenpanrb-6-2022", periode=None, inovasi=None, pakai_360: bool | None = None
+) -> pd.DataFrame:
+    """Score every pegawai × periode of a workbook.
+
+    Parameters
+    ----------
+    wb : Workbook
+        See :func:`kinerja_calib.load_workbook`.
+    rules : str, path or Rules, default "permenpanrb-6-2022"
+        The regime: ``permenpanrb-6-2022`` (or an instansi copy/override of it),
+        ``pp-30-2019`` or ``pp-46-2011``.
+    periode : str, list or None
+        ``None`` = every period, ``""`` = the latest, or labels.
+    inovasi : Series (index nip → bool), iterable of nip, or bool, optional
+        PP 30/2019 only: who "menciptakan ide baru ..." (needed for Sangat Baik).
+    pakai_360 : bool, optional
+        PP 30/2019 only: 60/40 instead of 70/30 (default from the rules: true).
+
+    Returns
+    -------
+    DataFrame
+        One row per pegawai × periode: ``nip, kode_instansi, unit_kerja, jabatan, periode,
+        jenis_jabatan, kepala_unit, capaian`` (weighted mean of capaian per indikator,
+        capped at ``capaian.maksimum_per_indikator``), ``bobot_terisi, n_indikator,
+        skor_perilaku`` (360 composite, self excluded, role weights from the rules),
+        ``skor_diri, n_penilai, skor_<peran>, predikat_organisasi, capaian_unit,
+        capaian_dasar_rating`` (the unit's capaian for heads of unit, else their own),
+        ``rating_hasil_kerja, rating_perilaku, predikat``. For the numeric regimes also
+        ``nilai_hasil_kerja`` (nilai SKP), ``nilai_perilaku`` (360 composite converted with
+        ``konversi_perilaku``, UNCONFIRMED), ``nilai_akhir``, and ``predikat`` is that
+        regime's predikat/sebutan (``predikat_6_2022`` keeps the 6/2022 one). Capaian per
+        indicator: :func:`kinerja_calib.indicators.capaian_pegawai`.
+
+    Notes
+    -----
+    Ratings use the instansi-configurable thresholds of the 6/2022 rules (UNCONFIRMED
+    defaults); for a numeric regime the default 6/2022 rules are used for them. Heads of
+    unit (:func:`kepala_unit`) are rated on the mean capaian of their unit when
+    ``kepala_unit.metode = "organisasi"`` (default; an approximation of the organisation's
+    capaian, UNCONFIRMED).
+    """
+    r = _rules.resolve(rules)
+    if r.rezim not in ("permenpanrb-6-2022", "pp-30-2019", "pp-46-2011"):
+        raise ParameterError(
+            f"score_workbook tidak mengenal rezim '{r.rezim}'. Pilih permenpanrb-6-2022, "
+            "pp-30-2019 atau pp-46-2011."
+        )
+    r6 = r if r.rezim == "permenpanrb-6-2022" else _rules.load("permenpanrb-6-2022")
+    base, per_ind = _komponen(wb, r6, periode)
+    if r.rezim == "permenpanrb-6-2022":
+        return base
+    num = _numerik(base, per_ind, r, inovasi, pakai_360)
+    base = base.rename(columns={"predikat": "predikat_6_2022"})
+    return pd.concat([base, num], axis=1)
+
+
+def compare_regimes(
+    wb, periode=None, inovasi=None, pakai_360: bool | None = None, rules: Mapping | None = None
+) -> pd.DataFrame:
+    """How each pegawai fares under each regime (same data, three rule sets).
+
+    Parameters
+    ----------
+    wb : Workbook
+    periode, inovasi, pakai_360
+        As in :func:`score_workbook`.
+    rules : dict, optional
+        Rules per regime name to use instead of the built-in files, e.g.
+        ``{"permenpanrb-6-2022": kc.rules.load(overrides=...)}``.
+
+    Returns
+    -------
+    DataFrame
+        ``nip, kode_instansi, unit_kerja, jabatan, periode, capaian, skor_perilaku,
+        predikat_6_2022, nilai_pp30, predikat_pp30, nilai_pp46, sebutan_pp46``.
+    """
+    given = dict(rules or {})
+    r6 = _rules.resolve(given.get("permenpanrb-6-2022"), "permenpanrb-6-2022")
+    r30 = _rules.resolve(given.get("pp-30-2019"), "pp-30-2019")
+    r46 = _rules.resolve(given.get("pp-46-2011"), "pp-46-2011")
+    base, per_ind = _komponen(wb, r6, periode)
+    n30 = _numerik(base, per_ind, r30, inovasi, pakai_360)
+    n46 = _numerik(base, per_ind, r46, inovasi, pakai_360)
+    out = base[[*_ID_COLS, "capaian", "skor_perilaku"]].copy()
+    out["predikat_6_2022"] = base["predikat"]
+    out["nilai_pp30"] = n30["nilai_akhir"]
+    out["predikat_pp30"] = n30["predikat"]
+    out["nilai_pp46"] = n46["nilai_akhir"]
+    out["sebutan_pp46"] = n46["predikat"]
     return out
