@@ -426,11 +426,96 @@ class Simulation:
             f"{len(self.ratings):,} baris penilaian, model={self.scenario.model!r})"
         )
 
+    def indikator_realisasi(
+        self, rerata_capaian: float = 100.0, sd_capaian: float = 12.0, sd_ukur: float = 4.0
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Indicators and realisations consistent with the true hasil kerja.
+
+        Two indicators per instansi × jabatan (a *naik* quantity, weight 60, and a
+        *turun* time, weight 40). Each employee's capaian per indicator is
+        ``rerata + sd · hasil_kerja_sebenarnya + N(0, sd_ukur²)`` (%), turned into a
+        realisasi by the PermenPANRB 8/2021 capaian formulas, for every period.
+
+        Returns
+        -------
+        (indikator, realisasi) : tuple of DataFrame
+            In the ``indikator`` / ``realisasi`` layouts of DESIGN §3.
+        """
+        peg = self.pegawai
+        jab = peg[["kode_instansi", "jabatan"]].astype("string").drop_duplicates()
+        jab = jab.reset_index(drop=True)
+        m = len(jab)
+        spec = pd.DataFrame(
+            {
+                "_k": [0, 1],
+                "nama_indikator": [
+                    "Jumlah keluaran layanan/dokumen yang diselesaikan",
+                    "Rata-rata waktu penyelesaian layanan",
+                ],
+                "satuan": ["dokumen", "hari"],
+                "target": [120.0, 5.0],
+                "arah": ["naik", "turun"],
+                "bobot": [60.0, 40.0],
+                "aspek": ["kuantitas", "waktu"],
+                "sumber_data": ["laporan", "laporan"],
+            }
+        )
+        ind = jab.assign(_j=np.arange(m)).merge(spec, how="cross")
+        ind.insert(
+            0,
+            "kode_indikator",
+            pd.array(
+                np.char.add(
+                    "IKI-", np.char.zfill((ind["_j"] * 2 + ind["_k"] + 1).to_numpy().astype(str), 5)
+                ),
+                dtype="string",
+            ),
+        )
+        rng = np.random.default_rng(
+            np.random.SeedSequence([0 if self.seed is None else hash(self.seed) % 2**32, 4])
+        )
+        link = peg[["nip", "kode_instansi", "jabatan"]].astype("string")
+        z = self.truth["hasil_kerja_sebenarnya"].reindex(link["nip"]).to_numpy(float)
+        link = link.assign(_z=z)
+        pairs = link.merge(ind[["kode_indikator", "kode_instansi", "jabatan", "target", "arah"]])
+        periods = pd.unique(self.ratings["periode"].astype("string"))
+        rea = pairs.merge(pd.DataFrame({"periode": pd.array(periods, "string")}), how="cross")
+        cap = (
+            rerata_capaian + sd_capaian * rea["_z"].to_numpy() + rng.normal(0.0, sd_ukur, len(rea))
+        ) / 100.0
+        naik = rea["arah"].to_numpy() == "naik"
+        t = rea["target"].to_numpy(float)
+        value = np.where(naik, t * cap, t * np.maximum(2.0 - cap, 0.05))
+        realisasi = pd.DataFrame(
+            {
+                "periode": rea["periode"],
+                "nip": rea["nip"],
+                "kode_indikator": rea["kode_indikator"],
+                "realisasi": np.round(value, 1),
+            }
+        )
+        indikator = ind.drop(columns=["_j", "_k"])[
+            [
+                "kode_indikator",
+                "kode_instansi",
+                "jabatan",
+                "nama_indikator",
+                "satuan",
+                "target",
+                "arah",
+                "bobot",
+                "aspek",
+                "sumber_data",
+            ]
+        ]
+        return indikator, realisasi
+
     def workbook(self, source: str = "simulasi"):
         """Validate the simulated tables and return a :class:`kinerja_calib.data.Workbook`.
 
-        Uses ``kinerja_calib.data.validate_tables`` on ``instansi``, ``pegawai`` and
-        ``penilaian_360`` (string-typed ids even when ``kompak=True``).
+        Uses ``kinerja_calib.data.validate_tables`` on ``instansi``, ``pegawai``,
+        ``penilaian_360`` (string-typed ids even when ``kompak=True``) and the
+        ``indikator`` / ``realisasi`` of :meth:`indikator_realisasi`.
         """
         try:
             from .data import validate_tables
@@ -448,9 +533,12 @@ class Simulation:
         for col in ("periode", "nip", "nip_penilai", "peran_penilai", "aspek"):
             ratings[col] = ratings[col].astype("string")
         ratings["nilai"] = ratings["nilai"].astype("float64")
+        indikator, realisasi = self.indikator_realisasi()
         tables = {
             "instansi": self.instansi.copy(),
-            "pegawai": self.pegawai.copy(),
+            "pegawai": self.pegawai.drop(columns=["skor_sebenarnya"], errors="ignore"),
+            "indikator": indikator,
+            "realisasi": realisasi,
             "penilaian_360": ratings,
         }
         return validate_tables(tables, source=source)
@@ -1125,6 +1213,7 @@ METRIK = {
     "predikat_naik": "Porsi predikat terlalu tinggi",
     "predikat_turun": "Porsi predikat terlalu rendah",
     "pelanggaran_kurva": "Porsi instansi melanggar kurva distribusi",
+    "pelanggaran_kurva_sebenarnya": "Porsi instansi melanggar kurva (predikat sebenarnya)",
 }
 
 _BP = "Butuh Perbaikan"
@@ -1195,11 +1284,12 @@ def bandingkan_predikat(
 
     Notes
     -----
-    The predikat comes from the rules' matrix (the scoring module reads the
-    same table); the private mapping here keeps the simulator independent of
-    the scoring pipeline's data requirements (indicators, realisasi).
+    Predikat via :func:`kinerja_calib.scoring.predikat` (the rules' matrix). The
+    perilaku score is computed here rather than by ``score_workbook`` so the
+    simulator does not need indicators and realisasi.
     """
     from . import rules as _rules
+    from . import scoring
 
     rl = _rules.resolve(rules)
     w = np.array([float(rl["bobot_peran"].get(p, 0.0) or 0.0) for p in _PERAN])
@@ -1208,7 +1298,6 @@ def bandingkan_predikat(
     hi_p = float(rl["ambang"]["perilaku"]["batas_atas"])
     lo_c = float(rl["ambang"]["capaian"]["batas_bawah"])
     hi_c = float(rl["ambang"]["capaian"]["batas_atas"])
-    matrix = np.asarray(rl["matriks"]["predikat"], dtype=object)
     rating_labels = np.asarray(rl["rating"]["label"], dtype=object)
 
     r = sim.ratings
@@ -1251,8 +1340,13 @@ def bandingkan_predikat(
     rh_true = _rating3(capaian_true, lo_c, hi_c)
     rp = _rating3(skor, lo_p, hi_p)
     rp_true = _rating3(skor_true, lo_p, hi_p)
-    pred = np.where(rp >= 0, matrix[np.broadcast_to(rh, rp.shape), np.maximum(rp, 0)], None)
-    pred_true = matrix[rh_true, rp_true]
+    rh_lab = rating_labels[np.broadcast_to(rh, rp.shape)].reshape(-1)
+    rp_lab = np.where(rp >= 0, rating_labels[np.maximum(rp, 0)], None).reshape(-1)
+    pred = np.asarray(scoring.predikat(rh_lab, rp_lab, rules=rl), dtype=object)
+    pred = np.where(pd.isna(pred), None, pred)
+    pred_true = np.asarray(
+        scoring.predikat(rating_labels[rh_true], rating_labels[rp_true], rules=rl), dtype=object
+    )
     out = pd.DataFrame(
         {
             "periode": pd.array(np.repeat(np.asarray(per_uniques, dtype=object), n), "string"),
@@ -1273,7 +1367,7 @@ def bandingkan_predikat(
             "rating_perilaku_sebenarnya": pd.array(
                 np.tile(rating_labels[rp_true], n_per), "string"
             ),
-            "predikat": pd.array(pred.reshape(-1), "string"),
+            "predikat": pd.array(pred, "string"),
             "predikat_sebenarnya": pd.array(np.tile(pred_true, n_per), "string"),
         }
     )
@@ -1329,63 +1423,30 @@ def confusion_predikat(
     return out
 
 
-def _kurva_sederhana(pred: pd.Series, pred_org: str, rules: Any) -> pd.DataFrame:
-    """Private fallback of ``scoring.cek_kurva``: violated constraints (may be empty)."""
-    cons = rules["kurva"].get(pred_org, ())
-    mode = rules["kurva"].get("pembulatan", "ke_bawah_untuk_maks_ke_atas_untuk_min")
-    n = len(pred)
-    rows = []
-    for c in cons:  # a handful of constraints per predikat organisasi
-        count = int(pred.isin(list(c["predikat"])).sum())
-        p = c["proporsi"]
-        p = float("nan") if p is None else float(p)
-        jenis = c["jenis"]
-        if mode == "terdekat":
-            lim = np.floor(p * n + 0.5) if p == p else np.nan
-        elif mode == "ke_atas_untuk_maks_ke_bawah_untuk_min":
-            lim = (np.ceil if jenis == "maks" else np.floor)(p * n) if p == p else np.nan
-        else:
-            lim = (np.floor if jenis == "maks" else np.ceil)(p * n + 0.0) if p == p else np.nan
-        if jenis == "maks":
-            bad = p == p and count > lim
-            move = count - lim if bad else 0
-        else:
-            need = max(0 if lim != lim else lim, int(c.get("minimal_orang", 0) or 0))
-            bad = count < need
-            move = need - count if bad else 0
-        if bad:
-            rows.append({"predikat": tuple(c["predikat"]), "jenis": jenis, "harus_pindah": move})
-    return pd.DataFrame(rows, columns=["predikat", "jenis", "harus_pindah"])
-
-
-def _cek_kurva_fn():
-    try:
-        from . import scoring
-    except ImportError:
-        return None
-    return getattr(scoring, "cek_kurva", None)
-
-
 def _share_kurva_violations(tab: pd.DataFrame, instansi: pd.DataFrame | None, rl, col: str):
+    """Share of (periode, instansi) groups violating the kurva (``scoring.cek_kurva``)."""
+    from . import scoring
+
     if instansi is None or "predikat_organisasi" not in instansi:
         return np.nan
     org = instansi.drop_duplicates("kode_instansi").set_index("kode_instansi")[
         "predikat_organisasi"
     ]
-    fn = _cek_kurva_fn()
-    bad, total = 0, 0
-    for (_, kode), grp in tab.groupby(["periode", "kode_instansi"], observed=True, sort=False):
-        if kode not in org.index or grp[col].isna().all():
-            continue
-        pred = grp[col].dropna()
-        viol = (
-            fn(pred, org[kode], rules=rl)
-            if fn is not None
-            else _kurva_sederhana(pred, org[kode], rl)
-        )
-        total += 1
-        bad += int(len(viol) > 0)
-    return bad / total if total else np.nan
+    frame = pd.DataFrame(
+        {
+            "periode": tab["periode"].to_numpy(dtype=object),
+            "kode_instansi": tab["kode_instansi"].to_numpy(dtype=object),
+            "predikat": tab[col].to_numpy(dtype=object),
+        }
+    )
+    frame["predikat_organisasi"] = frame["kode_instansi"].map(org).to_numpy(dtype=object)
+    frame = frame[frame["predikat_organisasi"].notna() & frame["predikat"].notna()]
+    if frame.empty:
+        return np.nan
+    keys = ["periode", "kode_instansi"]
+    viol = scoring.cek_kurva(frame, "predikat_organisasi", rules=rl, by=keys)
+    total = len(frame.drop_duplicates(keys))
+    return len(viol.drop_duplicates(keys)) / total
 
 
 def _metrics(tab: pd.DataFrame, instansi, rl) -> dict[str, float]:
@@ -1402,6 +1463,9 @@ def _metrics(tab: pd.DataFrame, instansi, rl) -> dict[str, float]:
         "predikat_naik": float((o_rank > t_rank).mean()),
         "predikat_turun": float((o_rank < t_rank).mean()),
         "pelanggaran_kurva": _share_kurva_violations(tab, instansi, rl, "predikat"),
+        "pelanggaran_kurva_sebenarnya": _share_kurva_violations(
+            tab, instansi, rl, "predikat_sebenarnya"
+        ),
     }
 
 

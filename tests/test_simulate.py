@@ -94,3 +94,238 @@ def test_rate_existing_organisation_keeps_truth(sim):
     out = rate_organisation(peg, Scenario(), seed=3, instansi=sim.instansi)
     np.testing.assert_allclose(out.truth["skor_sebenarnya"], peg["skor_sebenarnya"])
     assert set(out.raters["wilayah"]) <= set(sim.instansi["wilayah"])
+
+
+# ---------------------------------------------------------------------------
+# Each bias moves its statistic by the amount set
+# ---------------------------------------------------------------------------
+_MANY = dict(
+    n_pegawai=600,
+    n_instansi=3,
+    k_rekan=(6, 8),
+    porsi_pengguna_layanan=1.0,
+    k_pengguna_layanan=4,
+)
+
+
+def _latent_frame(sim):
+    r = sim.ratings.copy()
+    r["laten"] = sim.laten
+    long_truth = sim.truth.filter(like="sebenarnya_").rename(columns=lambda c: c[11:])
+    t = long_truth.stack().rename("t").reset_index()
+    t.columns = ["nip", "aspek", "t"]
+    return r.merge(t, on=["nip", "aspek"], how="left")
+
+
+def test_no_bias_plain_means_recover_truth():
+    sim = simulate_ratings(Scenario.tanpa_bias(**_MANY), seed=21)
+    mean = sim.ratings.groupby("nip")["nilai"].mean()
+    r = np.corrcoef(mean, sim.truth["skor_sebenarnya"].reindex(mean.index))[0, 1]
+    assert r > 0.95
+
+
+def test_leniency_moves_rater_means_by_the_amount_set():
+    sc = Scenario.tanpa_bias(sd_keparahan=0.8, **_MANY)
+    sim = simulate_ratings(sc, seed=22, simpan_laten=True)
+    d = _latent_frame(sim)
+    d["dev"] = d["laten"] - d["t"]
+    per_rater = d.groupby("nip_penilai")["dev"].agg(["mean", "size"])
+    lenient = -sim.raters["keparahan"].reindex(per_rater.index)
+    slope = np.polyfit(lenient, per_rater["mean"], 1)[0]
+    assert slope == pytest.approx(1.0, abs=0.03)
+    # residual = mean noise, SD sd_galat/sqrt(n) per rater
+    resid = per_rater["mean"] - lenient
+    expected_sd = np.sqrt((sc.sd_galat**2 / per_rater["size"]).mean())
+    assert resid.std() == pytest.approx(expected_sd, rel=0.1)
+    # on the 1–5 scale, rater means (net of the ratee means) order like the leniency
+    r = sim.ratings
+    net = r["nilai"] - r.groupby("nip")["nilai"].transform("mean")
+    obs = net.groupby(r["nip_penilai"]).mean()
+    assert np.corrcoef(obs, -sim.raters["keparahan"].reindex(obs.index))[0, 1] > 0.7
+    assert sim.raters["sentral"].eq(1.0).all()
+
+
+def test_planted_extreme_raters():
+    sc = Scenario(porsi_penilai_lunak=0.05, porsi_penilai_keras=0.05, **_MANY)
+    sim = simulate_ratings(sc, seed=23)
+    ra = sim.raters
+    kep = ra.groupby(ra["penilai_ekstrem"].fillna("biasa"))["keparahan"].mean()
+    assert kep["lunak"] - kep["biasa"] == pytest.approx(-sc.sd_skala, abs=0.25)
+    assert kep["keras"] - kep["biasa"] == pytest.approx(sc.sd_skala, abs=0.25)
+    obs = sim.ratings.groupby("nip_penilai")["nilai"].mean()
+    grp = ra["penilai_ekstrem"].fillna("biasa").reindex(obs.index)
+    m = obs.groupby(grp).mean()
+    assert m["lunak"] > m["biasa"] + 0.5 > m["keras"] + 1.0
+
+
+def test_halo_raises_inter_aspect_correlation_as_set():
+    def aspect_corr(sim, col):
+        w = sim.pivot_table(index=["nip", "nip_penilai"], columns="aspek", values=col)
+        c = np.corrcoef(w.to_numpy().T)
+        return c[np.triu_indices_from(c, 1)].mean()
+
+    for sd_halo in (0.0, 1.2):
+        sc = Scenario.tanpa_bias(sd_halo=sd_halo, keragaman_halo=1e6, **_MANY)
+        sim = simulate_ratings(sc, seed=24, simpan_laten=True)
+        d = _latent_frame(sim)
+        shared = sc.sd_umum**2 + sd_halo**2
+        expected = shared / (shared + sc.sd_aspek**2 + sc.sd_galat**2)
+        assert aspect_corr(d, "laten") == pytest.approx(expected, abs=0.02)
+        if sd_halo == 0:
+            base = aspect_corr(d, "nilai")
+        else:
+            assert aspect_corr(d, "nilai") > base + 0.15
+
+
+def test_central_tendency_shrinks_variance_by_c_squared():
+    out = {}
+    for c in (1.0, 0.5):
+        sc = Scenario.tanpa_bias(sentral=c, **_MANY)
+        sim = simulate_ratings(sc, seed=25, simpan_laten=True)
+        out[c] = (np.var(sim.laten), sim.ratings["nilai"].var())
+    assert out[0.5][0] / out[1.0][0] == pytest.approx(0.25, abs=0.01)
+    assert out[0.5][1] < 0.7 * out[1.0][1]
+
+
+def test_range_restriction_limits_categories():
+    sc = Scenario.tanpa_bias(porsi_rentang_sempit=1.0, rentang=0.2, **_MANY)
+    sim = simulate_ratings(sc, seed=26, simpan_laten=True)
+    spread = sim.ratings.groupby(["nip_penilai"])["nilai"].agg(lambda x: x.max() - x.min())
+    assert spread.max() <= 2  # window of ±0.2 SD spans at most 3 categories here
+    assert np.abs(sim.laten).max() <= 0.2 * sc.sd_skala + 1e-5
+
+
+def test_regional_shift_moves_wilayah_means_exactly():
+    base = Scenario.tanpa_bias(**_MANY)
+    a = simulate_ratings(base, seed=27, simpan_laten=True)
+    target = base.wilayah[0]
+    b = simulate_ratings(base.replace(geser_wilayah={target: 0.5}), seed=27, simpan_laten=True)
+    in_target = (a.raters["wilayah"] == target).reindex(a.ratings["nip_penilai"]).to_numpy()
+    # latent shifts by exactly 0.5 sd_skala in the region, nothing elsewhere
+    np.testing.assert_allclose(
+        (a.laten - b.laten)[in_target], 0.5 * base.sd_skala, rtol=0, atol=1e-5
+    )
+    np.testing.assert_array_equal(a.laten[~in_target], b.laten[~in_target])
+    # ratings are the thresholded shifted latent
+    expect = np.searchsorted(base.ambang(), a.laten - 0.5 * base.sd_skala * in_target) + 1
+    np.testing.assert_array_equal(b.ratings["nilai"].to_numpy(), expect)
+    assert b.ratings["nilai"][in_target].mean() < a.ratings["nilai"][in_target].mean() - 0.3
+
+
+def test_self_inflation_puts_diri_above_others():
+    d_self = 0.4
+    sc = Scenario.tanpa_bias(geser_peran={"diri": d_self}, **_MANY)
+    sim = simulate_ratings(sc, seed=28, simpan_laten=True)
+    d = _latent_frame(sim)
+    d["dev"] = d["laten"] - d["t"]
+    g = d.groupby(d["peran_penilai"] == "diri")["dev"].mean()
+    assert g[True] - g[False] == pytest.approx(d_self * sc.sd_skala, abs=0.05)
+    m = sim.ratings.groupby(sim.ratings["peran_penilai"] == "diri")["nilai"].mean()
+    assert m[True] - m[False] > 0.3
+
+
+def test_default_self_inflation_in_published_range():
+    # Heidemeier & Moser (2009): self-rating leniency d = .32 (δ = .49)
+    sim = simulate_ratings(Scenario(**_MANY), seed=29)
+    r = sim.ratings
+    diri = r["peran_penilai"] == "diri"
+    d = (r.loc[diri, "nilai"].mean() - r.loc[~diri, "nilai"].mean()) / r["nilai"].std()
+    assert 0.2 < d < 0.6
+
+
+# ---------------------------------------------------------------------------
+# MFRM generator
+# ---------------------------------------------------------------------------
+def test_mfrm_sampler_matches_rating_scale_probabilities():
+    from kinerja_calib.simulate import _mfrm_sample
+
+    # P(k) ∝ exp(Σ_{h≤k} (η − F_h)) (Andrich rating-scale model; Linacre's FACETS)
+    eta, f = 0.4, np.array([-2.0, -0.5, 0.7, 1.8])
+    psi = np.r_[0.0, np.cumsum(eta - f)]
+    p = np.exp(psi) / np.exp(psi).sum()
+    n = 400_000
+    x = _mfrm_sample(
+        np.full(n, eta, np.float32),
+        f.astype(np.float32),
+        np.ones(n, np.float32),
+        np.random.default_rng(1),
+    )
+    freq = np.bincount(x, minlength=5) / n
+    np.testing.assert_allclose(freq, p, atol=4 * np.sqrt(p * (1 - p) / n).max())
+
+
+def test_mfrm_model_structure_and_severity():
+    sc = Scenario(model="mfrm", **_MANY)
+    sim = simulate_ratings(sc, seed=31)
+    r = sim.ratings
+    assert tuple(r.columns) == KOLOM_PENILAIAN
+    assert set(r["nilai"].unique()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+    net = r["nilai"] - r.groupby("nip")["nilai"].transform("mean")
+    obs = net.groupby(r["nip_penilai"]).mean()
+    assert np.corrcoef(obs, -sim.raters["keparahan"].reindex(obs.index))[0, 1] > 0.6
+    share_34 = r["nilai"].isin([3.0, 4.0]).mean()
+    assert share_34 > 0.6
+
+
+# ---------------------------------------------------------------------------
+# Analysis helpers
+# ---------------------------------------------------------------------------
+def test_confusion_and_predikat_comparison():
+    from kinerja_calib.labels import PREDIKAT
+    from kinerja_calib.simulate import bandingkan_predikat, confusion_predikat
+
+    sim = simulate_ratings(Scenario(n_pegawai=500, periode=("2026-S1", "2026-S2")), seed=41)
+    tab = bandingkan_predikat(sim)
+    assert len(tab) == 2 * 500
+    assert tab["predikat"].isin(PREDIKAT).all() and tab["predikat_sebenarnya"].isin(PREDIKAT).all()
+    conf = confusion_predikat(tab)
+    assert list(conf.index) == list(PREDIKAT) == list(conf.columns)
+    assert conf.to_numpy().sum() == 1000
+    assert np.trace(conf.to_numpy()) == (~tab["salah"]).sum()
+    one = confusion_predikat(sim, periode="2026-S1", normalisasi=True)
+    rows = one.sum(axis=1).dropna()
+    np.testing.assert_allclose(rows, 1.0)
+    # unbiased, many raters: almost everyone keeps the true predikat
+    clean = simulate_ratings(Scenario.tanpa_bias(**_MANY), seed=42)
+    assert bandingkan_predikat(clean)["salah"].mean() < 0.06
+
+
+def test_monte_carlo_bias_flips_more_predikat_than_noise():
+    from kinerja_calib.simulate import METRIK, monte_carlo
+
+    mc = monte_carlo(Scenario(n_pegawai=400), n_rep=4, seed=5, biases=["tanpa_bias", "semua"])
+    assert set(mc["metrik"]) == set(METRIK)
+    assert (mc["bawah"] <= mc["rerata"] + 1e-12).all() and (
+        mc["rerata"] <= mc["atas"] + 1e-12
+    ).all()
+    wrong = mc[mc["metrik"] == "predikat_salah"].set_index("bias")["rerata"]
+    assert wrong["semua"] > wrong["tanpa_bias"] + 0.05
+    again = monte_carlo(Scenario(n_pegawai=400), n_rep=4, seed=5, biases=["tanpa_bias", "semua"])
+    pd.testing.assert_frame_equal(mc, again)
+
+
+def test_scenario_bias_switches_one_family_only():
+    from kinerja_calib.simulate import scenario_bias
+
+    s = Scenario()
+    h = scenario_bias(s, "halo")
+    assert h.sd_halo == s.sd_halo and h.sd_keparahan == 0 and h.sentral == 1.0
+    assert scenario_bias(s, "semua") == s
+    with pytest.raises(ParameterError, match="tidak dikenal"):
+        scenario_bias(s, "bukan-bias")
+
+
+def test_output_passes_workbook_validation_unchanged():
+    sim = simulate_ratings(Scenario(n_pegawai=300, periode=("2026-S1", "2026-S2")), seed=51)
+    wb = sim.workbook()
+    assert len(wb.penilaian_360) == len(sim.ratings)
+    assert len(wb.pegawai) == len(sim.pegawai)
+    got = wb.penilaian_360[list(KOLOM_PENILAIAN)].reset_index(drop=True)
+    np.testing.assert_array_equal(got["nilai"].to_numpy(), sim.ratings["nilai"].to_numpy())
+    assert (got["nip"].astype(str).to_numpy() == sim.ratings["nip"].astype(str).to_numpy()).all()
+    # the compact (categorical) form converts to the same workbook
+    compact = simulate_ratings(
+        Scenario(n_pegawai=300, periode=("2026-S1", "2026-S2"), kompak=True), seed=51
+    )
+    assert isinstance(compact.ratings["nip"].dtype, pd.CategoricalDtype)
+    assert len(compact.workbook().penilaian_360) == len(got)
