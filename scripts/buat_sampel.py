@@ -2080,6 +2080,29 @@ def ratings_internal(
 #: rater idiosyncrasy about 59 % of rating variance, true performance 25 %, noise 16 %,
 #: self-inflation d = 0.4, central tendency, range restriction for 10 % of raters).
 SKENARIO_360 = dict(
+    # effect sizes pinned here (equal to the simulator defaults when written) so the
+    # documented ground truth does not move if the simulator's defaults change
+    model="laten",
+    sd_umum=1.0,
+    sd_aspek=0.35,
+    sd_keparahan=1.15,
+    sd_halo=1.15,
+    keragaman_halo=4.0,
+    sd_galat=0.85,
+    geser_peran={
+        "atasan": 0.0,
+        "rekan": 0.10,
+        "bawahan": 0.15,
+        "diri": 0.40,
+        "pengguna_layanan": -0.10,
+    },
+    sentral=0.9,
+    sd_sentral=0.1,
+    porsi_rentang_sempit=0.10,
+    rentang=0.5,
+    proporsi_skala=(0.03, 0.10, 0.37, 0.37, 0.13),
+    p_rekan_lintas_unit=0.1,
+    # design
     k_rekan=3,  # three peers = exactly the default anonymity threshold
     k_bawahan=3,
     porsi_pengguna_layanan=0.2,
@@ -2098,10 +2121,11 @@ def ratings_simulator(
     truth: pd.DataFrame,
     instansi: pd.DataFrame,
     rng: np.random.Generator,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
     """360 ratings from ``kc.simulate.rate_organisation`` (the simulator's latent model).
 
-    Returns (ratings, raters, per-aspect truth indexed by nip).
+    Returns (ratings, raters, per-aspect truth indexed by nip, wilayah threshold shifts in
+    scale-SD units).
     """
     sim_mod = kc.simulate
     peg = pegawai.assign(skor_sebenarnya=truth["skor_sebenarnya"].to_numpy())
@@ -2195,7 +2219,7 @@ def build_kompetensi(
     n, k = len(pegawai), len(KOMPETENSI)
     std = truth["level_standar"].to_numpy()
     g = truth["skor_sebenarnya"].to_numpy()
-    lat = std[:, None] - 0.25 + 0.55 * g[:, None] + rng.normal(0.0, 0.6, (n, k))
+    lat = std[:, None] - 0.1 + 0.5 * g[:, None] + rng.normal(0.0, 0.5, (n, k))
     akt = np.clip(np.rint(lat), 1, 5).astype(int)
     return pd.DataFrame(
         {
