@@ -190,10 +190,12 @@ def reliability_curve(
         n_sub = int(sub.shape[0])
         med = lo = hi = math.nan
         if n_sub >= 10:
-            keys = rng.random((n_rep, *sub.shape))
-            keys[:, np.isnan(sub)] = np.inf
+            # resample subjects (bootstrap) and, within each, k of its raters
+            boot = sub[rng.integers(0, n_sub, size=(n_rep, n_sub))]
+            keys = rng.random(boot.shape)
+            keys[np.isnan(boot)] = np.inf
             pick = np.argsort(keys, axis=2)[:, :, :kk]
-            drawn = np.take_along_axis(np.broadcast_to(sub, keys.shape), pick, axis=2)
+            drawn = np.take_along_axis(boot, pick, axis=2)
             single, mean_k = _oneway_batch(drawn)
             vals = single if k == 1 else mean_k
             vals = vals[np.isfinite(vals)]

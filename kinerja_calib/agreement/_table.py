@@ -232,7 +232,8 @@ def agreement_table(
     -------
     DataFrame
         Columns ``by…``, ``n_subjek`` (ratees with >= 2 ratings), ``n_penilai`` (distinct
-        raters), ``n_penilaian``, ``rata_penilai`` (mean raters per ratee), the statistics,
+        raters), ``n_penilaian``, ``rata_penilai`` (mean raters per ratee), ``rata_nilai`` (mean
+        rating of the group, to read leniency next to agreement), the statistics,
         and the Indonesian labels ``kategori_icc`` (Koo & Li 2016), ``kategori_alpha``
         (Krippendorff 2004), ``kategori_rwg`` (LeBreton & Senter 2008). ``attrs["desain"]``
         explains the layout below.
@@ -288,6 +289,7 @@ def agreement_table(
             "n_penilai": int(n_rat[i]),
             "n_penilaian": int(m.sum()),
             "rata_penilai": float(m[used].mean()) if used.any() else math.nan,
+            "rata_nilai": float(np.nanmean(sub)) if m.sum() else math.nan,
         }
         enough = used.sum() >= min_subjek
         if {"icc1", "icc1k"} & set(statistics):

@@ -142,7 +142,7 @@ def rwg(wide: WideLike, n_categories: int = 5) -> pd.Series:
 
 def rwg_j(
     ratings: pd.DataFrame,
-    by: Sequence[str] = ("nip", "peran_penilai"),
+    by: Sequence[str] | None = None,
     *,
     item: str = "aspek",
     value: str = "nilai",
@@ -155,9 +155,9 @@ def rwg_j(
     ----------
     ratings : DataFrame
         Long table, e.g. ``penilaian_360`` (one row per ratee × rater × aspek).
-    by : sequence of str, default ("nip", "peran_penilai")
-        Columns defining a target group: by default one ratee as seen by one rater role
-        (add ``"periode"`` when the table holds several periods).
+    by : sequence of str, optional
+        Columns defining a target group; default ``("periode", "nip", "peran_penilai")``
+        (``periode`` only when present): one ratee in one period as seen by one rater role.
     item : str, default "aspek"
         The J items of the scale (the 7 BerAKHLAK aspects).
     value, rater : str
@@ -168,7 +168,8 @@ def rwg_j(
     -------
     DataFrame
         Index ``by``; columns ``rwg_j``, ``n_item`` (J items with >= 2 ratings),
-        ``n_penilai`` (distinct raters), ``s2_rata`` (mean item variance).
+        ``n_penilai`` (distinct raters), ``s2_rata`` (mean item variance). Only groups with
+        at least two raters appear (one rater cannot agree with anyone).
 
     Notes
     -----
@@ -184,6 +185,8 @@ def rwg_j(
     target. *Appl. Psychol. Meas.*, 23(2), 127-135.
     """
     s2e = _sigma2_eu(n_categories)
+    if by is None:
+        by = [c for c in ("periode", "nip", "peran_penilai") if c in ratings.columns]
     by = list(by)
     need = [*by, item, value, rater]
     missing = [c for c in need if c not in ratings.columns]
@@ -202,4 +205,5 @@ def rwg_j(
     n_rat = df.groupby(by, observed=True, sort=True)[rater].nunique()
     out = pd.DataFrame({"rwg_j": r, "n_item": j.astype(int), "s2_rata": s2})
     out["n_penilai"] = n_rat.reindex(out.index).astype(int)
+    out = out[out["n_penilai"] >= 2]
     return out[["rwg_j", "n_item", "n_penilai", "s2_rata"]]
