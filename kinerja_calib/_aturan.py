@@ -32,6 +32,7 @@ def muat(rules: Any, default: str) -> Mapping[str, Any]:
     name = default if rules is None else rules
     try:
         from . import rules as rules_pkg
+        from .rules import _validasi_sdm  # noqa: F401  (registers the validators)
 
         load = rules_pkg.load
     except (ImportError, AttributeError):

@@ -172,3 +172,30 @@ def test_figures_smoke():
     )
     assert isinstance(talenta.heatmap_kesenjangan(kc.competency.matriks_kesenjangan(komp)), Figure)
     assert isinstance(talenta.distribusi_jpm(kc.competency.jpm_table(komp)), Figure)
+
+
+@pytest.mark.parametrize(
+    ("name", "override", "message"),
+    [
+        ("talenta-3-2020", {"kotak": [[1, 2, 3], [3, 5, 7], [6, 8, 9]]}, "3 x 3"),
+        ("talenta-3-2020", {"pendidikan_lanjutan.kotak": [10]}, "pendidikan_lanjutan.kotak"),
+        ("kompetensi-38-2017", {"jpm.kategori.batas_bawah": [0, 90, 78]}, "naik"),
+        ("skm-14-2017", {"bobot.metode": "bobot_0_1111"}, "bobot.metode"),
+    ],
+)
+def test_rules_validators_refuse_bad_overrides(name, override, message):
+    import kinerja_calib.rules._validasi_sdm  # noqa: F401
+
+    with pytest.raises(ParameterError, match=message):
+        kc.rules.load(name, overrides=override)
+
+
+def test_overrides_through_loader_change_results():
+    r = kc.rules.load("talenta-3-2020", overrides={"pendidikan_lanjutan": {"kotak": [9]}})
+    out = kc.talent.peta_talenta(_pegawai(), rules=r)
+    assert out.loc[out["usulan_pendidikan_lanjutan"], "kotak"].tolist() == [9]
+    skm = kc.rules.load("skm-14-2017", overrides={"bobot.metode": "bobot_0_11"})
+    df = pd.DataFrame({f"u{i}": [4.0] for i in range(1, 10)})
+    assert kc.survey.ikm(df, rules=skm)["ikm"].item() == pytest.approx(99.0)
+    # the overridden choice no longer counts as an unconfirmed default
+    assert "bobot.metode" not in set(skm.belum_terkonfirmasi()["kunci"])
