@@ -1985,8 +1985,7 @@ def _pairs_360(
             )
         )
     # pengguna_layanan: for about 40 % of the public-facing jabatan, 3 service users
-    layanan = pegawai["jabatan"].map({k: v[2] for k, v in JABATAN.items()}).fillna(False)
-    chosen = idx[layanan.to_numpy(dtype=bool) & (rng.random(n) < 0.4)]
+    chosen = idx[melayani_publik(pegawai) & (rng.random(n) < 0.4)]
     k = np.repeat(chosen, 3)
     ids = np.char.add(
         f"PL-{periode.replace('-', '')}-", np.char.zfill(np.arange(1, len(k) + 1).astype(str), 5)
@@ -2105,7 +2104,8 @@ SKENARIO_360 = dict(
     # design
     k_rekan=3,  # three peers = exactly the default anonymity threshold
     k_bawahan=3,
-    porsi_pengguna_layanan=0.2,
+    # drawn for 45 % of all ratees; only those in public-facing jabatan keep them
+    porsi_pengguna_layanan=0.45,
     k_pengguna_layanan=3,
     sd_wilayah=0.0,  # no random regional readings: only the planted one below
     geser_wilayah={"Kab. Tanjung Jabung Timur": -0.35},  # reads the scale generously
@@ -2114,6 +2114,14 @@ SKENARIO_360 = dict(
     porsi_penilai_keras=0.003,
     besar_penilai_keras=1.5,
 )
+
+
+def melayani_publik(pegawai: pd.DataFrame) -> np.ndarray:
+    """Boolean mask: jabatan that serve the public directly (get pengguna_layanan ratings)."""
+    jab = pegawai["jabatan"].astype(str)
+    flag = jab.map({k: v[2] for k, v in JABATAN.items()}).fillna(False).astype(bool)
+    heads = jab.str.startswith(("Kepala UPT Puskesmas", "Camat", "Kepala Seksi Pelayanan Umum"))
+    return (flag | heads).to_numpy()
 
 
 def ratings_simulator(
@@ -2132,9 +2140,15 @@ def ratings_simulator(
     scenario = sim_mod.Scenario(**SKENARIO_360)
     sim = sim_mod.rate_organisation(peg, scenario, seed=rng, instansi=instansi, periode=PERIODE)
     ratings = sim.ratings.astype({"nilai": "int64"})
+    # service users rate only staff who serve the public (drops the simulator's draws
+    # for back-office staff; those external raters rated nobody else)
+    layanan = pegawai["nip"][melayani_publik(pegawai)].astype(str)
+    is_pl = ratings["peran_penilai"].astype(str) == "pengguna_layanan"
+    ratings = ratings[~is_pl | ratings["nip"].astype(str).isin(layanan)].reset_index(drop=True)
     for col in ("periode", "nip", "nip_penilai", "peran_penilai", "aspek"):
         ratings[col] = ratings[col].astype(str)
     raters = sim.raters.reset_index()
+    raters = raters[raters["nip_penilai"].isin(pd.unique(ratings["nip_penilai"]))]
     raters["nip_penilai"] = raters["nip_penilai"].astype(str)
     raters["ditanam"] = raters.pop("penilai_ekstrem").fillna("").astype(str)
     raters["wilayah"] = raters["wilayah"].astype(str)
