@@ -280,7 +280,7 @@ def capaian_pegawai(wb, periode=None, rules=None) -> CapaianPegawai:
 
 # --------------------------------------------------------------------------- SMART
 _VAGUE = re.compile(
-    r"\b(meningkat\w*|optimal\w*|maksimal|efektif\w*|efisien\w*|baik|lancar|tertib|"
+    r"\b(?:meningkat\w*|optimal\w*|maksimal|efektif\w*|efisien\w*|baik|lancar|tertib|"
     r"mengoptimalkan|memaksimalkan|menjamin|mendukung|memastikan|berkualitas|kondusif)\b",
     re.IGNORECASE,
 )
@@ -291,6 +291,8 @@ def _finding(df: pd.DataFrame, mask, kriteria, tingkat, temuan, saran) -> pd.Dat
     sub = df.loc[np.asarray(mask, bool), ["kode_instansi", "jabatan", "kode_indikator"]].copy()
     sub["kriteria"] = kriteria
     sub["tingkat"] = tingkat
+    if sub.empty:
+        return sub.assign(temuan=pd.Series(dtype=object), saran=pd.Series(dtype=object))
     sub["temuan"] = temuan(sub) if callable(temuan) else temuan
     sub["saran"] = saran
     return sub
@@ -572,7 +574,8 @@ def cek_smart(
         w["temuan"] = "Jumlah bobot indikator jabatan = " + w["bobot"].map("{:g}".format) + " %."
         w["saran"] = "Sesuaikan bobot agar berjumlah tepat 100 % per instansi dan jabatan."
         parts.append(w[KOLOM_TEMUAN])
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if parts else None
+    found = [p for p in parts if len(p)]
+    out = pd.concat(found, ignore_index=True) if found else None
     if out is None or out.empty:
         return pd.DataFrame(columns=KOLOM_TEMUAN)
     order = {"galat": 0, "peringatan": 1}

@@ -84,14 +84,15 @@ def _float(x: ArrayLike) -> np.ndarray:
 def _codes(values: ArrayLike, categories: Sequence[str], what: str) -> np.ndarray:
     """Integer codes of ``values`` in ``categories`` (-1 for missing); unknown → error."""
     s = pd.Series(np.asarray(values, dtype=object).ravel())
-    cat = pd.Categorical(s.where(s.notna(), None), categories=list(categories))
-    codes = np.asarray(cat.codes)
-    bad = s.notna().to_numpy() & (codes < 0)
+    present = s.notna().to_numpy()
+    bad = present & ~s.isin(list(categories)).to_numpy()
     if bad.any():
         unknown = sorted({str(v) for v in s[bad]})[:5]
         raise ParameterError(
             f"{what} tidak dikenal: {unknown}. Gunakan salah satu dari {list(categories)}."
         )
+    cat = pd.Categorical(s.where(present, None), categories=list(categories))
+    codes = np.asarray(cat.codes)
     return codes
 
 

@@ -92,6 +92,8 @@ _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SUMBER_INSTANSI = "ditetapkan instansi"
 
 _VALIDATORS: dict[str, Callable[[Rules], list[str]]] = {}
+# Rules are immutable, so a file is parsed once per (path, modification time).
+_CACHE: dict[tuple[str, int], Rules] = {}
 
 
 # --------------------------------------------------------------------------- paths
@@ -563,8 +565,15 @@ def load(
                 f"Aturan '{text}' tidak dikenal. Pilih salah satu dari {available()} "
                 "atau berikan path ke berkas .toml milik instansi."
             )
-    raw = _read(path)
-    rules = _build(raw, path)
+    try:
+        stamp = (str(path.resolve()), path.stat().st_mtime_ns)
+    except OSError:
+        stamp = None
+    rules = _CACHE.get(stamp) if stamp is not None else None
+    if rules is None:
+        rules = _build(_read(path), path)
+        if stamp is not None:
+            _CACHE[stamp] = rules
     return rules.with_overrides(overrides)
 
 
