@@ -1,0 +1,1353 @@
+"""The workbook data model: loading, validation and the :class:`Workbook` container.
+
+A workbook is a folder of CSV files (``instansi.csv``, ``pegawai.csv``, ...) or one
+``.xlsx`` file with one sheet per table (DESIGN §3). :func:`load_workbook` reads every
+cell as text, converts it explicitly and collects *every* problem of *every* table in one
+pass; when anything is wrong it raises :class:`~kinerja_calib.errors.DataError` whose
+``problems`` name the file, the spreadsheet row (header = row 1), the column and what to
+fix, in Bahasa Indonesia. Nothing is dropped or coerced silently: every row read comes
+out converted, or it produces a problem.
+
+Decisions worth knowing
+-----------------------
+* **Reading.** Bytes are decoded as UTF-8 (with or without BOM), else cp1252. The
+  delimiter (``,``, ``;`` or tab) is sniffed from the header line. Headers are
+  normalised (trimmed, lower case, spaces → ``_``); cells are trimmed. Completely empty
+  lines (e.g. ``;;;;`` left by Excel) carry no data and are skipped, but row numbers still
+  count them so they match what a spreadsheet shows.
+* **Numbers.** ``85``, ``85.5``, ``85,5`` (decimal comma), ``1.234,5`` / ``1,234.5``
+  (thousands separator together with a decimal separator, or several thousands groups
+  such as ``1.234.567``) and scientific notation are recognised. A value with a single
+  separator followed by exactly three digits (``1.500``, ``2,750``) is ambiguous: it is
+  resolved from the other values of the same column (a column that elsewhere writes
+  ``85,5`` uses the comma as decimal separator, so ``1.500`` is 1500), and reported when the
+  column gives no evidence or contradicting evidence. Excel error values (``#N/A``,
+  ``#DIV/0!``) are reported as such.
+* **NIP** (``nip``, ``nip_atasan``, internal ``nip_penilai``) must be text of exactly 18
+  ASCII digits: birth date ``yyyymmdd`` (a real date), TMT CPNS ``yyyymm`` (month 01–12,
+  year at least 15 years after the birth year), sex digit 1/2, 3-digit serial. Forms
+  produced by Excel (``1.98703E+17``, ``198703152010011001.0``) are reported as damaged,
+  never repaired.
+* **Raters.** ``nip_penilai`` must be a pegawai NIP for internal roles; for
+  ``pengguna_layanan`` (service users, usually outside the organisation) any non-empty
+  identifier is accepted.
+* **Targets.** Each indicator has either ``target`` (> 0) or a range ``target_min`` (≥ 0)
+  + ``target_max`` (> 0, ≥ ``target_min``), not both.
+* **Hierarchy.** ``nip_atasan`` must point at a pegawai of the same instansi; chains must
+  end at a head (empty ``nip_atasan``) — cycles are reported with the NIPs in them.
+
+Output dtypes: text and NIP columns use the pandas string dtype (``"str"``; missing =
+NA), numbers are float64, SKM answers and competency levels int64. Optional columns
+(``potensi``, ``target``, ``target_min``, ``target_max``) are always present in the
+output (all NA when absent from the input). Extra columns are kept as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import labels
+from .errors import DataError, ParameterError, Problem
+
+__all__ = ["TABLES", "OPTIONAL_TABLES", "Workbook", "load_workbook", "validate_tables"]
+
+#: Tables of a workbook in reading order (DESIGN §3).
+TABLES = (
+    "instansi",
+    "pegawai",
+    "indikator",
+    "realisasi",
+    "penilaian_360",
+    "survei_skm",
+    "kompetensi",
+)
+#: Tables that may be absent (their attribute is then ``None``).
+OPTIONAL_TABLES = ("realisasi", "survei_skm", "kompetensi")
+
+_MAX_PER_RULE = 1000  # problems per (file, column, rule) before a summary problem
+_MIN_AGE_AT_TMT = 15  # TMT CPNS year must be at least birth year + this
+_SKM_ITEMS = tuple(f"u{i}" for i in range(1, 10))
+_PERIODE_RE = r"[0-9]{4}(?:-(?:S[12]|TW[1-4]|B(?:0[1-9]|1[0-2])))?"
+_PERIODE_FORMS = (
+    "YYYY (tahunan), YYYY-S1/S2 (semester), YYYY-TW1…TW4 (triwulan) atau "
+    "YYYY-B01…B12 (bulanan), mis. 2026-S1"
+)
+
+
+@dataclass(frozen=True)
+class _Col:
+    name: str
+    kind: str  # text | nip | rater | num | int | cat | periode
+    present: bool = True  # column must exist
+    filled: bool = True  # cells must be non-empty
+    choices: tuple[str, ...] = ()
+
+
+def _c(name, kind="text", present=True, filled=True, choices=()):
+    return _Col(name, kind, present, filled, tuple(choices))
+
+
+_SCHEMA: dict[str, tuple[_Col, ...]] = {
+    "instansi": (
+        _c("kode_instansi"),
+        _c("nama_instansi"),
+        _c("jenis", "cat", choices=labels.JENIS_INSTANSI),
+        _c("wilayah"),
+        _c("predikat_organisasi", "cat", choices=labels.PREDIKAT_ORGANISASI),
+    ),
+    "pegawai": (
+        _c("nip", "nip"),
+        _c("nama"),
+        _c("kode_instansi"),
+        _c("unit_kerja"),
+        _c("jabatan"),
+        _c("jenis_jabatan", "cat", choices=labels.JENIS_JABATAN),
+        _c("nip_atasan", "nip", filled=False),
+        _c("potensi", "cat", present=False, filled=False, choices=labels.POTENSI),
+    ),
+    "indikator": (
+        _c("kode_indikator"),
+        _c("kode_instansi"),
+        _c("jabatan"),
+        _c("nama_indikator"),
+        _c("satuan"),
+        _c("target", "num", present=False, filled=False),
+        _c("target_min", "num", present=False, filled=False),
+        _c("target_max", "num", present=False, filled=False),
+        _c("arah", "cat", choices=labels.ARAH),
+        _c("bobot", "num"),
+        _c("aspek", "cat", choices=labels.ASPEK_INDIKATOR),
+        _c("sumber_data", "cat", choices=labels.SUMBER_DATA),
+    ),
+    "realisasi": (
+        _c("periode", "periode"),
+        _c("nip", "nip"),
+        _c("kode_indikator"),
+        _c("realisasi", "num"),
+    ),
+    "penilaian_360": (
+        _c("periode", "periode"),
+        _c("nip", "nip"),
+        _c("nip_penilai", "rater"),
+        _c("peran_penilai", "cat", choices=labels.PERAN_PENILAI),
+        _c("aspek", "cat", choices=tuple(labels.ASPEK_BERAKHLAK)),
+        _c("nilai", "num"),
+    ),
+    "survei_skm": (
+        _c("periode", "periode"),
+        _c("kode_instansi"),
+        _c("unit_layanan"),
+        _c("id_responden"),
+        *(_c(u, "int") for u in _SKM_ITEMS),
+    ),
+    "kompetensi": (
+        _c("nip", "nip"),
+        _c("kompetensi"),
+        _c("level_standar", "int"),
+        _c("level_aktual", "int"),
+    ),
+}
+
+_KEYS = {
+    "instansi": ("kode_instansi",),
+    "pegawai": ("nip",),
+    "indikator": ("kode_indikator",),
+    "realisasi": ("periode", "nip", "kode_indikator"),
+    "penilaian_360": ("periode", "nip", "nip_penilai", "aspek"),
+    "survei_skm": ("periode", "kode_instansi", "unit_layanan", "id_responden"),
+    "kompetensi": ("nip", "kompetensi"),
+}
+
+
+# --------------------------------------------------------------------------- problems
+class _Problems:
+    """Collects problems, capping each (file, column, rule) at ``_MAX_PER_RULE``."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, Problem]] = []
+        self._order = {t: i for i, t in enumerate(TABLES)}
+
+    def one(self, table: str, file: str, row, column, message: str) -> None:
+        row = None if row is None else int(row)
+        self.items.append((self._order.get(table, 99), Problem(file, row, column, message)))
+
+    def rows(self, t: _Table, mask, column, message, values=None) -> None:
+        """Add one problem per True position of ``mask``; ``message`` may be callable."""
+        pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if pos.size == 0:
+            return
+        shown = pos[:_MAX_PER_RULE]
+        vals = None if values is None else np.asarray(values, dtype=object)[shown]
+        for k, p in enumerate(shown):
+            msg = message(vals[k]) if callable(message) else message
+            self.one(t.name, t.file, t.rows[p], column, msg)
+        if pos.size > _MAX_PER_RULE:
+            rest = pos.size - _MAX_PER_RULE
+            self.one(
+                t.name,
+                t.file,
+                None,
+                column,
+                f"... dan {_fmt_int(rest)} baris lain dengan masalah yang sama di kolom "
+                f"'{column}'. Perbaiki semuanya dengan cara yang sama.",
+            )
+
+    def sorted(self) -> list[Problem]:
+        def key(it):
+            order, p = it
+            tail = p.row is None and p.message.startswith("...")
+            return (order, p.file, math.inf if tail else (p.row or 0))
+
+        return [p for _, p in sorted(self.items, key=key)]
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _fmt_num(x: float) -> str:
+    return f"{x:.6g}".replace(".", ",")
+
+
+def _suggest(value: str, choices) -> str:
+    lower = {str(c).lower(): str(c) for c in choices}
+    hit = difflib.get_close_matches(str(value).lower(), list(lower), n=1, cutoff=0.6)
+    return f" Mungkin maksud Anda '{lower[hit[0]]}'?" if hit else ""
+
+
+def _show(v, n: int = 40) -> str:
+    v = str(v)
+    return v if len(v) <= n else v[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass
+class _Table:
+    """One table as read: every cell a stripped string, plus spreadsheet row numbers."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    _uniq: dict = field(default_factory=dict, repr=False)
+
+    def uniq(self, col: str) -> tuple[np.ndarray, pd.Series]:
+        """``(codes, uniques)`` of a column: checks run once per distinct value."""
+        if col not in self._uniq:
+            codes, u = pd.factorize(self.frame[col].to_numpy(dtype=object))
+            self._uniq[col] = (codes, pd.Series(u, dtype="str"))
+        return self._uniq[col]
+
+    def umap(self, col: str, values) -> np.ndarray:
+        """Expand a per-unique array to the rows."""
+        return np.asarray(values)[self.uniq(col)[0]]
+
+
+_EMPTY_MSG = (
+    "Berkas kosong (tidak ada baris judul). Isi baris 1 dengan nama kolom, data mulai baris 2."
+)
+_HEADER_ONLY_MSG = "Berkas hanya berisi baris judul, tanpa data. Isi data mulai baris 2."
+
+
+def _norm_header(h) -> str:
+    return re.sub(r"\s+", "_", str(h).strip().lower())
+
+
+def _decode(data: bytes) -> str | None:
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _sniff(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _strip(values: np.ndarray) -> np.ndarray:
+    codes, u = pd.factorize(values)
+    return pd.Series(u, dtype="str").str.strip().to_numpy(dtype=object)[codes]
+
+
+def _finish(name, file, header, columns, rows, probs) -> _Table | None:
+    """Strip cells, drop blank rows (keeping row numbers) and build the _Table."""
+    if not header or not any(str(h).strip() for h in header):
+        probs.one(name, file, None, None, _EMPTY_MSG)
+        return None
+    cols = [_strip(np.asarray(c, dtype=object)) for c in columns]
+    blank = np.ones(len(rows), dtype=bool)
+    for c in cols:
+        blank &= c == ""
+    if blank.all():
+        probs.one(name, file, None, None, _HEADER_ONLY_MSG)
+        return None
+    keep = ~blank
+    frame = pd.DataFrame({i: pd.Series(c[keep], dtype="str") for i, c in enumerate(cols)})
+    frame.columns = [_norm_header(h) for h in header]
+    return _Table(name, file, frame, np.asarray(rows, dtype=np.int64)[keep])
+
+
+def _from_records(name, file, records, probs, pad=False) -> _Table | None:
+    """Build a _Table from header + data records (lists of strings), checking their width."""
+    if not records:
+        probs.one(name, file, None, None, _EMPTY_MSG)
+        return None
+    width = len(records[0])
+    good, rows = [], []
+    for i, rec in enumerate(records[1:]):
+        if pad and len(rec) < width:
+            rec = list(rec) + [""] * (width - len(rec))  # trailing empty cells of a sheet
+        if len(rec) != width:
+            if not any(c.strip() for c in rec):
+                continue  # blank line
+            if len(rec) > width and not any(c.strip() for c in rec[width:]):
+                rec = rec[:width]
+            else:
+                msg = (
+                    f"Baris ini berisi {len(rec)} sel, padahal baris judul punya {width} kolom. "
+                    "Periksa pemisah (; atau ,) dan tanda kutip di baris ini."
+                )
+                probs.one(name, file, i + 2, None, msg)
+                continue
+        good.append(rec)
+        rows.append(i + 2)
+    arr = np.empty((len(good), width), dtype=object)
+    if good:
+        arr[:] = good
+    return _finish(name, file, records[0], list(arr.T), rows, probs)
+
+
+def _read_csv(name: str, path: Path, probs: _Problems) -> _Table | None:
+    file = path.name
+    data = path.read_bytes()
+    if not data.strip():
+        msg = "Berkas kosong (0 bita). Isi baris 1 dengan nama kolom, data mulai baris 2."
+        probs.one(name, file, None, None, msg)
+        return None
+    text = _decode(data)
+    if text is None or "\x00" in text:
+        msg = "Pengodean berkas tidak dikenali. Simpan ulang sebagai 'CSV UTF-8' dari Excel."
+        probs.one(name, file, None, None, msg)
+        return None
+    sep = _sniff(text)
+    try:  # fast path: the C parser (raises on rows wider than the header)
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            low_memory=False,
+        )
+    except pd.errors.EmptyDataError:
+        probs.one(name, file, None, None, _EMPTY_MSG)
+        return None
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        try:
+            records = list(reader)
+        except csv.Error as err:
+            msg = (
+                f"Berkas CSV rusak di sekitar baris {reader.line_num} ({err}). Periksa tanda "
+                "kutip dan karakter aneh, lalu simpan ulang sebagai 'CSV UTF-8'."
+            )
+            probs.one(name, file, reader.line_num, None, msg)
+            return None
+        return _from_records(name, file, records, probs)
+    header = [str(h) for h in raw.iloc[0]]
+    body = raw.iloc[1:]
+    cols = [body.iloc[:, j].to_numpy(dtype=object) for j in range(body.shape[1])]
+    return _finish(name, file, header, cols, np.arange(2, len(body) + 2), probs)
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool | np.bool_):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return repr(float(v))
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _read_xlsx(path: Path, probs: _Problems) -> dict[str, _Table | None] | None:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many types for broken files
+        msg = (
+            f"Berkas Excel tidak dapat dibuka ({type(err).__name__}). Pastikan berkas .xlsx "
+            "tidak rusak atau terkunci sandi, lalu simpan ulang dari Excel."
+        )
+        probs.one("", path.name, None, None, msg)
+        return None
+    try:
+        sheets = {_norm_header(s): s for s in book.sheetnames}
+        out: dict[str, _Table | None] = {}
+        for name in TABLES:
+            file = f"{path.name}:{name}"
+            if name not in sheets:
+                out[name] = None
+                _missing_table(name, file, f"sheet '{name}' di {path.name}", probs)
+                continue
+            ws = book[sheets[name]]
+            records = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            out[name] = _from_records(name, file, records, probs, pad=True)
+    finally:
+        book.close()
+    return out
+
+
+def _missing_table(name: str, file: str, what: str, probs: _Problems) -> None:
+    if name in OPTIONAL_TABLES:
+        return
+    cols = ", ".join(c.name for c in _SCHEMA[name] if c.present)
+    msg = f"Tabel wajib '{name}' tidak ditemukan ({what}). Tambahkan dengan kolom: {cols}."
+    probs.one(name, file, None, None, msg)
+
+
+def _as_text(s: pd.Series) -> np.ndarray:
+    """Any in-memory column → strings ('' for missing), converted once per distinct value."""
+    codes, u = pd.factorize(s.to_numpy())
+    texts = np.array([_cell_text(x) for x in u] + [""], dtype=object)
+    return texts[codes]
+
+
+# --------------------------------------------------------------------------- cell checks
+_RE_AMBIG = r"[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}"
+_RE_COMMA = r"[+-]?[0-9]*,[0-9]+"
+_RE_ID_THOUS = r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?"
+_RE_EN_THOUS = r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+_RE_SCI_COMMA = r"[+-]?[0-9]*,[0-9]+[eE][+-]?[0-9]+"
+_RE_PLAIN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+
+
+def _number_message(v: str) -> str:
+    if v.startswith("#"):
+        return (
+            f"Sel berisi galat Excel '{_show(v)}'. Perbaiki rumusnya di Excel atau ketik "
+            "angkanya langsung, lalu ekspor ulang."
+        )
+    if v.endswith("%"):
+        return f"'{_show(v)}' bukan angka. Tulis tanpa tanda %, mis. 85 atau 85,5."
+    return (
+        f"'{_show(v)}' bukan angka. Ganti dengan angka seperti 85, 85,5 (koma desimal) atau 85.5."
+    )
+
+
+def _ambiguous_message(v: str) -> str:
+    return (
+        f"Angka '{v}' ambigu: bisa dibaca sebagai ribuan atau desimal. Tulis tanpa pemisah "
+        "ribuan (mis. 1500) atau dengan koma desimal yang jelas (mis. 1,5)."
+    )
+
+
+def _to_float(strings: pd.Series) -> np.ndarray:
+    return pd.to_numeric(strings, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _parse_unique(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct strings → (float values, garbage mask, unresolved-ambiguity mask)."""
+    n = len(s)
+    empty = (s == "").to_numpy()
+    amb = s.str.fullmatch(_RE_AMBIG).to_numpy()
+    fast = s.str.fullmatch(_RE_PLAIN).to_numpy() & ~amb
+    vals = np.full(n, np.nan)
+    if fast.any():
+        vals[fast] = _to_float(s[fast])
+    dot_ev = bool((fast & s.str.contains(".", regex=False).to_numpy()).any())
+    comma_ev = False
+    slow = ~empty & ~fast & ~amb
+    if slow.any():
+        sub = s[slow]
+        comma = (
+            sub.str.fullmatch(_RE_COMMA).to_numpy() | sub.str.fullmatch(_RE_SCI_COMMA).to_numpy()
+        )
+        idt = sub.str.fullmatch(_RE_ID_THOUS).to_numpy()
+        ent = sub.str.fullmatch(_RE_EN_THOUS).to_numpy() & ~idt & ~comma
+        comma_ev, dot_ev = bool((comma | idt).any()), dot_ev or bool(ent.any())
+        norm = pd.Series(np.full(len(sub), "", dtype=object), index=sub.index, dtype="str")
+        norm[comma] = sub[comma].str.replace(",", ".", regex=False)
+        norm[idt] = sub[idt].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        norm[ent] = sub[ent].str.replace(",", "", regex=False)
+        vals[slow] = _to_float(norm)
+    unresolved = np.zeros(n, dtype=bool)
+    if amb.any():
+        sub = s[amb]
+        if comma_ev and not dot_ev:  # "1.500" = 1500, "1,500" = 1.5
+            vals[amb] = _to_float(
+                sub.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            )
+        elif dot_ev and not comma_ev:  # "1.500" = 1.5, "1,500" = 1500
+            vals[amb] = _to_float(sub.str.replace(",", "", regex=False))
+        else:
+            unresolved = amb
+    bad = ~empty & ~unresolved & ~np.isfinite(vals)
+    vals[bad] = np.nan
+    return vals, bad, unresolved
+
+
+def _parse_numbers(t: _Table, column: str, probs: _Problems) -> np.ndarray:
+    """Column of strings → float64 (NaN where empty or wrong); wrong cells become problems."""
+    vals, bad, unresolved = _parse_unique(t.uniq(column)[1])
+    raw = t.frame[column].to_numpy()
+    probs.rows(t, t.umap(column, unresolved), column, _ambiguous_message, raw)
+    probs.rows(t, t.umap(column, bad), column, _number_message, raw)
+    return t.umap(column, vals)
+
+
+_RE_NIP_EXCEL = (
+    r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+"  # 1.98703E+17, 1,98703E+17
+    r"|[0-9]{15,18}[.,]0+"  # 198703152010011001.0
+    r"|[0-9]{1,3}(?:[.,][0-9]{3}){4,5}(?:[.,]0+)?"  # 198.703.152.010.011.000
+)
+_NIP_MESSAGES = {
+    "excel": lambda v: (
+        f"NIP rusak oleh Excel ('{_show(v)}'): digit terakhir sudah hilang. Format sel sebagai "
+        "Teks lalu ketik ulang NIP lengkap 18 digit."
+    ),
+    "spaced": lambda v: (
+        f"NIP '{v}' berisi spasi atau tanda baca. Tulis 18 digit angka saja tanpa spasi."
+    ),
+    "wrong": lambda v: (
+        f"NIP '{_show(v)}' harus tepat 18 digit angka (sekarang {len(v)} karakter). Periksa "
+        "lalu ketik ulang NIP sebagai teks."
+    ),
+    "birth": lambda v: (
+        f"NIP '{v}': 8 digit pertama ({v[:8]}) bukan tanggal lahir yang sah (ttttbbhh). "
+        "Periksa NIP pada SK."
+    ),
+    "tmt": lambda v: (
+        f"NIP '{v}': digit 9–14 ({v[8:14]}) bukan TMT CPNS yang sah (ttttbb, bulan 01–12, "
+        f"minimal {_MIN_AGE_AT_TMT} tahun setelah tahun lahir). Periksa NIP pada SK."
+    ),
+    "sex": lambda v: (
+        f"NIP '{v}': digit ke-15 harus 1 (pria) atau 2 (wanita), bukan '{v[14]}'. Periksa NIP."
+    ),
+}
+
+
+def _nip_flags(s: pd.Series) -> dict[str, np.ndarray]:
+    """Distinct NIP strings → one mask per kind of fault, plus ``valid``."""
+    filled = (s != "").to_numpy()
+    d18 = s.str.fullmatch(r"[0-9]{18}").to_numpy()
+    other = filled & ~d18
+    excel = other & s.str.fullmatch(_RE_NIP_EXCEL).to_numpy()
+    bare = s.str.replace(r"[\s.\-']", "", regex=True)
+    spaced = other & ~excel & bare.str.fullmatch(r"[0-9]{18}").to_numpy()
+    flags = {"excel": excel, "spaced": spaced, "wrong": other & ~excel & ~spaced}
+    birth = tmt = sex = np.zeros(len(s), dtype=bool)
+    if d18.any():
+        d = s[d18]
+        year = pd.to_datetime(d.str.slice(0, 8), format="%Y%m%d", errors="coerce").dt.year
+        by = year.to_numpy(dtype=float, na_value=np.nan)
+        ty = _to_float(d.str.slice(8, 12))
+        tm = _to_float(d.str.slice(12, 14))
+        b = np.isnan(by) | (by < 1900)
+        birth, tmt, sex = (np.zeros(len(s), dtype=bool) for _ in range(3))
+        birth[d18] = b
+        tmt[d18] = ~b & ((tm < 1) | (tm > 12) | (ty < by + _MIN_AGE_AT_TMT))
+        sex[d18] = ~d.str.slice(14, 15).isin(["1", "2"]).to_numpy()
+    flags.update(birth=birth, tmt=tmt, sex=sex)
+    flags["valid"] = d18 & ~birth & ~tmt & ~sex
+    return flags
+
+
+def _check_nip(t: _Table, column: str, probs: _Problems, mask=None) -> np.ndarray:
+    """Report malformed NIPs (only where ``mask``); return the row mask of valid NIPs."""
+    flags = _nip_flags(t.uniq(column)[1])
+    raw = t.frame[column].to_numpy()
+    for kind, message in _NIP_MESSAGES.items():
+        rows = t.umap(column, flags[kind])
+        probs.rows(t, rows if mask is None else rows & mask, column, message, raw)
+    return t.umap(column, flags["valid"])
+
+
+# --------------------------------------------------------------------------- validation
+def _check_columns(t: _Table, probs: _Problems) -> None:
+    header = list(t.frame.columns)
+    expected = [c.name for c in _SCHEMA[t.name]]
+    seen: dict[str, int] = {}
+    keep = []
+    for i, h in enumerate(header):
+        col = t.frame.iloc[:, i]
+        if h == "":
+            if (col != "").any():
+                probs.one(
+                    t.name,
+                    t.file,
+                    1,
+                    None,
+                    f"Kolom ke-{i + 1} berisi data tetapi tidak punya judul. Beri judul di "
+                    "baris 1 atau hapus kolom itu.",
+                )
+            continue
+        if h in seen:
+            probs.one(
+                t.name,
+                t.file,
+                1,
+                h,
+                f"Judul kolom '{h}' muncul dua kali (kolom ke-{seen[h] + 1} dan ke-{i + 1}). "
+                "Hapus atau ganti nama salah satunya.",
+            )
+            continue
+        seen[h] = i
+        keep.append(i)
+    frame = t.frame.iloc[:, keep]
+    t.frame = frame.set_axis([header[i] for i in keep], axis=1)
+    present = set(t.frame.columns)
+    for c in _SCHEMA[t.name]:
+        if c.present and c.name not in present:
+            probs.one(
+                t.name,
+                t.file,
+                1,
+                c.name,
+                f"Kolom wajib '{c.name}' tidak ada. Tambahkan kolom ini di baris judul (baris 1). "
+                f"Kolom yang diharapkan: {', '.join(expected)}."
+                + _suggest(c.name, [h for h in present if h not in expected]),
+            )
+    if t.name == "indikator" and "target" not in present:
+        if not {"target_min", "target_max"} <= present:
+            probs.one(
+                t.name,
+                t.file,
+                1,
+                "target",
+                "Kolom 'target' tidak ada. Tambahkan kolom 'target', atau kolom 'target_min' dan "
+                "'target_max' untuk target rentang.",
+            )
+
+
+def _convert(t: _Table, skala, probs: _Problems) -> dict[str, object]:
+    """Cell-level checks; return converted columns (and ``ok`` masks) by name."""
+    f = t.frame
+    out: dict[str, object] = {}
+    peran = f["peran_penilai"] if "peran_penilai" in f else None
+    for c in _SCHEMA[t.name]:
+        if c.name not in f:
+            continue
+        s = f[c.name]
+        codes, u = t.uniq(c.name)
+        empty = t.umap(c.name, (u == "").to_numpy())
+        if c.filled:
+            msg = f"Sel kosong. Isi kolom '{c.name}' (wajib)."
+            if c.kind == "rater":
+                msg = "Sel kosong. Isi NIP penilai (atau id responden untuk pengguna_layanan)."
+            probs.rows(t, empty, c.name, msg)
+        ok = ~empty
+        if c.kind in ("num", "int"):
+            vals = _parse_numbers(t, c.name, probs)
+            ok = ~np.isnan(vals)
+            if c.kind == "int":
+                frac = ok & (vals != np.round(vals))
+                probs.rows(
+                    t,
+                    frac,
+                    c.name,
+                    lambda v: f"'{v}' harus bilangan bulat. Ganti dengan angka bulat.",
+                    s.to_numpy(),
+                )
+                ok &= ~frac
+            out[c.name] = vals
+        elif c.kind == "nip":
+            ok = _check_nip(t, c.name, probs)
+            out[c.name] = s
+        elif c.kind == "rater":
+            internal = (peran != "pengguna_layanan").to_numpy() if peran is not None else None
+            nip_ok = _check_nip(t, c.name, probs, mask=internal)
+            ok = ~empty & (nip_ok | ~internal) if internal is not None else nip_ok
+            out[c.name] = s
+        elif c.kind == "cat":
+            bad = ~empty & t.umap(c.name, ~u.isin(c.choices).to_numpy())
+            allowed = ", ".join(c.choices)
+            probs.rows(
+                t,
+                bad,
+                c.name,
+                lambda v, allowed=allowed, ch=c.choices: (
+                    f"Nilai '{_show(v)}' tidak dikenal. Ganti dengan salah satu: {allowed}."
+                    + _suggest(v, ch)
+                ),
+                s.to_numpy(),
+            )
+            ok &= ~bad
+            out[c.name] = s
+        elif c.kind == "periode":
+            bad = ~empty & t.umap(c.name, ~u.str.fullmatch(_PERIODE_RE).to_numpy())
+
+            def pmsg(v):
+                fix = re.sub(r"[\s/_.]+", "-", v.strip().upper())
+                hint = f" Mungkin maksud Anda '{fix}'?" if re.fullmatch(_PERIODE_RE, fix) else ""
+                return f"Periode '{_show(v)}' tidak dikenal. Gunakan {_PERIODE_FORMS}." + hint
+
+            probs.rows(t, bad, c.name, pmsg, s.to_numpy())
+            ok &= ~bad
+            out[c.name] = s
+        else:
+            out[c.name] = s
+        out["ok:" + c.name] = ok
+    _check_scales(t, out, skala, probs)
+    return out
+
+
+def _check_scales(t: _Table, out: dict, skala, probs: _Problems) -> None:
+    def rng(col, lo, hi, message):
+        if col not in out:
+            return
+        v = out[col]
+        bad = out["ok:" + col] & ((v < lo) | (v > hi))
+        probs.rows(t, bad, col, message, v)
+        out["ok:" + col] = out["ok:" + col] & ~bad
+
+    if t.name == "penilaian_360":
+        lo, hi = skala
+        rng(
+            "nilai",
+            lo,
+            hi,
+            lambda v: f"Nilai {_fmt_num(v)} di luar skala {lo}–{hi}. Ganti dengan angka {lo}–{hi}.",
+        )
+    elif t.name == "survei_skm":
+        for u in _SKM_ITEMS:
+            rng(
+                u,
+                1,
+                4,
+                lambda v: f"Jawaban SKM {_fmt_num(v)} di luar skala. Isi bilangan bulat 1–4.",
+            )
+    elif t.name == "kompetensi":
+        for col in ("level_standar", "level_aktual"):
+            rng(col, 1, 5, lambda v: f"Level {_fmt_num(v)} di luar skala. Isi bilangan bulat 1–5.")
+    elif t.name == "realisasi":
+        rng("realisasi", 0, np.inf, lambda v: f"Realisasi {_fmt_num(v)} negatif. Isi angka ≥ 0.")
+    elif t.name == "indikator":
+        inf = np.inf
+        rng("target", 1e-300, inf, lambda v: f"Target {_fmt_num(v)} harus lebih dari 0. Perbaiki.")
+        rng("target_min", 0, inf, lambda v: f"target_min {_fmt_num(v)} negatif. Isi angka ≥ 0.")
+        rng("target_max", 1e-300, inf, lambda v: f"target_max {_fmt_num(v)} harus > 0. Perbaiki.")
+        rng("bobot", 1e-300, inf, lambda v: f"Bobot {_fmt_num(v)} harus lebih dari 0. Perbaiki.")
+        _check_targets(t, out, probs)
+
+
+def _check_targets(t: _Table, out: dict, probs: _Problems) -> None:
+    n = len(t.frame)
+    s = t.frame
+
+    def has(col):  # non-empty cell
+        return (s[col] != "").to_numpy() if col in s else np.zeros(n, dtype=bool)
+
+    ht, hmin, hmax = has("target"), has("target_min"), has("target_max")
+    probs.rows(
+        t,
+        ~ht & ~hmin & ~hmax,
+        "target",
+        "Target kosong. Isi 'target', atau 'target_min' dan 'target_max' untuk target rentang.",
+    )
+    probs.rows(
+        t,
+        ht & (hmin | hmax),
+        "target",
+        "Isi 'target' ATAU 'target_min' + 'target_max', jangan keduanya. Kosongkan salah satu.",
+    )
+    probs.rows(
+        t,
+        ~ht & (hmin ^ hmax),
+        "target_max" if "target_max" in s else "target_min",
+        "Target rentang butuh 'target_min' dan 'target_max' sekaligus. Isi keduanya.",
+    )
+    if "target_min" in out and "target_max" in out:
+        both = out["ok:target_min"] & out["ok:target_max"]
+        lo, hi = out["target_min"], out["target_max"]
+        bad = both & (lo > hi)
+        pairs = np.array([f"{_fmt_num(a)} > {_fmt_num(b)}" for a, b in zip(lo, hi, strict=True)])
+        probs.rows(
+            t,
+            bad,
+            "target_min",
+            lambda p: (
+                f"target_min lebih besar dari target_max ({p}). Tukar atau perbaiki nilainya."
+            ),
+            pairs if bad.any() else None,
+        )
+
+
+def _check_duplicates(t: _Table, probs: _Problems) -> None:
+    keys = [k for k in _KEYS[t.name] if k in t.frame]
+    if len(keys) != len(_KEYS[t.name]):
+        return
+    sub = t.frame[keys]
+    filled = (sub != "").all(axis=1).to_numpy()
+    dup = sub.duplicated(keep="first").to_numpy() & filled
+    if not dup.any():
+        return
+    firsts = sub[filled & ~dup].assign(_baris=t.rows[filled & ~dup])
+    later = sub[dup].assign(_pos=np.flatnonzero(dup))
+    merged = later.merge(firsts, on=keys, how="left")
+    first_row = np.zeros(len(t.frame), dtype=np.int64)
+    first_row[merged["_pos"].to_numpy()] = merged["_baris"].to_numpy()
+    desc = sub.astype(object).agg(lambda r: ", ".join(f"{k}={r[k]}" for k in keys), axis=1)
+    info = np.array(
+        [f"{d}|{r}" for d, r in zip(desc.where(dup, ""), first_row, strict=True)], dtype=object
+    )
+    probs.rows(
+        t,
+        dup,
+        ", ".join(keys),
+        lambda v: (
+            f"Baris ganda: {_show(v.split('|')[0], 120)} sudah ada di baris {v.split('|')[1]}. "
+            "Hapus salah satu baris atau perbaiki kuncinya."
+        ),
+        info,
+    )
+
+
+def _check_refs(
+    src: _Table,
+    col: str,
+    ok: np.ndarray,
+    target: _Table | None,
+    target_col: str,
+    probs: _Problems,
+    mask=None,
+) -> np.ndarray:
+    """Values of ``src[col]`` (where ``ok``) must exist in ``target[target_col]``."""
+    if target is None or col not in src.frame or target_col not in target.frame:
+        return np.zeros(len(src.frame), dtype=bool)
+    s = src.frame[col]
+    known = target.frame[target_col]
+    known = known[known != ""]
+    check = ok if mask is None else ok & mask
+    bad = check & ~s.isin(known.unique()).to_numpy()
+    if bad.any():
+        codes = known.unique()
+        few = len(codes) <= 2000
+
+        def msg(v):
+            hint = _suggest(v, codes) if few else ""
+            return (
+                f"'{_show(v)}' tidak ada di kolom '{target_col}' pada {target.file}. Tambahkan "
+                f"ke {target.file} atau perbaiki nilainya." + hint
+            )
+
+        probs.rows(src, bad, col, msg, s.to_numpy())
+    return bad
+
+
+def _check_hierarchy(peg: _Table, ok: dict, probs: _Problems) -> None:
+    f = peg.frame
+    if "nip_atasan" not in f or "nip" not in f:
+        return
+    nip, atasan = f["nip"], f["nip_atasan"]
+    good = ok["ok:nip"] & ~f["nip"].duplicated().to_numpy()
+    idx = pd.Index(nip[good])
+    n = len(idx)
+    parent = idx.get_indexer(atasan[good])
+    parent = np.where(parent < 0, n, parent)
+    rows = peg.rows[good]
+    # atasan in another instansi
+    if "kode_instansi" in f:
+        inst = f["kode_instansi"][good].to_numpy()
+        has_parent = parent < n
+        other = np.zeros(n, dtype=bool)
+        other[has_parent] = inst[has_parent] != inst[parent[has_parent]]
+        full = np.zeros(len(f), dtype=bool)
+        full[np.flatnonzero(good)[other]] = True
+        pinst = np.full(n, "", dtype=object)
+        pinst[has_parent] = inst[parent[has_parent]]
+        info = np.full(len(f), "", dtype=object)
+        info[np.flatnonzero(good)] = [f"{a}|{b}" for a, b in zip(pinst, inst, strict=True)]
+        probs.rows(
+            peg,
+            full,
+            "nip_atasan",
+            lambda v: (
+                f"Atasan berada di instansi '{v.split('|')[0]}', bukan '{v.split('|')[1]}'. "
+                "Isi atasan dari instansi yang sama, atau kosongkan nip_atasan untuk pimpinan."
+            ),
+            info,
+        )
+    # cycles: follow parents 2^k steps; whatever is not at the sentinel sits on a cycle
+    step = np.append(parent, n)
+    anc = step.copy()
+    for _ in range(max(1, math.ceil(math.log2(n + 1))) + 1):
+        anc = anc[anc]
+    landed = np.unique(anc[:n][anc[:n] != n])
+    seen = np.zeros(n, dtype=bool)
+    nips = idx.to_numpy()
+    for start in landed:
+        if seen[start]:
+            continue
+        cyc = [start]
+        seen[start] = True
+        nxt = step[start]
+        while nxt != start and len(cyc) <= n:
+            cyc.append(nxt)
+            seen[nxt] = True
+            nxt = step[nxt]
+        first = min(cyc, key=lambda i: rows[i])
+        if len(cyc) == 1:
+            msg = (
+                "Pegawai tercatat sebagai atasannya sendiri. Isi NIP atasan yang benar, atau "
+                "kosongkan nip_atasan untuk pimpinan instansi."
+            )
+        else:
+            names = [nips[i] for i in cyc[:10]] + ([nips[cyc[0]]] if len(cyc) <= 10 else ["…"])
+            msg = (
+                f"Rantai atasan melingkar ({len(cyc)} pegawai): {' → '.join(names)}. Rantai harus "
+                "berakhir di pimpinan dengan nip_atasan kosong; perbaiki nip_atasan salah satunya."
+            )
+        probs.one(peg.name, peg.file, rows[first], "nip_atasan", msg)
+
+
+def _check_realisasi_jabatan(rea: _Table, ok, peg: _Table, ind: _Table, probs) -> None:
+    need_p = {"nip", "jabatan", "kode_instansi"}
+    need_i = {"kode_indikator", "jabatan", "kode_instansi"}
+    if not (need_p <= set(peg.frame) and need_i <= set(ind.frame)):
+        return
+    if not {"nip", "kode_indikator"} <= set(rea.frame):
+        return
+    p = peg.frame[list(need_p)].drop_duplicates("nip")
+    i = ind.frame[list(need_i)].drop_duplicates("kode_indikator")
+    r = rea.frame[["nip", "kode_indikator"]].assign(_pos=np.arange(len(rea.frame)))
+    r = r[ok]
+    m = r.merge(p, on="nip").merge(i, on="kode_indikator", suffixes=("_p", "_i"))
+    m = m[(m["jabatan_p"] != m["jabatan_i"]) | (m["kode_instansi_p"] != m["kode_instansi_i"])]
+    if m.empty:
+        return
+    full = np.zeros(len(rea.frame), dtype=bool)
+    full[m["_pos"].to_numpy()] = True
+    info = np.full(len(rea.frame), "", dtype=object)
+    info[m["_pos"].to_numpy()] = [
+        f"Indikator '{a}' milik jabatan '{b}' di '{c}', tetapi pegawai {d} adalah '{e}' di "
+        f"'{g}'. Pakai indikator untuk jabatan pegawai itu, atau perbaiki jabatannya."
+        for a, b, c, d, e, g in zip(
+            m["kode_indikator"],
+            m["jabatan_i"],
+            m["kode_instansi_i"],
+            m["nip"],
+            m["jabatan_p"],
+            m["kode_instansi_p"],
+            strict=True,
+        )
+    ]
+    probs.rows(rea, full, "kode_indikator", lambda v: v, info)
+
+
+def _check_bobot(ind: _Table, out: dict, probs: _Problems) -> None:
+    f = ind.frame
+    if not {"kode_instansi", "jabatan", "bobot"} <= set(f):
+        return
+    g = pd.DataFrame(
+        {
+            "kode_instansi": f["kode_instansi"].to_numpy(),
+            "jabatan": f["jabatan"].to_numpy(),
+            "bobot": out["bobot"],
+            "ok": out["ok:bobot"],
+            "baris": ind.rows,
+        }
+    )
+    agg = g.groupby(["kode_instansi", "jabatan"], sort=False).agg(
+        total=("bobot", "sum"), semua_ok=("ok", "all"), baris=("baris", "min"), n=("baris", "size")
+    )
+    bad = agg[agg["semua_ok"] & ((agg["total"] - 100).abs() > 0.01)]
+    for (inst, jab), r in bad.iloc[:_MAX_PER_RULE].iterrows():
+        probs.one(
+            ind.name,
+            ind.file,
+            r["baris"],
+            "bobot",
+            f"Jumlah bobot untuk instansi '{inst}', jabatan '{jab}' adalah {_fmt_num(r['total'])}, "
+            f"harus 100 (selisih {_fmt_num(r['total'] - 100)}). Sesuaikan bobot {r['n']} "
+            "indikator jabatan ini.",
+        )
+
+
+def _check_self_rating(t: _Table, out: dict, probs: _Problems) -> None:
+    f = t.frame
+    if not {"nip", "nip_penilai", "peran_penilai"} <= set(f):
+        return
+    same = (f["nip"] == f["nip_penilai"]).to_numpy() & out["ok:nip"]
+    diri = (f["peran_penilai"] == "diri").to_numpy()
+    known = out["ok:peran_penilai"]
+    probs.rows(
+        t,
+        same & known & ~diri,
+        "nip_penilai",
+        lambda v: (
+            f"Pegawai menilai dirinya sendiri dengan peran '{v}'. Penilaian diri harus berperan "
+            "'diri'; ganti perannya atau perbaiki nip_penilai."
+        ),
+        f["peran_penilai"].to_numpy(),
+    )
+    probs.rows(
+        t,
+        ~same & diri & (f["nip_penilai"] != "").to_numpy(),
+        "nip_penilai",
+        "Peran 'diri' tetapi nip_penilai berbeda dari nip. Untuk penilaian diri isi nip_penilai "
+        "sama dengan nip, atau ganti perannya.",
+    )
+
+
+def _validate(tables: dict[str, _Table | None], skala, probs: _Problems, path) -> Workbook | None:
+    lo, hi = skala
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ParameterError(
+            f"Skala {skala!r} tidak sah: isi dua angka (min, maks) dengan min < maks."
+        )
+    conv: dict[str, dict] = {}
+    for name, t in tables.items():
+        if t is None:
+            continue
+        _check_columns(t, probs)
+        conv[name] = _convert(t, skala, probs)
+        _check_duplicates(t, probs)
+    ins, peg, ind = tables.get("instansi"), tables.get("pegawai"), tables.get("indikator")
+    rea, r360 = tables.get("realisasi"), tables.get("penilaian_360")
+    skm, kom = tables.get("survei_skm"), tables.get("kompetensi")
+
+    def ok(name, col):
+        return conv[name].get("ok:" + col, np.zeros(len(tables[name].frame), dtype=bool))
+
+    if peg is not None:
+        _check_refs(
+            peg, "kode_instansi", ok("pegawai", "kode_instansi"), ins, "kode_instansi", probs
+        )
+        miss = _check_refs(peg, "nip_atasan", ok("pegawai", "nip_atasan"), peg, "nip", probs)
+        conv["pegawai"]["ok:nip_atasan"] = ok("pegawai", "nip_atasan") & ~miss
+        _check_hierarchy(peg, conv["pegawai"], probs)
+    if ind is not None:
+        _check_refs(
+            ind, "kode_instansi", ok("indikator", "kode_instansi"), ins, "kode_instansi", probs
+        )
+        _check_bobot(ind, conv["indikator"], probs)
+    if rea is not None:
+        b1 = _check_refs(
+            rea, "kode_indikator", ok("realisasi", "kode_indikator"), ind, "kode_indikator", probs
+        )
+        b2 = _check_refs(rea, "nip", ok("realisasi", "nip"), peg, "nip", probs)
+        if peg is not None and ind is not None:
+            good = ok("realisasi", "nip") & ok("realisasi", "kode_indikator") & ~b1 & ~b2
+            _check_realisasi_jabatan(rea, good, peg, ind, probs)
+    if r360 is not None:
+        _check_refs(r360, "nip", ok("penilaian_360", "nip"), peg, "nip", probs)
+        if "peran_penilai" in r360.frame:
+            internal = (r360.frame["peran_penilai"] != "pengguna_layanan").to_numpy()
+            _check_refs(
+                r360, "nip_penilai", ok("penilaian_360", "nip_penilai"), peg, "nip", probs, internal
+            )
+        _check_self_rating(r360, conv["penilaian_360"], probs)
+    if skm is not None:
+        _check_refs(
+            skm, "kode_instansi", ok("survei_skm", "kode_instansi"), ins, "kode_instansi", probs
+        )
+    if kom is not None:
+        _check_refs(kom, "nip", ok("kompetensi", "nip"), peg, "nip", probs)
+    if probs.items:
+        return None
+    out = {name: _output_frame(t, conv[name]) for name, t in tables.items() if t is not None}
+    return Workbook(**{n: out.get(n) for n in TABLES}, path=path)
+
+
+def _output_frame(t: _Table, conv: dict) -> pd.DataFrame:
+    cols: dict[str, object] = {}
+    n = len(t.frame)
+    for c in _SCHEMA[t.name]:
+        v = conv.get(c.name)
+        if c.kind in ("num", "int"):
+            arr = np.full(n, np.nan) if v is None else v
+            cols[c.name] = arr.astype(np.int64) if c.kind == "int" else arr.astype(np.float64)
+        else:
+            s = pd.Series(np.full(n, "", dtype=object)) if v is None else v
+            s = pd.Series(s.to_numpy(), dtype="str")
+            cols[c.name] = s.where(s != "")
+    schema = {c.name for c in _SCHEMA[t.name]}
+    for extra in t.frame.columns:
+        if extra not in schema:
+            s = pd.Series(t.frame[extra].to_numpy(), dtype="str")
+            cols[extra] = s.where(s != "")
+    return pd.DataFrame(cols)
+
+
+# --------------------------------------------------------------------------- public API
+@dataclass(repr=False)
+class Workbook:
+    """A validated workbook: one DataFrame per table of DESIGN §3.
+
+    Attributes
+    ----------
+    instansi, pegawai, indikator, penilaian_360 : pandas.DataFrame
+        Required tables.
+    realisasi, survei_skm, kompetensi : pandas.DataFrame or None
+        Optional tables (``None`` when absent).
+    path : str or None
+        Where the data came from (folder, ``.xlsx`` or the in-memory source name).
+    """
+
+    instansi: pd.DataFrame
+    pegawai: pd.DataFrame
+    indikator: pd.DataFrame
+    realisasi: pd.DataFrame | None
+    penilaian_360: pd.DataFrame
+    survei_skm: pd.DataFrame | None = None
+    kompetensi: pd.DataFrame | None = None
+    path: str | None = None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables present, by name, in DESIGN §3 order."""
+        return {n: getattr(self, n) for n in TABLES if getattr(self, n) is not None}
+
+    @property
+    def periode(self) -> list[str]:
+        """Sorted distinct periods found in realisasi, penilaian_360 and survei_skm."""
+        found: set[str] = set()
+        for name in ("realisasi", "penilaian_360", "survei_skm"):
+            t = getattr(self, name)
+            if t is not None:
+                found.update(t["periode"].dropna().unique())
+        return sorted(found)
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{n}={len(t)}" for n, t in self.tables.items())
+        return f"Workbook(path={self.path!r}, {parts})"
+
+    def untuk_instansi(self, kode: str) -> Workbook:
+        """Only the rows of one instansi in every table.
+
+        360 ratings, realisasi and kompetensi are kept when the *ratee* (``nip``) belongs to
+        the instansi.
+
+        Raises
+        ------
+        ParameterError
+            When ``kode`` is not a ``kode_instansi`` of this workbook.
+        """
+        codes = list(self.instansi["kode_instansi"])
+        if kode not in codes:
+            shown = ", ".join(codes[:30]) + (" …" if len(codes) > 30 else "")
+            raise ParameterError(
+                f"Kode instansi '{kode}' tidak ada di data. Pilih salah satu: {shown}."
+                + _suggest(kode, codes)
+            )
+        nips = self.pegawai.loc[self.pegawai["kode_instansi"] == kode, "nip"]
+
+        def keep(frame, mask):
+            return None if frame is None else frame[np.asarray(mask)].reset_index(drop=True)
+
+        def by_nip(frame):
+            return None if frame is None else keep(frame, frame["nip"].isin(nips))
+
+        def by_inst(frame):
+            return None if frame is None else keep(frame, frame["kode_instansi"] == kode)
+
+        return Workbook(
+            instansi=by_inst(self.instansi),
+            pegawai=by_inst(self.pegawai),
+            indikator=by_inst(self.indikator),
+            realisasi=by_nip(self.realisasi),
+            penilaian_360=by_nip(self.penilaian_360),
+            survei_skm=by_inst(self.survei_skm),
+            kompetensi=by_nip(self.kompetensi),
+            path=self.path,
+        )
+
+    def ringkasan(self) -> str:
+        """A short Indonesian summary: rows per table, instansi, periods."""
+        lines = [f"Data valid: {self.path}", "", "Jumlah baris per tabel:"]
+        for name in TABLES:
+            t = getattr(self, name)
+            lines.append(
+                f"  {name:<15} {'(tidak ada)' if t is None else _fmt_int(len(t)) + ' baris':>14}"
+            )
+        inst = self.instansi
+        lines += ["", f"Instansi ({len(inst)}):"]
+        counts = self.pegawai["kode_instansi"].value_counts()
+        for kode, nama in zip(inst["kode_instansi"][:40], inst["nama_instansi"][:40], strict=True):
+            lines.append(f"  {kode:<12} {nama} — {_fmt_int(int(counts.get(kode, 0)))} pegawai")
+        if len(inst) > 40:
+            lines.append(f"  … dan {len(inst) - 40} instansi lain")
+        per = self.periode
+        lines += ["", f"Periode: {', '.join(per) if per else '(tidak ada)'}"]
+        return "\n".join(lines)
+
+    def to_excel(self, path) -> Path:
+        """Write one sheet per table to ``path`` (.xlsx); NIP and other text as text cells.
+
+        The file is written to a temporary name first and then renamed, so a crash never
+        leaves a half-written workbook.
+        """
+        from openpyxl import Workbook as XlWorkbook
+        from openpyxl.cell import WriteOnlyCell
+
+        path = Path(path)
+        book = XlWorkbook(write_only=True)
+        for name, frame in self.tables.items():
+            ws = book.create_sheet(name)
+            ws.append(list(frame.columns))
+            cols = []
+            for c in frame.columns:
+                s = frame[c]
+                if pd.api.types.is_numeric_dtype(s.dtype):
+                    cols.append([None if pd.isna(x) else x.item() for x in s.to_numpy()])
+                else:
+                    cols.append([None if pd.isna(x) else str(x) for x in s.to_numpy(object)])
+            for row in zip(*cols, strict=True):
+                cells = []
+                for v in row:
+                    if isinstance(v, str) and v.startswith("="):
+                        cell = WriteOnlyCell(ws, value=v)
+                        cell.data_type = "s"  # text, never a formula
+                        v = cell
+                    cells.append(v)
+                ws.append(cells)
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        try:
+            book.save(tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+
+def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
+    """Read and validate a workbook: a folder of CSV files or one ``.xlsx`` file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder holding ``instansi.csv``, ``pegawai.csv``, ``indikator.csv``,
+        ``penilaian_360.csv`` and optionally ``realisasi.csv``, ``survei_skm.csv``,
+        ``kompetensi.csv``; or an ``.xlsx`` file with sheets of the same names.
+    skala : tuple of float, default (1, 5)
+        Inclusive range of ``penilaian_360.nilai`` (the rules' rating scale).
+
+    Returns
+    -------
+    Workbook
+        Validated tables with converted dtypes (see the module notes).
+
+    Raises
+    ------
+    DataError
+        Listing every problem of every table (file, row, column, message in Indonesian).
+
+    Examples
+    --------
+    >>> import kinerja_calib as kc
+    >>> wb = kc.load_workbook("data/samples")  # doctest: +SKIP
+    >>> wb.pegawai.dtypes["nip"]  # doctest: +SKIP
+    <StringDtype(storage='python', na_value=nan)>
+    """
+    path = Path(path)
+    probs = _Problems()
+    tables: dict[str, _Table | None] = {}
+    if path.is_dir():
+        files = {p.name.lower(): p for p in path.iterdir() if p.is_file()}
+        for name in TABLES:
+            p = files.get(f"{name}.csv")
+            if p is None:
+                tables[name] = None
+                _missing_table(name, f"{name}.csv", f"berkas '{name}.csv' di {path}", probs)
+            else:
+                tables[name] = _read_csv(name, p, probs)
+    elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        read = _read_xlsx(path, probs)
+        if read is None:
+            raise DataError(probs.sorted())
+        tables = read
+    else:
+        what = "tidak ditemukan" if not path.exists() else "bukan folder CSV atau berkas .xlsx"
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"'{path}' {what}. Berikan folder berisi berkas CSV (instansi.csv, "
+                    "pegawai.csv, …) atau satu berkas .xlsx dengan satu sheet per tabel.",
+                )
+            ]
+        )
+    wb = _validate(tables, skala, probs, str(path))
+    if wb is None:
+        raise DataError(probs.sorted())
+    return wb
+
+
+def validate_tables(
+    tables: dict[str, pd.DataFrame], source: str = "<memori>", skala=(1, 5)
+) -> Workbook:
+    """Validate in-memory tables exactly like :func:`load_workbook` validates files.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Table name → frame (any dtypes; values are checked as if read from a sheet). Rows
+        are numbered as in a sheet written from the frame (first row = 2).
+    source : str
+        Name used in ``Problem.file`` (as ``"<source>:<table>"``) and ``Workbook.path``.
+    skala : tuple of float, default (1, 5)
+        Inclusive range of ``penilaian_360.nilai``.
+
+    Returns
+    -------
+    Workbook
+
+    Raises
+    ------
+    DataError
+        Listing every problem found.
+    """
+    probs = _Problems()
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ParameterError(
+            f"Tabel tidak dikenal: {', '.join(sorted(unknown))}. Nama tabel yang sah: "
+            f"{', '.join(TABLES)}."
+        )
+    read: dict[str, _Table | None] = {}
+    for name in TABLES:
+        file = f"{source}:{name}"
+        frame = tables.get(name)
+        if frame is None:
+            read[name] = None
+            _missing_table(name, file, f"tabel '{name}' di {source}", probs)
+            continue
+        if len(frame) == 0:
+            read[name] = None
+            probs.one(name, file, None, None, "Tabel kosong (tanpa baris data). Isi datanya.")
+            continue
+        cols = [_as_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+        header = [str(c) for c in frame.columns]
+        read[name] = _finish(name, file, header, cols, np.arange(2, len(frame) + 2), probs)
+    wb = _validate(read, skala, probs, source)
+    if wb is None:
+        raise DataError(probs.sorted())
+    return wb

@@ -1,0 +1,871 @@
+"""Tests of kinerja_calib.data: loading, every validation rule, formats, round trips."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kinerja_calib as kc
+from kinerja_calib import labels
+from kinerja_calib.data import TABLES, Workbook, load_workbook, validate_tables
+from kinerja_calib.errors import DataError, ParameterError
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+# An actionable Indonesian message names what to do.
+FIX_VERBS = re.compile(
+    r"\b(Isi|Ganti|Perbaiki|Tambahkan|Hapus|Tulis|Format|Periksa|Sesuaikan|Pakai|Kosongkan|"
+    r"Gunakan|Simpan|Tukar|Beri|Pilih)\b",
+    re.IGNORECASE,
+)
+
+
+def nip(birth: str, tmt: str = "201001", sex: str = "1", serial: str = "001") -> str:
+    """A structurally valid NIP: yyyymmdd + yyyymm + sex + serial."""
+    return f"{birth}{tmt}{sex}{serial}"
+
+
+# ---------------------------------------------------------------- a small valid workbook
+H1 = nip("19700101", "199503")
+K1 = nip("19750512", "200003", "2")
+P1 = nip("19850220", "201001", "2", "002")
+P2 = nip("19880707", "201203", "1", "003")
+P3 = nip("19900915", "201501", "2", "004")
+H2 = nip("19710303", "199601")
+G1 = nip("19820410", "200703", "2", "005")
+G2 = nip("19840611", "200903", "1", "006")
+G3 = nip("19860812", "201103", "2", "007")
+S1 = nip("19921130", "201801", "1", "008")
+
+
+def valid_tables() -> dict[str, pd.DataFrame]:
+    """Every table as strings, exactly as a spreadsheet would hold them."""
+    instansi = pd.DataFrame(
+        {
+            "kode_instansi": ["D01", "D02"],
+            "nama_instansi": ["Dinas Kesehatan Kab. Muaro Jambi", "Dinas Pendidikan Kota Jambi"],
+            "jenis": ["kabupaten", "kota"],
+            "wilayah": ["Muaro Jambi", "Kota Jambi"],
+            "predikat_organisasi": ["Baik", "Istimewa"],
+        }
+    )
+    peg = [
+        (H1, "Ahmad", "D01", "Sekretariat", "Kepala Dinas", "struktural", "", "tinggi"),
+        (K1, "Siti", "D01", "Bidang Pelayanan", "Kepala Bidang", "struktural", H1, "menengah"),
+        (P1, "Rina", "D01", "Bidang Pelayanan", "Perawat", "fungsional", K1, "tinggi"),
+        (P2, "Budi", "D01", "Bidang Pelayanan", "Perawat", "fungsional", K1, ""),
+        (P3, "Dewi", "D01", "Bidang Pelayanan", "Perawat", "fungsional", K1, "rendah"),
+        (H2, "Hasan", "D02", "Sekretariat", "Kepala Dinas", "struktural", "", "menengah"),
+        (G1, "Lina", "D02", "SMPN 1", "Guru", "fungsional", H2, "menengah"),
+        (G2, "Yusuf", "D02", "SMPN 1", "Guru", "fungsional", H2, "tinggi"),
+        (G3, "Maya", "D02", "SMPN 1", "Guru", "fungsional", H2, "rendah"),
+        (S1, "Agus", "D02", "Sekretariat", "Staf Umum", "pelaksana", H2, "menengah"),
+    ]
+    pegawai = pd.DataFrame(
+        peg,
+        columns=[
+            "nip",
+            "nama",
+            "kode_instansi",
+            "unit_kerja",
+            "jabatan",
+            "jenis_jabatan",
+            "nip_atasan",
+            "potensi",
+        ],
+    )
+    ind = [
+        # kode, inst, jabatan, nama, satuan, target, tmin, tmax, arah, bobot, aspek, sumber
+        ("IK01", "D01", "Kepala Dinas", "Capaian SPM", "%", "100", "", "", "naik", "60",
+         "kuantitas", "laporan"),
+        ("IK02", "D01", "Kepala Dinas", "Indeks kepuasan", "indeks", "80", "", "", "naik", "40",
+         "kualitas", "survei"),
+        ("IK03", "D01", "Kepala Bidang", "Waktu tunggu", "menit", "", "10", "30", "turun",
+         "100", "waktu", "laporan"),
+        ("IK04", "D01", "Perawat", "Pasien dilayani", "orang", "1200", "", "", "naik", "50",
+         "kuantitas", "laporan"),
+        ("IK05", "D01", "Perawat", "Kepatuhan SOP", "%", "95.5", "", "", "naik", "30",
+         "kualitas", "laporan"),
+        ("IK06", "D01", "Perawat", "Umpan balik pasien", "skor", "4", "", "", "naik", "20",
+         "kualitas", "umpan_balik"),
+        ("IK07", "D02", "Kepala Dinas", "Angka partisipasi", "%", "98", "", "", "naik", "100",
+         "kuantitas", "laporan"),
+        ("IK08", "D02", "Guru", "Kemampuan mengajar", "skor", "85", "", "", "naik", "70",
+         "kualitas", "umpan_balik"),
+        ("IK09", "D02", "Guru", "Ketepatan nilai rapor", "hari", "5", "", "", "turun", "30",
+         "waktu", "laporan"),
+        ("IK10", "D02", "Staf Umum", "Biaya ATK", "rupiah", "2500000", "", "", "turun", "100",
+         "biaya", "laporan"),
+    ]  # fmt: skip
+    indikator = pd.DataFrame(
+        ind,
+        columns=[
+            "kode_indikator",
+            "kode_instansi",
+            "jabatan",
+            "nama_indikator",
+            "satuan",
+            "target",
+            "target_min",
+            "target_max",
+            "arah",
+            "bobot",
+            "aspek",
+            "sumber_data",
+        ],
+    )
+    by_jab = indikator.groupby(["kode_instansi", "jabatan"])["kode_indikator"].apply(list)
+    rea = []
+    for k, (p, inst, jab) in enumerate(
+        pegawai[["nip", "kode_instansi", "jabatan"]].itertuples(index=False)
+    ):
+        for j, kode in enumerate(by_jab[(inst, jab)]):
+            rea.append(("2026-S1", p, kode, f"{50 + 7 * k + j}.25"))
+    realisasi = pd.DataFrame(rea, columns=["periode", "nip", "kode_indikator", "realisasi"])
+    r360 = []
+    aspek = list(labels.ASPEK_BERAKHLAK)[:3]
+    for k, row in enumerate(pegawai.itertuples(index=False)):
+        raters = [(row.nip, "diri")]
+        if row.nip_atasan:
+            raters.append((row.nip_atasan, "atasan"))
+        peers = pegawai[(pegawai.jabatan == row.jabatan) & (pegawai.nip != row.nip)]
+        raters += [(q, "rekan") for q in peers.nip[:2] if q != row.nip_atasan]
+        subs = pegawai[pegawai.nip_atasan == row.nip]
+        raters += [(q, "bawahan") for q in subs.nip[:2]]
+        if row.jabatan == "Perawat":
+            raters.append((f"PL-{k:03d}", "pengguna_layanan"))
+        for r, (rater, peran) in enumerate(raters):
+            for a, asp in enumerate(aspek):
+                r360.append(("2026-S1", row.nip, rater, peran, asp, str(1 + (k + r + a) % 5)))
+    penilaian = pd.DataFrame(
+        r360, columns=["periode", "nip", "nip_penilai", "peran_penilai", "aspek", "nilai"]
+    )
+    skm = pd.DataFrame(
+        [
+            ("2026-S1", "D01", "Poli Umum", f"R{i}", *[str(1 + (i + u) % 4) for u in range(9)])
+            for i in range(4)
+        ],
+        columns=["periode", "kode_instansi", "unit_layanan", "id_responden"]
+        + [f"u{i}" for i in range(1, 10)],
+    )
+    kompetensi = pd.DataFrame(
+        [
+            (P1, "Asuhan keperawatan", "3", "4"),
+            (P1, "Komunikasi", "3", "2"),
+            (G1, "Pedagogik", "4", "4"),
+        ],
+        columns=["nip", "kompetensi", "level_standar", "level_aktual"],
+    )
+    return {
+        "instansi": instansi,
+        "pegawai": pegawai,
+        "indikator": indikator,
+        "realisasi": realisasi,
+        "penilaian_360": penilaian,
+        "survei_skm": skm,
+        "kompetensi": kompetensi,
+    }
+
+
+def write_csvs(folder: Path, tables: dict[str, pd.DataFrame], sep=",", encoding="utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        if frame is None:
+            continue
+        frame.to_csv(folder / f"{name}.csv", sep=sep, index=False, encoding=encoding)
+    return folder
+
+
+@pytest.fixture
+def tables() -> dict[str, pd.DataFrame]:
+    return valid_tables()
+
+
+@pytest.fixture
+def valid_dir(tmp_path, tables) -> Path:
+    return write_csvs(tmp_path / "valid", tables)
+
+
+def load_problems(folder: Path) -> list:
+    with pytest.raises(DataError) as info:
+        load_workbook(folder)
+    return info.value.problems
+
+
+# ---------------------------------------------------------------- the valid workbook
+def test_valid_workbook_loads_with_documented_dtypes(valid_dir):
+    wb = load_workbook(valid_dir)
+    assert isinstance(wb, Workbook)
+    assert wb.path == str(valid_dir)
+    assert len(wb.pegawai) == 10 and len(wb.instansi) == 2
+    assert pd.api.types.is_string_dtype(wb.pegawai["nip"])
+    assert wb.pegawai["nip"].iloc[0] == H1
+    assert wb.pegawai["nip_atasan"].isna().sum() == 2  # the two heads
+    assert wb.penilaian_360["nilai"].dtype == np.float64
+    assert wb.realisasi["realisasi"].dtype == np.float64
+    assert wb.survei_skm["u1"].dtype == np.int64
+    assert wb.kompetensi["level_aktual"].dtype == np.int64
+    assert wb.indikator["target"].dtype == np.float64
+    assert wb.indikator.loc[2, "target_min"] == 10 and np.isnan(wb.indikator.loc[2, "target"])
+    assert wb.indikator.loc[4, "target"] == 95.5
+    assert wb.periode == ["2026-S1"]
+    # every row in -> every row out
+    for name, frame in valid_tables().items():
+        assert len(getattr(wb, name)) == len(frame)
+
+
+def test_optional_tables_may_be_absent(tmp_path, tables):
+    for name in ("realisasi", "survei_skm", "kompetensi"):
+        tables.pop(name)
+    wb = load_workbook(write_csvs(tmp_path / "d", tables))
+    assert wb.realisasi is None and wb.survei_skm is None and wb.kompetensi is None
+    assert "(tidak ada)" in wb.ringkasan()
+
+
+def test_optional_columns_absent_are_added_as_na(tmp_path, tables):
+    tables["pegawai"] = tables["pegawai"].drop(columns="potensi")
+    tables["indikator"] = tables["indikator"].drop(columns=["target_min", "target_max"])
+    tables["indikator"].loc[2, "target"] = "30"
+    wb = load_workbook(write_csvs(tmp_path / "d", tables))
+    assert wb.pegawai["potensi"].isna().all()
+    assert wb.indikator["target_min"].isna().all()
+
+
+def test_extra_columns_are_kept_as_text(tmp_path, tables):
+    tables["pegawai"]["catatan"] = ["x"] * 9 + [""]
+    wb = load_workbook(write_csvs(tmp_path / "d", tables))
+    assert wb.pegawai["catatan"].iloc[0] == "x" and pd.isna(wb.pegawai["catatan"].iloc[-1])
+
+
+def test_ringkasan_is_indonesian_summary(valid_dir):
+    text = load_workbook(valid_dir).ringkasan()
+    assert "Data valid" in text and "Periode: 2026-S1" in text
+    assert "D01" in text and "5 pegawai" in text
+    assert re.search(r"penilaian_360\s+\d+ baris", text)
+
+
+# ---------------------------------------------------------------- one fault per rule
+def _set(table, row, col, value):
+    """Mutation: set cell (0-based data row) of a table."""
+
+    def f(t):
+        t[table].loc[row, col] = value
+
+    return f
+
+
+def _drop_col(table, col):
+    def f(t):
+        t[table] = t[table].drop(columns=col)
+
+    return f
+
+
+def _dup_row(table, row):
+    def f(t):
+        t[table] = pd.concat([t[table], t[table].iloc[[row]]], ignore_index=True)
+
+    return f
+
+
+def _remove(table):
+    def f(t):
+        t[table] = None
+
+    return f
+
+
+def _rows(n):
+    """Spreadsheet row of 0-based data row n."""
+    return n + 2
+
+
+N360 = len(valid_tables()["penilaian_360"])
+NREA = len(valid_tables()["realisasi"])
+
+
+def _row_of(table, **where):
+    t = valid_tables()[table]
+    mask = np.ones(len(t), dtype=bool)
+    for k, v in where.items():
+        mask &= (t[k] == v).to_numpy()
+    return int(np.flatnonzero(mask)[0])
+
+
+REKAN_ROW = _row_of("penilaian_360", peran_penilai="rekan")
+DIRI_ROW = _row_of("penilaian_360", peran_penilai="diri")
+PL_ROW = _row_of("penilaian_360", peran_penilai="pengguna_layanan")
+REA_P1 = _row_of("realisasi", nip=P1)
+
+# (id, mutation, file, row, column, message pattern, only this problem?)
+CASES = [
+    # structure
+    ("missing-file", _remove("pegawai"), "pegawai.csv", None, None, "tidak ditemukan", False),
+    ("missing-column", _drop_col("pegawai", "jabatan"), "pegawai.csv", 1, "jabatan",
+     r"Kolom wajib 'jabatan'.*Kolom yang diharapkan: nip, nama", False),
+    ("missing-target-columns", _drop_col("indikator", ["target", "target_max"]),
+     "indikator.csv", 1, "target", "target_min", False),
+    # numbers
+    ("number-garbage", _set("indikator", 3, "bobot", "lima puluh"), "indikator.csv", _rows(3),
+     "bobot", "'lima puluh' bukan angka", False),
+    ("number-excel-error", _set("realisasi", 0, "realisasi", "#DIV/0!"), "realisasi.csv",
+     _rows(0), "realisasi", "galat Excel", True),
+    ("number-percent", _set("realisasi", 1, "realisasi", "85%"), "realisasi.csv", _rows(1),
+     "realisasi", "tanpa tanda %", True),
+    ("number-empty", _set("realisasi", 1, "realisasi", ""), "realisasi.csv", _rows(1),
+     "realisasi", "Sel kosong", True),
+    ("text-empty", _set("pegawai", 4, "nama", ""), "pegawai.csv", _rows(4), "nama",
+     "Isi kolom 'nama'", True),
+    ("integer-required", _set("survei_skm", 2, "u4", "2,5"), "survei_skm.csv", _rows(2), "u4",
+     "bilangan bulat", True),
+    # NIP
+    ("nip-short", _set("kompetensi", 0, "nip", "19850220201001200"), "kompetensi.csv", _rows(0),
+     "nip", "tepat 18 digit", True),
+    ("nip-excel-sci", _set("kompetensi", 0, "nip", "1.98502E+17"), "kompetensi.csv", _rows(0),
+     "nip", "NIP rusak oleh Excel.*format sel sebagai Teks|Format sel sebagai Teks", True),
+    ("nip-excel-sci-comma", _set("kompetensi", 1, "nip", "1,98502E+17"), "kompetensi.csv",
+     _rows(1), "nip", "NIP rusak oleh Excel", True),
+    ("nip-excel-float", _set("kompetensi", 2, "nip", G1 + ".0"), "kompetensi.csv", _rows(2),
+     "nip", "NIP rusak oleh Excel", True),
+    ("nip-birth-date", _set("kompetensi", 2, "nip", nip("19821310", "200703", "2", "005")),
+     "kompetensi.csv", _rows(2), "nip", "tanggal lahir", True),
+    ("nip-tmt-month", _set("kompetensi", 2, "nip", nip("19820410", "200713", "2", "005")),
+     "kompetensi.csv", _rows(2), "nip", "TMT CPNS", True),
+    ("nip-tmt-too-early", _set("kompetensi", 2, "nip", nip("19820410", "198703", "2", "005")),
+     "kompetensi.csv", _rows(2), "nip", "TMT CPNS", True),
+    ("nip-sex-digit", _set("kompetensi", 2, "nip", nip("19820410", "200703", "3", "005")),
+     "kompetensi.csv", _rows(2), "nip", "digit ke-15", True),
+    ("nip-spaces", _set("kompetensi", 2, "nip", "19820410 200703 2 005"), "kompetensi.csv",
+     _rows(2), "nip", "spasi", True),
+    ("nip-atasan-excel", _set("pegawai", 2, "nip_atasan", "1.97505E+17"), "pegawai.csv",
+     _rows(2), "nip_atasan", "NIP rusak oleh Excel", True),
+    ("nip-rater-internal", _set("penilaian_360", REKAN_ROW, "nip_penilai", "budi"),
+     "penilaian_360.csv", _rows(REKAN_ROW), "nip_penilai", "18 digit", True),
+    ("nip-rater-empty", _set("penilaian_360", PL_ROW, "nip_penilai", ""),
+     "penilaian_360.csv", _rows(PL_ROW), "nip_penilai", "Sel kosong", True),
+    # duplicates
+    ("dup-instansi", _dup_row("instansi", 1), "instansi.csv", 4, "kode_instansi",
+     "Baris ganda.*baris 3", True),
+    ("dup-pegawai", _dup_row("pegawai", 3), "pegawai.csv", 12, "nip",
+     r"Baris ganda: nip=\d{18} sudah ada di baris 5", True),
+    ("dup-indikator", _set("indikator", 1, "kode_indikator", "IK01"), "indikator.csv", 3,
+     "kode_indikator", "Baris ganda.*baris 2", False),
+    ("dup-realisasi", _dup_row("realisasi", 0), "realisasi.csv", NREA + 2,
+     "periode, nip, kode_indikator", "baris 2", True),
+    ("dup-360", _dup_row("penilaian_360", 5), "penilaian_360.csv", N360 + 2,
+     "periode, nip, nip_penilai, aspek", "baris 7", True),
+    ("dup-skm", _dup_row("survei_skm", 1), "survei_skm.csv", 6,
+     "periode, kode_instansi, unit_layanan, id_responden", "baris 3", True),
+    ("dup-kompetensi", _dup_row("kompetensi", 0), "kompetensi.csv", 5, "nip, kompetensi",
+     "baris 2", True),
+    # references
+    ("ref-pegawai-instansi", _set("pegawai", 9, "kode_instansi", "D03"), "pegawai.csv",
+     _rows(9), "kode_instansi", "'D03' tidak ada.*instansi.csv", False),
+    ("ref-indikator-instansi", _set("indikator", 9, "kode_instansi", "D9"), "indikator.csv",
+     _rows(9), "kode_instansi", "tidak ada.*instansi.csv", False),
+    ("ref-realisasi-indikator", _set("realisasi", 0, "kode_indikator", "IK99"),
+     "realisasi.csv", _rows(0), "kode_indikator", "'IK99' tidak ada.*indikator.csv", True),
+    ("ref-realisasi-nip", _set("realisasi", 0, "nip", nip("19990101", "202001")),
+     "realisasi.csv", _rows(0), "nip", "tidak ada.*pegawai.csv", True),
+    ("ref-360-nip", _set("penilaian_360", REKAN_ROW, "nip", nip("19990101", "202001")),
+     "penilaian_360.csv", _rows(REKAN_ROW), "nip", "tidak ada.*pegawai.csv", True),
+    ("ref-360-rater", _set("penilaian_360", REKAN_ROW, "nip_penilai", nip("19990101", "202001")),
+     "penilaian_360.csv", _rows(REKAN_ROW), "nip_penilai", "tidak ada.*pegawai.csv", True),
+    ("ref-atasan", _set("pegawai", 2, "nip_atasan", nip("19990101", "202001")), "pegawai.csv",
+     _rows(2), "nip_atasan", "tidak ada di kolom 'nip'", True),
+    ("ref-skm-instansi", _set("survei_skm", 0, "kode_instansi", "D7"), "survei_skm.csv",
+     _rows(0), "kode_instansi", "tidak ada.*instansi.csv", False),
+    ("ref-kompetensi-nip", _set("kompetensi", 0, "nip", nip("19990101", "202001")),
+     "kompetensi.csv", _rows(0), "nip", "tidak ada.*pegawai.csv", True),
+    ("ref-realisasi-jabatan", _set("realisasi", REA_P1, "kode_indikator", "IK01"),
+     "realisasi.csv", _rows(REA_P1), "kode_indikator",
+     "milik jabatan 'Kepala Dinas'.*'Perawat'", True),
+    # categories
+    ("cat-peran", _set("penilaian_360", REKAN_ROW, "peran_penilai", "Rekan"),
+     "penilaian_360.csv", _rows(REKAN_ROW), "peran_penilai",
+     "'Rekan' tidak dikenal.*atasan, rekan, bawahan.*Mungkin maksud Anda 'rekan'", True),
+    ("cat-arah", _set("indikator", 0, "arah", "naik turun"), "indikator.csv", _rows(0), "arah",
+     "Ganti dengan salah satu: naik, turun", True),
+    ("cat-aspek-indikator", _set("indikator", 1, "aspek", "kwalitas"), "indikator.csv", _rows(1),
+     "aspek", "Mungkin maksud Anda 'kualitas'", True),
+    ("cat-aspek-360", _set("penilaian_360", 0, "aspek", "integritas"), "penilaian_360.csv",
+     _rows(0), "aspek", "berorientasi_pelayanan, akuntabel", True),
+    ("cat-jenis", _set("instansi", 0, "jenis", "kab"), "instansi.csv", _rows(0), "jenis",
+     "pusat, provinsi, kabupaten, kota", True),
+    ("cat-jenis-jabatan", _set("pegawai", 6, "jenis_jabatan", "Fungsional"), "pegawai.csv",
+     _rows(6), "jenis_jabatan", "Mungkin maksud Anda 'fungsional'", True),
+    ("cat-predikat-organisasi", _set("instansi", 1, "predikat_organisasi", "baik sekali"),
+     "instansi.csv", _rows(1), "predikat_organisasi", "Istimewa", True),
+    ("cat-sumber-data", _set("indikator", 2, "sumber_data", "survey"), "indikator.csv", _rows(2),
+     "sumber_data", "Mungkin maksud Anda 'survei'", True),
+    ("cat-potensi", _set("pegawai", 0, "potensi", "sedang"), "pegawai.csv", _rows(0), "potensi",
+     "rendah, menengah, tinggi", True),
+    # scales and values
+    ("scale-nilai-high", _set("penilaian_360", 3, "nilai", "6"), "penilaian_360.csv", _rows(3),
+     "nilai", "di luar skala 1–5", True),
+    ("scale-nilai-zero", _set("penilaian_360", 4, "nilai", "0"), "penilaian_360.csv", _rows(4),
+     "nilai", "di luar skala 1–5", True),
+    ("scale-skm", _set("survei_skm", 3, "u9", "5"), "survei_skm.csv", _rows(3), "u9",
+     "bilangan bulat 1–4", True),
+    ("scale-kompetensi", _set("kompetensi", 1, "level_aktual", "6"), "kompetensi.csv", _rows(1),
+     "level_aktual", "1–5", True),
+    ("target-zero", _set("indikator", 6, "target", "0"), "indikator.csv", _rows(6), "target",
+     "lebih dari 0", True),
+    ("target-range-order", _set("indikator", 2, "target_min", "40"), "indikator.csv", _rows(2),
+     "target_min", "target_min lebih besar dari target_max", True),
+    ("target-missing", _set("indikator", 6, "target", ""), "indikator.csv", _rows(6), "target",
+     "Target kosong", True),
+    ("target-both-forms", _set("indikator", 6, "target_min", "5"), "indikator.csv", _rows(6),
+     "target", "jangan keduanya", False),
+    ("target-range-half", _set("indikator", 2, "target_max", ""), "indikator.csv", _rows(2),
+     "target_max", "target_min' dan 'target_max' sekaligus", True),
+    ("realisasi-negative", _set("realisasi", 2, "realisasi", "-3"), "realisasi.csv", _rows(2),
+     "realisasi", "negatif", True),
+    ("bobot-sum", _set("indikator", 4, "bobot", "20"), "indikator.csv", _rows(3), "bobot",
+     r"instansi 'D01', jabatan 'Perawat' adalah 90, harus 100", True),
+    ("bobot-nonpositive", _set("indikator", 6, "bobot", "-100"), "indikator.csv", _rows(6),
+     "bobot", "lebih dari 0", True),
+    # self rating
+    ("self-rating-not-diri", _set("penilaian_360", REKAN_ROW, "nip_penilai",
+                                  valid_tables()["penilaian_360"].loc[REKAN_ROW, "nip"]),
+     "penilaian_360.csv", _rows(REKAN_ROW), "nip_penilai", "menilai dirinya sendiri.*'rekan'",
+     False),
+    ("diri-other-rater", _set("penilaian_360", DIRI_ROW, "nip_penilai", P3),
+     "penilaian_360.csv", _rows(DIRI_ROW), "nip_penilai", "Peran 'diri' tetapi", False),
+    # periode
+    ("periode-slash", _set("realisasi", 3, "periode", "2026/s1"), "realisasi.csv", _rows(3),
+     "periode", "Mungkin maksud Anda '2026-S1'", True),
+    ("periode-unknown", _set("penilaian_360", 2, "periode", "Semester 1"), "penilaian_360.csv",
+     _rows(2), "periode", "YYYY-TW1", True),
+    ("periode-skm", _set("survei_skm", 0, "periode", "2026-TW5"), "survei_skm.csv", _rows(0),
+     "periode", "YYYY-B01", True),
+    # hierarchy
+    ("cycle", _set("pegawai", 0, "nip_atasan", P1), "pegawai.csv", _rows(0), "nip_atasan",
+     rf"melingkar \(3 pegawai\).*{H1}.*{P1}|melingkar \(3 pegawai\).*{P1}.*{H1}", False),
+    ("self-atasan", _set("pegawai", 5, "nip_atasan", H2), "pegawai.csv", _rows(5), "nip_atasan",
+     "atasannya sendiri", True),
+    ("atasan-other-instansi", _set("pegawai", 9, "nip_atasan", H1), "pegawai.csv", _rows(9),
+     "nip_atasan", "instansi 'D01', bukan 'D02'", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_each_rule_reports_table_row_column_in_indonesian(tmp_path, case):
+    _, mutate, file, row, column, pattern, only = case
+    tables = valid_tables()
+    mutate(tables)
+    problems = load_problems(write_csvs(tmp_path / "d", tables))
+    hits = [
+        p
+        for p in problems
+        if p.file == file and p.row == row and p.column == column and re.search(pattern, p.message)
+    ]
+    assert hits, "\n".join(map(str, problems))
+    for p in hits:
+        assert FIX_VERBS.search(p.message), p.message
+    if only:
+        assert len(problems) == 1, "\n".join(map(str, problems))
+
+
+def test_empty_file_zero_bytes(tmp_path, tables):
+    folder = write_csvs(tmp_path / "d", tables)
+    (folder / "instansi.csv").write_bytes(b"")
+    problems = load_problems(folder)
+    p = next(p for p in problems if p.file == "instansi.csv")
+    assert p.row is None and "kosong" in p.message and FIX_VERBS.search(p.message)
+
+
+def test_empty_file_header_only(tmp_path, tables):
+    tables["kompetensi"] = tables["kompetensi"].iloc[:0]
+    problems = load_problems(write_csvs(tmp_path / "d", tables))
+    assert len(problems) == 1
+    assert (
+        problems[0].file == "kompetensi.csv" and "hanya berisi baris judul" in problems[0].message
+    )
+
+
+def test_row_with_wrong_number_of_cells(tmp_path, valid_dir):
+    path = valid_dir / "instansi.csv"
+    path.write_text(path.read_text() + "D03,Dinas X,kota,Jambi,Baik,extra\n", encoding="utf-8")
+    [p] = load_problems(valid_dir)
+    assert (p.file, p.row, p.column) == ("instansi.csv", 4, None)
+    assert "6 sel" in p.message and "Periksa pemisah" in p.message
+
+
+def test_blank_lines_are_skipped_but_counted(tmp_path, valid_dir):
+    path = valid_dir / "instansi.csv"
+    lines = path.read_text().splitlines()
+    lines.insert(2, ",,,,")
+    lines[3] = lines[3].replace("kota", "kotaa")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [p] = load_problems(valid_dir)
+    assert (p.row, p.column) == (4, "jenis")  # blank line 3 still counts as a row
+
+
+def test_headers_are_normalised(tmp_path, tables):
+    tables["instansi"].columns = [
+        " Kode Instansi",
+        "NAMA_INSTANSI",
+        "Jenis",
+        "wilayah",
+        "predikat_organisasi",
+    ]
+    wb = load_workbook(write_csvs(tmp_path / "d", tables))
+    assert list(wb.instansi.columns)[:2] == ["kode_instansi", "nama_instansi"]
+
+
+def test_duplicate_header_and_unnamed_column(tmp_path, valid_dir):
+    path = valid_dir / "kompetensi.csv"
+    lines = path.read_text().splitlines()
+    lines = [lines[0] + ",nip,"] + [ln + ",x,y" for ln in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = load_problems(valid_dir)
+    assert {(p.row, p.column) for p in problems} == {(1, "nip"), (1, None)}
+    assert all(p.file == "kompetensi.csv" and FIX_VERBS.search(p.message) for p in problems)
+
+
+# ---------------------------------------------------------------- several faults at once
+def test_several_faults_in_several_tables_come_back_together(tmp_path, tables):
+    tables["instansi"].loc[0, "jenis"] = "desa"
+    tables["pegawai"].loc[3, "nip"] = "1.98807E+17"
+    tables["penilaian_360"].loc[10, "nilai"] = "9"
+    tables["penilaian_360"].loc[11, "nilai"] = "tinggi"
+    tables["survei_skm"].loc[0, "u1"] = "0"
+    tables["indikator"].loc[0, "bobot"] = "50"
+    problems = load_problems(write_csvs(tmp_path / "d", tables))
+    files = {p.file for p in problems}
+    assert {
+        "instansi.csv",
+        "pegawai.csv",
+        "penilaian_360.csv",
+        "survei_skm.csv",
+        "indikator.csv",
+    } <= files
+    where = {(p.file, p.row, p.column) for p in problems}
+    assert ("penilaian_360.csv", 12, "nilai") in where and (
+        "penilaian_360.csv",
+        13,
+        "nilai",
+    ) in where
+    assert ("pegawai.csv", 5, "nip") in where
+    # problems come sorted in table order, then row
+    order = [TABLES.index(p.file.split(".")[0]) for p in problems]
+    assert order == sorted(order)
+
+
+def test_problems_are_capped_per_rule(tables):
+    n = 1500
+    r = pd.DataFrame(
+        {
+            "periode": "2026-S1",
+            "nip": P1,
+            "nip_penilai": [f"PL{i}" for i in range(n)],
+            "peran_penilai": "pengguna_layanan",
+            "aspek": "akuntabel",
+            "nilai": 9.0,
+        }
+    )
+    tables["penilaian_360"] = r
+    with pytest.raises(DataError) as info:
+        validate_tables(tables, source="uji")
+    probs = info.value.problems
+    assert len(probs) == 1001
+    assert probs[-1].row is None and "dan 500 baris lain" in probs[-1].message
+    assert probs[0].file == "uji:penilaian_360" and probs[0].row == 2
+
+
+# ---------------------------------------------------------------- formats
+def _indonesian_numbers(tables):
+    """Rewrite every numeric cell with a decimal comma, as Indonesian Excel exports it."""
+    out = {k: v.copy() for k, v in tables.items()}
+    for name, cols in {
+        "indikator": ["target", "target_min", "target_max", "bobot"],
+        "realisasi": ["realisasi"],
+    }.items():
+        for c in cols:
+            out[name][c] = out[name][c].str.replace(".", ",", regex=False)
+    return out
+
+
+def test_semicolon_and_decimal_comma(tmp_path, tables):
+    ref = load_workbook(write_csvs(tmp_path / "a", tables))
+    folder = write_csvs(tmp_path / "b", _indonesian_numbers(tables), sep=";")
+    assert ";" in (folder / "realisasi.csv").read_text().splitlines()[0]
+    assert "95,5" in (folder / "indikator.csv").read_text()
+    wb = load_workbook(folder)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(wb, name), getattr(ref, name))
+
+
+def test_tab_separated(tmp_path, tables):
+    wb = load_workbook(write_csvs(tmp_path / "t", tables, sep="\t"))
+    assert len(wb.penilaian_360) == N360
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_bom_and_cp1252(tmp_path, tables, encoding):
+    tables["pegawai"].loc[0, "nama"] = "Dédé Sütisna"
+    tables["instansi"].loc[0, "nama_instansi"] = "Dinas Kesehatan – Muaro Jambi"
+    folder = write_csvs(tmp_path / "e", tables, encoding=encoding)
+    raw = (folder / "instansi.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
+    wb = load_workbook(folder)
+    assert wb.pegawai.loc[0, "nama"] == "Dédé Sütisna"
+    assert wb.instansi.loc[0, "nama_instansi"] == "Dinas Kesehatan – Muaro Jambi"
+    assert list(wb.instansi.columns)[0] == "kode_instansi"  # BOM not glued to the header
+
+
+def test_undecodable_bytes(tmp_path, valid_dir):
+    (valid_dir / "kompetensi.csv").write_bytes(b"nip,kompetensi\n\x81\x8d\x90,\xff\xfe\n")
+    [p] = load_problems(valid_dir)
+    assert p.file == "kompetensi.csv" and "CSV UTF-8" in p.message
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (
+            ["85", "85.5", "1.234,5"],
+            [85.0, 85.5, None],
+        ),  # mixed evidence is fine when each is clear
+        (["1.234,5", "1,234.5", "1.234.567"], [1234.5, 1234.5, 1234567.0]),
+        (["85,5", "1.500"], [85.5, 1500.0]),  # the column uses a decimal comma -> 1.500 = 1500
+        (["85.5", "1,500"], [85.5, 1500.0]),  # the column uses a decimal point -> 1,500 = 1500
+        (["85.5", "1.500"], [85.5, 1.5]),
+        (["85,5", "1,500"], [85.5, 1.5]),
+        (["0,125", "2E3", "1,5e2", "+7"], [0.125, 2000.0, 150.0, 7.0]),
+    ],
+)
+def test_number_formats(tmp_path, tables, cells, expected):
+    cells = [c for c, e in zip(cells, expected, strict=True) if e is not None]
+    expected = [e for e in expected if e is not None]
+    tables["realisasi"]["realisasi"] = "7"
+    for i, c in enumerate(cells):
+        tables["realisasi"].loc[i, "realisasi"] = c
+    wb = load_workbook(write_csvs(tmp_path / "n", tables))
+    np.testing.assert_allclose(wb.realisasi["realisasi"].iloc[: len(cells)], expected)
+
+
+def test_ambiguous_thousands_without_evidence_is_reported(tmp_path, tables):
+    tables["realisasi"]["realisasi"] = "7"
+    tables["realisasi"].loc[4, "realisasi"] = "1.500"
+    [p] = load_problems(write_csvs(tmp_path / "n", tables))
+    assert (p.file, p.row, p.column) == ("realisasi.csv", 6, "realisasi")
+    assert "ambigu" in p.message and "Tulis" in p.message
+
+
+@pytest.mark.parametrize("bad", ["inf", "nan", "1e999", "٣", "1_000", "=SUM(A1:A3)", "0x10"])
+def test_number_garbage_forms_are_rejected(tmp_path, tables, bad):
+    tables["realisasi"].loc[0, "realisasi"] = bad
+    [p] = load_problems(write_csvs(tmp_path / "n", tables))
+    assert (p.row, p.column) == (2, "realisasi") and "bukan angka" in p.message
+
+
+# ---------------------------------------------------------------- xlsx
+def test_xlsx_round_trip_equals_csv(tmp_path, valid_dir):
+    wb = load_workbook(valid_dir)
+    xlsx = wb.to_excel(tmp_path / "data.xlsx")
+    wb2 = load_workbook(xlsx)
+    assert wb2.path == str(xlsx)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(wb2, name), getattr(wb, name))
+
+
+def test_xlsx_problems_name_file_and_sheet(tmp_path, valid_dir):
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    book["pegawai"]["A3"] = 198703152010011001  # NIP typed as a number by Excel
+    book["pegawai"]["A4"] = 1.98703152010011e17
+    book["penilaian_360"]["F2"] = "sangat baik"
+    del book["instansi"]
+    book.save(xlsx)
+    problems = load_problems(xlsx)
+    where = {(p.file, p.row, p.column) for p in problems}
+    assert ("data.xlsx:pegawai", 4, "nip") in where
+    assert ("data.xlsx:penilaian_360", 2, "nilai") in where
+    assert ("data.xlsx:instansi", None, None) in where
+    p = next(p for p in problems if p.row == 4 and p.column == "nip")
+    assert "NIP rusak oleh Excel" in p.message
+
+
+def test_xlsx_text_starting_with_equals_is_not_a_formula(tmp_path, tables):
+    tables["pegawai"].loc[0, "nama"] = '=HYPERLINK("x")'
+    wb = load_workbook(write_csvs(tmp_path / "d", tables))
+    wb2 = load_workbook(wb.to_excel(tmp_path / "f.xlsx"))
+    assert wb2.pegawai.loc[0, "nama"] == '=HYPERLINK("x")'
+
+
+def test_unknown_path_and_broken_xlsx(tmp_path):
+    with pytest.raises(DataError) as info:
+        load_workbook(tmp_path / "tidak_ada")
+    assert "tidak ditemukan" in info.value.problems[0].message
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"bukan zip")
+    with pytest.raises(DataError) as info:
+        load_workbook(bad)
+    assert info.value.problems[0].file == "rusak.xlsx"
+
+
+# ---------------------------------------------------------------- in-memory tables
+def test_validate_tables_accepts_typed_frames(tables):
+    t = {k: v.copy() for k, v in tables.items()}
+    t["penilaian_360"]["nilai"] = t["penilaian_360"]["nilai"].astype(float)
+    t["survei_skm"][[f"u{i}" for i in range(1, 10)]] = t["survei_skm"][
+        [f"u{i}" for i in range(1, 10)]
+    ].astype(int)
+    t["pegawai"]["nip_atasan"] = t["pegawai"]["nip_atasan"].replace("", None)
+    wb = validate_tables(t, source="simulasi")
+    assert wb.path == "simulasi"
+    ref = validate_tables(tables)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(wb, name), getattr(ref, name))
+
+
+def test_validate_tables_float_nip_is_excel_damage(tables):
+    tables["kompetensi"]["nip"] = tables["kompetensi"]["nip"].astype(float)
+    with pytest.raises(DataError) as info:
+        validate_tables(tables)
+    assert {p.column for p in info.value.problems} == {"nip"}
+    assert all("NIP rusak oleh Excel" in p.message for p in info.value.problems)
+
+
+def test_validate_tables_rejects_unknown_table(tables):
+    tables["lain"] = tables["instansi"]
+    with pytest.raises(ParameterError, match="Tabel tidak dikenal"):
+        validate_tables(tables)
+
+
+def test_custom_scale(tmp_path, tables):
+    tables["penilaian_360"].loc[0, "nilai"] = "7"
+    folder = write_csvs(tmp_path / "d", tables)
+    assert load_workbook(folder, skala=(1, 7)).penilaian_360["nilai"].max() == 7
+    [p] = load_problems(folder)
+    assert "1–5" in p.message
+    with pytest.raises(ParameterError):
+        load_workbook(folder, skala=(5, 1))
+
+
+# ---------------------------------------------------------------- untuk_instansi
+def test_untuk_instansi_filters_every_table(valid_dir):
+    wb = load_workbook(valid_dir)
+    d2 = wb.untuk_instansi("D02")
+    assert list(d2.instansi["kode_instansi"]) == ["D02"]
+    assert set(d2.pegawai["nip"]) == {H2, G1, G2, G3, S1}
+    assert set(d2.indikator["kode_instansi"]) == {"D02"}
+    assert set(d2.realisasi["nip"]) <= set(d2.pegawai["nip"])
+    assert set(d2.penilaian_360["nip"]) == set(d2.pegawai["nip"])
+    assert len(d2.survei_skm) == 0
+    assert list(d2.kompetensi["nip"]) == [G1]
+    assert d2.pegawai.index.equals(pd.RangeIndex(len(d2.pegawai)))
+    # no row lost across the split
+    d1 = wb.untuk_instansi("D01")
+    for name in TABLES:
+        assert len(getattr(d1, name)) + len(getattr(d2, name)) == len(getattr(wb, name))
+
+
+def test_untuk_instansi_unknown_code(valid_dir):
+    wb = load_workbook(valid_dir)
+    with pytest.raises(ParameterError, match=r"'D2' tidak ada.*D01, D02.*'D02'"):
+        wb.untuk_instansi("D2")
+
+
+# ---------------------------------------------------------------- CLI
+def test_cli_validasi(valid_dir, capsys, tmp_path, tables):
+    from kinerja_calib.cli import main
+
+    assert main(["validasi", str(valid_dir)]) == 0
+    assert "Data valid" in capsys.readouterr().out
+    tables["pegawai"].loc[0, "jenis_jabatan"] = "eselon"
+    assert main(["validasi", str(write_csvs(tmp_path / "bad", tables))]) == 1
+    out = capsys.readouterr().out
+    assert "pegawai.csv" in out and "jenis_jabatan" in out
+
+
+# ---------------------------------------------------------------- property test
+GARBAGE = st.one_of(
+    st.text(max_size=30),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        ["", " ", "=CMD()", "#N/A", "1.98703E+17", "1,5", "1.500", '"', ";", ",", "\n", "\x00",
+         "NaN", "None", "-", "٣٤", "\u202e", "2026-S3", "atasan", H1, "1e400"]
+    ),
+)  # fmt: skip
+BASE = valid_tables()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_garbage_cells_raise_only_data_error(tmp_path_factory, data):
+    tables = {k: v.copy() for k, v in BASE.items()}
+    for _ in range(data.draw(st.integers(1, 4))):
+        name = data.draw(st.sampled_from(TABLES))
+        frame = tables[name]
+        col = data.draw(st.integers(0, frame.shape[1] - 1))
+        row = data.draw(st.integers(-1, len(frame) - 1))  # -1 = the header
+        value = data.draw(GARBAGE)
+        if row < 0:
+            frame.columns = [value if i == col else c for i, c in enumerate(frame.columns)]
+        else:
+            frame.iloc[row, col] = value
+    sep = data.draw(st.sampled_from([",", ";"]))
+    folder = write_csvs(tmp_path_factory.mktemp("g"), tables, sep=sep)
+    try:
+        wb = load_workbook(folder)
+    except DataError as err:
+        assert err.problems and all(isinstance(p.message, str) for p in err.problems)
+        err.to_frame()
+    else:
+        assert isinstance(wb, Workbook)
+        assert len(wb.penilaian_360) == len(BASE["penilaian_360"])
+
+
+# ---------------------------------------------------------------- larger in-memory data
+def test_large_360_table_validates(tables):
+    rng = np.random.default_rng(1)
+    n = 50_000
+    raters = rng.integers(0, 10**6, n)
+    big = pd.DataFrame(
+        {
+            "periode": "2026-S1",
+            "nip": P1,
+            "nip_penilai": [f"PL{i}-{j}" for i, j in zip(raters, range(n), strict=True)],
+            "peran_penilai": "pengguna_layanan",
+            "aspek": "akuntabel",
+            "nilai": rng.integers(1, 6, n).astype(float),
+        }
+    )
+    tables["penilaian_360"] = big
+    wb = validate_tables(tables)
+    assert len(wb.penilaian_360) == n
+    assert wb.penilaian_360["nilai"].to_numpy().sum() == big["nilai"].sum()
+
+
+# ---------------------------------------------------------------- the committed samples
+def test_samples_load_cleanly():
+    if not SAMPLES.is_dir() or not any(SAMPLES.glob("*.csv")):
+        pytest.skip("data/samples/ belum berisi CSV (dibuat oleh scripts/buat_sampel.py)")
+    start = time.perf_counter()
+    wb = load_workbook(SAMPLES)
+    elapsed = time.perf_counter() - start
+    assert len(wb.instansi) >= 6
+    assert 1000 <= len(wb.pegawai) <= 3000
+    assert set(wb.penilaian_360["peran_penilai"]) >= {"atasan", "rekan", "bawahan", "diri"}
+    print(f"load_workbook(data/samples): {elapsed:.2f} s")
+
+
+def test_top_level_reexport():
+    assert kc.load_workbook is load_workbook and kc.Workbook is Workbook
