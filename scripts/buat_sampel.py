@@ -1527,7 +1527,7 @@ NAMA_BELAKANG_PEREMPUAN = (
     "Safitri",
     "Ningsih",
 )
-GELAR_DEPAN = {"dr": "dr. ", "drg": "drg. ", "drsp": "dr. "}
+GELAR_DEPAN = {"dr": "dr. ", "drg": "drg. ", "drsp": "dr. ", "drdir": "dr. "}
 GELAR_BELAKANG = {
     "drsp": (", Sp.PD", ", Sp.A", ", Sp.OG", ", Sp.B", ", Sp.An", ", Sp.Rad"),
     "amdkep": (", A.Md.Kep.",),
@@ -1557,6 +1557,7 @@ GELAR_BELAKANG = {
     "str_bkpsdm": (", S.Sos., M.Si.", ", S.Psi., M.Psi.", ", S.H., M.H.", ", S.AP."),
     "str_kecamatan": (", S.STP., M.Si.", ", S.Sos.", ", S.IP.", ", S.E."),
     "none": ("",),
+    "drdir": (", M.Kes.", ", M.A.R.S.", ", Sp.PD", ", M.K.M."),
 }
 
 # ---------------------------------------------------------------------------
@@ -1642,7 +1643,9 @@ def _slots() -> pd.DataFrame:
     )
 
 
-def _nip(rng: np.random.Generator, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _nip(
+    rng: np.random.Generator, level: np.ndarray, perempuan: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Valid unique 18-digit NIPs (birth yyyymmdd + TMT yyyymm + sex + serial) and sex."""
     n = len(level)
     lo = np.select([level == 1, level == 2, level == 3], [1966, 1968, 1972], 1970)
@@ -1654,7 +1657,7 @@ def _nip(rng: np.random.Generator, level: np.ndarray) -> tuple[np.ndarray, np.nd
     tmt_year = np.minimum(year + rng.integers(22, 33, n), 2025)
     tmt_year = np.maximum(tmt_year, year + 18)
     tmt_month = np.where(rng.random(n) < 0.7, 3, rng.integers(1, 13, n))
-    sex = rng.integers(1, 3, n)
+    sex = np.where(perempuan, 2, rng.integers(1, 3, n))  # bidan are women
     stem = (
         birth.dt.strftime("%Y%m%d").to_numpy(dtype=str).astype(object)
         + pd.Series(tmt_year).astype(str).to_numpy(dtype=object)
@@ -1696,11 +1699,12 @@ def build_pegawai(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]
     """Return (pegawai table, truth table indexed like pegawai)."""
     s = _slots()
     n = len(s)
-    nip, sex = _nip(rng, s["level"].to_numpy())
+    nip, sex = _nip(rng, s["level"].to_numpy(), s["jabatan"].str.startswith("Bidan").to_numpy())
     gelar = s["jabatan"].map({k: v[3] for k, v in JABATAN.items()})
     tipe_inst = s["kode_instansi"].map({i.kode: i.tipe for i in INSTANSI})
     gelar = gelar.where(s["jenis_jabatan"] != "struktural", "str_" + tipe_inst)
-    gelar = gelar.where(~s["jabatan"].eq("Kepala Sekolah"), "mpd").to_numpy(dtype=str)
+    gelar = gelar.where(~s["jabatan"].eq("Kepala Sekolah"), "mpd")
+    gelar = gelar.where(~s["jabatan"].eq("Direktur"), "drdir").to_numpy(dtype=str)
     nama = _names(rng, sex, gelar)
     inst = pd.DataFrame(
         [(i.kode, i.predikat, i.wilayah) for i in INSTANSI],
