@@ -59,7 +59,8 @@ def ikm_per_unit(
     mutu = list(ambil(r, "interval", "mutu"))
     kinerja = list(ambil(r, "interval", "kinerja"))
     with gaya():
-        fig, ax = _fig(height=max(2.8, 0.3 * len(t) + 1.5))
+        longest = int(names.str.len().max()) if len(t) else 10
+        fig, ax = _fig(width=min(13.0, 6.5 + 0.07 * longest), height=max(2.8, 0.3 * len(t) + 1.5))
         lo = max(0.0, min(bawah[1] - 10, np.nanmin(t["ikm"]) - 5 if len(t) else 50))
         edges = [*bawah[1:], 100.0]
         starts = [lo, *bawah[1:]]
