@@ -26,6 +26,7 @@ __all__ = [
     "capaian",
     "capaian_pegawai",
     "cek_smart",
+    "sensitivitas_bobot",
     "target_efektif",
 ]
 
@@ -359,8 +360,8 @@ def cek_smart(
             "S",
             "peringatan",
             lambda s: "Rumusan kabur: '" + nama[s.index] + "' memakai kata umum tanpa ukuran.",
-            "Rumuskan hasil yang dapat dihitung, mis. 'Jumlah pasien rawat jalan yang dilayani' "
-            "atau 'Persentase ... (%)', bukan 'meningkatkan/mengoptimalkan ...'.",
+            "Rumuskan hasil yang dapat dihitung, mis. 'Jumlah ... yang ...' atau "
+            "'Persentase ... (%)', bukan 'meningkatkan/mengoptimalkan ...'.",
         )
     )
     parts.append(
@@ -494,8 +495,8 @@ def cek_smart(
                 "A",
                 "peringatan",
                 fmt,
-                "Target lebih tinggi dari semua capaian terdahulu: pastikan sumber daya "
-                "mendukung, atau bertahap.",
+                "Target lebih sulit daripada semua realisasi terdahulu: pastikan sumber daya "
+                "mendukung, atau naikkan target bertahap.",
             )
         )
         parts.append(
@@ -583,3 +584,87 @@ def cek_smart(
         ["kode_instansi", "jabatan", "_o", "kriteria", "kode_indikator"], kind="stable"
     )
     return out.drop(columns="_o").reset_index(drop=True)[KOLOM_TEMUAN]
+
+
+# --------------------------------------------------------------------------- weights
+def sensitivitas_bobot(
+    wb,
+    kode_indikator: str,
+    bobot: ArrayLike | None = None,
+    rules=None,
+    periode="",
+) -> pd.DataFrame:
+    """How the predikat shares of a jabatan move when one indicator's weight moves.
+
+    The chosen indicator gets weight ``w``; the other indicators of the same instansi and
+    jabatan are rescaled proportionally so that the weights still sum to 100. Capaian and
+    the 360 composite stay as observed; the hasil kerja rating and the predikat are
+    recomputed for every pegawai holding the jabatan.
+
+    Parameters
+    ----------
+    wb : Workbook
+    kode_indikator : str
+    bobot : array-like of float, optional
+        Weights to try (percent, 0–100). Default ``0, 10, ..., 100``.
+    rules : Rules or str, optional
+        6/2022 rules (default) for the thresholds and the matrix.
+    periode : str, default "" (the latest period)
+
+    Returns
+    -------
+    DataFrame
+        ``bobot, predikat, jumlah, proporsi`` (one row per weight × predikat), plus the
+        attribute ``attrs["bobot_asli"]`` (the indicator's current weight) and
+        ``attrs["jabatan"]``.
+
+    Notes
+    -----
+    Heads of unit are rated here on their own capaian (the unit-capaian rule of
+    :func:`kinerja_calib.scoring.score_workbook` is not applied).
+    """
+    from .scoring import _komponen, predikat, rating_hasil_kerja
+
+    r = _rules.resolve(rules)
+    ind = wb.indikator
+    hit = ind[ind["kode_indikator"] == kode_indikator]
+    if hit.empty:
+        raise ParameterError(f"Kode indikator '{kode_indikator}' tidak ada di tabel indikator.")
+    inst, jab = hit["kode_instansi"].iloc[0], hit["jabatan"].iloc[0]
+    bobot = np.arange(0.0, 101.0, 10.0) if bobot is None else _num(bobot, "bobot").ravel()
+    if np.any((bobot < 0) | (bobot > 100)):
+        raise ParameterError("Bobot yang dicoba harus di antara 0 dan 100.")
+    sub = wb.untuk_instansi(inst)
+    base, per_ind = _komponen(sub, r, periode)
+    base = base[base["jabatan"] == jab]
+    per_ind = per_ind[(per_ind["jabatan"] == jab) & per_ind["capaian"].notna()]
+    cap_max = float(r.get_path("capaian.maksimum_per_indikator", np.inf))
+    cap = per_ind["capaian"].clip(upper=cap_max).to_numpy(float)
+    sel = (per_ind["kode_indikator"] == kode_indikator).to_numpy()
+    orig = per_ind["bobot"].to_numpy(float)
+    jab_w = ind[(ind["kode_instansi"] == inst) & (ind["jabatan"] == jab)]
+    others = float(jab_w.loc[jab_w["kode_indikator"] != kode_indikator, "bobot"].sum())
+    keys = pd.MultiIndex.from_arrays([per_ind["periode"], per_ind["nip"]])
+    target_keys = pd.MultiIndex.from_arrays([base["periode"], base["nip"]])
+    rows = []
+    for w in bobot:  # a handful of weights, not a loop over employees
+        scale = (100.0 - w) / others if others > 0 else 0.0
+        wt = np.where(sel, w, orig * scale)
+        num = pd.Series(wt * cap, index=keys).groupby(level=[0, 1]).sum()
+        den = pd.Series(wt, index=keys).groupby(level=[0, 1]).sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = (num / den.where(den > 0)).reindex(target_keys).to_numpy()
+        pred = predikat(rating_hasil_kerja(c, r), base["rating_perilaku"].to_numpy(object), r)
+        counts = pd.Series(pred).value_counts().reindex(list(labels.PREDIKAT), fill_value=0)
+        total = counts.sum()
+        for lab, n in counts.items():
+            rows.append((float(w), lab, int(n), n / total if total else np.nan))
+    out = pd.DataFrame(rows, columns=["bobot", "predikat", "jumlah", "proporsi"])
+    out["predikat"] = pd.Categorical(
+        out["predikat"], categories=list(labels.PREDIKAT), ordered=True
+    )
+    out.attrs["bobot_asli"] = float(hit["bobot"].iloc[0])
+    out.attrs["jabatan"] = jab
+    out.attrs["kode_instansi"] = inst
+    out.attrs["nama_indikator"] = str(hit["nama_indikator"].iloc[0])
+    return out
