@@ -50,7 +50,16 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure:
         asli = hasil.attrs.get("bobot_asli")
         if asli is not None:
             ax.axvline(asli, color="black", linestyle="--", linewidth=1)
-            ax.text(asli, 1.01, f"bobot sekarang {asli:g} %", ha="center", va="bottom", fontsize=8)
+            ax.text(
+                asli,
+                0.5,
+                f" bobot sekarang {asli:g} % ",
+                rotation=90,
+                ha="right",
+                va="center",
+                fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+            )
         ax.set_xlim(x.min(), x.max())
         ax.set_ylim(0, 1)
         ax.set_xlabel("Bobot indikator yang diuji (%); indikator lain disesuaikan ke total 100 %")
