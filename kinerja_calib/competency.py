@@ -31,6 +31,7 @@ __all__ = [
     "kategori_jpm",
     "kesenjangan",
     "matriks_kesenjangan",
+    "ringkasan_kompetensi",
 ]
 
 _DEFAULT_RULES = "kompetensi-38-2017"
@@ -336,3 +337,47 @@ def matriks_kesenjangan(
     wide = wide[known + rest]
     wide.columns.name = "kompetensi"
     return wide
+
+
+def ringkasan_kompetensi(kompetensi: pd.DataFrame, rules: Any = None) -> pd.DataFrame:
+    """Per competency: mean gap and how many pegawai are below standard.
+
+    Parameters
+    ----------
+    kompetensi : pandas.DataFrame
+        The ``kompetensi`` table.
+    rules : str, path or mapping, optional
+        Competency rules (default ``"kompetensi-38-2017"``); orders the rows by the
+        dictionary (other competencies follow alphabetically).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per competency: ``kompetensi``, ``n_pegawai``, ``kesenjangan_rata_rata``,
+        ``pegawai_di_bawah_standar`` and ``persen_di_bawah_standar``, sorted from the
+        largest mean gap (most negative) to the smallest.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"nip": ["1", "2"], "kompetensi": ["Integritas"] * 2,
+    ...                   "level_standar": [3, 3], "level_aktual": [2, 4]})
+    >>> r = ringkasan_kompetensi(t)
+    >>> float(r["kesenjangan_rata_rata"].iloc[0]), int(r["pegawai_di_bawah_standar"].iloc[0])
+    (0.0, 1)
+    """
+    data = kesenjangan(kompetensi, rules=rules)
+    data = data.loc[data["kesenjangan"].notna()].assign(_kurang=lambda d: d["kesenjangan"] < 0)
+    g = data.groupby("kompetensi", sort=False)
+    out = pd.DataFrame(
+        {
+            "n_pegawai": g["nip"].nunique(),
+            "kesenjangan_rata_rata": g["kesenjangan"].mean(),
+            "pegawai_di_bawah_standar": g["_kurang"].sum().astype("int64"),
+        }
+    )
+    out["persen_di_bawah_standar"] = out["pegawai_di_bawah_standar"] / g.size() * 100.0
+    out = out.rename_axis("kompetensi").reset_index()
+    return out.sort_values(["kesenjangan_rata_rata", "kompetensi"], kind="stable").reset_index(
+        drop=True
+    )

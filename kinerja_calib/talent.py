@@ -162,17 +162,12 @@ def tindak_lanjut(nomor_kotak: Any, rules: Any = None) -> Any:
     'Rotasi; pengembangan kompetensi'
     """
     r = _rules(rules)
-    peta = {int(k): ambil(r, "tindak_lanjut", k) for k in nilai_keys(r, "tindak_lanjut")}
+    peta = {int(k): ambil(r, "tindak_lanjut", k) for k in ambil(r, "tindak_lanjut")}
     if isinstance(nomor_kotak, pd.Series):
         return nomor_kotak.map(peta).astype("str").rename("tindak_lanjut")
     if np.ndim(nomor_kotak) == 0:
         return None if pd.isna(nomor_kotak) else peta[int(nomor_kotak)]
     return pd.Series(np.asarray(nomor_kotak, dtype=float)).map(peta).to_numpy(dtype=object)
-
-
-def nilai_keys(r: Mapping[str, Any], key: str) -> list[str]:
-    """Keys of the table ``r[key]`` (private helper, kept importable for the plots)."""
-    return list(ambil(r, key).keys())
 
 
 def _pendidikan_rule(

@@ -166,3 +166,13 @@ def test_jpm_properties(pairs):
     assert capped <= 100 + 1e-9
     # meeting every standard <=> capped JPM is exactly 100
     assert (capped == pytest.approx(100.0)) == all(x >= y for x, y in pairs)
+
+
+def test_ringkasan_kompetensi():
+    t = _table({"1": ([4, 2], [3, 3]), "2": ([3, 1], [3, 3]), "3": ([2, 3], [3, 3])})
+    r = kc.competency.ringkasan_kompetensi(t)
+    assert r["kompetensi"].tolist() == ["Kerjasama", "Integritas"]  # largest mean gap first
+    assert r["kesenjangan_rata_rata"].tolist() == pytest.approx([-1.0, 0.0])
+    assert r["pegawai_di_bawah_standar"].tolist() == [2, 1]
+    assert r["persen_di_bawah_standar"].tolist() == pytest.approx([200 / 3, 100 / 3])
+    assert r["n_pegawai"].tolist() == [3, 3]
