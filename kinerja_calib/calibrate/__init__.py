@@ -1,0 +1,55 @@
+"""Calibration: rater effects, 360 source weights, the kurva distribusi, indicator weights.
+
+What agencies calibrate with:
+
+- :func:`rater_effects` — who rated whom: an additive (ratee + rater + role + aspect) model fitted
+  by sparse least squares with shrinkage for raters with few ratings, or an ordinal many-facet
+  Rasch model; rater diagnostics in Indonesian, variance components and the rater network.
+- :func:`source_weights`, :func:`compare_weights`, :func:`reliability_curve` — 360 source weights
+  from evidence (composite reliability, an external criterion, or known truth).
+- :func:`calibrate_distribution` — the fewest predikat moves that meet the SE MenPANRB 3/2023
+  curve, as a *proposal* for the calibration meeting.
+- :func:`ahp_weights`, :func:`effective_weights` — indicator weights: Saaty's AHP and the share of
+  the composite's variance each indicator really carries.
+
+The statistics never import matplotlib; figures live in :mod:`kinerja_calib.plots.calibrate`.
+"""
+
+from __future__ import annotations
+
+from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
+from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
+from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
+from ._ordinal import category_probabilities
+from ._weights import (
+    KONVENSI_BOBOT,
+    PerbandinganBobot,
+    compare_weights,
+    composite_scores,
+    predikat_dari_skor,
+    reliability_curve,
+    role_means,
+    source_weights,
+)
+
+__all__ = [
+    "AMBANG_DIAGNOSIS",
+    "CATATAN_USULAN",
+    "KONVENSI_BOBOT",
+    "RANDOM_INDEX",
+    "AHPResult",
+    "PerbandinganBobot",
+    "DistributionProposal",
+    "RaterEffects",
+    "ahp_weights",
+    "calibrate_distribution",
+    "category_probabilities",
+    "compare_weights",
+    "composite_scores",
+    "effective_weights",
+    "predikat_dari_skor",
+    "rater_effects",
+    "reliability_curve",
+    "role_means",
+    "source_weights",
+]

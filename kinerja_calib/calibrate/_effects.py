@@ -1,0 +1,831 @@
+"""Rater effects: who rated whom, corrected.
+
+The additive model (the default) is the classic "true score + bias" decomposition of
+G-theory (Hoyt & Kerns 1999; Houston, Raymond & Svec 1991)::
+
+    nilai[i, j, g, k] = skor[i] - keparahan[j] + peran[g] + aspek[k] + galat
+
+for ratee ``i``, rater ``j`` in role ``g`` and BerAKHLAK aspect ``k``. It is fitted by sparse
+least squares at the level of (ratee, rater) *pairs* — the aspect effects are alternated out — so
+that 40 M ratings reduce to ~6 M pair rows with three non-zeros each, solved by
+:func:`scipy.sparse.linalg.lsmr` with Jacobi (column) scaling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import lsmr
+
+from ..errors import ParameterError
+
+try:  # optional: multi-threaded BLAS on the tiny vector ops of LSMR is ~10x slower
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+__all__ = ["AMBANG_DIAGNOSIS", "RaterEffects", "rater_effects"]
+
+KOLOM_WAJIB = ("nip", "nip_penilai", "peran_penilai", "aspek", "nilai")
+
+#: Thresholds of the rater diagnostics (documented in :func:`rater_effects`).
+AMBANG_DIAGNOSIS: dict[str, float] = {
+    "keparahan_sd": 2.0,  # |keparahan| > 2 robust SD of all raters' keparahan ...
+    "z": 2.0,  # ... and |keparahan / se| > 2
+    "msr": 1.5,  # residual mean-square (outfit-like) above 1.5: inconsistent
+    "halo": 0.5,  # spread across aspects within a ratee below half the typical spread
+    "sentral": 0.5,  # spread across ratees below half of what the model expects
+    "min_n": 10,  # ratings a rater needs before any flag is raised
+    "min_pasangan": 4,  # ratees a rater needs before the central-tendency flag
+}
+
+
+@dataclass
+class RaterEffects:
+    """Result of :func:`rater_effects`.
+
+    Attributes
+    ----------
+    ratees : DataFrame
+        Index ``nip``: ``skor_mentah`` (plain mean of the non-self ratings),
+        ``skor_terkalibrasi``, ``se``, ``n`` (ratings), ``n_penilai``, ``koreksi``
+        (calibrated − raw), ``skor_diri`` (mean self rating, NaN when absent; never part of the
+        calibrated score), ``komponen`` (connected component of the rater network).
+    raters : DataFrame
+        Index ``nip_penilai``: ``keparahan`` (+ = severe, mean 0 within each connected
+        component), ``se``, ``n``, ``n_pegawai``, ``skor_rerata`` (mean rating given),
+        ``msr`` (residual mean-square), ``sebaran_aspek``, ``sebaran_pegawai``,
+        ``komponen``, ``diagnosis`` (Indonesian, "wajar" when nothing is flagged).
+    komponen : DataFrame
+        Variance components (index ``komponen``): ``varians``, ``proporsi``, ``keterangan``.
+    jaringan : DataFrame
+        One row per connected component of the rater–ratee graph: ``n_pegawai``,
+        ``n_penilai``, ``n_penilaian``, ``keterangan`` (why a component cannot be compared with
+        the main one).
+    efek : DataFrame
+        Role and aspect effects (``jenis``, ``tingkat``, ``efek``, ``n``), centred to an
+        observation-weighted mean of 0.
+    shrinkage : float
+        The ridge parameter λ used for rater effects (0 = none).
+    method : str
+        ``"additive"`` or ``"ordinal"``.
+    periode : str or None
+        The period analysed (``None`` when the table has no ``periode`` column or all periods
+        were pooled).
+    info : dict
+        Solver details (iterations, convergence, timings).
+    """
+
+    ratees: pd.DataFrame
+    raters: pd.DataFrame
+    komponen: pd.DataFrame
+    jaringan: pd.DataFrame
+    efek: pd.DataFrame
+    shrinkage: float
+    method: str
+    periode: str | None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def ringkasan(self) -> str:
+        """Short Indonesian summary of the fit."""
+        n_flag = int((self.raters["diagnosis"] != "wajar").sum())
+        n_comp = len(self.jaringan)
+        lines = [
+            f"Model {self.method}: {len(self.ratees):,} pegawai dinilai oleh "
+            f"{len(self.raters):,} penilai (periode {self.periode or 'semua'}).",
+            f"Penyusutan (λ) efek penilai: {self.shrinkage:.2f}.",
+            f"Penilai dengan catatan diagnosis: {n_flag:,}.",
+        ]
+        if n_comp > 1:
+            lines.append(
+                f"Jaringan penilai terpecah menjadi {n_comp} komponen: skor antar komponen "
+                "tidak dapat dibandingkan secara langsung (lihat .jaringan)."
+            )
+        return "\n".join(lines).replace(",", ".")
+
+    def __repr__(self) -> str:  # pragma: no cover - cosmetic
+        return f"RaterEffects(\n{self.ringkasan()}\n)"
+
+
+# ---------------------------------------------------------------------------------------------
+# data preparation
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Data:
+    y: np.ndarray
+    ratee: np.ndarray
+    rater: np.ndarray
+    role: np.ndarray
+    aspect: np.ndarray
+    pair: np.ndarray
+    ratee_ids: pd.Index
+    rater_ids: pd.Index
+    role_ids: pd.Index
+    aspect_ids: pd.Index
+    pair_ratee: np.ndarray
+    pair_rater: np.ndarray
+    pair_role: np.ndarray
+    pair_n: np.ndarray
+    skor_diri: pd.Series
+    periode: str | None
+    pair_comp: np.ndarray | None = None
+
+    @property
+    def sizes(self) -> tuple[int, int, int, int, int]:
+        return (
+            len(self.ratee_ids),
+            len(self.rater_ids),
+            len(self.role_ids),
+            len(self.aspect_ids),
+            len(self.pair_n),
+        )
+
+
+def _select_period(ratings: pd.DataFrame, periode: str | None) -> tuple[pd.DataFrame, str | None]:
+    if "periode" not in ratings.columns:
+        return ratings, None
+    if periode == "semua":
+        return ratings, None
+    values = ratings["periode"].dropna().unique()
+    if periode in (None, ""):
+        if len(values) == 0:
+            return ratings, None
+        periode = str(max(values))
+    elif periode not in set(values):
+        raise ParameterError(
+            f"Periode '{periode}' tidak ada di data penilaian 360; pilih salah satu dari "
+            f"{sorted(map(str, values))}, atau 'semua' untuk menggabungkan periode."
+        )
+    if len(values) == 1:
+        return ratings, periode
+    return ratings.loc[ratings["periode"] == periode], periode
+
+
+def _codes(values: Any) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
+    """Validate the long 360 table and encode it as integer codes (self ratings split off)."""
+    if not isinstance(ratings, pd.DataFrame):
+        raise ParameterError("`ratings` harus berupa DataFrame penilaian_360 (format panjang).")
+    missing = [c for c in KOLOM_WAJIB if c not in ratings.columns]
+    if missing:
+        raise ParameterError(
+            "Tabel penilaian 360 tidak memiliki kolom " + ", ".join(missing) + ". Kolom yang "
+            "dibutuhkan: " + ", ".join(KOLOM_WAJIB) + "."
+        )
+    ratings, periode = _select_period(ratings, periode)
+    nilai = pd.to_numeric(ratings["nilai"], errors="coerce").to_numpy(dtype=np.float64)
+    peran = ratings["peran_penilai"].astype(str).to_numpy()
+    nip = ratings["nip"].astype(str).to_numpy()
+    nip_penilai = ratings["nip_penilai"].astype(str).to_numpy()
+    ok = np.isfinite(nilai)
+    is_self = (peran == "diri") | (nip == nip_penilai)
+    diri_mask = ok & is_self
+    skor_diri = (
+        pd.Series(nilai[diri_mask]).groupby(nip[diri_mask]).mean().rename("skor_diri")
+        if diri_mask.any()
+        else pd.Series(dtype=np.float64, name="skor_diri")
+    )
+    keep = ok & ~is_self
+    if not keep.any():
+        raise ParameterError(
+            "Tidak ada penilaian 360 selain penilaian diri yang berisi nilai; kalibrasi "
+            "membutuhkan penilaian dari atasan, rekan, bawahan atau pengguna layanan."
+        )
+    y = nilai[keep]
+    ratee, ratee_ids = _codes(nip[keep])
+    rater, rater_ids = _codes(nip_penilai[keep])
+    role, role_ids = _codes(peran[keep])
+    aspect, aspect_ids = _codes(ratings["aspek"].astype(str).to_numpy()[keep])
+    # a pair is (ratee, rater, role): the same rater in two roles (a data slip) stays exact
+    key = (ratee * len(rater_ids) + rater) * len(role_ids) + role
+    pair, _ = pd.factorize(key)
+    pair = pair.astype(np.int64, copy=False)
+    n_pairs = int(pair.max()) + 1
+    pair_ratee = np.empty(n_pairs, np.int64)
+    pair_rater = np.empty(n_pairs, np.int64)
+    pair_role = np.empty(n_pairs, np.int64)
+    pair_ratee[pair] = ratee
+    pair_rater[pair] = rater
+    pair_role[pair] = role
+    pair_n = np.bincount(pair, minlength=n_pairs).astype(np.float64)
+    skor_diri.index = skor_diri.index.astype(str)
+    skor_diri.index.name = "nip"
+    return _Data(
+        y,
+        ratee,
+        rater,
+        role,
+        aspect,
+        pair,
+        ratee_ids,
+        rater_ids,
+        role_ids,
+        aspect_ids,
+        pair_ratee,
+        pair_rater,
+        pair_role,
+        pair_n,
+        skor_diri,
+        periode,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the additive fit
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fit:
+    a: np.ndarray  # ratee effects (absorb the grand mean)
+    b: np.ndarray  # rater effects (+ = lenient, i.e. -keparahan)
+    c: np.ndarray  # role effects, obs-weighted mean 0
+    d: np.ndarray  # aspect effects, obs-weighted mean 0
+    pair_fit: np.ndarray  # a + b + c per pair
+    iterations: int
+    outer: int
+    converged: bool
+
+
+def _pair_design(
+    data: _Data, include_role: bool, lam: float, lam_a: float = 0.0, pair_w=None
+) -> tuple[sparse.csr_matrix, int]:
+    """Pair-level design: ratee | rater | role | (intercept when ratees are penalised)."""
+    na, nb, ng, _, npairs = data.sizes
+    w = np.sqrt(data.pair_n if pair_w is None else pair_w)
+    rows = np.arange(npairs)
+    cols = [data.pair_ratee, na + data.pair_rater]
+    ncols = na + nb
+    if include_role and ng > 1:
+        cols.append(ncols + data.pair_role)
+        ncols += ng
+    if lam_a > 0:  # an unpenalised grand mean
+        cols.append(np.full(npairs, ncols))
+        ncols += 1
+    r = [np.concatenate([rows] * len(cols))]
+    c = [np.concatenate(cols)]
+    v = [np.concatenate([w] * len(cols))]
+    nrows = npairs
+    for lam_x, start, n in ((lam, na, nb), (lam_a, 0, na)):
+        if lam_x > 0:
+            r.append(nrows + np.arange(n))
+            c.append(start + np.arange(n))
+            v.append(np.full(n, np.sqrt(lam_x)))
+            nrows += n
+    A = sparse.csr_matrix(
+        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(nrows, ncols)
+    )
+    return A, ncols
+
+
+def _fit_additive(
+    data: _Data,
+    lam: float,
+    include_role: bool,
+    include_aspect: bool,
+    comp_ratee: np.ndarray,
+    comp_rater: np.ndarray,
+    tol: float,
+    x0: np.ndarray | None = None,
+    max_outer: int = 100,
+    lam_a: float = 0.0,
+    pair_w: np.ndarray | None = None,
+) -> tuple[_Fit, np.ndarray]:
+    na, nb, ng, nk, npairs = data.sizes
+    A, ncols = _pair_design(data, include_role, lam, lam_a, pair_w)
+    has_role = include_role and ng > 1
+    n_main = na + nb + (ng if has_role else 0)
+    n_pad = A.shape[0] - npairs
+    colsq = np.asarray(A.multiply(A).sum(axis=0)).ravel()
+    scale = 1.0 / np.sqrt(np.where(colsq > 0, colsq, 1.0))
+    As = A @ sparse.diags(scale)
+    sqrt_n = np.sqrt(data.pair_n if pair_w is None else pair_w)
+    n_asp = np.bincount(data.aspect, minlength=nk).astype(np.float64)
+    d = np.zeros(nk)
+    z = None if x0 is None else x0 / scale
+    total_iter = 0
+    converged = False
+    outer = 0
+    for outer in range(1, max_outer + 1):  # noqa: B007 (count reported)
+        ysum = np.bincount(data.pair, weights=data.y - d[data.aspect], minlength=npairs)
+        ybar = ysum / data.pair_n
+        rhs = sqrt_n * ybar
+        if n_pad:
+            rhs = np.concatenate([rhs, np.zeros(n_pad)])
+        sol = lsmr(As, rhs, atol=tol, btol=tol, maxiter=20 * ncols + 1000, x0=z)
+        z = sol[0]
+        total_iter += int(sol[2])
+        x = z * scale
+        pair_fit = x[data.pair_ratee] + x[na + data.pair_rater]
+        if has_role:
+            pair_fit = pair_fit + x[na + nb + data.pair_role]
+        if lam_a > 0:
+            pair_fit = pair_fit + x[n_main]
+        if not include_aspect or nk == 1:
+            converged = True
+            break
+        resid = data.y - pair_fit[data.pair]
+        d_new = np.bincount(data.aspect, weights=resid, minlength=nk) / n_asp
+        d_new -= np.average(d_new, weights=n_asp)
+        step = np.max(np.abs(d_new - d))
+        d = d_new
+        if step < max(tol * 10, 1e-12):
+            converged = True
+            break
+    a = x[:na].copy()
+    if lam_a > 0:
+        a += x[n_main]
+    b = x[na : na + nb].copy()
+    c = x[na + nb : na + nb + ng].copy() if has_role else np.zeros(ng)
+    n_role = np.bincount(data.role, minlength=ng).astype(np.float64)
+    c_mean = np.average(c, weights=n_role)
+    c -= c_mean
+    a += c_mean
+    # identification: rater effects mean 0 within each connected component
+    ncomp = int(max(comp_ratee.max(), comp_rater.max())) + 1
+    cnt = np.bincount(comp_rater, minlength=ncomp)
+    bmean = np.bincount(comp_rater, weights=b, minlength=ncomp) / np.maximum(cnt, 1)
+    b -= bmean[comp_rater]
+    a += bmean[comp_ratee]
+    fit = _Fit(a, b, c, d, pair_fit, total_iter, outer, converged)
+    return fit, x
+
+
+def _components(data: _Data) -> tuple[np.ndarray, np.ndarray, int]:
+    na, nb, _, _, npairs = data.sizes
+    adj = sparse.csr_matrix(
+        (np.ones(npairs, np.int8), (data.pair_ratee, na + data.pair_rater)),
+        shape=(na + nb, na + nb),
+    )
+    n, labels = connected_components(adj, directed=False)
+    # relabel by size (0 = largest component)
+    sizes = np.bincount(labels, minlength=n)
+    order = np.argsort(-sizes, kind="stable")
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n)
+    labels = rank[labels]
+    return labels[:na], labels[na:], n
+
+
+def _variance_parts(data: _Data, fit: _Fit, n_comp: int, n_params: int) -> dict[str, float]:
+    na, nb, ng, nk, npairs = data.sizes
+    N = len(data.y)
+    resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
+    rsum = np.bincount(data.pair, weights=resid, minlength=npairs)
+    rbar = rsum / data.pair_n
+    df_pair = max(npairs - n_params + n_comp, 1)
+    s2_eff = float(np.sum(data.pair_n * rbar**2) / df_pair)
+    within = resid - rbar[data.pair]
+    df_within = N - npairs - (nk - 1)
+    s2_w = float(np.sum(within**2) / df_within) if df_within > 0 else np.nan
+    m_bar = N / npairs
+    s2_int = max((s2_eff - s2_w) / m_bar, 0.0) if np.isfinite(s2_w) else np.nan
+    if not np.isfinite(s2_w):
+        s2_w = s2_eff
+    return {"s2_eff": max(s2_eff, 1e-12), "s2_w": s2_w, "s2_int": s2_int, "m_bar": m_bar}
+
+
+def _moment_var(est: np.ndarray, sampling_var: np.ndarray) -> float:
+    ok = np.isfinite(est) & np.isfinite(sampling_var)
+    if ok.sum() < 2:
+        return 0.0
+    return float(max(np.var(est[ok], ddof=1) - np.mean(sampling_var[ok]), 0.0))
+
+
+def _diagnose(
+    data: _Data, fit: _Fit, s2_tot: float, n_rater: np.ndarray, se: np.ndarray
+) -> pd.DataFrame:
+    na, nb, ng, nk, npairs = data.sizes
+    thr = AMBANG_DIAGNOSIS
+    resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
+    msr = np.bincount(data.rater, weights=resid**2, minlength=nb) / np.maximum(n_rater, 1)
+    msr = msr / s2_tot
+    # spread across aspects within a pair (halo): variance of (y - aspect effect) within pair
+    yd = data.y - fit.d[data.aspect]
+    psum = np.bincount(data.pair, weights=yd, minlength=npairs)
+    pbar = psum / data.pair_n
+    pss = np.bincount(data.pair, weights=(yd - pbar[data.pair]) ** 2, minlength=npairs)
+    multi = data.pair_n >= 3
+    pvar = np.where(multi, pss / np.maximum(data.pair_n - 1, 1), 0.0)
+    typical = np.mean(pvar[multi]) if multi.any() else np.nan
+    n_multi = np.bincount(data.pair_rater, weights=multi.astype(float), minlength=nb)
+    halo_ratio = np.bincount(data.pair_rater, weights=pvar, minlength=nb) / np.maximum(n_multi, 1)
+    halo_ratio = np.where(n_multi >= 2, halo_ratio / typical, np.nan)
+    # spread across ratees (central tendency): variance of the rater's pair means relative to
+    # what the model expects from the ratees' calibrated scores plus noise
+    n_pairs_r = np.bincount(data.pair_rater, minlength=nb).astype(float)
+    expected = fit.a[data.pair_ratee] + fit.c[data.pair_role]
+
+    def _var_by_rater(v: np.ndarray) -> np.ndarray:
+        s1 = np.bincount(data.pair_rater, weights=v, minlength=nb)
+        s2 = np.bincount(data.pair_rater, weights=v * v, minlength=nb)
+        return (s2 - s1 * s1 / np.maximum(n_pairs_r, 1)) / np.maximum(n_pairs_r - 1, 1)
+
+    noise = float(np.mean(pvar[multi]) / np.mean(data.pair_n[multi])) if multi.any() else 0.0
+    v_obs = _var_by_rater(pbar)
+    v_exp = _var_by_rater(expected) + noise
+    central = np.where(n_pairs_r >= thr["min_pasangan"], v_obs / np.maximum(v_exp, 1e-12), np.nan)
+    keparahan = -fit.b
+    enough = n_rater >= thr["min_n"]
+    ref = keparahan[enough] if enough.sum() >= 5 else keparahan
+    mad = 1.4826 * np.median(np.abs(ref - np.median(ref)))
+    rsd = mad if mad > 0 else float(np.std(ref))
+    z = keparahan / np.where(se > 0, se, np.inf)
+    big = np.abs(keparahan) > thr["keparahan_sd"] * rsd
+    flags = {
+        "terlalu lunak": enough & big & (keparahan < 0) & (z < -thr["z"]),
+        "terlalu keras": enough & big & (keparahan > 0) & (z > thr["z"]),
+        "efek halo": enough & (halo_ratio < thr["halo"]),
+        "kecenderungan sentral": enough & (central < thr["sentral"]),
+        "tidak konsisten": enough & (msr > thr["msr"]),
+    }
+    text = np.full(nb, "", dtype=object)
+    for label, mask in flags.items():
+        text = np.where(mask, np.where(text == "", label, text + "; " + label), text)
+    text = np.where(text == "", "wajar", text)
+    return pd.DataFrame(
+        {
+            "msr": msr,
+            "sebaran_aspek": halo_ratio,
+            "sebaran_pegawai": central,
+            "diagnosis": text,
+        }
+    )
+
+
+def rater_effects(
+    ratings: pd.DataFrame,
+    shrinkage: float | Literal["auto"] | None = "auto",
+    include_role: bool = True,
+    include_aspect: bool = True,
+    method: Literal["additive", "ordinal"] = "additive",
+    periode: str | None = None,
+    tol: float = 1e-10,
+    shrinkage_pegawai: float | Literal["auto"] | None = "auto",
+    bobot_penilai: bool = True,
+    **ordinal_options: Any,
+) -> RaterEffects:
+    """Estimate rater severity and calibrated ratee scores from a long 360 table.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table: ``nip`` (ratee), ``nip_penilai``, ``peran_penilai``,
+        ``aspek``, ``nilai`` (and optionally ``periode``). Self ratings (``peran_penilai ==
+        "diri"`` or rater = ratee) are excluded from the fit and reported apart as
+        ``skor_diri``.
+    shrinkage : "auto", float or None
+        Ridge parameter λ for the rater effects: a rater with ``n`` ratings has their effect
+        shrunk toward 0 by about ``n / (n + λ)`` (the random-effect BLUP). ``"auto"`` sets
+        ``λ = σ²_eff / σ²_penilai`` from the variance components of an unshrunk first fit
+        (σ²_eff = error variance of one rating, including the rater × ratee interaction spread
+        over the aspects of a pair). ``None`` or 0: no shrinkage (ordinary least squares with
+        fixed effects; this also switches off ``shrinkage_pegawai`` and ``bobot_penilai``, giving
+        exactly the OLS solution).
+    include_role, include_aspect : bool
+        Model role (``peran_penilai``) and aspect effects.
+    shrinkage_pegawai : "auto", float or None
+        Ridge on the ratee effects toward the grand mean (in rating-equivalents). ``"auto"``
+        (default) uses the BLUP value ``λ_pegawai = σ²_eff / σ²_pegawai``: the calibrated score
+        is then Kelley's regressed true score — a pegawai rated by few or erratic raters is
+        pulled toward the mean by ``n / (n + λ_pegawai)`` instead of being placed at the
+        extremes by noise (fewer predikat mistakes near the thresholds). 0/None disables it
+        (scores then keep the spread of plain means). Ignored when ``shrinkage=None``.
+    bobot_penilai : bool
+        Re-weight raters by their consistency (one iteratively re-weighted step: a pair counts
+        ``∝ 1 / v_j`` where ``v_j`` is the rater's residual variance shrunk toward the pooled
+        value with a prior worth 10 pairs), so raters with strong halo or erratic ratings count
+        less. Ignored when ``shrinkage=None``.
+    method : {"additive", "ordinal"}
+        ``"additive"``: least squares on the rating scale. ``"ordinal"``: many-facet Rasch
+        rating-scale model (Linacre) by joint maximum likelihood; ``keparahan`` is then in
+        logits and ``skor_terkalibrasi`` is Linacre's *fair average* (the expected rating from a
+        rater of average severity on an average aspect); see :func:`fit_mfrm`.
+    periode : str, optional
+        Which ``periode`` to analyse; default the latest; ``"semua"`` pools every period (one
+        score per ``nip``).
+    tol : float
+        Convergence tolerance of the solver.
+    **ordinal_options
+        Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
+
+    Returns
+    -------
+    RaterEffects
+        ``.ratees``, ``.raters``, ``.komponen``, ``.jaringan``, ``.efek`` (see the class).
+
+    Notes
+    -----
+    **Fit.** The pair-level normal equations are solved by LSMR on a column-scaled sparse
+    design (one row per (ratee, rater) pair weighted by √n, plus √λ rows penalising the rater
+    effects); aspect effects are alternated out (exact at convergence; one or two outer steps
+    when every pair rates every aspect). The solution equals ordinary least squares on the
+    rating-level design ``nilai ~ C(nip) + C(nip_penilai) + C(peran_penilai) + C(aspek)`` when
+    ``shrinkage=None``.
+
+    **Identification.** Role and aspect effects have an observation-weighted mean of 0; rater
+    effects have mean 0 *within each connected component* of the rater–ratee graph, so
+    ``skor_terkalibrasi`` is the mean rating a ratee would get from a rater of average severity
+    in the data's usual mix of roles and aspects. Scores in different components cannot be
+    compared: a component with lenient raters only looks as good as one with severe raters only.
+    ``.jaringan`` lists the components.
+
+    **Standard errors.** ``se`` of a rater is ``sqrt(σ²_eff / (n + λ))``; ``se`` of a ratee is
+    ``sqrt(σ²_eff / n + Σ_j (n_ij / n)² se_j²)`` (sampling error plus the uncertainty of the
+    rater corrections applied); both ignore the uncertainty of the variance components.
+
+    **Diagnostics** (``diagnosis``; thresholds in ``AMBANG_DIAGNOSIS``, a rater needs at
+    least 10 ratings before any flag):
+
+    - "terlalu lunak" / "terlalu keras": ``|keparahan|`` above 2 robust SDs (1.4826·MAD) of all
+      raters' keparahan *and* more than 2 standard errors from 0;
+    - "efek halo": the rater's mean variance across aspects within a ratee is below 0.5 of the
+      typical value (Myford & Wolfe 2004: low spread across dimensions);
+    - "kecenderungan sentral": the variance of the rater's per-ratee means is below 0.5 of what
+      the model expects from those ratees' calibrated scores plus noise (needs ≥ 4 ratees);
+    - "tidak konsisten": residual mean-square (outfit-like, normalised to a mean near 1) above
+      1.5, Linacre's upper bound for productive measurement.
+
+    References
+    ----------
+    .. [1] Hoyt, W. T., & Kerns, M.-D. (1999). Magnitude and moderators of bias in observer
+       ratings: A meta-analysis. *Psychological Methods*, 4(4), 403–424.
+    .. [2] Houston, W. M., Raymond, M. R., & Svec, J. C. (1991). Adjustments for rater effects
+       in performance assessment. *Applied Psychological Measurement*, 15(4), 409–421.
+    .. [3] Myford, C. M., & Wolfe, E. W. (2004). Detecting and measuring rater effects using
+       many-facet Rasch measurement: Part II. *Journal of Applied Measurement*, 5(2), 189–227.
+    .. [4] Fong, D. C.-L., & Saunders, M. (2011). LSMR: An iterative algorithm for sparse
+       least-squares problems. *SIAM J. Sci. Comput.*, 33(5), 2950–2971.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({
+    ...     "nip": ["a", "a", "b", "b", "c", "c"],
+    ...     "nip_penilai": ["x", "y", "x", "y", "x", "y"],
+    ...     "peran_penilai": ["rekan"] * 6, "aspek": ["loyal"] * 6,
+    ...     "nilai": [4.0, 3.0, 5.0, 4.0, 3.0, 2.0]})
+    >>> fx = rater_effects(r, shrinkage=None)
+    >>> fx.raters["keparahan"].round(2).tolist()
+    [-0.5, 0.5]
+    >>> fx.ratees["skor_terkalibrasi"].round(2).tolist()
+    [3.5, 4.5, 2.5]
+    """
+    if method not in ("additive", "ordinal"):
+        raise ParameterError("`method` harus 'additive' atau 'ordinal'.")
+    with _single_thread_blas():
+        return _rater_effects(
+            ratings,
+            shrinkage,
+            include_role,
+            include_aspect,
+            method,
+            periode,
+            tol,
+            shrinkage_pegawai,
+            bobot_penilai,
+            ordinal_options,
+        )
+
+
+def _single_thread_blas():
+    from contextlib import nullcontext
+
+    if threadpool_limits is None:  # pragma: no cover
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _rater_effects(
+    ratings,
+    shrinkage,
+    include_role,
+    include_aspect,
+    method,
+    periode,
+    tol,
+    shrinkage_pegawai,
+    bobot_penilai,
+    ordinal_options,
+) -> RaterEffects:
+    data = prepare(ratings, periode)
+    if method == "ordinal":
+        from ._ordinal import fit_mfrm
+
+        return fit_mfrm(
+            data, include_role=include_role, include_aspect=include_aspect, **ordinal_options
+        )
+    return _additive(
+        data, shrinkage, include_role, include_aspect, tol, shrinkage_pegawai, bobot_penilai
+    )
+
+
+def _shrinkage_value(shrinkage: Any) -> float | None:
+    if shrinkage is None:
+        return 0.0
+    if isinstance(shrinkage, str):
+        if shrinkage != "auto":
+            raise ParameterError("`shrinkage` harus 'auto', angka ≥ 0, atau None.")
+        return None
+    lam = float(shrinkage)
+    if not np.isfinite(lam) or lam < 0:
+        raise ParameterError("`shrinkage` (λ) harus angka ≥ 0.")
+    return lam
+
+
+def _rater_weights(data: _Data, fit: _Fit, kappa: float) -> np.ndarray:
+    """Pair weights ∝ n / v_j: v_j = the rater's pair-level residual variance, shrunk toward the
+    pooled value with a prior worth ``kappa`` pairs (raters with strong halo or inconsistent
+    ratings count less)."""
+    nb = len(data.rater_ids)
+    npairs = len(data.pair_n)
+    resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
+    rbar = np.bincount(data.pair, weights=resid, minlength=npairs) / data.pair_n
+    e2 = data.pair_n * rbar**2
+    s2 = float(e2.mean()) or 1.0
+    n_pairs_r = np.bincount(data.pair_rater, minlength=nb)
+    v = (np.bincount(data.pair_rater, weights=e2, minlength=nb) + kappa * s2) / (n_pairs_r + kappa)
+    return data.pair_n * s2 / v[data.pair_rater]
+
+
+def _additive(
+    data: _Data,
+    shrinkage: Any,
+    include_role: bool,
+    include_aspect: bool,
+    tol: float,
+    shrinkage_pegawai: Any = "auto",
+    bobot_penilai: bool = True,
+) -> RaterEffects:
+    na, nb, ng, nk, npairs = data.sizes
+    lam_fixed = _shrinkage_value(shrinkage)
+    ols = shrinkage is None
+    comp_ratee, comp_rater, n_comp = _components(data)
+    n_ratee = np.bincount(data.ratee, minlength=na).astype(np.float64)
+    n_rater = np.bincount(data.rater, minlength=nb).astype(np.float64)
+    n_params = na + nb + (ng if include_role else 1) - 1
+    args = (include_role, include_aspect, comp_ratee, comp_rater, tol)
+    fit0, x0 = _fit_additive(data, lam_fixed or 0.0, *args)
+    parts = _variance_parts(data, fit0, n_comp, n_params)
+    s2_eff = parts["s2_eff"]
+    s2_b = _moment_var(fit0.b, s2_eff / np.maximum(n_rater, 1))
+    s2_a0 = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
+    lam = lam_fixed if lam_fixed is not None else (float(s2_eff / s2_b) if s2_b > 0 else 1e6)
+    if ols or shrinkage_pegawai is None:
+        lam_a = 0.0
+    elif isinstance(shrinkage_pegawai, str):
+        if shrinkage_pegawai != "auto":
+            raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0, 'auto', atau None.")
+        lam_a = float(s2_eff / s2_a0) if s2_a0 > 0 else 1e6
+    else:
+        lam_a = float(shrinkage_pegawai)
+        if not np.isfinite(lam_a) or lam_a < 0:
+            raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0.")
+    pair_w = None
+    if lam != (lam_fixed or 0.0) or lam_a > 0:
+        fit, _ = _fit_additive(data, lam, *args, x0=None if lam_a > 0 else x0, lam_a=lam_a)
+    else:
+        fit = fit0
+    if bobot_penilai and not ols:
+        pair_w = _rater_weights(data, fit, kappa=10.0)
+        fit, _ = _fit_additive(data, lam, *args, lam_a=lam_a, pair_w=pair_w)
+    parts = _variance_parts(data, fit, n_comp, n_params)
+    w_obs = data.pair_n if pair_w is None else pair_w
+    n_eff_rater = np.bincount(data.pair_rater, weights=w_obs, minlength=nb)
+    n_eff_ratee = np.bincount(data.pair_ratee, weights=w_obs, minlength=na)
+    se_b = np.sqrt(s2_eff / (n_eff_rater + lam))
+    share = w_obs / n_eff_ratee[data.pair_ratee]
+    var_corr = np.bincount(
+        data.pair_ratee, weights=share**2 * se_b[data.pair_rater] ** 2, minlength=na
+    )
+    se_a = np.sqrt(s2_eff / (n_eff_ratee + lam_a) + var_corr)
+    s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
+    raw = np.bincount(data.ratee, weights=data.y, minlength=na) / n_ratee
+    n_pen = np.bincount(data.pair_ratee, minlength=na)
+    ratees = pd.DataFrame(
+        {
+            "skor_mentah": raw,
+            "skor_terkalibrasi": fit.a,
+            "se": se_a,
+            "n": n_ratee.astype(np.int64),
+            "n_penilai": n_pen,
+            "koreksi": fit.a - raw,
+            "komponen": comp_ratee,
+        },
+        index=pd.Index(data.ratee_ids.astype(str), name="nip"),
+    )
+    ratees.insert(6, "skor_diri", data.skor_diri.reindex(ratees.index).to_numpy())
+    resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
+    s2_tot = float(np.mean(resid**2)) or 1.0
+    diag = _diagnose(data, fit, s2_tot, n_rater, se_b)
+    given = np.bincount(data.rater, weights=data.y, minlength=nb) / np.maximum(n_rater, 1)
+    raters = pd.DataFrame(
+        {
+            "keparahan": -fit.b,
+            "se": se_b,
+            "n": n_rater.astype(np.int64),
+            "n_pegawai": np.bincount(data.pair_rater, minlength=nb),
+            "skor_rerata": given,
+            "komponen": comp_rater,
+        },
+        index=pd.Index(data.rater_ids.astype(str), name="nip_penilai"),
+    )
+    for col in diag.columns:
+        raters[col] = diag[col].to_numpy()
+    n_role = np.bincount(data.role, minlength=ng)
+    n_asp = np.bincount(data.aspect, minlength=nk)
+    efek = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "jenis": "peran_penilai",
+                    "tingkat": data.role_ids.astype(str),
+                    "efek": fit.c,
+                    "n": n_role,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "jenis": "aspek",
+                    "tingkat": data.aspect_ids.astype(str),
+                    "efek": fit.d,
+                    "n": n_asp,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    s2_role = float(np.average(fit.c**2, weights=n_role)) if ng else 0.0
+    s2_asp = float(np.average(fit.d**2, weights=n_asp)) if nk else 0.0
+    komponen = _komponen_table(s2_a, s2_b, s2_role, s2_asp, parts)
+    jaringan = _jaringan_table(data, comp_ratee, comp_rater, n_comp)
+    info = {
+        "shrinkage_pegawai": lam_a,
+        "bobot_penilai": pair_w is not None,
+        "iterasi_lsmr": fit.iterations,
+        "iterasi_luar": fit.outer,
+        "konvergen": fit.converged,
+        "sigma2_eff": s2_eff,
+        "n_penilaian": int(len(data.y)),
+        "n_pasangan": int(npairs),
+    }
+    return RaterEffects(
+        ratees, raters, komponen, jaringan, efek, float(lam), "additive", data.periode, info
+    )
+
+
+def _komponen_table(
+    s2_a: float, s2_b: float, s2_role: float, s2_asp: float, parts: dict[str, float]
+) -> pd.DataFrame:
+    s2_int = parts["s2_int"] if np.isfinite(parts["s2_int"]) else 0.0
+    rows = [
+        ("pegawai", s2_a, "perbedaan kinerja antar pegawai yang terukur (sinyal)"),
+        ("penilai", s2_b, "keparahan/kelunakan penilai (efek utama penilai)"),
+        ("peran_penilai", s2_role, "perbedaan rata-rata antar peran penilai"),
+        ("aspek", s2_asp, "perbedaan rata-rata antar aspek BerAKHLAK"),
+        (
+            "penilai_x_pegawai",
+            s2_int,
+            "bias diadik/halo: penilai menilai pegawai tertentu lebih tinggi/rendah di semua aspek",
+        ),
+        ("galat", parts["s2_w"], "sisa acak dalam satu pasangan penilai–pegawai"),
+    ]
+    df = pd.DataFrame(rows, columns=["komponen", "varians", "keterangan"]).set_index("komponen")
+    df.insert(1, "proporsi", df["varians"] / df["varians"].sum())
+    return df
+
+
+def _jaringan_table(
+    data: _Data, comp_ratee: np.ndarray, comp_rater: np.ndarray, n_comp: int
+) -> pd.DataFrame:
+    n_peg = np.bincount(comp_ratee, minlength=n_comp)
+    n_pen = np.bincount(comp_rater, minlength=n_comp)
+    n_obs = np.bincount(comp_ratee[data.ratee], minlength=n_comp)
+    ket = np.where(
+        np.arange(n_comp) == 0,
+        "komponen utama",
+        "terpisah: tidak ada penilai yang juga menilai pegawai di komponen lain, sehingga "
+        "keparahan penilainya tidak dapat dipisahkan dari kinerja pegawainya; skor komponen "
+        "ini tidak dapat dibandingkan langsung dengan komponen utama",
+    )
+    ket = np.where(
+        (np.arange(n_comp) > 0) & (n_pen == 1),
+        "terpisah: hanya satu penilai — keparahannya menyatu dengan skor pegawai yang dinilainya",
+        ket,
+    )
+    df = pd.DataFrame(
+        {"n_pegawai": n_peg, "n_penilai": n_pen, "n_penilaian": n_obs, "keterangan": ket},
+        index=pd.Index(np.arange(n_comp), name="komponen"),
+    )
+    return df

@@ -1,0 +1,571 @@
+"""360 source weights chosen from evidence, and what each choice does to predikat."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from .._util import SeedLike, as_rng
+from ..errors import ParameterError
+from ..labels import PREDIKAT, RATING
+
+__all__ = [
+    "KONVENSI_BOBOT",
+    "PerbandinganBobot",
+    "compare_weights",
+    "composite_scores",
+    "predikat_dari_skor",
+    "reliability_curve",
+    "role_means",
+    "source_weights",
+]
+
+#: Conventional weightings compared by :func:`compare_weights`. None of them is regulated: the
+#: split of the perilaku score across rater sources is UNCONFIRMED under PP 30/2019, PermenPANRB
+#: 8/2021 and 6/2022 (regulasi.md §2.1, §10 item 5). "60/40" borrows the PP 30/2019 split of
+#: SKP 60 % / perilaku 40 % as a teaching analogue (atasan 60 %, the other sources 40 %).
+KONVENSI_BOBOT: dict[str, dict[str, float] | str] = {
+    "gabungan (rata-rata semua penilai)": "gabungan",
+    "sama rata per peran": {"atasan": 1.0, "rekan": 1.0, "bawahan": 1.0, "pengguna_layanan": 1.0},
+    "60/40 (atasan 60 %, lainnya 40 %)": {
+        "atasan": 0.60,
+        "rekan": 0.40 / 3,
+        "bawahan": 0.40 / 3,
+        "pengguna_layanan": 0.40 / 3,
+    },
+}
+
+
+def role_means(
+    ratings: pd.DataFrame, periode: str | None = None, fx: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-ratee mean rating of each rater role (self excluded) and the number of raters.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table.
+    periode : str, optional
+        As in :func:`rater_effects` (default: latest period).
+    fx : RaterEffects, optional
+        When given, every rating is first corrected for its rater's severity
+        (``nilai + keparahan``), so the role means are calibrated.
+
+    Returns
+    -------
+    means, k : DataFrame
+        Index ``nip``, one column per role (``diri`` excluded); ``means`` holds the mean of the
+        per-rater means (each rater counts once), ``k`` the number of raters.
+    """
+    from ._effects import prepare
+
+    d = prepare(ratings, periode)
+    y = d.y
+    if fx is not None:
+        sev = fx.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0).to_numpy()
+        y = y + sev[d.rater]
+    na, nb, ng, _, npairs = d.sizes
+    pair_mean = np.bincount(d.pair, weights=y, minlength=npairs) / d.pair_n
+    cell = d.pair_ratee * ng + d.pair_role
+    s = np.bincount(cell, weights=pair_mean, minlength=na * ng).reshape(na, ng)
+    k = np.bincount(cell, minlength=na * ng).reshape(na, ng)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.where(k > 0, s / np.maximum(k, 1), np.nan)
+    idx = pd.Index(d.ratee_ids.astype(str), name="nip")
+    cols = pd.Index(d.role_ids.astype(str), name="peran_penilai")
+    return pd.DataFrame(m, index=idx, columns=cols), pd.DataFrame(k, index=idx, columns=cols)
+
+
+def _weights_vector(weights: Any, roles: pd.Index, k: pd.DataFrame | None = None) -> np.ndarray:
+    if isinstance(weights, pd.DataFrame) and "bobot" in weights.columns:
+        w = weights["bobot"]
+        if "peran_penilai" in weights.columns:
+            w = weights.set_index("peran_penilai")["bobot"]
+        weights = w.to_dict()
+    if isinstance(weights, pd.Series):
+        weights = weights.to_dict()
+    if not isinstance(weights, Mapping):
+        raise ParameterError(
+            "Bobot harus berupa dict {peran_penilai: bobot}, Series, atau hasil source_weights()."
+        )
+    unknown = set(weights) - set(roles) - {"diri"}
+    bad = [r for r in unknown if r not in ("atasan", "rekan", "bawahan", "pengguna_layanan")]
+    if bad:
+        raise ParameterError(f"Peran penilai tidak dikenal dalam bobot: {sorted(bad)}.")
+    w = np.array([float(weights.get(r, 0.0)) for r in roles])
+    if np.any(w < 0) or not np.isfinite(w).all():
+        raise ParameterError("Bobot peran penilai harus angka ≥ 0.")
+    if w.sum() <= 0:
+        raise ParameterError("Jumlah bobot peran penilai harus lebih dari 0.")
+    return w / w.sum()
+
+
+def _composite(m: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mean over the roles present for each ratee (weights renormalised per row)."""
+    have = np.isfinite(m)
+    ww = np.where(have, w[None, :], 0.0)
+    tot = ww.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, (np.nan_to_num(m) * ww).sum(axis=1) / tot, np.nan)
+
+
+def composite_scores(
+    ratings: pd.DataFrame,
+    weights: Any = "gabungan",
+    periode: str | None = None,
+    fx: Any = None,
+) -> pd.Series:
+    """360 composite per ratee under source weights (self excluded).
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table.
+    weights : dict, Series, DataFrame or "gabungan"
+        ``{peran_penilai: bobot}``; renormalised over the roles a ratee actually has (a staff
+        member with no bawahan gets the other roles' weights scaled up). ``"gabungan"``: the
+        plain mean of all non-self ratings (each role weighs by its headcount).
+    periode : str, optional
+        Period (default latest).
+    fx : RaterEffects, optional
+        Correct each rating for its rater's severity first.
+
+    Returns
+    -------
+    Series
+        Index ``nip``, name ``skor_komposit``.
+    """
+    if isinstance(weights, str):
+        if weights != "gabungan":
+            raise ParameterError("`weights` teks hanya boleh 'gabungan'.")
+        from ._effects import prepare
+
+        d = prepare(ratings, periode)
+        y = d.y
+        if fx is not None:
+            sev = fx.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0)
+            y = y + sev.to_numpy()[d.rater]
+        na = len(d.ratee_ids)
+        val = np.bincount(d.ratee, weights=y, minlength=na) / np.bincount(d.ratee, minlength=na)
+        return pd.Series(
+            val, index=pd.Index(d.ratee_ids.astype(str), name="nip"), name="skor_komposit"
+        )
+    m, _ = role_means(ratings, periode, fx)
+    w = _weights_vector(weights, m.columns)
+    return pd.Series(_composite(m.to_numpy(), w), index=m.index, name="skor_komposit")
+
+
+# ---------------------------------------------------------------------------------------------
+# reliability from the data's own variance components (one-factor model across roles)
+# ---------------------------------------------------------------------------------------------
+
+
+def _pairwise_cov(m: np.ndarray) -> np.ndarray:
+    df = pd.DataFrame(m)
+    return df.cov(min_periods=3).to_numpy()
+
+
+def _loadings(S: np.ndarray) -> np.ndarray:
+    """One-factor loadings from the off-diagonal covariances (MINRES-style least squares)."""
+    G = S.shape[0]
+    off = ~np.eye(G, dtype=bool) & np.isfinite(S)
+    if G == 1:
+        return np.sqrt(np.maximum(np.nan_to_num(S[0, 0]) * 0.5, 1e-12))[None]
+    pos = np.where(off, np.maximum(S, 0.0), 0.0)
+    lam = np.sqrt(np.maximum(pos.sum(axis=1) / np.maximum(off.sum(axis=1), 1), 1e-12))
+    for _ in range(500):  # λ_g = Σ_h S_gh λ_h / Σ_h λ_h²  over h ≠ g (least squares on S_gh)
+        num = np.where(off, pos * lam[None, :], 0.0).sum(axis=1)
+        den = np.where(off, lam[None, :] ** 2, 0.0).sum(axis=1)
+        new = np.maximum(np.where(den > 0, num / np.maximum(den, 1e-12), 0.0), 1e-6)
+        done = np.max(np.abs(new - lam)) < 1e-10
+        lam = new
+        if done:
+            break
+    diag = np.nan_to_num(np.diag(S))
+    return np.minimum(lam, np.sqrt(np.maximum(diag, 1e-12)))
+
+
+def _reliability(w: np.ndarray, lam: np.ndarray, S: np.ndarray) -> float:
+    num = float(w @ lam) ** 2
+    den = float(w @ np.nan_to_num(S) @ w)
+    return num / den if den > 0 else np.nan
+
+
+def _corr(x: np.ndarray, y: np.ndarray) -> float:
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 3:
+        return np.nan
+    xs, ys = x[ok] - x[ok].mean(), y[ok] - y[ok].mean()
+    den = np.sqrt((xs**2).sum() * (ys**2).sum())
+    return float((xs * ys).sum() / den) if den > 0 else np.nan
+
+
+def _bounds(bounds: Mapping | None, roles: pd.Index) -> list[tuple[float, float]]:
+    bounds = dict(bounds or {})
+    unknown = set(bounds) - set(roles)
+    if unknown:
+        raise ParameterError(
+            f"Batas bobot untuk peran yang tidak ada di data: {sorted(unknown)}. Peran yang ada: "
+            f"{list(roles)}."
+        )
+    out = []
+    for r in roles:
+        lo, hi = bounds.get(r, (0.0, 1.0))
+        if not 0 <= lo <= hi <= 1:
+            raise ParameterError(
+                f"Batas bobot '{r}' harus 0 ≤ bawah ≤ atas ≤ 1 (sekarang {lo}, {hi})."
+            )
+        out.append((float(lo), float(hi)))
+    if sum(b[0] for b in out) > 1 + 1e-12 or sum(b[1] for b in out) < 1 - 1e-12:
+        raise ParameterError(
+            "Batas bobot tidak dapat dipenuhi: jumlah batas bawah harus ≤ 1 dan jumlah batas atas "
+            "≥ 1."
+        )
+    return out
+
+
+def _optimise(objective, bnds: list[tuple[float, float]]) -> np.ndarray:
+    G = len(bnds)
+    lo = np.array([b[0] for b in bnds])
+    hi = np.array([b[1] for b in bnds])
+    starts = [np.full(G, 1.0 / G)]
+    starts += [np.eye(G)[g] * 0.5 + 0.5 / G for g in range(G)]
+    best, best_val = None, np.inf
+    for x0 in starts:
+        x0 = np.clip(x0, lo, hi)
+        x0 = x0 + (1 - x0.sum()) * (hi - x0) / max((hi - x0).sum(), 1e-12) if x0.sum() < 1 else x0
+        x0 = np.clip(x0 - (x0.sum() - 1) * (x0 - lo) / max((x0 - lo).sum(), 1e-12), lo, hi)
+        res = minimize(
+            objective,
+            x0,
+            method="SLSQP",
+            bounds=bnds,
+            constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0}],
+            options={"ftol": 1e-10, "maxiter": 200},
+        )
+        if res.fun < best_val and abs(res.x.sum() - 1) < 1e-6:
+            best, best_val = res.x, res.fun
+    if best is None:  # pragma: no cover - SLSQP failure on all starts
+        best = np.full(G, 1.0 / G)
+    return np.clip(best, lo, hi) / np.clip(best, lo, hi).sum()
+
+
+def _solve_weights(m, crit, criterion, bnds) -> tuple[np.ndarray, float]:
+    if criterion == "reliabilitas":
+        S = _pairwise_cov(m)
+        lam = _loadings(S)
+        w = _optimise(lambda w: -_reliability(w, lam, S), bnds)
+        return w, _reliability(w, lam, S)
+    w = _optimise(lambda w: -np.nan_to_num(_corr(_composite(m, w), crit), nan=-1.0), bnds)
+    return w, _corr(_composite(m, w), crit)
+
+
+def source_weights(
+    ratings: pd.DataFrame,
+    criterion: Literal["reliabilitas", "kriteria", "kebenaran"] = "reliabilitas",
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    criterion_values: pd.Series | None = None,
+    n_boot: int = 200,
+    seed: SeedLike = None,
+    periode: str | None = None,
+    fx: Any = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Weights per rater role (``peran_penilai``) chosen from evidence, with bootstrap intervals.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table (self ratings are never weighted).
+    criterion : {"reliabilitas", "kriteria", "kebenaran"}
+        ``"reliabilitas"``: maximise the reliability of the weighted composite from the data's
+        own variance components. ``"kriteria"``: maximise the correlation of the composite with
+        an external criterion (e.g. each pegawai's hasil kerja capaian) given in
+        ``criterion_values``. ``"kebenaran"``: the same with known truth (``sim.truth``,
+        simulated data only).
+    bounds : dict, optional
+        Policy bounds ``{peran: (bawah, atas)}``, e.g. ``{"atasan": (0.4, 1.0)}``; other roles
+        get ``(0, 1)``.
+    criterion_values : Series, optional
+        Index ``nip``; required for ``"kriteria"`` and ``"kebenaran"``.
+    n_boot : int
+        Bootstrap resamples of pegawai for the intervals (0 = none).
+    seed : int, Generator or None
+        Seed of the bootstrap.
+    periode : str, optional
+        Period (default latest).
+    fx : RaterEffects, optional
+        Use severity-corrected ratings (see :func:`role_means`).
+    ci : float
+        Interval coverage.
+
+    Returns
+    -------
+    DataFrame
+        One row per role: ``peran_penilai``, ``bobot`` (sums to 1), ``ci_low``, ``ci_high``,
+        ``batas_bawah``, ``batas_atas``, ``k_rerata`` (mean raters per pegawai having the role),
+        ``muatan`` (one-factor loading: how much of the common performance signal the role's
+        mean carries). ``attrs["nilai_kriteria"]`` holds the reliability or correlation
+        reached, ``attrs["kriteria"]`` the criterion.
+
+    Notes
+    -----
+    **Reliability.** Each role's per-pegawai mean is modelled as ``M_g = λ_g T + e_g`` (one
+    common factor ``T``: the performance every source sees; ``e_g`` = that source's rater error
+    averaged over its ``k`` raters plus what only that source sees). The loadings ``λ`` come from
+    the covariances *between* roles (different raters, so errors are independent), the
+    variances from each role's own spread. The composite ``Σ w_g M_g`` then has reliability
+    ``(w·λ)² / (w' S w)``; it is maximised under the bounds with SLSQP (``scipy.optimize``).
+    Weights grow with the number of raters ``k`` of a source (Spearman–Brown) — the reason a
+    fixed 60/40 rule can be far from the data's optimum (praktik.md A2).
+
+    Composites renormalise the weights over the roles a pegawai actually has; the reliability
+    is that of the full composite. Bootstrap intervals are percentile intervals over resampled
+    pegawai (the rater structure within a pegawai is kept).
+
+    References
+    ----------
+    .. [1] Conway, J. M., & Huffcutt, A. I. (1997). Psychometric properties of multisource
+       performance ratings. *Human Performance*, 10(4), 331–360.
+    .. [2] Raykov, T. (2004). Estimation of maximal reliability. *Structural Equation Modeling*,
+       11(1), 71–83.
+    """
+    if criterion not in ("reliabilitas", "kriteria", "kebenaran"):
+        raise ParameterError("`criterion` harus 'reliabilitas', 'kriteria' atau 'kebenaran'.")
+    mdf, kdf = role_means(ratings, periode, fx)
+    roles = mdf.columns
+    bnds = _bounds(bounds, roles)
+    m = mdf.to_numpy()
+    crit = None
+    if criterion != "reliabilitas":
+        if criterion_values is None:
+            raise ParameterError(
+                f"Kriteria '{criterion}' membutuhkan `criterion_values`: Series ber-index nip "
+                "(mis. capaian hasil kerja, atau sim.truth['skor_sebenarnya'])."
+            )
+        cv = pd.Series(criterion_values)
+        cv.index = cv.index.astype(str)
+        crit = pd.to_numeric(cv, errors="coerce").reindex(mdf.index).to_numpy(dtype=float)
+        if np.isfinite(crit).sum() < 10:
+            raise ParameterError(
+                "Nilai kriteria cocok dengan kurang dari 10 pegawai yang dinilai; periksa index nip."
+            )
+    w, value = _solve_weights(m, crit, criterion, bnds)
+    boots = np.full((max(n_boot, 0), len(roles)), np.nan)
+    if n_boot > 0:
+        rng = as_rng(seed)
+        n = len(m)
+        for b in range(n_boot):  # resamples, not employees: each draw re-solves a 4-variable QP
+            idx = rng.integers(0, n, n)
+            boots[b] = _solve_weights(m[idx], None if crit is None else crit[idx], criterion, bnds)[
+                0
+            ]
+    alpha = (1 - ci) / 2
+    lo = np.nanquantile(boots, alpha, axis=0) if n_boot > 0 else np.full(len(roles), np.nan)
+    hi = np.nanquantile(boots, 1 - alpha, axis=0) if n_boot > 0 else np.full(len(roles), np.nan)
+    kk = kdf.to_numpy().astype(float)
+    k_mean = np.where((kk > 0).sum(0) > 0, kk.sum(0) / np.maximum((kk > 0).sum(0), 1), np.nan)
+    S = _pairwise_cov(m)
+    out = pd.DataFrame(
+        {
+            "peran_penilai": list(roles),
+            "bobot": w,
+            "ci_low": lo,
+            "ci_high": hi,
+            "batas_bawah": [b[0] for b in bnds],
+            "batas_atas": [b[1] for b in bnds],
+            "k_rerata": k_mean,
+            "muatan": _loadings(S),
+        }
+    )
+    out.attrs["kriteria"] = criterion
+    out.attrs["nilai_kriteria"] = float(value)
+    return out
+
+
+def reliability_curve(
+    ratings: pd.DataFrame, k_max: int = 10, periode: str | None = None, fx: Any = None
+) -> pd.DataFrame:
+    """Reliability of the mean of ``k`` raters of each role (Spearman–Brown from the data).
+
+    The single-rater reliability of role ``g`` is ``λ_g² / (λ_g² + k̄_g·(S_gg − λ_g²))``
+    (the error variance of a role mean scaled back to one rater); the curve is
+    ``k ρ / (1 + (k − 1) ρ)``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``peran_penilai``, ``k``, ``reliabilitas`` (tidy, one row per role and k), and
+        ``k_data`` (the mean number of raters the role has in the data).
+    """
+    mdf, kdf = role_means(ratings, periode, fx)
+    m = mdf.to_numpy()
+    S = _pairwise_cov(m)
+    lam = _loadings(S)
+    kk = kdf.to_numpy().astype(float)
+    kbar = kk.sum(0) / np.maximum((kk > 0).sum(0), 1)
+    err1 = np.maximum(np.diag(np.nan_to_num(S)) - lam**2, 1e-12) * kbar
+    rho1 = lam**2 / (lam**2 + err1)
+    ks = np.arange(1, k_max + 1)
+    rel = ks[None, :] * rho1[:, None] / (1 + (ks[None, :] - 1) * rho1[:, None])
+    return pd.DataFrame(
+        {
+            "peran_penilai": np.repeat(list(mdf.columns), len(ks)),
+            "k": np.tile(ks, len(mdf.columns)),
+            "reliabilitas": rel.ravel(),
+            "k_data": np.repeat(kbar, len(ks)),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# predikat under weight choices
+# ---------------------------------------------------------------------------------------------
+
+
+def predikat_dari_skor(
+    skor: pd.Series, hasil_kerja: pd.Series | str | None = None, rules: Any = None
+) -> pd.Series:
+    """Predikat per pegawai from a 360 perilaku score (and a hasil kerja rating).
+
+    ``rating_perilaku`` comes from :func:`kinerja_calib.scoring.rating_perilaku` (the rules'
+    ``ambang.perilaku`` thresholds, UNCONFIRMED defaults 3.0 / 4.0), the predikat from the
+    PermenPANRB 6/2022 matrix (:func:`kinerja_calib.scoring.predikat`).
+
+    Parameters
+    ----------
+    skor : Series
+        Index ``nip``: perilaku composite on the rating scale.
+    hasil_kerja : Series or str, optional
+        Rating hasil kerja per nip (labels of :data:`kinerja_calib.labels.RATING`) or one label
+        for everyone; default "Sesuai ekspektasi".
+    rules : Rules or str, optional
+        Rules (default ``permenpanrb-6-2022``).
+
+    Returns
+    -------
+    Series
+        Index ``nip``, name ``predikat`` (ordered categorical over ``labels.PREDIKAT``).
+    """
+    from .. import scoring
+
+    skor = pd.Series(skor)
+    rp = scoring.rating_perilaku(skor.astype(float), rules=rules)
+    if hasil_kerja is None:
+        hasil_kerja = RATING[1]
+    if isinstance(hasil_kerja, str):
+        hk = pd.Series(hasil_kerja, index=skor.index)
+    else:
+        hk = pd.Series(hasil_kerja).reindex(skor.index)
+    hk = hk.astype(object).where(hk.notna(), RATING[1])
+    out = scoring.predikat(
+        hk, pd.Series(np.asarray(rp, dtype=object), index=skor.index), rules=rules
+    )
+    out = pd.Series(
+        pd.Categorical(np.asarray(out, dtype=object), categories=PREDIKAT, ordered=True),
+        index=skor.index,
+        name="predikat",
+    )
+    return out
+
+
+@dataclass
+class PerbandinganBobot:
+    """Result of :func:`compare_weights`.
+
+    Attributes
+    ----------
+    ringkasan : DataFrame
+        One row per weighting (``skema``): ``n_pegawai``, ``n_berubah`` (predikat differs from
+        the reference weighting), ``nip_berubah`` (list of nip; never rater ids), the share of
+        each predikat, and ``bobot`` (the weights used, as text).
+    skor : DataFrame
+        Index ``nip``, one composite column per weighting.
+    predikat : DataFrame
+        Index ``nip``, one predikat column per weighting.
+    acuan : str
+        The reference weighting.
+    """
+
+    ringkasan: pd.DataFrame
+    skor: pd.DataFrame
+    predikat: pd.DataFrame
+    acuan: str
+
+
+def compare_weights(
+    ratings: pd.DataFrame,
+    weights_dict: Mapping[str, Any] | None = None,
+    hasil_kerja: pd.Series | str | None = None,
+    rules: Any = None,
+    periode: str | None = None,
+    fx: Any = None,
+    acuan: str | None = None,
+) -> PerbandinganBobot:
+    """Compare 360 source weightings: composites, predikat shares and who changes predikat.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table.
+    weights_dict : dict, optional
+        ``{nama_skema: weights}`` where weights is a ``{peran: bobot}`` dict, the output of
+        :func:`source_weights`, or ``"gabungan"``. The conventions of :data:`KONVENSI_BOBOT`
+        (pooled mean, equal per role, 60/40) are always included.
+    hasil_kerja : Series or str, optional
+        Rating hasil kerja per nip for the predikat matrix (default "Sesuai ekspektasi").
+    rules : Rules or str, optional
+        Thresholds and matrix (default ``permenpanrb-6-2022``).
+    periode : str, optional
+        Period (default latest).
+    fx : RaterEffects, optional
+        Severity-correct the ratings first.
+    acuan : str, optional
+        Reference weighting for ``n_berubah`` (default the first convention: the pooled mean).
+
+    Returns
+    -------
+    PerbandinganBobot
+    """
+    schemes: dict[str, Any] = dict(KONVENSI_BOBOT)
+    schemes.update(dict(weights_dict or {}))
+    acuan = acuan or next(iter(schemes))
+    if acuan not in schemes:
+        raise ParameterError(f"Skema acuan '{acuan}' tidak ada; pilih dari {list(schemes)}.")
+    scores = {name: composite_scores(ratings, w, periode, fx) for name, w in schemes.items()}
+    skor = pd.DataFrame(scores)
+    pred = pd.DataFrame(
+        {name: predikat_dari_skor(skor[name], hasil_kerja, rules) for name in schemes}
+    )
+    ref = pred[acuan].astype(object)
+    rows = []
+    for name, w in schemes.items():
+        changed = pred[name].astype(object).ne(ref) & pred[name].notna()
+        shares = pred[name].value_counts(normalize=True).reindex(PREDIKAT, fill_value=0.0)
+        if isinstance(w, str):
+            wtxt = "rata-rata semua penilai (bobot = jumlah penilai)"
+        else:
+            vec = _weights_vector(w, pd.Index(["atasan", "rekan", "bawahan", "pengguna_layanan"]))
+            wtxt = ", ".join(
+                f"{r} {v:.0%}"
+                for r, v in zip(
+                    ["atasan", "rekan", "bawahan", "pengguna_layanan"], vec, strict=True
+                )
+                if v > 0
+            )
+        rows.append(
+            {
+                "skema": name,
+                "bobot": wtxt,
+                "n_pegawai": int(pred[name].notna().sum()),
+                "n_berubah": int(changed.sum()),
+                "nip_berubah": sorted(pred.index[changed].tolist()),
+                **{f"porsi_{p}": float(shares[p]) for p in PREDIKAT},
+            }
+        )
+    return PerbandinganBobot(pd.DataFrame(rows), skor, pred, acuan)
