@@ -26,6 +26,7 @@ __all__ = [
     "capaian",
     "capaian_pegawai",
     "cek_smart",
+    "contoh_indikator",
     "sensitivitas_bobot",
     "target_efektif",
 ]
@@ -668,3 +669,110 @@ def sensitivitas_bobot(
     out.attrs["kode_instansi"] = inst
     out.attrs["nama_indikator"] = str(hit["nama_indikator"].iloc[0])
     return out
+
+
+def contoh_indikator() -> pd.DataFrame:
+    """A small teaching catalogue (kesehatan and pendidikan), with deliberate flaws.
+
+    Used by notebook 01: good indicators next to vague ones ("Meningkatkan kemampuan
+    mengajar"), a missing unit, an inverted range and weights that do not sum to 100.
+    """
+    rows = [
+        # kode, jabatan, nama, satuan, target, tmin, tmax, arah, bobot, aspek, sumber
+        (
+            "KES-1",
+            "Perawat Ahli Pertama",
+            "Jumlah pasien rawat jalan yang dilayani",
+            "pasien",
+            1200.0,
+            None,
+            None,
+            "naik",
+            40.0,
+            "kuantitas",
+            "laporan",
+        ),
+        (
+            "KES-2",
+            "Perawat Ahli Pertama",
+            "Indeks kepuasan pasien terhadap pelayanan",
+            "indeks",
+            85.0,
+            None,
+            None,
+            "naik",
+            30.0,
+            "kualitas",
+            "survei",
+        ),
+        (
+            "KES-3",
+            "Perawat Ahli Pertama",
+            "Rata-rata waktu tunggu pelayanan",
+            "menit",
+            30.0,
+            None,
+            None,
+            "turun",
+            30.0,
+            "waktu",
+            "laporan",
+        ),
+        (
+            "DIK-1",
+            "Guru Ahli Pertama",
+            "Meningkatkan kemampuan mengajar",
+            "",
+            None,
+            None,
+            None,
+            "naik",
+            40.0,
+            "kualitas",
+            "umpan_balik",
+        ),
+        (
+            "DIK-2",
+            "Guru Ahli Pertama",
+            "Pengelolaan kelas yang optimal",
+            "skor",
+            None,
+            3.5,
+            3.0,
+            "naik",
+            30.0,
+            "kualitas",
+            "umpan_balik",
+        ),
+        (
+            "DIK-3",
+            "Guru Ahli Pertama",
+            "Skor observasi interaksi guru dengan siswa (1-4)",
+            "skor",
+            3.0,
+            None,
+            None,
+            None,
+            20.0,
+            "kualitas",
+            "umpan_balik",
+        ),
+    ]
+    cols = [
+        "kode_indikator",
+        "jabatan",
+        "nama_indikator",
+        "satuan",
+        "target",
+        "target_min",
+        "target_max",
+        "arah",
+        "bobot",
+        "aspek",
+        "sumber_data",
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    df.insert(1, "kode_instansi", "CONTOH")
+    for c in ("target", "target_min", "target_max", "bobot"):
+        df[c] = df[c].astype(float)
+    return df
