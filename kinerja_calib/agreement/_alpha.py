@@ -8,7 +8,7 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import ParameterError
-from ._base import Estimate, WideLike, as_float_matrix, encode
+from ._base import Estimate, WideLike, as_float_matrix, counts_table
 
 __all__ = ["coincidence_matrix", "krippendorff_alpha"]
 
@@ -23,30 +23,28 @@ def coincidence_matrix(wide: WideLike) -> tuple[np.ndarray, np.ndarray]:
     Counting uses ``np.bincount`` on integer codes and one (sparse when wide) matrix product;
     there is no loop over units.
     """
-    codes, values = encode(wide)
-    return _coincidence(codes, values), values
+    r, values, _ = counts_table(wide)
+    return _coincidence(r), values
 
 
-def _coincidence(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
-    ok = codes >= 0
-    m = ok.sum(axis=1)
-    keep = m >= 2
-    codes, ok, m = codes[keep], ok[keep], m[keep]
-    v = len(values)
-    if codes.shape[0] == 0 or v == 0:
-        return np.zeros((v, v))
-    w = 1.0 / (m - 1.0)
-    rows = np.broadcast_to(np.arange(codes.shape[0])[:, None], codes.shape)[ok]
-    cols = codes[ok]
+def _coincidence(rt: np.ndarray) -> np.ndarray:
+    """``o = R diag(w) Rᵀ - diag(R w)`` with ``w_u = 1 / (m_u - 1)`` for pairable units.
+
+    ``rt`` holds the counts category-major (q × n), so the product is one GEMM with a long
+    inner dimension (fast in BLAS) or a sparse product when there are many distinct values.
+    """
+    v = rt.shape[0]
+    m = rt.sum(axis=0)
+    w = np.where(m >= 2, 1.0 / np.maximum(m - 1.0, 1.0), 0.0)
     if v <= 64:
-        counts = np.bincount(rows * v + cols, minlength=codes.shape[0] * v)
-        counts = counts.reshape(-1, v).astype(np.float64)
-        o = (counts * w[:, None]).T @ counts
-    else:
-        counts = sparse.csr_matrix((np.ones(cols.size), (rows, cols)), shape=(codes.shape[0], v))
-        o = np.asarray((counts.multiply(w[:, None]).T @ counts).todense())
-    # remove self-pairs: each value pairs with itself once per unit
-    o[np.diag_indices(v)] -= np.bincount(cols, weights=w[rows], minlength=v)
+        rw = rt * w
+        o = rw @ rt.T
+        o[np.diag_indices(v)] -= rw.sum(axis=1)
+        return o
+    rs = sparse.csr_matrix(rt)
+    rws = rs.multiply(w[None, :]).tocsr()
+    o = np.asarray((rws @ rs.T).todense())
+    o[np.diag_indices(v)] -= np.asarray(rws.sum(axis=1)).ravel()
     return o
 
 
@@ -71,25 +69,31 @@ def _delta2(level: str, values: np.ndarray, n_c: np.ndarray) -> np.ndarray:
     return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
 
 
-def _alpha_interval_sums(x: np.ndarray) -> tuple[float, int, int]:
-    mask = ~np.isnan(x)
-    m = mask.sum(axis=1)
-    keep = m >= 2
-    if not keep.all():
-        x, mask, m = x[keep], mask[keep], m[keep]
-    n = int(m.sum())
-    if n == 0:
-        return math.nan, 0, 0
-    xz = np.where(mask, x, 0.0)
-    centre = xz.sum() / n
-    xz = np.where(mask, x - centre, 0.0)
+def _alpha_interval_sums(x: np.ndarray) -> tuple[float, int, int, int]:
+    nanmask = np.isnan(x)
+    m = x.shape[1] - nanmask.sum(axis=1)
+    pair = m >= 2
+    xz = np.where(nanmask, 0.0, x)
     s1 = xz.sum(axis=1)
+    n = int(m[pair].sum())
+    if n == 0:
+        return math.nan, 0, 0, 0
+    centre = s1[pair].sum() / n
+    if centre != 0.0:  # centre for numerical stability (sums of squares)
+        xz = np.where(nanmask, 0.0, x - centre)
+        s1 = xz.sum(axis=1)
     s2 = np.einsum("ij,ij->i", xz, xz)
-    within = np.sum(2.0 * (m * s2 - s1 * s1) / (m - 1.0))
-    total = 2.0 * (n * s2.sum() - s1.sum() ** 2)
+    mp, s1p, s2p = m[pair], s1[pair], s2[pair]
+    within = np.sum(2.0 * (mp * s2p - s1p * s1p) / (mp - 1.0))
+    total = 2.0 * (n * s2p.sum() - s1p.sum() ** 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1.0 - (n - 1) * within / total
-    return float(alpha), int(x.shape[0]), int(mask.any(axis=0).sum())
+    n_rat = (
+        int((~nanmask[pair]).any(axis=0).sum())
+        if not pair.all()
+        else int((~nanmask).any(axis=0).sum())
+    )
+    return float(alpha), int(pair.sum()), n_rat, n
 
 
 def krippendorff_alpha(wide: WideLike, level: str = "interval") -> Estimate:
@@ -148,15 +152,14 @@ def krippendorff_alpha(wide: WideLike, level: str = "interval") -> Estimate:
     metode = f"Krippendorff alpha ({level}); unit dengan < 2 nilai dibuang, sisanya berpasangan"
     if level == "interval":
         x = as_float_matrix(wide)
-        alpha, n_units, n_rat = _alpha_interval_sums(x)
-        n_vals = int((~np.isnan(x[(~np.isnan(x)).sum(axis=1) >= 2])).sum())
+        alpha, n_units, n_rat, n_vals = _alpha_interval_sums(x)
         return Estimate(
             alpha, n_subjek=n_units, n_penilai=n_rat, metode=metode, detail={"n_nilai": n_vals}
         )
     if level in ("ratio",):
         as_float_matrix(wide)  # ratio needs numbers
-    codes, values = encode(wide)
-    o = _coincidence(codes, values)
+    r, values, rater_used = counts_table(wide)
+    o = _coincidence(r)
     if level != "nominal" and values.dtype == object:
         raise ParameterError(f"level='{level}' membutuhkan nilai berupa angka.")
     n_c = o.sum(axis=1)
@@ -172,12 +175,11 @@ def krippendorff_alpha(wide: WideLike, level: str = "interval") -> Estimate:
         d_e = n_c @ d2 @ n_c
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1.0 - (n - 1) * d_o / d_e if n > 0 else math.nan
-    ok = codes >= 0
-    pair = ok.sum(axis=1) >= 2
+    pair = r.sum(axis=0) >= 2
     return Estimate(
         float(alpha),
         n_subjek=int(pair.sum()),
-        n_penilai=int(ok[pair].any(axis=0).sum()),
+        n_penilai=int(rater_used.sum()),
         metode=metode,
         detail={"n_nilai": int(round(n))},
     )

@@ -208,6 +208,99 @@ def category_counts(codes: np.ndarray, q: int) -> np.ndarray:
     return np.bincount(flat, minlength=n * q).reshape(n, q).astype(np.float64)
 
 
+def _integral_span(x: np.ndarray, nanmask: np.ndarray) -> tuple[float, int] | None:
+    """``(lo, span)`` of the finite values of ``x`` when the range is small (< 10 000)."""
+    if np.count_nonzero(nanmask) == nanmask.size:
+        return None
+    flat = x.ravel()
+    lo = float(np.fmin.reduce(flat))
+    hi = float(np.fmax.reduce(flat))
+    span = hi - lo
+    if not span < 10_000:
+        return None
+    return lo, int(span)
+
+
+def counts_table(
+    wide: WideLike, categories: list | tuple | np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Category counts per subject, category-major.
+
+    Returns ``(rt, cats, rater_used)``: ``rt[k, i]`` = number of raters who put subject i in
+    category ``cats[k]`` (float64, shape q × n — one contiguous row per category, so every
+    per-subject formula is a handful of length-n vector operations), and ``rater_used[j]``
+    whether rater column j holds any value. Numeric tables with few categories (q · k <= 512)
+    are counted by comparing each contiguous rater column with each category value (int8
+    accumulators, no scatter, no sort); other integer-valued tables by one ``np.bincount``
+    over ``code * n + row``; anything else through :func:`encode`.
+    """
+    x = None
+    if not (
+        isinstance(wide, pd.DataFrame)
+        and any(not pd.api.types.is_numeric_dtype(t) for t in wide.dtypes)
+    ):
+        try:
+            x = as_float_matrix(wide)
+        except ParameterError:
+            x = None
+    if x is not None:
+        nanmask = np.isnan(x)
+        n, k = x.shape
+        span = _integral_span(x, nanmask)
+        if categories is not None:
+            cand = np.asarray(categories, dtype=np.float64)
+        elif span is not None:
+            cand = span[0] + np.arange(span[1] + 1, dtype=np.float64)
+        else:
+            cand = None
+        if cand is not None and cand.size * k <= 512:
+            # few categories × raters: compare column by column (contiguous, no scatter)
+            xt = np.ascontiguousarray(x.T)  # free for DataFrames (stored column-wise)
+            acc = np.zeros((cand.size, n), dtype=np.int8 if k < 127 else np.int32)
+            per_rater = np.zeros(k, dtype=np.int64)
+            for j in range(k):
+                col = xt[j]
+                for c, value in enumerate(cand):
+                    eq = col == value
+                    acc[c] += eq
+                    per_rater[j] += np.count_nonzero(eq)
+            rater_used = per_rater > 0
+            if int(per_rater.sum()) == x.size - np.count_nonzero(nanmask):
+                rt = acc.astype(np.float64)
+                if categories is not None:
+                    return rt, cand, rater_used
+                used = rt.any(axis=1)
+                return rt[used], cand[used], rater_used
+            if categories is not None:
+                v = x[~nanmask]
+                bad = v[~np.isin(v, cand)]
+                raise ParameterError(
+                    f"Nilai {bad[0]!r} tidak ada dalam daftar kategori {list(categories)}; "
+                    "lengkapi parameter categories."
+                )
+        if span is not None and categories is None:
+            lo, sp = span
+            idx = np.where(nanmask, sp + 1 + lo, x)  # the extra code sp + 1 collects NaN
+            if lo != 0.0:
+                idx -= lo
+            codes = idx.astype(np.int64)
+            if np.array_equal(codes, idx):
+                del idx
+                codes *= n
+                codes += np.arange(n, dtype=np.int64)[:, None]
+                rt = np.bincount(codes.ravel(), minlength=(sp + 2) * n).reshape(sp + 2, n)[:-1]
+                values = lo + np.arange(sp + 1, dtype=np.float64)
+                rater_used = ~nanmask.all(axis=0)
+                used = rt.any(axis=1)
+                return rt[used].astype(np.float64), values[used], rater_used
+    codes, cats = encode(wide, categories)
+    return (
+        np.ascontiguousarray(category_counts(codes, len(cats)).T),
+        cats,
+        (codes >= 0).any(axis=0),
+    )
+
+
 def n_raters(mask: np.ndarray) -> int:
     """Number of rater columns holding at least one value."""
     return int(mask.any(axis=0).sum()) if mask.size else 0

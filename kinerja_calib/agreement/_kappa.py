@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ParameterError
-from ._base import Estimate, WideLike, category_counts, encode
+from ._base import Estimate, WideLike, counts_table, encode
 
 __all__ = ["cohen_kappa", "fleiss_kappa", "gwet_ac", "weight_matrix"]
 
@@ -58,33 +58,43 @@ def _chance_corrected(
     kind: str,
     ci: float,
 ) -> Estimate:
-    codes, cats = encode(wide, categories)
+    rt, cats, rater_used = counts_table(wide, categories)  # q × n, category-major
     q = len(cats)
-    r = category_counts(codes, q)
-    ri = r.sum(axis=1)
+    ri = rt.sum(axis=0)
     rated = ri >= 1
-    r, ri = r[rated], ri[rated]
-    n = int(r.shape[0])
+    if not rated.all():
+        rt, ri = rt[:, rated], ri[rated]
+    n = int(rt.shape[1])
     two = ri >= 2
     n2 = int(two.sum())
-    n_rat = int((codes[rated] >= 0).any(axis=0).sum()) if n else 0
+    n_rat = int(rater_used.sum()) if n else 0
     if n2 == 0 or q == 0:
         return Estimate(math.nan, n_subjek=n2, n_penilai=n_rat, metode=kind)
     w = weight_matrix(cats, weights)
-    rw = r @ w.T  # r*_ik = sum_l w_kl r_il
+    # Σ_k r_ik (r*_ik - 1) with r*_ik = Σ_l w_kl r_il; loops run over the q categories only
+    if weights is None:
+        agree = np.einsum("kn,kn->n", rt, rt) - ri
+    else:
+        rw = np.zeros_like(rt)
+        for k in range(q):
+            for m in range(q):
+                if w[k, m] != 0:
+                    rw[k] += w[k, m] * rt[m]
+        agree = np.einsum("kn,kn->n", rt, rw) - ri
+    inv_ri = 1.0 / ri
     den = np.where(two, ri * (ri - 1), 1.0)
-    pa_i = np.where(two, np.sum(r * (rw - 1), axis=1) / den, 0.0)
-    pa = pa_i[two].sum() / n2
-    pi = (r / ri[:, None]).mean(axis=0)
+    pa_i = np.where(two, agree / den, 0.0)
+    pa = pa_i.sum() / n2
+    pi = (rt @ inv_ri) / n
     if kind == "fleiss":
         pe = float(pi @ w @ pi)
         piw = (w @ pi + w.T @ pi) / 2
-        pe_i = (r @ piw) / ri
     else:
         tw = w.sum()
         scale = tw / (q * (q - 1)) if q > 1 else 0.0
         pe = float(scale * np.sum(pi * (1 - pi)))
-        pe_i = scale * (r @ (1 - pi)) / ri
+        piw = scale * (1 - pi)
+    pe_i = (piw @ rt) * inv_ri
     with np.errstate(divide="ignore", invalid="ignore"):
         coef = (pa - pe) / (1 - pe)
         # Gwet (2014) linearised variance, conditional on the raters, infinite population
@@ -251,20 +261,25 @@ def cohen_kappa(
     >>> round(cohen_kappa(a, b), 4)
     0.6279
     """
-    a = pd.Series(np.asarray(rater_a, dtype=object).ravel())
-    b = pd.Series(np.asarray(rater_b, dtype=object).ravel())
-    if len(a) != len(b):
-        raise ParameterError(
-            f"rater_a dan rater_b harus sama panjang (subjek yang sama); {len(a)} ≠ {len(b)}."
-        )
-    both = np.column_stack([a.to_numpy(), b.to_numpy()])
     try:
-        both = both.astype(np.float64)
+        both = np.column_stack(
+            [
+                np.asarray(rater_a, dtype=np.float64).ravel(),
+                np.asarray(rater_b, dtype=np.float64).ravel(),
+            ]
+        )
     except (TypeError, ValueError):
-        both = pd.DataFrame(both)
+        a = np.asarray(rater_a, dtype=object).ravel()
+        b = np.asarray(rater_b, dtype=object).ravel()
+        if len(a) != len(b):
+            raise ParameterError(
+                f"rater_a dan rater_b harus sama panjang (subjek yang sama); {len(a)} ≠ {len(b)}."
+            ) from None
+        both = pd.DataFrame({"a": a, "b": b})
     codes, cats = encode(both, categories)
     ok = (codes >= 0).all(axis=1)
-    codes = codes[ok]
+    if not ok.all():
+        codes = codes[ok]
     q = len(cats)
     n = int(codes.shape[0])
     if n == 0 or q == 0:
