@@ -48,6 +48,7 @@ __all__ = [
     "monte_carlo",
     "rate_organisation",
     "scenario_bias",
+    "siapkan",
     "simulate_ratings",
     "variance_shares",
 ]
@@ -1571,3 +1572,79 @@ def monte_carlo(
     out.insert(1, "nama_bias", out["bias"].map({k: v[0] for k, v in BIAS.items()}))
     out.insert(3, "nama_metrik", out["metrik"].map(METRIK))
     return out
+
+
+# ---------------------------------------------------------------------------
+# Notebook 03 parameters
+# ---------------------------------------------------------------------------
+def siapkan(
+    data: str = "../data/samples",
+    kode_instansi: str = "",
+    periode: str = "",
+    aturan: str = "permenpanrb-6-2022",
+    n_pegawai: int = 1000,
+    n_ulangan: int = 10,
+    seed: int = 2026,
+):
+    """Validate the parameters of notebook 03 and load what it needs.
+
+    Parameters
+    ----------
+    data : str
+        Workbook folder or .xlsx (the sample province by default).
+    kode_instansi : str
+        "" = whole province; otherwise one instansi of ``data``.
+    periode : str
+        "" = latest period of the 360 table.
+    aturan : str
+        Rules name or path.
+    n_pegawai, n_ulangan, seed : int
+        Size of the simulated organisation, Monte-Carlo replications, seed.
+
+    Returns
+    -------
+    types.SimpleNamespace
+        ``aturan`` (Rules), ``wb`` (Workbook, filtered to the instansi),
+        ``periode`` (str), ``skenario`` (``Scenario(n_pegawai=...)``), ``seed``,
+        ``n_ulangan``.
+
+    Raises
+    ------
+    ParameterError
+        With an Indonesian message saying what to fix.
+    """
+    from types import SimpleNamespace
+
+    from . import rules as _rules
+    from .data import load_workbook
+
+    problems = []
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        problems.append(f"seed harus bilangan bulat, bukan {seed!r}.")
+    if not isinstance(n_ulangan, (int, np.integer)) or n_ulangan < 1:
+        problems.append(f"n_ulangan harus bilangan bulat ≥ 1, bukan {n_ulangan!r}.")
+    if not isinstance(n_pegawai, (int, np.integer)) or n_pegawai < 20:
+        problems.append(f"n_pegawai harus bilangan bulat ≥ 20, bukan {n_pegawai!r}.")
+    if problems:
+        raise ParameterError("Parameter notebook tidak valid:\n  - " + "\n  - ".join(problems))
+    rl = _rules.load(aturan)
+    wb = load_workbook(data)
+    if kode_instansi:
+        wb = wb.untuk_instansi(kode_instansi)
+    per = wb.penilaian_360["periode"].astype("string")
+    if periode:
+        if not (per == periode).any():
+            raise ParameterError(
+                f"Periode {periode!r} tidak ada pada penilaian 360. Pilih salah satu dari: "
+                f'{", ".join(sorted(per.dropna().unique()))}, atau kosongkan ("").'
+            )
+    else:
+        periode = str(per.max())
+    return SimpleNamespace(
+        aturan=rl,
+        wb=wb,
+        periode=periode,
+        skenario=Scenario(n_pegawai=int(n_pegawai)),
+        seed=int(seed),
+        n_ulangan=int(n_ulangan),
+    )
