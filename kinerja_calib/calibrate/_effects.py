@@ -448,7 +448,10 @@ def _diagnose(
         "terlalu keras": enough & big & (keparahan > 0) & (z > thr["z"]),
         "efek halo": enough & (halo_ratio < thr["halo"]),
         "kecenderungan sentral": enough & (central < thr["sentral"]),
-        "tidak konsisten": enough & (msr > thr["msr"]),
+        # the residuals of one pair share a dyadic part, so the MSR has about one degree of
+        # freedom per ratee: demand 1.5 and two sampling SDs above 1
+        "tidak konsisten": enough
+        & (msr > np.maximum(thr["msr"], 1 + 2 * np.sqrt(2 / np.maximum(n_pairs_r, 1)))),
     }
     text = np.full(nb, "", dtype=object)
     for label, mask in flags.items():
@@ -555,7 +558,8 @@ def rater_effects(
     - "kecenderungan sentral": the variance of the rater's per-ratee means is below 0.5 of what
       the model expects from those ratees' calibrated scores plus noise (needs ≥ 4 ratees);
     - "tidak konsisten": residual mean-square (outfit-like, normalised to a mean near 1) above
-      1.5, Linacre's upper bound for productive measurement.
+      1.5 (Linacre's upper bound for productive measurement) *and* above ``1 + 2·sqrt(2/m)``
+      for a rater of ``m`` ratees (two sampling SDs: residuals within a pair are correlated).
 
     References
     ----------

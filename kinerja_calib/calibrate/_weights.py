@@ -166,28 +166,44 @@ def composite_scores(
 
 
 def _pairwise_cov(m: np.ndarray) -> np.ndarray:
-    df = pd.DataFrame(m)
-    return df.cov(min_periods=3).to_numpy()
+    """Covariance of the role means over the pegawai having both roles (NaN below 3)."""
+    G = m.shape[1]
+    fin = np.isfinite(m)
+    z = np.where(fin, m, 0.0)
+    S = np.full((G, G), np.nan)
+    for g in range(G):  # ≤ 5 roles: a loop over role pairs, not over employees
+        for h in range(g, G):
+            both = fin[:, g] & fin[:, h]
+            nb = int(both.sum())
+            if nb < 3:
+                continue
+            x, y = z[both, g], z[both, h]
+            S[g, h] = S[h, g] = float(((x - x.mean()) * (y - y.mean())).sum() / (nb - 1))
+    return S
 
 
 def _loadings(S: np.ndarray) -> np.ndarray:
-    """One-factor loadings from the off-diagonal covariances (MINRES-style least squares)."""
+    """One-factor loadings by principal-axis factoring (communalities iterated)."""
     G = S.shape[0]
-    off = ~np.eye(G, dtype=bool) & np.isfinite(S)
+    diag = np.nan_to_num(np.diag(S))
     if G == 1:
-        return np.sqrt(np.maximum(np.nan_to_num(S[0, 0]) * 0.5, 1e-12))[None]
-    pos = np.where(off, np.maximum(S, 0.0), 0.0)
-    lam = np.sqrt(np.maximum(pos.sum(axis=1) / np.maximum(off.sum(axis=1), 1), 1e-12))
-    for _ in range(500):  # λ_g = Σ_h S_gh λ_h / Σ_h λ_h²  over h ≠ g (least squares on S_gh)
-        num = np.where(off, pos * lam[None, :], 0.0).sum(axis=1)
-        den = np.where(off, lam[None, :] ** 2, 0.0).sum(axis=1)
-        new = np.maximum(np.where(den > 0, num / np.maximum(den, 1e-12), 0.0), 1e-6)
-        done = np.max(np.abs(new - lam)) < 1e-10
-        lam = new
+        return np.sqrt(np.maximum(diag * 0.5, 1e-12))
+    off = np.where(np.isfinite(S) & ~np.eye(G, dtype=bool), S, 0.0)
+    # start: each role's communality = its largest covariance with another role
+    h2 = np.clip(np.abs(off).max(axis=1), 1e-12, np.maximum(diag, 1e-12))
+    lam = np.sqrt(h2)
+    for _ in range(500):
+        R = off + np.diag(h2)
+        vals, vecs = np.linalg.eigh(R)
+        v = vecs[:, -1] * np.sign(vecs[:, -1].sum() or 1.0)
+        lam_new = np.sqrt(max(vals[-1], 1e-12)) * v
+        lam_new = np.clip(lam_new, 1e-6, np.sqrt(np.maximum(diag, 1e-12)))
+        h2 = lam_new**2
+        done = np.max(np.abs(lam_new - lam)) < 1e-9
+        lam = lam_new
         if done:
             break
-    diag = np.nan_to_num(np.diag(S))
-    return np.minimum(lam, np.sqrt(np.maximum(diag, 1e-12)))
+    return lam
 
 
 def _reliability(w: np.ndarray, lam: np.ndarray, S: np.ndarray) -> float:
@@ -229,12 +245,15 @@ def _bounds(bounds: Mapping | None, roles: pd.Index) -> list[tuple[float, float]
     return out
 
 
-def _optimise(objective, bnds: list[tuple[float, float]]) -> np.ndarray:
+def _optimise(objective, bnds: list[tuple[float, float]], start=None) -> np.ndarray:
     G = len(bnds)
     lo = np.array([b[0] for b in bnds])
     hi = np.array([b[1] for b in bnds])
-    starts = [np.full(G, 1.0 / G)]
-    starts += [np.eye(G)[g] * 0.5 + 0.5 / G for g in range(G)]
+    if start is not None:
+        starts = [np.asarray(start, dtype=float)]
+    else:
+        starts = [np.full(G, 1.0 / G)]
+        starts += [np.eye(G)[g] * 0.5 + 0.5 / G for g in range(G)]
     best, best_val = None, np.inf
     for x0 in starts:
         x0 = np.clip(x0, lo, hi)
@@ -255,13 +274,13 @@ def _optimise(objective, bnds: list[tuple[float, float]]) -> np.ndarray:
     return np.clip(best, lo, hi) / np.clip(best, lo, hi).sum()
 
 
-def _solve_weights(m, crit, criterion, bnds) -> tuple[np.ndarray, float]:
+def _solve_weights(m, crit, criterion, bnds, start=None) -> tuple[np.ndarray, float]:
     if criterion == "reliabilitas":
         S = _pairwise_cov(m)
         lam = _loadings(S)
-        w = _optimise(lambda w: -_reliability(w, lam, S), bnds)
+        w = _optimise(lambda w: -_reliability(w, lam, S), bnds, start)
         return w, _reliability(w, lam, S)
-    w = _optimise(lambda w: -np.nan_to_num(_corr(_composite(m, w), crit), nan=-1.0), bnds)
+    w = _optimise(lambda w: -np.nan_to_num(_corr(_composite(m, w), crit), nan=-1.0), bnds, start)
     return w, _corr(_composite(m, w), crit)
 
 
@@ -362,9 +381,8 @@ def source_weights(
         n = len(m)
         for b in range(n_boot):  # resamples, not employees: each draw re-solves a 4-variable QP
             idx = rng.integers(0, n, n)
-            boots[b] = _solve_weights(m[idx], None if crit is None else crit[idx], criterion, bnds)[
-                0
-            ]
+            crit_b = None if crit is None else crit[idx]
+            boots[b] = _solve_weights(m[idx], crit_b, criterion, bnds, start=w)[0]
     alpha = (1 - ci) / 2
     lo = np.nanquantile(boots, alpha, axis=0) if n_boot > 0 else np.full(len(roles), np.nan)
     hi = np.nanquantile(boots, 1 - alpha, axis=0) if n_boot > 0 else np.full(len(roles), np.nan)
