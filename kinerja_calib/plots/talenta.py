@@ -146,7 +146,8 @@ def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure:
         ax.set_title("Sebaran Job Person Match (JPM)")
         ax.set_xlabel(f"JPM (%) — batas kategori {', '.join(f'{b:g}' for b in bawah[1:])} %")
         ax.set_ylabel("Jumlah pegawai")
-        ax.text(0.01, 0.98, teks, transform=ax.transAxes, va="top", fontsize=8)
+        ax.text(0.99, 0.98, teks, transform=ax.transAxes, va="top", ha="right", fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})  # fmt: skip
     return fig
 
 
