@@ -37,6 +37,7 @@ from ._base import Estimate, to_wide
 from ._decide import bootstrap, raters_needed, reliability_curve, spearman_brown
 from ._icc import icc
 from ._kappa import cohen_kappa, fleiss_kappa, gwet_ac, weight_matrix
+from ._notebook import baca_kebenaran, siapkan
 from ._table import STATISTICS, agreement_table, label_alpha, label_icc, label_rwg, slot_table
 from ._within import kendall_w, rwg, rwg_j
 
@@ -44,6 +45,7 @@ __all__ = [
     "STATISTICS",
     "Estimate",
     "agreement_table",
+    "baca_kebenaran",
     "bootstrap",
     "coincidence_matrix",
     "cohen_kappa",
@@ -59,6 +61,7 @@ __all__ = [
     "reliability_curve",
     "rwg",
     "rwg_j",
+    "siapkan",
     "slot_table",
     "spearman_brown",
     "to_wide",
