@@ -36,6 +36,7 @@ from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
 from .privacy import assert_no_rater_ids, strip_rater_ids, suppress_360
 
 __all__ = [
+    "ENV_CACHE",
     "MIME_RINGKASAN",
     "TAG_HAPUS",
     "Bagian",
@@ -55,7 +56,9 @@ __all__ = [
     "periksa_kode",
     "ringkasan_indeks",
     "siapkan_laporan",
+    "sidik_data",
     "tampilkan_ringkasan",
+    "tulis_cache",
 ]
 
 #: Mimetype of the machine-readable summary the template emits for ``index.html``.
@@ -280,19 +283,22 @@ def siapkan_laporan(
         raise ParameterError(f"Data tidak ditemukan: {path}. Periksa parameter data.")
 
     from . import rules as rules_mod
-    from .data import load_workbook
 
     rules = rules_mod.load(aturan)
-    wb_all = load_workbook(path)
-    table = wb_all.instansi
-    codes = [str(c) for c in table["kode_instansi"]]
-    if kode not in codes:
-        raise ParameterError(
-            f"Kode instansi '{kode}' tidak ada di data {path.name}. "
-            f"Pilih salah satu dari: {', '.join(codes)}."
-        )
+    wb = _cached_workbook(path, kode)
+    if wb is None:
+        from .data import load_workbook
+
+        wb_all = load_workbook(path)
+        codes = [str(c) for c in wb_all.instansi["kode_instansi"]]
+        if kode not in codes:
+            raise ParameterError(
+                f"Kode instansi '{kode}' tidak ada di data {path.name}. "
+                f"Pilih salah satu dari: {', '.join(codes)}."
+            )
+        wb = wb_all.untuk_instansi(kode)
+    table = wb.instansi
     row = table.loc[table["kode_instansi"].astype(str) == kode].iloc[0]
-    wb = wb_all.untuk_instansi(kode)
 
     all_periods = set()
     for name in ("realisasi", "penilaian_360", "survei_skm"):
@@ -340,6 +346,57 @@ def siapkan_laporan(
         ditekan=hidden,
         catatan=notes,
     )
+
+
+#: Environment variable naming a folder of per-instansi workbook caches written by
+#: :func:`kinerja_calib.reports.run_batch` (validated once in the parent process instead of
+#: once per notebook; a cache is used only when its fingerprint matches the data files).
+ENV_CACHE = "KINERJA_CALIB_CACHE_LAPORAN"
+
+
+def sidik_data(path: Path) -> list[tuple[str, int, int]]:
+    """Fingerprint of a workbook path: (name, size, mtime_ns) of every data file."""
+    path = Path(path)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+
+
+def tulis_cache(folder: Path, data: Path, wb_all) -> None:
+    """Write one pickle per instansi (``<kode>.pkl``) for :func:`siapkan_laporan`."""
+    import pickle
+
+    from .reports import tulis_atomik
+
+    data = Path(data).resolve()
+    sidik = sidik_data(data)
+    for kode in wb_all.instansi["kode_instansi"].astype(str):
+        if not _KODE_RE.fullmatch(kode):
+            continue
+        blob = pickle.dumps(
+            {"sumber": str(data), "sidik": sidik, "wb": wb_all.untuk_instansi(kode)},
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+        tulis_atomik(Path(folder) / f"{kode}.pkl", blob)
+
+
+def _cached_workbook(path: Path, kode: str):
+    import os
+    import pickle
+
+    folder = os.environ.get(ENV_CACHE)
+    if not folder:
+        return None
+    f = Path(folder) / f"{kode}.pkl"
+    if not f.is_file():
+        return None
+    try:
+        with open(f, "rb") as fh:
+            blob = pickle.load(fh)  # written by run_batch for this run (trusted, local)
+    except Exception:  # a broken cache is ignored, the data is read instead
+        return None
+    if blob.get("sumber") != str(path) or blob.get("sidik") != sidik_data(path):
+        return None
+    return blob["wb"]
 
 
 def _score(wb, rules, notes: list[str]) -> pd.DataFrame | None:
@@ -616,21 +673,35 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
         )
     tables.append(("Ketentuan kurva distribusi", cons_shown))
     if viol is not None and len(viol):
-        tables.append(("Ketentuan yang belum terpenuhi", _plain(viol)))
+        cols = [
+            c
+            for c in ("keterangan", "n_pegawai", "jumlah", "batas", "harus_pindah")
+            if c in viol.columns
+        ]
+        tables.append(("Ketentuan yang belum terpenuhi", _plain(viol[cols] if cols else viol)))
     calibrate = _module("calibrate")
+    catatan = ""
     if calibrate is not None and hasattr(calibrate, "calibrate_distribution") and n:
-        prop = ctx.cached("usulan", lambda: _proposal(ctx, calibrate))
-        if prop is not None:
-            moves = prop
+        moves = ctx.cached("usulan", lambda: _proposal(ctx, calibrate))
+        catatan = ctx._cache.get("usulan_catatan", "")
+        if len(moves):
             text += (
-                f" Usulan kalibrasi (bahan rapat kalibrasi, bukan keputusan): memindahkan "
+                " Usulan kalibrasi (bahan rapat kalibrasi, bukan keputusan): memindahkan "
                 f"{_angka(len(moves))} pegawai agar kurva terpenuhi dengan perpindahan paling "
-                "sedikit, berurutan menurut skor."
+                "sedikit; yang dipindah lebih dulu adalah pegawai terdekat dengan batas menurut "
+                "skor gabungan capaian dan skor perilaku terkalibrasi (efek keparahan penilai "
+                "dihapus)."
             )
-            if len(moves):
-                tables.append(("Usulan perpindahan predikat", moves))
+            tables.append(("Usulan perpindahan predikat", moves))
+        elif viol is not None and len(viol):
+            text += (
+                " Kalibrasi tidak menemukan perpindahan yang dapat memenuhi semua ketentuan "
+                "(mis. instansi terlalu kecil); lihat catatan di bawah."
+            )
+        else:
+            text += " Tidak ada perpindahan predikat yang perlu diusulkan."
     fig = _plots().gambar_kurva(porsi, cons)
-    return Bagian(text, tables, [fig])
+    return Bagian(text, tables, [fig], catatan=f"*{catatan}*" if catatan else "")
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -644,18 +715,37 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
-    s = ctx.skor_periode
-    scores = s.set_index("nip")
-    res = calibrate.calibrate_distribution(scores, ctx.predikat_organisasi, rules=ctx.aturan)
-    moves = getattr(res, "perpindahan", None)
-    if moves is None:
-        moves = getattr(res, "moves", None)
-    if moves is None:
-        return None
-    moves = _plain(moves)
+    """Moves proposed by ``calibrate.calibrate_distribution`` for this instansi and periode.
+
+    Who moves first is ordered by a combined score: the mean of the standardised capaian and
+    the standardised calibrated 360 score (``rater_effects(...).ratees.skor_terkalibrasi``,
+    rater severity removed); pegawai without 360 data use capaian alone.
+    """
+    s = ctx.skor_periode[["nip", "kode_instansi", "predikat", "capaian"]].copy()
+    parts = [_z(s["capaian"].to_numpy(dtype=float))]
+    if len(ctx.penilaian):
+        fx = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+        kal = fx.ratees["skor_terkalibrasi"].reindex(s["nip"]).to_numpy(dtype=float)
+        parts.append(_z(kal))
+    s["skor_terkalibrasi"] = np.nanmean(np.vstack(parts), axis=0)
+    s["skor_terkalibrasi"] = s["skor_terkalibrasi"].fillna(s["skor_terkalibrasi"].min() - 1)
+    res = calibrate.calibrate_distribution(s, ctx.predikat_organisasi, rules=ctx.aturan)
+    ctx._cache["usulan_catatan"] = getattr(res, "catatan", "")
+    moves = _plain(res.perpindahan)
     if "nip" in moves.columns and "nama" not in moves.columns:
         moves = moves.merge(ctx.wb.pegawai[["nip", "nama"]], on="nip", how="left")
-    return moves
+    keep = [
+        c
+        for c in ("nip", "nama", "predikat_awal", "predikat_usulan", "alasan")
+        if c in moves.columns
+    ]
+    return moves[keep]
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.nanstd(x)
+        return (x - np.nanmean(x)) / sd if sd > 0 else np.zeros_like(x)
 
 
 def _ditekan_per_peran(ctx: KonteksLaporan) -> pd.DataFrame:
@@ -758,26 +848,143 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
     if not len(r):
         return Bagian("Tidak ada penilaian 360 (selain diri sendiri) untuk dihitung.")
     tab = agreement.agreement_table(r, by=["peran_penilai"])
-    tab = _plain(tab)
-    text = "Kesepakatan antarpenilai per sumber penilai (hanya kelompok yang lolos ambang)."
-    return Bagian(text, [("Kesepakatan antarpenilai", tab)])
+    tab = tab.loc[tab["n_subjek"] > 0].copy()
+    if not len(tab):
+        return Bagian(
+            "Belum ada pegawai yang dinilai oleh dua penilai atau lebih dari sumber yang sama, "
+            "sehingga kesepakatan antarpenilai belum dapat dihitung."
+        )
+    target = 0.8
+    k = agreement.raters_needed(tab["icc1"].to_numpy(dtype=float), target)
+    tab["penilai_untuk_reliabilitas_0_8"] = np.asarray(k, dtype=float)
+    tab["peran_penilai"] = tab["peran_penilai"].astype(str).map(NAMA_PERAN)
+    lines = []
+    for row in tab.itertuples(index=False):
+        if not np.isfinite(row.icc1):
+            lines.append(f"- **{row.peran_penilai}**: data belum cukup ({row.kategori_icc}).")
+            continue
+        need = row.penilai_untuk_reliabilitas_0_8
+        advice = (
+            f"perlu sekitar {_angka(int(need))} penilai per pegawai agar reliabilitas rata-rata "
+            f"mencapai {_angka(target, 1)}"
+            if np.isfinite(need)
+            else "menambah penilai tidak menolong — samakan dulu pemahaman panduan perilaku"
+        )
+        lines.append(
+            f"- **{row.peran_penilai}**: ICC(1) satu penilai {_angka(row.icc1, 2)} "
+            f"({row.kategori_icc}); rata-rata {_angka(row.rata_penilai, 1)} penilai per "
+            f"pegawai memberi ICC(1,k) {_angka(row.icc1k, 2)}; {advice}."
+        )
+    text = (
+        "Kesepakatan antarpenilai per sumber (hanya kelompok yang lolos ambang anonimitas; "
+        "penilaian diri tidak dihitung):\n\n" + "\n".join(lines)
+    )
+    keep = [
+        c
+        for c in (
+            "peran_penilai",
+            "n_subjek",
+            "n_penilai",
+            "rata_penilai",
+            "icc1",
+            "icc1_ci_low",
+            "icc1_ci_high",
+            "icc1k",
+            "alpha",
+            "rwg",
+            "kategori_icc",
+            "kategori_alpha",
+            "penilai_untuk_reliabilitas_0_8",
+        )
+        if c in tab.columns
+    ]
+    shown = tab[keep].rename(columns={"n_penilai": "jumlah_penilai"})
+    return Bagian(text, [("Kesepakatan antarpenilai", shown.reset_index(drop=True))], catatan="")
+
+
+def _peran_utama(r: pd.DataFrame) -> pd.Series:
+    """The role each rater used most often (index ``nip_penilai``; internal only)."""
+    return (
+        r.groupby(["nip_penilai", "peran_penilai"], observed=True)
+        .size()
+        .reset_index(name="n")
+        .sort_values(["nip_penilai", "n"], ascending=[True, False], kind="stable")
+        .drop_duplicates("nip_penilai")
+        .set_index("nip_penilai")["peran_penilai"]
+        .astype(str)
+    )
+
+
+def _flags(raters: pd.DataFrame) -> pd.DataFrame:
+    diag = raters["diagnosis"].astype(str)
+    lunak = diag.str.contains("terlalu lunak").to_numpy()
+    keras = diag.str.contains("terlalu keras").to_numpy()
+    lain = (diag != "wajar").to_numpy() & ~lunak & ~keras
+    return pd.DataFrame(
+        {"terlalu_lunak": lunak, "terlalu_keras": keras, "catatan_lain": lain},
+        index=raters.index,
+    )
+
+
+def _count_flags(info: pd.DataFrame, key: str) -> pd.DataFrame:
+    g = info.groupby(key, sort=True)
+    return pd.DataFrame(
+        {
+            "jumlah_penilai": g.size(),
+            "terlalu_lunak": g["terlalu_lunak"].sum().astype("int64"),
+            "terlalu_keras": g["terlalu_keras"].sum().astype("int64"),
+            "catatan_lain": g["catatan_lain"].sum().astype("int64"),
+        }
+    )
+
+
+def _penilai_per_unit(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFrame:
+    """Counts of flagged raters per unit; units with fewer raters than the anonymity
+    threshold are pooled into one row so a count never points at one person."""
+    info = _flags(raters)
+    unit = ctx.wb.pegawai.set_index("nip")["unit_kerja"].astype(str)
+    info["unit_kerja"] = unit.reindex(info.index).fillna("Luar instansi / pengguna layanan")
+    size = info.groupby("unit_kerja")["unit_kerja"].transform("size")
+    info.loc[size.to_numpy() < ctx.ambang, "unit_kerja"] = (
+        f"Unit lain (kurang dari {ctx.ambang} penilai, digabung)"
+    )
+    return _count_flags(info, "unit_kerja").reset_index()
+
+
+def _penilai_per_peran(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFrame:
+    info = _flags(raters)
+    info["peran"] = _peran_utama(ctx.penilaian).reindex(info.index).to_numpy()
+    out = _count_flags(info, "peran")
+    out = out.reindex([p for p in PERAN_PENILAI if p in out.index])
+    out.index = [NAMA_PERAN[p] for p in out.index]
+    return out.rename_axis("peran_utama").reset_index()
 
 
 def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
-    """Raters flagged lenient/severe, aggregated per unit — never naming a rater."""
+    """Raters flagged lenient/severe, aggregated per unit and role — never naming a rater."""
     calibrate = _module("calibrate")
     if calibrate is None or not hasattr(calibrate, "rater_effects"):
         return _belum("calibrate")
     r = ctx.penilaian
     if not len(r):
         return Bagian("Tidak ada penilaian 360 untuk dianalisis.")
-    fx = calibrate.rater_effects(r)
+    fx = ctx.cached("efek", lambda: calibrate.rater_effects(r))
     raters = fx.raters
-    if "keparahan" not in raters.columns:
-        return Bagian("Hasil efek penilai tidak memuat kolom keparahan.")
-    return Bagian(
-        f"Efek penilai dihitung untuk {_angka(len(raters))} penilai.",
+    f = _flags(raters)
+    text = (
+        f"Dari {_angka(len(raters))} penilai pada periode {ctx.periode}, model efek penilai "
+        "(pegawai + penilai + peran + aspek) menandai "
+        f"{_angka(int(f['terlalu_lunak'].sum()))} penilai **terlalu lunak** dan "
+        f"{_angka(int(f['terlalu_keras'].sum()))} penilai **terlalu keras**; "
+        f"{_angka(int(f['catatan_lain'].sum()))} penilai lain mendapat catatan pola (efek halo, "
+        "kecenderungan sentral, atau tidak konsisten). Tabel hanya memuat jumlah per unit kerja "
+        "dan per peran; nama penilai tidak dilaporkan."
     )
+    tables = [
+        ("Penilai bertanda per unit kerja penilai", _penilai_per_unit(ctx, raters)),
+        ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
+    ]
+    return Bagian(text, tables)
 
 
 def _ikm_table(ctx: KonteksLaporan) -> pd.DataFrame | None:

@@ -30,6 +30,7 @@ import html
 import json
 import os
 import re
+import shutil
 import sys
 import time
 import uuid
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ._laporan import (
+    ENV_CACHE,
     MIME_RINGKASAN,
     TAG_HAPUS,
     Bagian,
@@ -60,6 +62,7 @@ from ._laporan import (
     ringkasan_indeks,
     siapkan_laporan,
     tampilkan_ringkasan,
+    tulis_cache,
 )
 from .errors import ParameterError, ReportError
 
@@ -225,7 +228,7 @@ def ekspor_html(nb, judul: str | None = None) -> str:
     )
     resources = {"metadata": {"name": judul or _first_heading(nb) or "Laporan"}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = body.replace("<html>", '<html lang="id">', 1)
+    body = re.sub(r"<html( lang=\"[^\"]*\")?>", '<html lang="id">', body, count=1)
     return body
 
 
@@ -315,6 +318,8 @@ def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
     """Execute one task; never raises (errors become a ``gagal`` result)."""
     if in_worker:
         _prepare_worker_env()
+        if tugas.ekstra.get("cache"):
+            os.environ[ENV_CACHE] = tugas.ekstra["cache"]  # inherited by the kernels
     start = time.perf_counter()
     try:
         if tugas.jenis == "excel":
@@ -447,14 +452,14 @@ def _course_notebooks(folder: Path) -> tuple[list[Path], list[str]]:
     return found, missing
 
 
-def _instansi_codes(data: Path) -> tuple[list[str], dict[str, str]]:
+def _load(data: Path):
     from .data import load_workbook
 
     wb = load_workbook(data)
     table = wb.instansi
     codes = [str(c) for c in table["kode_instansi"]]
     names = dict(zip(codes, (str(n) for n in table["nama_instansi"]), strict=True))
-    return codes, names
+    return wb, codes, names
 
 
 def run_batch(
@@ -476,6 +481,7 @@ def run_batch(
     tampilkan: bool = True,
     start_timeout: float = 60,
     execution_timeout: float = 600,
+    dask_timeout: float = 30,
 ) -> int:
     """Run the report template (and the course notebooks) for every instansi.
 
@@ -511,6 +517,8 @@ def run_batch(
         Print the progress bar and the status table.
     start_timeout, execution_timeout : float
         Kernel start-up and per-cell time-outs in seconds.
+    dask_timeout : float
+        Seconds to wait for the Dask scheduler when connecting.
 
     Returns
     -------
@@ -548,7 +556,7 @@ def run_batch(
     else:
         course, missing = _course_notebooks(folder)
 
-    codes, names = _instansi_codes(data)
+    wb, codes, names = _load(data)
     if instansi:
         chosen = [periksa_kode(k) for k in instansi]
         unknown = [k for k in chosen if k not in names]
@@ -566,7 +574,11 @@ def run_batch(
         "periode": periode or "",
         "aturan": str(aturan),
     }
-    extra = {"start_timeout": start_timeout, "execution_timeout": execution_timeout}
+    extra = {
+        "start_timeout": start_timeout,
+        "execution_timeout": execution_timeout,
+        "cache": str(out / ".cache"),
+    }
     tasks: list[Tugas] = []
     for kode in codes:
         dest = str(out / kode)
@@ -594,9 +606,15 @@ def run_batch(
                     {**p, "ambang_anonimitas": int(ambang_anonimitas)},
                     0,
                     False,
+                    extra,
                 )
             )
     out.mkdir(parents=True, exist_ok=True)
+    # Validate the workbook once here and hand each report its instansi's slice (a pickle
+    # checked against the data files' fingerprint) instead of re-validating it per notebook.
+    cache = out / ".cache"
+    tulis_cache(cache, data, wb)
+    del wb
 
     results: list[HasilTugas] = [
         HasilTugas(
@@ -607,12 +625,13 @@ def run_batch(
     ]
     t0 = time.perf_counter()
     if dask_scheduler is not None:
-        results += _run_dask(tasks, codes, dask_scheduler, tampilkan)
+        results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
     else:
         workers = pekerja or os.cpu_count() or 1
         log = str(out / ".log" / "pekerja.log")
         results += _run_pool(tasks, codes, workers, tampilkan, log)
     wall = time.perf_counter() - t0
+    shutil.rmtree(cache, ignore_errors=True)
 
     status = _status_table(codes, results)
     tulis_indeks(out, codes, names, results, detik=wall)
@@ -689,7 +708,9 @@ def _run_pool(
     return results
 
 
-def _run_dask(tasks: list[Tugas], codes: list[str], scheduler, show: bool) -> list[HasilTugas]:
+def _run_dask(
+    tasks: list[Tugas], codes: list[str], scheduler, show: bool, timeout: float = 30
+) -> list[HasilTugas]:
     try:
         from distributed import Client, as_completed
     except ImportError as err:
@@ -700,7 +721,7 @@ def _run_dask(tasks: list[Tugas], codes: list[str], scheduler, show: bool) -> li
         ) from err
     own = not isinstance(scheduler, Client)
     try:
-        client = Client(scheduler, timeout=30) if own else scheduler
+        client = Client(scheduler, timeout=timeout) if own else scheduler
     except OSError as err:
         raise ReportError(
             f"Tidak dapat terhubung ke scheduler Dask di {scheduler}: {err}. "

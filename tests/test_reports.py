@@ -1,0 +1,516 @@
+"""Per-instansi reports: parameters, privacy in the output, atomic writes, the batch.
+
+Fast tests use the hand-made two-instansi workbook of ``tests/fixtures/reports/mini.py``;
+the papermill runs (marked slow) use it too, plus two small instansi of ``data/samples``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import kinerja_calib as kc
+from kinerja_calib import ParameterError, _laporan, reports
+from kinerja_calib.privacy import assert_no_rater_ids
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+TEMPLATE = ROOT / "notebooks" / "laporan_instansi.ipynb"
+FAILING = FIXTURES / "gagal_untuk_uji_b.ipynb"
+
+
+def _load_mini():
+    spec = importlib.util.spec_from_file_location("mini_workbook", FIXTURES / "mini.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.tulis_mini
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    """(folder, facts) of the two-instansi hand-made workbook."""
+    folder = tmp_path_factory.mktemp("mini")
+    facts = _load_mini()(folder)
+    return folder, facts
+
+
+@pytest.fixture(scope="module")
+def ctx_a(mini):
+    return reports.siapkan_laporan(str(mini[0]), "UJI-A")
+
+
+def _row(html: str, nip: str) -> str:
+    """The <tr> of the per-pegawai 360 table holding ``nip``."""
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if nip in r]
+    assert rows, f"no table row for {nip}"
+    return rows[-1]
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize(
+    "kode", ["../../etc", "/etc/passwd", "", "a b", "..", "a/b", "a\\b", "x" * 65, "kode.1"]
+)
+def test_periksa_kode_refuses_escaping_codes(kode):
+    with pytest.raises(ParameterError, match="tidak sah"):
+        reports.periksa_kode(kode)
+
+
+@pytest.mark.parametrize("kode", [101, 1.5, None, True])
+def test_periksa_kode_refuses_non_text(kode):
+    with pytest.raises(ParameterError, match="harus teks"):
+        reports.periksa_kode(kode)
+
+
+def test_periksa_kode_accepts_sample_style_codes():
+    assert reports.periksa_kode("JMB-KEC-TELANAI") == "JMB-KEC-TELANAI"
+    assert reports.periksa_kode("0101") == "0101"
+
+
+def test_run_batch_refuses_bad_codes_before_writing(mini, tmp_path):
+    out = tmp_path / "keluaran"
+    with pytest.raises(ParameterError, match="tidak sah"):
+        reports.run_batch(mini[0], out, instansi=["../../etc"], hanya_laporan=True, tampilkan=False)
+    with pytest.raises(ParameterError, match="tidak ada di data"):
+        reports.run_batch(mini[0], out, instansi=["UJI-Z"], hanya_laporan=True, tampilkan=False)
+    assert not out.exists()
+    assert not (tmp_path / "etc").exists()
+
+
+def test_run_batch_refuses_bad_numbers(mini, tmp_path):
+    for kw in ({"pekerja": 0}, {"ulang": -1}, {"ambang_anonimitas": 0}):
+        with pytest.raises(ParameterError):
+            reports.run_batch(mini[0], tmp_path, hanya_laporan=True, tampilkan=False, **kw)
+    with pytest.raises(ParameterError, match="tidak ditemukan"):
+        reports.run_batch(tmp_path / "tidak-ada", tmp_path, tampilkan=False)
+
+
+def test_siapkan_laporan_validates_parameters(mini):
+    data = str(mini[0])
+    with pytest.raises(ParameterError, match="tidak ada di data"):
+        reports.siapkan_laporan(data, "UJI-Z")
+    with pytest.raises(ParameterError, match="-r kode_instansi"):
+        reports.siapkan_laporan(data, 101)
+    with pytest.raises(ParameterError, match="Periode '2030-S1'"):
+        reports.siapkan_laporan(data, "UJI-A", periode="2030-S1")
+    with pytest.raises(ParameterError, match="ambang_anonimitas"):
+        reports.siapkan_laporan(data, "UJI-A", ambang_anonimitas=0)
+    with pytest.raises(ParameterError, match="tidak ditemukan"):
+        reports.siapkan_laporan(data + "-tidak-ada", "UJI-A")
+    with pytest.raises(ParameterError, match="tidak dikenal"):
+        reports.siapkan_laporan(data, "UJI-A", aturan="aturan-fiktif")
+
+
+def test_context_holds_only_own_instansi(ctx_a, mini):
+    facts = mini[1]
+    assert ctx_a.periode == "2026-S2"  # latest by default
+    assert set(ctx_a.wb.pegawai["nip"]) == facts["nip"]["UJI-A"]
+    assert set(ctx_a.penilaian["nip"]) <= facts["nip"]["UJI-A"]
+    assert set(ctx_a.skor["nip"]) <= facts["nip"]["UJI-A"]
+    # the rekan group of "kurang" (2 raters) and the heads' bawahan group (2) are dropped
+    hidden = ctx_a.ditekan.set_index("nip")["peran_penilai"].to_dict()
+    assert hidden[facts["kurang"]] == "rekan"
+    assert (ctx_a.penilaian["nip"] == facts["kurang"]).any()  # atasan/diri still shown
+    assert not (
+        (ctx_a.penilaian["nip"] == facts["kurang"]) & (ctx_a.penilaian["peran_penilai"] == "rekan")
+    ).any()
+
+
+# --------------------------------------------------------------------------- sections
+
+
+SECTIONS = [
+    "bagian_judul",
+    "bagian_ringkasan",
+    "bagian_capaian",
+    "bagian_kurva",
+    "bagian_360",
+    "bagian_agreement",
+    "bagian_penilai",
+    "bagian_ikm",
+    "bagian_kompetensi",
+    "bagian_talenta",
+    "bagian_tren",
+    "bagian_aturan",
+]
+
+
+@pytest.mark.parametrize("name", SECTIONS)
+def test_sections_render_without_rater_ids(ctx_a, name):
+    bagian = getattr(reports, name)(ctx_a)
+    assert isinstance(bagian, reports.Bagian)
+    assert bagian.teks.strip()
+    assert "belum tersedia" not in bagian.teks  # every section calls the real module
+    for _, df in bagian.tabel:
+        assert_no_rater_ids(df)
+    html = "".join(_laporan._tabel_html(df) for _, df in bagian.tabel)
+    assert "nip_penilai" not in html and "nip_penilai" not in bagian.teks
+
+
+def test_360_table_hides_sub_threshold_group(ctx_a, mini):
+    facts = mini[1]
+    b = reports.bagian_360(ctx_a)
+    html = "".join(_laporan._tabel_html(df) for _, df in b.tabel)
+    kurang, pas = _row(html, facts["kurang"]), _row(html, facts["pas"])
+    assert "(n=2)" not in kurang and "1,00" not in kurang  # its rekan ratings were all 1
+    assert "(n=3)" in pas
+    # ambang 2: the same group is now shown
+    ctx2 = reports.siapkan_laporan(str(mini[0]), "UJI-A", ambang_anonimitas=2)
+    html2 = "".join(_laporan._tabel_html(df) for _, df in reports.bagian_360(ctx2).tabel)
+    assert "1,00 (n=2)" in _row(html2, facts["kurang"])
+
+
+def test_penilai_section_is_aggregated(ctx_a):
+    b = reports.bagian_penilai(ctx_a)
+    for _, df in b.tabel:
+        assert "jumlah_penilai" in df.columns
+        assert not any("nip" in str(c) for c in df.columns)
+
+
+def test_summary_for_index(ctx_a):
+    s = reports.ringkasan_indeks(ctx_a)
+    assert s["kode_instansi"] == "UJI-A" and s["periode"] == "2026-S2"
+    assert set(s["porsi_predikat"]) == set(kc.labels.PREDIKAT)
+    assert sum(s["porsi_predikat"].values()) == pytest.approx(1.0)
+    json.dumps(s)  # serialisable
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_tulis_atomik_interrupted_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "laporan.html"
+
+    def broken(tmp: Path) -> None:
+        tmp.write_text("<html>setengah")
+        raise KeyboardInterrupt  # e.g. Ctrl-C after the temp file was written
+
+    with pytest.raises(KeyboardInterrupt):
+        reports.tulis_atomik(target, broken)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+    # an existing report survives an interrupted rewrite untouched
+    reports.tulis_atomik(target, "<html>lama</html>")
+    with pytest.raises(KeyboardInterrupt):
+        reports.tulis_atomik(target, broken)
+    assert target.read_text() == "<html>lama</html>"
+    assert [p.name for p in tmp_path.iterdir()] == ["laporan.html"]
+
+
+def _notebook_with_widgets():
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("import rahasia\nprint('kode')")
+    code.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            {
+                "application/vnd.jupyter.widget-view+json": {
+                    "model_id": "abc",
+                    "version_major": 2,
+                    "version_minor": 0,
+                },
+                "text/plain": "IntSlider(value=3)",
+            },
+        ),
+        nbformat.v4.new_output("display_data", {"text/markdown": "Hasil **terlihat**"}),
+    ]
+    hidden = nbformat.v4.new_code_cell("x = 1")
+    hidden.metadata["tags"] = [_laporan.TAG_HAPUS]
+    hidden.outputs = [nbformat.v4.new_output("stream", name="stdout", text="JANGAN-TAMPIL")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Judul uji"), code, hidden]
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    return nb
+
+
+def test_html_export_is_code_free_and_offline():
+    html = reports.ekspor_html(_notebook_with_widgets())
+    assert "Hasil" in html and "Judul uji" in html
+    assert "import rahasia" not in html and "print(" not in html
+    assert "JANGAN-TAMPIL" not in html
+    assert "IntSlider" not in html and "widget-state" not in html
+    assert not re.findall(r"<script[^>]+src=", html)  # no require.js/MathJax/widgets from a CDN
+    assert "unpkg.com" not in html
+    assert '<html lang="id">' in html
+
+
+def test_excel_export_neutralises_formulas(mini, tmp_path):
+    import openpyxl
+
+    folder = tmp_path / "data"
+    shutil.copytree(mini[0], folder)
+    inst = pd.read_csv(folder / "instansi.csv", dtype=str)
+    inst.loc[inst["kode_instansi"] == "UJI-A", "nama_instansi"] = '=HYPERLINK("http://x","y")'
+    inst.to_csv(folder / "instansi.csv", index=False)
+    skm = pd.read_csv(folder / "survei_skm.csv", dtype=str)
+    skm.loc[skm["unit_layanan"] == "Loket Alfa", "unit_layanan"] = "+SUM(1,2)"
+    skm.to_csv(folder / "survei_skm.csv", index=False)
+    target = tmp_path / "ringkasan.xlsx"
+    reports.ekspor_excel(folder, "UJI-A", target)
+    wb = openpyxl.load_workbook(target)
+    assert {"info", "predikat", "capaian", "ikm", "360_ditekan"} <= set(wb.sheetnames)
+    values = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                values.append(cell.value)
+    texts = [v for v in values if isinstance(v, str)]
+    assert '\'=HYPERLINK("http://x","y")' in texts
+    assert "'+SUM(1,2)" in texts
+    assert not any(t.startswith(("=", "+", "@")) for t in texts)
+    assert not any("nip_penilai" in t for t in texts)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_netralkan_formula():
+    f = reports.netralkan_formula
+    assert f("=1+1") == "'=1+1" and f("-2") == "'-2" and f("@x") == "'@x" and f("+a") == "'+a"
+    assert f("Dinas") == "Dinas" and f(-2.0) == -2.0 and f(None) is None
+
+
+def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(mini[0], folder)
+    wb = kc.load_workbook(folder)
+    cache = tmp_path / "cache"
+    _laporan.tulis_cache(cache, folder, wb)
+    assert sorted(p.name for p in cache.iterdir()) == ["UJI-A.pkl", "UJI-B.pkl"]
+    monkeypatch.setenv(_laporan.ENV_CACHE, str(cache))
+    calls = []
+    import kinerja_calib.data as data_mod
+
+    real = data_mod.load_workbook
+    monkeypatch.setattr(data_mod, "load_workbook", lambda p: calls.append(p) or real(p))
+    ctx = reports.siapkan_laporan(str(folder), "UJI-B")
+    assert calls == [] and ctx.nama_instansi == "Dinas Uji Beta"
+    # a changed data file invalidates the cache: the data is read again
+    (folder / "instansi.csv").write_text((folder / "instansi.csv").read_text() + "\n")
+    reports.siapkan_laporan(str(folder), "UJI-B")
+    assert len(calls) == 1
+
+
+# --------------------------------------------------------------------------- papermill runs
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _no_temp_files(folder: Path) -> None:
+    leftovers = [p for p in folder.rglob("*") if ".tmp" in p.name]
+    assert leftovers == []
+
+
+@pytest.mark.slow
+def test_batch_on_mini_workbook(mini, tmp_path):
+    data, facts = mini
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(data, out, hanya_laporan=True, pekerja=2, tampilkan=False)
+    assert code == 0
+    for kode, other in (("UJI-A", "UJI-B"), ("UJI-B", "UJI-A")):
+        nb = _read(out / kode / "laporan_instansi.ipynb")
+        params = nb.metadata.papermill.parameters
+        assert params["kode_instansi"] == kode and isinstance(params["kode_instansi"], str)
+        assert params["data"] == str(Path(data).resolve())
+        assert params["ambang_anonimitas"] == 3 and params["periode"] == ""
+        assert nb.metadata.papermill.exception is None
+        html = (out / kode / "laporan_instansi.html").read_text()
+        assert facts["nama"][kode] in html
+        assert facts["nama"][other] not in html
+        assert not any(nip in html for nip in facts["nip"][other])
+        assert "nip_penilai" not in html
+        assert "kc.reports" not in html and "siapkan_laporan" not in html  # no code
+        assert 'class="jp-InputPrompt' not in html
+        assert not re.findall(r"<script[^>]+src=", html)
+        assert html.count("data:image/png;base64") >= 3  # static figures embedded
+    html = (out / "UJI-A" / "laporan_instansi.html").read_text()
+    assert "(n=2)" not in _row(html, facts["kurang"])
+    assert "(n=3)" in _row(html, facts["pas"])
+    index = (out / "index.html").read_text()
+    assert "Dinas Uji Alfa" in index and "Dinas Uji Beta" in index
+    assert "UJI-A/laporan_instansi.html" in index and "2 dari 2 instansi berhasil" in index
+    _no_temp_files(out)
+    assert not (out / ".cache").exists()
+
+
+@pytest.mark.slow
+def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys):
+    data, _ = mini
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(data, out, templat=FAILING, hanya_laporan=True, pekerja=2)
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "gagal" in printed and "sengaja gagal untuk UJI-B" in printed
+    assert (out / "UJI-A" / "gagal_untuk_uji_b.html").is_file()
+    kept = out / "UJI-B" / "gagal" / "gagal_untuk_uji_b.ipynb"
+    assert kept.is_file()
+    assert not (out / "UJI-B" / "gagal_untuk_uji_b.html").exists()
+    nb = _read(kept)
+    assert nb.metadata.papermill.exception is True
+    assert "sengaja gagal" in json.dumps(nb.cells[-2].outputs if len(nb.cells) > 1 else []) or any(
+        "sengaja gagal" in json.dumps(c.get("outputs", [])) for c in nb.cells
+    )
+    index = (out / "index.html").read_text()
+    assert "1 dari 2 instansi berhasil" in index and "sengaja gagal untuk UJI-B" in index
+    _no_temp_files(out)
+
+    # a re-run with a fixed notebook replaces the failure cleanly
+    fixed_dir = tmp_path / "perbaikan"
+    fixed_dir.mkdir()
+    fixed = _read(FAILING)
+    for cell in fixed.cells:
+        cell.source = cell.source.replace('raise RuntimeError("sengaja gagal untuk UJI-B")', "pass")
+    nbformat.write(fixed, fixed_dir / FAILING.name)
+    code = reports.run_batch(
+        data,
+        out,
+        templat=fixed_dir / FAILING.name,
+        hanya_laporan=True,
+        instansi=["UJI-B"],
+        pekerja=1,
+        tampilkan=False,
+    )
+    assert code == 0
+    assert (out / "UJI-B" / "gagal_untuk_uji_b.html").is_file()
+    assert not (out / "UJI-B" / "gagal").exists()
+
+
+@pytest.mark.slow
+def test_missing_course_notebook_is_a_clear_error(mini, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(FAILING, folder / "laporan_instansi.ipynb")
+    shutil.copy(FAILING, folder / "01_contoh.ipynb")
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(mini[0], out, notebooks=folder, instansi=["UJI-A"], tampilkan=False)
+    assert code == 1
+    index = (out / "index.html").read_text()
+    assert "02_*.ipynb" in index and "05_*.ipynb" in index
+    assert (out / "UJI-A" / "01_contoh.html").is_file()
+
+
+@pytest.mark.slow
+def test_interrupted_notebook_write_leaves_nothing(mini, tmp_path, monkeypatch):
+    """The HTML writer dies after the executed notebook sits in its temp file: neither the
+    .ipynb nor the .html target may appear, and no temporary file is left behind."""
+    folder = tmp_path / "UJI-A"
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reports, "ekspor_html", boom)
+    task = reports.Tugas("UJI-A", "notebook", str(FAILING), str(folder), {"kode_instansi": "UJI-A"})
+    with pytest.raises(KeyboardInterrupt):
+        reports._run_notebook(task)
+    assert sorted(p.name for p in folder.rglob("*")) == []
+
+
+@pytest.mark.slow
+def test_dask_local_cluster(mini, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "keluaran"
+        code = reports.run_batch(
+            mini[0],
+            out,
+            templat=FAILING,
+            hanya_laporan=True,
+            dask_scheduler=cluster.scheduler_address,
+            tampilkan=False,
+        )
+    assert code == 1  # UJI-B fails on purpose
+    assert (out / "UJI-A" / "gagal_untuk_uji_b.html").is_file()
+    assert (out / "UJI-B" / "gagal" / "gagal_untuk_uji_b.ipynb").is_file()
+
+
+def test_dask_unreachable_scheduler_message(mini, tmp_path):
+    pytest.importorskip("distributed")
+    with pytest.raises(kc.ReportError, match="scheduler Dask"):
+        reports.run_batch(
+            mini[0],
+            tmp_path,
+            templat=FAILING,
+            hanya_laporan=True,
+            dask_scheduler="tcp://127.0.0.1:9",
+            dask_timeout=2,
+            tampilkan=False,
+            instansi=["UJI-A"],
+        )
+
+
+# --------------------------------------------------------------------------- samples
+
+
+def _sample_codes():
+    inst = pd.read_csv(SAMPLES / "instansi.csv", dtype=str)
+    peg = pd.read_csv(SAMPLES / "pegawai.csv", dtype=str)
+    small = peg["kode_instansi"].value_counts().sort_values(kind="stable")
+    return inst, peg, list(small.index[:2])
+
+
+needs_samples = pytest.mark.skipif(
+    not (SAMPLES / "instansi.csv").exists(), reason="data/samples belum ada"
+)
+
+
+@pytest.mark.slow
+@needs_samples
+def test_template_on_two_sample_instansi(tmp_path):
+    inst, peg, codes = _sample_codes()
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(
+        SAMPLES, out, instansi=codes, hanya_laporan=True, excel=True, tampilkan=False
+    )
+    assert code == 0
+    rater_nips = set(
+        pd.read_csv(SAMPLES / "penilaian_360.csv", dtype=str, usecols=["nip_penilai"])[
+            "nip_penilai"
+        ]
+    )
+    for kode in codes:
+        nb = _read(out / kode / "laporan_instansi.ipynb")
+        assert nb.metadata.papermill.parameters["kode_instansi"] == kode
+        html = (out / kode / "laporan_instansi.html").read_text()
+        name = inst.loc[inst["kode_instansi"] == kode, "nama_instansi"].iloc[0]
+        assert name in html
+        others = set(peg.loc[peg["kode_instansi"] != kode, "nip"])
+        assert not [n for n in others if n in html]
+        own = set(peg.loc[peg["kode_instansi"] == kode, "nip"])
+        # raters who are not pegawai of this instansi (other agencies, service users)
+        # never appear; own pegawai may appear for their own results (9-box, tables)
+        assert not [n for n in rater_nips - own if n in html]
+        assert "nip_penilai" not in html
+        assert "belum tersedia" not in html
+        assert (out / kode / f"ringkasan_{kode}.xlsx").is_file()
+    index = (out / "index.html").read_text()
+    assert all(k in index for k in codes)
+
+
+COURSE = [sorted((ROOT / "notebooks").glob(f"{p}_*.ipynb")) for p in reports.KURSUS]
+
+
+@pytest.mark.slow
+@needs_samples
+@pytest.mark.skipif(not all(COURSE), reason="notebook kursus 01–05 belum lengkap")
+def test_full_course_for_one_instansi(tmp_path):
+    _, _, codes = _sample_codes()
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(SAMPLES, out, instansi=codes[:1], tampilkan=False)
+    status = (out / "index.html").read_text()
+    assert code == 0, status
+    for nbs in COURSE:
+        stem = nbs[0].stem
+        assert (out / codes[0] / f"{stem}.html").is_file()
+        params = _read(out / codes[0] / f"{stem}.ipynb").metadata.papermill.parameters
+        assert params["kode_instansi"] == codes[0]
