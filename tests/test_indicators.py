@@ -180,3 +180,46 @@ def test_cek_smart_relevance_against_pegawai():
     ind.loc[ind["kode_indikator"] == "K1", "jabatan"] = "Kepala Seksi"
     f = cek_smart(ind, pegawai=t["pegawai"])
     assert ("K1", "R") in {(r.kode_indikator, r.kriteria) for r in f.itertuples()}
+
+
+# ---- weight sensitivity, teaching catalogue, figures and widgets
+def test_sensitivitas_bobot_shares_sum_to_one_and_weight_zero_equals_drop():
+    s = kc.indicators.sensitivitas_bobot(workbook(), "P1", [0, 60, 100], periode="2026-S1")
+    tot = s.groupby("bobot")["proporsi"].sum()
+    np.testing.assert_allclose(tot.to_numpy(), 1.0)
+    assert s.attrs["bobot_asli"] == 60.0 and s.attrs["jabatan"] == "Perawat"
+    # weight 100 on P1 → capaian = P1 only: a 120 %, b 100 %, c 60 %, d 90 %
+    w100 = s[s["bobot"] == 100].set_index("predikat")["jumlah"]
+    # ratings: a di atas/di atas → SB; b sesuai/sesuai → Baik; c di bawah/di bawah → SK;
+    # d sesuai/di bawah → K/M
+    assert w100["Sangat Baik"] == 1 and w100["Baik"] == 1
+    assert w100["Sangat Kurang"] == 1 and w100["Kurang/Misconduct"] == 1
+    with pytest.raises(ParameterError, match="tidak ada"):
+        kc.indicators.sensitivitas_bobot(workbook(), "ZZZ")
+
+
+def test_contoh_indikator_has_the_intended_flaws():
+    f = cek_smart(kc.indicators.contoh_indikator())
+    assert set(f["kode_indikator"]) == {"DIK-1", "DIK-2", "DIK-3", ""}
+
+
+def test_indicator_figures_and_widgets():
+    from matplotlib.figure import Figure
+
+    from kinerja_calib.plots import indicators as gambar
+    from kinerja_calib.widgets import indicators as app
+
+    s = kc.indicators.sensitivitas_bobot(workbook(), "P1", periode="2026-S1")
+    assert isinstance(gambar.sensitivitas_bobot(s), Figure)
+    assert isinstance(gambar.ringkasan_smart(cek_smart(kc.indicators.contoh_indikator())), Figure)
+    skor = kc.score_workbook(workbook(), periode="2026-S1")
+    assert isinstance(gambar.distribusi_capaian(skor), Figure)
+    w = app.pembangun_indikator()
+    draft = w.draf()
+    assert len(draft) == 1 and cek_smart(draft).empty
+    nama = w.children[1].children[0]
+    nama.value = "Meningkatkan pelayanan secara optimal"
+    assert "S" in set(cek_smart(w.draf())["kriteria"])
+    panel = app.panel_sensitivitas(workbook(), "P1", periode="2026-S1")
+    assert panel.children[0].value == "P1"
+    assert "Tidak ada temuan" in app.tabel_temuan_html(cek_smart(draft))

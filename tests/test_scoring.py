@@ -372,3 +372,41 @@ def test_compare_regimes_columns():
 def test_score_workbook_unknown_regime():
     with pytest.raises(ParameterError):
         kc.score_workbook(workbook(), rules="skm-14-2017")
+
+
+# ---- figures (smoke: they draw, return a Figure, and carry Indonesian labels)
+def test_scoring_figures():
+    from matplotlib.figure import Figure
+
+    from kinerja_calib.plots import scoring as gambar
+
+    s = kc.score_workbook(workbook(), periode="2026-S1")
+    fig = gambar.matriks_predikat(s)
+    assert isinstance(fig, Figure)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("Sangat Baik" in t and "n = 1" in t for t in texts)
+    fig = gambar.kurva_distribusi(s)
+    assert isinstance(fig, Figure) and "D01" in fig.axes[0].get_title()
+    with pytest.raises(ParameterError, match="lebih dari satu periode"):
+        gambar.kurva_distribusi(kc.score_workbook(workbook()))
+    fig = gambar.perbandingan_rezim(kc.compare_regimes(workbook(), periode=""))
+    assert fig.axes[0].get_yticklabels()[0].get_text() == "PermenPANRB 6/2022"
+
+
+@pytest.mark.slow
+def test_samples_score_fast_enough_and_consistent(samples_dir):
+    if not (samples_dir / "pegawai.csv").exists():
+        pytest.skip("data/samples belum dibuat")
+    wb = kc.load_workbook(samples_dir)
+    s = kc.score_workbook(wb)
+    assert len(s) == len(wb.pegawai) * len(set(wb.realisasi["periode"]))
+    assert set(s["predikat"].dropna()) <= set(labels.PREDIKAT)
+    # self never enters the composite: the composite ignores the diri column
+    sp = skor_perilaku(wb.penilaian_360)
+    with_self = kc.rules.load(overrides={"bobot_peran.diri": 1.0})
+    sp2 = skor_perilaku(wb.penilaian_360, with_self)
+    assert not np.allclose(sp["skor_perilaku"], sp2["skor_perilaku"])
+    v = cek_kurva(
+        s[s["periode"] == s["periode"].max()], "predikat_organisasi", by="kode_instansi", semua=True
+    )
+    assert set(v["kode_instansi"]) == set(wb.instansi["kode_instansi"])

@@ -71,14 +71,16 @@ def matriks_predikat(
                 if counts is not None:
                     n = int(counts.iloc[i, j])
                     pct = 100 * n / total if total else 0
-                    text += f"\n{n:,} pegawai ({pct:.1f} %)".replace(",", ".")
+                    jumlah = f"{n:,}".replace(",", ".")
+                    persen = f"{pct:.1f}".replace(".", ",")
+                    text += f"\nn = {jumlah} ({persen} %)"
                 ax.text(
                     j + 0.5,
                     i + 0.5,
                     text,
                     ha="center",
                     va="center",
-                    fontsize=10,
+                    fontsize=8.5,
                     color=_text_colour(colour),
                     fontweight="bold",
                 )
@@ -86,18 +88,13 @@ def matriks_predikat(
         ax.set_ylim(0, 3)
         ax.set_xticks([0.5, 1.5, 2.5], labels.RATING)
         ax.set_yticks([0.5, 1.5, 2.5], labels.RATING)
-        ax.set_xlabel("Rating perilaku kerja")
+        xlabel = "Rating perilaku kerja"
+        if not r.info("matriks.predikat")["terkonfirmasi"]:
+            xlabel += "\n⚠ Isi matriks belum terkonfirmasi terhadap gambar Lampiran."
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("Rating hasil kerja")
         ax.set_aspect("equal")
         ax.set_title(judul or "Kuadran kinerja pegawai (PermenPANRB 6/2022)")
-        if not r.info("matriks.predikat")["terkonfirmasi"]:
-            fig.text(
-                0.01,
-                0.005,
-                "⚠ Isi matriks belum terkonfirmasi terhadap gambar Lampiran.",
-                fontsize=8,
-                color="#555555",
-            )
     return fig
 
 
