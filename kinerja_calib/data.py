@@ -845,10 +845,13 @@ def _check_refs(
     bad = check & ~s.isin(known.unique()).to_numpy()
     if bad.any():
         codes = known.unique()
-        few = len(codes) <= 2000
+        few = len(codes) <= 300  # difflib is quadratic-ish: suggest only for short lists
+        hints: dict[str, str] = {}
 
         def msg(v):
-            hint = _suggest(v, codes) if few else ""
+            if v not in hints:
+                hints[v] = _suggest(v, codes) if few else ""
+            hint = hints[v]
             return (
                 f"'{_show(v)}' tidak ada di kolom '{target_col}' pada {target.file}. Tambahkan "
                 f"ke {target.file} atau perbaiki nilainya." + hint

@@ -869,3 +869,35 @@ def test_samples_load_cleanly():
 
 def test_top_level_reexport():
     assert kc.load_workbook is load_workbook and kc.Workbook is Workbook
+
+
+def test_samples_subset_xlsx_round_trip(tmp_path):
+    """A real instansi of the samples survives .xlsx exactly (Excel number/text cells)."""
+    if not SAMPLES.is_dir() or not any(SAMPLES.glob("*.csv")):
+        pytest.skip("data/samples/ belum berisi CSV (dibuat oleh scripts/buat_sampel.py)")
+    wb = load_workbook(SAMPLES)
+    kode = wb.pegawai["kode_instansi"].value_counts().idxmin()
+    sub = wb.untuk_instansi(kode)
+    xlsx = sub.to_excel(tmp_path / "instansi.xlsx")
+    back = load_workbook(xlsx)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(sub, name))
+
+
+def test_xlsx_typed_cells(tmp_path, valid_dir):
+    """Dates, booleans and formulas without cached values in Excel cells are reported."""
+    import datetime
+
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    book["realisasi"]["A2"] = datetime.datetime(2026, 1, 1)
+    book["penilaian_360"]["F3"] = True
+    book["kompetensi"]["D2"] = "=C2+1"  # formula never calculated by Excel: no cached value
+    book.save(xlsx)
+    problems = load_problems(xlsx)
+    where = {(p.file, p.row, p.column): p.message for p in problems}
+    assert "tidak dikenal" in where[("data.xlsx:realisasi", 2, "periode")]
+    assert "bukan angka" in where[("data.xlsx:penilaian_360", 3, "nilai")]
+    assert "Sel kosong" in where[("data.xlsx:kompetensi", 2, "level_aktual")]
