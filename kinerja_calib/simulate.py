@@ -814,7 +814,8 @@ def _build_pairs(
         pr = peer[valid]
         ok = (pr != rr) & (atasan[rr] != pr) & (atasan[pr] != rr)
         rr, pr = rr[ok], pr[ok]
-        key = np.unique(rr * n + pr)  # drop duplicate (ratee, rater) pairs
+        key = np.sort(rr * n + pr)  # drop duplicate (ratee, rater) pairs
+        key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
         ratees.append(key // n)
         raters.append(key % n)
         roles.append(np.full(len(key), _R_REKAN))

@@ -329,3 +329,53 @@ def test_output_passes_workbook_validation_unchanged():
     )
     assert isinstance(compact.ratings["nip"].dtype, pd.CategoricalDtype)
     assert len(compact.workbook().penilaian_360) == len(got)
+
+
+# ---------------------------------------------------------------------------
+# Figures and widget (smoke tests: they build, carry Indonesian labels, react)
+# ---------------------------------------------------------------------------
+def test_figures_build():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from kinerja_calib.plots import simulate as gambar
+    from kinerja_calib.simulate import bandingkan_predikat, monte_carlo
+
+    sim = simulate_ratings(Scenario(n_pegawai=300), seed=61)
+    tab = bandingkan_predikat(sim)
+    figs = [
+        gambar.distribusi_nilai(sim),
+        gambar.distribusi_nilai(sim, "wilayah"),
+        gambar.distribusi_nilai(sim, "aspek"),
+        gambar.matriks_konfusi(sim),
+        gambar.matriks_konfusi(tab, normalisasi=False),
+        gambar.skor_vs_sebenarnya(tab),
+        gambar.panel_bias(sim, tab),
+        gambar.batang_monte_carlo(
+            monte_carlo(Scenario(n_pegawai=200), n_rep=2, seed=1, biases=["tanpa_bias", "halo"]),
+            ["predikat_salah", "pelanggaran_kurva"],
+        ),
+    ]
+    assert all(isinstance(f, Figure) for f in figs)
+    assert "Predikat keliru" in figs[3].axes[0].get_title()
+    with pytest.raises(ParameterError):
+        gambar.distribusi_nilai(sim, "jabatan")
+
+
+def test_widget_panel_redraws_on_slider_change():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from kinerja_calib.widgets import simulate as w
+
+    panel = w.panel_bias(n_pegawai=200, seed=3)
+    assert set(panel.sliders) == set(w.SLIDER)
+    first = panel.simulasi
+    panel.sliders["keparahan"].value = 0.0
+    assert panel.simulasi is not first
+    assert panel.simulasi.raters["keparahan"].abs().max() == 0
+    assert panel.waktu_terakhir > 0
+    status = [c for c in panel.children if c.__class__.__name__ == "HTML"][-1]
+    assert "Predikat keliru" in status.value
