@@ -55,8 +55,8 @@ def fit_mfrm(
     include_role: bool = True,
     include_aspect: bool = True,
     max_iter: int = 500,
-    tol: float = 1e-6,
-    prior_sd: float = 5.0,
+    tol: float = 1e-3,
+    prior_sd: float = 3.0,
 ) -> RaterEffects:
     """Fit the many-facet Rasch rating-scale model to prepared 360 data.
 
@@ -69,7 +69,8 @@ def fit_mfrm(
     include_role, include_aspect : bool
         Model the role and aspect facets.
     max_iter, tol : int, float
-        Newton iterations and convergence (largest step in logits).
+        Newton iterations and convergence (largest change of any measure in a full sweep, in
+        logits; FACETS stops at 0.01).
     prior_sd : float
         SD (logits) of the Gaussian penalty on ratee and rater measures.
 
