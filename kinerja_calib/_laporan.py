@@ -437,7 +437,28 @@ def _tabel_html(df: pd.DataFrame, nd: int = 1) -> str:
             shown[col] = shown[col].map(lambda v: _angka(v, nd))
         elif pd.api.types.is_integer_dtype(shown[col]):
             shown[col] = shown[col].map(lambda v: _angka(v) if pd.notna(v) else "–")
+    shown.columns = [_judul_kolom(c) for c in shown.columns]
     return shown.to_html(index=False, na_rep="–", border=0, classes="tabel-laporan", escape=True)
+
+
+def _judul_kolom(name: object) -> str:
+    """Display header: ``capaian_rata_rata`` -> ``Capaian rata rata``; ``nip`` -> ``NIP``."""
+    text = str(name)
+    special = {
+        "icc1": "ICC(1)",
+        "icc1k": "ICC(1,k)",
+        "rwg": "r_wg",
+        "alpha": "α Krippendorff",
+        "kategori_icc": "Kategori ICC",
+        "kategori_alpha": "Kategori α",
+    }
+    if text.lower() in special:
+        return special[text.lower()]
+    if text.lower() in ("nip", "ikm", "jpm"):
+        return text.upper()
+    text = text.replace("icc1_ci_low", "ICC(1) CI bawah").replace("icc1_ci_high", "ICC(1) CI atas")
+    text = text.replace("_0_8", " 0,8").replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _png(fig) -> bytes:
@@ -820,6 +841,7 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     from .labels import ASPEK_BERAKHLAK
 
     aspek = aspek[roles].rename(columns=NAMA_PERAN)
+    aspek.columns.name = None
     aspek.index = [ASPEK_BERAKHLAK.get(str(a), str(a)) for a in aspek.index]
     fig = _plots().gambar_360_peran(aspek)
     aspek = aspek.rename_axis("aspek").reset_index()
@@ -856,7 +878,10 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
         )
     target = 0.8
     k = agreement.raters_needed(tab["icc1"].to_numpy(dtype=float), target)
-    tab["penilai_untuk_reliabilitas_0_8"] = np.asarray(k, dtype=float)
+    k = np.asarray(k, dtype=float)
+    tab["penilai_untuk_reliabilitas_0_8"] = pd.array(
+        np.where(np.isfinite(k), k, np.nan), dtype="Float64"
+    ).astype("Int64")
     tab["peran_penilai"] = tab["peran_penilai"].astype(str).map(NAMA_PERAN)
     lines = []
     for row in tab.itertuples(index=False):
@@ -864,12 +889,19 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
             lines.append(f"- **{row.peran_penilai}**: data belum cukup ({row.kategori_icc}).")
             continue
         need = row.penilai_untuk_reliabilitas_0_8
-        advice = (
-            f"perlu sekitar {_angka(int(need))} penilai per pegawai agar reliabilitas rata-rata "
-            f"mencapai {_angka(target, 1)}"
-            if np.isfinite(need)
-            else "menambah penilai tidak menolong — samakan dulu pemahaman panduan perilaku"
-        )
+        if pd.notna(need) and need <= 20:
+            advice = (
+                f"perlu sekitar {_angka(int(need))} penilai per pegawai agar reliabilitas "
+                f"rata-rata mencapai {_angka(target, 1)}"
+            )
+        elif pd.notna(need):
+            advice = (
+                f"reliabilitas {_angka(target, 1)} baru tercapai dengan {_angka(int(need))} "
+                "penilai — tidak realistis; samakan dulu pemahaman panduan perilaku melalui "
+                "kalibrasi penilai"
+            )
+        else:
+            advice = "menambah penilai tidak menolong — samakan dulu pemahaman panduan perilaku"
         lines.append(
             f"- **{row.peran_penilai}**: ICC(1) satu penilai {_angka(row.icc1, 2)} "
             f"({row.kategori_icc}); rata-rata {_angka(row.rata_penilai, 1)} penilai per "
@@ -903,7 +935,9 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
 
 
 def _peran_utama(r: pd.DataFrame) -> pd.Series:
-    """The role each rater used most often (index ``nip_penilai``; internal only)."""
+    """The role each rater used most often, self ratings excluded (index ``nip_penilai``;
+    internal only)."""
+    r = r.loc[r["peran_penilai"] != "diri"]
     return (
         r.groupby(["nip_penilai", "peran_penilai"], observed=True)
         .size()
@@ -948,7 +982,11 @@ def _penilai_per_unit(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFrame
     info.loc[size.to_numpy() < ctx.ambang, "unit_kerja"] = (
         f"Unit lain (kurang dari {ctx.ambang} penilai, digabung)"
     )
-    return _count_flags(info, "unit_kerja").reset_index()
+    out = _count_flags(info, "unit_kerja")
+    small = out["jumlah_penilai"] < ctx.ambang  # a pooled row can still be tiny: hide it
+    for col in ("terlalu_lunak", "terlalu_keras", "catatan_lain"):
+        out[col] = out[col].astype("Int64").mask(small)
+    return out.reset_index()
 
 
 def _penilai_per_peran(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFrame:
@@ -969,7 +1007,8 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
     if not len(r):
         return Bagian("Tidak ada penilaian 360 untuk dianalisis.")
     fx = ctx.cached("efek", lambda: calibrate.rater_effects(r))
-    raters = fx.raters
+    # raters who only rated themselves are no rater effect on others
+    raters = fx.raters.loc[fx.raters.index.isin(_peran_utama(r).index)]
     f = _flags(raters)
     text = (
         f"Dari {_angka(len(raters))} penilai pada periode {ctx.periode}, model efek penilai "

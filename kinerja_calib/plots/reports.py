@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..labels import NAMA_PERAN, PREDIKAT
-from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
+from ._style import WARNA_PREDIKAT, gaya
 
 __all__ = [
     "gambar_360_peran",
@@ -76,27 +76,29 @@ def gambar_kurva(porsi: pd.Series, constraints: pd.DataFrame | None = None) -> F
 
 
 def gambar_360_peran(aspek: pd.DataFrame) -> Figure:
-    """Mean 360 score per BerAKHLAK aspect (rows) and rater source (columns, display names)."""
+    """Heat-map of the mean 360 score per BerAKHLAK aspect (rows) and rater source (columns,
+    display names); the self rating sits in the last column, apart from the others."""
     with gaya():
-        fig, ax = _fig(height=4.6)
         names = {v: k for k, v in NAMA_PERAN.items()}
-        cols = list(aspek.columns)
-        width = 0.8 / max(len(cols), 1)
-        y = np.arange(len(aspek))
-        for j, col in enumerate(cols):
-            role = names.get(col, col)
-            ax.barh(
-                y + j * width - 0.4 + width / 2,
-                aspek[col].to_numpy(dtype=float),
-                width,
-                label=col,
-                color=WARNA_PERAN.get(role, "#777"),
-                hatch="//" if role == "diri" else None,
-            )
-        ax.set_yticks(y, [str(i) for i in aspek.index])
-        ax.set_xlabel("Nilai rata-rata (skala 1–5)")
-        ax.set_title("Penilaian 360 per aspek dan sumber (diri sendiri diarsir)")
-        ax.legend(loc="lower right", fontsize=8)
+        cols = [c for c in aspek.columns if names.get(c) != "diri"]
+        cols += [c for c in aspek.columns if names.get(c) == "diri"]
+        data = aspek[cols].to_numpy(dtype=float)
+        fig, ax = _fig(height=0.45 * len(aspek) + 1.6, width=7.5)
+        im = ax.imshow(data, cmap="RdYlGn", vmin=1, vmax=5, aspect="auto")
+        for i in range(data.shape[0]):
+            for j in range(data.shape[1]):
+                v = data[i, j]
+                if np.isfinite(v):
+                    ax.text(
+                        j, i, f"{v:.2f}".replace(".", ","), ha="center", va="center", fontsize=9
+                    )
+        ax.set_xticks(range(len(cols)), [str(c).replace(" ", "\n", 1) for c in cols])
+        ax.set_yticks(range(len(aspek)), [str(i) for i in aspek.index])
+        if any(names.get(c) == "diri" for c in cols):
+            ax.axvline(len(cols) - 1.5, color="black", lw=2)
+        ax.grid(False)
+        ax.set_title("Nilai 360 per aspek dan sumber (diri sendiri di kolom terakhir)")
+        fig.colorbar(im, ax=ax, shrink=0.8, label="Nilai rata-rata (1–5)")
     return fig
 
 
