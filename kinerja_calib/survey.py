@@ -197,6 +197,12 @@ def ikm(
     IKM = sum_u NRR_u x bobot_u; IKM unit pelayanan = IKM x 25 (PermenPANRB 14/2017,
     as worked in [S25]). The long per-unsur table is :func:`nrr`.
 
+    Reading [S25] carefully: its text says "bobot = 1/9 = 0.1111", but every printed NRR
+    tertimbang is NRR x 0.11 (3.6207 x 0.11 = 0.3983, whereas x 0.1111 gives 0.4023), and
+    its total 3.6224 x 25 = 90.56 is the 0.11 method; its "rata-rata" alternative
+    955 / (29 x 9) x 25 = 91.48 is the exact 1/9 method. With 0.11 every IKM is exactly
+    0.99 of the exact one (9 x 0.11 = 0.99), so the maximum is 99.
+
     References
     ----------
     [S25] Public worked example of PermenPANRB 14/2017, repository ``rennn9/GASPUL_BACKEND``,

@@ -199,3 +199,10 @@ def test_overrides_through_loader_change_results():
     assert kc.survey.ikm(df, rules=skm)["ikm"].item() == pytest.approx(99.0)
     # the overridden choice no longer counts as an unconfirmed default
     assert "bobot.metode" not in set(skm.belum_terkonfirmasi()["kunci"])
+
+
+def test_box_numbers_monotone_in_both_axes():
+    # a higher kinerja or a higher potensi never gives a lower box number (regulasi.md §6)
+    m = kc.talent.matriks_kotak().iloc[::-1].to_numpy()  # rows potensi low -> high
+    assert (m[:, 1:] > m[:, :-1]).all()
+    assert (m[1:, :] > m[:-1, :]).all()
