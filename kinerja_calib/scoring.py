@@ -72,6 +72,12 @@ def _wrap(values: np.ndarray, like: Any, name: str | None = None):
 
 
 def _float(x: ArrayLike) -> np.ndarray:
+    if isinstance(x, pd.Series) and pd.api.types.is_numeric_dtype(x.dtype):
+        return x.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
+        return x.astype(float, copy=False)
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return np.asarray(float(x))
     try:
         return np.asarray(
             pd.to_numeric(pd.Series(np.ravel(np.asarray(x, dtype=object))), errors="raise"),
@@ -81,19 +87,34 @@ def _float(x: ArrayLike) -> np.ndarray:
         raise ParameterError(f"Nilai harus berupa angka: {exc}.") from exc
 
 
+def _is_scalar(x: Any) -> bool:
+    if isinstance(x, list | tuple | np.ndarray | pd.Series | pd.Index | pd.Categorical):
+        return False
+    return x is None or isinstance(x, str) or np.ndim(x) == 0
+
+
 def _codes(values: ArrayLike, categories: Sequence[str], what: str) -> np.ndarray:
     """Integer codes of ``values`` in ``categories`` (-1 for missing); unknown → error."""
-    s = pd.Series(np.asarray(values, dtype=object).ravel())
-    present = s.notna().to_numpy()
-    bad = present & ~s.isin(list(categories)).to_numpy()
-    if bad.any():
-        unknown = sorted({str(v) for v in s[bad]})[:5]
-        raise ParameterError(
-            f"{what} tidak dikenal: {unknown}. Gunakan salah satu dari {list(categories)}."
-        )
-    cat = pd.Categorical(s.where(present, None), categories=list(categories))
-    codes = np.asarray(cat.codes)
-    return codes
+    cats = list(categories)
+    if _is_scalar(values):
+        values = [values]
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.array
+    if isinstance(values, pd.Categorical) and list(values.categories) == cats:
+        return np.asarray(values.codes, dtype=np.int64)
+    arr = (
+        values
+        if isinstance(values, pd.Series | pd.Index | pd.Categorical)
+        else (np.asarray(values, dtype=object).ravel())
+    )
+    found, uniques = pd.factorize(arr, use_na_sentinel=True)
+    uniques = list(np.asarray(uniques, dtype=object))
+    bad = [u for u in uniques if u not in cats]
+    if bad:
+        unknown = sorted(str(v) for v in bad)[:5]
+        raise ParameterError(f"{what} tidak dikenal: {unknown}. Gunakan salah satu dari {cats}.")
+    lookup = np.array([cats.index(u) for u in uniques] + [-1], dtype=np.int64)
+    return lookup[found]  # sentinel -1 picks the trailing -1
 
 
 def _categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
@@ -233,15 +254,9 @@ def predikat(rating_hasil_kerja: ArrayLike, rating_perilaku: ArrayLike, rules=No
     """
     r = _rules_for(rules, "permenpanrb-6-2022")
     _need_rezim(r, "permenpanrb-6-2022", "predikat")
-    scalar = np.ndim(rating_hasil_kerja) == 0 and np.ndim(rating_perilaku) == 0
-    h = _codes(
-        np.atleast_1d(np.asarray(rating_hasil_kerja, dtype=object)),
-        labels.RATING,
-        "Rating hasil kerja",
-    )
-    p = _codes(
-        np.atleast_1d(np.asarray(rating_perilaku, dtype=object)), labels.RATING, "Rating perilaku"
-    )
+    scalar = _is_scalar(rating_hasil_kerja) and _is_scalar(rating_perilaku)
+    h = _codes(rating_hasil_kerja, labels.RATING, "Rating hasil kerja")
+    p = _codes(rating_perilaku, labels.RATING, "Rating perilaku")
     if h.shape != p.shape and not (h.size == 1 or p.size == 1):
         raise ParameterError(
             f"Panjang rating hasil kerja ({h.size}) dan rating perilaku ({p.size}) berbeda."
@@ -418,7 +433,7 @@ def cek_kurva(
             raise ParameterError(f"Kolom {missing} tidak ada pada tabel predikat pegawai.")
         frame = predikat_pegawai
         org_of = None
-    codes = _codes(frame["predikat"].to_numpy(dtype=object), labels.PREDIKAT, "Predikat pegawai")
+    codes = _codes(frame["predikat"], labels.PREDIKAT, "Predikat pegawai")
     ok = codes >= 0
     onehot = np.zeros((len(frame), len(labels.PREDIKAT)), dtype=np.int64)
     onehot[np.nonzero(ok)[0], codes[ok]] = 1
