@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib import colormaps as mpl_colormaps
+from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure
 
 from .. import labels
@@ -63,13 +64,24 @@ def peta_kesepakatan(
                      layout="constrained")  # fmt: skip
         ax = fig.add_subplot()
         masked = np.ma.masked_invalid(vals)
-        cmap = ListedColormap(["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"])
+        finite = vals[np.isfinite(vals)]
+        coefficient = finite.size == 0 or (finite.min() >= -1 and finite.max() <= 1)
+        if coefficient:  # agreement coefficients: fixed bands, comparable between figures
+            cmap = ListedColormap(
+                ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"]
+            )
+            norm = BoundaryNorm([-1, 0, 0.25, 0.5, 0.667, 0.8, 1.0], cmap.N)
+        else:  # e.g. rata_nilai on the 1-5 scale: continuous over the observed range
+            cmap = mpl_colormaps["YlOrBr"].copy()
+            norm = Normalize(finite.min(), finite.max())
         cmap.set_bad("#e0e0e0")
-        norm = BoundaryNorm([-1, 0, 0.25, 0.5, 0.667, 0.8, 1.0], cmap.N)
         im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto")
         for (i, j), v in np.ndenumerate(vals):
             txt = "–" if np.isnan(v) else f"{v:.2f}"
-            dark = not np.isnan(v) and (v < 0.25 or v >= 0.8)
+            if coefficient:
+                dark = not np.isnan(v) and (v < 0.25 or v >= 0.8)
+            else:
+                dark = not np.isnan(v) and norm(v) > 0.6
             ax.text(j, i, txt, ha="center", va="center", fontsize=9,
                     color="white" if dark else "black")  # fmt: skip
         ax.set_xticks(range(grid.shape[1]), [_pretty(c) for c in grid.columns], rotation=30,
