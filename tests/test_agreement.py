@@ -508,3 +508,50 @@ def test_bootstrap_seeded_and_covers():
     assert b1.ci_low < b1 < b1.ci_high and 0 < b1.se < 0.1
     b3 = A.bootstrap(A.krippendorff_alpha, x, n_boot=50, seed=3, level="nominal")
     assert b3 == A.krippendorff_alpha(x, "nominal")
+
+
+def test_fleiss_null_se_matches_r_irr():
+    # R irr kappam.fleiss(diagnoses): z = 17.65183 (Fleiss, Nee & Landis 1979 SE under H0)
+    k = A.fleiss_kappa(FLEISS_1971)
+    assert k.detail["z"] == pytest.approx(17.65183, abs=5e-5)
+    assert "se0" not in A.fleiss_kappa(KRIPPENDORFF_2011).detail  # unequal raters: not defined
+
+
+def test_reliability_curve_accepts_long_table():
+    long = _toy_360(2, n_ratee=60)
+    a = A.reliability_curve(long, k_max=4, n_rep=20, seed=0, peran="rekan")
+    b = A.reliability_curve(A.slot_table(long, peran="rekan"), k_max=4, n_rep=20, seed=0)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_plots_return_figures():
+    from matplotlib.figure import Figure
+
+    from kinerja_calib.plots import agreement as gambar
+
+    long = _toy_360(3, n_ratee=60)
+    peg = pd.DataFrame({"nip": [f"p{i:03d}" for i in range(60)], "kode_instansi": "A"})
+    tab = A.agreement_table(long, by=["kode_instansi", "peran_penilai"], pegawai=peg)
+    figs = [
+        gambar.peta_kesepakatan(tab, "kode_instansi", "peran_penilai", "icc1"),
+        gambar.peta_kesepakatan(tab, "kode_instansi", "peran_penilai", "rata_nilai"),
+        gambar.interval_kesepakatan(tab, "peran_penilai"),
+        gambar.kurva_jumlah_penilai(A.reliability_curve(long, k_max=5, n_rep=10, seed=1)),
+        gambar.sebaran_rwg(A.rwg_j(long), kelompok="peran_penilai"),
+        gambar.sebaran_rwg(A.rwg(A.slot_table(long, peran="rekan"))),
+    ]
+    assert all(isinstance(f, Figure) for f in figs)
+    titles = [f.axes[0].get_title() for f in figs]
+    assert "Berapa penilai yang dibutuhkan?" in titles
+    with pytest.raises(ParameterError):
+        gambar.peta_kesepakatan(tab, "wilayah", "peran_penilai")
+
+
+def test_siapkan_validates_parameters(samples_dir):
+    with pytest.raises(ParameterError) as err:
+        A.siapkan(str(samples_dir), peran="teman", target=1.5, k_maks=1, seed="x")
+    msg = str(err.value)
+    assert "peran" in msg and "target" in msg and "k_maks" in msg and "seed" in msg
+    if (samples_dir / "penilaian_360.csv").exists():
+        with pytest.raises(ParameterError, match="Periode"):
+            A.siapkan(str(samples_dir), periode="1999-S1")

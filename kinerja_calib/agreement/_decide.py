@@ -143,6 +143,7 @@ def reliability_curve(
     n_rep: int = 200,
     target: float = 0.8,
     seed: SeedLike = None,
+    peran: str | None = None,
 ) -> pd.DataFrame:
     """Reliability of the mean of k raters: Spearman–Brown prediction checked by resampling.
 
@@ -150,9 +151,11 @@ def reliability_curve(
 
     Parameters
     ----------
-    ratings : DataFrame or array, shape (n_subjects, n_slots)
-        Wide table of one rater role, raters nested in subjects (``to_wide(...,
-        positional=True)`` or :func:`slot_table`), NaN missing.
+    ratings : DataFrame or array
+        Wide table (n_subjects × n_slots) of one rater role, raters nested in subjects
+        (``to_wide(..., positional=True)`` or :func:`slot_table`), NaN missing — or the long
+        ``penilaian_360`` table itself, then turned into that wide table with
+        ``slot_table(ratings, peran=peran)`` (one period, ratings averaged over aspects).
     k_max : int, default 10
         Largest number of raters to show.
     n_rep : int, default 200
@@ -160,6 +163,8 @@ def reliability_curve(
     target : float, default 0.8
         Reliability goal (marks ``memenuhi_target`` and ``attrs["k_dibutuhkan"]``).
     seed : int, Generator or None
+    peran : str, optional
+        Rater role to keep when ``ratings`` is the long table (default: all roles pooled).
 
     Returns
     -------
@@ -179,6 +184,10 @@ def reliability_curve(
     """
     if k_max < 1:
         raise ParameterError("k_max harus >= 1.")
+    if isinstance(ratings, pd.DataFrame) and {"nip", "nip_penilai", "nilai"} <= set(ratings):
+        from ._table import slot_table
+
+        ratings = slot_table(ratings, peran=peran)
     x = as_float_matrix(ratings)
     rng = as_rng(seed)
     icc1 = float(icc(x, missing="unbalanced").loc["ICC1", "icc"])

@@ -103,6 +103,18 @@ def _chance_corrected(
         var = np.sum((coef_ix - coef) ** 2) / (n * (n - 1)) if n >= 2 else math.nan
     se = math.sqrt(var) if np.isfinite(var) else math.nan
     lo, hi, pval = _t_interval(float(coef), se, n, ci)
+    extra = {}
+    if kind == "fleiss" and weights is None and ri.min() == ri.max() and ri[0] >= 2:
+        # Fleiss, Nee & Landis (1979) standard error under H0: kappa = 0 (equal raters only)
+        m = ri[0]
+        pq = pi * (1 - pi)
+        spq = pq.sum()
+        se0 = (
+            math.sqrt(2.0 / (n * m * (m - 1)))
+            * math.sqrt(max(spq**2 - np.sum(pq * (1 - 2 * pi)), 0.0))
+            / spq
+        )
+        extra = {"se0": se0, "z": float(coef) / se0 if se0 > 0 else math.nan}
     wname = (
         "tanpa bobot" if weights is None else (weights if isinstance(weights, str) else "kustom")
     )
@@ -119,7 +131,13 @@ def _chance_corrected(
             f"{name} ({wname}); data hilang menurut Gwet (2014): pa dari subjek dengan >= 2 "
             "nilai, peluang kategori dari semua subjek yang dinilai"
         ),
-        detail={"pa": float(pa), "pe": float(pe), "n_subjek_berpasangan": n2, "kategori": cats},
+        detail={
+            "pa": float(pa),
+            "pe": float(pe),
+            "n_subjek_berpasangan": n2,
+            "kategori": cats,
+            **extra,
+        },
     )
 
 
@@ -141,8 +159,10 @@ def fleiss_kappa(
     Returns
     -------
     Estimate
-        κ with ``se`` (Gwet 2014 linearised variance), ``ci_low``, ``ci_high``, ``pval``,
-        ``detail["pa"]``, ``detail["pe"]``.
+        κ with ``se`` (Gwet 2014 linearised variance, valid with missing ratings),
+        t-based ``ci_low``/``ci_high`` and ``pval``, ``detail["pa"]``, ``detail["pe"]``; when
+        every subject has the same number of raters also ``detail["se0"]`` and ``detail["z"]``,
+        the Fleiss, Nee & Landis (1979) standard error and z under H0: κ = 0 (as R irr).
 
     Notes
     -----
