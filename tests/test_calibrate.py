@@ -499,3 +499,36 @@ def test_effective_weights_on_the_sample_workbook():
     sums = e.groupby(["kode_instansi", "jabatan"])["bobot_efektif"].sum()
     np.testing.assert_allclose(sums, 100.0)
     assert e["keterangan"].str.len().gt(10).all()
+
+
+# ------------------------------------------------------------------ figures and panels (smoke)
+def test_figures_and_panels_render(sim_small):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from kinerja_calib.plots import calibrate as gambar
+    from kinerja_calib.widgets import calibrate as panel
+
+    r = sim_small.ratings
+    fx = rater_effects(r)
+    sw = source_weights(r, n_boot=5, seed=0)
+    p = calibrate_distribution(_unit(10, ["Baik"] * 10), "Baik")
+    figs = [
+        gambar.sebelum_sesudah(fx, sim_small.truth["skor_sebenarnya"]),
+        gambar.keparahan_penilai(fx, sim_small.raters),
+        gambar.bobot_sumber(sw),
+        gambar.kurva_reliabilitas(reliability_curve(r), sw),
+        gambar.porsi_predikat_bobot(compare_weights(r)),
+        gambar.usulan_distribusi(p, "X"),
+        gambar.bobot_ahp(ahp_weights(SAATY_DRINKS)),
+    ]
+    assert all(isinstance(f, Figure) for f in figs)
+    w = panel.panel_bobot_360(r)
+    w.sliders["atasan"].value = 0.0
+    assert w.hasil["bobot"]["atasan"] == 0.0
+    a = panel.panel_ahp(["A", "B", "C"])
+    assert a.hasil.cr == pytest.approx(0.0, abs=1e-12)
+    a.sliders[("A", "B")].value = "kiri 9×"
+    assert a.matriks().loc["B", "A"] == pytest.approx(1 / 9)

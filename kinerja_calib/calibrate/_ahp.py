@@ -190,13 +190,13 @@ def ahp_weights(
     cr = ci / ri if ri > 0 else 0.0
     ok = cr <= BATAS_CR
     if ok:
-        pesan = f"Konsisten: CR = {cr:.3f} ≤ 0,10; bobot dapat dipakai."
+        pesan = f"Konsisten: CR = {cr:.3f} ≤ 0,10; bobot dapat dipakai.".replace(".", ",", 1)
     else:
         pesan = (
-            f"TIDAK konsisten: CR = {cr:.3f} > 0,10. Tinjau kembali perbandingan yang saling "
+            f"TIDAK konsisten: CR = {cr:.3f}".replace(".", ",") + " > 0,10. Tinjau kembali "
+            "perbandingan yang saling "
             "bertentangan (mis. A > B, B > C, tetapi C > A) sebelum memakai bobot ini."
         )
-    pesan = pesan.replace(".", ",", 1) if False else pesan
     return AHPResult(
         bobot=pd.Series(w, index=pd.Index(lab, name="item"), name="bobot"),
         lambda_max=lam,

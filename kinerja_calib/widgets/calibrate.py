@@ -1,0 +1,233 @@
+"""Widget panels of notebook 05: 360 source weights and AHP pairwise comparisons.
+
+Thin ipywidgets apps: they call :mod:`kinerja_calib.calibrate` and
+:mod:`kinerja_calib.plots.calibrate`, redraw into an ``Output`` (PNG, so the inline backend
+never shows a figure twice) and keep the last result on the panel for inspection.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from IPython.display import Image, display
+
+from .. import calibrate as _cal
+from ..calibrate import _weights as _w
+from ..labels import NAMA_PERAN, PREDIKAT
+from ..plots import calibrate as _gambar
+
+__all__ = ["SKALA_SAATY", "panel_ahp", "panel_bobot_360"]
+
+
+def _show(out: widgets.Output, fig: Any, dpi: int = 90) -> None:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    with out:
+        out.clear_output(wait=True)
+        display(Image(data=buf.getvalue(), format="png"))
+
+
+def panel_bobot_360(
+    ratings: pd.DataFrame,
+    hasil_kerja: pd.Series | str | None = None,
+    rules: Any = None,
+    fx: Any = None,
+    periode: str | None = None,
+    bobot_awal: dict[str, float] | None = None,
+    dpi: int = 90,
+) -> widgets.Widget:
+    """Sliders for the 360 source weights with live predikat shares and reliability.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table.
+    hasil_kerja : Series or str, optional
+        Rating hasil kerja per nip for the predikat matrix (default "Sesuai ekspektasi").
+    rules : Rules or str, optional
+        Thresholds and matrix (default ``permenpanrb-6-2022``).
+    fx : RaterEffects, optional
+        Use severity-corrected ratings.
+    periode : str, optional
+        Period (default latest).
+    bobot_awal : dict, optional
+        Starting weights (default equal per role).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``.sliders``, ``.perbarui()`` and ``.hasil`` (last composite, predikat and
+        reliability).
+    """
+    m, _ = _w.role_means(ratings, periode, fx)
+    roles = list(m.columns)
+    M = m.to_numpy()
+    S = _w._pairwise_cov(M)
+    lam = _w._loadings(S)
+    base = _cal.composite_scores(ratings, "gabungan", periode, fx)
+    base_pred = _cal.predikat_dari_skor(base, hasil_kerja, rules).astype(object)
+    start = bobot_awal or dict.fromkeys(roles, 1.0)
+    sliders = {
+        r: widgets.FloatSlider(
+            value=float(start.get(r, 0.0)),
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description=NAMA_PERAN.get(r, r),
+            continuous_update=False,
+            style={"description_width": "140px"},
+            layout=widgets.Layout(width="420px"),
+        )
+        for r in roles
+    }
+    status = widgets.HTML()
+    out = widgets.Output()
+    panel = widgets.VBox(
+        [
+            widgets.HTML("<b>Geser bobot tiap sumber umpan balik (dinormalkan otomatis)</b>"),
+            *sliders.values(),
+            status,
+            out,
+        ]
+    )
+
+    def perbarui(change: Any = None) -> None:
+        w = np.array([sliders[r].value for r in roles])
+        if w.sum() <= 0:
+            status.value = "<span style='color:#b2182b'>Semua bobot 0: naikkan salah satu.</span>"
+            return
+        w = w / w.sum()
+        skor = pd.Series(_w._composite(M, w), index=m.index, name="skor_komposit")
+        pred = _cal.predikat_dari_skor(skor, hasil_kerja, rules)
+        rel = _w._reliability(w, lam, S)
+        berubah = int((pred.astype(object) != base_pred.reindex(pred.index)).sum())
+        shares = pred.value_counts(normalize=True).reindex(PREDIKAT, fill_value=0.0)
+        fake = _w.PerbandinganBobot(
+            pd.DataFrame(
+                [
+                    {
+                        "skema": "pilihan Anda",
+                        "n_berubah": berubah,
+                        **{f"porsi_{p}": shares[p] for p in PREDIKAT},
+                    }
+                ]
+            ),
+            skor.to_frame(),
+            pred.to_frame(),
+            "gabungan (rata-rata semua penilai)",
+        )
+        _show(out, _gambar.porsi_predikat_bobot(fake), dpi)
+        teks = ", ".join(f"{NAMA_PERAN.get(r, r)} {v:.0%}" for r, v in zip(roles, w, strict=True))
+        status.value = (
+            f"Bobot: {teks} · reliabilitas komposit <b>{rel:.2f}</b> · "
+            f"{berubah} pegawai berubah predikat dibanding rata-rata semua penilai"
+        )
+        panel.hasil = {
+            "bobot": dict(zip(roles, w, strict=True)),
+            "skor": skor,
+            "predikat": pred,
+            "reliabilitas": rel,
+            "n_berubah": berubah,
+        }
+
+    for s in sliders.values():
+        s.observe(perbarui, names="value")
+    panel.sliders = sliders
+    panel.perbarui = perbarui
+    panel.hasil = None
+    perbarui()
+    return panel
+
+
+#: Saaty's 1–9 scale as slider options: label → value of a[i, j].
+SKALA_SAATY: dict[str, float] = {
+    **{f"kiri {v}×": float(v) for v in (9, 7, 5, 3, 2)},
+    "sama penting": 1.0,
+    **{f"kanan {v}×": 1.0 / v for v in (2, 3, 5, 7, 9)},
+}
+
+
+def panel_ahp(
+    items: Sequence[str],
+    nilai_awal: dict[tuple[str, str], float] | None = None,
+    dpi: int = 90,
+) -> widgets.Widget:
+    """Pairwise-comparison widget for indicator weights (Saaty's AHP).
+
+    One slider per pair of items ("kiri 3×" = the left item is moderately more important);
+    weights, λmax and CR are recomputed on every change and CR > 0.10 is flagged.
+
+    Parameters
+    ----------
+    items : sequence of str
+        The indicators (or criteria) to weigh, 2–15 of them.
+    nilai_awal : dict, optional
+        ``{(kiri, kanan): a}`` starting judgements (default all "sama penting").
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``.sliders``, ``.matriks()`` and ``.hasil`` (the last :class:`AHPResult`).
+    """
+    items = [str(x) for x in items]
+    if not 2 <= len(items) <= 15:
+        from ..errors import ParameterError
+
+        raise ParameterError("AHP membutuhkan 2 sampai 15 item untuk dibandingkan.")
+    labels = list(SKALA_SAATY)
+    values = np.array(list(SKALA_SAATY.values()))
+    sliders = {}
+    for a, b in itertools.combinations(items, 2):
+        v0 = (nilai_awal or {}).get((a, b), 1.0)
+        lab0 = labels[int(np.argmin(np.abs(np.log(values) - np.log(v0))))]
+        sliders[(a, b)] = widgets.SelectionSlider(
+            options=labels,
+            value=lab0,
+            description=f"{a} vs {b}",
+            continuous_update=False,
+            style={"description_width": "220px"},
+            layout=widgets.Layout(width="560px"),
+        )
+    status = widgets.HTML()
+    out = widgets.Output()
+    panel = widgets.VBox(
+        [
+            widgets.HTML(
+                "<b>Bandingkan tiap pasangan: seberapa lebih penting item kiri atau kanan?</b>"
+            ),
+            *sliders.values(),
+            status,
+            out,
+        ]
+    )
+
+    def matriks() -> pd.DataFrame:
+        n = len(items)
+        A = np.ones((n, n))
+        for (a, b), s in sliders.items():
+            i, j = items.index(a), items.index(b)
+            A[i, j] = SKALA_SAATY[s.value]
+            A[j, i] = 1.0 / A[i, j]
+        return pd.DataFrame(A, index=items, columns=items)
+
+    def perbarui(change: Any = None) -> None:
+        hasil = _cal.ahp_weights(matriks())
+        _show(out, _gambar.bobot_ahp(hasil), dpi)
+        warna = "#2166ac" if hasil.konsisten else "#b2182b"
+        status.value = f"<span style='color:{warna}'>{hasil.pesan}</span>"
+        panel.hasil = hasil
+
+    for s in sliders.values():
+        s.observe(perbarui, names="value")
+    panel.sliders = sliders
+    panel.matriks = matriks
+    panel.perbarui = perbarui
+    panel.hasil = None
+    perbarui()
+    return panel
