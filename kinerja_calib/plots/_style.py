@@ -36,8 +36,20 @@ _RC = {
 
 
 def terapkan_gaya() -> None:
-    """Apply the course style to matplotlib globally (call once per notebook)."""
+    """Apply the course style to matplotlib globally (call once per notebook).
+
+    Inside a Jupyter kernel this also switches on the inline backend, so that the
+    :class:`~matplotlib.figure.Figure` objects returned by ``kinerja_calib.plots`` display
+    as images (they are built without pyplot).
+    """
     mpl.rcParams.update(_RC)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebook stack
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
 
 
 @contextmanager
