@@ -14,7 +14,9 @@ Decisions worth knowing
   delimiter (``,``, ``;`` or tab) is sniffed from the header line. Headers are
   normalised (trimmed, lower case, spaces → ``_``); cells are trimmed. Completely empty
   lines (e.g. ``;;;;`` left by Excel) carry no data and are skipped, but row numbers still
-  count them so they match what a spreadsheet shows.
+  count them so they match what a spreadsheet shows. A row with fewer cells than the header
+  is read with the missing trailing cells empty (as spreadsheet programs open it); a row
+  with more non-empty cells than the header is reported.
 * **Numbers.** ``85``, ``85.5``, ``85,5`` (decimal comma), ``1.234,5`` / ``1,234.5``
   (thousands separator together with a decimal separator, or several thousands groups
   such as ``1.234.567``) and scientific notation are recognised. A value with a single
@@ -33,6 +35,9 @@ Decisions worth knowing
   identifier is accepted.
 * **Targets.** Each indicator has either ``target`` (> 0) or a range ``target_min`` (≥ 0)
   + ``target_max`` (> 0, ≥ ``target_min``), not both.
+* **Duplicates** are reported on the later row, naming the first one; ``Problem.column``
+  is then the key columns joined by ``", "`` (e.g. ``"periode, nip, kode_indikator"``).
+* **Limits.** Each rule reports at most 1,000 rows per column, then one summary problem.
 * **Hierarchy.** ``nip_atasan`` must point at a pegawai of the same instansi; chains must
   end at a head (empty ``nip_atasan``) — cycles are reported with the NIPs in them.
 
@@ -224,6 +229,12 @@ def _suggest(value: str, choices) -> str:
     lower = {str(c).lower(): str(c) for c in choices}
     hit = difflib.get_close_matches(str(value).lower(), list(lower), n=1, cutoff=0.6)
     return f" Mungkin maksud Anda '{lower[hit[0]]}'?" if hit else ""
+
+
+def _objects(items) -> np.ndarray:
+    """1-D object array of arbitrary items (tuples stay tuples)."""
+    items = list(items)
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _show(v, n: int = 40) -> str:
@@ -810,17 +821,20 @@ def _check_duplicates(t: _Table, probs: _Problems) -> None:
     merged = later.merge(firsts, on=keys, how="left")
     first_row = np.zeros(len(t.frame), dtype=np.int64)
     first_row[merged["_pos"].to_numpy()] = merged["_baris"].to_numpy()
-    desc = sub.astype(object).agg(lambda r: ", ".join(f"{k}={r[k]}" for k in keys), axis=1)
-    info = np.array(
-        [f"{d}|{r}" for d, r in zip(desc.where(dup, ""), first_row, strict=True)], dtype=object
+    pos = np.flatnonzero(dup)
+    keyvals = sub.to_numpy(dtype=object)[pos]
+    info = np.full(len(t.frame), None, dtype=object)
+    info[pos] = _objects(
+        (", ".join(f"{k}={v}" for k, v in zip(keys, kv, strict=True)), r)
+        for kv, r in zip(keyvals, first_row[pos], strict=True)
     )
     probs.rows(
         t,
         dup,
         ", ".join(keys),
         lambda v: (
-            f"Baris ganda: {_show(v.split('|')[0], 120)} sudah ada di baris {v.split('|')[1]}. "
-            "Hapus salah satu baris atau perbaiki kuncinya."
+            f"Baris ganda: {_show(v[0], 120)} sudah ada di baris {v[1]}. Hapus salah satu "
+            "baris atau perbaiki kuncinya."
         ),
         info,
     )
@@ -880,17 +894,15 @@ def _check_hierarchy(peg: _Table, ok: dict, probs: _Problems) -> None:
         other[has_parent] = inst[has_parent] != inst[parent[has_parent]]
         full = np.zeros(len(f), dtype=bool)
         full[np.flatnonzero(good)[other]] = True
-        pinst = np.full(n, "", dtype=object)
-        pinst[has_parent] = inst[parent[has_parent]]
-        info = np.full(len(f), "", dtype=object)
-        info[np.flatnonzero(good)] = [f"{a}|{b}" for a, b in zip(pinst, inst, strict=True)]
+        info = np.full(len(f), None, dtype=object)
+        info[full] = _objects(zip(inst[parent[other]], inst[other], strict=True))
         probs.rows(
             peg,
             full,
             "nip_atasan",
             lambda v: (
-                f"Atasan berada di instansi '{v.split('|')[0]}', bukan '{v.split('|')[1]}'. "
-                "Isi atasan dari instansi yang sama, atau kosongkan nip_atasan untuk pimpinan."
+                f"Atasan berada di instansi '{v[0]}', bukan '{v[1]}'. Isi atasan dari instansi "
+                "yang sama, atau kosongkan nip_atasan untuk pimpinan."
             ),
             info,
         )
@@ -1097,7 +1109,7 @@ def _output_frame(t: _Table, conv: dict) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- public API
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class Workbook:
     """A validated workbook: one DataFrame per table of DESIGN §3.
 
