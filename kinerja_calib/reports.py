@@ -938,7 +938,9 @@ def ekspor_excel(
         df = df.copy()
         df.columns = [netralkan_formula(str(c)) for c in df.columns]
         for col in df.columns:
-            if not pd.api.types.is_numeric_dtype(df[col]):
+            if pd.api.types.is_float_dtype(df[col]):
+                df[col] = df[col].round(2)
+            elif not pd.api.types.is_numeric_dtype(df[col]):
                 df[col] = df[col].astype(object).map(netralkan_formula)
         return df
 

@@ -25,19 +25,29 @@ __all__ = [
 
 
 def _fig(height: float = 4.2, width: float = 7.5) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height))
     return fig, fig.add_subplot()
 
 
-def gambar_capaian_jabatan(tab: pd.DataFrame) -> Figure:
-    """Horizontal bars of mean capaian per jabatan (``jabatan``, ``capaian_rata_rata``)."""
+def gambar_capaian_jabatan(tab: pd.DataFrame, maks: int = 15) -> Figure:
+    """Horizontal bars of mean capaian per jabatan (``jabatan``, ``capaian_rata_rata``).
+
+    With more than ``maks`` jabatan only the ``maks`` lowest are drawn (the table beside the
+    figure lists them all): those are where attention is needed.
+    """
     with gaya():
         t = tab.sort_values("capaian_rata_rata", kind="stable")
-        fig, ax = _fig(height=max(2.5, 0.32 * len(t) + 1.2))
+        terpotong = len(t) > maks
+        t = t.head(maks).iloc[::-1] if terpotong else t
+        fig, ax = _fig(height=max(2.5, 0.3 * len(t) + 1.2))
         ax.barh(t["jabatan"].astype(str), t["capaian_rata_rata"], color="#67a9cf")
         ax.axvline(100, color="#444", lw=1, ls="--", label="target (100 %)")
         ax.set_xlabel("Capaian rata-rata (%)")
-        ax.set_title("Capaian indikator per jabatan")
+        ax.set_title(
+            f"{maks} jabatan dengan capaian terendah"
+            if terpotong
+            else "Capaian indikator per jabatan"
+        )
         ax.legend(loc="lower right")
     return fig
 
