@@ -397,11 +397,18 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
             for stale in (final_nb, final_html):
                 with suppress(FileNotFoundError):
                     stale.unlink()
-            kept = []
+            failed_nb.parent.mkdir(parents=True, exist_ok=True)
             if tmp.exists():
-                failed_nb.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, failed_nb)
-                kept.append(str(failed_nb))
+            else:  # e.g. the kernel died before papermill saved anything: keep the input
+                nb = nbformat.read(source, as_version=4)
+                note = nbformat.v4.new_markdown_cell(
+                    f"**Gagal dijalankan** setelah {attempts} percobaan: `{error}`\n\n"
+                    f"Parameter: `{json.dumps(tugas.parameter, ensure_ascii=False)}`"
+                )
+                nb.cells.insert(0, note)
+                tulis_atomik(failed_nb, nbformat.writes(nb))
+            kept = [str(failed_nb)]
             return HasilTugas(
                 tugas.kode, stem, "gagal", 0.0, error, attempts, tugas.laporan, berkas=kept
             )

@@ -415,6 +415,42 @@ def test_interrupted_notebook_write_leaves_nothing(mini, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+def test_dead_kernel_is_retried_then_kept(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('kode_instansi = "UJI-A"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import os\nos._exit(1)  # kernel mati")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    source = tmp_path / "mati.ipynb"
+    nbformat.write(nb, source)
+    folder = tmp_path / "keluaran" / "UJI-A"
+    task = reports.Tugas(
+        "UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"}, ulang=1
+    )
+    hasil = reports._run_task(task, in_worker=False)
+    assert hasil.status == "gagal" and hasil.percobaan == 2
+    assert "DeadKernelError" in hasil.galat
+    kept = _read(folder / "gagal" / "mati.ipynb")
+    assert "Gagal dijalankan" in kept.cells[0].source
+    assert not (folder / "mati.html").exists()
+    _no_temp_files(folder)
+
+
+def test_retryable_errors():
+    from nbclient.exceptions import DeadKernelError
+
+    assert reports._is_retryable(DeadKernelError("Kernel died"))
+    assert reports._is_retryable(RuntimeError("Kernel didn't respond in 60 seconds"))
+    assert reports._is_retryable(OSError("ZMQError: Address already in use"))
+    assert not reports._is_retryable(ValueError("galat di sel"))
+    assert not reports._is_retryable(RuntimeError("sengaja gagal"))
+
+
+@pytest.mark.slow
 def test_dask_local_cluster(mini, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
