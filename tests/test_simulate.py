@@ -379,3 +379,59 @@ def test_widget_panel_redraws_on_slider_change():
     assert panel.waktu_terakhir > 0
     status = [c for c in panel.children if c.__class__.__name__ == "HTML"][-1]
     assert "Predikat keliru" in status.value
+
+
+# ---------------------------------------------------------------------------
+# Property: design invariants hold for any organisation shape
+# ---------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(2, 120),
+    n_inst=st.integers(1, 6),
+    ukuran=st.floats(2, 15),
+    span=st.integers(1, 8),
+    k_rekan=st.tuples(st.integers(0, 4), st.integers(0, 4)).map(lambda t: (min(t), max(t))),
+    k_bawahan=st.integers(0, 6),
+    p_lintas=st.floats(0, 1),
+    porsi_pl=st.floats(0, 1),
+    model=st.sampled_from(["laten", "mfrm"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_design_invariants_property(
+    n, n_inst, ukuran, span, k_rekan, k_bawahan, p_lintas, porsi_pl, model, seed
+):
+    sc = Scenario(
+        n_pegawai=n,
+        n_instansi=min(n_inst, n),
+        ukuran_unit=ukuran,
+        rentang_kendali=span,
+        k_rekan=k_rekan,
+        k_bawahan=k_bawahan,
+        p_rekan_lintas_unit=p_lintas,
+        porsi_pengguna_layanan=porsi_pl,
+        model=model,
+    )
+    sim = simulate_ratings(sc, seed=seed)
+    peg, r = sim.pegawai, sim.ratings
+    assert len(peg) == n and peg["nip"].is_unique
+    assert peg["nip_atasan"].isna().sum() == sc.n_instansi
+    assert peg["nip_atasan"].dropna().isin(peg["nip"]).all()
+    assert tuple(r.columns) == KOLOM_PENILAIAN
+    assert ((r["nip"] == r["nip_penilai"]) == (r["peran_penilai"] == "diri")).all()
+    pairs = r.drop_duplicates(["nip", "nip_penilai", "peran_penilai"])
+    assert not pairs.duplicated(["nip", "nip_penilai"]).any()
+    assert (pairs["peran_penilai"] == "diri").sum() == n
+    at = pairs[pairs["peran_penilai"] == "atasan"].merge(peg[["nip", "nip_atasan"]], on="nip")
+    assert (at["nip_penilai"] == at["nip_atasan"]).all()
+    baw = pairs[pairs["peran_penilai"] == "bawahan"].merge(
+        peg[["nip", "nip_atasan"]], left_on="nip_penilai", right_on="nip", suffixes=("", "_r")
+    )
+    assert (baw["nip_atasan"] == baw["nip"]).all()
+    assert (baw.groupby("nip").size() <= k_bawahan).all()
+    rek = pairs[pairs["peran_penilai"] == "rekan"]
+    assert (rek.groupby("nip").size() <= k_rekan[1]).all()
+    assert r["nilai"].between(1, 5).all()

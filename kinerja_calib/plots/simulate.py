@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import simulate as _sim
+from ..errors import ParameterError
 from ..labels import NAMA_PERAN, PERAN_PENILAI, PREDIKAT
 from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
 
@@ -62,7 +63,7 @@ def _group_column(sim: _sim.Simulation, menurut: str) -> tuple[pd.Series, list[s
         g = r["aspek"].astype("string")
         order = [a for a in ASPEK_BERAKHLAK if (g == a).any()]
         return g, order, dict(ASPEK_BERAKHLAK)
-    raise _sim.ParameterError("menurut harus 'peran_penilai', 'wilayah' atau 'aspek'.")
+    raise ParameterError("menurut harus 'peran_penilai', 'wilayah' atau 'aspek'.")
 
 
 def _draw_distribution(ax: Axes, sim: _sim.Simulation, menurut: str) -> None:
