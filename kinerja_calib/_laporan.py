@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, ParameterError
+from .errors import ParameterError
 from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
 from .privacy import assert_no_rater_ids, strip_rater_ids, suppress_360
 
@@ -316,7 +316,10 @@ def siapkan_laporan(
         chosen = periode
     else:
         if not periods:
-            raise DataError([])
+            raise ParameterError(
+                f"Instansi {kode} tidak memiliki data berperiode (realisasi, penilaian_360 "
+                "atau survei_skm). Lengkapi datanya atau pilih instansi lain."
+            )
         chosen = periods[-1]
 
     notes: list[str] = []

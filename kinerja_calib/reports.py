@@ -834,10 +834,19 @@ def tulis_indeks(
         )
         links = []
         for r in mine:
-            for f in r.berkas:
-                rel = os.path.relpath(f, out)
-                label = Path(f).name
-                links.append(f"<a href='{html.escape(rel)}'>{html.escape(label)}</a>")
+            by_ext = {Path(f).suffix: os.path.relpath(f, out) for f in r.berkas}
+            label = "Laporan" if r.laporan else Path(r.nama).stem
+            if ".html" in by_ext:
+                item = f"<a href='{html.escape(by_ext['.html'])}'><b>{html.escape(label)}</b></a>"
+                if ".ipynb" in by_ext:
+                    item += f" (<a href='{html.escape(by_ext['.ipynb'])}'>ipynb</a>)"
+            elif ".ipynb" in by_ext:  # kept for triage
+                item = f"{html.escape(label)} (<a href='{html.escape(by_ext['.ipynb'])}'>ipynb gagal</a>)"
+            elif ".xlsx" in by_ext:
+                item = f"<a href='{html.escape(by_ext['.xlsx'])}'>Ringkasan Excel</a>"
+            else:
+                continue
+            links.append(item)
         errors = "<br>".join(
             f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status != "berhasil"
         )
@@ -847,7 +856,7 @@ def tulis_indeks(
             f"<tr class='{status}'><td>{html.escape(kode)}</td>"
             f"<td>{html.escape(names.get(kode, ''))}</td><td>{periode}</td>"
             f"<td class='status'>{status}</td>{share_cells}"
-            f"<td>{' · '.join(links)}</td><td class='galat'>{errors}</td></tr>"
+            f"<td>{'<br>'.join(links)}</td><td class='galat'>{errors}</td></tr>"
         )
     head = "".join(f"<th>{html.escape(p)}</th>" for p in PREDIKAT)
     n_ok = sum(all(r.status == "berhasil" for r in results if r.kode == k) for k in codes)
@@ -862,7 +871,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; }}
 table {{ border-collapse: collapse; font-size: 0.9rem; }}
 th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.5rem; vertical-align: top; }}
 th {{ background: #f0f0f0; }}
-td.angka {{ text-align: right; }}
+td.angka {{ text-align: right; white-space: nowrap; }}
 tr.gagal td.status {{ color: #b2182b; font-weight: bold; }}
 tr.berhasil td.status {{ color: #1b7837; }}
 td.galat {{ color: #b2182b; max-width: 30rem; }}
