@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_calib import simulate as S
+from kinerja_calib.labels import ASPEK_BERAKHLAK
 
 
 def peak_mb(fn: Callable[[], object]) -> float:
@@ -52,7 +53,7 @@ def naive_rate(pegawai: pd.DataFrame, s: S.Scenario, seed: int) -> pd.DataFrame:
     """Per-ratee Python loop (the peer): atasan, diri, peers from the unit, direct reports."""
     rng = np.random.default_rng(seed)
     kappa = s.ambang()
-    aspek = list(S.ASPEK_BERAKHLAK)
+    aspek = list(ASPEK_BERAKHLAK)
     nips = pegawai["nip"].tolist()
     atasan = dict(zip(nips, pegawai["nip_atasan"].tolist(), strict=True))
     unit = dict(zip(nips, (pegawai["kode_instansi"] + "/" + pegawai["unit_kerja"]).tolist(),
