@@ -555,3 +555,13 @@ def test_siapkan_validates_parameters(samples_dir):
     if (samples_dir / "penilaian_360.csv").exists():
         with pytest.raises(ParameterError, match="Periode"):
             A.siapkan(str(samples_dir), periode="1999-S1")
+
+
+def test_alpha_interval_is_shift_invariant():
+    # sums-of-squares path must not lose precision for values far from zero
+    kd = pytest.importorskip("krippendorff")
+    x = _random_wide(12, n=100, k=4, p_missing=0.1)
+    a = A.krippendorff_alpha(x)
+    assert A.krippendorff_alpha(x + 1e7) == pytest.approx(a, abs=1e-9)
+    ref = kd.alpha(reliability_data=(x + 1e7).T, level_of_measurement="interval")
+    assert A.krippendorff_alpha(x + 1e7) == pytest.approx(ref, abs=1e-6)
