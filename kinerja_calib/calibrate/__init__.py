@@ -20,6 +20,7 @@ from __future__ import annotations
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
+from ._notebook import siapkan
 from ._ordinal import category_probabilities
 from ._weights import (
     KONVENSI_BOBOT,
@@ -51,5 +52,6 @@ __all__ = [
     "rater_effects",
     "reliability_curve",
     "role_means",
+    "siapkan",
     "source_weights",
 ]

@@ -189,11 +189,12 @@ def ahp_weights(
     ri = RANDOM_INDEX[n]
     cr = ci / ri if ri > 0 else 0.0
     ok = cr <= BATAS_CR
+    cr_txt = f"{cr:.3f}".replace(".", ",") if cr >= 0.001 else "< 0,001"
     if ok:
-        pesan = f"Konsisten: CR = {cr:.3f} ≤ 0,10; bobot dapat dipakai.".replace(".", ",", 1)
+        pesan = f"Konsisten: CR = {cr_txt} ≤ 0,10; bobot dapat dipakai."
     else:
         pesan = (
-            f"TIDAK konsisten: CR = {cr:.3f}".replace(".", ",") + " > 0,10. Tinjau kembali "
+            f"TIDAK konsisten: CR = {cr_txt} > 0,10. Tinjau kembali "
             "perbandingan yang saling "
             "bertentangan (mis. A > B, B > C, tetapi C > A) sebelum memakai bobot ini."
         )
