@@ -29,6 +29,7 @@ from . import rules as _rules
 from .errors import ParameterError
 
 __all__ = [
+    "angka_kredit",
     "cek_kurva",
     "compare_regimes",
     "kepala_unit",
@@ -275,6 +276,36 @@ def predikat(rating_hasil_kerja: ArrayLike, rating_perilaku: ArrayLike, rules=No
         if isinstance(like, pd.Series) and len(like) == len(cat):
             return pd.Series(cat, index=like.index, name="predikat")
     return cat
+
+
+def angka_kredit(
+    predikat_pegawai: ArrayLike, koefisien: ArrayLike, bulan: ArrayLike = 12, rules=None
+) -> ArrayLike:
+    """Angka kredit of a pejabat fungsional from the 6/2022 predikat (Peraturan BKN 3/2023).
+
+    ``AK = bulan / 12 × persen(predikat) / 100 × koefisien`` with Sangat Baik 150 %, Baik
+    100 %, Butuh Perbaikan 75 %, Kurang/Misconduct 50 %, Sangat Kurang 25 %
+    (``angka_kredit.persen`` of the rules).
+
+    Examples
+    --------
+    BKN deck on Peraturan BKN 3/2023 [S16]: Ahli Pertama (koefisien 12.5)
+
+    >>> angka_kredit("Sangat Baik", 12.5)
+    18.75
+    >>> round(angka_kredit("Baik", 12.5, bulan=2), 2)
+    2.08
+    """
+    r = _rules_for(rules, "permenpanrb-6-2022")
+    persen = r["angka_kredit"]["persen"]
+    codes = _codes(predikat_pegawai, labels.PREDIKAT, "Predikat pegawai")
+    pct = np.array([float(persen[p]) for p in labels.PREDIKAT] + [np.nan])[codes]
+    out = np.asarray(bulan, dtype=float) / 12.0 * pct / 100.0 * _float(koefisien)
+    if _is_scalar(predikat_pegawai):
+        return float(np.ravel(out)[0])
+    if isinstance(predikat_pegawai, pd.Series):
+        return pd.Series(np.ravel(out), index=predikat_pegawai.index, name="angka_kredit")
+    return np.ravel(out)
 
 
 # --------------------------------------------------------------------------- kurva

@@ -410,3 +410,12 @@ def test_samples_score_fast_enough_and_consistent(samples_dir):
         s[s["periode"] == s["periode"].max()], "predikat_organisasi", by="kode_instansi", semua=True
     )
     assert set(v["kode_instansi"]) == set(wb.instansi["kode_instansi"])
+
+
+def test_angka_kredit_bkn_3_2023_examples():
+    # BKN deck "Perhitungan konversi predikat kinerja dalam angka kredit" [S16]:
+    # Ahli Pertama koefisien 12.5 → Sangat Baik 150 % → 18.75; 2 bulan Baik → 2.08
+    assert kc.scoring.angka_kredit("Sangat Baik", 12.5) == pytest.approx(18.75)
+    assert kc.scoring.angka_kredit("Baik", 12.5, bulan=2) == pytest.approx(2.0833, abs=1e-4)
+    s = kc.scoring.angka_kredit(pd.Series(["Butuh Perbaikan", None]), 12.5)
+    assert s.iloc[0] == pytest.approx(9.375) and np.isnan(s.iloc[1])
