@@ -255,7 +255,7 @@ class Tugas:
     parameter: dict = field(default_factory=dict)
     ulang: int = 1
     laporan: bool = False  # the report template (its summary feeds index.html)
-    ekstra: dict = field(default_factory=dict)  # start_timeout, execution_timeout
+    ekstra: dict = field(default_factory=dict)  # start_timeout, execution_timeout, cache
 
     @property
     def nama(self) -> str:
@@ -278,8 +278,10 @@ class HasilTugas:
 
 
 def _is_retryable(err: BaseException) -> bool:
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    if isinstance(err, CellTimeoutError):  # a slow cell, not kernel trouble: no retry
+        return False
     if isinstance(err, DeadKernelError | TimeoutError):
         return True
     text = f"{type(err).__name__}: {err}".lower()
@@ -621,6 +623,9 @@ def run_batch(
     # checked against the data files' fingerprint) instead of re-validating it per notebook.
     cache = out / ".cache"
     tulis_cache(cache, data, wb)
+    # Largest instansi first (longest tasks first keeps both workers busy until the end).
+    size = wb.pegawai["kode_instansi"].astype(str).value_counts()
+    tasks.sort(key=lambda t: -int(size.get(t.kode, 0)))
     del wb
 
     results: list[HasilTugas] = [

@@ -441,13 +441,14 @@ def test_dead_kernel_is_retried_then_kept(tmp_path):
 
 
 def test_retryable_errors():
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     assert reports._is_retryable(DeadKernelError("Kernel died"))
     assert reports._is_retryable(RuntimeError("Kernel didn't respond in 60 seconds"))
     assert reports._is_retryable(OSError("ZMQError: Address already in use"))
     assert not reports._is_retryable(ValueError("galat di sel"))
     assert not reports._is_retryable(RuntimeError("sengaja gagal"))
+    assert not reports._is_retryable(CellTimeoutError("Cell execution timed out"))
 
 
 @pytest.mark.slow
