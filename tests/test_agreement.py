@@ -565,3 +565,19 @@ def test_alpha_interval_is_shift_invariant():
     assert A.krippendorff_alpha(x + 1e7) == pytest.approx(a, abs=1e-9)
     ref = kd.alpha(reliability_data=(x + 1e7).T, level_of_measurement="interval")
     assert A.krippendorff_alpha(x + 1e7) == pytest.approx(ref, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", ["alpha", "icc1", "icc1k"])
+def test_vectorised_bootstrap_equals_generic_loop(name):
+    x = _random_wide(13, n=80, k=4, p_missing=0.2)
+    generic = {
+        "alpha": lambda w: float(A.krippendorff_alpha(w)),
+        "icc1": lambda w: A.icc(w, missing="unbalanced").at["ICC1", "icc"],
+        "icc1k": lambda w: A.icc(w, missing="unbalanced").at["ICC1k", "icc"],
+    }[name]
+    fast = A.bootstrap(name, x, n_boot=60, seed=4)
+    slow = A.bootstrap(generic, x, n_boot=60, seed=4)
+    np.testing.assert_allclose(fast.detail["replikasi"], slow.detail["replikasi"], atol=1e-10)
+    assert fast == pytest.approx(slow) and fast.ci_low == pytest.approx(slow.ci_low)
+    with pytest.raises(ParameterError, match="stat"):
+        A.bootstrap("kappa", x, n_boot=10)

@@ -16,8 +16,59 @@ from ._icc import icc
 __all__ = ["bootstrap", "raters_needed", "reliability_curve", "spearman_brown"]
 
 
+def _unit_sums(x: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-subject sufficient statistics (count, centred sum and sum of squares)."""
+    mask = ~np.isnan(x)
+    m = mask.sum(axis=1).astype(np.float64)
+    pair = m >= 2
+    xz = np.where(mask, x, 0.0)
+    centre = xz[pair].sum() / max(m[pair].sum(), 1.0)
+    xz = np.where(mask, x - centre, 0.0)
+    s1 = xz.sum(axis=1)
+    s2 = np.einsum("ij,ij->i", xz, xz)
+    p = pair.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ssw = np.where(pair, s2 - s1 * s1 / m, 0.0)
+        within = np.where(pair, 2.0 * (m * s2 - s1 * s1) / (m - 1.0), 0.0)
+        q = np.where(pair, s1 * s1 / m, 0.0)
+    return {"a": p, "m": m * p, "m2": m * m * p, "s1": s1 * p, "s2": s2 * p, "ssw": ssw,
+            "within": within, "q": q}  # fmt: skip
+
+
+def _fast_replicates(name: str, x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Replicates of interval alpha / ICC(1) / ICC(1,k) from gathered per-subject sums."""
+    u = _unit_sums(x)
+    tot = {k: v[idx].sum(axis=1) for k, v in u.items()}  # one gather per statistic
+    a, n = tot["a"], tot["m"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if name == "alpha":
+            total = 2.0 * (n * tot["s2"] - tot["s1"] ** 2)
+            return 1.0 - (n - 1) * tot["within"] / total
+        msb = (tot["q"] - tot["s1"] ** 2 / n) / (a - 1)
+        msw = tot["ssw"] / (n - a)
+        if name == "icc1k":
+            return (msb - msw) / msb
+        n0 = (n - tot["m2"] / n) / (a - 1)
+        return (msb - msw) / (msb + (n0 - 1) * msw)
+
+
+def _named_stat(stat, kwargs) -> str | None:
+    """Name of a statistic with a vectorised bootstrap, else None."""
+    from ._alpha import krippendorff_alpha
+
+    if isinstance(stat, str):
+        if stat not in ("alpha", "icc1", "icc1k"):
+            raise ParameterError(
+                f"stat={stat!r} tidak dikenal; pakai 'alpha', 'icc1', 'icc1k' atau sebuah fungsi."
+            )
+        return stat
+    if stat is krippendorff_alpha and kwargs.get("level", "interval") == "interval":
+        return "alpha"
+    return None
+
+
 def bootstrap(
-    stat: Callable[..., float],
+    stat: Callable[..., float] | str,
     wide: WideLike,
     n_boot: int = 1000,
     seed: SeedLike = None,
@@ -29,9 +80,12 @@ def bootstrap(
 
     Parameters
     ----------
-    stat : callable
+    stat : callable or {"alpha", "icc1", "icc1k"}
         ``stat(wide_array, **kwargs) -> float``, e.g. :func:`krippendorff_alpha` or
-        ``lambda w: icc(w, missing="unbalanced").loc["ICC1", "icc"]``.
+        ``lambda w: icc(w).loc["ICC3", "icc"]``; or the name of a statistic with a fully
+        vectorised bootstrap: ``"alpha"`` (interval Krippendorff α), ``"icc1"``/``"icc1k"``
+        (unbalanced one-way ICC, as ``icc(..., missing="unbalanced")``).
+        ``krippendorff_alpha`` at the interval level also takes the vectorised path.
     wide : DataFrame or array
         Rows = subjects; rows are resampled with replacement (raters stay as they are).
     n_boot : int, default 1000
@@ -48,16 +102,39 @@ def bootstrap(
 
     Notes
     -----
-    All resampling indices are drawn in one call; the loop runs over replicates, never over
-    subjects. Replicates where the statistic is undefined (NaN) are ignored.
+    All resampling indices are drawn in one call. For the named statistics each replicate is
+    a sum of per-subject sufficient statistics gathered with the index array (no loop at
+    all); for other callables the loop runs over replicates, never over subjects. Replicates
+    where the statistic is undefined (NaN) are ignored.
     """
     if n_boot < 2:
         raise ParameterError(f"n_boot={n_boot!r} terlalu kecil; gunakan misalnya 1000.")
     x = as_float_matrix(wide)
     rng = as_rng(seed)
-    full = stat(x, **kwargs)
+    name = _named_stat(stat, kwargs)
     idx = rng.integers(0, x.shape[0], size=(n_boot, x.shape[0]))
-    reps = np.array([float(stat(x[i], **kwargs)) for i in idx])
+    if name is None:
+        full = stat(x, **kwargs)
+        reps = np.array([float(stat(x[i], **kwargs)) for i in idx])
+    else:
+        from ._alpha import krippendorff_alpha
+
+        if name == "alpha":
+            full = krippendorff_alpha(x, "interval")
+        else:
+            res = icc(x, missing="unbalanced")
+            row = "ICC1" if name == "icc1" else "ICC1k"
+            full = Estimate(
+                res.at[row, "icc"],
+                pval=res.at[row, "pval"],
+                n_subjek=res.attrs["n_subjek"],
+                n_penilai=res.attrs["n_penilai"],
+                metode=f"{row} (ANOVA satu arah tak seimbang)",
+            )
+        step = max(1, int(2e7 // max(x.shape[0], 1)))  # bound the gathered block's memory
+        reps = np.concatenate(
+            [_fast_replicates(name, x, idx[i : i + step]) for i in range(0, n_boot, step)]
+        )
     good = reps[np.isfinite(reps)]
     lo, hi = np.quantile(good, [(1 - ci) / 2, 1 - (1 - ci) / 2]) if good.size else (math.nan,) * 2
     base = full if isinstance(full, Estimate) else Estimate(float(full))

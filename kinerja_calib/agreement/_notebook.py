@@ -22,6 +22,7 @@ def siapkan(
     target: float = 0.8,
     k_maks: int = 12,
     seed: int = 2026,
+    aturan: str | None = None,
 ) -> SimpleNamespace:
     """Validate the parameters of notebook 04 and load the 360 ratings it needs.
 
@@ -41,6 +42,9 @@ def siapkan(
         Largest number of raters on the decision curve.
     seed : int
         Seed of the resampling checks.
+    aturan : str, optional
+        Rules name or path shared by all notebooks; only checked here (agreement statistics
+        use no regulation numbers), so a typo fails early with the list of valid names.
 
     Returns
     -------
@@ -67,6 +71,10 @@ def siapkan(
         problems.append(f"k_maks harus bilangan bulat 2–50, bukan {k_maks!r}.")
     if problems:
         raise ParameterError("Parameter notebook tidak valid:\n  - " + "\n  - ".join(problems))
+    if aturan is not None:
+        from .. import rules as _rules
+
+        _rules.load(aturan)
     wb = load_workbook(data)
     if kode_instansi:
         wb = wb.untuk_instansi(kode_instansi)
