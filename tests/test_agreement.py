@@ -581,3 +581,20 @@ def test_vectorised_bootstrap_equals_generic_loop(name):
     assert fast == pytest.approx(slow) and fast.ci_low == pytest.approx(slow.ci_low)
     with pytest.raises(ParameterError, match="stat"):
         A.bootstrap("kappa", x, n_boot=10)
+
+
+def test_agreement_table_overall_and_integer_categorical_keys():
+    long = _toy_360(4, n_ratee=50)
+    num = long.assign(
+        nip=long.nip.str[1:].astype(np.int64),
+        nip_penilai=long.nip_penilai.str[1:].astype(np.int64),
+        peran_penilai=pd.Categorical(long.peran_penilai, categories=list(kc.labels.PERAN_PENILAI)),
+    ).drop(columns=["aspek", "periode"])
+    num = num.groupby(["nip", "nip_penilai", "peran_penilai"], observed=True).nilai.mean()
+    num = num.reset_index()
+    overall = A.agreement_table(num, by=[], statistics=("icc1", "alpha"))
+    assert len(overall) == 1 and overall.n_subjek.iloc[0] == 50
+    per = A.agreement_table(num, by=["peran_penilai"], statistics=("icc1", "alpha"))
+    assert list(per.peran_penilai.astype(str)) == ["atasan", "rekan"]
+    ref = A.agreement_table(long, by=["peran_penilai"], statistics=("icc1", "alpha"))
+    np.testing.assert_allclose(per.icc1, ref.icc1, equal_nan=True)
