@@ -419,3 +419,34 @@ def test_angka_kredit_bkn_3_2023_examples():
     assert kc.scoring.angka_kredit("Baik", 12.5, bulan=2) == pytest.approx(2.0833, abs=1e-4)
     s = kc.scoring.angka_kredit(pd.Series(["Butuh Perbaikan", None]), 12.5)
     assert s.iloc[0] == pytest.approx(9.375) and np.isnan(s.iloc[1])
+
+
+rating = st.sampled_from(labels.RATING)
+
+
+@given(rating, rating, rating)
+def test_predikat_monotone_in_each_rating(r1, r2, other):
+    # a better hasil kerja (or perilaku) never gives a worse predikat (6/2022 matrix)
+    lo, hi = sorted((r1, r2), key=labels.RATING.index)
+    rank = labels.PREDIKAT.index
+    assert rank(predikat(lo, other)) <= rank(predikat(hi, other))
+    assert rank(predikat(other, lo)) <= rank(predikat(other, hi))
+
+
+def test_cek_kurva_by_two_columns():
+    df = pd.DataFrame(
+        {
+            "kode_instansi": ["X"] * 20,
+            "periode": ["2026-S1"] * 10 + ["2026-S2"] * 10,
+            "predikat": _mix(b=7, bp=3) + _mix(b=10),
+        }
+    )
+    v = cek_kurva(df, "Baik", by=["kode_instansi", "periode"])
+    assert set(v["periode"]) == {"2026-S2"}
+    assert set(v["aturan"]) == {"Baik-1", "Baik-3"}
+
+
+def test_score_workbook_pp30_without_360_uses_70_30():
+    s = kc.score_workbook(workbook(), "pp-30-2019", periode="2026-S1", pakai_360=False)
+    b = s.set_index("nip").loc[NIP["b"]]
+    assert b["nilai_akhir"] == pytest.approx(0.7 * 109 + 0.3 * b["nilai_perilaku"])

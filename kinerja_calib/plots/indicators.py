@@ -107,16 +107,26 @@ def distribusi_capaian(skor: pd.DataFrame, rules=None, judul: str | None = None)
         fig = Figure(figsize=(7.5, 3.8), layout="constrained")
         ax = fig.add_subplot()
         ax.hist(x, bins=40, color="#67a9cf", edgecolor="white")
-        for v, name in ((a["batas_bawah"], "batas bawah"), (a["batas_atas"], "batas atas")):
+        top = ax.get_ylim()[1] * 0.95
+        for v, name, ha in (
+            (a["batas_bawah"], "batas bawah", "right"),
+            (a["batas_atas"], "batas atas", "left"),
+        ):
             ax.axvline(v, color="#b2182b", linestyle="--")
             ax.text(
                 v,
-                ax.get_ylim()[1] * 0.95,
-                f" {name} {v:g} %",
+                top,
+                f" {name} {v:g} % ",
                 color="#b2182b",
                 fontsize=8,
                 va="top",
+                ha=ha,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
             )
+        ax.set_xlim(
+            min(x.min() if len(x) else 0, a["batas_bawah"]) - 5,
+            max(x.max() if len(x) else 0, a["batas_atas"]) + 15,
+        )
         ax.set_xlabel("Capaian tertimbang per pegawai (%)")
         ax.set_ylabel("Jumlah pegawai")
         ax.set_title(judul or "Sebaran capaian dan ambang rating hasil kerja")
