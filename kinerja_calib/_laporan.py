@@ -59,6 +59,7 @@ __all__ = [
     "sidik_data",
     "tampilkan_ringkasan",
     "tulis_cache",
+    "workbook_dari_cache",
 ]
 
 #: Mimetype of the machine-readable summary the template emits for ``index.html``.
@@ -372,6 +373,10 @@ def tulis_cache(folder: Path, data: Path, wb_all) -> None:
 
     data = Path(data).resolve()
     sidik = sidik_data(data)
+    blob = pickle.dumps(
+        {"sumber": str(data), "sidik": sidik, "wb": wb_all}, protocol=pickle.HIGHEST_PROTOCOL
+    )
+    tulis_atomik(Path(folder) / "_semua.pkl", blob)  # whole workbook, for the course notebooks
     for kode in wb_all.instansi["kode_instansi"].astype(str):
         if not _KODE_RE.fullmatch(kode):
             continue
@@ -380,6 +385,17 @@ def tulis_cache(folder: Path, data: Path, wb_all) -> None:
             protocol=pickle.HIGHEST_PROTOCOL,
         )
         tulis_atomik(Path(folder) / f"{kode}.pkl", blob)
+
+
+def workbook_dari_cache(path: str | Path):
+    """The whole validated workbook from the batch cache, or None.
+
+    A hook for :func:`kinerja_calib.data.load_workbook` (or a course notebook) run under
+    ``kinerja-calib laporan``: the batch validates the data once and exports the cache folder
+    in ``KINERJA_CALIB_CACHE_LAPORAN``; the pickle is used only when its source path and file
+    fingerprint (names, sizes, modification times) match ``path``.
+    """
+    return _cached_workbook(Path(path).expanduser().resolve(), "_semua")
 
 
 def _cached_workbook(path: Path, kode: str):

@@ -63,6 +63,7 @@ from ._laporan import (
     siapkan_laporan,
     tampilkan_ringkasan,
     tulis_cache,
+    workbook_dari_cache,
 )
 from .errors import ParameterError, ReportError
 
@@ -95,6 +96,7 @@ __all__ = [
     "tampilkan_ringkasan",
     "tulis_atomik",
     "tulis_indeks",
+    "workbook_dari_cache",
 ]
 
 #: The report template, relative to the notebooks folder.

@@ -283,7 +283,7 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     wb = kc.load_workbook(folder)
     cache = tmp_path / "cache"
     _laporan.tulis_cache(cache, folder, wb)
-    assert sorted(p.name for p in cache.iterdir()) == ["UJI-A.pkl", "UJI-B.pkl"]
+    assert sorted(p.name for p in cache.iterdir()) == ["UJI-A.pkl", "UJI-B.pkl", "_semua.pkl"]
     monkeypatch.setenv(_laporan.ENV_CACHE, str(cache))
     calls = []
     import kinerja_calib.data as data_mod
@@ -292,10 +292,13 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     monkeypatch.setattr(data_mod, "load_workbook", lambda p: calls.append(p) or real(p))
     ctx = reports.siapkan_laporan(str(folder), "UJI-B")
     assert calls == [] and ctx.nama_instansi == "Dinas Uji Beta"
+    whole = _laporan.workbook_dari_cache(folder)
+    assert len(whole.instansi) == 2 and len(whole.pegawai) == len(wb.pegawai)
     # a changed data file invalidates the cache: the data is read again
     (folder / "instansi.csv").write_text((folder / "instansi.csv").read_text() + "\n")
     reports.siapkan_laporan(str(folder), "UJI-B")
     assert len(calls) == 1
+    assert _laporan.workbook_dari_cache(folder) is None
 
 
 # --------------------------------------------------------------------------- papermill runs
