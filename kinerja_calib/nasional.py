@@ -206,8 +206,53 @@ def _rss_puncak_mib() -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 2**20
 
 
+class _Jam:
+    """Wall and CPU seconds, peak RSS and rows of consecutive stages."""
+
+    def __init__(self) -> None:
+        self.tahap: dict[str, tuple[float, float, float, int]] = {}
+        self._w, self._c = time.perf_counter(), time.process_time()
+
+    def catat(self, nama: str, baris: int) -> None:
+        w, c = time.perf_counter(), time.process_time()
+        self.tahap[nama] = (w - self._w, c - self._c, _rss_puncak_mib(), int(baris))
+        self._w, self._c = w, c
+
+
 def _kode_predikat(values: Any) -> np.ndarray:
     return pd.Categorical(np.asarray(values, dtype=object), categories=PREDIKAT).codes
+
+
+def _pasangan_rata(r: pd.DataFrame) -> tuple:
+    """Rater × ratee means over the aspects, self ratings left out, as compact arrays.
+
+    This is what :func:`kinerja_calib.agreement.agreement_table` does itself when ``aspek`` is
+    not a grouping key; done here per part so only ~6 float32 per pegawai reach the parent.
+    ``r`` is a ``kompak`` simulation table (categorical ``nip``, ``nip_penilai``,
+    ``peran_penilai``). Returns ``(ratee, rater, role, mean, n_ratee_codes, n_rater_codes)``.
+    """
+    ratee = r["nip"].cat.codes.to_numpy().astype(np.int64)
+    rater = r["nip_penilai"].cat.codes.to_numpy().astype(np.int64)
+    roles = list(r["peran_penilai"].cat.categories)
+    role = r["peran_penilai"].cat.codes.to_numpy()
+    keep = role != roles.index("diri")
+    n_ratee = len(r["nip"].cat.categories)
+    n_rater = len(r["nip_penilai"].cat.categories)
+    key = ratee[keep] * n_rater + rater[keep]
+    uniq, inv = np.unique(key, return_inverse=True)
+    val = r["nilai"].to_numpy(dtype=np.float64)[keep]
+    mean = np.bincount(inv, weights=val) / np.bincount(inv)
+    role_pair = np.empty(len(uniq), dtype=np.int8)
+    role_pair[inv] = role[keep]
+    to_label = np.asarray([PERAN_PENILAI.index(p) for p in roles], dtype=np.int8)
+    return (
+        (uniq // n_rater).astype(np.int32),
+        (uniq % n_rater).astype(np.int32),
+        to_label[role_pair],
+        mean.astype(np.float32),
+        n_ratee,
+        n_rater,
+    )
 
 
 def _proses_bagian(t: _Bagian) -> dict[str, Any]:
@@ -215,11 +260,8 @@ def _proses_bagian(t: _Bagian) -> dict[str, Any]:
     from . import calibrate, rules, scoring, simulate
 
     rl = rules.load(t.aturan)
-    waktu: dict[str, float] = {}
-    memori: dict[str, float] = {}
-    baris: dict[str, int] = {}
+    jam = _Jam()
 
-    t0 = time.perf_counter()
     s = simulate.Scenario(
         n_pegawai=t.n_pegawai,
         n_instansi=max(1, round(t.n_pegawai / _PEGAWAI_PER_INSTANSI)),
@@ -229,53 +271,24 @@ def _proses_bagian(t: _Bagian) -> dict[str, Any]:
     )
     sim = simulate.simulate_ratings(s, seed=np.random.default_rng(t.seed))
     r = sim.ratings
-    waktu["simulasi"], memori["simulasi"], baris["simulasi"] = (
-        time.perf_counter() - t0,
-        _rss_puncak_mib(),
-        len(r),
-    )
+    jam.catat("simulasi", len(r))
 
-    t0 = time.perf_counter()
     tab = simulate.bandingkan_predikat(sim, rl)
-    waktu["skor"], memori["skor"], baris["skor"] = (
-        time.perf_counter() - t0,
-        _rss_puncak_mib(),
-        len(tab),
-    )
+    jam.catat("skor", len(tab))
 
-    t0 = time.perf_counter()
     fx = calibrate.rater_effects(r)
     skor_kal = fx.ratees["skor_terkalibrasi"].reindex(tab["nip"].to_numpy(dtype=object))
     rp_kal = scoring.rating_perilaku(skor_kal.to_numpy(dtype=float), rules=rl)
     pred_kal = scoring.predikat(
         tab["rating_hasil_kerja"].to_numpy(dtype=object), np.asarray(rp_kal, dtype=object), rl
     )
-    waktu["kalibrasi"], memori["kalibrasi"], baris["kalibrasi"] = (
-        time.perf_counter() - t0,
-        _rss_puncak_mib(),
-        int(fx.info["n_penilaian"]),
-    )
+    jam.catat("kalibrasi", int(fx.info["n_penilaian"]))
 
     mentah = _kode_predikat(tab["predikat"])
     kal = _kode_predikat(pred_kal)
     benar = _kode_predikat(tab["predikat_sebenarnya"])
     both = (mentah >= 0) & (kal >= 0)
 
-    # rater × ratee means over the aspects (what agreement_table does itself when "aspek" is
-    # not a grouping key), self ratings left out: compact int/float32 arrays for the parent
-    ratee = r["nip"].cat.codes.to_numpy().astype(np.int64)
-    rater = r["nip_penilai"].cat.codes.to_numpy().astype(np.int64)
-    role = r["peran_penilai"].cat.codes.to_numpy()
-    roles = list(r["peran_penilai"].cat.categories)
-    keep = role != roles.index("diri")
-    n_rater = len(r["nip_penilai"].cat.categories)
-    key = ratee[keep] * n_rater + rater[keep]
-    uniq, inv = np.unique(key, return_inverse=True)
-    val = r["nilai"].to_numpy(dtype=np.float64)[keep]
-    mean = np.bincount(inv, weights=val) / np.bincount(inv)
-    role_pair = np.empty(len(uniq), dtype=np.int8)
-    role_pair[inv] = role[keep]
-    role_pair = np.asarray([PERAN_PENILAI.index(p) for p in roles], dtype=np.int8)[role_pair]
     return {
         "nomor": t.nomor,
         "provinsi": t.provinsi,
@@ -291,17 +304,8 @@ def _proses_bagian(t: _Bagian) -> dict[str, Any]:
         "n_dibandingkan": int(both.sum()),
         "n_keliru_mentah": int((mentah[mentah >= 0] != benar[mentah >= 0]).sum()),
         "n_keliru_terkalibrasi": int((kal[kal >= 0] != benar[kal >= 0]).sum()),
-        "pasangan": (
-            (uniq // n_rater).astype(np.int32),
-            (uniq % n_rater).astype(np.int32),
-            role_pair,
-            mean.astype(np.float32),
-            t.n_pegawai,
-            n_rater,
-        ),
-        "waktu": waktu,
-        "memori": memori,
-        "baris": baris,
+        "pasangan": _pasangan_rata(r),
+        "tahap": jam.tahap,
     }
 
 
@@ -309,7 +313,7 @@ def _kesepakatan(provinsi: str, pasangan: list[tuple]) -> dict[str, Any]:
     """ICC(1) and α per role and pooled (roles other than diri) for one province."""
     from . import agreement
 
-    t0 = time.perf_counter()
+    jam = _Jam()
     off_e = np.cumsum([0] + [p[4] for p in pasangan[:-1]])
     off_r = np.cumsum([0] + [p[5] for p in pasangan[:-1]])
     df = pd.DataFrame(
@@ -330,13 +334,12 @@ def _kesepakatan(provinsi: str, pasangan: list[tuple]) -> dict[str, Any]:
     per_peran = agreement.agreement_table(df, by=["peran_penilai"], statistics=stats)
     semua = agreement.agreement_table(df, by=[], statistics=stats)
     per_peran.insert(0, "provinsi", provinsi)
+    jam.catat("kesepakatan", len(df))
     return {
         "provinsi": provinsi,
         "per_peran": per_peran,
         "semua": semua.iloc[0].to_dict(),
-        "waktu": time.perf_counter() - t0,
-        "memori": _rss_puncak_mib(),
-        "baris": len(df),
+        "tahap": jam.tahap,
     }
 
 
@@ -371,9 +374,13 @@ class _PengukurMemori:
             self.puncak = max(self.puncak, self._rss_total())
             self._stop.wait(self.interval)
 
+    def mulai(self) -> None:
+        """Start sampling (after any fork: a forked child must not inherit this thread)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, daemon=True)
+            self._thread.start()
+
     def __enter__(self) -> _PengukurMemori:
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -428,8 +435,12 @@ def _tqdm(total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="tugas", disable=None, leave=False)
 
 
+def _siaga() -> int:
+    return os.getpid()
+
+
 def _jalankan_tugas(
-    bagian: list[_Bagian], pekerja: int, bar
+    bagian: list[_Bagian], pekerja: int, bar, ukur: _PengukurMemori
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Run all parts, and each province's agreement as soon as its parts are done."""
     sisa = pd.Series([b.provinsi for b in bagian]).value_counts().to_dict()
@@ -445,6 +456,7 @@ def _jalankan_tugas(
         return [x for _, x in sorted(kumpulan.pop(p), key=lambda t: t[0])]
 
     if pekerja <= 1:
+        ukur.mulai()
         for b in bagian:
             bar.set_postfix_str(f"{b.provinsi} ({b.n_pegawai:,} pegawai)".replace(",", "."))
             hasil = _proses_bagian(b)
@@ -456,8 +468,13 @@ def _jalankan_tugas(
                 bar.update()
         return
 
-    ctx = get_context("spawn")  # no fork with the memory-sampler thread running
-    with ProcessPoolExecutor(max_workers=pekerja, mp_context=ctx) as pool:
+    # fork (Linux): workers inherit the imported modules and need no ``__main__`` guard in
+    # the caller's script; with fork every worker is started at the first submit, so the
+    # memory sampler thread is started only after that
+    metode = "fork" if sys.platform.startswith("linux") else "spawn"
+    with ProcessPoolExecutor(max_workers=pekerja, mp_context=get_context(metode)) as pool:
+        pool.submit(_siaga).result()
+        ukur.mulai()
         # largest parts first so the last tasks are short
         urut = sorted(bagian, key=lambda b: -b.n_pegawai)
         jalan = {pool.submit(_proses_bagian, b): "bagian" for b in urut}
@@ -516,10 +533,17 @@ def jalankan(
     hasil_bagian: list[dict[str, Any]] = []
     hasil_prov: list[dict[str, Any]] = []
     start = time.perf_counter()
+    cpu0 = sum(
+        u.ru_utime + u.ru_stime
+        for u in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
     with _PengukurMemori() as ukur:
         bar = _tqdm(len(bagian) + n_prov, "nasional") if progress else _Diam()
         try:
-            for jenis, h in _jalankan_tugas(bagian, pekerja, bar):
+            for jenis, h in _jalankan_tugas(bagian, pekerja, bar, ukur):
                 (hasil_bagian if jenis == "bagian" else hasil_prov).append(h)
         finally:
             bar.close()
@@ -529,35 +553,33 @@ def jalankan(
     detik = time.perf_counter() - start
 
     rows = []
-    for tahap in _TAHAP[:3]:
+    for nama in _TAHAP:
+        hs = hasil_prov if nama == "kesepakatan" else hasil_bagian
+        v = np.array([h["tahap"][nama] for h in hs], dtype=float).reshape(-1, 4)
         rows.append(
             {
-                "tahap": tahap,
-                "detik": sum(h["waktu"][tahap] for h in hasil_bagian),
-                "memori_puncak_mib": max(h["memori"][tahap] for h in hasil_bagian),
-                "baris": sum(h["baris"][tahap] for h in hasil_bagian),
+                "tahap": nama,
+                "detik": v[:, 0].sum(),
+                "detik_cpu": v[:, 1].sum(),
+                "memori_puncak_mib": v[:, 2].max(),
+                "baris": int(v[:, 3].sum()),
             }
         )
     rows.append(
         {
-            "tahap": "kesepakatan",
-            "detik": sum(h["waktu"] for h in hasil_prov),
-            "memori_puncak_mib": max(h["memori"] for h in hasil_prov),
-            "baris": sum(h["baris"] for h in hasil_prov),
-        }
-    )
-    rows.append(
-        {
             "tahap": "ringkasan",
             "detik": t_ringkas,
+            "detik_cpu": np.nan,
             "memori_puncak_mib": _rss_puncak_mib(),
             "baris": len(ringkasan) + len(predikat) + len(kesepakatan),
         }
     )
+    ru = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     rows.append(
         {
             "tahap": "total (jam dinding)",
             "detik": detik,
+            "detik_cpu": sum(u.ru_utime + u.ru_stime for u in ru) - cpu0,
             "memori_puncak_mib": ukur.puncak,
             "baris": int(ringkasan["n_penilaian"].sum()),
         }
@@ -669,11 +691,13 @@ def _angka(x: float, desimal: int = 0) -> str:
 
 def format_tahap(tahap: pd.DataFrame) -> str:
     """The stage table as text (Indonesian number format)."""
-    head = f"{'tahap':<22}{'detik':>10}{'memori puncak':>17}{'baris':>16}"
+    head = f"{'tahap':<22}{'detik':>10}{'detik CPU':>11}{'memori puncak':>17}{'baris':>16}"
     lines = [head, "-" * len(head)]
     for r in tahap.itertuples(index=False):
         lines.append(
-            f"{r.tahap:<22}{_angka(r.detik, 1):>10}{_angka(r.memori_puncak_mib) + ' MiB':>17}"
+            f"{r.tahap:<22}{_angka(r.detik, 1):>10}"
+            f"{_angka(r.detik_cpu, 1) if r.detik_cpu == r.detik_cpu else '–':>11}"
+            f"{_angka(r.memori_puncak_mib) + ' MiB':>17}"
             f"{_angka(r.baris):>16}"
         )
     return "\n".join(lines)
