@@ -168,9 +168,26 @@ def _select_period(ratings: pd.DataFrame, periode: str | None) -> tuple[pd.DataF
     return ratings.loc[ratings["periode"] == periode], periode
 
 
-def _codes(values: Any) -> tuple[np.ndarray, pd.Index]:
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+def _raw_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (−1 = missing) and their labels as strings."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(
+            col.cat.categories.astype(str), dtype=object
+        )
+    codes, uniques = pd.factorize(col)
+    return codes.astype(np.int64, copy=False), np.asarray(
+        pd.Index(uniques).astype(str), dtype=object
+    )
+
+
+def _compress(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Renumber the codes in use as 0..k−1, ordered by label."""
+    inv, used = pd.factorize(codes)
+    lab = labels[used]
+    order = np.argsort(lab, kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inv], pd.Index(lab[order])
 
 
 def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
@@ -185,17 +202,25 @@ def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
         )
     ratings, periode = _select_period(ratings, periode)
     nilai = pd.to_numeric(ratings["nilai"], errors="coerce").to_numpy(dtype=np.float64)
-    peran = ratings["peran_penilai"].astype(str).to_numpy()
-    nip = ratings["nip"].astype(str).to_numpy()
-    nip_penilai = ratings["nip_penilai"].astype(str).to_numpy()
-    ok = np.isfinite(nilai)
-    is_self = (peran == "diri") | (nip == nip_penilai)
+    # integer codes straight from the columns (categoricals keep their codes): no per-row
+    # Python strings, so 40 M rows stay cheap
+    c_nip, l_nip = _raw_codes(ratings["nip"])
+    c_pen, l_pen = _raw_codes(ratings["nip_penilai"])
+    c_per, l_per = _raw_codes(ratings["peran_penilai"])
+    c_asp, l_asp = _raw_codes(ratings["aspek"])
+    pen_as_nip = pd.Index(l_nip).get_indexer(l_pen)
+    same = (c_pen >= 0) & (pen_as_nip[np.maximum(c_pen, 0)] == c_nip) & (c_nip >= 0)
+    diri_code = np.flatnonzero(l_per == "diri")
+    is_self = same | (np.isin(c_per, diri_code) if len(diri_code) else False)
+    ok = np.isfinite(nilai) & (c_nip >= 0) & (c_pen >= 0) & (c_per >= 0) & (c_asp >= 0)
     diri_mask = ok & is_self
-    skor_diri = (
-        pd.Series(nilai[diri_mask]).groupby(nip[diri_mask]).mean().rename("skor_diri")
-        if diri_mask.any()
-        else pd.Series(dtype=np.float64, name="skor_diri")
-    )
+    if diri_mask.any():
+        cnt = np.bincount(c_nip[diri_mask], minlength=len(l_nip))
+        tot = np.bincount(c_nip[diri_mask], weights=nilai[diri_mask], minlength=len(l_nip))
+        has = cnt > 0
+        skor_diri = pd.Series(tot[has] / cnt[has], index=l_nip[has], name="skor_diri")
+    else:
+        skor_diri = pd.Series(dtype=np.float64, name="skor_diri")
     keep = ok & ~is_self
     if not keep.any():
         raise ParameterError(
@@ -203,10 +228,10 @@ def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
             "membutuhkan penilaian dari atasan, rekan, bawahan atau pengguna layanan."
         )
     y = nilai[keep]
-    ratee, ratee_ids = _codes(nip[keep])
-    rater, rater_ids = _codes(nip_penilai[keep])
-    role, role_ids = _codes(peran[keep])
-    aspect, aspect_ids = _codes(ratings["aspek"].astype(str).to_numpy()[keep])
+    ratee, ratee_ids = _compress(c_nip[keep], l_nip)
+    rater, rater_ids = _compress(c_pen[keep], l_pen)
+    role, role_ids = _compress(c_per[keep], l_per)
+    aspect, aspect_ids = _compress(c_asp[keep], l_asp)
     # a pair is (ratee, rater, role): the same rater in two roles (a data slip) stays exact
     key = (ratee * len(rater_ids) + rater) * len(role_ids) + role
     pair, _ = pd.factorize(key)
