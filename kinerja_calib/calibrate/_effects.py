@@ -92,21 +92,28 @@ class RaterEffects:
     info: dict[str, Any] = field(default_factory=dict)
 
     def ringkasan(self) -> str:
-        """Short Indonesian summary of the fit."""
+        """Short Indonesian summary of the fit (Indonesian number format)."""
+
+        def bil(x: float) -> str:
+            return f"{x:,.0f}".replace(",", ".")
+
         n_flag = int((self.raters["diagnosis"] != "wajar").sum())
         n_comp = len(self.jaringan)
+        lam = f"{self.shrinkage:.2f}".replace(".", ",")
         lines = [
-            f"Model {self.method}: {len(self.ratees):,} pegawai dinilai oleh "
-            f"{len(self.raters):,} penilai (periode {self.periode or 'semua'}).",
-            f"Penyusutan (λ) efek penilai: {self.shrinkage:.2f}.",
-            f"Penilai dengan catatan diagnosis: {n_flag:,}.",
+            f"Model {self.method}: {bil(len(self.ratees))} pegawai dinilai oleh "
+            f"{bil(len(self.raters))} penilai (periode {self.periode or 'semua'}).",
+            f"Penyusutan (λ) efek penilai: {lam}."
+            if self.method == "additive"
+            else "Model Rasch banyak-faset; keparahan dalam logit.",
+            f"Penilai dengan catatan diagnosis: {bil(n_flag)}.",
         ]
         if n_comp > 1:
             lines.append(
                 f"Jaringan penilai terpecah menjadi {n_comp} komponen: skor antar komponen "
                 "tidak dapat dibandingkan secara langsung (lihat .jaringan)."
             )
-        return "\n".join(lines).replace(",", ".")
+        return "\n".join(lines)
 
     def __repr__(self) -> str:  # pragma: no cover - cosmetic
         return f"RaterEffects(\n{self.ringkasan()}\n)"
@@ -539,7 +546,8 @@ def rater_effects(
         ``"additive"``: least squares on the rating scale. ``"ordinal"``: many-facet Rasch
         rating-scale model (Linacre) by joint maximum likelihood; ``keparahan`` is then in
         logits and ``skor_terkalibrasi`` is Linacre's *fair average* (the expected rating from a
-        rater of average severity on an average aspect); see :func:`fit_mfrm`.
+        rater of average severity on an average aspect); see :func:`fit_mfrm`. Its shrinkage
+        is a Gaussian penalty on the measures (``prior_sd``), not ``shrinkage``.
     periode : str, optional
         Which ``periode`` to analyse; default the latest; ``"semua"`` pools every period (one
         score per ``nip``).
