@@ -106,16 +106,18 @@ def _attach(
 
 def _slots(
     df: pd.DataFrame, keys: list[str], subject: list[str], rater: str, value: str
-) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, np.ndarray]:
     """Positional wide table for all groups at once.
 
-    Returns ``(wide, subjects, group_of_row)``: ``wide`` has one row per (group, subject),
-    rows sorted by group; ``subjects`` the key columns of each row.
+    Returns ``(wide, subjects, group_of_row, n_raters)``: ``wide`` has one row per (group,
+    subject), rows sorted by group; ``subjects`` the key columns of each row; ``n_raters``
+    the number of distinct raters per group.
     """
     cols = [*keys, *subject]
     s = df.groupby(cols, observed=True, sort=True, dropna=False).ngroup().to_numpy()
-    r_codes = pd.factorize(df[rater], sort=True)[0]
-    order = np.lexsort((r_codes, s))
+    # slot = position of the rating within its subject, in row order (slot numbers carry no
+    # meaning; ICC(1) and alpha do not depend on them) — one stable sort, no rater sort
+    order = np.argsort(s, kind="stable")
     s_sorted = s[order]
     start = np.r_[0, np.flatnonzero(np.diff(s_sorted)) + 1]
     first = np.repeat(start, np.diff(np.r_[start, s_sorted.size]))
@@ -131,7 +133,12 @@ def _slots(
         if keys
         else np.zeros(n_s, dtype=np.int64)
     )
-    return wide, subjects, g
+    # distinct raters per group: unique (group, rater) pairs, hashed, then counted
+    r_codes, r_uni = pd.factorize(df[rater])
+    pair = pd.unique(g[s].astype(np.int64) * (len(r_uni) + 1) + r_codes)
+    n_groups = int(g.max()) + 1 if g.size else 0
+    n_rat = np.bincount(pair // (len(r_uni) + 1), minlength=n_groups)
+    return wide, subjects, g, n_rat
 
 
 def _prepare_values(df: pd.DataFrame, by: list[str], subject: list[str], rater: str, value: str):
@@ -182,7 +189,7 @@ def slot_table(
     subject = [c for c in ("periode", "nip") if c in df.columns]
     by = ["aspek"] if aspek is not None else []
     df, _ = _prepare_values(df, by, subject, rater, value)
-    wide, subjects, _ = _slots(df, [], subject, rater, value)
+    wide, subjects, _, _ = _slots(df, [], subject, rater, value)
     index = (
         pd.MultiIndex.from_frame(subjects)
         if len(subject) > 1
@@ -265,18 +272,13 @@ def agreement_table(
     df = _attach(ratings, by, pegawai, instansi)
     subject = [c for c in ("periode", "nip") if c in df.columns and c not in by]
     df, averaged = _prepare_values(df, by, subject, rater, value)
-    wide, subjects, g = _slots(df, by, subject, rater, value)
+    wide, subjects, g, n_rat = _slots(df, by, subject, rater, value)
     n_groups = int(g.max()) + 1 if g.size else 0
     bounds = np.searchsorted(g, np.arange(n_groups + 1))
     group_keys = (
         subjects.iloc[bounds[:-1]][by].reset_index(drop=True)
         if by
         else pd.DataFrame(index=range(n_groups))
-    )
-    n_rat = (
-        df.groupby(by, observed=True, sort=True, dropna=False)[rater].nunique().to_numpy()
-        if by
-        else np.array([df[rater].nunique()])
     )
     cats = list(range(1, n_categories + 1))
     rows = []
