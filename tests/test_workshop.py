@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -76,7 +75,7 @@ def voila_server(tmp_path):
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url + "api/status", timeout=2)
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
             break
         except OSError:
             if proc.poll() is not None:
@@ -123,7 +122,6 @@ def test_dashboard_in_headless_chromium(voila_server, tmp_path):
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
-                f"--user-data-dir={tmp_path / 'profil'}",
             ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 2200})
