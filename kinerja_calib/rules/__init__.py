@@ -649,4 +649,4 @@ def catatan_belum_terkonfirmasi(
 
 
 # Built-in validators live in a private module (imported here so they register).
-from . import _validasi  # noqa: E402,F401
+from . import _validasi, _validasi_sdm  # noqa: E402,F401
