@@ -12,16 +12,48 @@ nasional   simulate, score, calibrate and summarise a whole country (benchmark r
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .errors import KinerjaCalibError
 
+#: argparse's own English phrases and their Indonesian wording.
+_ARGPARSE_ID = (
+    ("the following arguments are required", "argumen berikut wajib diisi"),
+    ("unrecognized arguments", "argumen tidak dikenal"),
+    ("invalid choice", "pilihan tidak dikenal"),
+    ("choose from", "pilih dari"),
+    ("invalid int value", "bukan bilangan bulat"),
+    ("expected one argument", "membutuhkan satu nilai"),
+    ("argument ", "argumen "),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help formatter with an Indonesian usage prefix."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "penggunaan: " if prefix is None else prefix)
+
 
 class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose own messages are in Bahasa Indonesia."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "opsi"
+        if not any(a.dest == "help" for a in self._actions):
+            self.add_argument(
+                "-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar"
+            )
+
     def error(self, message: str):  # pragma: no cover - argparse exits
+        for en, id_ in _ARGPARSE_ID:
+            message = message.replace(en, id_)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: galat: {message}\nGunakan --help untuk bantuan.\n")
 
@@ -30,9 +62,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kinerja-calib",
         description="Buku kerja pelatihan dan kalibrasi penilaian kinerja ASN.",
-        add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar")
     parser.add_argument(
         "--versi", action="version", version="%(prog)s 0.1.0", help="tampilkan versi lalu keluar"
     )
@@ -113,7 +143,7 @@ def _validasi(args: argparse.Namespace) -> int:
             print(table.to_string(index=False))
         print(f"\n{len(table)} masalah ditemukan di {args.data}. Perbaiki lalu jalankan lagi.")
         return 1
-    print(wb.ringkasan() if hasattr(wb, "ringkasan") else f"Data {args.data} valid.")
+    print(wb.ringkasan())
     return 0
 
 
@@ -173,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nDihentikan oleh pengguna.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `kinerja-calib validasi DATA | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
