@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nDihentikan oleh pengguna.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `kinerja-calib validasi DATA | head`
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        sys.stdout = open(os.devnull, "w")  # silence the flush at exit
         return 0
 
 
