@@ -638,14 +638,16 @@ def run_batch(
         for m in missing
     ]
     t0 = time.perf_counter()
-    if dask_scheduler is not None:
-        results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
-    else:
-        workers = pekerja or os.cpu_count() or 1
-        log = str(out / ".log" / "pekerja.log")
-        results += _run_pool(tasks, codes, workers, tampilkan, log)
+    try:
+        if dask_scheduler is not None:
+            results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
+        else:
+            workers = pekerja or os.cpu_count() or 1
+            log = str(out / ".log" / "pekerja.log")
+            results += _run_pool(tasks, codes, workers, tampilkan, log)
+    finally:  # also on Ctrl-C: no cache left behind (temp files clean themselves up)
+        shutil.rmtree(cache, ignore_errors=True)
     wall = time.perf_counter() - t0
-    shutil.rmtree(cache, ignore_errors=True)
 
     status = _status_table(codes, results)
     tulis_indeks(out, codes, names, results, detik=wall)
