@@ -716,8 +716,8 @@ def _run_pool(
                 results.append(hasil)
                 done(hasil)
         except KeyboardInterrupt:
-            for fut in futures:
-                fut.cancel()
+            # workers got the same SIGINT; do not wait for queued notebooks
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
         finally:
             bar.close()
