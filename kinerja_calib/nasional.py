@@ -288,6 +288,8 @@ def _proses_bagian(t: _Bagian) -> dict[str, Any]:
     kal = _kode_predikat(pred_kal)
     benar = _kode_predikat(tab["predikat_sebenarnya"])
     both = (mentah >= 0) & (kal >= 0)
+    pasangan = _pasangan_rata(r)
+    jam.catat("pasangan", len(pasangan[0]))
 
     return {
         "nomor": t.nomor,
@@ -304,7 +306,7 @@ def _proses_bagian(t: _Bagian) -> dict[str, Any]:
         "n_dibandingkan": int(both.sum()),
         "n_keliru_mentah": int((mentah[mentah >= 0] != benar[mentah >= 0]).sum()),
         "n_keliru_terkalibrasi": int((kal[kal >= 0] != benar[kal >= 0]).sum()),
-        "pasangan": _pasangan_rata(r),
+        "pasangan": pasangan,
         "tahap": jam.tahap,
     }
 
@@ -410,7 +412,12 @@ class HasilNasional:
     kesepakatan : DataFrame
         :func:`kinerja_calib.agreement.agreement_table` per province × ``peran_penilai``.
     tahap : DataFrame
-        Stage table: ``tahap, detik, memori_puncak_mib, baris``.
+        Stage table: ``tahap, detik`` (wall seconds summed over the parts, i.e. over the
+        workers), ``detik_cpu`` (CPU seconds of those stages), ``memori_puncak_mib`` (largest
+        peak RSS of a process after that stage), ``baris`` (rows handled: ratings for
+        simulasi/kalibrasi, pegawai for skor, rater × ratee means for kesepakatan); then
+        ``ringkasan`` (in the parent) and ``total (jam dinding)``: wall clock, CPU of the
+        parent and all workers, and the sampled peak of their summed RSS.
     detik : float
         Wall-clock seconds of the whole run.
     memori_puncak_mib : float
@@ -554,8 +561,15 @@ def jalankan(
 
     rows = []
     for nama in _TAHAP:
-        hs = hasil_prov if nama == "kesepakatan" else hasil_bagian
-        v = np.array([h["tahap"][nama] for h in hs], dtype=float).reshape(-1, 4)
+        if nama == "kesepakatan":  # rater × ratee means in the parts + the province tables
+            v = np.array(
+                [h["tahap"]["pasangan"] for h in hasil_bagian]
+                + [h["tahap"][nama] for h in hasil_prov],
+                dtype=float,
+            )
+            v[: len(hasil_bagian), 3] = 0  # rows counted once, at the province
+        else:
+            v = np.array([h["tahap"][nama] for h in hasil_bagian], dtype=float).reshape(-1, 4)
         rows.append(
             {
                 "tahap": nama,
@@ -741,8 +755,8 @@ def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
     print()
     print(format_tahap(hasil.tahap))
     print(
-        "\n(detik per tahap = jumlah waktu semua pekerja; baris 'total' = jam dinding, memori = "
-        "RSS induk + pekerja.)"
+        "\n(detik per tahap = jumlah waktu semua bagian di semua pekerja; memori per tahap = RSS "
+        "puncak proses terbesar; baris 'total' = jam dinding, CPU dan memori induk + pekerja.)"
     )
     n = r["n_pegawai"].sum()
     w = r["n_pegawai"] / n
