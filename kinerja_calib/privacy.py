@@ -149,13 +149,15 @@ def assert_no_rater_ids(obj: pd.DataFrame | pd.Series | str) -> None:
     """
     if isinstance(obj, str):
         for name in KOLOM_PENILAI[:1]:
-            assert name not in obj, f"teks memuat '{name}'"
+            if name in obj:  # explicit raise: stays active under ``python -O``
+                raise AssertionError(f"teks memuat '{name}'")
         return
     names = list(getattr(obj, "columns", [])) + [n for n in obj.index.names if n is not None]
     if isinstance(obj, pd.Series) and obj.name is not None:
         names.append(obj.name)
     bad = [n for n in names if _is_rater_column(n)]
-    assert not bad, f"kolom identitas penilai masih ada: {bad}"
+    if bad:
+        raise AssertionError(f"kolom identitas penilai masih ada: {bad}")
 
 
 def _is_rater_column(name: object) -> bool:
