@@ -230,7 +230,10 @@ def rate_organisation(
         if laten is not None:
             laten[sl] = flat
         if s.model == "laten":
-            nilai[sl] = np.searchsorted(kappa, flat, side="left").astype(np.int8)
+            base = p_i * n_rows_p
+            for a in range(0, n_rows_p, _CHUNK):  # chunks keep the int64 index small
+                b = min(a + _CHUNK, n_rows_p)
+                nilai[base + a : base + b] = np.searchsorted(kappa, flat[a:b], side="left")
         else:
             f = (
                 np.asarray(s.ambang_mfrm, dtype=np.float32)
