@@ -841,21 +841,24 @@ def tulis_indeks(
             f"<td class='angka'>{_fmt_pct(shares[p]) if p in shares else '–'}</td>"
             for p in PREDIKAT
         )
-        links = []
+        links, course = [], []
         for r in mine:
-            by_ext = {Path(f).suffix: os.path.relpath(f, out) for f in r.berkas}
-            label = "Laporan" if r.laporan else Path(r.nama).stem
+            by_ext = {Path(f).suffix: html.escape(os.path.relpath(f, out)) for f in r.berkas}
+            name = html.escape(r.nama)
+            short = "Laporan" if r.laporan else html.escape(r.nama.split("_")[0])
             if ".html" in by_ext:
-                item = f"<a href='{html.escape(by_ext['.html'])}'><b>{html.escape(label)}</b></a>"
-                if ".ipynb" in by_ext:
-                    item += f" (<a href='{html.escape(by_ext['.ipynb'])}'>ipynb</a>)"
+                item = f"<a href='{by_ext['.html']}' title='{name}'><b>{short}</b></a>"
+                if r.laporan and ".ipynb" in by_ext:
+                    item += f" (<a href='{by_ext['.ipynb']}'>ipynb</a>)"
             elif ".ipynb" in by_ext:  # kept for triage
-                item = f"{html.escape(label)} (<a href='{html.escape(by_ext['.ipynb'])}'>ipynb gagal</a>)"
+                item = f"{name} (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
             elif ".xlsx" in by_ext:
-                item = f"<a href='{html.escape(by_ext['.xlsx'])}'>Ringkasan Excel</a>"
+                item = f"<a href='{by_ext['.xlsx']}'>Excel</a>"
             else:
                 continue
-            links.append(item)
+            (links if r.laporan or ".html" not in by_ext else course).append(item)
+        if course:
+            links.append("Kursus: " + " ".join(course))
         errors = "<br>".join(
             f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status != "berhasil"
         )
@@ -865,7 +868,7 @@ def tulis_indeks(
             f"<tr class='{status}'><td>{html.escape(kode)}</td>"
             f"<td>{html.escape(names.get(kode, ''))}</td><td>{periode}</td>"
             f"<td class='status'>{status}</td>{share_cells}"
-            f"<td>{'<br>'.join(links)}</td><td class='galat'>{errors}</td></tr>"
+            f"<td class='berkas'>{'<br>'.join(links)}</td><td class='galat'>{errors}</td></tr>"
         )
     head = "".join(f"<th>{html.escape(p)}</th>" for p in PREDIKAT)
     n_ok = sum(all(r.status == "berhasil" for r in results if r.kode == k) for k in codes)
@@ -884,11 +887,13 @@ td.angka {{ text-align: right; white-space: nowrap; }}
 tr.gagal td.status {{ color: #b2182b; font-weight: bold; }}
 tr.berhasil td.status {{ color: #1b7837; }}
 td.galat {{ color: #b2182b; max-width: 30rem; }}
+td.berkas {{ white-space: nowrap; }}
 </style></head>
 <body>
 <h1>Laporan kinerja per instansi</h1>
 <p>{n_ok} dari {n_all} instansi berhasil{waktu} (dibuat {stamp}). Porsi predikat pegawai
-menurut periode laporan; klik nama berkas untuk membuka laporan (bisa dibuka tanpa internet).</p>
+menurut periode laporan. <b>Laporan</b> membuka laporan instansi; 01–05 membuka salinan notebook
+kursus yang dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa internet.</p>
 <table>
 <thead><tr><th>Kode</th><th>Instansi</th><th>Periode</th><th>Status</th>{head}
 <th>Berkas</th><th>Galat</th></tr></thead>
