@@ -807,7 +807,9 @@ def _print_status(status, out: Path, wall: float) -> None:
     if n_bad:
         print(
             f"{n_bad} instansi gagal. Notebook yang gagal disimpan di "
-            f"{out}/<kode>/gagal/ untuk diperiksa."
+            f"{out}/<kode>/gagal/ untuk diperiksa; pesan kernel ada di "
+            f"{out / '.log' / 'pekerja.log'}. Perbaiki lalu jalankan lagi (bisa dengan "
+            "--instansi KODE saja)."
         )
     else:
         print("Semua laporan berhasil dibuat.")

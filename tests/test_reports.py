@@ -156,6 +156,23 @@ def test_sections_render_without_rater_ids(ctx_a, name):
     assert "nip_penilai" not in html and "nip_penilai" not in bagian.teks
 
 
+def test_sections_without_optional_tables(mini, tmp_path):
+    """An agency's own workbook may lack survei_skm, kompetensi and potensi: every section
+    still renders, saying in Indonesian what is missing."""
+    folder = tmp_path / "data"
+    shutil.copytree(mini[0], folder)
+    (folder / "survei_skm.csv").unlink()
+    (folder / "kompetensi.csv").unlink()
+    peg = pd.read_csv(folder / "pegawai.csv", dtype=str).drop(columns="potensi")
+    peg.to_csv(folder / "pegawai.csv", index=False)
+    ctx = reports.siapkan_laporan(str(folder), "UJI-B")
+    texts = {name: getattr(reports, name)(ctx).teks for name in SECTIONS}
+    assert "Tidak ada data survei" in texts["bagian_ikm"]
+    assert "Tidak ada data kompetensi" in texts["bagian_kompetensi"]
+    assert "potensi" in texts["bagian_talenta"]
+    assert not any("belum tersedia" in t for t in texts.values())
+
+
 def test_360_table_hides_sub_threshold_group(ctx_a, mini):
     facts = mini[1]
     b = reports.bagian_360(ctx_a)
