@@ -69,7 +69,17 @@ def worker_scale(n: int) -> dict:
     }
 
 
-def worker_peer(n: int, repeats: int) -> dict:
+def _blas_threads(n: int | None):
+    from contextlib import nullcontext
+
+    if not n:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=n, user_api="blas")
+
+
+def worker_peer(n: int, repeats: int, blas_threads: int | None = 1) -> dict:
     import statsmodels.formula.api as smf
 
     import kinerja_calib as kc
@@ -84,7 +94,8 @@ def worker_peer(n: int, repeats: int) -> dict:
         fx = kc.calibrate.rater_effects(r, shrinkage=None)
         ours.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        ols = smf.ols(formula, d).fit()
+        with _blas_threads(blas_threads):
+            ols = smf.ols(formula, d).fit()
         theirs.append(time.perf_counter() - t0)
     eff = fx.efek.set_index(["jenis", "tingkat"])["efek"]
     fitted = (
@@ -118,6 +129,12 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", help="ratee counts for the scale run")
     ap.add_argument("--peer-sizes", type=int, nargs="*", help="ratee counts vs statsmodels")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS threads for statsmodels (0 = library default); ours always uses 1",
+    )
     ap.add_argument("--worker", choices=["scale", "peer"], help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -125,7 +142,7 @@ def main() -> None:
         print(json.dumps(worker_scale(a.n)))
         return
     if a.worker == "peer":
-        print(json.dumps(worker_peer(a.n, a.repeats)))
+        print(json.dumps(worker_peer(a.n, a.repeats, a.blas_threads)))
         return
     sizes = a.sizes or ([2_000, 20_000] if a.quick else [10_000, 100_000, 1_000_000])
     peer = a.peer_sizes or ([100, 150] if a.quick else [150, 300])
@@ -133,13 +150,27 @@ def main() -> None:
         f"# bench_calibrate — {platform.python_version()}, {platform.machine()}, "
         f"numpy {np.__version__}"
     )
-    print("\n## rater_effects vs statsmodels OLS fixed effects (same estimator, shrinkage=None)")
+    print(
+        "\n## rater_effects vs statsmodels OLS fixed effects (same estimator, shrinkage=None; "
+        f"statsmodels BLAS threads: {a.blas_threads or 'default'})"
+    )
     print(
         f"{'pegawai':>8} {'penilaian':>10} {'kolom':>6} {'kita (s)':>9} {'statsmodels (s)':>16} "
         f"{'rasio':>7} {'maks |Δ fitted|':>16}"
     )
     for n in peer:
-        r = _run(["--worker", "peer", "--n", str(n), "--repeats", str(a.repeats)])
+        r = _run(
+            [
+                "--worker",
+                "peer",
+                "--n",
+                str(n),
+                "--repeats",
+                str(a.repeats),
+                "--blas-threads",
+                str(a.blas_threads),
+            ]
+        )
         print(
             f"{r['n_pegawai']:>8,} {r['n_penilaian']:>10,} {r['n_kolom']:>6,} "
             f"{r['detik_kita']:>9.3f} {r['detik_statsmodels']:>16.3f} "

@@ -151,21 +151,24 @@ def test_severity_recovery_for_raters_with_35_ratings(sim2500):
 
 
 def test_predikat_misclassification_falls_by_30_percent_on_default_scenario():
-    sim = kc.simulate.simulate_ratings(kc.simulate.Scenario(), seed=20)
-    fx = rater_effects(sim.ratings)
-    df = fx.ratees.join(sim.truth)
     # the same definition for truth and estimates: hasil kerja from the true hasil kerja
     # (20/60/20 split), perilaku through the rules thresholds (kc.scoring.rating_perilaku) of
     # a score on the rating scale; the truth is put on that scale as E[raw mean | truth].
-    hk = pd.qcut(df["hasil_kerja_sebenarnya"], [0, 0.2, 0.8, 1], labels=list(RATING))
-    hk = hk.astype(object)
-    b = np.polyfit(df["skor_sebenarnya"], df["skor_mentah"], 1)
-    truth_scale = pd.Series(np.polyval(b, df["skor_sebenarnya"]), index=df.index)
-    p_true = predikat_dari_skor(truth_scale, hk)
-    wrong_raw = (predikat_dari_skor(df["skor_mentah"], hk) != p_true).mean()
-    wrong_cal = (predikat_dari_skor(df["skor_terkalibrasi"], hk) != p_true).mean()
-    assert wrong_raw > 0.1
-    assert 1 - wrong_cal / wrong_raw >= 0.30  # seed 20: 0.188 → 0.130
+    # Pooled over three seeded default organisations (1,000 pegawai each).
+    wrong_raw = wrong_cal = 0
+    for seed in (20, 21, 22):
+        sim = kc.simulate.simulate_ratings(kc.simulate.Scenario(), seed=seed)
+        df = rater_effects(sim.ratings).ratees.join(sim.truth)
+        hk = pd.qcut(df["hasil_kerja_sebenarnya"], [0, 0.2, 0.8, 1], labels=list(RATING))
+        hk = hk.astype(object)
+        b = np.polyfit(df["skor_sebenarnya"], df["skor_mentah"], 1)
+        truth_scale = pd.Series(np.polyval(b, df["skor_sebenarnya"]), index=df.index)
+        p_true = predikat_dari_skor(truth_scale, hk)
+        wrong_raw += (predikat_dari_skor(df["skor_mentah"], hk) != p_true).sum()
+        wrong_cal += (predikat_dari_skor(df["skor_terkalibrasi"], hk) != p_true).sum()
+    assert wrong_raw > 300
+    # seeds 20–22: 506 → 327 wrong (−35 %); per seed −31 %, −32 %, −45 %
+    assert 1 - wrong_cal / wrong_raw >= 0.30
 
 
 # ------------------------------------------------------------------ structure and invariants
