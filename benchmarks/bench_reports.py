@@ -9,8 +9,10 @@ Usage::
 Runs are interleaved (serial, parallel, serial, parallel …) and the median wall time is
 reported, with the speed-up, the seconds per report, and the time each report spends in
 its cells (= beyond kernel start, from papermill's per-cell metadata). Peak memory is the
-largest resident set of any child process (``resource.RUSAGE_CHILDREN``). Never run from
-the test suite.
+largest resident set of any child process (``resource.RUSAGE_CHILDREN``). The 1-minute load
+average before/after each run is printed: on a shared machine other jobs steal the second
+core and the speed-up then says more about them than about the batch. Never run from the
+test suite.
 """
 
 from __future__ import annotations
@@ -86,9 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     cells: list[float] = []
     for rep in range(args.ulang):
         for workers in (1, 2):
+            load0 = os.getloadavg()[0]
             wall, cell, code = _run(codes, workers, args.kursus)
             status = "ok" if code == 0 else f"GAGAL (kode {code})"
-            print(f"  ulangan {rep + 1}, pekerja={workers}: {wall:6.1f} s  {status}")
+            print(
+                f"  ulangan {rep + 1}, pekerja={workers}: {wall:6.1f} s  {status}  "
+                f"(beban mesin sebelum/sesudah: {load0:.1f}/{os.getloadavg()[0]:.1f})"
+            )
             walls[workers].append(wall)
             cells += cell
     serial, parallel = statistics.median(walls[1]), statistics.median(walls[2])
