@@ -376,9 +376,8 @@ def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys):
     assert not (out / "UJI-B" / "gagal_untuk_uji_b.html").exists()
     nb = _read(kept)
     assert nb.metadata.papermill.exception is True
-    assert "sengaja gagal" in json.dumps(nb.cells[-2].outputs if len(nb.cells) > 1 else []) or any(
-        "sengaja gagal" in json.dumps(c.get("outputs", [])) for c in nb.cells
-    )
+    assert any("sengaja gagal" in json.dumps(c.get("outputs", [])) for c in nb.cells)
+    assert "papermill-error-cell-tag" in json.dumps(nb.cells[0].metadata)  # red banner on top
     index = (out / "index.html").read_text()
     assert "1 dari 2 instansi berhasil" in index and "sengaja gagal untuk UJI-B" in index
     _no_temp_files(out)
