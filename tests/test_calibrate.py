@@ -195,6 +195,16 @@ def test_disconnected_networks_are_reported():
     means = fx.raters.groupby("komponen")["keparahan"].mean()
     np.testing.assert_allclose(means, 0.0, atol=1e-8)
     assert fx.ratees.loc[fx.ratees.index.str.startswith("B"), "komponen"].nunique() == 1
+    peg = pd.DataFrame(
+        {
+            "nip": fx.ratees.index,
+            "unit_kerja": "U",
+            "kode_instansi": np.where(fx.ratees.index.str.startswith("B"), "IB", "IA"),
+        }
+    )
+    fx2 = rater_effects(pd.concat([a, b], ignore_index=True), pegawai=peg)
+    assert sorted(fx2.jaringan["instansi"]) == ["IA", "IB"]
+    assert (fx2.jaringan["n_unit_kerja"] == 1).all()
 
 
 def test_shrinkage_pulls_sparse_raters_harder():

@@ -509,6 +509,7 @@ def rater_effects(
     tol: float = 1e-10,
     shrinkage_pegawai: float | Literal["auto"] | None = "auto",
     bobot_penilai: bool = True,
+    pegawai: pd.DataFrame | None = None,
     **ordinal_options: Any,
 ) -> RaterEffects:
     """Estimate rater severity and calibrated ratee scores from a long 360 table.
@@ -553,6 +554,9 @@ def rater_effects(
         score per ``nip``).
     tol : float
         Convergence tolerance of the solver.
+    pegawai : DataFrame, optional
+        The ``pegawai`` table; when given, ``.jaringan`` also lists the ``instansi`` and the
+        number of ``unit_kerja`` in each connected component (which units cannot be compared).
     **ordinal_options
         Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
 
@@ -622,7 +626,7 @@ def rater_effects(
     if method not in ("additive", "ordinal"):
         raise ParameterError("`method` harus 'additive' atau 'ordinal'.")
     with _single_thread_blas():
-        return _rater_effects(
+        fx = _rater_effects(
             ratings,
             shrinkage,
             include_role,
@@ -633,6 +637,33 @@ def rater_effects(
             shrinkage_pegawai,
             bobot_penilai,
             ordinal_options,
+        )
+    if pegawai is not None:
+        _annotate_units(fx, pegawai)
+    return fx
+
+
+def _annotate_units(fx: RaterEffects, pegawai: pd.DataFrame) -> None:
+    """Add which instansi / unit kerja each connected component holds."""
+    cols = [c for c in ("kode_instansi", "unit_kerja") if c in pegawai.columns]
+    if "nip" not in pegawai.columns or not cols:
+        raise ParameterError("`pegawai` harus memuat kolom nip dan kode_instansi/unit_kerja.")
+    peg = pegawai.assign(nip=pegawai["nip"].astype(str)).drop_duplicates("nip").set_index("nip")
+    d = fx.ratees[["komponen"]].join(peg[cols], how="left")
+    if "kode_instansi" in cols:
+        inst = d.groupby("komponen")["kode_instansi"].agg(
+            lambda v: (
+                ", ".join(sorted(map(str, v.dropna().unique()))[:5])
+                + (" …" if v.nunique() > 5 else "")
+            )
+        )
+        fx.jaringan["instansi"] = inst.reindex(fx.jaringan.index)
+    if "unit_kerja" in cols:
+        key = d["unit_kerja"].astype(str)
+        if "kode_instansi" in cols:
+            key = d["kode_instansi"].astype(str) + "|" + key
+        fx.jaringan["n_unit_kerja"] = (
+            key.groupby(d["komponen"]).nunique().reindex(fx.jaringan.index)
         )
 
 
