@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'detik CPU':>9} {'memori puncak':>14} {'penilaian/detik':>16} {'beban':>6}"
     )
     lines = [head, "-" * len(head)]
+    print("\n".join(lines), flush=True)
     tahap = {}
     for n in sizes:
         # serial only up to 1 M (4.3 M serial would take the shared machine for too long)
@@ -115,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
             )
             tahap[(n, r0["pekerja"])] = r0["tahap"]
             print(lines[-1], flush=True)
-    print("\n".join(lines))
     for (n, w), t in tahap.items():
         print(f"\nTahap untuk {_fmt(n, 0)} pegawai, {w} pekerja:")
         print(t)
