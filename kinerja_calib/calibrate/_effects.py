@@ -761,13 +761,17 @@ def _additive(
         if not np.isfinite(lam_a) or lam_a < 0:
             raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0.")
     pair_w = None
+    x1 = x0
     if lam != (lam_fixed or 0.0) or lam_a > 0:
-        fit, _ = _fit_additive(data, lam, *args, x0=None if lam_a > 0 else x0, lam_a=lam_a)
+        # warm start from the unshrunk solution (a zero grand mean appended when ratees are
+        # penalised, since that adds one column)
+        start = np.concatenate([x0, [0.0]]) if lam_a > 0 else x0
+        fit, x1 = _fit_additive(data, lam, *args, x0=start, lam_a=lam_a)
     else:
         fit = fit0
     if bobot_penilai and not ols:
         pair_w = _rater_weights(data, fit, kappa=10.0)
-        fit, _ = _fit_additive(data, lam, *args, lam_a=lam_a, pair_w=pair_w)
+        fit, _ = _fit_additive(data, lam, *args, x0=x1, lam_a=lam_a, pair_w=pair_w)
     parts = _variance_parts(data, fit, n_comp, n_params)
     w_obs = data.pair_n if pair_w is None else pair_w
     n_eff_rater = np.bincount(data.pair_rater, weights=w_obs, minlength=nb)
