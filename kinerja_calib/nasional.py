@@ -741,6 +741,11 @@ def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
     :class:`kinerja_calib.errors.ParameterError` (the CLI prints them in Indonesian).
     """
     alok = alokasi_pegawai(pegawai)  # validates before any work
+    if keluaran is not None and Path(keluaran).exists() and not Path(keluaran).is_dir():
+        raise ParameterError(
+            f"--keluaran {keluaran} adalah berkas, bukan folder; berikan nama folder (akan "
+            "dibuat bila belum ada)."
+        )
     print(
         f"Simulasi nasional: {_angka(int(alok.sum()))} pegawai di {len(alok)} provinsi "
         f"(benih {seed}).",

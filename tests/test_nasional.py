@@ -150,6 +150,14 @@ def test_cli_same_seed_same_summaries(keluaran, tmp_path, capsys):
     assert (t["memori_puncak_mib"] > 0).all()
 
 
+def test_cli_rejects_file_as_output_folder(tmp_path, capsys):
+    f = tmp_path / "bukan_folder.csv"
+    f.write_text("x")
+    assert main(["nasional", "--pegawai", "760", "--seed", "1", "--keluaran", str(f)]) == 1
+    assert "folder" in capsys.readouterr().err
+    assert f.read_text() == "x"
+
+
 def test_cli_rejects_tiny_country(capsys):
     assert main(["nasional", "--pegawai", "100", "--seed", "1"]) == 1
     assert "minimal" in capsys.readouterr().err
