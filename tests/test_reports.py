@@ -363,6 +363,36 @@ def test_batch_on_mini_workbook(mini, tmp_path):
 
 
 @pytest.mark.slow
+def test_cli_laporan(mini, tmp_path, capsys):
+    """The lead's CLI wiring: ``kinerja-calib laporan DATA --keluaran DIR ...``."""
+    from kinerja_calib.cli import main
+
+    out = tmp_path / "keluaran"
+    argv = [
+        "laporan",
+        str(mini[0]),
+        "--keluaran",
+        str(out),
+        "--hanya-laporan",
+        "--instansi",
+        "UJI-B",
+        "--pekerja",
+        "1",
+        "--excel",
+        "--ambang-anonimitas",
+        "2",
+    ]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "Semua laporan berhasil dibuat." in printed and "index.html" in printed
+    assert (out / "UJI-B" / "ringkasan_UJI-B.xlsx").is_file()
+    params = _read(out / "UJI-B" / "laporan_instansi.ipynb").metadata.papermill.parameters
+    assert params["ambang_anonimitas"] == 2
+    assert main(["laporan", str(mini[0]), "--keluaran", str(out), "--instansi", "../x"]) == 1
+    assert "tidak sah" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys):
     data, _ = mini
     out = tmp_path / "keluaran"
