@@ -578,6 +578,13 @@ def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
             f"{_angka(len(ctx.ditekan))} kelompok penilai (rekan/bawahan/pengguna layanan) "
             f"disembunyikan karena kurang dari {ctx.ambang} penilai."
         )
+    ikm = ctx.cached("ikm", lambda: _ikm_table(ctx))
+    if ikm is not None and len(ikm):
+        low = ikm.iloc[-1]
+        lines.append(
+            f"Kepuasan masyarakat: {_angka(len(ikm))} unit layanan, IKM terendah "
+            f"{_angka(low['ikm'], 2)} (mutu {low['mutu']}) di {low['unit_layanan']}."
+        )
     text = "\n\n".join(lines)
     if ctx.catatan:
         text += "\n\n" + "\n".join(f"*{c}*" for c in ctx.catatan)
@@ -1062,7 +1069,7 @@ def _ikm_table(ctx: KonteksLaporan) -> pd.DataFrame | None:
 
 def bagian_ikm(ctx: KonteksLaporan) -> Bagian:
     """IKM (PermenPANRB 14/2017) per service unit."""
-    tab = _ikm_table(ctx)
+    tab = ctx.cached("ikm", lambda: _ikm_table(ctx))
     if tab is None:
         return Bagian(f"Tidak ada data survei kepuasan masyarakat untuk periode {ctx.periode}.")
     best, worst = tab.iloc[0], tab.iloc[-1]
