@@ -160,6 +160,8 @@ def main() -> None:
         f"{'rasio':>7} {'maks |Δ fitted|':>16}"
     )
     for n in peer:
+        if n <= 0:  # --peer-sizes 0 skips the comparison
+            continue
         r = _run(
             [
                 "--worker",
@@ -187,7 +189,8 @@ def main() -> None:
         r = _run(["--worker", "scale", "--n", str(n)])
         print(
             f"{r['n_pegawai']:>10,} {r['n_penilaian']:>12,} {r['n_pasangan']:>11,} "
-            f"{r['n_penilai']:>10,} {r['detik_fit']:>8.1f} {r['puncak_tracemalloc_mb']:>17,.0f} "
+            f"{r['n_penilai']:>10,} {r['detik_fit']:>8.1f} {r['detik_cpu_fit']:>8.1f} "
+            f"{r['puncak_tracemalloc_mb']:>17,.0f} "
             f"{r['puncak_rss_mb']:>16,.0f} {r['iterasi_lsmr']:>5} {r['detik_simulasi']:>13.1f}",
             flush=True,
         )
