@@ -194,8 +194,8 @@ def porsi_predikat_bobot(perbandingan: Any) -> Figure:
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.set_xlabel(f"Porsi pegawai; 'berubah' dibanding skema acuan: {perbandingan.acuan}")
-        ax.set_title("Predikat menurut pilihan bobot sumber 360")
-        ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8)
+        ax.set_title("Predikat menurut pilihan bobot sumber 360", pad=26)
+        ax.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8)
     return fig
 
 
