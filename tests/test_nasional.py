@@ -105,11 +105,26 @@ def test_agreement_table_per_role(keluaran):
     assert "nip_penilai" not in k.columns
 
 
-def test_other_seed_differs():
-    a = nasional.jalankan(760, seed=1, progress=False).ringkasan
-    b = nasional.jalankan(760, seed=2, progress=False).ringkasan
-    assert (a["n_pegawai"] == b["n_pegawai"]).all()
-    assert not np.allclose(a["porsi_berubah"], b["porsi_berubah"])
+@pytest.fixture(scope="module")
+def kecil():
+    """The smallest country (20 pegawai per province), in this process."""
+    return nasional.jalankan(760, seed=3, pekerja=1, progress=False)
+
+
+def test_other_seed_differs(kecil):
+    b = nasional.jalankan(760, seed=4, progress=False).ringkasan
+    assert (kecil.ringkasan["n_pegawai"] == b["n_pegawai"]).all()
+    assert not np.allclose(kecil.ringkasan["porsi_berubah"], b["porsi_berubah"])
+
+
+def test_process_pool_gives_the_same_summaries(kecil):
+    """Two worker processes (the national default) reproduce the in-process run exactly."""
+    b = nasional.jalankan(760, seed=3, pekerja=2, progress=False)
+    assert kecil.pekerja == 1 and b.pekerja == 2
+    pd.testing.assert_frame_equal(kecil.ringkasan, b.ringkasan, check_exact=True)
+    pd.testing.assert_frame_equal(kecil.predikat, b.predikat, check_exact=True)
+    pd.testing.assert_frame_equal(kecil.kesepakatan, b.kesepakatan, check_exact=True)
+    assert b.memori_puncak_mib > 0
 
 
 def test_pre_averaged_pairs_equal_agreement_on_long_table():
