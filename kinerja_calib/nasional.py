@@ -439,6 +439,8 @@ class HasilNasional:
 def _tqdm(total: int, desc: str):
     from tqdm.auto import tqdm
 
+    # no monitor thread: the worker processes are forked after the bar exists
+    tqdm.monitor_interval = 0
     return tqdm(total=total, desc=desc, unit="tugas", disable=None, leave=False)
 
 
