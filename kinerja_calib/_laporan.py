@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
 from .errors import ParameterError
 from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
 from .privacy import assert_no_rater_ids, strip_rater_ids, suppress_360
@@ -286,7 +287,7 @@ def siapkan_laporan(
     from . import rules as rules_mod
 
     rules = rules_mod.load(aturan)
-    wb = _cached_workbook(path, kode)
+    wb = workbook_dari_cache(path, kode)
     if wb is None:
         from .data import load_workbook
 
@@ -350,72 +351,6 @@ def siapkan_laporan(
         ditekan=hidden,
         catatan=notes,
     )
-
-
-#: Environment variable naming a folder of per-instansi workbook caches written by
-#: :func:`kinerja_calib.reports.run_batch` (validated once in the parent process instead of
-#: once per notebook; a cache is used only when its fingerprint matches the data files).
-ENV_CACHE = "KINERJA_CALIB_CACHE_LAPORAN"
-
-
-def sidik_data(path: Path) -> list[tuple[str, int, int]]:
-    """Fingerprint of a workbook path: (name, size, mtime_ns) of every data file."""
-    path = Path(path)
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files]
-
-
-def tulis_cache(folder: Path, data: Path, wb_all) -> None:
-    """Write one pickle per instansi (``<kode>.pkl``) for :func:`siapkan_laporan`."""
-    import pickle
-
-    from .reports import tulis_atomik
-
-    data = Path(data).resolve()
-    sidik = sidik_data(data)
-    blob = pickle.dumps(
-        {"sumber": str(data), "sidik": sidik, "wb": wb_all}, protocol=pickle.HIGHEST_PROTOCOL
-    )
-    tulis_atomik(Path(folder) / "_semua.pkl", blob)  # whole workbook, for the course notebooks
-    for kode in wb_all.instansi["kode_instansi"].astype(str):
-        if not _KODE_RE.fullmatch(kode):
-            continue
-        blob = pickle.dumps(
-            {"sumber": str(data), "sidik": sidik, "wb": wb_all.untuk_instansi(kode)},
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        tulis_atomik(Path(folder) / f"{kode}.pkl", blob)
-
-
-def workbook_dari_cache(path: str | Path):
-    """The whole validated workbook from the batch cache, or None.
-
-    A hook for :func:`kinerja_calib.data.load_workbook` (or a course notebook) run under
-    ``kinerja-calib laporan``: the batch validates the data once and exports the cache folder
-    in ``KINERJA_CALIB_CACHE_LAPORAN``; the pickle is used only when its source path and file
-    fingerprint (names, sizes, modification times) match ``path``.
-    """
-    return _cached_workbook(Path(path).expanduser().resolve(), "_semua")
-
-
-def _cached_workbook(path: Path, kode: str):
-    import os
-    import pickle
-
-    folder = os.environ.get(ENV_CACHE)
-    if not folder:
-        return None
-    f = Path(folder) / f"{kode}.pkl"
-    if not f.is_file():
-        return None
-    try:
-        with open(f, "rb") as fh:
-            blob = pickle.load(fh)  # written by run_batch for this run (trusted, local)
-    except Exception:  # a broken cache is ignored, the data is read instead
-        return None
-    if blob.get("sumber") != str(path) or blob.get("sidik") != sidik_data(path):
-        return None
-    return blob["wb"]
 
 
 def _score(wb, rules, notes: list[str]) -> pd.DataFrame | None:

@@ -65,7 +65,17 @@ import pandas as pd
 from . import labels
 from .errors import DataError, ParameterError, Problem
 
-__all__ = ["TABLES", "OPTIONAL_TABLES", "Workbook", "load_workbook", "validate_tables"]
+__all__ = [
+    "ENV_CACHE",
+    "OPTIONAL_TABLES",
+    "TABLES",
+    "Workbook",
+    "load_workbook",
+    "sidik_data",
+    "tulis_cache",
+    "validate_tables",
+    "workbook_dari_cache",
+]
 
 #: Tables of a workbook in reading order (DESIGN §3).
 TABLES = (
@@ -1281,6 +1291,9 @@ def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
     <StringDtype(storage='python', na_value=nan)>
     """
     path = Path(path)
+    cached = workbook_dari_cache(path, skala=skala)
+    if cached is not None:
+        return cached
     probs = _Problems()
     tables: dict[str, _Table | None] = {}
     if path.is_dir():
@@ -1314,6 +1327,102 @@ def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
     if wb is None:
         raise DataError(probs.sorted())
     return wb
+
+
+# --------------------------------------------------------------------------- cache
+#: Environment variable naming a folder of validated-workbook caches (pickles written by
+#: :func:`tulis_cache`, e.g. by :func:`kinerja_calib.reports.run_batch` once in the parent
+#: process). When it is set, :func:`load_workbook` and the notebooks' parameter check use a
+#: cache whose source path, data-file fingerprint and ``skala`` match instead of re-reading
+#: and re-validating the data.
+ENV_CACHE = "KINERJA_CALIB_CACHE_LAPORAN"
+_CACHE_ALL = "_semua"
+_CACHE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def sidik_data(path: str | os.PathLike) -> list[tuple[str, int, int]]:
+    """Fingerprint of a workbook path: (name, size, mtime_ns) of every data file."""
+    path = Path(path)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+
+
+def _cache_blob(data: Path, sidik: list, skala, wb: Workbook) -> bytes:
+    import pickle
+
+    key = {"sumber": str(data), "sidik": sidik, "skala": tuple(float(x) for x in skala)}
+    return pickle.dumps({**key, "wb": wb}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write_atomic(path: Path, blob: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def tulis_cache(
+    folder: str | os.PathLike, data: str | os.PathLike, wb_all: Workbook, skala=(1, 5)
+) -> None:
+    """Write the validated workbook cache: ``_semua.pkl`` plus one ``<kode>.pkl`` per instansi.
+
+    Parameters
+    ----------
+    folder : path-like
+        Cache folder (created when missing); point :data:`ENV_CACHE` at it.
+    data : path-like
+        The workbook path ``wb_all`` was loaded from (the cache key: resolved path, file
+        names, sizes and modification times).
+    wb_all : Workbook
+        The whole validated workbook.
+    skala : tuple of float
+        The rating scale ``wb_all`` was validated with (part of the key).
+    """
+    data = Path(data).expanduser().resolve()
+    sidik = sidik_data(data)
+    folder = Path(folder)
+    _write_atomic(folder / f"{_CACHE_ALL}.pkl", _cache_blob(data, sidik, skala, wb_all))
+    for kode in wb_all.instansi["kode_instansi"].astype(str):
+        if _CACHE_NAME_RE.fullmatch(kode) and kode != _CACHE_ALL:
+            blob = _cache_blob(data, sidik, skala, wb_all.untuk_instansi(kode))
+            _write_atomic(folder / f"{kode}.pkl", blob)
+
+
+def workbook_dari_cache(
+    path: str | os.PathLike, kode_instansi: str | None = None, skala=(1, 5)
+) -> Workbook | None:
+    """The validated workbook (or one instansi's slice) from the cache, else ``None``.
+
+    Used only when :data:`ENV_CACHE` names a folder holding a pickle whose source path,
+    data-file fingerprint (names, sizes, modification times) and ``skala`` match; a missing
+    or unreadable cache is ignored (the caller reads the data instead).
+    """
+    import pickle
+
+    folder = os.environ.get(ENV_CACHE)
+    if not folder:
+        return None
+    name = _CACHE_ALL if not kode_instansi else str(kode_instansi)
+    if not _CACHE_NAME_RE.fullmatch(name):
+        return None
+    f = Path(folder) / f"{name}.pkl"
+    if not f.is_file():
+        return None
+    try:
+        path = Path(path).expanduser().resolve()
+        with open(f, "rb") as fh:
+            blob = pickle.load(fh)  # written by tulis_cache for this run (trusted, local)
+        key = (blob["sumber"], blob["sidik"], blob.get("skala"))
+        if key != (str(path), sidik_data(path), tuple(float(x) for x in skala)):
+            return None
+    except Exception:  # a broken or stale cache is ignored, the data is read instead
+        return None
+    return blob["wb"]
 
 
 def validate_tables(
