@@ -25,7 +25,6 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -265,64 +264,19 @@ def siapkan_laporan(
     ParameterError
         Any bad parameter, with an Indonesian message saying what to use instead.
     """
-    if not isinstance(data, str | Path) or not str(data):
-        raise ParameterError(f"data harus jalur folder/berkas data (teks), bukan {data!r}.")
-    kode = periksa_kode(kode_instansi)
-    if not isinstance(periode, str):
-        raise ParameterError(
-            f"periode harus teks seperti '2026-S1' (atau '' untuk yang terakhir), bukan {periode!r}."
-        )
-    if (
-        isinstance(ambang_anonimitas, bool)
-        or not isinstance(ambang_anonimitas, int)
-        or (ambang_anonimitas < 1)
-    ):
-        raise ParameterError(
-            f"ambang_anonimitas harus bilangan bulat >= 1, bukan {ambang_anonimitas!r}."
-        )
-    path = Path(data).expanduser().resolve()
-    if not path.exists():
-        raise ParameterError(f"Data tidak ditemukan: {path}. Periksa parameter data.")
+    from .params import Pemeriksa, validate
 
-    from . import rules as rules_mod
-
-    rules = rules_mod.load(aturan)
-    wb = workbook_dari_cache(path, kode)
-    if wb is None:
-        from .data import load_workbook
-
-        wb_all = load_workbook(path)
-        codes = [str(c) for c in wb_all.instansi["kode_instansi"]]
-        if kode not in codes:
-            raise ParameterError(
-                f"Kode instansi '{kode}' tidak ada di data {path.name}. "
-                f"Pilih salah satu dari: {', '.join(codes)}."
-            )
-        wb = wb_all.untuk_instansi(kode)
+    cek = Pemeriksa()
+    try:
+        kode = periksa_kode(kode_instansi)
+    except ParameterError as err:
+        cek.tambah(str(err))
+        kode = ""
+    cek.angka("ambang_anonimitas", ambang_anonimitas, 1, bulat=True)
+    ctx = validate(data, kode, periode, aturan, pemeriksa=cek)
+    wb, rules, chosen, periods = ctx.wb, ctx.aturan, ctx.periode, ctx.periode_semua
     table = wb.instansi
     row = table.loc[table["kode_instansi"].astype(str) == kode].iloc[0]
-
-    all_periods = set()
-    for name in ("realisasi", "penilaian_360", "survei_skm"):
-        t = getattr(wb, name, None)
-        if t is not None and "periode" in t.columns:
-            all_periods |= set(t["periode"].dropna().astype(str))
-    periods = sorted(all_periods)
-    if periode:
-        if periode not in periods:
-            raise ParameterError(
-                f"Periode '{periode}' tidak ada pada data instansi {kode}. "
-                f"Pilih salah satu dari: {', '.join(periods) or '(tidak ada)'}, atau '' "
-                "untuk periode terakhir."
-            )
-        chosen = periode
-    else:
-        if not periods:
-            raise ParameterError(
-                f"Instansi {kode} tidak memiliki data berperiode (realisasi, penilaian_360 "
-                "atau survei_skm). Lengkapi datanya atau pilih instansi lain."
-            )
-        chosen = periods[-1]
 
     notes: list[str] = []
     skor = _score(wb, rules, notes)

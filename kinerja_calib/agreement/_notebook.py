@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
 from ..labels import PERAN_PENILAI
 
 __all__ = ["baca_kebenaran", "siapkan"]
@@ -58,42 +55,26 @@ def siapkan(
     ParameterError
         All parameter problems at once, in Indonesian, each saying what to fix.
     """
-    from ..data import load_workbook
+    from ..params import Pemeriksa, validate
 
-    problems = []
-    if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
-        problems.append(f"seed harus bilangan bulat, bukan {seed!r}.")
-    if peran not in PERAN_PENILAI:
-        problems.append(f"peran harus salah satu dari {list(PERAN_PENILAI)}, bukan {peran!r}.")
-    if not isinstance(target, int | float) or not 0 < target < 1:
-        problems.append(f"target harus angka di antara 0 dan 1 (mis. 0.8), bukan {target!r}.")
-    if not isinstance(k_maks, int | np.integer) or not 2 <= k_maks <= 50:
-        problems.append(f"k_maks harus bilangan bulat 2–50, bukan {k_maks!r}.")
-    if problems:
-        raise ParameterError("Parameter notebook tidak valid:\n  - " + "\n  - ".join(problems))
-    if aturan is not None:
-        from .. import rules as _rules
-
-        _rules.load(aturan)
-    wb = load_workbook(data)
-    if kode_instansi:
-        wb = wb.untuk_instansi(kode_instansi)
-    if wb.penilaian_360 is None or wb.penilaian_360.empty:
-        raise ParameterError(
-            "Data tidak memuat tabel penilaian_360 (atau kosong untuk instansi ini); notebook "
-            "kesepakatan penilai membutuhkannya."
-        )
+    cek = Pemeriksa()
+    cek.angka("seed", seed, bulat=True)
+    cek.pilihan("peran", peran, PERAN_PENILAI)
+    cek.angka("target", target, 0, 1, buka=True, contoh="0.8")
+    cek.angka("k_maks", k_maks, 2, 50, bulat=True)
+    ctx = validate(
+        data,
+        kode_instansi,
+        periode,
+        aturan,
+        pemeriksa=cek,
+        tabel_periode="penilaian_360",
+        wajib=["penilaian_360"],
+        untuk="notebook kesepakatan penilai",
+    )
+    wb, periode = ctx.wb, ctx.periode
     per = wb.penilaian_360["periode"].astype("string")
-    if periode:
-        if not (per == periode).any():
-            raise ParameterError(
-                f"Periode {periode!r} tidak ada pada penilaian 360. Pilih salah satu dari: "
-                f'{", ".join(sorted(per.dropna().unique()))}, atau kosongkan ("").'
-            )
-    else:
-        periode = str(sorted(per.dropna().unique())[-1])
     ratings = wb.penilaian_360[per == periode].reset_index(drop=True)
-    truth = Path(data) / "kebenaran"
     return SimpleNamespace(
         wb=wb,
         ratings=ratings,
@@ -102,7 +83,7 @@ def siapkan(
         target=float(target),
         k_maks=int(k_maks),
         seed=int(seed),
-        kebenaran=truth if truth.is_dir() else None,
+        kebenaran=ctx.kebenaran,
     )
 
 

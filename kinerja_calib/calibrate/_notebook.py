@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
-
-from ..errors import ParameterError
 
 __all__ = ["siapkan"]
 
@@ -56,42 +52,29 @@ def siapkan(
     ParameterError
         All parameter problems at once, in Indonesian, each saying what to fix.
     """
-    from .. import rules as _rules
     from .. import scoring
-    from ..data import load_workbook
+    from ..params import Pemeriksa, validate
 
-    problems = []
-    if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
-        problems.append(f"seed harus bilangan bulat, bukan {seed!r}.")
-    if not isinstance(n_boot, int | np.integer) or isinstance(n_boot, bool) or n_boot < 0:
-        problems.append(f"n_boot harus bilangan bulat ≥ 0, bukan {n_boot!r}.")
-    if not isinstance(batas_atasan, int | float) or not 0 <= batas_atasan <= 1:
-        problems.append(f"batas_atasan harus angka 0–1, bukan {batas_atasan!r}.")
-    if problems:
-        raise ParameterError("Parameter notebook tidak valid:\n  - " + "\n  - ".join(problems))
-    rl = _rules.load(aturan)
-    wb = load_workbook(data)
-    if kode_instansi:
-        wb = wb.untuk_instansi(kode_instansi)
-    if wb.penilaian_360 is None or len(wb.penilaian_360) == 0:
-        raise ParameterError(
-            "Data tidak memuat penilaian 360 (tabel penilaian_360); kalibrasi penilai "
-            "membutuhkannya."
-        )
+    cek = Pemeriksa()
+    cek.angka("seed", seed, bulat=True)
+    cek.angka("n_boot", n_boot, 0, bulat=True)
+    cek.angka("batas_atasan", batas_atasan, 0, 1)
+    ctx = validate(
+        data,
+        kode_instansi,
+        periode,
+        aturan,
+        pemeriksa=cek,
+        tabel_periode="penilaian_360",
+        wajib=["penilaian_360"],
+        untuk="kalibrasi penilai",
+    )
+    rl, wb, periode = ctx.aturan, ctx.wb, ctx.periode
     per = wb.penilaian_360["periode"].astype("string")
-    available = sorted(per.dropna().unique())
-    if periode:
-        if periode not in available:
-            raise ParameterError(
-                f"Periode {periode!r} tidak ada pada penilaian 360. Pilih salah satu dari: "
-                f'{", ".join(available)}, atau kosongkan ("").'
-            )
-    else:
-        periode = available[-1]
     ratings = wb.penilaian_360[per == periode].reset_index(drop=True)
     skor = scoring.score_workbook(wb, rules=rl)
     skor = skor[skor["periode"] == periode].reset_index(drop=True)
-    folder = Path(data) / "kebenaran" if Path(data).is_dir() else None
+    folder = ctx.kebenaran
     keb_peg = keb_pen = None
     if folder is not None and (folder / "pegawai.csv").exists():
         keb_peg = pd.read_csv(folder / "pegawai.csv", dtype={"nip": str}).set_index("nip")

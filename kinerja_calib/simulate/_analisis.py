@@ -456,31 +456,16 @@ def siapkan(
     """
     from types import SimpleNamespace
 
-    from .. import rules as _rules
-    from ..data import load_workbook
+    from ..params import Pemeriksa, validate
 
-    problems = []
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        problems.append(f"seed harus bilangan bulat, bukan {seed!r}.")
-    if not isinstance(n_ulangan, (int, np.integer)) or n_ulangan < 1:
-        problems.append(f"n_ulangan harus bilangan bulat ≥ 1, bukan {n_ulangan!r}.")
-    if not isinstance(n_pegawai, (int, np.integer)) or n_pegawai < 20:
-        problems.append(f"n_pegawai harus bilangan bulat ≥ 20, bukan {n_pegawai!r}.")
-    if problems:
-        raise ParameterError("Parameter notebook tidak valid:\n  - " + "\n  - ".join(problems))
-    rl = _rules.load(aturan)
-    wb = load_workbook(data)
-    if kode_instansi:
-        wb = wb.untuk_instansi(kode_instansi)
-    per = wb.penilaian_360["periode"].astype("string")
-    if periode:
-        if not (per == periode).any():
-            raise ParameterError(
-                f"Periode {periode!r} tidak ada pada penilaian 360. Pilih salah satu dari: "
-                f'{", ".join(sorted(per.dropna().unique()))}, atau kosongkan ("").'
-            )
-    else:
-        periode = str(per.max())
+    cek = Pemeriksa()
+    cek.angka("seed", seed, bulat=True)
+    cek.angka("n_ulangan", n_ulangan, 1, bulat=True)
+    cek.angka("n_pegawai", n_pegawai, 20, bulat=True)
+    ctx = validate(
+        data, kode_instansi, periode, aturan, pemeriksa=cek, tabel_periode="penilaian_360"
+    )
+    rl, wb, periode = ctx.aturan, ctx.wb, ctx.periode
     return SimpleNamespace(
         aturan=rl,
         wb=wb,
