@@ -215,6 +215,7 @@ def ekspor_html(nb, judul: str | None = None) -> str:
     from traitlets.config import Config
 
     _strip_widgets(nb)
+    _tautan_html(nb)
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {TAG_HAPUS}
@@ -232,6 +233,36 @@ def ekspor_html(nb, judul: str | None = None) -> str:
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = re.sub(r"<html( lang=\"[^\"]*\")?>", '<html lang="id">', body, count=1)
     return body
+
+
+#: Markdown link ``[label](target)`` (no nested brackets; target without spaces).
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(([^)\s]+)\)")
+#: Notebooks exported beside each other in ``<keluaran>/<kode>/``: courses 01–05, the report.
+_DIEKSPOR = re.compile(
+    rf"^(?:(?:{'|'.join(KURSUS)})_[^/]*|{re.escape(Path(TEMPLAT).stem)})\.ipynb$"
+)
+
+
+def _tautan_html(nb) -> None:
+    """Rewrite the markdown links of an exported notebook for the delivered folder.
+
+    Relative links to a sibling notebook that is exported too (courses 01–05, the report)
+    point to its ``.html``; links to notebooks that are not delivered (``jawaban/``, the
+    table of contents 00) become plain text. Other links are left alone.
+    """
+
+    def ganti(m: re.Match) -> str:
+        label, target = m.group(1), m.group(2)
+        path, sep, anchor = target.partition("#")
+        if "://" in path or path.startswith(("/", "mailto:")) or not path.endswith(".ipynb"):
+            return m.group(0)
+        if _DIEKSPOR.fullmatch(path):
+            return f"[{label}]({path[: -len('.ipynb')]}.html{sep}{anchor})"
+        return label
+
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            cell.source = _MD_LINK.sub(ganti, cell.source)
 
 
 def _first_heading(nb) -> str | None:

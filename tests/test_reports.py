@@ -259,6 +259,27 @@ def test_html_export_is_code_free_and_offline():
     assert '<html lang="id">' in html
 
 
+def test_html_export_links_point_to_delivered_pages():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "[← sebelumnya: 04](04_kesepakatan_penilai.ipynb) | [Daftar isi](00_mulai_di_sini.ipynb)"
+            " | [berikutnya →](laporan_instansi.ipynb)\n\n"
+            "Lihat [bagian 2](02_penilaian_dan_predikat.ipynb#Kurva) dan "
+            "[jawaban/05_jawaban.ipynb](jawaban/05_jawaban.ipynb); "
+            "[sumber](https://example.org/a.ipynb), ![gambar](01_x.ipynb)."
+        )
+    ]
+    html = reports.ekspor_html(nb)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert "04_kesepakatan_penilai.html" in hrefs and "laporan_instansi.html" in hrefs
+    assert "02_penilaian_dan_predikat.html#Kurva" in hrefs
+    assert "https://example.org/a.ipynb" in hrefs  # absolute links untouched
+    assert not [h for h in hrefs if h.endswith(".ipynb") and "://" not in h]
+    assert "jawaban/05_jawaban.ipynb" in html and "Daftar isi" in html  # kept as plain text
+    assert not [h for h in hrefs if "jawaban" in h or h.startswith("00_")]
+
+
 def test_excel_export_neutralises_formulas(mini, tmp_path):
     import openpyxl
 
