@@ -349,6 +349,18 @@ def _init_worker(log: str | None = None) -> None:
         os.close(fd)
 
 
+def _gagal(tugas: Tugas, err: BaseException) -> HasilTugas:
+    """The ``gagal`` result of a task that raised ``err`` (type and message on one line)."""
+    return HasilTugas(
+        tugas.kode,
+        tugas.nama,
+        "gagal",
+        0.0,
+        _one_line(f"{type(err).__name__}: {err}"),
+        laporan=tugas.laporan,
+    )
+
+
 def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
     """Execute one task; never raises (errors become a ``gagal`` result)."""
     if in_worker:
@@ -362,14 +374,7 @@ def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
         else:
             hasil = _run_notebook(tugas)
     except Exception as err:
-        hasil = HasilTugas(
-            tugas.kode,
-            tugas.nama,
-            "gagal",
-            0.0,
-            _one_line(f"{type(err).__name__}: {err}"),
-            laporan=tugas.laporan,
-        )
+        hasil = _gagal(tugas, err)
     hasil.detik = round(time.perf_counter() - start, 2)
     return hasil
 
@@ -736,14 +741,7 @@ def _run_pool(
                 try:
                     hasil = fut.result()
                 except Exception as err:
-                    hasil = HasilTugas(
-                        t.kode,
-                        t.nama,
-                        "gagal",
-                        0.0,
-                        _one_line(f"{type(err).__name__}: {err}"),
-                        laporan=t.laporan,
-                    )
+                    hasil = _gagal(t, err)
                 results.append(hasil)
                 done(hasil)
         except KeyboardInterrupt:
@@ -787,14 +785,7 @@ def _run_dask(
             try:
                 hasil = fut.result()
             except Exception as err:
-                hasil = HasilTugas(
-                    t.kode,
-                    t.nama,
-                    "gagal",
-                    0.0,
-                    _one_line(f"{type(err).__name__}: {err}"),
-                    laporan=t.laporan,
-                )
+                hasil = _gagal(t, err)
             results.append(hasil)
             done(hasil)
     finally:
