@@ -431,12 +431,9 @@ def siapkan(
 
     Parameters
     ----------
-    data : str
-        Workbook folder or .xlsx (the sample province by default).
-    kode_instansi : str
-        "" = whole province; otherwise one instansi of ``data``.
-    periode : str
-        "" = latest period of the 360 table.
+    data, kode_instansi, periode : str
+        Checked by :func:`kinerja_calib.params.validate` ("" = whole province / latest
+        period of the 360 table).
     aturan : str
         Rules name or path.
     n_pegawai, n_ulangan, seed : int
