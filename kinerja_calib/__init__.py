@@ -29,6 +29,7 @@ _SUBMODULES = {
     "data",
     "indicators",
     "nasional",
+    "params",
     "plots",
     "privacy",
     "reports",

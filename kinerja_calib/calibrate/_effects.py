@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.linalg import lsmr
+from threadpoolctl import threadpool_limits  # LSMR's tiny vector ops: 1 BLAS thread is ~10x faster
 
 from ..errors import ParameterError
 from ._diagnostics import (
@@ -30,11 +31,6 @@ from ._diagnostics import (
     _jaringan_table,
     _komponen_table,
 )
-
-try:  # optional: multi-threaded BLAS on the tiny vector ops of LSMR is ~10x slower
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover
-    threadpool_limits = None
 
 __all__ = ["AMBANG_DIAGNOSIS", "RaterEffects", "rater_effects"]
 
@@ -560,10 +556,6 @@ def rater_effects(
 
 
 def _single_thread_blas():
-    from contextlib import nullcontext
-
-    if threadpool_limits is None:  # pragma: no cover
-        return nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
 
 
