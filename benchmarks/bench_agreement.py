@@ -25,13 +25,12 @@ import argparse
 import os
 import platform
 import statistics
-import time
-import tracemalloc
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _ukur import peak_mb, timed
 
 import kinerja_calib as kc
 
@@ -47,22 +46,6 @@ def make_data(n: int, k: int = 5, p_missing: float = 0.0, seed: int = 2026) -> n
     if p_missing:
         x[rng.random((n, k)) < p_missing] = np.nan
     return x
-
-
-def peak_mb(fn: Callable[[], object]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak / 2**20
-
-
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
 
 
 def compare(

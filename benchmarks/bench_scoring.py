@@ -24,27 +24,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _ukur import peak_mb
 
 import kinerja_calib as kc
 from kinerja_calib import labels
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def peak_mb(fn: Callable[[], object]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak / 2**20
 
 
 def timed(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:

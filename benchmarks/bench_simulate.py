@@ -22,31 +22,13 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
-import time
-import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _ukur import peak_mb, timed
 
 from kinerja_calib import simulate as S
 from kinerja_calib.labels import ASPEK_BERAKHLAK
-
-
-def peak_mb(fn: Callable[[], object]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak / 2**20
-
-
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
 
 
 def naive_rate(pegawai: pd.DataFrame, s: S.Scenario, seed: int) -> pd.DataFrame:
