@@ -74,7 +74,7 @@ def peta_kesepakatan(
         else:  # e.g. rata_nilai on the 1-5 scale: continuous over the observed range
             cmap = mpl_colormaps["YlOrBr"].copy()
             norm = Normalize(finite.min(), finite.max())
-        cmap.set_bad("#e0e0e0")
+        cmap = cmap.with_extremes(bad="#e0e0e0")
         im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto")
         for (i, j), v in np.ndenumerate(vals):
             txt = "–" if np.isnan(v) else f"{v:.2f}"
