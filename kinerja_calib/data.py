@@ -67,6 +67,7 @@ from .errors import DataError, ParameterError, Problem
 
 __all__ = [
     "ENV_CACHE",
+    "KOLOM",
     "OPTIONAL_TABLES",
     "TABLES",
     "Workbook",
@@ -172,6 +173,11 @@ _SCHEMA: dict[str, tuple[_Col, ...]] = {
         _c("level_standar", "int"),
         _c("level_aktual", "int"),
     ),
+}
+
+#: Column order of every table (DESIGN §3), for code that builds tables to validate.
+KOLOM: dict[str, tuple[str, ...]] = {
+    table: tuple(col.name for col in cols) for table, cols in _SCHEMA.items()
 }
 
 _KEYS = {

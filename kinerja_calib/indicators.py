@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import labels
 from . import rules as _rules
+from .data import KOLOM
 from .errors import ParameterError
 
 __all__ = [
@@ -758,19 +759,7 @@ def contoh_indikator() -> pd.DataFrame:
             "umpan_balik",
         ),
     ]
-    cols = [
-        "kode_indikator",
-        "jabatan",
-        "nama_indikator",
-        "satuan",
-        "target",
-        "target_min",
-        "target_max",
-        "arah",
-        "bobot",
-        "aspek",
-        "sumber_data",
-    ]
+    cols = [c for c in KOLOM["indikator"] if c != "kode_instansi"]
     df = pd.DataFrame(rows, columns=cols)
     df.insert(1, "kode_instansi", "CONTOH")
     for c in ("target", "target_min", "target_max", "bobot"):

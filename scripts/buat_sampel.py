@@ -1836,20 +1836,7 @@ def build_indikator(
             )
         )
     assert (ind.groupby(["kode_instansi", "jabatan"])["bobot"].sum() == 100).all()
-    cols = [
-        "kode_indikator",
-        "kode_instansi",
-        "jabatan",
-        "nama_indikator",
-        "satuan",
-        "target",
-        "target_min",
-        "target_max",
-        "arah",
-        "bobot",
-        "aspek",
-        "sumber_data",
-    ]
+    cols = list(kc.data.KOLOM["indikator"])
     hidden = ind[
         ["kode_indikator", "target_wajar", "arah_sebenarnya", "target_min", "target_max", "satuan"]
     ]
