@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ParameterError
 from ._base import WideLike, as_float_matrix
+from ._dist import f_ppf, f_sf
 
 __all__ = ["icc"]
 
@@ -36,8 +36,8 @@ def _frame(rows: dict[str, list[float]]) -> pd.DataFrame:
 
 
 def _ci_one_way(f_obs: float, df1: float, df2: float, k: float, alpha: float):
-    fl = f_obs / stats.f.ppf(1 - alpha / 2, df1, df2)
-    fu = f_obs * stats.f.ppf(1 - alpha / 2, df2, df1)
+    fl = f_obs / f_ppf(1 - alpha / 2, df1, df2)
+    fu = f_obs * f_ppf(1 - alpha / 2, df2, df1)
     return fl, fu, (fl - 1) / (fl + (k - 1)), (fu - 1) / (fu + (k - 1))
 
 
@@ -63,8 +63,8 @@ def _icc_balanced(x: np.ndarray, alpha: float) -> dict[str, list[float]]:
         icc3k = (msb - mse) / msb
         f1 = msb / msw
         f3 = msb / mse
-        p1 = stats.f.sf(f1, df1, df_w)
-        p3 = stats.f.sf(f3, df1, df_e)
+        p1 = f_sf(f1, df1, df_w)
+        p3 = f_sf(f3, df1, df_e)
         # Cases 1 and 3 (McGraw & Wong 1996, Table 7, cases 1 and 3)
         f1l, f1u, l1, u1 = _ci_one_way(f1, df1, df_w, k, alpha)
         f3l, f3u, l3, u3 = _ci_one_way(f3, df1, df_e, k, alpha)
@@ -73,8 +73,8 @@ def _icc_balanced(x: np.ndarray, alpha: float) -> dict[str, list[float]]:
         vn = df_e * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         vd = df1 * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         v = vn / vd
-        f2u = stats.f.ppf(1 - alpha / 2, df1, v)
-        f2l = stats.f.ppf(1 - alpha / 2, v, df1)
+        f2u = f_ppf(1 - alpha / 2, df1, v)
+        f2l = f_ppf(1 - alpha / 2, v, df1)
         l2 = n * (msb - f2u * mse) / (f2u * (k * msj + (k * n - k - n) * mse) + n * msb)
         u2 = n * (f2l * msb - mse) / (k * msj + (k * n - k - n) * mse + n * f2l * msb)
         l2k = l2 * k / (1 + l2 * (k - 1))
@@ -208,7 +208,7 @@ def icc(wide: WideLike, *, missing: str = "listwise", ci: float = 0.95) -> pd.Da
             icc1k = (msb - msw) / msb
             f1 = msb / msw
             df1, df2 = a - 1, n_tot - a
-            p1 = stats.f.sf(f1, df1, df2)
+            p1 = f_sf(f1, df1, df2)
             f1l, f1u, l1, u1 = _ci_one_way(f1, df1, df2, n0, alpha)
         rows["ICC1"] = [icc1, f1, df1, df2, p1, l1, u1]
         rows["ICC1k"] = [icc1k, f1, df1, df2, p1, 1 - 1 / f1l, 1 - 1 / f1u]

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ParameterError
 from ._base import Estimate, WideLike, counts_table, encode
+from ._dist import norm_ppf, norm_sf, t_ppf, t_sf
 
 __all__ = ["cohen_kappa", "fleiss_kappa", "gwet_ac", "weight_matrix"]
 
@@ -46,8 +46,8 @@ def weight_matrix(categories: np.ndarray | list, weights: str | np.ndarray | Non
 def _t_interval(value: float, se: float, n: int, ci: float) -> tuple[float, float, float]:
     if n < 2 or not np.isfinite(se) or se == 0:
         return math.nan, math.nan, math.nan
-    t = stats.t.ppf(1 - (1 - ci) / 2, n - 1)
-    pval = 2 * stats.t.sf(abs(value / se), n - 1)
+    t = t_ppf(1 - (1 - ci) / 2, n - 1)
+    pval = 2 * t_sf(abs(value / se), n - 1)
     return value - t * se, min(1.0, value + t * se), float(pval)
 
 
@@ -321,8 +321,8 @@ def cohen_kappa(
         )
     se = math.sqrt(var) if var >= 0 else math.nan
     se0 = math.sqrt(var0) if var0 >= 0 else math.nan
-    z = stats.norm.ppf(1 - (1 - ci) / 2)
-    pval = float(2 * stats.norm.sf(abs(kappa / se0))) if se0 and np.isfinite(se0) else math.nan
+    z = norm_ppf(1 - (1 - ci) / 2)
+    pval = float(2 * norm_sf(abs(kappa / se0))) if se0 and np.isfinite(se0) else math.nan
     wname = (
         "tanpa bobot" if weights is None else (weights if isinstance(weights, str) else "kustom")
     )

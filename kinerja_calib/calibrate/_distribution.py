@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import LinearConstraint, milp
 
 from ..errors import ParameterError
 from ..labels import PREDIKAT, PREDIKAT_ORGANISASI
@@ -87,6 +86,10 @@ def _group_label(pred: tuple[str, ...]) -> str:
 
 def _solve_group(counts: np.ndarray, cons: list[dict]) -> tuple[np.ndarray | None, str]:
     """Minimum-move flows f[c, d] (c ≠ d) meeting the constraints; None when infeasible."""
+    # Imported here, not at module level: scipy.optimize costs ~0.25 s to import and a group
+    # that already meets the curve (and every report kernel importing the package) skips it.
+    from scipy.optimize import LinearConstraint, milp
+
     K = len(counts)
     pairs = [(c, d) for c in range(K) for d in range(K) if c != d]
     nv = len(pairs)

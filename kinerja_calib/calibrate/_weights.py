@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
@@ -246,6 +245,8 @@ def _bounds(bounds: Mapping | None, roles: pd.Index) -> list[tuple[float, float]
 
 
 def _optimise(objective, bnds: list[tuple[float, float]], start=None) -> np.ndarray:
+    from scipy.optimize import minimize  # here, not at module level: ~0.25 s to import
+
     G = len(bnds)
     lo = np.array([b[0] for b in bnds])
     hi = np.array([b[1] for b in bnds])
