@@ -2,17 +2,26 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_reports.py            # all instansi, report template only
-    .venv/bin/python benchmarks/bench_reports.py --quick    # the 4 smallest instansi
-    .venv/bin/python benchmarks/bench_reports.py --kursus   # also the course notebooks 01-05
+    .venv/bin/python benchmarks/bench_reports.py            # report template, 13 instansi, 3×
+    .venv/bin/python benchmarks/bench_reports.py --quick    # the 4 smallest instansi, 1×
+    .venv/bin/python benchmarks/bench_reports.py --kursus   # also the main job (template +
+                                                            # course notebooks 01-05), 1×
 
-Runs are interleaved (serial, parallel, serial, parallel …) and the median wall time is
-reported, with the speed-up, the seconds per report, and the time each report spends in
-its cells (= beyond kernel start, from papermill's per-cell metadata). Peak memory is the
-largest resident set of any child process (``resource.RUSAGE_CHILDREN``). The 1-minute load
-average before/after each run is printed: on a shared machine other jobs steal the second
-core and the speed-up then says more about them than about the batch. Never run from the
-test suite.
+Each mode calls :func:`kinerja_calib.reports.run_batch` exactly as the CLI does, serial
+(``pekerja=1``) and parallel (``pekerja=2``) **interleaved** (serial, parallel, serial, …); the
+median wall time of the repeats gives the speed-up. Besides the wall time the table shows
+where it goes, read from papermill's timestamps in the executed notebooks:
+
+- ``awal`` — from the call until the first notebook starts (the parent loads and validates
+  the province once, writes the per-instansi cache, starts the worker processes);
+- ``ekor`` — from the last notebook's end until the call returns (its HTML export, the index);
+- ``sibuk`` — notebook seconds summed over all notebooks ÷ (workers × the time between the
+  first start and the last end): how well the workers were kept busy.
+
+Peak memory is the largest resident set of any child process (``resource.RUSAGE_CHILDREN``).
+The 1-minute load average before each run is printed: on a shared machine other jobs steal
+the second core and the speed-up then says more about them than about the batch. Never run
+from the test suite.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -37,23 +48,45 @@ from kinerja_calib import reports  # noqa: E402
 SAMPLES = ROOT / "data" / "samples"
 
 
-def _cell_seconds(folder: Path) -> list[float]:
-    """Seconds spent in cells per executed report (excludes kernel start-up)."""
-    out = []
-    for nb_path in sorted(folder.glob("*/laporan_instansi.ipynb")):
+@dataclass
+class Ukuran:
+    """One batch run: wall seconds and where they went."""
+
+    wall: float
+    awal: float
+    ekor: float
+    sibuk: float
+    sel: list[float]  # seconds in cells per report (kernel start-up excluded)
+    kode: int
+
+
+def _timestamps(folder: Path) -> tuple[list[tuple[float, float]], list[float]]:
+    """(start, end) epoch seconds of every executed notebook, and cell seconds per report."""
+    spans, cells = [], []
+    for nb_path in sorted(folder.glob("*/*.ipynb")):
         nb = nbformat.read(nb_path, as_version=4)
-        out.append(
-            sum(
-                float(c.metadata.get("papermill", {}).get("duration") or 0.0)
-                for c in nb.cells
-                if c.cell_type == "code"
+        meta = nb.metadata.get("papermill", {})
+        if meta.get("start_time") and meta.get("end_time"):
+            spans.append(
+                (
+                    datetime.fromisoformat(meta["start_time"]).timestamp(),
+                    datetime.fromisoformat(meta["end_time"]).timestamp(),
+                )
             )
-        )
-    return out
+        if nb_path.stem == "laporan_instansi":
+            cells.append(
+                sum(
+                    float(c.metadata.get("papermill", {}).get("duration") or 0.0)
+                    for c in nb.cells
+                    if c.cell_type == "code"
+                )
+            )
+    return spans, cells
 
 
-def _run(codes: list[str], workers: int, kursus: bool) -> tuple[float, list[float], int]:
+def _run(codes: list[str], workers: int, kursus: bool) -> Ukuran:
     with tempfile.TemporaryDirectory() as tmp:
+        begin = time.time()
         t0 = time.perf_counter()
         code = reports.run_batch(
             SAMPLES,
@@ -64,56 +97,71 @@ def _run(codes: list[str], workers: int, kursus: bool) -> tuple[float, list[floa
             tampilkan=False,
         )
         wall = time.perf_counter() - t0
-        cells = _cell_seconds(Path(tmp) / "keluaran")
-    return wall, cells, code
+        spans, cells = _timestamps(Path(tmp) / "keluaran")
+    first = min(s for s, _ in spans)
+    last = max(e for _, e in spans)
+    busy = sum(e - s for s, e in spans) / (workers * (last - first))
+    return Ukuran(wall, first - begin, begin + wall - last, busy, cells, code)
+
+
+def _measure(codes: list[str], kursus: bool, repeats: int) -> None:
+    n_nb = len(codes) * (6 if kursus else 1)
+    what = "laporan + kursus 01-05 (pekerjaan utama)" if kursus else "templat laporan saja"
+    print(f"\n{len(codes)} instansi, {n_nb} notebook: {what}; {repeats} ulangan berselang-seling")
+    runs: dict[int, list[Ukuran]] = {1: [], 2: []}
+    for rep in range(repeats):
+        for workers in (1, 2):
+            load = os.getloadavg()[0]
+            u = _run(codes, workers, kursus)
+            status = "ok" if u.kode == 0 else f"GAGAL (kode {u.kode})"
+            print(
+                f"  ulangan {rep + 1}, pekerja={workers}: {u.wall:6.1f} s  {status}  "
+                f"(awal {u.awal:.1f} s, ekor {u.ekor:.1f} s, sibuk {u.sibuk:.0%}; "
+                f"beban mesin sebelum {load:.1f})",
+                flush=True,
+            )
+            runs[workers].append(u)
+    serial = statistics.median(u.wall for u in runs[1])
+    print(
+        f"\n{'mode':<24}{'detik':>8}{'detik/notebook':>16}{'awal':>7}{'ekor':>7}"
+        f"{'sibuk':>7}{'percepatan':>12}"
+    )
+    for workers, name in ((1, "serial (--pekerja 1)"), (2, "paralel (--pekerja 2)")):
+        us = runs[workers]
+        wall = statistics.median(u.wall for u in us)
+        print(
+            f"{name:<24}{wall:>8.1f}{wall / n_nb:>16.2f}"
+            f"{statistics.median(u.awal for u in us):>7.1f}"
+            f"{statistics.median(u.ekor for u in us):>7.1f}"
+            f"{statistics.median(u.sibuk for u in us):>7.0%}{serial / wall:>11.2f}x"
+        )
+    pairs = [a.wall / b.wall for a, b in zip(runs[1], runs[2], strict=True)]
+    print(f"Percepatan per pasangan ulangan: {', '.join(f'{p:.2f}x' for p in pairs)}")
+    cells = [c for u in runs[1] + runs[2] for c in u.sel]
+    if cells:
+        print(
+            f"Waktu di sel per laporan (di luar start kernel): median "
+            f"{statistics.median(cells):.2f} s, maks {max(cells):.2f} s (n={len(cells)})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="only the 4 smallest instansi")
-    ap.add_argument("--ulang", type=int, default=1, help="repeats per mode (interleaved)")
-    ap.add_argument("--kursus", action="store_true", help="also run notebooks 01-05")
+    ap.add_argument("--quick", action="store_true", help="only the 4 smallest instansi, 1×")
+    ap.add_argument("--ulang", type=int, default=None, help="repeats per mode (default 3; 1 quick)")
+    ap.add_argument("--kursus", action="store_true", help="also the main job (with 01-05), 1×")
     args = ap.parse_args(argv)
 
     peg = pd.read_csv(SAMPLES / "pegawai.csv", dtype=str, usecols=["kode_instansi"])
     order = peg["kode_instansi"].value_counts().sort_values(kind="stable").index.tolist()
     codes = order[:4] if args.quick else order
-    n_nb = len(codes) * (6 if args.kursus else 1)
-    print(
-        f"Mesin: {os.cpu_count()} inti; {len(codes)} instansi, {n_nb} notebook"
-        f"{' (laporan + kursus 01-05)' if args.kursus else ' (templat laporan)'}"
-    )
-
-    walls: dict[int, list[float]] = {1: [], 2: []}
-    cells: list[float] = []
-    for rep in range(args.ulang):
-        for workers in (1, 2):
-            load0 = os.getloadavg()[0]
-            wall, cell, code = _run(codes, workers, args.kursus)
-            status = "ok" if code == 0 else f"GAGAL (kode {code})"
-            print(
-                f"  ulangan {rep + 1}, pekerja={workers}: {wall:6.1f} s  {status}  "
-                f"(beban mesin sebelum/sesudah: {load0:.1f}/{os.getloadavg()[0]:.1f})"
-            )
-            walls[workers].append(wall)
-            cells += cell
-    serial, parallel = statistics.median(walls[1]), statistics.median(walls[2])
+    repeats = args.ulang or (1 if args.quick else 3)
+    print(f"Mesin: {os.cpu_count()} inti CPU; beban rata-rata 1 menit {os.getloadavg()[0]:.1f}")
+    _measure(codes, False, repeats)
+    if args.kursus:
+        _measure(codes, True, args.ulang or 1)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    rows = [
-        ("serial (--pekerja 1)", serial, serial / n_nb, 1.0),
-        ("paralel (--pekerja 2)", parallel, parallel / n_nb, serial / parallel),
-    ]
-    print()
-    print(f"{'mode':<24}{'detik':>8}{'detik/notebook':>16}{'percepatan':>12}")
-    for name, w, per, speed in rows:
-        print(f"{name:<24}{w:>8.1f}{per:>16.2f}{speed:>11.2f}x")
-    if cells:
-        print(
-            f"\nWaktu di sel per laporan (di luar start kernel): median "
-            f"{statistics.median(cells):.2f} s, maks {max(cells):.2f} s "
-            f"(n={len(cells)})"
-        )
-    print(f"Memori puncak satu proses anak: {peak:.0f} MiB")
+    print(f"\nMemori puncak satu proses anak: {peak:.0f} MiB")
     return 0
 
 

@@ -35,7 +35,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -350,6 +350,20 @@ def _init_worker(log: str | None = None) -> None:
         os.close(fd)
 
 
+_LOG_PEKERJA: list[str] = []  # the log this worker process already writes to
+
+
+def _log_pekerja(log: str | None) -> None:
+    """Send this worker's (and its kernels') stderr to ``log``, once per process.
+
+    Done with the first task rather than at pool start, so that no output folder is created
+    before the parent has validated the data and the instansi codes.
+    """
+    if log and log not in _LOG_PEKERJA:
+        _init_worker(log)
+        _LOG_PEKERJA.append(log)
+
+
 def _gagal(tugas: Tugas, err: BaseException) -> HasilTugas:
     """The ``gagal`` result of a task that raised ``err`` (type and message on one line)."""
     return HasilTugas(
@@ -366,6 +380,7 @@ def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
     """Execute one task; never raises (errors become a ``gagal`` result)."""
     if in_worker:
         _prepare_worker_env()
+        _log_pekerja(tugas.ekstra.get("log"))
         if tugas.ekstra.get("cache"):
             os.environ[ENV_CACHE] = tugas.ekstra["cache"]  # inherited by the kernels
     start = time.perf_counter()
@@ -510,6 +525,75 @@ def _load(data: Path):
     return wb, codes, names
 
 
+def _tugas(
+    data: Path,
+    out: Path,
+    instansi: Sequence[str] | None,
+    template: Path,
+    course: list[Path],
+    excel: bool,
+    params: dict[str, Any],
+    ambang_anonimitas: int,
+    ulang: int,
+    extra: dict[str, Any],
+) -> tuple[list[str], dict[str, str], list[Tugas]]:
+    """Validate the workbook once, write the per-instansi cache and list the tasks.
+
+    Returns the instansi codes, their names and the tasks, largest instansi first.
+    """
+    wb, codes, names = _load(data)
+    if instansi:
+        chosen = [periksa_kode(k) for k in instansi]
+        unknown = [k for k in chosen if k not in names]
+        if unknown:
+            raise ParameterError(
+                f"Kode instansi tidak ada di data: {', '.join(unknown)}. "
+                f"Pilih dari: {', '.join(codes)}."
+            )
+        codes = list(dict.fromkeys(chosen))
+    else:
+        codes = [periksa_kode(k) for k in codes]
+
+    tasks: list[Tugas] = []
+    for kode in codes:
+        dest = str(out / kode)
+        p = {**params, "kode_instansi": str(kode)}
+        tasks.append(
+            Tugas(
+                kode,
+                "notebook",
+                str(template),
+                dest,
+                {**p, "ambang_anonimitas": int(ambang_anonimitas)},
+                ulang,
+                True,
+                extra,
+            )
+        )
+        tasks += [Tugas(kode, "notebook", str(nb), dest, p, ulang, False, extra) for nb in course]
+        if excel:
+            tasks.append(
+                Tugas(
+                    kode,
+                    "excel",
+                    str(data),
+                    dest,
+                    {**p, "ambang_anonimitas": int(ambang_anonimitas)},
+                    0,
+                    False,
+                    extra,
+                )
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    # Validate the workbook once here and hand each report its instansi's slice (a pickle
+    # checked against the data files' fingerprint) instead of re-validating it per notebook.
+    tulis_cache(Path(extra["cache"]), data, wb)
+    # Largest instansi first (longest tasks first keeps both workers busy until the end).
+    size = wb.pegawai["kode_instansi"].astype(str).value_counts()
+    tasks.sort(key=lambda t: -int(size.get(t.kode, 0)))
+    return codes, names, tasks
+
+
 def run_batch(
     data: str | os.PathLike,
     keluaran: str | os.PathLike,
@@ -604,86 +688,44 @@ def run_batch(
     else:
         course, missing = _course_notebooks(folder)
 
-    wb, codes, names = _load(data)
+    # Start the worker processes first: each imports papermill, nbconvert and pandas (1-2 s)
+    # while this process validates the province, instead of after it.
+    workers = pekerja or os.cpu_count() or 1
     if instansi:
-        chosen = [periksa_kode(k) for k in instansi]
-        unknown = [k for k in chosen if k not in names]
-        if unknown:
-            raise ParameterError(
-                f"Kode instansi tidak ada di data: {', '.join(unknown)}. "
-                f"Pilih dari: {', '.join(codes)}."
-            )
-        codes = list(dict.fromkeys(chosen))
-    else:
-        codes = [periksa_kode(k) for k in codes]
-
-    params = {
-        "data": str(data),
-        "periode": periode or "",
-        "aturan": str(aturan),
-    }
-    extra = {
-        "start_timeout": start_timeout,
-        "execution_timeout": execution_timeout,
-        "cache": str(out / ".cache"),
-    }
-    tasks: list[Tugas] = []
-    for kode in codes:
-        dest = str(out / kode)
-        p = {**params, "kode_instansi": str(kode)}
-        tasks.append(
-            Tugas(
+        workers = min(workers, len(set(instansi)) * (1 + len(course) + int(excel)))
+    with ExitStack() as stack:
+        pool = None if dask_scheduler is not None else stack.enter_context(_buka_pool(workers))
+        cache = out / ".cache"
+        params = {"data": str(data), "periode": periode or "", "aturan": str(aturan)}
+        extra = {
+            "start_timeout": start_timeout,
+            "execution_timeout": execution_timeout,
+            "cache": str(cache),
+            # local pool only: a Dask worker keeps its own stderr
+            "log": str(out / ".log" / "pekerja.log") if pool is not None else None,
+        }
+        codes, names, tasks = _tugas(
+            data, out, instansi, template, course, excel, params, ambang_anonimitas, ulang, extra
+        )
+        results: list[HasilTugas] = [
+            HasilTugas(
                 kode,
-                "notebook",
-                str(template),
-                dest,
-                {**p, "ambang_anonimitas": int(ambang_anonimitas)},
-                ulang,
-                True,
-                extra,
+                Path(m).name,
+                "gagal",
+                0.0,
+                f"notebook kursus tidak ditemukan: {m} (di {folder})",
             )
-        )
-        tasks += [Tugas(kode, "notebook", str(nb), dest, p, ulang, False, extra) for nb in course]
-        if excel:
-            tasks.append(
-                Tugas(
-                    kode,
-                    "excel",
-                    str(data),
-                    dest,
-                    {**p, "ambang_anonimitas": int(ambang_anonimitas)},
-                    0,
-                    False,
-                    extra,
-                )
-            )
-    out.mkdir(parents=True, exist_ok=True)
-    # Validate the workbook once here and hand each report its instansi's slice (a pickle
-    # checked against the data files' fingerprint) instead of re-validating it per notebook.
-    cache = out / ".cache"
-    tulis_cache(cache, data, wb)
-    # Largest instansi first (longest tasks first keeps both workers busy until the end).
-    size = wb.pegawai["kode_instansi"].astype(str).value_counts()
-    tasks.sort(key=lambda t: -int(size.get(t.kode, 0)))
-    del wb
-
-    results: list[HasilTugas] = [
-        HasilTugas(
-            kode, Path(m).name, "gagal", 0.0, f"notebook kursus tidak ditemukan: {m} (di {folder})"
-        )
-        for kode in codes
-        for m in missing
-    ]
-    t0 = time.perf_counter()
-    try:
-        if dask_scheduler is not None:
-            results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
-        else:
-            workers = pekerja or os.cpu_count() or 1
-            log = str(out / ".log" / "pekerja.log")
-            results += _run_pool(tasks, codes, workers, tampilkan, log)
-    finally:  # also on Ctrl-C: no cache left behind (temp files clean themselves up)
-        shutil.rmtree(cache, ignore_errors=True)
+            for kode in codes
+            for m in missing
+        ]
+        t0 = time.perf_counter()
+        try:
+            if dask_scheduler is not None:
+                results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
+            else:
+                results += _run_pool(pool, tasks, codes, tampilkan)
+        finally:  # also on Ctrl-C: no cache left behind (temp files clean themselves up)
+            shutil.rmtree(cache, ignore_errors=True)
     wall = time.perf_counter() - t0
 
     status = _status_table(codes, results)
@@ -715,42 +757,59 @@ def _progress(codes: list[str], tasks: list[Tugas], show: bool):
     return bar, done
 
 
-def _run_pool(
-    tasks: list[Tugas], codes: list[str], workers: int, show: bool, log: str | None = None
-) -> list[HasilTugas]:
+def _mulai_pekerja() -> None:
+    """Pool initializer: the imports every task needs (the log comes with the first task)."""
+    _init_worker(None)
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
+def _siap() -> int:
+    """A no-op task: submitting one per worker starts the workers at once."""
+    return os.getpid()
+
+
+def _buka_pool(workers: int):
+    """A process pool whose ``workers`` processes are already starting when it returns.
+
+    ``spawn``: workers must not inherit the parent's threads/ZMQ state (kernels are started
+    from them). Each worker pays its start-up (~1-2 s of imports) once, while the caller goes
+    on (e.g. validating the workbook).
+    """
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context("spawn"),
+        initializer=_mulai_pekerja,
+    )
+    for _ in range(workers):  # spawn start method: one new process per submit, up to max
+        pool.submit(_siap)
+    return pool
+
+
+def _run_pool(pool, tasks: list[Tugas], codes: list[str], show: bool) -> list[HasilTugas]:
+    from concurrent.futures import as_completed
 
     bar, done = _progress(codes, tasks, show)
     results: list[HasilTugas] = []
-    if not tasks:
+    futures = {pool.submit(_run_task, t): t for t in tasks}
+    try:
+        for fut in as_completed(futures):
+            t = futures[fut]
+            try:
+                hasil = fut.result()
+            except Exception as err:
+                hasil = _gagal(t, err)
+            results.append(hasil)
+            done(hasil)
+    except KeyboardInterrupt:
+        # workers got the same SIGINT; do not wait for queued notebooks
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
         bar.close()
-        return results
-    # "spawn": workers must not inherit the parent's threads/ZMQ state (kernels are started
-    # from them); the start-up cost (~1 s) is paid once per worker.
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)),
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(log,),
-    ) as pool:
-        futures = {pool.submit(_run_task, t): t for t in tasks}
-        try:
-            for fut in as_completed(futures):
-                t = futures[fut]
-                try:
-                    hasil = fut.result()
-                except Exception as err:
-                    hasil = _gagal(t, err)
-                results.append(hasil)
-                done(hasil)
-        except KeyboardInterrupt:
-            # workers got the same SIGINT; do not wait for queued notebooks
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        finally:
-            bar.close()
     return results
 
 
