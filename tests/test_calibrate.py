@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kinerja_calib as kc
 from kinerja_calib.calibrate import (
@@ -545,3 +547,122 @@ def test_figures_and_panels_render(sim_small):
     assert a.hasil.cr == pytest.approx(0.0, abs=1e-12)
     a.sliders[("A", "B")].value = "kiri 9×"
     assert a.matriks().loc["B", "A"] == pytest.approx(1 / 9)
+
+
+# ------------------------------------------------------------------ solver order (issue 9)
+def _multi_component(seed=0, sizes=((20, 10), (12, 6), (8, 5)), drop=0.1):
+    """Several disconnected rater networks whose NIPs interleave in sort order, plus an
+    isolated ratee–rater pair and a ratee seen by one rater only; some ratings dropped so the
+    aspects are unbalanced."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for c, (n_ratee, n_rater) in enumerate(sizes):
+        d, _, _ = _small(seed=seed + c, n_ratee=n_ratee, n_rater=n_rater, k=3, self_rating=False)
+        for col, prefix in (("nip", "P"), ("nip_penilai", "R")):
+            num = d[col].str[1:].astype(int) * len(sizes) + c
+            d[col] = prefix + num.map("{:04d}".format)
+        parts.append(d)
+    lone = pd.DataFrame(
+        {
+            "periode": "2026-S1",
+            "nip": ["P0001x"] * 7 + ["P9999"] * 7,
+            "nip_penilai": ["R5000"] * 7 + ["R0007"] * 7,
+            "peran_penilai": "rekan",
+            "aspek": ASPEK * 2,
+            "nilai": rng.normal(3.5, 0.5, 14),
+        }
+    )
+    df = pd.concat(parts + [lone], ignore_index=True)
+    keep = rng.random(len(df)) > drop
+    return df[keep].reset_index(drop=True)
+
+
+def test_multi_component_equals_statsmodels_ols_fixed_effects():
+    smf = pytest.importorskip("statsmodels.formula.api")
+    df = _multi_component(seed=3)
+    fx = rater_effects(df, shrinkage=None, tol=1e-12)
+    assert len(fx.jaringan) == 4
+    ols = smf.ols("nilai ~ C(nip) + C(nip_penilai) + C(peran_penilai) + C(aspek)", df).fit()
+    np.testing.assert_allclose(_fitted(fx, df), ols.fittedvalues.to_numpy(), atol=1e-8)
+    # identification: rater effects have mean 0 within each component; ratee and rater
+    # components agree with the pairs they share
+    means = fx.raters.groupby("komponen")["keparahan"].mean()
+    np.testing.assert_allclose(means, 0.0, atol=1e-10)
+    comp_a = fx.ratees["komponen"].reindex(df["nip"]).to_numpy()
+    comp_b = fx.raters["komponen"].reindex(df["nip_penilai"]).to_numpy()
+    np.testing.assert_array_equal(comp_a, comp_b)
+    assert fx.ratees.index.is_monotonic_increasing and fx.raters.index.is_monotonic_increasing
+
+
+@pytest.mark.parametrize("lam, lam_a", [(0.0, 0.0), (3.0, 0.0), (2.5, 4.0)])
+def test_pair_solver_equals_dense_weighted_ridge(lam, lam_a):
+    """The sparse LSMR fit (in its block-diagonal solver order) against a dense least-squares
+    solve of the same pair-level problem written out independently:
+    min Σ_p w_p (ȳ_p − μ − a_i − b_j − c_g)² + λ Σ_j b_j² + λ_a Σ_i a_i²."""
+    from kinerja_calib.calibrate._diagnostics import _components
+    from kinerja_calib.calibrate._effects import _fit_additive, _layout, prepare
+
+    df = _multi_component(seed=5)
+    data = prepare(df)
+    na, nb, ng, _, npairs = data.sizes
+    ca, cb, n_comp = _components(data)
+    rng = np.random.default_rng(0)
+    w = data.pair_n * rng.uniform(0.5, 2.0, npairs)
+    fit, _ = _fit_additive(
+        data, lam, True, False, ca, cb, 1e-13, _layout(data, ca, cb), lam_a=lam_a, pair_w=w
+    )
+    X = np.zeros((npairs, na + nb + ng + 1))
+    rows = np.arange(npairs)
+    X[rows, data.pair_ratee] = 1
+    X[rows, na + data.pair_rater] = 1
+    X[rows, na + nb + data.pair_role] = 1
+    X[:, -1] = 1
+    ybar = np.bincount(data.pair, weights=data.y) / data.pair_n
+    pen = np.zeros((na + nb, X.shape[1]))
+    pen[np.arange(nb), na + np.arange(nb)] = np.sqrt(lam)
+    pen[nb + np.arange(na), np.arange(na)] = np.sqrt(lam_a)
+    A = np.vstack([np.sqrt(w)[:, None] * X, pen])
+    rhs = np.concatenate([np.sqrt(w) * ybar, np.zeros(na + nb)])
+    beta = np.linalg.lstsq(A, rhs, rcond=None)[0]
+    np.testing.assert_allclose(fit.pair_fit, X @ beta, atol=1e-8)
+    if lam > 0:  # the penalised rater effects are unique: compare them after centring
+        b = beta[na : na + nb]
+        bmean = np.bincount(cb, weights=b) / np.bincount(cb)
+        np.testing.assert_allclose(fit.b, b - bmean[cb], atol=1e-8)
+    assert n_comp == 4
+
+
+def _relabel(df, seed):
+    """Shuffle rows and rename every NIP so their sort order changes."""
+    rng = np.random.default_rng(seed)
+    ids = pd.unique(pd.concat([df["nip"], df["nip_penilai"]]))
+    new = pd.Series([f"N{k:05d}" for k in rng.permutation(len(ids))], index=ids)
+    out = df.assign(nip=new.reindex(df["nip"]).to_numpy())
+    out["nip_penilai"] = new.reindex(df["nip_penilai"]).to_numpy()
+    return out.sample(frac=1.0, random_state=seed).reset_index(drop=True), new
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), n_comp=st.integers(1, 4), drop=st.floats(0.0, 0.4))
+def test_results_do_not_depend_on_labels_or_row_order(seed, n_comp, drop):
+    """Renaming NIPs and shuffling rows changes the solver's row/column order but not the
+    default fit (shrinkage auto, rater weighting)."""
+    rng = np.random.default_rng(seed)
+    sizes = tuple((int(rng.integers(6, 20)), int(rng.integers(4, 9))) for _ in range(n_comp))
+    df = _multi_component(seed=seed, sizes=sizes, drop=drop)
+    df2, new = _relabel(df, seed)
+    fx, fx2 = rater_effects(df, tol=1e-12), rater_effects(df2, tol=1e-12)
+    assert fx.shrinkage == pytest.approx(fx2.shrinkage, rel=1e-8)
+    for attr, cols in (
+        ("ratees", ["skor_terkalibrasi", "se", "skor_mentah", "n"]),
+        ("raters", ["keparahan", "se", "msr", "n"]),
+    ):
+        a, b = getattr(fx, attr), getattr(fx2, attr)
+        b = b.loc[new.reindex(a.index).to_numpy(), cols].to_numpy()
+        np.testing.assert_allclose(a[cols].to_numpy(), b, atol=1e-8, rtol=0)
+    np.testing.assert_allclose(fx.efek["efek"], fx2.efek["efek"], atol=1e-8)
+    assert (
+        fx.raters["diagnosis"].to_numpy()
+        == fx2.raters.loc[new.reindex(fx.raters.index).to_numpy(), "diagnosis"].to_numpy()
+    ).all()
+    assert len(fx.jaringan) == len(fx2.jaringan) >= n_comp

@@ -8,7 +8,9 @@ G-theory (Hoyt & Kerns 1999; Houston, Raymond & Svec 1991)::
 for ratee ``i``, rater ``j`` in role ``g`` and BerAKHLAK aspect ``k``. It is fitted by sparse
 least squares at the level of (ratee, rater) *pairs* — the aspect effects are alternated out — so
 that 40 M ratings reduce to ~6 M pair rows with three non-zeros each, solved by
-:func:`scipy.sparse.linalg.lsmr` with Jacobi (column) scaling.
+:func:`scipy.sparse.linalg.lsmr` with Jacobi (column) scaling. The solver numbers ratees, raters
+and pairs component by component of the rater network (block-diagonal design), so its sparse
+products stay cache-local; the estimate does not depend on that order.
 """
 
 from __future__ import annotations
@@ -180,13 +182,16 @@ def _raw_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _compress(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    """Renumber the codes in use as 0..k−1, ordered by label."""
-    inv, used = pd.factorize(codes)
+    """Renumber the codes in use (all ≥ 0) as 0..k−1, ordered by label.
+
+    A bincount over the label range instead of hashing the codes: O(rows) gathers only.
+    """
+    used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
     lab = labels[used]
     order = np.argsort(lab, kind="stable")
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[inv], pd.Index(lab[order])
+    rank = np.empty(len(labels), np.int64)
+    rank[used[order]] = np.arange(len(order))
+    return rank[codes], pd.Index(lab[order])
 
 
 def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
@@ -282,35 +287,87 @@ class _Fit:
     converged: bool
 
 
+@dataclass
+class _Layout:
+    """Solver order of the design's rows and columns (the estimator does not depend on it).
+
+    Ratees and raters are numbered component by component (of the rater–ratee network; within
+    a component in order of first appearance in the data) and the pair rows follow their
+    ratees, so the design is block diagonal up to the few role / grand-mean columns: each LSMR
+    product then walks the solution vector almost sequentially instead of jumping across it
+    (ids are sorted by NIP, which scatters colleagues over the whole vector).
+    """
+
+    ratee_pos: np.ndarray  # solver column of each ratee
+    rater_pos: np.ndarray  # solver column of each rater, minus na
+    row_order: np.ndarray  # pairs in solver row order
+
+
+def _layout(data: _Data, comp_ratee: np.ndarray, comp_rater: np.ndarray) -> _Layout:
+    na, nb = len(comp_ratee), len(comp_rater)
+
+    def positions(pair_member: np.ndarray, comp: np.ndarray, n: int) -> np.ndarray:
+        first_seen = pd.unique(pair_member)  # every ratee / rater has at least one pair
+        order = first_seen[np.argsort(comp[first_seen], kind="stable")]
+        pos = np.empty(n, np.int64)
+        pos[order] = np.arange(n)
+        return pos
+
+    ratee_pos = positions(data.pair_ratee, comp_ratee, na)
+    rater_pos = positions(data.pair_rater, comp_rater, nb)
+    row_order = np.argsort(ratee_pos[data.pair_ratee], kind="stable")
+    return _Layout(ratee_pos, rater_pos, row_order)
+
+
 def _pair_design(
-    data: _Data, include_role: bool, lam: float, lam_a: float = 0.0, pair_w=None
-) -> tuple[sparse.csr_matrix, int]:
-    """Pair-level design: ratee | rater | role | (intercept when ratees are penalised)."""
+    data: _Data,
+    layout: _Layout,
+    include_role: bool,
+    lam: float,
+    lam_a: float = 0.0,
+    pair_w: np.ndarray | None = None,
+) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """Column-scaled pair-level design in solver order: ratee | rater | role | (intercept when
+    ratees are penalised), one row per pair weighted by √n, then √λ ridge rows.
+
+    Returns the scaled design ``A·diag(scale)``, ``scale``, and ``col_pos`` (the solver column
+    of each model column). Built directly in CSR form: every pair row has the same number of
+    non-zeros, already in column order (ratee < rater < role < intercept).
+    """
     na, nb, ng, _, npairs = data.sizes
-    w = np.sqrt(data.pair_n if pair_w is None else pair_w)
-    rows = np.arange(npairs)
-    cols = [data.pair_ratee, na + data.pair_rater]
+    ro = layout.row_order
+    w = np.sqrt((data.pair_n if pair_w is None else pair_w)[ro])
+    cols = [layout.ratee_pos[data.pair_ratee[ro]], na + layout.rater_pos[data.pair_rater[ro]]]
     ncols = na + nb
     if include_role and ng > 1:
-        cols.append(ncols + data.pair_role)
+        cols.append(ncols + data.pair_role[ro])
         ncols += ng
     if lam_a > 0:  # an unpenalised grand mean
         cols.append(np.full(npairs, ncols))
         ncols += 1
-    r = [np.concatenate([rows] * len(cols))]
-    c = [np.concatenate(cols)]
-    v = [np.concatenate([w] * len(cols))]
-    nrows = npairs
+    k = len(cols)
+    idx = [np.stack(cols, axis=1).ravel()]
+    val = [np.repeat(w, k)]
+    n_pad = 0
     for lam_x, start, n in ((lam, na, nb), (lam_a, 0, na)):
-        if lam_x > 0:
-            r.append(nrows + np.arange(n))
-            c.append(start + np.arange(n))
-            v.append(np.full(n, np.sqrt(lam_x)))
-            nrows += n
-    A = sparse.csr_matrix(
-        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(nrows, ncols)
+        if lam_x > 0:  # ridge rows in solver column order (their right-hand side is 0)
+            idx.append(np.arange(start, start + n))
+            val.append(np.full(n, np.sqrt(lam_x)))
+            n_pad += n
+    indices = np.concatenate(idx)
+    values = np.concatenate(val)
+    itype = np.int32 if max(len(indices), ncols) < np.iinfo(np.int32).max else np.int64
+    indptr = np.concatenate(
+        [np.arange(0, k * npairs + 1, k), k * npairs + np.arange(1, n_pad + 1)]
+    ).astype(itype)
+    colsq = np.bincount(indices, weights=values * values, minlength=ncols)
+    scale = 1.0 / np.sqrt(np.where(colsq > 0, colsq, 1.0))
+    values *= scale[indices]
+    As = sparse.csr_matrix(
+        (values, indices.astype(itype), indptr), shape=(npairs + n_pad, ncols), copy=False
     )
-    return A, ncols
+    col_pos = np.concatenate([layout.ratee_pos, na + layout.rater_pos, np.arange(na + nb, ncols)])
+    return As, scale, col_pos
 
 
 def _fit_additive(
@@ -321,36 +378,38 @@ def _fit_additive(
     comp_ratee: np.ndarray,
     comp_rater: np.ndarray,
     tol: float,
+    layout: _Layout,
     x0: np.ndarray | None = None,
     max_outer: int = 100,
     lam_a: float = 0.0,
     pair_w: np.ndarray | None = None,
 ) -> tuple[_Fit, np.ndarray]:
     na, nb, ng, nk, npairs = data.sizes
-    A, ncols = _pair_design(data, include_role, lam, lam_a, pair_w)
+    As, scale, col_pos = _pair_design(data, layout, include_role, lam, lam_a, pair_w)
+    ncols = len(scale)
     has_role = include_role and ng > 1
     n_main = na + nb + (ng if has_role else 0)
-    n_pad = A.shape[0] - npairs
-    colsq = np.asarray(A.multiply(A).sum(axis=0)).ravel()
-    scale = 1.0 / np.sqrt(np.where(colsq > 0, colsq, 1.0))
-    As = A @ sparse.diags(scale)
+    n_pad = As.shape[0] - npairs
     sqrt_n = np.sqrt(data.pair_n if pair_w is None else pair_w)
     n_asp = np.bincount(data.aspect, minlength=nk).astype(np.float64)
     d = np.zeros(nk)
-    z = None if x0 is None else x0 / scale
+    z = None
+    if x0 is not None:  # to solver order and scale
+        z = np.empty(ncols)
+        z[col_pos] = x0
+        z /= scale
     total_iter = 0
     converged = False
     outer = 0
     for outer in range(1, max_outer + 1):  # noqa: B007 (count reported)
         ysum = np.bincount(data.pair, weights=data.y - d[data.aspect], minlength=npairs)
         ybar = ysum / data.pair_n
-        rhs = sqrt_n * ybar
-        if n_pad:
-            rhs = np.concatenate([rhs, np.zeros(n_pad)])
+        rhs = np.zeros(npairs + n_pad)
+        rhs[:npairs] = (sqrt_n * ybar)[layout.row_order]
         sol = lsmr(As, rhs, atol=tol, btol=tol, maxiter=20 * ncols + 1000, x0=z)
         z = sol[0]
         total_iter += int(sol[2])
-        x = z * scale
+        x = (z * scale)[col_pos]  # back to model order
         pair_fit = x[data.pair_ratee] + x[na + data.pair_rater]
         if has_role:
             pair_fit = pair_fit + x[na + nb + data.pair_role]
@@ -624,10 +683,11 @@ def _additive(
     lam_fixed = _shrinkage_value(shrinkage)
     ols = shrinkage is None
     comp_ratee, comp_rater, n_comp = _components(data)
+    comp = (comp_ratee, comp_rater)
     n_ratee = np.bincount(data.ratee, minlength=na).astype(np.float64)
     n_rater = np.bincount(data.rater, minlength=nb).astype(np.float64)
     n_params = na + nb + (ng if include_role else 1) - 1
-    args = (include_role, include_aspect, comp_ratee, comp_rater, tol)
+    args = (include_role, include_aspect, comp_ratee, comp_rater, tol, _layout(data, *comp))
     fit0, x0 = _fit_additive(data, lam_fixed or 0.0, *args)
     parts = _variance_parts(data, fit0, n_comp, n_params)
     s2_eff = parts["s2_eff"]
