@@ -952,3 +952,157 @@ def test_workbook_cache_unset_or_broken_is_ignored(valid_dir, tmp_path, monkeypa
     monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
     assert data_mod.workbook_dari_cache(valid_dir) is None
     assert len(load_workbook(valid_dir).pegawai) > 0
+
+
+# --------------------------------------------------------------------------- xlsx via calamine
+@pytest.mark.slow
+def test_samples_xlsx_equals_csv_folder(tmp_path):
+    """The whole sample province read from one .xlsx equals the CSV folder, table by table."""
+    if not SAMPLES.is_dir() or not any(SAMPLES.glob("*.csv")):
+        pytest.skip("data/samples/ belum berisi CSV (dibuat oleh scripts/buat_sampel.py)")
+    wb = load_workbook(SAMPLES)
+    back = load_workbook(wb.to_excel(tmp_path / "provinsi.xlsx"))
+    for name in TABLES:
+        a, b = getattr(back, name), getattr(wb, name)
+        if b is None:
+            assert a is None, name
+        else:
+            pd.testing.assert_frame_equal(a, b, obj=name)
+
+
+def _tricky_xlsx(path: Path) -> Path:
+    """One sheet 'pegawai' of awkward Excel cells; formula caches patched into the XML."""
+    import datetime
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "pegawai"
+    cells = {
+        "bulat": 42,
+        "pecahan": 85.5,
+        "nol_depan": "0012",
+        "nip_teks": "198503152010011001",
+        "nip_angka": 198503152010011001,  # Excel keeps 15 digits: 1.98503152010011e+17
+        "tanggal": datetime.datetime(2026, 1, 1),
+        "tanggal_jam": datetime.datetime(2026, 1, 1, 13, 45, 7),
+        "hanya_tanggal": datetime.date(2026, 2, 3),
+        "jam": datetime.time(8, 30),
+        "benar": True,
+        "salah": False,
+        "kosong": None,
+        "rumus": "=A2+1",  # cached value 43 patched in below
+        "rumus_galat": "=1/0",  # cached #DIV/0! patched in below
+        "galat": "#N/A",  # openpyxl stores this as an error cell (t="e")
+        "rumus_tanpa_nilai": "=A2*2",  # never calculated: no cached value
+        "tiga_koma_nol": 3.0,
+        "nol_negatif": -0.0,
+        "sepertiga": 1 / 3,
+        "besar": 1e20,
+        "spasi": "  teks  ",
+    }
+    ws.append(list(cells))
+    ws.append(list(cells.values()))
+    ws.append([None] * len(cells))  # a blank row: dropped, later row numbers kept
+    ws.append(["baris4"])
+    book.save(path)
+    col = {name: openpyxl.utils.get_column_letter(i + 1) for i, name in enumerate(cells)}
+    patches = {
+        f'<c r="{col["rumus"]}2"><f>A2+1</f><v /></c>': (
+            f'<c r="{col["rumus"]}2"><f>A2+1</f><v>43</v></c>'
+        ),
+        f'<c r="{col["rumus_galat"]}2"><f>1/0</f><v /></c>': (
+            f'<c r="{col["rumus_galat"]}2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        ),
+    }
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for old, new in patches.items():
+                    assert old in text, old
+                    text = text.replace(old, new)
+                data = text.encode()
+            zout.writestr(info, data)
+    return path
+
+
+def test_xlsx_tricky_cells_read_as_openpyxl_text(tmp_path):
+    """Each kind of Excel cell gives the text openpyxl's reader gave (python-calamine)."""
+    from kinerja_calib import data as data_mod
+
+    probs = data_mod._Problems()
+    out = data_mod._read_xlsx(_tricky_xlsx(tmp_path / "sulit.xlsx"), probs)
+    t = out["pegawai"]
+    assert list(t.rows) == [2, 4]
+    got = t.frame.iloc[0].to_dict()
+    assert got == {
+        "bulat": "42",
+        "pecahan": "85.5",
+        "nol_depan": "0012",
+        "nip_teks": "198503152010011001",
+        "nip_angka": "1.98503152010011e+17",
+        "tanggal": "2026-01-01T00:00:00",
+        "tanggal_jam": "2026-01-01T13:45:07",
+        "hanya_tanggal": "2026-02-03T00:00:00",
+        "jam": "08:30:00",
+        "benar": "TRUE",
+        "salah": "FALSE",
+        "kosong": "",
+        "rumus": "43",
+        "rumus_galat": "#DIV/0!",
+        "galat": "#N/A",
+        "rumus_tanpa_nilai": "",
+        "tiga_koma_nol": "3",
+        "nol_negatif": "0",
+        "sepertiga": "0.3333333333333333",
+        "besar": "1e+20",
+        "spasi": "teks",
+    }
+    assert t.frame.iloc[1]["bulat"] == "baris4" and t.frame.iloc[1]["besar"] == ""
+
+
+def test_xlsx_error_cells_are_reported_not_read_as_empty(tmp_path, valid_dir):
+    """#N/A in nip_atasan (a failed VLOOKUP) must not silently make the employee a head."""
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    ws = book["pegawai"]
+    header = [c.value for c in ws[1]]
+    atasan = openpyxl.utils.get_column_letter(header.index("nip_atasan") + 1)
+    row = next(r for r in range(2, ws.max_row + 1) if ws[f"{atasan}{r}"].value)
+    ws[f"{atasan}{row}"] = "#N/A"
+    header = [c.value for c in book["realisasi"][1]]
+    real = openpyxl.utils.get_column_letter(header.index("realisasi") + 1)
+    book["realisasi"][f"{real}2"] = "#DIV/0!"
+    book.save(xlsx)
+    problems = load_problems(xlsx)
+    where = {(p.file, p.row, p.column): p.message for p in problems}
+    assert ("data.xlsx:pegawai", row, "nip_atasan") in where
+    assert "galat Excel" in where[("data.xlsx:realisasi", 2, "realisasi")]
+
+
+def test_xlsx_locked_or_truncated_file_is_one_clear_problem(tmp_path, valid_dir):
+    """A password-protected workbook (an OLE file, not a zip) and a cut-off sheet XML."""
+    import zipfile
+
+    locked = tmp_path / "terkunci.xlsx"
+    locked.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)  # OLE/CFB header
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    cut = tmp_path / "terpotong.xlsx"
+    with zipfile.ZipFile(xlsx) as zin, zipfile.ZipFile(cut, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet2"):
+                data = data[: len(data) // 2]
+            zout.writestr(info, data)
+    for path in (locked, cut):
+        [p] = load_problems(path)
+        assert p.file == path.name and p.row is None
+        assert p.message.startswith("Berkas Excel tidak dapat dibuka (")
+        assert "terkunci sandi" in p.message
