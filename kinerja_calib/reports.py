@@ -26,6 +26,7 @@ Design notes
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -313,13 +314,58 @@ class HasilTugas:
 def _is_retryable(err: BaseException) -> bool:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    # A cell timing out is retried once more with a fresh kernel: on a fresh machine a kernel
-    # was seen to stall on a widget cell (idle CPU, 600 s) that runs in ~1 s on a rerun. A
-    # cell that is genuinely too slow times out again and is then reported as failed.
+    # A cell timing out is retried once more with a fresh kernel (a safety net: the widget-cell
+    # "stall" once seen here was a lost execute_reply wake-up in the client, fixed by
+    # _quiet_output_widgets). A cell that is genuinely too slow times out again and is then
+    # reported as failed.
     if isinstance(err, DeadKernelError | CellTimeoutError | TimeoutError):
         return True
     text = f"{type(err).__name__}: {err}".lower()
     return isinstance(err, RuntimeError | OSError) and any(t in text for t in _RETRYABLE_TEXT)
+
+
+@functools.cache
+def _quiet_output_widget_class() -> type:
+    """nbclient's ``Output``-widget mimic, minus the state echo it sends to the kernel."""
+    from nbclient.output_widget import OutputWidget
+
+    class QuietOutputWidget(OutputWidget):
+        """Captures outputs into the widget state like nbclient's, but never sends.
+
+        nbclient's mimic answers every output shown inside an ``ipywidgets.Output``
+        (``with out: display(...)``) with a ``comm_msg`` on the *shell* socket, sent
+        from its IOPub task while its reply task is still awaiting ``execute_reply``
+        on that same zmq.asyncio socket. About 1 cell in 20-30 that does this lost
+        the wake-up for the reply: the kernel had answered and gone idle, the client
+        saw the reply only when its poll timed out (exactly the cell timeout: 600 s,
+        180 s in our batches) and then carried on. The echo only updates the
+        kernel's copy of ``Output.outputs``, which no report reads.
+        """
+
+        def _publish_msg(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return QuietOutputWidget
+
+
+@contextmanager
+def _quiet_output_widgets():
+    """Within the block, notebook clients use :func:`_quiet_output_widget_class`.
+
+    nbclient builds its widget registry from the module global ``OutputWidget``
+    when a client is created; the original is restored afterwards.
+    """
+    import nbclient.client as nbc
+
+    original = getattr(nbc, "OutputWidget", None)
+    if original is None:  # a future nbclient without the mimic: nothing to quieten
+        yield
+        return
+    nbc.OutputWidget = _quiet_output_widget_class()
+    try:
+        yield
+    finally:
+        nbc.OutputWidget = original
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -429,18 +475,19 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
         while True:
             attempts += 1
             try:
-                pm.execute_notebook(
-                    str(source),
-                    str(tmp),
-                    parameters=dict(tugas.parameter),
-                    kernel_name="python3",
-                    cwd=str(source.parent),
-                    progress_bar=False,
-                    request_save_on_cell_execute=False,
-                    shutdown_kernel="immediate",
-                    start_timeout=tugas.ekstra.get("start_timeout", 60),
-                    execution_timeout=tugas.ekstra.get("execution_timeout", 180),
-                )
+                with _quiet_output_widgets():
+                    pm.execute_notebook(
+                        str(source),
+                        str(tmp),
+                        parameters=dict(tugas.parameter),
+                        kernel_name="python3",
+                        cwd=str(source.parent),
+                        progress_bar=False,
+                        request_save_on_cell_execute=False,
+                        shutdown_kernel="immediate",
+                        start_timeout=tugas.ekstra.get("start_timeout", 60),
+                        execution_timeout=tugas.ekstra.get("execution_timeout", 180),
+                    )
                 break
             except PapermillExecutionError as err:
                 error = _one_line(f"{err.ename}: {err.evalue}")

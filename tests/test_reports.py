@@ -518,8 +518,93 @@ def test_retryable_errors():
     assert reports._is_retryable(OSError("ZMQError: Address already in use"))
     assert not reports._is_retryable(ValueError("galat di sel"))
     assert not reports._is_retryable(RuntimeError("sengaja gagal"))
-    # a stalled kernel (seen once on a fresh machine: 600 s idle on a widget cell) gets a retry
+    # a cell time-out gets one retry with a fresh kernel (safety net)
     assert reports._is_retryable(CellTimeoutError("Cell execution timed out"))
+
+
+class _FakeKernelClient:
+    """Just enough of a jupyter_client KernelClient for nbclient's OutputWidget."""
+
+    def __init__(self):
+        from jupyter_client.session import Session
+
+        self.session = Session()
+        self.sent = []
+        self.shell_channel = self
+
+    def send(self, msg):
+        self.sent.append(msg)
+
+
+def _display_msg(parent_id: str) -> dict:
+    return {
+        "msg_type": "display_data",
+        "header": {"msg_type": "display_data"},
+        "parent_header": {"msg_id": parent_id},
+        "content": {"data": {"text/plain": "42"}, "metadata": {}, "transient": {}},
+    }
+
+
+def test_output_widget_mimic_sends_nothing_on_the_shell_channel():
+    # nbclient's Output-widget mimic echoes each captured output to the kernel with a comm_msg
+    # on the shell socket while the reply to the running cell is awaited on that socket; that
+    # concurrent send lost the execute_reply wake-up (cells "stalled" until the cell timeout)
+    from nbclient import NotebookClient
+
+    def capture(client):
+        cls = client.widget_registry["@jupyter-widgets/output"]["OutputModel"]
+        kc = _FakeKernelClient()
+        client.widget_state["w1"] = {"outputs": []}
+        widget = cls("w1", {"outputs": []}, kc, client)
+        widget.output([], _display_msg("eksekusi-1"), None, 0)
+        return kc.sent, client.widget_state["w1"]["outputs"]
+
+    with reports._quiet_output_widgets():
+        sent, outputs = capture(NotebookClient(nbformat.v4.new_notebook()))
+    assert sent == []
+    assert [o["data"]["text/plain"] for o in outputs] == ["42"]  # still captured
+
+    sent, outputs = capture(NotebookClient(nbformat.v4.new_notebook()))  # restored afterwards
+    assert len(sent) == 1 and sent[0]["header"]["msg_type"] == "comm_msg"
+    assert sent[0]["content"]["data"]["state"]["outputs"][0]["data"]["text/plain"] == "42"
+    assert [o["data"]["text/plain"] for o in outputs] == ["42"]
+
+
+@pytest.mark.slow
+def test_notebook_run_sends_no_output_widget_echo(tmp_path):
+    # end to end through papermill: the kernel never receives the echo, so its own copy of
+    # Output.outputs stays empty (with nbclient's mimic it would hold the printed line)
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('kode_instansi = "UJI-A"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "import ipywidgets as w\nout = w.Output()\nwith out:\n    print('di dalam')\nout"
+        ),
+        nbformat.v4.new_code_cell("print('gema', len(out.outputs))"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    source = tmp_path / "widget.ipynb"
+    nbformat.write(nb, source)
+    folder = tmp_path / "keluaran" / "UJI-A"
+    task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
+    hasil = reports._run_task(task, in_worker=False)
+    assert hasil.status == "berhasil", hasil.galat
+    out = _read(folder / "widget.ipynb")
+    assert out.cells[-1].outputs[0]["text"] == "gema 0\n"
+    states = out.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    captured = [
+        o["text"]
+        for s in states.values()
+        if s["model_name"] == "OutputModel"
+        for o in s["state"]["outputs"]
+    ]
+    assert captured == ["di dalam\n"]
 
 
 @pytest.mark.slow
