@@ -481,7 +481,7 @@ def _jalankan_tugas(
     # the caller's script; with fork every worker is started at the first submit, so the
     # memory sampler thread is started only after that
     metode = "fork" if sys.platform.startswith("linux") else "spawn"
-    if metode == "fork":  # import once here (scipy.stats alone is ~1 s), not in every worker
+    if metode == "fork":  # import once here (pandas, scipy: ~1 s), not in every worker
         from . import agreement, calibrate, scoring, simulate  # noqa: F401
     with ProcessPoolExecutor(max_workers=pekerja, mp_context=get_context(metode)) as pool:
         pool.submit(_siaga).result()
