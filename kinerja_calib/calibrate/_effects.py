@@ -170,28 +170,34 @@ def _select_period(ratings: pd.DataFrame, periode: str | None) -> tuple[pd.DataF
 
 
 def _raw_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (−1 = missing) and their labels as strings."""
+    """Integer codes (−1 = missing; a categorical's own narrow dtype, not widened) and their
+    labels as strings."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(
-            col.cat.categories.astype(str), dtype=object
-        )
+        return col.cat.codes.to_numpy(), np.asarray(col.cat.categories.astype(str), dtype=object)
     codes, uniques = pd.factorize(col)
-    return codes.astype(np.int64, copy=False), np.asarray(
-        pd.Index(uniques).astype(str), dtype=object
-    )
+    return codes, np.asarray(pd.Index(uniques).astype(str), dtype=object)
 
 
 def _compress(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    """Renumber the codes in use (all ≥ 0) as 0..k−1, ordered by label.
+    """Renumber the codes in use (all ≥ 0) as 0..k−1 (int64), ordered by label.
 
-    A bincount over the label range instead of hashing the codes: O(rows) gathers only.
+    A lookup table over the label range instead of hashing the codes; the labels are sorted
+    as fixed-width numpy text (the same order as Python's for text without NUL characters,
+    and 2–3× faster than sorting Python strings).
     """
-    used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
+    present = np.zeros(len(labels), bool)
+    present[codes] = True
+    used = np.flatnonzero(present)
     lab = labels[used]
-    order = np.argsort(lab, kind="stable")
+    order = np.argsort(lab.astype(str), kind="stable")
     rank = np.empty(len(labels), np.int64)
     rank[used[order]] = np.arange(len(order))
     return rank[codes], pd.Index(lab[order])
+
+
+def _lookup(table: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
+    """``table[codes]`` with ``missing`` where a code is −1 (one gather, no masks)."""
+    return np.append(table, np.asarray(missing, table.dtype))[codes]
 
 
 def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
@@ -212,10 +218,12 @@ def prepare(ratings: pd.DataFrame, periode: str | None = None) -> _Data:
     c_pen, l_pen = _raw_codes(ratings["nip_penilai"])
     c_per, l_per = _raw_codes(ratings["peran_penilai"])
     c_asp, l_asp = _raw_codes(ratings["aspek"])
+    # self ratings: the rater is the ratee (a rater label that is also a ratee label), or the
+    # role is "diri"; −2 never equals a ratee code, not even the missing one (−1)
     pen_as_nip = pd.Index(l_nip).get_indexer(l_pen)
-    same = (c_pen >= 0) & (pen_as_nip[np.maximum(c_pen, 0)] == c_nip) & (c_nip >= 0)
-    diri_code = np.flatnonzero(l_per == "diri")
-    is_self = same | (np.isin(c_per, diri_code) if len(diri_code) else False)
+    pen_as_nip = np.where(pen_as_nip >= 0, pen_as_nip, -2).astype(c_nip.dtype)
+    is_self = _lookup(pen_as_nip, c_pen, -2) == c_nip
+    is_self |= _lookup(l_per == "diri", c_per, False)
     ok = np.isfinite(nilai) & (c_nip >= 0) & (c_pen >= 0) & (c_per >= 0) & (c_asp >= 0)
     diri_mask = ok & is_self
     if diri_mask.any():
