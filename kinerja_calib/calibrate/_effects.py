@@ -16,6 +16,7 @@ products stay cache-local; the estimate does not depend on that order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -147,6 +148,19 @@ class _Data:
             len(self.aspect_ids),
             len(self.pair_n),
         )
+
+    # rating-level sums reused by every fit (each is a pass over all ratings)
+    @cached_property
+    def pair_ysum(self) -> np.ndarray:
+        return np.bincount(self.pair, weights=self.y, minlength=len(self.pair_n))
+
+    @cached_property
+    def n_role(self) -> np.ndarray:
+        return np.bincount(self.role, minlength=len(self.role_ids)).astype(np.float64)
+
+    @cached_property
+    def n_aspect(self) -> np.ndarray:
+        return np.bincount(self.aspect, minlength=len(self.aspect_ids)).astype(np.float64)
 
 
 def _select_period(ratings: pd.DataFrame, periode: str | None) -> tuple[pd.DataFrame, str | None]:
@@ -399,7 +413,7 @@ def _fit_additive(
     n_main = na + nb + (ng if has_role else 0)
     n_pad = As.shape[0] - npairs
     sqrt_n = np.sqrt(data.pair_n if pair_w is None else pair_w)
-    n_asp = np.bincount(data.aspect, minlength=nk).astype(np.float64)
+    n_asp = data.n_aspect
     d = np.zeros(nk)
     z = None
     if x0 is not None:  # to solver order and scale
@@ -409,8 +423,11 @@ def _fit_additive(
     total_iter = 0
     converged = False
     outer = 0
-    for outer in range(1, max_outer + 1):  # noqa: B007 (count reported)
-        ysum = np.bincount(data.pair, weights=data.y - d[data.aspect], minlength=npairs)
+    for outer in range(1, max_outer + 1):
+        if outer == 1:  # d = 0
+            ysum = data.pair_ysum
+        else:
+            ysum = np.bincount(data.pair, weights=data.y - d[data.aspect], minlength=npairs)
         ybar = ysum / data.pair_n
         rhs = np.zeros(npairs + n_pad)
         rhs[:npairs] = (sqrt_n * ybar)[layout.row_order]
@@ -439,8 +456,7 @@ def _fit_additive(
         a += x[n_main]
     b = x[na : na + nb].copy()
     c = x[na + nb : na + nb + ng].copy() if has_role else np.zeros(ng)
-    n_role = np.bincount(data.role, minlength=ng).astype(np.float64)
-    c_mean = np.average(c, weights=n_role)
+    c_mean = np.average(c, weights=data.n_role)
     c -= c_mean
     a += c_mean
     # identification: rater effects mean 0 within each connected component
@@ -767,8 +783,8 @@ def _additive(
     )
     for col in diag.columns:
         raters[col] = diag[col].to_numpy()
-    n_role = np.bincount(data.role, minlength=ng)
-    n_asp = np.bincount(data.aspect, minlength=nk)
+    n_role = data.n_role.astype(np.int64)
+    n_asp = data.n_aspect.astype(np.int64)
     efek = pd.concat(
         [
             pd.DataFrame(
