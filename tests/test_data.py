@@ -1106,3 +1106,31 @@ def test_xlsx_locked_or_truncated_file_is_one_clear_problem(tmp_path, valid_dir)
         assert p.file == path.name and p.row is None
         assert p.message.startswith("Berkas Excel tidak dapat dibuka (")
         assert "terkunci sandi" in p.message
+
+
+def test_xlsx_numbers_text_equals_openpyxl_reference(tmp_path):
+    """Seeded random numbers of every magnitude: calamine text == openpyxl's value text."""
+    import openpyxl
+    import python_calamine
+
+    from kinerja_calib import data as data_mod
+
+    rng = np.random.default_rng(2026)
+    ints = [int(x) for x in rng.integers(-(10**6), 10**6, 300)]
+    ints += [int(x) * 10**k for k, x in enumerate(rng.integers(1, 99, 19))]  # up to 1e20
+    floats = list(rng.normal(0, 1, 300) * 10.0 ** rng.integers(-8, 20, 300))
+    floats += [round(float(x), 2) for x in rng.uniform(0, 100, 300)] + [
+        float(k) for k in range(-5, 6)
+    ]
+    values = ints + floats
+    path = tmp_path / "angka.xlsx"
+    book = openpyxl.Workbook()
+    for v in values:
+        book.active.append([v])
+    book.save(path)
+    ref = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    expected = [data_mod._cell_text(r[0]) for r in ref.active.iter_rows(values_only=True)]
+    ref.close()
+    with python_calamine.CalamineWorkbook.from_path(path) as cal:
+        got = [data_mod._xlsx_cell_text(r[0]) for r in cal.get_sheet_by_index(0).to_python()]
+    assert len(got) == len(values) and got == expected
