@@ -19,7 +19,11 @@ Design notes
   with papermill's red error banner, the other tasks carry on, the status table
   shows the error and the exit code is 1.
 * **Retries** only for kernel trouble (start-up time-out, dead kernel, ZMQ port
-  races — nteract/papermill#239, #511); a cell error is never retried.
+  races — nteract/papermill#239, #511) and cell time-outs; a cell error is never retried.
+* **No lost replies on widget cells.** nbclient's stand-in for an ``Output`` widget echoes
+  every captured output back to the kernel from its IOPub task, which can swallow the
+  wake-up for the pending ``execute_reply`` (jupyter/nbclient#312, jupyter_client#1059): the
+  cell then "hangs" until the cell time-out. :func:`_quiet_output_widgets` drops the echo.
 * The report content (sections, privacy) lives in :mod:`kinerja_calib._laporan`
   and is re-exported here so the template can call ``kc.reports.siapkan_laporan``.
 """
