@@ -577,6 +577,7 @@ def _multi_component(seed=0, sizes=((20, 10), (12, 6), (8, 5)), drop=0.1):
     return df[keep].reset_index(drop=True)
 
 
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
 def test_multi_component_equals_statsmodels_ols_fixed_effects():
     smf = pytest.importorskip("statsmodels.formula.api")
     df = _multi_component(seed=3)
