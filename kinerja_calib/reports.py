@@ -23,14 +23,13 @@ Design notes
 * **No lost replies on widget cells.** nbclient's stand-in for an ``Output`` widget echoes
   every captured output back to the kernel from its IOPub task, which can swallow the
   wake-up for the pending ``execute_reply`` (jupyter/nbclient#312, jupyter_client#1059): the
-  cell then "hangs" until the cell time-out. :func:`_quiet_output_widgets` drops the echo.
+  cell then "hangs" until the cell time-out. :mod:`kinerja_calib._nbclient` re-arms it.
 * The report content (sections, privacy) lives in :mod:`kinerja_calib._laporan`
   and is re-exported here so the template can call ``kc.reports.siapkan_laporan``.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import os
@@ -70,6 +69,7 @@ from ._laporan import (
     tulis_cache,
     workbook_dari_cache,
 )
+from ._nbclient import patched_output_widgets
 from .errors import ParameterError, ReportError
 
 __all__ = [
@@ -319,57 +319,13 @@ def _is_retryable(err: BaseException) -> bool:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     # A cell timing out is retried once more with a fresh kernel (a safety net: the widget-cell
-    # "stall" once seen here was a lost execute_reply wake-up in the client, fixed by
-    # _quiet_output_widgets). A cell that is genuinely too slow times out again and is then
+    # "stall" once seen here was a lost execute_reply wake-up in the client, fixed in
+    # kinerja_calib._nbclient). A cell that is genuinely too slow times out again and is then
     # reported as failed.
     if isinstance(err, DeadKernelError | CellTimeoutError | TimeoutError):
         return True
     text = f"{type(err).__name__}: {err}".lower()
     return isinstance(err, RuntimeError | OSError) and any(t in text for t in _RETRYABLE_TEXT)
-
-
-@functools.cache
-def _quiet_output_widget_class() -> type:
-    """nbclient's ``Output``-widget mimic, minus the state echo it sends to the kernel."""
-    from nbclient.output_widget import OutputWidget
-
-    class QuietOutputWidget(OutputWidget):
-        """Captures outputs into the widget state like nbclient's, but never sends.
-
-        nbclient's mimic answers every output shown inside an ``ipywidgets.Output``
-        (``with out: display(...)``) with a ``comm_msg`` on the *shell* socket, sent
-        from its IOPub task while its reply task is still awaiting ``execute_reply``
-        on that same zmq.asyncio socket. About 1 cell in 20-30 that does this lost
-        the wake-up for the reply: the kernel had answered and gone idle, the client
-        saw the reply only when its poll timed out (exactly the cell timeout: 600 s,
-        180 s in our batches) and then carried on. The echo only updates the
-        kernel's copy of ``Output.outputs``, which no report reads.
-        """
-
-        def _publish_msg(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    return QuietOutputWidget
-
-
-@contextmanager
-def _quiet_output_widgets():
-    """Within the block, notebook clients use :func:`_quiet_output_widget_class`.
-
-    nbclient builds its widget registry from the module global ``OutputWidget``
-    when a client is created; the original is restored afterwards.
-    """
-    import nbclient.client as nbc
-
-    original = getattr(nbc, "OutputWidget", None)
-    if original is None:  # a future nbclient without the mimic: nothing to quieten
-        yield
-        return
-    nbc.OutputWidget = _quiet_output_widget_class()
-    try:
-        yield
-    finally:
-        nbc.OutputWidget = original
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -479,7 +435,7 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
         while True:
             attempts += 1
             try:
-                with _quiet_output_widgets():
+                with patched_output_widgets():
                     pm.execute_notebook(
                         str(source),
                         str(tmp),

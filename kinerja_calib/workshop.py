@@ -46,7 +46,7 @@ def _voila_command(port: int, open_browser: bool) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "kinerja_calib._voila",  # Voila + the lost-reply fix (see _nbclient)
         str(folder / DASBOR),
         f"--port={port}",
         "--Voila.ip=127.0.0.1",

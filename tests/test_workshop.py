@@ -36,7 +36,7 @@ def test_cek_lingkungan_names_missing_and_mismatched_packages(monkeypatch):
 
 def test_voila_command_serves_the_dashboard_locally():
     cmd = workshop._voila_command(port=9999, open_browser=False)
-    assert cmd[:3] == [sys.executable, "-m", "voila"]
+    assert cmd[:3] == [sys.executable, "-m", "kinerja_calib._voila"]
     assert Path(cmd[3]).name == workshop.DASBOR and Path(cmd[3]).exists()
     assert "--port=9999" in cmd and "--no-browser" in cmd and "--Voila.ip=127.0.0.1" in cmd
 
@@ -163,3 +163,30 @@ def test_dashboard_notebook_has_a_literal_parameters_cell():
     code = [ln for ln in params[0].source.splitlines() if ln.strip() and not ln.startswith("#")]
     assert code and all("(" not in ln and "kc." not in ln for ln in code), code
     assert kc.workshop.DASBOR == "workshop_dasbor.ipynb"
+
+
+def test_voila_executor_gets_the_fixed_output_widget():
+    # The dashboard is served by `python -m kinerja_calib._voila`, which patches nbclient's
+    # Output-widget stand-in before Voila starts: Voila's executor has no cell time-out, so a
+    # reply lost after the widget's echo left the page loading for ever (kinerja_calib._nbclient).
+    import nbclient.client as nbc
+    import nbformat
+    from voila.execute import VoilaExecutor
+
+    from kinerja_calib import _nbclient
+
+    original = nbc.OutputWidget
+    try:
+        assert _nbclient.patch_output_widgets()
+        executor = VoilaExecutor(nbformat.v4.new_notebook())
+        cls = executor.widget_registry["@jupyter-widgets/output"]["OutputModel"]
+        assert cls is _nbclient.output_widget_class()
+        assert issubclass(cls, original) and cls is not original
+    finally:
+        nbc.OutputWidget = original
+    assert (
+        VoilaExecutor(nbformat.v4.new_notebook()).widget_registry["@jupyter-widgets/output"][
+            "OutputModel"
+        ]
+        is original
+    )
