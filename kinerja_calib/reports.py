@@ -800,23 +800,29 @@ def _run_pool(pool, tasks: list[Tugas], codes: list[str], show: bool) -> list[Ha
     from concurrent.futures import as_completed
 
     bar, done = _progress(codes, tasks, show)
-    results: list[HasilTugas] = []
     futures = {pool.submit(_run_task, t): t for t in tasks}
     try:
-        for fut in as_completed(futures):
-            t = futures[fut]
-            try:
-                hasil = fut.result()
-            except Exception as err:
-                hasil = _gagal(t, err)
-            results.append(hasil)
-            done(hasil)
+        return _kumpulkan(((f, futures[f]) for f in as_completed(futures)), done)
     except KeyboardInterrupt:
         # workers got the same SIGINT; do not wait for queued notebooks
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     finally:
         bar.close()
+
+
+def _kumpulkan(
+    selesai: Iterable[tuple[Any, Tugas]], done: Callable[[HasilTugas], None]
+) -> list[HasilTugas]:
+    """Results of (future, task) pairs in completion order; a future that raised is ``gagal``."""
+    results: list[HasilTugas] = []
+    for fut, t in selesai:
+        try:
+            hasil = fut.result()
+        except Exception as err:
+            hasil = _gagal(t, err)
+        results.append(hasil)
+        done(hasil)
     return results
 
 
@@ -840,26 +846,17 @@ def _run_dask(
             "Periksa alamatnya (mis. tcp://10.0.0.5:8786) dan bahwa scheduler berjalan."
         ) from err
     bar, done = _progress(codes, tasks, show)
-    results: list[HasilTugas] = []
     try:
         futures = [
             client.submit(_run_task, t, pure=False, key=f"laporan-{uuid.uuid4().hex}")
             for t in tasks
         ]
         lookup = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-        for fut in as_completed(futures):
-            t = lookup[fut.key]
-            try:
-                hasil = fut.result()
-            except Exception as err:
-                hasil = _gagal(t, err)
-            results.append(hasil)
-            done(hasil)
+        return _kumpulkan(((f, lookup[f.key]) for f in as_completed(futures)), done)
     finally:
         bar.close()
         if own:
             client.close()
-    return results
 
 
 # --------------------------------------------------------------------------- status + index

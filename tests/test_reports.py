@@ -485,18 +485,23 @@ def test_interrupted_notebook_write_leaves_nothing(mini, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_dead_kernel_is_retried_then_kept(tmp_path):
+def _notebook_uji(path: Path, *cells: str) -> Path:
+    """Write a python3 notebook: a `parameters` cell (kode_instansi), then ``cells``."""
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell('kode_instansi = "UJI-A"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("import os\nos._exit(1)  # kernel mati")]
+    nb.cells = [params] + [nbformat.v4.new_code_cell(c) for c in cells]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    source = tmp_path / "mati.ipynb"
-    nbformat.write(nb, source)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_dead_kernel_is_retried_then_kept(tmp_path):
+    source = _notebook_uji(tmp_path / "mati.ipynb", "import os\nos._exit(1)  # kernel mati")
     folder = tmp_path / "keluaran" / "UJI-A"
     task = reports.Tugas(
         "UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"}, ulang=1
@@ -585,23 +590,11 @@ def test_notebook_run_keeps_the_output_widget_echo(tmp_path):
     # end to end through papermill with the fix: the output is captured into the widget state
     # and the kernel still receives the echo (its own copy of Output.outputs holds the line,
     # as Voila's page needs)
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('kode_instansi = "UJI-A"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        params,
-        nbformat.v4.new_code_cell(
-            "import ipywidgets as w\nout = w.Output()\nwith out:\n    print('di dalam')\nout"
-        ),
-        nbformat.v4.new_code_cell("print('gema', len(out.outputs))"),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    source = tmp_path / "widget.ipynb"
-    nbformat.write(nb, source)
+    source = _notebook_uji(
+        tmp_path / "widget.ipynb",
+        "import ipywidgets as w\nout = w.Output()\nwith out:\n    print('di dalam')\nout",
+        "print('gema', len(out.outputs))",
+    )
     folder = tmp_path / "keluaran" / "UJI-A"
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
     hasil = reports._run_task(task, in_worker=False)
