@@ -23,3 +23,22 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     t0 = time.perf_counter()
     out = fn()
     return time.perf_counter() - t0, out
+
+
+class PeerBudget:
+    """Skip a slow peer at a size where its last time × the size ratio exceeds ``limit`` s."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.last: dict[str, tuple[int, float]] = {}
+
+    def allowed(self, stat: str, n: int) -> bool:
+        """Whether the peer of ``stat`` is expected to finish ``n`` subjects within the limit."""
+        if stat not in self.last:
+            return True
+        n0, t0 = self.last[stat]
+        return t0 * n / n0 <= self.limit
+
+    def record(self, stat: str, n: int, seconds: float) -> None:
+        """Remember the peer's time for ``stat`` at ``n`` subjects."""
+        self.last[stat] = (n, seconds)

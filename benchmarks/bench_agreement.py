@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from _ukur import peak_mb, timed
+from _ukur import PeerBudget, peak_mb, timed
 
 import kinerja_calib as kc
 
@@ -90,14 +90,8 @@ def main() -> None:
 
     sizes = [2_000, 10_000] if args.quick else [10_000, 100_000, 300_000, 1_000_000]
     k = 5
-    last_peer: dict[str, tuple[int, float]] = {}
+    budget = PeerBudget(args.max_peer_seconds)
     rows = []
-
-    def allowed(stat: str, n: int) -> bool:
-        if stat not in last_peer:
-            return True
-        n0, t0 = last_peer[stat]
-        return t0 * n / n0 <= args.max_peer_seconds
 
     for n in sizes:
         reps = args.repeats or (5 if n <= 100_000 else 3)
@@ -143,10 +137,10 @@ def main() -> None:
             ("Cohen kappa kuadratik vs statsmodels", cohen_ours, cohen_peer),
         ]
         for name, ours, peer in plan:
-            use_peer = allowed(name, n)
+            use_peer = budget.allowed(name, n)
             row = compare(name, n, ours, peer if use_peer else None, reps)
             if use_peer:
-                last_peer[name] = (n, row["pembanding_s"])
+                budget.record(name, n, row["pembanding_s"])
             rows.append(row)
             print(
                 f"{name:45s} n={n:>9,d}  kami {row['kami_s']:8.4f} s  "

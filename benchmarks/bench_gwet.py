@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy
-from _ukur import peak_mb, timed
+from _ukur import PeerBudget, peak_mb, timed
 
 import kinerja_calib as kc
 
@@ -255,14 +255,8 @@ def main() -> None:
     python = None if args.tanpa_pembanding else prepare_venv()
     worker = Worker(python) if python is not None else None
     peer_versions = worker.ask(perintah="versi") if worker is not None else None
-    last_peer: dict[str, tuple[int, float]] = {}
+    budget = PeerBudget(args.max_peer_seconds)
     rows = []
-
-    def allowed(stat: str, n: int) -> bool:
-        if stat not in last_peer:
-            return True
-        n0, t0 = last_peer[stat]
-        return t0 * n / n0 <= args.max_peer_seconds
 
     try:
         with tempfile.TemporaryDirectory(prefix="bench_gwet_") as tmp:
@@ -276,7 +270,7 @@ def main() -> None:
                     data[p] = (x, path)
                 for name, ours_w, peer_w, p in PLAN:
                     x, path = data[p]
-                    use_peer = worker is not None and allowed(name, n)
+                    use_peer = worker is not None and budget.allowed(name, n)
                     try:
                         row = compare(
                             name, n, x, path, ours_w, peer_w, worker if use_peer else None, reps
@@ -287,7 +281,7 @@ def main() -> None:
                         worker = None
                         row = compare(name, n, x, path, ours_w, peer_w, None, reps)
                     if use_peer and worker is not None:
-                        last_peer[name] = (n, row["pembanding_s"])
+                        budget.record(name, n, row["pembanding_s"])
                     rows.append(row)
                     print(
                         f"{name:30s} n={n:>9,d}  kami {row['kami_s']:8.4f} s  "
