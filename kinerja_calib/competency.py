@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._aturan import ambil, muat
+from ._presisi import tingkat
 from .errors import DataError, ParameterError, Problem
 
 __all__ = [
@@ -142,6 +143,7 @@ def kategori_jpm(value: Any, rules: Any = None) -> Any:
     -----
     Optimal: JPM >= 90; Cukup Optimal: 78 <= JPM < 90; Kurang Optimal: JPM < 78
     (Peraturan BRIN 3/2023 Pasal 33 [S29a]; 90/78 UNCONFIRMED in BKN regulation text).
+    JPM and bounds are compared after rounding to 9 decimals (:mod:`kinerja_calib._presisi`).
 
     Examples
     --------
@@ -156,7 +158,9 @@ def kategori_jpm(value: Any, rules: Any = None) -> Any:
     raw = np.atleast_1d(np.asarray(value, dtype=object)).ravel()
     x = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
     finite = np.isfinite(x)
-    idx = np.clip(np.searchsorted(bawah, np.where(finite, x, 0.0), side="right") - 1, 0, None)
+    # the last category whose lower bound is reached, compared at 9 decimals
+    # (kinerja_calib._presisi): 0.3 * 3 * 100 = 89.99999999999999 is Optimal
+    idx = np.clip(tingkat(np.where(finite, x, 0.0), bawah) - 1, 0, len(names) - 1)
     out = np.where(finite, names[idx], None)
     if scalar:
         return out[0]

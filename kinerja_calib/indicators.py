@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import labels
 from . import rules as _rules
+from ._presisi import bulatkan
 from .data import KOLOM
 from .errors import ParameterError
 
@@ -78,6 +79,8 @@ def target_efektif(
 
     PermenPANRB 8/2021: for a range target, a realisasi above the range uses the upper
     bound, below the range the lower bound. Returns ``(target, di_dalam_rentang)``.
+    Realisasi and bounds are compared at 9 decimals (:mod:`kinerja_calib._presisi`), so a
+    realisasi computed as ``0.1 * 3`` lies inside a range starting at 0.3.
     """
     r = _num(realisasi, "realisasi")
     t = _num(target, "target")
@@ -88,8 +91,9 @@ def target_efektif(
     )
     r, t, u = np.broadcast_arrays(r, t, u)
     is_range = ~np.isnan(u)
-    inside = is_range & (r >= t) & (r <= u)
-    teff = np.where(is_range & (r > u), u, t)
+    rb, tb, ub = bulatkan(r), bulatkan(t), bulatkan(u)
+    inside = is_range & (rb >= tb) & (rb <= ub)
+    teff = np.where(is_range & (rb > ub), u, t)
     return teff, inside
 
 

@@ -1,7 +1,9 @@
 """Scoring: ratings, the 6/2022 predikat matrix, legacy numeric regimes, kurva distribusi.
 
 Every regulatory number comes from a rules file (:mod:`kinerja_calib.rules`); nothing is
-hard-coded here. All functions are vectorised over pandas Series / numpy arrays.
+hard-coded here. All functions are vectorised over pandas Series / numpy arrays. Every
+comparison of a score with a threshold (ratings, bands, kurva person counts) is made after
+rounding both to 9 decimals (:mod:`kinerja_calib._presisi`), never on raw float noise.
 
 The pieces, in the order the course uses them:
 
@@ -26,6 +28,7 @@ import pandas as pd
 
 from . import labels
 from . import rules as _rules
+from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import ParameterError
 
 __all__ = [
@@ -171,9 +174,9 @@ def nilai_capaian_iki(
     cfg = r["nilai_capaian_iki"]
     xs = np.array([t["capaian"] for t in cfg["titik"]], dtype=float)
     ys = np.array([t["nilai_iki"] for t in cfg["titik"]], dtype=float)
-    c = _float(capaian)
-    x = np.floor(c + 0.5) if cfg["celah"] == "bulatkan" else c
-    out = np.interp(x, xs, ys, left=ys[0], right=float(cfg["maksimum"]))
+    c = bulatkan(_float(capaian))  # 9 decimals: see kinerja_calib._presisi
+    x = bulatkan_setengah_atas(c) if cfg["celah"] == "bulatkan" else c
+    out = np.interp(x, bulatkan(xs), ys, left=ys[0], right=float(cfg["maksimum"]))
     out = np.where(np.isnan(c), np.nan, out)
     if target_maksimal is not None:
         tm = np.asarray(target_maksimal, dtype=bool)
@@ -185,9 +188,19 @@ def nilai_capaian_iki(
 def rating_dari_skor(skor: ArrayLike, batas_bawah: float, batas_atas: float) -> ArrayLike:
     """Three-level rating from a number: ``< batas_bawah`` → di bawah, ``>= batas_atas``
     → di atas, else sesuai ekspektasi. NaN stays missing. Returns an ordered categorical
-    (a Series when ``skor`` is one)."""
-    x = _float(skor)
-    codes = np.where(x < batas_bawah, 0, np.where(x >= batas_atas, 2, 1))
+    (a Series when ``skor`` is one).
+
+    Score and thresholds are compared after rounding to 9 decimals
+    (:mod:`kinerja_calib._presisi`): a composite computed as ``2.9999999999999996`` is 3.
+
+    Examples
+    --------
+    >>> rating_dari_skor((0.4 * 2 + 0.2 * 5) / 0.6, 3.0, 4.0)
+    'Sesuai ekspektasi'
+    """
+    x = bulatkan(_float(skor))
+    lo, hi = bulatkan(batas_bawah), bulatkan(batas_atas)
+    codes = np.where(x < lo, 0, np.where(x >= hi, 2, 1))
     codes = np.where(np.isnan(x), -1, codes).astype(np.int8).ravel()
     cat = _categorical(codes, labels.RATING)
     if isinstance(skor, pd.Series):
@@ -387,15 +400,38 @@ def kurva_constraints(predikat_organisasi: str, rules=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_KURVA_COLUMNS)
 
 
-def _batas(p: np.ndarray, n: np.ndarray, jenis: np.ndarray, mo: np.ndarray, mode: str):
-    pn = np.where(np.isnan(p), np.nan, p * n)
-    eps = 1e-9
+_PEMBULATAN_KURVA = (
+    "ke_bawah_untuk_maks_ke_atas_untuk_min",
+    "ke_atas_untuk_maks_ke_bawah_untuk_min",
+    "terdekat",
+)
+
+
+def _batas(p: ArrayLike, n: ArrayLike, jenis: ArrayLike, mo: ArrayLike, mode: str) -> np.ndarray:
+    """Persons allowed (``jenis`` "maks") or required ("min") for share ``p`` of ``n``.
+
+    ``p × n`` is rounded to 9 decimals before it is floored / ceiled
+    (:mod:`kinerja_calib._presisi`): 0.2 × 15 is 3 persons, 0.7 × 3 is 2.1. A missing
+    share allows everyone (maks) or requires ``mo`` (min); a min is never below ``mo``.
+    Vectorised over aligned arrays (scalars broadcast).
+    """
+    if mode not in _PEMBULATAN_KURVA:
+        raise ParameterError(
+            f"Aturan pembulatan '{mode}' tidak dikenal; pilih dari {sorted(_PEMBULATAN_KURVA)}."
+        )
+    p, n, jenis, mo = np.broadcast_arrays(
+        np.asarray(p, dtype=float),
+        np.asarray(n, dtype=float),
+        np.asarray(jenis, dtype=object),
+        np.asarray(mo, dtype=float),
+    )
+    pn = bulatkan(np.where(np.isnan(p), np.nan, p * n))
     if mode == "ke_bawah_untuk_maks_ke_atas_untuk_min":
-        maks, mins = np.floor(pn + eps), np.ceil(pn - eps)
+        maks, mins = np.floor(pn), np.ceil(pn)
     elif mode == "ke_atas_untuk_maks_ke_bawah_untuk_min":
-        maks, mins = np.ceil(pn - eps), np.floor(pn + eps)
+        maks, mins = np.ceil(pn), np.floor(pn)
     else:  # terdekat, half up
-        maks = mins = np.floor(pn + 0.5 + eps)
+        maks = mins = bulatkan_setengah_atas(pn)
     is_max = jenis == "maks"
     batas = np.where(is_max, maks, np.fmax(np.nan_to_num(mins, nan=0.0), mo))
     batas = np.where(is_max & np.isnan(p), n, batas)
@@ -609,12 +645,15 @@ def skor_perilaku(penilaian_360: pd.DataFrame, rules=None, periode=None) -> pd.D
 
 # --------------------------------------------------------------------------- PP 30/2019
 def _pita(x: np.ndarray, pita, extra_ok: np.ndarray | None = None) -> np.ndarray:
-    """Index into ``pita`` (high → low) of the first band with x >= batas_bawah; -1 NaN."""
+    """Index into ``pita`` (high → low) of the first band with x >= batas_bawah; -1 NaN.
+
+    Compared at 9 decimals (:func:`kinerja_calib._presisi.tingkat`).
+    """
     lows = np.array([b["batas_bawah"] for b in pita], dtype=float)
+    reached = tingkat(x, lows)
     # number of bands whose lower bound exceeds x → index of the matching band
-    idx = (x[..., None] < lows).sum(axis=-1)
-    idx = np.minimum(idx, len(lows) - 1)
-    return np.where(np.isnan(x), -1, idx)
+    idx = np.minimum(len(lows) - reached, len(lows) - 1)
+    return np.where(reached < 0, -1, idx)
 
 
 def nilai_pp30(
@@ -698,8 +737,8 @@ def nilai_waktu_biaya(realisasi: ArrayLike, target: ArrayLike, rules=None) -> Ar
         ratio = np.where(tv == 0, np.nan, rv / tv)
     eff = 100.0 - ratio * 100.0
     base = (k - ratio) * 100.0
-    out = np.where(eff <= amb + 1e-12, base, 76.0 - (base - 100.0))
-    out = np.where(np.isnan(ratio), np.nan, np.round(out, 10))
+    out = np.where(bulatkan(eff) <= bulatkan(amb), base, 76.0 - (base - 100.0))
+    out = np.where(np.isnan(ratio), np.nan, bulatkan(out))
     for like in (realisasi, target):
         if isinstance(like, pd.Series) and len(like) == out.size:
             return pd.Series(out.ravel(), index=like.index, name="nilai_waktu_biaya")
@@ -718,7 +757,7 @@ def nilai_pp46(nilai_skp: ArrayLike, nilai_perilaku: ArrayLike, rules=None) -> A
     _need_rezim(r, "pp-46-2011", "nilai_pp46")
     b = r["bobot"]
     out = b["skp"] * _float(nilai_skp) + b["perilaku"] * _float(nilai_perilaku)
-    return _wrap(np.round(np.asarray(out, dtype=float), 10), nilai_skp, "nilai_pp46")
+    return _wrap(bulatkan(out), nilai_skp, "nilai_pp46")
 
 
 def sebutan_pp46(nilai: ArrayLike, rules=None) -> ArrayLike:
@@ -735,7 +774,7 @@ def sebutan_pp46(nilai: ArrayLike, rules=None) -> ArrayLike:
     _need_rezim(r, "pp-46-2011", "sebutan_pp46")
     x = _float(nilai)
     if r["sebutan"]["pecahan"] == "bulatkan":
-        x = np.floor(x + 0.5)
+        x = bulatkan_setengah_atas(x)
     pita = r["sebutan"]["pita"]
     idx = _pita(x, pita)
     names = [b["label"] for b in pita][::-1]
@@ -750,7 +789,8 @@ def _konversi_perilaku(skor: np.ndarray, r: _rules.Rules) -> np.ndarray:
     k = r["konversi_perilaku"]
     xs = np.asarray(k["skala"], dtype=float)
     ys = np.asarray(k["nilai_perilaku"], dtype=float)
-    return np.where(np.isnan(skor), np.nan, np.interp(skor, xs, ys))
+    x = bulatkan(skor)  # 2.9999999999999996 converts exactly like 3 (kinerja_calib._presisi)
+    return np.where(np.isnan(x), np.nan, np.interp(x, xs, ys))
 
 
 def _nilai_indikator_pp46(per_ind: pd.DataFrame, r: _rules.Rules) -> np.ndarray:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._aturan import ambil, muat
+from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import DataError, ParameterError, Problem
 
 __all__ = ["METODE", "daftar_unsur", "ikm", "kinerja_unit", "mutu", "nrr"]
@@ -263,14 +264,16 @@ def _kelas(value: Any, field: str, rules: Any) -> Any:
     raw = np.atleast_1d(np.asarray(value, dtype=object)).ravel()
     x = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
     finite = np.isfinite(x)
-    if np.any(finite & ((x < 0) | (x > 100 + 1e-9))):
+    xr = bulatkan(x)
+    if np.any(finite & ((xr < 0) | (xr > 100))):
         raise ParameterError(
             "Nilai IKM harus pada skala 0-100 (NRR tertimbang x 25); periksa apakah nilai "
             "sudah dikalikan 25."
         )
-    rounded = np.round(np.where(finite, x, 0.0), desimal)
-    idx = np.searchsorted(bawah, rounded + 1e-9, side="right") - 1
-    idx = np.clip(idx, 0, len(labels) - 1)
+    # Round half up to the table's decimals (noise removed first), then the first class
+    # whose lower bound is reached (compared at 9 decimals): kinerja_calib._presisi.
+    rounded = bulatkan_setengah_atas(np.where(finite, x, 0.0), desimal)
+    idx = np.clip(tingkat(rounded, bawah) - 1, 0, len(labels) - 1)
     out = np.where(finite, labels[idx], None)
     if scalar:
         return out[0]
@@ -297,8 +300,9 @@ def mutu(value: Any, rules: Any = None) -> Any:
     Notes
     -----
     The interval table is written to two decimals with gaps between classes (64.99 |
-    65.00, 76.60 | 76.61, 88.30 | 88.31) [S25]. Values are rounded to two decimals
-    (``interval.desimal``) and compared with the lower bounds 65.00, 76.61, 88.31.
+    65.00, 76.60 | 76.61, 88.30 | 88.31) [S25]. Values are rounded half up to two
+    decimals (``interval.desimal``; float noise removed first, so 76.605 → 76.61) and
+    compared with the lower bounds 65.00, 76.61, 88.31 (:mod:`kinerja_calib._presisi`).
 
     Examples
     --------

@@ -62,22 +62,19 @@ class DistributionProposal:
 
 
 def _limit(p: float, n: int, jenis: str, minimal: int, mode: str) -> int:
-    """Persons allowed (maks) or required (min) for share ``p`` of ``n`` under ``mode``."""
-    eps = 1e-9
-    if np.isnan(p):
-        return n if jenis == "maks" else int(minimal)
-    pn = p * n
-    if mode == "ke_bawah_untuk_maks_ke_atas_untuk_min":
-        mx, mn = np.floor(pn + eps), np.ceil(pn - eps)
-    elif mode == "ke_atas_untuk_maks_ke_bawah_untuk_min":
-        mx, mn = np.ceil(pn - eps), np.floor(pn + eps)
-    elif mode == "terdekat":
-        mx = mn = np.floor(pn + 0.5 + eps)
-    else:
+    """Persons allowed (maks) or required (min) for share ``p`` of ``n`` under ``mode``.
+
+    The one rule of :func:`kinerja_calib.scoring.cek_kurva` (``p × n`` rounded to 9
+    decimals before it is floored / ceiled, :mod:`kinerja_calib._presisi`), so the proposal
+    and the check never disagree on a count.
+    """
+    from ..scoring import _batas
+
+    if mode not in _PEMBULATAN:
         raise ParameterError(
             f"Aturan pembulatan '{mode}' tidak dikenal; pilih dari {sorted(_PEMBULATAN)}."
         )
-    return int(mx) if jenis == "maks" else int(max(mn, minimal))
+    return int(_batas(p, n, jenis, minimal, mode))
 
 
 def _group_label(pred: tuple[str, ...]) -> str:

@@ -42,6 +42,13 @@ list of unconfirmed defaults. Unknown keys and wrong value types raise
 :class:`~kinerja_calib.errors.ParameterError` (Indonesian). The whole merged result is
 validated again.
 
+Precision
+---------
+A threshold here is compared with a computed score only after both are rounded to 9
+decimals (:mod:`kinerja_calib._presisi`): a 360 composite computed as 2.9999999999999996
+meets ``ambang.perilaku.batas_bawah = 3.0``; a kurva count ``proporsi × n`` (0.2 × 15) is
+rounded the same way before it is floored or ceiled.
+
 Validation
 ----------
 On load the generic format above is checked; files whose ``rezim`` has a registered

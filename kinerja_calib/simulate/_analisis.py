@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._presisi import tingkat
 from .._util import SeedLike
 from ..errors import ParameterError
 from ..labels import PREDIKAT
@@ -61,9 +62,9 @@ _BP = "Butuh Perbaikan"
 
 
 def _rating3(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """0/1/2 = di bawah / sesuai / di atas ekspektasi (NaN → -1)."""
-    out = (x >= lo).astype(np.int8) + (x >= hi).astype(np.int8)
-    return np.where(np.isnan(x), np.int8(-1), out)
+    """0/1/2 = di bawah / sesuai / di atas ekspektasi (NaN → -1), compared at 9 decimals
+    like :func:`kinerja_calib.scoring.rating_dari_skor` (:mod:`kinerja_calib._presisi`)."""
+    return tingkat(x, [lo, hi]).astype(np.int8)
 
 
 def _expected_rating(t: np.ndarray, kappa: np.ndarray, sd: float) -> np.ndarray:
