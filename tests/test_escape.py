@@ -1,0 +1,269 @@
+"""Nothing from the data runs: escaping of data text, the pages' CSP, and a real browser.
+
+The hostile workbook is the two-instansi workbook of ``tests/fixtures/reports/mini.py`` with
+every free-text value (``nama_instansi``, ``wilayah``, ``nama``, ``unit_kerja``, ``jabatan``,
+``kode_indikator``, ``nama_indikator``, ``satuan``, ``unit_layanan``, ``id_responden``,
+``kompetensi``) carrying script, event-handler, ``javascript:`` link and mathtext payloads.
+Codes, NIPs, periods and categories keep the forms the validation requires.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import io
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from kinerja_calib import reports
+from kinerja_calib._escape import CSP, add_csp, escape_mathtext, escape_text
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+
+#: One payload per attack; ``{}`` is replaced by the original value (keeps keys distinct).
+PAYLOADS = (
+    "<script>window.__pwned=1;alert(1)</script>",
+    '<img src=x onerror="window.__pwned=2;alert(2)">',
+    "[klik](javascript:alert(3))",
+    '<a href="javascript:alert(4)">tautan</a>',
+    '"><svg onload=alert(5)>',
+    "<iframe src=javascript:alert(6)></iframe>",
+)
+#: Text with markup meaning in Markdown and mathtext meaning in matplotlib.
+EXTRA = r" *miring* `kode` | $\foo$ & \_"
+
+#: The free-text columns of each table (data.py: kind "text", no pattern, no choices).
+FREE_TEXT = {
+    "instansi": ("nama_instansi", "wilayah"),
+    "pegawai": ("nama", "unit_kerja", "jabatan"),
+    "indikator": ("kode_indikator", "jabatan", "nama_indikator", "satuan"),
+    "realisasi": ("kode_indikator",),
+    "survei_skm": ("unit_layanan", "id_responden"),
+    "kompetensi": ("kompetensi",),
+}
+
+
+def hostile(value: str, column: str) -> str:
+    """``value`` wrapped in every payload; the same value always gives the same text."""
+    k = sum(map(ord, column)) % len(PAYLOADS)
+    first = PAYLOADS[k:] + PAYLOADS[:k]  # each column leads with a different payload
+    return f"{first[0]}{value}{''.join(first[1:])}{EXTRA}"
+
+
+def tulis_hostile(folder: Path) -> dict:
+    """Write the mini workbook with payloads in every free-text field; return its facts."""
+    spec = importlib.util.spec_from_file_location("mini_workbook", FIXTURES / "mini.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    facts = mod.tulis_mini(folder)
+    for table, cols in FREE_TEXT.items():
+        path = folder / f"{table}.csv"
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in cols:
+            df[col] = df[col].map(lambda v, c=col: hostile(v, c) if v else v)
+        df.to_csv(path, index=False)
+    return facts
+
+
+@pytest.fixture(scope="module")
+def hostile_data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    return folder, tulis_hostile(folder)
+
+
+# --------------------------------------------------------------------------- helpers
+
+_RAW = re.compile(r"<\s*(script|img|svg|iframe|a)\b|on(error|load)\s*=|javascript:", re.I)
+
+
+def _raw_markup(text: str) -> list[str]:
+    """Payload markup still written raw in Markdown/HTML source ``text`` (not escaped)."""
+    return [m.group(0) for m in _RAW.finditer(text)]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.live: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "img", "svg", "iframe", "object", "embed"):
+            self.live.append(f"<{tag}>")
+        for key, value in attrs:
+            if key.startswith("on") or (value or "").strip().lower().startswith("javascript"):
+                self.live.append(f"<{tag} {key}={value}>")
+
+
+def _live_markup(page: str) -> list[str]:
+    """Elements and attributes of rendered HTML that could run a payload."""
+    parser = _Tags()
+    parser.feed(page)
+    return parser.live
+
+
+# --------------------------------------------------------------------------- escape_text
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS, EXTRA, hostile("Dinas", "nama_instansi")])
+def test_escape_text_makes_every_payload_inert_and_reversible(payload):
+    out = escape_text(payload)
+    assert not _raw_markup(out)
+    assert not set(out) & set("<>\"'`[]()*_$\\|=:")  # nothing Markdown or HTML reads
+    assert html.unescape(out) == payload  # shown as written, not dropped
+
+
+def test_escape_text_leaves_plain_names_alone_and_handles_none():
+    assert escape_text("Dinas Kesehatan Kota Uji") == "Dinas Kesehatan Kota Uji"
+    assert escape_text("André Ñúñez 2026") == "André Ñúñez 2026"
+    assert escape_text(None) == ""
+    assert escape_text(3.5) == "3&#46;5"
+
+
+def test_escaped_markdown_renders_as_text():
+    """The Markdown renderer nbconvert uses shows the payload as text, not as markup."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    for payload in (*PAYLOADS, EXTRA.strip(), "1. daftar", "# judul", "- butir", "---"):
+        rendered = markdown2html_mistune(f"Unit **{escape_text(payload)}** ada.")
+        assert not _live_markup(rendered), rendered
+        assert "<a " not in rendered and "<em>" not in rendered and "<code>" not in rendered
+        assert "<h1" not in rendered and "<li>" not in rendered and "<hr" not in rendered
+        body = re.sub(r"<[^>]+>", "", rendered)
+        assert html.unescape(body) == f"Unit {payload} ada.\n", rendered
+
+
+def test_add_csp_is_first_in_head_and_idempotent():
+    page = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>'
+    out = add_csp(page)
+    head = out.split("<head>", 1)[1]
+    assert head.startswith(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">')
+    assert add_csp(out) == out
+    assert "script-src 'none'" in CSP and "default-src 'none'" in CSP
+    with pytest.raises(ValueError):
+        add_csp("<html><header></header></html>")
+
+
+# --------------------------------------------------------------------------- matplotlib
+
+
+def test_escape_mathtext_keeps_dollars_literal_in_a_figure():
+    matplotlib.use("Agg")
+    label = r"Biaya $\foo$ per $x$"
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.set_title(escape_mathtext(label))
+    ax.barh([escape_mathtext(label)], [1])
+    fig.savefig(io.BytesIO(), format="png")  # raw label: ValueError from mathtext (\foo)
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert shown == [escape_mathtext(label)]
+    assert not ax.title._preprocess_math(ax.title.get_text())[1]  # not mathtext
+    assert ax.title._preprocess_math(ax.title.get_text())[0] == label
+
+
+# --------------------------------------------------------------------------- report sections
+
+SECTIONS = [n for n in reports.__all__ if n.startswith("bagian_")]
+
+
+@pytest.fixture(scope="module")
+def hostile_ctx(hostile_data):
+    return reports.siapkan_laporan(str(hostile_data[0]), "UJI-A")
+
+
+def test_hostile_workbook_passes_validation_with_payloads_intact(hostile_ctx):
+    assert hostile_ctx.nama_instansi == hostile("Dinas Uji Alfa", "nama_instansi")
+    assert hostile_ctx.wilayah == hostile("Kabupaten Contoh", "wilayah")
+    assert hostile_ctx.wb.pegawai["jabatan"].str.contains("<script>").all()
+
+
+def _section_html(bagian) -> str:
+    """What the section puts into the notebook: Markdown (rendered) and table HTML."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from kinerja_calib._laporan import _tabel_html
+
+    parts = [markdown2html_mistune(bagian.teks)]
+    parts += [markdown2html_mistune(f"**{escape_text(j)}**") for j, _ in bagian.tabel]
+    parts += [_tabel_html(df) for _, df in bagian.tabel]
+    if bagian.catatan:
+        parts.append(markdown2html_mistune(bagian.catatan))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", SECTIONS)
+def test_sections_escape_every_data_string(hostile_ctx, name):
+    bagian = getattr(reports, name)(hostile_ctx)
+    assert not _raw_markup(bagian.teks), bagian.teks
+    assert not _raw_markup(bagian.catatan)
+    page = _section_html(bagian)
+    assert not _live_markup(page), _live_markup(page)
+    assert "&#" not in str(bagian)  # the plain-text repr shows the data as written
+
+
+@pytest.mark.parametrize("name", ["bagian_capaian", "bagian_ikm"])
+def test_section_figures_draw_data_labels_literally(hostile_ctx, name):
+    """A ``$…$`` in a jabatan or unit name is no mathtext: the figure draws, label intact."""
+    matplotlib.use("Agg")
+    (fig,) = getattr(reports, name)(hostile_ctx).gambar
+    fig.savefig(io.BytesIO(), format="png")  # raw labels: ValueError from mathtext
+    labels = [t for ax in fig.axes for t in ax.get_yticklabels()]
+    shown = [t._preprocess_math(t.get_text()) for t in labels]
+    assert labels and all(r"$\foo$" in s and not math for s, math in shown), shown
+
+
+def test_sections_show_the_data_as_text(hostile_ctx):
+    """Escaped, not dropped: the payload is readable in the rendered text of the report."""
+    pages = {n: _section_html(getattr(reports, n)(hostile_ctx)) for n in SECTIONS}
+    text = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(pages.values())))
+    for value in (
+        hostile("Dinas Uji Alfa", "nama_instansi"),
+        hostile("Kabupaten Contoh", "wilayah"),
+        hostile("Analis Layanan", "jabatan"),
+        hostile("Loket Alfa", "unit_layanan"),
+        hostile("Integritas", "kompetensi"),
+    ):
+        assert value in text, value
+    judul = pages["bagian_judul"]
+    assert html.unescape(re.sub(r"<[^>]+>", "", judul)).startswith(
+        hostile("Dinas Uji Alfa", "nama_instansi")
+    )
+
+
+def test_index_page_escapes_names_and_carries_csp(tmp_path):
+    bad = hostile("Dinas", "nama_instansi")
+    path = reports.tulis_indeks(tmp_path, ["UJI-A"], {"UJI-A": bad}, [])
+    page = path.read_text(encoding="utf-8")
+    assert f'content="{CSP}"' in page
+    assert not _live_markup(page)
+    assert html.escape(bad) in page
+
+
+def test_html_export_carries_csp_and_no_script():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Judul"), nbformat.v4.new_code_cell("1")]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": escape_text(PAYLOADS[0])})
+    ]
+    page = reports.ekspor_html(nb)
+    head = page.split("<head>", 1)[1]
+    assert head.startswith('<meta http-equiv="Content-Security-Policy"')
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing from outside
+
+
+# --------------------------------------------------------------------------- real browser
+
+
+def _chromium() -> str | None:
+    return os.environ.get("KINERJA_CALIB_CHROMIUM") or shutil.which("chromium")
