@@ -267,3 +267,141 @@ def test_html_export_carries_csp_and_no_script():
 
 def _chromium() -> str | None:
     return os.environ.get("KINERJA_CALIB_CHROMIUM") or shutil.which("chromium")
+
+
+_INIT = """
+window.__pwned = 0;
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+_LIVE = """() => {
+    const all = Array.from(document.querySelectorAll('*'));
+    const handlers = all.flatMap(e => Array.from(e.attributes)
+        .filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name));
+    const js = all.flatMap(e => ['href', 'src', 'action', 'formaction', 'data']
+        .map(n => e.getAttribute(n)).filter(v => v && /^\\s*javascript:/i.test(v)));
+    const tags = Array.from(document.querySelectorAll('script, iframe, object, embed, svg'))
+        .map(e => e.tagName);
+    return {pwned: window.__pwned, csp: window.__csp, handlers, js, tags,
+            title: document.title};
+}"""
+
+
+def _open(browser, path: Path, shot: Path | None = None) -> dict:
+    """Load ``path`` offline; report what ran, what the page holds and its text."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    context.add_init_script(_INIT)
+    page = context.new_page()
+    seen: dict = {"dialogs": [], "console": [], "requests": [], "errors": []}
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    url = path.resolve().as_uri()
+
+    def offline(route):
+        if route.request.url == url or route.request.url.startswith("data:"):
+            return route.continue_()
+        seen["requests"].append(route.request.url)  # a beacon, or anything from outside
+        return route.abort()
+
+    page.route("**/*", offline)
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(300)  # let any timer or late event handler fire (not asserted on)
+    seen.update(page.evaluate(_LIVE))
+    seen["text"] = page.inner_text("body")
+    if shot is not None:
+        page.screenshot(path=str(shot), full_page=True)
+    context.close()
+    return seen
+
+
+def _ran(seen: dict) -> list[str]:
+    problems = []
+    if seen["pwned"]:
+        problems.append(f"window.__pwned = {seen['pwned']}")
+    problems += [f"dialog {m}" for m in seen["dialogs"]]
+    problems += [f"request {u}" for u in seen["requests"]]
+    problems += [f"handler {h}" for h in seen["handlers"]]
+    problems += [f"javascript: {h}" for h in seen["js"]]
+    problems += [f"tag {t}" for t in seen["tags"]]
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_hostile_workbook_runs_nothing_in_a_real_browser(hostile_data, tmp_path):
+    """Report, course copies 01–05 and index.html of a hostile workbook, in Chromium:
+    no script, handler or ``javascript:`` link runs or exists, nothing is fetched, the CSP
+    reports no violation (so it blocks nothing the pages need), and the payloads are shown
+    as text."""
+    chromium = _chromium()
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium tidak ditemukan di CI: jalankan lewat `python3 jalankan.py uji`.")
+        pytest.skip("Chromium tidak terpasang (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(hostile_data[0], out, instansi=["UJI-A"], tampilkan=False)
+    assert code == 0, (out / "index.html").read_text(encoding="utf-8")
+    pages = [out / "index.html", *sorted((out / "UJI-A").glob("*.html"))]
+    assert [p.stem for p in pages[1:]] == [
+        *(sorted(p.stem for p in (ROOT / "notebooks").glob("0[1-5]_*.ipynb"))),
+        "laporan_instansi",
+    ]
+    # Controls: the same payloads written raw run (the harness sees them), and the CSP
+    # alone stops them (the second wall holds even if an escape were missed).
+    raw = "<!DOCTYPE html><html><head><title>t</title></head><body>" + "".join(PAYLOADS)
+    (tmp_path / "mentah.html").write_text(raw, encoding="utf-8")
+    (tmp_path / "mentah_csp.html").write_text(add_csp(raw), encoding="utf-8")
+    report = out / "UJI-A" / "laporan_instansi.html"
+    bare = tmp_path / "laporan_tanpa_csp.html"  # same page without the CSP meta
+    bare.write_text(
+        re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", report.read_text()),
+        encoding="utf-8",
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        control = _open(browser, tmp_path / "mentah.html")
+        walled = _open(browser, tmp_path / "mentah_csp.html")
+        seen = {path: _open(browser, path) for path in pages}
+        shots = [tmp_path / "dengan_csp.png", tmp_path / "tanpa_csp.png"]
+        _open(browser, report, shots[0])
+        _open(browser, bare, shots[1])
+        browser.close()
+
+    assert control["pwned"] and control["dialogs"] and control["js"] and control["requests"]
+    assert not walled["pwned"] and not walled["dialogs"] and not walled["requests"]
+    assert walled["csp"]  # the violations were reported (and blocked)
+    for path, s in seen.items():
+        name = path.relative_to(out)
+        assert not _ran(s), (name, _ran(s))
+        assert not s["csp"], (name, s["csp"])  # the CSP blocked nothing on a real page
+        assert not s["errors"], (name, s["errors"])
+        assert "pwned" not in s["title"], name
+        # the data a page holds is shown as text, not dropped (05 shows no free text;
+        # pandas cuts long cells at 50 characters)
+        if "pwned" in path.read_text(encoding="utf-8"):
+            assert any(p[:30] in s["text"] for p in PAYLOADS), (name, s["text"][:2000])
+    # the CSP changes nothing a reader sees
+    assert shots[0].read_bytes() == shots[1].read_bytes()
+    text = {path.name: s["text"] for path, s in seen.items()}
+    assert hostile("Dinas Uji Alfa", "nama_instansi") in text["index.html"]
+    for value in (
+        hostile("Dinas Uji Alfa", "nama_instansi"),
+        hostile("Kabupaten Contoh", "wilayah"),
+        hostile("Analis Layanan", "jabatan"),
+        hostile("Jumlah berkas diproses", "nama_indikator"),
+        hostile("Loket Alfa", "unit_layanan"),
+        hostile("Integritas", "kompetensi"),
+        hostile("Bidang Layanan", "unit_kerja"),
+    ):
+        assert value in text["laporan_instansi.html"], value
+    nama = hostile("Pegawai UJI-A 3", "nama")
+    assert any(nama in t for t in text.values()), "nama pegawai tidak tampil di halaman mana pun"
