@@ -152,6 +152,26 @@ def test_add_csp_is_first_in_head_and_idempotent():
         add_csp("<html><header></header></html>")
 
 
+def test_rules_note_from_a_foreign_rules_file_is_inert(tmp_path):
+    """``--aturan PATH`` reads any TOML file: its title and notes reach every notebook."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    import kinerja_calib as kc
+
+    src = (ROOT / "kinerja_calib" / "rules" / "permenpanrb-6-2022.toml").read_text()
+    bad = "".join(PAYLOADS)
+    src = re.sub(r'(?m)^judul = ".*"$', f"judul = '{bad}'", src, count=1)
+    src = re.sub(r'catatan = "Isi sel[^"]*"', f"catatan = '{bad}'", src, count=1)
+    path = tmp_path / "aturan_lain.toml"
+    path.write_text(src, encoding="utf-8")
+    rules = kc.rules.load(path)
+    note = kc.rules.catatan_belum_terkonfirmasi(rules)
+    assert not _raw_markup(note)
+    rendered = markdown2html_mistune(note)
+    assert not _live_markup(rendered)
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).count(bad) >= 2  # title + note
+
+
 # --------------------------------------------------------------------------- matplotlib
 
 
