@@ -17,8 +17,10 @@ __all__ = ["CSP", "add_csp", "escape_mathtext", "escape_text"]
 
 #: Characters that mean something in HTML or Markdown (CommonMark, JupyterLab's math
 #: delimiters ``$``), replaced by numeric character references. A reference is plain text to
-#: both an HTML parser and a Markdown renderer, so one function serves both contexts.
-_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'`\\*_[](){}#+-.!|~$:=@"}
+#: both an HTML parser and a Markdown renderer, so one function serves both contexts. Line
+#: breaks and tabs too: a newline in a name would otherwise end the paragraph (and an
+#: indented line after it would become a code block that shows the references raw).
+_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'`\\*_[](){}#+-.!|~$:=@\n\r\t"}
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 
 #: Content-Security-Policy of every produced page: no script of any kind, images and fonts

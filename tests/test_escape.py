@@ -425,3 +425,31 @@ def test_hostile_workbook_runs_nothing_in_a_real_browser(hostile_data, tmp_path)
         assert value in text["laporan_instansi.html"], value
     nama = hostile("Pegawai UJI-A 3", "nama")
     assert any(nama in t for t in text.values()), "nama pegawai tidak tampil di halaman mana pun"
+
+
+def test_escaping_changes_nothing_a_reader_sees_on_ordinary_data(tmp_path):
+    """On the ordinary mini workbook every section renders exactly as it did unescaped."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    spec = importlib.util.spec_from_file_location("mini_workbook", FIXTURES / "mini.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.tulis_mini(tmp_path)
+    ctx = reports.siapkan_laporan(str(tmp_path), "UJI-A")
+
+    def seen(markdown: str) -> str:
+        return html.unescape(markdown2html_mistune(markdown))
+
+    for name in SECTIONS:
+        teks = getattr(reports, name)(ctx).teks
+        assert seen(teks) == seen(html.unescape(teks)), name
+
+
+def test_line_breaks_in_data_do_not_change_the_markdown_structure():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    value = "Dinas\n\n    <b>x</b>\n# judul\n- butir\r\n\takhir"
+    rendered = markdown2html_mistune(f"Unit **{escape_text(value)}** ada.")
+    assert rendered.count("<p>") == 1 and "<strong>" in rendered
+    assert "<pre" not in rendered and "<h1" not in rendered and "<li" not in rendered
+    assert "<b>" not in rendered and "&amp;#" not in rendered
