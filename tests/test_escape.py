@@ -18,7 +18,6 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -29,7 +28,7 @@ from kinerja_calib._escape import CSP, add_csp, escape_mathtext, escape_text
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 
-#: One payload per attack; ``{}`` is replaced by the original value (keeps keys distinct).
+#: One payload per attack; :func:`hostile` wraps every free-text value in all of them.
 PAYLOADS = (
     "<script>window.__pwned=1;alert(1)</script>",
     '<img src=x onerror="window.__pwned=2;alert(2)">',
@@ -59,12 +58,16 @@ def hostile(value: str, column: str) -> str:
     return f"{first[0]}{value}{''.join(first[1:])}{EXTRA}"
 
 
-def tulis_hostile(folder: Path) -> dict:
-    """Write the mini workbook with payloads in every free-text field; return its facts."""
+def _tulis_mini(folder: Path) -> dict:
     spec = importlib.util.spec_from_file_location("mini_workbook", FIXTURES / "mini.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    facts = mod.tulis_mini(folder)
+    return mod.tulis_mini(folder)
+
+
+def tulis_hostile(folder: Path) -> dict:
+    """Write the mini workbook with payloads in every free-text field; return its facts."""
+    facts = _tulis_mini(folder)
     for table, cols in FREE_TEXT.items():
         path = folder / f"{table}.csv"
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -176,7 +179,6 @@ def test_rules_note_from_a_foreign_rules_file_is_inert(tmp_path):
 
 
 def test_escape_mathtext_keeps_dollars_literal_in_a_figure():
-    matplotlib.use("Agg")
     label = r"Biaya $\foo$ per $x$"
     fig = Figure()
     ax = fig.add_subplot()
@@ -232,7 +234,6 @@ def test_sections_escape_every_data_string(hostile_ctx, name):
 @pytest.mark.parametrize("name", ["bagian_capaian", "bagian_ikm"])
 def test_section_figures_draw_data_labels_literally(hostile_ctx, name):
     """A ``$…$`` in a jabatan or unit name is no mathtext: the figure draws, label intact."""
-    matplotlib.use("Agg")
     (fig,) = getattr(reports, name)(hostile_ctx).gambar
     fig.savefig(io.BytesIO(), format="png")  # raw labels: ValueError from mathtext
     labels = [t for ax in fig.axes for t in ax.get_yticklabels()]
@@ -431,10 +432,7 @@ def test_escaping_changes_nothing_a_reader_sees_on_ordinary_data(tmp_path):
     """On the ordinary mini workbook every section renders exactly as it did unescaped."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    spec = importlib.util.spec_from_file_location("mini_workbook", FIXTURES / "mini.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.tulis_mini(tmp_path)
+    _tulis_mini(tmp_path)
     ctx = reports.siapkan_laporan(str(tmp_path), "UJI-A")
 
     def seen(markdown: str) -> str:
