@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["CSP", "add_csp", "escape_text"]
+__all__ = ["CSP", "add_csp", "escape_mathtext", "escape_text"]
 
 #: Characters that mean something in HTML or Markdown (CommonMark, JupyterLab's math
 #: delimiters ``$``), replaced by numeric character references. A reference is plain text to
-#: both an HTML parser and a Markdown renderer, so one function serves both contexts.
-_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'`\\*_[](){}#+-.!|~$:=@"}
+#: both an HTML parser and a Markdown renderer, so one function serves both contexts. Line
+#: breaks and tabs too: a newline in a name would otherwise end the paragraph (and an
+#: indented line after it would become a code block that shows the references raw).
+_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'`\\*_[](){}#+-.!|~$:=@\n\r\t"}
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 
 #: Content-Security-Policy of every produced page: no script of any kind, images and fonts
@@ -55,6 +57,26 @@ def escape_text(value: Any) -> str:
     return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], str(value))
 
 
+def escape_mathtext(value: Any) -> str:
+    """Return ``str(value)`` for a matplotlib label, with ``$`` kept literal.
+
+    Matplotlib reads text between two ``$`` as mathtext: a data string such as
+    ``"Biaya $US$ per \\alpha"`` would be typeset as a formula, and an invalid one
+    (``"$\\foo$"``) makes the figure fail to draw. ``\\$`` is matplotlib's literal dollar.
+    (Figures are images: no HTML or Markdown escaping is needed there.)
+
+    Examples
+    --------
+    >>> escape_mathtext("Rp$1$ juta")
+    'Rp\\\\$1\\\\$ juta'
+    >>> escape_mathtext(None)
+    ''
+    """
+    if value is None:
+        return ""
+    return str(value).replace("$", r"\$")
+
+
 def add_csp(page: str) -> str:
     """Insert the :data:`CSP` ``<meta>`` as the first element of ``<head>``.
 
@@ -64,6 +86,8 @@ def add_csp(page: str) -> str:
     1
     """
     meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    if meta in page:  # already there (idempotent)
+        return page
     page, n = re.subn(r"<head(\s[^>]*)?>", lambda m: m.group(0) + meta, page, count=1)
     if not n:
         raise ValueError("halaman HTML tanpa <head>: CSP tidak dapat disisipkan")

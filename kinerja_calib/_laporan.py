@@ -20,6 +20,7 @@ identities are used inside statistics only and never appear in a table, a figure
 
 from __future__ import annotations
 
+import html
 import importlib
 import io
 import re
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._escape import escape_text as _e
 from .data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
 from .errors import ParameterError
 from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
@@ -380,7 +382,9 @@ class Bagian:
     """One report section: interpreted text (Markdown), tables and static figures.
 
     Displays itself in a notebook (Markdown, HTML tables, PNG images — no widgets, no
-    JavaScript), so the HTML export opens offline.
+    JavaScript), so the HTML export opens offline. ``teks`` and ``catatan`` are Markdown in
+    which every data string is already escaped (:func:`~kinerja_calib._escape.escape_text`);
+    tables hold raw values, escaped by :meth:`pandas.DataFrame.to_html`.
     """
 
     teks: str
@@ -396,16 +400,16 @@ class Bagian:
             display(Image(data=_png(fig), format="png"))
         for judul, df in self.tabel:
             if judul:
-                display(Markdown(f"**{judul}**"))
+                display(Markdown(f"**{_e(judul)}**"))
             display(HTML(_tabel_html(df)))
         if self.catatan:
             display(Markdown(self.catatan))
 
     def __str__(self) -> str:
-        parts = [self.teks]
+        parts = [html.unescape(self.teks)]
         parts += [f"{j}\n{df.to_string(index=False)}" for j, df in self.tabel]
         if self.catatan:
-            parts.append(self.catatan)
+            parts.append(html.unescape(self.catatan))
         return "\n\n".join(parts)
 
 
@@ -425,8 +429,9 @@ def _plots():
 def bagian_judul(ctx: KonteksLaporan) -> Bagian:
     """Report heading: the instansi's name, code and periode."""
     return Bagian(
-        f"## {ctx.nama_instansi}\n\nKode {ctx.kode_instansi} · {ctx.jenis} · {ctx.wilayah} · "
-        f"periode {ctx.periode} · ambang anonimitas 360: {ctx.ambang} penilai"
+        f"## {_e(ctx.nama_instansi)}\n\nKode {_e(ctx.kode_instansi)} · {_e(ctx.jenis)} · "
+        f"{_e(ctx.wilayah)} · periode {_e(ctx.periode)} · ambang anonimitas 360: {ctx.ambang} "
+        "penilai"
     )
 
 
@@ -434,8 +439,9 @@ def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
     """Executive summary: who, which periode, predikat shares, kurva status, 360 coverage."""
     s = ctx.skor_periode
     lines = [
-        f"**{ctx.nama_instansi}** ({ctx.kode_instansi}; {ctx.jenis} — {ctx.wilayah}), "
-        f"periode **{ctx.periode}**, predikat organisasi **{ctx.predikat_organisasi}**."
+        f"**{_e(ctx.nama_instansi)}** ({_e(ctx.kode_instansi)}; {_e(ctx.jenis)} — "
+        f"{_e(ctx.wilayah)}), periode **{_e(ctx.periode)}**, predikat organisasi "
+        f"**{_e(ctx.predikat_organisasi)}**."
     ]
     n_peg = len(ctx.wb.pegawai)
     if s is not None and len(s):
@@ -472,11 +478,11 @@ def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
         low = ikm.iloc[-1]
         lines.append(
             f"Kepuasan masyarakat: {_angka(len(ikm))} unit layanan, IKM terendah "
-            f"{_angka(low['ikm'], 2)} (mutu {low['mutu']}) di {low['unit_layanan']}."
+            f"{_angka(low['ikm'], 2)} (mutu {_e(low['mutu'])}) di {_e(low['unit_layanan'])}."
         )
     text = "\n\n".join(lines)
     if ctx.catatan:
-        text += "\n\n" + "\n".join(f"*{c}*" for c in ctx.catatan)
+        text += "\n\n" + "\n".join(f"*{_e(c)}*" for c in ctx.catatan)
     return Bagian(text)
 
 
@@ -535,8 +541,8 @@ def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
     best, worst = tab.iloc[0], tab.iloc[-1]
     text = (
         f"Capaian rata-rata per jabatan berkisar dari {_angka(worst['capaian_rata_rata'])} % "
-        f"(**{worst['jabatan']}**) sampai {_angka(best['capaian_rata_rata'])} % "
-        f"(**{best['jabatan']}**) pada {_angka(len(tab))} jabatan."
+        f"(**{_e(worst['jabatan'])}**) sampai {_angka(best['capaian_rata_rata'])} % "
+        f"(**{_e(best['jabatan'])}**) pada {_angka(len(tab))} jabatan."
     )
     tables = [("Capaian per jabatan (%)", tab)]
     per_ind = ctx.cached("capaian_indikator", lambda: _capaian_indikator(ctx))
@@ -544,7 +550,8 @@ def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
         low = per_ind.sort_values("capaian_rata_rata", kind="stable").head(5)
         w = low.iloc[0]
         text += (
-            f" Indikator dengan capaian terendah: *{w['nama_indikator']}* ({w['jabatan']}), "
+            f" Indikator dengan capaian terendah: *{_e(w['nama_indikator'])}* "
+            f"({_e(w['jabatan'])}), "
             f"rata-rata {_angka(w['capaian_rata_rata'])} % — periksa apakah targetnya realistis "
             "atau kinerjanya memang perlu dibantu."
         )
@@ -576,12 +583,12 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
     n = len(s)
     if viol is None or not len(viol):
         text = (
-            f"Untuk predikat organisasi **{ctx.predikat_organisasi}**, sebaran predikat "
+            f"Untuk predikat organisasi **{_e(ctx.predikat_organisasi)}**, sebaran predikat "
             f"{_angka(n)} pegawai memenuhi semua {_angka(len(cons))} ketentuan kurva distribusi."
         )
     else:
         text = (
-            f"Untuk predikat organisasi **{ctx.predikat_organisasi}**, sebaran predikat "
+            f"Untuk predikat organisasi **{_e(ctx.predikat_organisasi)}**, sebaran predikat "
             f"{_angka(n)} pegawai melanggar {_angka(len(viol))} dari {_angka(len(cons))} "
             "ketentuan kurva distribusi."
         )
@@ -637,7 +644,7 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
         else:
             text += " Tidak ada perpindahan predikat yang perlu diusulkan."
     fig = _plots().gambar_kurva(porsi, cons)
-    return Bagian(text, tables, [fig], catatan=f"*{catatan}*" if catatan else "")
+    return Bagian(text, tables, [fig], catatan=f"*{_e(catatan)}*" if catatan else "")
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -718,7 +725,7 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     """360 results by rater source, self shown apart, after the anonymity threshold."""
     r = ctx.penilaian
     if not len(r):
-        return Bagian(f"Tidak ada penilaian 360 untuk periode {ctx.periode}.")
+        return Bagian(f"Tidak ada penilaian 360 untuk periode {_e(ctx.periode)}.")
     g = r.groupby("peran_penilai", observed=True)
     per = pd.DataFrame(
         {
@@ -801,7 +808,9 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
     lines = []
     for row in tab.itertuples(index=False):
         if not np.isfinite(row.icc1):
-            lines.append(f"- **{row.peran_penilai}**: data belum cukup ({row.kategori_icc}).")
+            lines.append(
+                f"- **{_e(row.peran_penilai)}**: data belum cukup ({_e(row.kategori_icc)})."
+            )
             continue
         need = row.penilai_untuk_reliabilitas_0_8
         if pd.notna(need) and need <= 20:
@@ -818,8 +827,8 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
         else:
             advice = "menambah penilai tidak menolong — samakan dulu pemahaman panduan perilaku"
         lines.append(
-            f"- **{row.peran_penilai}**: ICC(1) satu penilai {_angka(row.icc1, 2)} "
-            f"({row.kategori_icc}); rata-rata {_angka(row.rata_penilai, 1)} penilai per "
+            f"- **{_e(row.peran_penilai)}**: ICC(1) satu penilai {_angka(row.icc1, 2)} "
+            f"({_e(row.kategori_icc)}); rata-rata {_angka(row.rata_penilai, 1)} penilai per "
             f"pegawai memberi ICC(1,k) {_angka(row.icc1k, 2)}; {advice}."
         )
     text = (
@@ -926,7 +935,7 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
     raters = fx.raters.loc[fx.raters.index.isin(_peran_utama(r).index)]
     f = _flags(raters)
     text = (
-        f"Dari {_angka(len(raters))} penilai pada periode {ctx.periode}, model efek penilai "
+        f"Dari {_angka(len(raters))} penilai pada periode {_e(ctx.periode)}, model efek penilai "
         "(pegawai + penilai + peran + aspek) menandai "
         f"{_angka(int(f['terlalu_lunak'].sum()))} penilai **terlalu lunak** dan "
         f"{_angka(int(f['terlalu_keras'].sum()))} penilai **terlalu keras**; "
@@ -960,13 +969,13 @@ def bagian_ikm(ctx: KonteksLaporan) -> Bagian:
     """IKM (PermenPANRB 14/2017) per service unit."""
     tab = ctx.cached("ikm", lambda: _ikm_table(ctx))
     if tab is None:
-        return Bagian(f"Tidak ada data survei kepuasan masyarakat untuk periode {ctx.periode}.")
+        return Bagian(f"Tidak ada data survei kepuasan masyarakat untuk periode {_e(ctx.periode)}.")
     best, worst = tab.iloc[0], tab.iloc[-1]
     text = (
         f"{_angka(len(tab))} unit layanan disurvei ({_angka(int(tab['n_responden'].sum()))} "
-        f"responden). IKM tertinggi {_angka(best['ikm'], 2)} (mutu {best['mutu']}, "
-        f"{best['unit_layanan']}); terendah {_angka(worst['ikm'], 2)} (mutu {worst['mutu']}, "
-        f"{worst['unit_layanan']})."
+        f"responden). IKM tertinggi {_angka(best['ikm'], 2)} (mutu {_e(best['mutu'])}, "
+        f"{_e(best['unit_layanan'])}); terendah {_angka(worst['ikm'], 2)} "
+        f"(mutu {_e(worst['mutu'])}, {_e(worst['unit_layanan'])})."
     )
     fig = _plots().gambar_ikm(tab)
     return Bagian(text, [("IKM per unit layanan", tab)], [fig])
@@ -987,7 +996,7 @@ def bagian_kompetensi(ctx: KonteksLaporan) -> Bagian:
     text = (
         f"Job Person Match rata-rata {_angka(jt['jpm'].mean())} % untuk "
         f"{_angka(len(jt))} pegawai; "
-        + ", ".join(f"{c}: {_angka(int(n))}" for c, n in cats.items())
+        + ", ".join(f"{_e(c)}: {_angka(int(n))}" for c, n in cats.items())
         + "."
     )
     tables = [("Kategori JPM", cats.rename_axis("kategori").reset_index(name="jumlah"))]
@@ -1005,7 +1014,7 @@ def bagian_kompetensi(ctx: KonteksLaporan) -> Bagian:
         )
         w = per.iloc[0]
         text += (
-            f" Kesenjangan terbesar pada kompetensi **{w['kompetensi']}** "
+            f" Kesenjangan terbesar pada kompetensi **{_e(w['kompetensi'])}** "
             f"(rata-rata {_angka(w['kesenjangan_rata_rata'], 2)} level, "
             f"{_angka(int(w['pegawai_di_bawah_standar']))} pegawai di bawah standar) — "
             "prioritas pelatihan."
@@ -1068,8 +1077,8 @@ def bagian_tren(ctx: KonteksLaporan) -> Bagian:
     good = ["Baik", "Sangat Baik"]
     ga, gb = shares.loc[a, good].sum(), shares.loc[b, good].sum()
     text = (
-        f"Porsi pegawai berpredikat Baik atau Sangat Baik: {_persen(ga)} pada {a} dan "
-        f"{_persen(gb)} pada {b}"
+        f"Porsi pegawai berpredikat Baik atau Sangat Baik: {_persen(ga)} pada {_e(a)} dan "
+        f"{_persen(gb)} pada {_e(b)}"
     )
     if cap is not None:
         text += f"; capaian rata-rata {_angka(cap[a])} % → {_angka(cap[b])} %."

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._escape import add_csp
 from ._laporan import (
     ENV_CACHE,
     MIME_RINGKASAN,
@@ -206,7 +207,9 @@ def ekspor_html(nb, judul: str | None = None) -> str:
     Inputs and prompts are excluded; cells tagged ``hapus-dari-html`` (e.g. the
     machine-readable summary) are removed; widget state and views are stripped; the
     template loads no script from the internet (no require.js, MathJax, Mermaid or
-    widget manager from a CDN). Matplotlib figures are embedded as base64 PNG.
+    widget manager from a CDN). Matplotlib figures are embedded as base64 PNG. The page
+    carries :data:`~kinerja_calib._escape.CSP` (no script runs, nothing is loaded from
+    outside the page) as a second wall behind the escaping of data text.
 
     Parameters
     ----------
@@ -237,7 +240,7 @@ def ekspor_html(nb, judul: str | None = None) -> str:
     resources = {"metadata": {"name": judul or _first_heading(nb) or "Laporan"}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = re.sub(r"<html( lang=\"[^\"]*\")?>", '<html lang="id">', body, count=1)
-    return body
+    return add_csp(body)
 
 
 #: Markdown link ``[label](target)`` (no nested brackets; target without spaces).
@@ -915,7 +918,10 @@ def tulis_indeks(
     detik: float | None = None,
 ) -> Path:
     """Write ``<keluaran>/index.html`` (Indonesian): one row per instansi with status,
-    predikat shares (from the report's summary) and links to every HTML/notebook."""
+    predikat shares (from the report's summary) and links to every HTML/notebook.
+
+    Every data string is HTML-escaped and the page carries the
+    :data:`~kinerja_calib._escape.CSP` meta."""
     from .labels import PREDIKAT
 
     out = Path(keluaran)
@@ -992,7 +998,7 @@ kursus yang dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa intern
 identitas penilai tidak pernah dimuat dalam laporan.</p>
 </body></html>
 """
-    return tulis_atomik(out / "index.html", page)
+    return tulis_atomik(out / "index.html", add_csp(page))
 
 
 # --------------------------------------------------------------------------- Excel

@@ -9,6 +9,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure
 
 from .. import labels
+from .._escape import escape_mathtext
 from ..errors import ParameterError
 from ._style import WARNA_PERAN, gaya
 
@@ -32,7 +33,7 @@ _BATAS_ICC = [(0.0, 0.5, "#f4a582"), (0.5, 0.75, "#fddbc7"), (0.75, 0.9, "#d1e5f
 
 def _pretty(value: object) -> str:
     text = str(value)
-    return labels.NAMA_PERAN.get(text, labels.ASPEK_BERAKHLAK.get(text, text))
+    return escape_mathtext(labels.NAMA_PERAN.get(text, labels.ASPEK_BERAKHLAK.get(text, text)))
 
 
 def peta_kesepakatan(

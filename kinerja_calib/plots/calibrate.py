@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._escape import escape_mathtext
 from ..labels import NAMA_PERAN, PREDIKAT
 from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
 
@@ -299,7 +300,7 @@ def bobot_ahp(hasil: Any) -> Figure:
         fig, ax = _fig(6.5, 3.6)
         warna = "#2166ac" if hasil.konsisten else "#b2182b"
         ax.bar(range(len(w)), w.to_numpy(), color=warna)
-        ax.set_xticks(range(len(w)), list(w.index), rotation=20, ha="right")
+        ax.set_xticks(range(len(w)), [escape_mathtext(i) for i in w.index], rotation=20, ha="right")
         ax.set_ylabel("Bobot (jumlah = 1)")
         status = "konsisten" if hasil.konsisten else "TIDAK konsisten"
         ax.set_title(f"Bobot AHP — CR = {hasil.cr:.3f} ({status})".replace(".", ","))
@@ -315,8 +316,13 @@ def bobot_efektif(eff: pd.DataFrame, kode_instansi: str, jabatan: str) -> Figure
         ax.bar(x - 0.27, d["bobot_nominal"], 0.27, color="#bbbbbb", label="nominal")
         ax.bar(x, d["bobot_efektif"], 0.27, color="#b2182b", label="efektif (porsi varians)")
         ax.bar(x + 0.27, d["bobot_usulan"].fillna(0), 0.27, color="#2166ac", label="usulan")
-        ax.set_xticks(x, list(d["kode_indikator"]), rotation=20, ha="right")
+        ax.set_xticks(
+            x,
+            d["kode_indikator"].astype(str).map(escape_mathtext).tolist(),
+            rotation=20,
+            ha="right",
+        )
         ax.set_ylabel("Bobot (%)")
-        ax.set_title(f"Bobot nominal vs efektif: {jabatan}")
+        ax.set_title(f"Bobot nominal vs efektif: {escape_mathtext(jabatan)}")
         ax.legend()
     return fig

@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import labels
+from .._escape import escape_mathtext
 from ..errors import ParameterError
 from ._style import WARNA_PREDIKAT, gaya
 
@@ -64,8 +65,8 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure:
         ax.set_ylim(0, 1)
         ax.set_xlabel("Bobot indikator yang diuji (%); indikator lain disesuaikan ke total 100 %")
         ax.set_ylabel("Proporsi pegawai")
-        name = hasil.attrs.get("nama_indikator", "")
-        jab = hasil.attrs.get("jabatan", "")
+        name = escape_mathtext(hasil.attrs.get("nama_indikator", ""))
+        jab = escape_mathtext(hasil.attrs.get("jabatan", ""))
         ax.set_title(judul or f"Sensitivitas predikat terhadap bobot\n{name} ({jab})", fontsize=10)
         ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), title="Predikat")
         ax.grid(False)

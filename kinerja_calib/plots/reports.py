@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._escape import escape_mathtext
 from ..labels import NAMA_PERAN, PREDIKAT
 from ._style import WARNA_PREDIKAT, gaya
 
@@ -40,7 +41,9 @@ def gambar_capaian_jabatan(tab: pd.DataFrame, maks: int = 15) -> Figure:
         terpotong = len(t) > maks
         t = t.head(maks).iloc[::-1] if terpotong else t
         fig, ax = _fig(height=max(2.5, 0.3 * len(t) + 1.2))
-        ax.barh(t["jabatan"].astype(str), t["capaian_rata_rata"], color="#67a9cf")
+        ax.barh(
+            t["jabatan"].astype(str).map(escape_mathtext), t["capaian_rata_rata"], color="#67a9cf"
+        )
         ax.axvline(100, color="#444", lw=1, ls="--", label="target (100 %)")
         ax.set_xlabel("Capaian rata-rata (%)")
         ax.set_title(
@@ -103,7 +106,7 @@ def gambar_360_peran(aspek: pd.DataFrame) -> Figure:
                         j, i, f"{v:.2f}".replace(".", ","), ha="center", va="center", fontsize=9
                     )
         ax.set_xticks(range(len(cols)), [str(c).replace(" ", "\n", 1) for c in cols])
-        ax.set_yticks(range(len(aspek)), [str(i) for i in aspek.index])
+        ax.set_yticks(range(len(aspek)), [escape_mathtext(i) for i in aspek.index])
         if any(names.get(c) == "diri" for c in cols):
             ax.axvline(len(cols) - 1.5, color="black", lw=2)
         ax.grid(False)
@@ -117,7 +120,7 @@ def gambar_ikm(tab: pd.DataFrame) -> Figure:
     with gaya():
         t = tab.sort_values("ikm", kind="stable")
         fig, ax = _fig(height=max(2.5, 0.32 * len(t) + 1.2))
-        ax.barh(t["unit_layanan"].astype(str), t["ikm"], color="#2166ac")
+        ax.barh(t["unit_layanan"].astype(str).map(escape_mathtext), t["ikm"], color="#2166ac")
         ax.set_xlim(0, 100)
         ax.set_xlabel("IKM (0–100)")
         ax.set_title("Indeks Kepuasan Masyarakat per unit layanan")
@@ -167,7 +170,7 @@ def gambar_tren(shares: pd.DataFrame) -> Figure:
             v = 100 * shares[p].to_numpy(dtype=float) if p in shares else np.zeros(len(shares))
             ax.bar(x, v, bottom=bottom, color=WARNA_PREDIKAT[p], label=p, edgecolor="#555")
             bottom += v
-        ax.set_xticks(x, [str(i) for i in shares.index])
+        ax.set_xticks(x, [escape_mathtext(i) for i in shares.index])
         ax.set_ylabel("Porsi pegawai (%)")
         ax.set_title("Tren sebaran predikat antarperiode")
         ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)

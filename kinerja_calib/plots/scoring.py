@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from .. import labels
 from .. import rules as _rules
+from .._escape import escape_mathtext
 from ..errors import ParameterError
 from ._style import WARNA_PREDIKAT, gaya
 
@@ -207,7 +208,7 @@ def kurva_distribusi(
                 )
             ax.set_xticks(x, [_SINGKAT[p] for p in labels.PREDIKAT])
             ax.set_ylim(0, 1.05)
-            ax.set_title(f"{kode}\n(organisasi: {org}, n = {tot})", fontsize=9)
+            ax.set_title(f"{escape_mathtext(kode)}\n(organisasi: {org}, n = {tot})", fontsize=9)
             if k % ncol == 0:
                 ax.set_ylabel("Proporsi pegawai")
         fig.suptitle("Kurva distribusi predikat pegawai vs batas SE MenPANRB 3/2023")

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from .. import competency as _competency
 from .. import talent as _talent
 from .._aturan import ambil, muat
+from .._escape import escape_mathtext
 from ..labels import POTENSI, RATING
 from ._style import gaya
 
@@ -54,7 +55,7 @@ def ikm_per_unit(
     r = muat(rules, "skm-14-2017")
     cols = [label] if isinstance(label, str) else list(label)
     t = hasil.sort_values("ikm", kind="stable", na_position="first")
-    names = t[cols].astype(str).agg(" · ".join, axis=1)
+    names = t[cols].astype(str).agg(" · ".join, axis=1).map(escape_mathtext)
     bawah = list(ambil(r, "interval", "batas_bawah_nik"))
     mutu = list(ambil(r, "interval", "mutu"))
     kinerja = list(ambil(r, "interval", "kinerja"))
@@ -107,9 +108,9 @@ def heatmap_kesenjangan(
         span = max(0.5, float(np.abs(finite).max())) if finite.size else 1.0
         im = ax.imshow(m.to_numpy(), cmap="RdBu", norm=TwoSlopeNorm(0.0, -span, span),
                        aspect="auto")  # fmt: skip
-        ax.set_xticks(np.arange(m.shape[1]), [str(c) for c in m.columns], rotation=35,
+        ax.set_xticks(np.arange(m.shape[1]), [escape_mathtext(c) for c in m.columns], rotation=35,
                       ha="right")  # fmt: skip
-        ax.set_yticks(np.arange(m.shape[0]), [str(i) for i in m.index])
+        ax.set_yticks(np.arange(m.shape[0]), [escape_mathtext(i) for i in m.index])
         ax.grid(False)
         if anotasi and m.size <= 400:
             for (i, j), v in np.ndenumerate(m.to_numpy()):

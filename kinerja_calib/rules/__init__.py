@@ -81,6 +81,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._escape import escape_text
 from ..errors import ParameterError
 
 __all__ = [
@@ -610,6 +611,11 @@ def _format_nilai(v: Any) -> str:
     return str(v)
 
 
+def _kode(text: Any) -> str:
+    """Text for a Markdown code span (shown literally): no backtick or line break to end it."""
+    return re.sub(r"[`\r\n]", "'", str(text))
+
+
 def catatan_belum_terkonfirmasi(
     rules: Rules | str | None = None, bagian: str | Iterable[str] | None = None
 ) -> str:
@@ -631,27 +637,31 @@ def catatan_belum_terkonfirmasi(
     r = resolve(rules)
     df = r.belum_terkonfirmasi(bagian)
     own = r.ditetapkan_instansi(bagian)
+    # a rules file may come from anywhere (--aturan PATH): its text is escaped like data
+    nama, e = escape_text(r.nama), escape_text
     lines: list[str] = []
     if len(df):
-        lines.append(f"> **⚠ Catatan: aturan belum terkonfirmasi** ({r.nama}: {r.judul})")
+        lines.append(f"> **⚠ Catatan: aturan belum terkonfirmasi** ({nama}: {e(r.judul)})")
         lines.append(">")
         lines.append(
             "> Nilai berikut adalah bawaan yang **belum terkonfirmasi** terhadap teks resmi "
             "peraturan. Instansi dapat menetapkannya sendiri lewat "
-            f"`kc.rules.load('{r.nama}', overrides={{...}})`."
+            f"`kc.rules.load('{_kode(r.nama)}', overrides={{...}})`."
         )
         lines.append(">")
         for row in df.itertuples(index=False):
-            lines.append(f"> - `{row.kunci}` = {_format_nilai(row.nilai)}: {row.catatan}")
+            lines.append(
+                f"> - `{_kode(row.kunci)}` = {e(_format_nilai(row.nilai))}: {e(row.catatan)}"
+            )
     else:
         lines.append(
-            f"> Semua nilai aturan yang dipakai ({r.nama}) terkonfirmasi atau ditetapkan instansi."
+            f"> Semua nilai aturan yang dipakai ({nama}) terkonfirmasi atau ditetapkan instansi."
         )
     if len(own):
         lines.append(">")
         lines.append("> Ditetapkan instansi:")
         for row in own.itertuples(index=False):
-            lines.append(f"> - `{row.kunci}` = {_format_nilai(row.nilai)}")
+            lines.append(f"> - `{_kode(row.kunci)}` = {e(_format_nilai(row.nilai))}")
     return "\n".join(lines)
 
 

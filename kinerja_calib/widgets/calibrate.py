@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import Image, display
 
 from .. import calibrate as _cal
+from .._escape import escape_text
 from ..calibrate import _weights as _w
 from ..labels import NAMA_PERAN, PREDIKAT
 from ..plots import calibrate as _gambar
@@ -123,7 +124,9 @@ def panel_bobot_360(
             "gabungan (rata-rata semua penilai)",
         )
         _show(out, _gambar.porsi_predikat_bobot(fake), dpi)
-        teks = ", ".join(f"{NAMA_PERAN.get(r, r)} {v:.0%}" for r, v in zip(roles, w, strict=True))
+        teks = ", ".join(
+            f"{escape_text(NAMA_PERAN.get(r, r))} {v:.0%}" for r, v in zip(roles, w, strict=True)
+        )
         status.value = (
             f"Bobot: {teks} · reliabilitas komposit <b>{rel:.2f}</b> · "
             f"{berubah} pegawai berubah predikat dibanding rata-rata semua penilai"
@@ -220,7 +223,7 @@ def panel_ahp(
         hasil = _cal.ahp_weights(matriks())
         _show(out, _gambar.bobot_ahp(hasil), dpi)
         warna = "#2166ac" if hasil.konsisten else "#b2182b"
-        status.value = f"<span style='color:{warna}'>{hasil.pesan}</span>"
+        status.value = f"<span style='color:{warna}'>{escape_text(hasil.pesan)}</span>"
         panel.hasil = hasil
 
     for s in sliders.values():
