@@ -7,7 +7,8 @@ workshop room needs on top of it:
   :func:`kinerja_calib.workshop.serve`, so it never shows in ``ps``); a server without one
   refuses to start. Voila's own page and kernel API already ask for it; the static-file
   routes (Voila's assets and ``/voila/files/``), which Voila serves to anyone, are wrapped
-  so they ask too. Only the login page (where the token can be typed in) is public.
+  so they ask too. Only the login page (in Indonesian; the token can be typed in, nothing
+  else: no password, no password set-up) is public.
 * **Host check.** Requests are routed only when their ``Host`` is the bound address
   (plus ``localhost`` for a loopback bind); any other name — e.g. a DNS-rebinding page at
   ``evil.example`` — gets 403, websocket upgrades included.
@@ -27,6 +28,7 @@ workshop room needs on top of it:
 
 from __future__ import annotations
 
+import hmac
 import html
 import inspect
 import ipaddress
@@ -40,6 +42,7 @@ from functools import partial
 from pathlib import Path
 
 from jupyter_server.auth.identity import PasswordIdentityProvider
+from jupyter_server.auth.login import LoginFormHandler
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.log import log_request
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -115,12 +118,52 @@ class WorkshopKernelManager(AsyncMappingKernelManager):
             self._reserved.discard(kernel_id)
 
 
+#: The login page (the one page open without the token): Indonesian, self-contained.
+LOGIN_PAGE = """<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>Dasbor workshop</title></head>
+<body style="font-family: sans-serif; max-width: 38em; margin: 3em auto; padding: 0 1em">
+<h1 style="font-size: 1.4em">Dasbor workshop kinerja-calib</h1>
+<p>Dasbor ini hanya terbuka dengan alamat lengkap dari instruktur, yang berakhiran
+<code>?token=&hellip;</code>. Buka alamat itu, atau tempel tokennya di sini:</p>
+@SALAH@<form method="post" action="">@XSRF@
+<label>Token: <input type="password" name="password" autocomplete="off" autofocus></label>
+<button type="submit">Masuk</button></form>
+</body></html>
+"""
+
+
+class WorkshopLoginHandler(LoginFormHandler):
+    """The login form in Indonesian, with no password set-up (the token is the only key)."""
+
+    def _render(self, message=None):
+        salah = '<p role="alert"><strong>Token salah.</strong></p>\n' if message else ""
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        page = LOGIN_PAGE.replace("@SALAH@", salah)
+        self.write(page.replace("@XSRF@", self.xsrf_form_html()))
+
+
 class WorkshopIdentityProvider(PasswordIdentityProvider):
-    """Token identity provider that checks ``Origin`` even on token-carrying requests."""
+    """Token-only identity provider that checks ``Origin`` even on token-carrying requests.
+
+    jupyter_server's form also accepts a configured password and lets a token holder set a
+    new one (written to a ``jupyter_server_config.json`` in the working directory); here the
+    token is the only key and nothing is written.
+    """
 
     def should_check_origin(self, handler: web.RequestHandler) -> bool:
         """Always check: a page elsewhere must not drive the kernels, token or not."""
         return True
+
+    def process_login_form(self, handler: web.RequestHandler):
+        """Log in whoever types the token; nothing else (no password, no password change)."""
+        typed = handler.get_argument("password", default="")
+        if self.token and hmac.compare_digest(typed.encode(), self.token.encode()):
+            return self.generate_anonymous_user(handler)
+        return None
+
+    def get_handlers(self) -> list:
+        """Only the (Indonesian) login page."""
+        return [(r"/login", WorkshopLoginHandler)]
 
 
 class _LoginRequired:

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -297,8 +298,51 @@ def test_requests_without_the_token_get_no_content(guarded):
     status, _, body = guarded.get("/api/kernels/" + "0" * 8 + "-0000-0000-0000-" + "0" * 12)
     assert status == 403
     status, _, body = guarded.get("/login")  # the only page open to all: a token form
-    assert status == 200 and "Simulator" not in body
+    assert status == 200 and "Simulator" not in body and "tempel tokennya" in body
     assert guarded.kernels() == []  # no request without the token started a kernel
+
+
+@linux_only
+def test_login_form_takes_the_token_and_nothing_else(guarded):
+    status, headers, body = guarded.get("/login")
+    xsrf_cookie = next(
+        c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") if c.startswith("_xsrf=")
+    )
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
+    assert "new_password" not in body and "Setup a Password" not in body
+
+    def post(fields: dict[str, str]):
+        conn = http.client.HTTPConnection("127.0.0.1", guarded.port, timeout=60)
+        try:
+            form = urllib.parse.urlencode({"_xsrf": xsrf, **fields})
+            conn.request(
+                "POST",
+                "/login?next=%2Fvoila%2Fstatic%2Fvoila.js",
+                body=form,
+                headers={
+                    "Cookie": xsrf_cookie,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            res = conn.getresponse()
+            return res.status, res.headers, res.read().decode()
+        finally:
+            conn.close()
+
+    for wrong in ["", "salah", guarded.token[:-1]]:
+        status, headers, body = post({"password": wrong})
+        assert status == 401 and "Token salah" in body
+        assert not any(c.startswith("username-") for c in headers.get_all("Set-Cookie") or [])
+    # a token holder cannot turn the token into a password (jupyter_server would write
+    # jupyter_server_config.json into the working directory, here notebooks/)
+    config = workshop.folder_notebook() / "jupyter_server_config.json"
+    status, headers, _ = post({"password": guarded.token, "new_password": "rahasia"})
+    assert status == 302 and headers["Location"] == "/voila/static/voila.js"
+    assert not config.exists()
+    assert post({"password": "rahasia"})[0] == 401
+    login = next(c for c in headers.get_all("Set-Cookie") if c.startswith("username-"))
+    status, _, _ = guarded.get("/voila/static/voila.js", {"Cookie": login.split(";", 1)[0]})
+    assert status == 200
 
 
 @linux_only
@@ -382,6 +426,41 @@ def test_killing_the_cli_outright_takes_voila_and_its_kernels_down(tmp_path):
         _wait_until(lambda: _port_free(server.port), "the port to be free")
     finally:
         server.close()
+
+
+_STUBBORN = """
+import signal, sys, time
+from pathlib import Path
+from kinerja_calib.workshop import run_child
+
+child = [sys.executable, "-c", "import signal, time\\n"
+         "signal.signal(signal.SIGTERM, signal.SIG_IGN)\\nprint('siap', flush=True)\\n"
+         "time.sleep(600)"]
+sys.exit(run_child(child, cwd=Path.cwd(), env=None, grace_s=1.0))
+"""
+
+
+@linux_only
+def test_run_child_kills_a_child_that_ignores_the_stop_signal(tmp_path):
+    # a server stuck in its shutdown must not outlive the CLI: after the grace period the
+    # whole process group is killed
+    log = (tmp_path / "out.txt").open("w")
+    cli = subprocess.Popen(
+        [sys.executable, "-c", _STUBBORN], stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path
+    )
+    child = None
+    try:
+        _wait_until(lambda: "siap" in (tmp_path / "out.txt").read_text(), "the child")
+        (child,) = _children(cli.pid)
+        cli.send_signal(signal.SIGTERM)
+        assert cli.wait(timeout=60) == 128 + signal.SIGKILL
+        _wait_until(lambda: not _alive(child), "the stubborn child to be killed")
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)
+        log.close()
 
 
 def _chromium() -> str | None:
