@@ -25,6 +25,7 @@ _ARGPARSE_ID = (
     ("invalid choice", "pilihan tidak dikenal"),
     ("choose from", "pilih dari"),
     ("invalid int value", "bukan bilangan bulat"),
+    ("invalid float value", "bukan bilangan"),
     ("expected one argument", "membutuhkan satu nilai"),
     ("argument ", "argumen "),
 )
@@ -110,9 +111,47 @@ def _build_parser() -> argparse.ArgumentParser:
         help="jumlah penilai minimum per kelompok 360 (default 3)",
     )
 
-    p = sub.add_parser("workshop", help="jalankan dasbor workshop (Voila) tanpa kode")
-    p.add_argument("--port", type=int, default=8866, help="port lokal (default 8866)")
+    p = sub.add_parser(
+        "workshop",
+        help="jalankan dasbor workshop (Voila) tanpa kode",
+        description=(
+            "Menjalankan dasbor workshop dengan Voila. Setiap kali dijalankan dibuat token "
+            "acak baru; alamat lengkap yang ditampilkan (http://...:PORT/?token=...) wajib "
+            "dipakai untuk membuka dasbor. Ctrl+C menghentikan server beserta semua sesinya."
+        ),
+    )
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.add_argument("--no-browser", action="store_true", help="jangan buka peramban otomatis")
+    p.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help=(
+            "alamat tempat server mendengarkan (default 127.0.0.1: hanya komputer ini). "
+            "Untuk LAN ruang workshop, beri satu alamat IP laptop ini (mis. 192.168.1.10); "
+            "server tetap mewajibkan token, jadi bagikan alamat lengkap dengan token hanya "
+            "kepada peserta"
+        ),
+    )
+    p.add_argument(
+        "--maks-kernel",
+        type=int,
+        default=40,
+        metavar="N",
+        help=(
+            "jumlah sesi dasbor (kernel, ~210 MB masing-masing) paling banyak sekaligus; "
+            "pemuatan berikutnya mendapat pesan server penuh (default 40)"
+        ),
+    )
+    p.add_argument(
+        "--batas-menganggur",
+        type=float,
+        default=20.0,
+        metavar="MENIT",
+        help=(
+            "sesi tanpa halaman terbuka yang menganggur selama ini (menit) ditutup "
+            "otomatis (default 20)"
+        ),
+    )
 
     p = sub.add_parser("lab", help="buka JupyterLab pada folder notebooks/")
     p.add_argument("--port", type=int, default=None, help="port lokal")
@@ -168,7 +207,13 @@ def _laporan(args: argparse.Namespace) -> int:
 def _workshop(args: argparse.Namespace) -> int:
     from . import workshop
 
-    return workshop.serve(port=args.port, open_browser=not args.no_browser)
+    return workshop.serve(
+        port=args.port,
+        open_browser=not args.no_browser,
+        ip=args.ip,
+        maks_kernel=args.maks_kernel,
+        menganggur_menit=args.batas_menganggur,
+    )
 
 
 def _lab(args: argparse.Namespace) -> int:
