@@ -13,9 +13,11 @@ modules (scoring, survey, competency, talent, agreement, calibrate); this module
 filters, aggregates for display and words the results in Bahasa Indonesia.
 
 Privacy (see :mod:`kinerja_calib.privacy`): the context holds only the instansi's own rows;
-the 360 ratings are filtered to the instansi and periode and *then* passed through
-:func:`~kinerja_calib.privacy.suppress_360` (the threshold applies after every filter); rater
-identities are used inside statistics only and never appear in a table, a figure or text.
+:func:`~kinerja_calib.params.validate` already drops the 360 groups below the threshold from
+the workbook, so the scores, predikat and calibration never see them; the ratings of the
+periode pass through :func:`~kinerja_calib.privacy.suppress_360` once more, last (idempotent).
+Per-rater values are published only aggregated (counts per unit and role); rater identities
+are used inside statistics only and never appear in a table, a figure or text.
 """
 
 from __future__ import annotations

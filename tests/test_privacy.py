@@ -379,3 +379,57 @@ def test_every_notebook_takes_and_uses_the_threshold(path):
         r"|siapkan_laporan\([^)]*ambang_anonimitas\)",
         used,
     ), path.name
+
+
+# --------------------------------------------------------------------------- end to end
+_SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+_KECIL = "MRJ-KEC-SEKERNAN"  # the smallest sample instansi (28 pegawai, 36 hidden groups)
+
+
+def _normal_html(text: str) -> str:
+    """Remove what legitimately differs between two runs: cell ids, Styler table ids, run
+    time and date of the index."""
+    text = re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id=X"', text)
+    text = re.sub(r"\bT_[0-9a-f]{5}(?=[_\"])", "T_X", text)
+    return re.sub(r"dalam [0-9.,]+ detik \(dibuat [0-9: -]+\)", "dalam X detik", text)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (_SAMPLES / "penilaian_360.csv").exists(), reason="tanpa data contoh")
+def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
+    """Report, course copies that print 360 values (02, 04, 05), Excel and index: byte-equal
+    (after normalising run ids/times) when only the hidden groups' ratings change."""
+    from kinerja_calib import reports
+
+    data = tmp_path / "data"
+    shutil.copytree(_SAMPLES, data)
+    kursus = [next((_NOTEBOOKS).glob(f"{p}_*.ipynb")) for p in ("02", "04", "05")]
+
+    def run(out: Path) -> None:
+        code = reports.run_batch(
+            data, out, instansi=[_KECIL], kursus=kursus, excel=True, tampilkan=False, pekerja=1
+        )
+        assert code == 0, (out / "index.html").read_text()
+
+    run(tmp_path / "out1")
+    f = data / "penilaian_360.csv"
+    r = pd.read_csv(f, dtype=str)
+    peg = pd.read_csv(data / "pegawai.csv", dtype=str)
+    hidden = _hidden_mask(r) & r["nip"].isin(peg.loc[peg["kode_instansi"] == _KECIL, "nip"])
+    assert hidden.sum() > 100
+    r.loc[hidden, "nilai"] = (6 - r.loc[hidden, "nilai"].astype(int)).astype(str)  # mirror
+    r.to_csv(f, index=False)
+    run(tmp_path / "out2")
+
+    one, two = tmp_path / "out1", tmp_path / "out2"
+    pages = sorted(p.relative_to(one) for p in one.rglob("*.html"))
+    assert len(pages) == 5  # index + report + 02, 04, 05
+    assert pages == sorted(p.relative_to(two) for p in two.rglob("*.html"))
+    for page in pages:
+        a, b = (_normal_html((d / page).read_text(encoding="utf-8")) for d in (one, two))
+        assert a == b, f"{page} berbeda"
+    xlsx = f"{_KECIL}/ringkasan_{_KECIL}.xlsx"
+    sheets = [pd.read_excel(d / xlsx, sheet_name=None, engine="openpyxl") for d in (one, two)]
+    assert sheets[0].keys() == sheets[1].keys()
+    for name in sheets[0]:
+        pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name], obj=name)
