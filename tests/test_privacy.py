@@ -433,3 +433,28 @@ def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
     assert sheets[0].keys() == sheets[1].keys()
     for name in sheets[0]:
         pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name], obj=name)
+
+
+def test_planted_raters_summarised_per_kind_never_per_rater():
+    from types import SimpleNamespace
+
+    raters = pd.DataFrame(
+        {
+            "keparahan": [1.0, 2.0, 3.0, -1.0, -2.0, 0.0],
+            "diagnosis": ["terlalu keras", "wajar", "terlalu keras", "terlalu lunak", "wajar", ""],
+        },
+        index=pd.Index(list("abcdef"), name="nip_penilai"),
+    )
+    truth = pd.DataFrame(
+        {"keparahan": [2.0, 2.0, 4.0, -3.0, -1.0, 0.0], "ditanam": [*"kkk", "l", "l", None]},
+        index=pd.Index(list("abcdef"), name="nip_penilai"),
+    ).replace({"k": "keras", "l": "lunak"})
+    t = kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=3)
+    assert t["ditanam"].tolist() == ["keras"]  # 2 lenient raters: too few to show
+    row = t.iloc[0]
+    assert row["jumlah_penilai"] == 3 and row["didiagnosis_sesuai"] == 2
+    assert row["keparahan_rata_rata"] == 2.0 and row["keparahan_benar_rata_rata"] == pytest.approx(
+        8 / 3
+    )
+    assert len(kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=2)) == 2
+    assert_no_rater_ids(t)

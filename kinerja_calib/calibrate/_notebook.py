@@ -43,8 +43,8 @@ def siapkan(
     -------
     types.SimpleNamespace
         ``aturan`` (Rules), ``wb`` (Workbook, filtered to the instansi), ``ratings`` (the 360
-        rows of the period, kept groups only), ``periode``, ``ambang``, ``skor`` (``kc.score_workbook`` rows of the period),
-        ``batas_atasan``, ``n_boot``, ``seed``, and — when a ``kebenaran/`` folder sits beside
+        rows of the period, kept groups only), ``periode``, ``ambang``, ``skor``
+        (``kc.score_workbook`` rows of the period), ``batas_atasan``, ``n_boot``, ``seed``, and — when a ``kebenaran/`` folder sits beside
         the data — ``kebenaran_pegawai`` (Series ``skor_sebenarnya`` by nip) and
         ``kebenaran_penilai`` (DataFrame by ``nip_penilai``: ``keparahan``, ``ditanam``), else
         ``None``.
@@ -100,7 +100,7 @@ def siapkan(
     )
 
 
-def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame) -> pd.DataFrame:
+def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = 3) -> pd.DataFrame:
     """How well the rater model found the planted raters — aggregated, never one row per rater.
 
     Parameters
@@ -110,6 +110,9 @@ def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame) -> pd.DataFrame:
     kebenaran_penilai : DataFrame
         The sample's documented truth by ``nip_penilai``: ``keparahan`` and ``ditanam``
         (``lunak`` / ``keras``, empty for ordinary raters).
+    ambang : int, default 3
+        Kinds with fewer raters are left out (their means would describe one or two
+        raters).
 
     Returns
     -------
@@ -133,7 +136,7 @@ def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame) -> pd.DataFrame:
     )
     d = d.assign(sesuai=sesuai)
     g = d.groupby("ditanam", sort=True)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "jumlah_penilai": g.size(),
             "keparahan_benar_rata_rata": g["keparahan_benar"].mean(),
@@ -141,4 +144,5 @@ def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame) -> pd.DataFrame:
             "peringkat_median": g["peringkat"].median(),
             "didiagnosis_sesuai": g["sesuai"].sum().astype("int64"),
         }
-    ).reset_index()
+    )
+    return out.loc[out["jumlah_penilai"] >= ambang].reset_index()
