@@ -1097,9 +1097,9 @@ def bagian_aturan(ctx: KonteksLaporan) -> Bagian:
     notes = [rules_mod.catatan_belum_terkonfirmasi(r) for r in used]
     text = "\n\n".join(notes)
     text += (
-        f"\n\nAmbang anonimitas 360: kelompok rekan, bawahan, dan pengguna layanan dipakai "
-        f"hanya bila dinilai oleh sedikitnya {ctx.ambang} penilai berbeda (atasan dan diri "
-        "sendiri dikecualikan). " + keterangan_360(ctx.ambang)
+        "\n\nAmbang anonimitas 360: "
+        + keterangan_360(ctx.ambang)
+        + " Atasan dan penilaian diri sendiri tidak terkena ambang ini."
     )
     return Bagian(text)
 
