@@ -13,9 +13,11 @@ modules (scoring, survey, competency, talent, agreement, calibrate); this module
 filters, aggregates for display and words the results in Bahasa Indonesia.
 
 Privacy (see :mod:`kinerja_calib.privacy`): the context holds only the instansi's own rows;
-the 360 ratings are filtered to the instansi and periode and *then* passed through
-:func:`~kinerja_calib.privacy.suppress_360` (the threshold applies after every filter); rater
-identities are used inside statistics only and never appear in a table, a figure or text.
+:func:`~kinerja_calib.params.validate` already drops the 360 groups below the threshold from
+the workbook, so the scores, predikat and calibration never see them; the ratings of the
+periode pass through :func:`~kinerja_calib.privacy.suppress_360` once more, last (idempotent).
+Per-rater values are published only aggregated (counts per unit and role); rater identities
+are used inside statistics only and never appear in a table, a figure or text.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ._escape import escape_text as _e
 from .data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
 from .errors import ParameterError
 from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
-from .privacy import assert_no_rater_ids, strip_rater_ids, suppress_360
+from .privacy import assert_no_rater_ids, keterangan_360, strip_rater_ids, suppress_360
 
 __all__ = [
     "ENV_CACHE",
@@ -274,14 +276,15 @@ def siapkan_laporan(
     except ParameterError as err:
         cek.tambah(str(err))
         kode = ""
-    cek.angka("ambang_anonimitas", ambang_anonimitas, 1, bulat=True)
-    ctx = validate(data, kode, periode, aturan, pemeriksa=cek)
+    # validate checks the threshold and drops the small anonymous groups from the workbook,
+    # so the scores, predikat and calibration below never see them
+    ctx = validate(data, kode, periode, aturan, pemeriksa=cek, ambang_anonimitas=ambang_anonimitas)
     wb, rules, chosen, periods = ctx.wb, ctx.aturan, ctx.periode, ctx.periode_semua
     table = wb.instansi
     row = table.loc[table["kode_instansi"].astype(str) == kode].iloc[0]
 
     notes: list[str] = []
-    skor = _score(wb, rules, notes)
+    skor = _score(wb, rules, notes, ambang_anonimitas)
 
     ratings = wb.penilaian_360
     if ratings is None:
@@ -289,7 +292,9 @@ def siapkan_laporan(
             columns=["periode", "nip", "nip_penilai", "peran_penilai", "aspek", "nilai"]
         )
     filtered = ratings.loc[ratings["periode"].astype(str) == chosen]
-    kept, hidden = suppress_360(filtered, ambang=ambang_anonimitas)  # last, after filters
+    kept, _ = suppress_360(filtered, ambang=ambang_anonimitas)  # again, last (idempotent)
+    hidden = ctx.ditekan
+    hidden = hidden.loc[hidden["periode"].astype(str) == chosen].reset_index(drop=True)
 
     return KonteksLaporan(
         kode_instansi=kode,
@@ -309,12 +314,12 @@ def siapkan_laporan(
     )
 
 
-def _score(wb, rules, notes: list[str]) -> pd.DataFrame | None:
+def _score(wb, rules, notes: list[str], ambang: int = 3) -> pd.DataFrame | None:
     scoring = _module("scoring")
     if scoring is None or not hasattr(scoring, "score_workbook"):
         notes.append("Modul penilaian (scoring) belum tersedia; bagian predikat dilewati.")
         return None
-    skor = scoring.score_workbook(wb, rules=rules)
+    skor = scoring.score_workbook(wb, rules=rules, ambang_anonimitas=ambang)
     peg = wb.pegawai[["nip", "nama", "unit_kerja", "jabatan"]]
     extra = [c for c in ("nama", "unit_kerja", "jabatan") if c not in skor.columns]
     if extra:
@@ -752,9 +757,8 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     else:
         text += "."
     text += (
-        f" Kelompok rekan, bawahan, dan pengguna layanan dengan kurang dari {ctx.ambang} "
-        f"penilai disembunyikan sepenuhnya ({_angka(len(ctx.ditekan))} kelompok) dan tidak "
-        "digabung ke skor mana pun, agar penilai tetap anonim."
+        f" Pada periode ini {_angka(len(ctx.ditekan))} kelompok disembunyikan. "
+        + keterangan_360(ctx.ambang)
     )
     aspek = r.pivot_table(
         index="aspek", columns="peran_penilai", values="nilai", aggfunc="mean", observed=True
@@ -1102,9 +1106,9 @@ def bagian_aturan(ctx: KonteksLaporan) -> Bagian:
     notes = [rules_mod.catatan_belum_terkonfirmasi(r) for r in used]
     text = "\n\n".join(notes)
     text += (
-        f"\n\nAmbang anonimitas 360: kelompok rekan, bawahan, dan pengguna layanan ditampilkan "
-        f"hanya bila dinilai oleh sedikitnya {ctx.ambang} penilai berbeda (atasan dan diri "
-        "sendiri dikecualikan)."
+        "\n\nAmbang anonimitas 360: "
+        + keterangan_360(ctx.ambang)
+        + " Atasan dan penilaian diri sendiri tidak terkena ambang ini."
     )
     return Bagian(text)
 

@@ -599,6 +599,7 @@ def sensitivitas_bobot(
     bobot: ArrayLike | None = None,
     rules=None,
     periode="",
+    ambang_anonimitas: int = 3,
 ) -> pd.DataFrame:
     """How the predikat shares of a jabatan move when one indicator's weight moves.
 
@@ -616,6 +617,9 @@ def sensitivitas_bobot(
     rules : Rules or str, optional
         6/2022 rules (default) for the thresholds and the matrix.
     periode : str, default "" (the latest period)
+    ambang_anonimitas : int, default 3
+        Anonymity threshold of the 360 composite
+        (:func:`kinerja_calib.scoring.skor_perilaku`).
 
     Returns
     -------
@@ -641,7 +645,7 @@ def sensitivitas_bobot(
     if np.any((bobot < 0) | (bobot > 100)):
         raise ParameterError("Bobot yang dicoba harus di antara 0 dan 100.")
     sub = wb.untuk_instansi(inst)
-    base, per_ind = _komponen(sub, r, periode)
+    base, per_ind = _komponen(sub, r, periode, ambang_anonimitas)
     base = base[base["jabatan"] == jab]
     per_ind = per_ind[(per_ind["jabatan"] == jab) & per_ind["capaian"].notna()]
     cap_max = float(r.get_path("capaian.maksimum_per_indikator", np.inf))

@@ -1,4 +1,4 @@
-"""One parameter check for every notebook: data, kode_instansi, periode, aturan.
+"""One parameter check for every notebook: data, kode_instansi, periode, aturan, ambang.
 
 The first code cell after a notebook's ``parameters`` cell (the one papermill injects values
 into) validates the parameters through a package function (praktik.md §D): papermill only
@@ -13,6 +13,10 @@ into) validates the parameters through a package function (praktik.md §D): pape
 :class:`Pemeriksa`) and raises one :class:`~kinerja_calib.errors.ParameterError` in
 Indonesian, listing the valid choices (instansi codes, periods, rules names). Data errors of
 the workbook itself stay a :class:`~kinerja_calib.errors.DataError` (every bad cell at once).
+
+Privacy: :func:`validate` takes the notebook's ``ambang_anonimitas`` and applies
+:func:`kinerja_calib.privacy.suppress_workbook` to the (instansi-filtered) workbook, so every
+cell downstream sees only the 360 groups at or above the threshold.
 
 When the batch (``kinerja-calib laporan``) exports a validated-workbook cache
 (:data:`kinerja_calib.data.ENV_CACHE`), the instansi's slice is taken from it instead of
@@ -142,6 +146,11 @@ class Konteks:
         "" (whole province) or the checked code.
     data : pathlib.Path
         The resolved workbook path.
+    ambang : int
+        The anonymity threshold applied to ``wb.penilaian_360``.
+    ditekan : DataFrame or None
+        The suppressed 360 groups (``nip, periode, peran_penilai, n_penilai``; counts only —
+        internal, never publish it per pegawai).
     """
 
     wb: Any
@@ -150,6 +159,8 @@ class Konteks:
     aturan: Any = None
     kode_instansi: str = ""
     data: Path = Path(".")
+    ambang: int = 3
+    ditekan: Any = None
 
     @property
     def kebenaran(self) -> Path | None:
@@ -168,6 +179,7 @@ def validate(
     tabel_periode: str | Sequence[str] = TABEL_BERPERIODE,
     wajib: Sequence[str] = (),
     untuk: str = "analisis ini",
+    ambang_anonimitas: Any = 3,
 ) -> Konteks:
     """Validate the common notebook parameters in one pass and load the workbook.
 
@@ -190,6 +202,10 @@ def validate(
         Tables that must be present and non-empty (after the instansi filter).
     untuk : str
         What needs the ``wajib`` tables, for the message (e.g. "kalibrasi penilai").
+    ambang_anonimitas : int, default 3
+        Minimum distinct raters per anonymous 360 group (>= 1). Smaller groups are removed
+        from ``wb.penilaian_360`` (:func:`kinerja_calib.privacy.suppress_workbook`) before
+        anything else sees the data.
 
     Returns
     -------
@@ -204,8 +220,10 @@ def validate(
     """
     from . import data as data_mod
     from . import rules as rules_mod
+    from .privacy import suppress_workbook
 
     cek = pemeriksa if pemeriksa is not None else Pemeriksa()
+    ambang_ok = cek.angka("ambang_anonimitas", ambang_anonimitas, 1, bulat=True, contoh="3")
     path = None
     if not isinstance(data, str | Path) or not str(data):
         cek.tambah(f"data harus jalur folder/berkas data (teks), bukan {data!r}.")
@@ -277,6 +295,11 @@ def validate(
                 f"periode pada {pada}. Lengkapi datanya atau pilih instansi lain."
             )
     cek.periksa()
+    ditekan = None
+    if ambang_ok and wb is not None:
+        # after the instansi filter; the threshold is per ratee × periode × peran, so a later
+        # periode or ratee filter cannot shrink a kept group
+        wb, ditekan = suppress_workbook(wb, int(ambang_anonimitas))
     return Konteks(
         wb=wb,
         periode=chosen,
@@ -284,4 +307,6 @@ def validate(
         aturan=rules,
         kode_instansi=kode_instansi,
         data=path,
+        ambang=int(ambang_anonimitas),
+        ditekan=ditekan,
     )

@@ -1,12 +1,37 @@
-"""Anonymity thresholds for 360 ratings: what a report may show, and what it must hide.
+"""Anonymity thresholds for 360 ratings: what any output may use, and what it must hide.
 
-Every per-instansi report calls :func:`suppress_360` **last**, on the already
-filtered ratings (one instansi, one periode, one unit …), because a threshold met
-by the whole province can fail inside one unit. Groups of anonymous raters
-(``rekan``, ``bawahan``, ``pengguna_layanan``) smaller than the threshold are
-*dropped* for that ratee; they are never merged into an "all others" score, since
-a reader could subtract the visible groups from that score and recover the hidden
-one. ``atasan`` and ``diri`` are not anonymous by design and are exempt.
+The rule (DESIGN §9): every value published about one pegawai or one rater — report, course
+copies, Excel, index — is computed only from 360 groups at or above the threshold, after every
+filter. Groups of anonymous raters (``rekan``, ``bawahan``, ``pengguna_layanan``) with fewer
+distinct raters than the threshold are *dropped* for that ratee × periode: they are never
+merged into an "all others" score, since a reader could subtract the visible groups from that
+score and recover the hidden one. ``atasan`` (the pejabat penilai) and ``diri`` are not
+anonymous by design and are exempt.
+
+Where the threshold is applied
+------------------------------
+- :func:`kinerja_calib.params.validate` (the shared entry of every notebook) applies
+  :func:`suppress_workbook` right after loading and filtering the workbook, so everything
+  downstream in a notebook (scores, calibration, agreement, plots) sees only kept groups.
+- :func:`kinerja_calib.scoring.skor_perilaku` and :func:`~kinerja_calib.scoring.score_workbook`
+  suppress before computing (``ambang_anonimitas=3`` by default), so library users are safe
+  by default.
+- The report (:mod:`kinerja_calib._laporan`) filters to its instansi and periode and applies
+  :func:`suppress_360` again (idempotent: applying it twice changes nothing).
+
+How the predikat uses small groups (decision)
+---------------------------------------------
+A hidden anonymous group enters **no** score: not ``skor_perilaku``, not the rating perilaku,
+not the predikat, not the calibration (``calibrate.rater_effects`` is fitted on kept ratings
+only) and not any count (``n_penilai`` counts kept raters only). The perilaku composite is the
+weighted mean of the role scores that remain, with the role weights renormalised over them,
+so the atasan's rating — which PermenPANRB 6/2022 gives to the pejabat penilai anyway — always
+counts, and a pegawai rated only by the atasan is rated on the atasan alone. Consequence:
+changing only the ratings of hidden groups changes no published value about anyone, and no
+combination of published values can be solved for a hidden group. Per-rater values
+(severity, means) are published only aggregated (distributions, counts per unit or role),
+never listed per rater, with or without NIP; counts of hidden groups are published only per
+role, never per pegawai.
 
 Rater identities (``nip_penilai``) never leave the analysis: :func:`strip_rater_ids`
 removes them before anything is shown, and :func:`assert_no_rater_ids` is the check
@@ -30,11 +55,17 @@ from .errors import ParameterError
 from .labels import PERAN_PENILAI, PERAN_TIDAK_ANONIM
 
 __all__ = [
+    "AMBANG_BAWAAN",
     "KOLOM_PENILAI",
     "assert_no_rater_ids",
+    "keterangan_360",
     "strip_rater_ids",
     "suppress_360",
+    "suppress_workbook",
 ]
+
+#: Default anonymity threshold (distinct raters per anonymous group; praktik.md §A1).
+AMBANG_BAWAAN = 3
 
 #: Columns that identify a rater (never shown in a report).
 KOLOM_PENILAI = ("nip_penilai", "nama_penilai", "id_penilai", "penilai")
@@ -45,7 +76,7 @@ _SUPPRESSED_COLUMNS = ["nip", "periode", "peran_penilai", "n_penilai"]
 
 def suppress_360(
     ratings: pd.DataFrame,
-    ambang: int = 3,
+    ambang: int = AMBANG_BAWAAN,
     exempt: Iterable[str] = PERAN_TIDAK_ANONIM,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop anonymous rater groups with fewer than ``ambang`` distinct raters.
@@ -127,6 +158,53 @@ def suppress_360(
         hidden.drop_duplicates(_GROUP).sort_values(_GROUP, kind="stable").reset_index(drop=True)
     )
     return kept, suppressed
+
+
+def suppress_workbook(wb, ambang: int = AMBANG_BAWAAN):
+    """Return a copy of ``wb`` whose ``penilaian_360`` holds only the kept groups.
+
+    The other tables are shared, not copied. A workbook without a 360 table is returned
+    unchanged.
+
+    Parameters
+    ----------
+    wb : Workbook
+        Already filtered (instansi …); see :func:`suppress_360`.
+    ambang : int, default 3
+
+    Returns
+    -------
+    wb : Workbook
+        With ``penilaian_360`` = the kept rows (index reset).
+    suppressed : DataFrame
+        As in :func:`suppress_360` (counts only).
+    """
+    import dataclasses
+
+    ratings = wb.penilaian_360
+    if ratings is None:
+        ratings = pd.DataFrame(columns=[*_GROUP, "nip_penilai"])
+        return wb, suppress_360(ratings, ambang)[1]
+    kept, suppressed = suppress_360(ratings, ambang)
+    return dataclasses.replace(wb, penilaian_360=kept.reset_index(drop=True)), suppressed
+
+
+def keterangan_360(ambang: int = AMBANG_BAWAAN) -> str:
+    """The decision of this module in one Indonesian paragraph (for reports and notebooks).
+
+    Examples
+    --------
+    >>> "kurang dari 3 penilai" in keterangan_360(3)
+    True
+    """
+    return (
+        f"Kelompok rekan, bawahan, atau pengguna layanan yang menilai seorang pegawai dengan "
+        f"kurang dari {ambang} penilai berbeda disembunyikan dan tidak dipakai sama sekali: "
+        "nilainya tidak masuk ke skor perilaku, predikat, kalibrasi, jumlah penilai, maupun "
+        "tabel dan grafik mana pun, agar penilai tetap anonim. Skor perilaku pegawai itu "
+        "dihitung dari atasan (pejabat penilai, yang memang tidak anonim) dan kelompok lain "
+        "yang lolos ambang, dengan bobot peran dinormalkan ulang di antara sumber yang tersisa."
+    )
 
 
 def strip_rater_ids(df: pd.DataFrame) -> pd.DataFrame:

@@ -567,33 +567,14 @@ def _tugas(
     tasks: list[Tugas] = []
     for kode in codes:
         dest = str(out / kode)
-        p = {**params, "kode_instansi": str(kode)}
-        tasks.append(
-            Tugas(
-                kode,
-                "notebook",
-                str(template),
-                dest,
-                {**p, "ambang_anonimitas": int(ambang_anonimitas)},
-                ulang,
-                True,
-                extra,
-            )
-        )
-        tasks += [Tugas(kode, "notebook", str(nb), dest, p, ulang, False, extra) for nb in course]
+        # the threshold reaches EVERY task: the report, each course copy and the Excel export
+        p = {**params, "kode_instansi": str(kode), "ambang_anonimitas": int(ambang_anonimitas)}
+        tasks.append(Tugas(kode, "notebook", str(template), dest, dict(p), ulang, True, extra))
+        tasks += [
+            Tugas(kode, "notebook", str(nb), dest, dict(p), ulang, False, extra) for nb in course
+        ]
         if excel:
-            tasks.append(
-                Tugas(
-                    kode,
-                    "excel",
-                    str(data),
-                    dest,
-                    {**p, "ambang_anonimitas": int(ambang_anonimitas)},
-                    0,
-                    False,
-                    extra,
-                )
-            )
+            tasks.append(Tugas(kode, "excel", str(data), dest, dict(p), 0, False, extra))
     out.mkdir(parents=True, exist_ok=True)
     # Validate the workbook once here and hand each report its instansi's slice (a pickle
     # checked against the data files' fingerprint) instead of re-validating it per notebook.

@@ -585,7 +585,9 @@ def cek_kurva(
 
 
 # --------------------------------------------------------------------------- 360
-def skor_perilaku(penilaian_360: pd.DataFrame, rules=None, periode=None) -> pd.DataFrame:
+def skor_perilaku(
+    penilaian_360: pd.DataFrame, rules=None, periode=None, ambang_anonimitas: int = 3
+) -> pd.DataFrame:
     """The 360 perilaku composite per pegawai × periode (self excluded, shown apart).
 
     Parameters
@@ -597,21 +599,28 @@ def skor_perilaku(penilaian_360: pd.DataFrame, rules=None, periode=None) -> pd.D
         atasan 0.4, rekan 0.2, bawahan 0.2, pengguna_layanan 0.2, diri 0).
     periode : str, list or None
         ``None`` = every period, ``""`` = the latest, or labels.
+    ambang_anonimitas : int, default 3
+        Anonymity threshold: anonymous rater groups (rekan, bawahan, pengguna layanan) with
+        fewer distinct raters per pegawai × periode are dropped first
+        (:func:`kinerja_calib.privacy.suppress_360`); ``1`` keeps every rating.
 
     Returns
     -------
     DataFrame
-        ``periode, nip, skor_perilaku, skor_diri, n_penilai`` (raters other than self) and
-        ``skor_<peran>`` per role (mean over that role's raters and aspects).
+        ``periode, nip, skor_perilaku, skor_diri, n_penilai`` (kept raters other than self)
+        and ``skor_<peran>`` per role (mean over that role's kept raters and aspects).
 
     Notes
     -----
     Each role's score is the mean of all its ratings (raters × BerAKHLAK aspects). The
     composite is the weighted mean of the role scores present for that pegawai, with the
     weights renormalised over the roles present. A role with weight 0 (by default
-    ``diri``) never enters the composite.
+    ``diri``) never enters the composite. A suppressed group is absent: it enters no score,
+    no rating and no count, so the atasan (never suppressed) and the kept groups decide
+    (see :mod:`kinerja_calib.privacy`).
     """
     from .indicators import _pick_periode
+    from .privacy import suppress_360
 
     r = _rules_for(rules, "permenpanrb-6-2022")
     w_cfg = r.get_path("bobot_peran")
@@ -621,6 +630,7 @@ def skor_perilaku(penilaian_360: pd.DataFrame, rules=None, periode=None) -> pd.D
     per = _pick_periode(sorted(df["periode"].dropna().unique()), periode)
     if per is not None:
         df = df[df["periode"].isin(per)]
+    df = suppress_360(df, ambang_anonimitas)[0]
     grp = df.groupby(["periode", "nip", "peran_penilai"], sort=True, observed=True)["nilai"]
     means = grp.mean().unstack("peran_penilai").reindex(columns=roles)
     raters = (
@@ -835,13 +845,15 @@ def _inovasi_flags(inovasi, nip: pd.Series) -> np.ndarray:
 _ID_COLS = ["nip", "kode_instansi", "unit_kerja", "jabatan", "periode"]
 
 
-def _komponen(wb, r6: _rules.Rules, periode) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _komponen(
+    wb, r6: _rules.Rules, periode, ambang_anonimitas: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Base table (pegawai × periode with capaian, 360 and 6/2022 ratings) + per indikator."""
     from .indicators import capaian_pegawai
 
     cp = capaian_pegawai(wb, periode=periode, rules=r6)
     sp = (
-        skor_perilaku(wb.penilaian_360, r6, periode=periode)
+        skor_perilaku(wb.penilaian_360, r6, periode=periode, ambang_anonimitas=ambang_anonimitas)
         if wb.penilaian_360 is not None
         else pd.DataFrame(columns=["periode", "nip", "skor_perilaku", "skor_diri", "n_penilai"])
     )
@@ -936,7 +948,12 @@ def _numerik(
 
 
 def score_workbook(
-    wb, rules="permenpanrb-6-2022", periode=None, inovasi=None, pakai_360: bool | None = None
+    wb,
+    rules="permenpanrb-6-2022",
+    periode=None,
+    inovasi=None,
+    pakai_360: bool | None = None,
+    ambang_anonimitas: int = 3,
 ) -> pd.DataFrame:
     """Score every pegawai × periode of a workbook.
 
@@ -953,6 +970,9 @@ def score_workbook(
         PP 30/2019 only: who "menciptakan ide baru ..." (needed for Sangat Baik).
     pakai_360 : bool, optional
         PP 30/2019 only: 60/40 instead of 70/30 (default from the rules: true).
+    ambang_anonimitas : int, default 3
+        Anonymity threshold of :func:`skor_perilaku`: anonymous 360 groups below it enter
+        no score, rating, predikat or count.
 
     Returns
     -------
@@ -984,7 +1004,7 @@ def score_workbook(
             "pp-30-2019 atau pp-46-2011."
         )
     r6 = r if r.rezim == "permenpanrb-6-2022" else _rules.load("permenpanrb-6-2022")
-    base, per_ind = _komponen(wb, r6, periode)
+    base, per_ind = _komponen(wb, r6, periode, ambang_anonimitas)
     if r.rezim == "permenpanrb-6-2022":
         return base
     num = _numerik(base, per_ind, r, inovasi, pakai_360)
@@ -993,7 +1013,12 @@ def score_workbook(
 
 
 def compare_regimes(
-    wb, periode=None, inovasi=None, pakai_360: bool | None = None, rules: Mapping | None = None
+    wb,
+    periode=None,
+    inovasi=None,
+    pakai_360: bool | None = None,
+    rules: Mapping | None = None,
+    ambang_anonimitas: int = 3,
 ) -> pd.DataFrame:
     """How each pegawai fares under each regime (same data, three rule sets).
 
@@ -1005,6 +1030,8 @@ def compare_regimes(
     rules : dict, optional
         Rules per regime name to use instead of the built-in files, e.g.
         ``{"permenpanrb-6-2022": kc.rules.load(overrides=...)}``.
+    ambang_anonimitas : int, default 3
+        As in :func:`score_workbook`.
 
     Returns
     -------
@@ -1016,7 +1043,7 @@ def compare_regimes(
     r6 = _rules.resolve(given.get("permenpanrb-6-2022"), "permenpanrb-6-2022")
     r30 = _rules.resolve(given.get("pp-30-2019"), "pp-30-2019")
     r46 = _rules.resolve(given.get("pp-46-2011"), "pp-46-2011")
-    base, per_ind = _komponen(wb, r6, periode)
+    base, per_ind = _komponen(wb, r6, periode, ambang_anonimitas)
     n30 = _numerik(base, per_ind, r30, inovasi, pakai_360)
     n46 = _numerik(base, per_ind, r46, inovasi, pakai_360)
     out = base[[*_ID_COLS, "capaian", "skor_perilaku"]].copy()

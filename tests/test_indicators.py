@@ -184,7 +184,10 @@ def test_cek_smart_relevance_against_pegawai():
 
 # ---- weight sensitivity, teaching catalogue, figures and widgets
 def test_sensitivitas_bobot_shares_sum_to_one_and_weight_zero_equals_drop():
-    s = kc.indicators.sensitivitas_bobot(workbook(), "P1", [0, 60, 100], periode="2026-S1")
+    # ambang 1: the fixture's small 360 groups count (this test is about the weights)
+    s = kc.indicators.sensitivitas_bobot(
+        workbook(), "P1", [0, 60, 100], periode="2026-S1", ambang_anonimitas=1
+    )
     tot = s.groupby("bobot")["proporsi"].sum()
     np.testing.assert_allclose(tot.to_numpy(), 1.0)
     assert s.attrs["bobot_asli"] == 60.0 and s.attrs["jabatan"] == "Perawat"

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import re
+import shutil
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kinerja_calib import ParameterError
+import kinerja_calib as kc
+from kinerja_calib import ParameterError, _laporan
 from kinerja_calib.labels import PERAN_PENILAI
 from kinerja_calib.privacy import assert_no_rater_ids, strip_rater_ids, suppress_360
 
@@ -150,3 +156,311 @@ def test_property_every_shown_anonymous_group_meets_threshold(groups, ambang):
     dropped = r.merge(hidden[["nip", "periode", "peran_penilai"]], how="inner")
     assert len(kept) + len(dropped) == len(r)
     assert (hidden["n_penilai"] < ambang).all()
+
+
+# --------------------------------------------------------------------------- the promise
+# DESIGN §9: changing only the ratings of hidden groups changes no published row about
+# anyone — scores and predikat, the report (context, every section, Excel sheets, index
+# summary) and the per-pegawai outputs of the notebooks' helpers.
+
+_FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+
+
+def _tulis_mini(folder: Path) -> dict:
+    spec = importlib.util.spec_from_file_location("mini_workbook", _FIXTURES / "mini.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.tulis_mini(folder)
+
+
+@pytest.fixture(scope="module")
+def mini_asli(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("mini_asli")
+    _tulis_mini(folder)
+    return folder
+
+
+def _hidden_mask(r360: pd.DataFrame, ambang: int = 3) -> np.ndarray:
+    kept, _ = suppress_360(r360, ambang=ambang)
+    return ~r360.index.isin(kept.index)
+
+
+def _ubah_tersembunyi(asli: Path, tujuan: Path, seed: int, hapus_satu: bool) -> int:
+    """Copy the workbook, re-draw every hidden rating; optionally drop one hidden rater."""
+    shutil.copytree(asli, tujuan)
+    f = tujuan / "penilaian_360.csv"
+    r = pd.read_csv(f, dtype={"nip": str, "nip_penilai": str})
+    hidden = _hidden_mask(r)
+    rng = np.random.default_rng(seed)
+    r.loc[hidden, "nilai"] = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], size=int(hidden.sum()))
+    if hapus_satu:  # a hidden group of 2 becomes a hidden group of 1 (counts stay hidden)
+        first = r.loc[hidden].iloc[0]
+        drop = (
+            (r["nip"] == first["nip"])
+            & (r["periode"] == first["periode"])
+            & (r["nip_penilai"] == first["nip_penilai"])
+            & (r["peran_penilai"] == first["peran_penilai"])
+        )
+        r = r.loc[~drop]
+    r.to_csv(f, index=False)
+    return int(hidden.sum())
+
+
+def _fig_bytes(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    data = _laporan._png(fig)
+    plt.close(fig)
+    return data
+
+
+def _terbit(folder: Path) -> dict[str, object]:
+    """Everything published about pegawai/raters from ``folder``, as comparable objects."""
+    from kinerja_calib import agreement, calibrate, params, simulate
+
+    out: dict[str, object] = {}
+    wb = kc.load_workbook(folder)
+    out["score_workbook"] = kc.score_workbook(wb)
+    out["score_workbook_pp30"] = kc.score_workbook(wb, "pp-30-2019")
+    out["compare_regimes"] = kc.compare_regimes(wb)
+    out["skor_perilaku"] = kc.scoring.skor_perilaku(wb.penilaian_360)
+    # the report: context tables, every section (text, HTML tables, figures), Excel, index
+    ctx = _laporan.siapkan_laporan(str(folder), "UJI-A")
+    out["ctx.skor"] = ctx.skor
+    out["ctx.penilaian"] = ctx.penilaian.reset_index(drop=True)
+    out["excel"] = ctx.tabel_excel()
+    out["indeks"] = _laporan.ringkasan_indeks(ctx)
+    for name in (n for n in _laporan.__all__ if n.startswith("bagian_")):
+        b = getattr(_laporan, name)(ctx)
+        out[name] = (
+            b.teks,
+            b.catatan,
+            [(j, _laporan._tabel_html(df)) for j, df in b.tabel],
+            [_fig_bytes(f) for f in b.gambar],
+        )
+    # notebook helpers (02 via params.validate, 03, 04, 05), one instansi and the province
+    for kode in ("UJI-A", ""):
+        p = params.validate(str(folder), kode, "", tabel_periode=["realisasi", "penilaian_360"])
+        out[f"02.wb360[{kode}]"] = p.wb.penilaian_360
+        out[f"02.skor[{kode}]"] = kc.score_workbook(p.wb, periode=p.periode)
+        p3 = simulate.siapkan(str(folder), kode, "", n_pegawai=20, n_ulangan=1)
+        out[f"03.wb360[{kode}]"] = p3.wb.penilaian_360
+        p4 = agreement.siapkan(str(folder), kode, "")
+        out[f"04.ratings[{kode}]"] = p4.ratings
+        out[f"04.tabel[{kode}]"] = agreement.agreement_table(p4.ratings, by=["peran_penilai"])
+        p5 = calibrate.siapkan(str(folder), kode, "", n_boot=0)
+        out[f"05.ratings[{kode}]"] = p5.ratings
+        out[f"05.skor[{kode}]"] = p5.skor
+        fx = calibrate.rater_effects(p5.ratings, pegawai=p5.wb.pegawai)
+        out[f"05.ratees[{kode}]"] = fx.ratees
+        out[f"05.diagnosis[{kode}]"] = fx.raters["diagnosis"].value_counts().sort_index()
+    return out
+
+
+def _sama(a: object, b: object, key: str) -> None:
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, obj=key)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, obj=key)
+    elif isinstance(a, dict) and a and isinstance(next(iter(a.values())), pd.DataFrame):
+        assert a.keys() == b.keys(), key
+        for k in a:
+            pd.testing.assert_frame_equal(a[k], b[k], obj=f"{key}[{k}]")
+    else:
+        assert a == b, key
+
+
+@pytest.fixture(scope="module")
+def terbit_asli(mini_asli) -> dict[str, object]:
+    return _terbit(mini_asli)
+
+
+def test_mini_workbook_has_hidden_groups_whose_raters_also_rate_others(mini_asli):
+    """The fixture is a real test of the promise (not vacuous)."""
+    r = pd.read_csv(mini_asli / "penilaian_360.csv", dtype={"nip": str, "nip_penilai": str})
+    hidden = _hidden_mask(r)
+    assert hidden.sum() >= 4 * 7
+    assert set(r.loc[hidden, "peran_penilai"]) == {"rekan", "bawahan"}
+    # the hidden raters also sit in kept groups (the calibration sees them)
+    assert set(r.loc[hidden, "nip_penilai"]) <= set(r.loc[~hidden, "nip_penilai"])
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 2**32 - 1), hapus_satu=st.booleans())
+def test_property_hidden_ratings_change_nothing_published(
+    seed, hapus_satu, mini_asli, terbit_asli, tmp_path_factory
+):
+    folder = tmp_path_factory.mktemp("mini_ubah") / "data"
+    n = _ubah_tersembunyi(mini_asli, folder, seed, hapus_satu)
+    assert n > 0
+    ubah = _terbit(folder)
+    assert ubah.keys() == terbit_asli.keys()
+    for key, value in terbit_asli.items():
+        _sama(value, ubah[key], key)
+
+
+def test_hidden_group_enters_no_score_atasan_still_counts():
+    """The documented decision: a hidden group is absent from skor_perilaku, n_penilai and
+    predikat; the atasan always counts (weights renormalised over what is left)."""
+    base = {("A", "atasan"): 1, ("A", "rekan"): 2, ("A", "diri"): 1, ("B", "atasan"): 1}
+    base[("B", "rekan")] = 3
+    r = _ratings(base)
+    r.loc[(r["nip"] == "A") & (r["peran_penilai"] == "rekan"), "nilai"] = 1.0
+    sp = kc.scoring.skor_perilaku(r).set_index("nip")
+    atasan_a = r.loc[(r["nip"] == "A") & (r["peran_penilai"] == "atasan"), "nilai"].mean()
+    assert sp.loc["A", "skor_perilaku"] == pytest.approx(atasan_a)  # atasan alone
+    assert sp.loc["A", "n_penilai"] == 1 and pd.isna(sp.loc["A", "skor_rekan"])
+    assert sp.loc["B", "n_penilai"] == 4 and sp.loc["B", "skor_rekan"] == pytest.approx(10 / 3)
+    # ambang 1 restores the old behaviour (every rating) for teaching
+    assert (
+        kc.scoring.skor_perilaku(r, ambang_anonimitas=1).set_index("nip").loc["A", "n_penilai"] == 3
+    )
+    with pytest.raises(ParameterError, match="ambang_anonimitas"):
+        kc.scoring.skor_perilaku(r, ambang_anonimitas=0)
+
+
+def test_validate_applies_threshold_and_refuses_bad_values(mini_asli):
+    from kinerja_calib import params
+
+    raw = kc.load_workbook(mini_asli).penilaian_360
+    p = params.validate(str(mini_asli), "UJI-A", "", ambang_anonimitas=3)
+    n = p.wb.penilaian_360.groupby(["nip", "periode", "peran_penilai"])["nip_penilai"].nunique()
+    anon = n[~n.index.get_level_values("peran_penilai").isin(["atasan", "diri"])]
+    assert len(anon) and (anon >= 3).all()
+    assert p.ambang == 3 and len(p.ditekan) == 4  # 2 groups x 2 periods
+    p1 = params.validate(str(mini_asli), "UJI-A", "", ambang_anonimitas=1)
+    assert len(p1.wb.penilaian_360) == int(raw["nip"].isin(p1.wb.pegawai["nip"]).sum())
+    for bad in (0, 2.5, True, "3"):
+        with pytest.raises(ParameterError, match="ambang_anonimitas"):
+            params.validate(str(mini_asli), "UJI-A", "", ambang_anonimitas=bad)
+
+
+def test_report_text_tells_the_truth_about_hidden_groups(mini_asli):
+    ctx = _laporan.siapkan_laporan(str(mini_asli), "UJI-A")
+    teks = _laporan.bagian_360(ctx).teks
+    assert "tidak digabung ke skor mana pun" not in teks
+    assert "tidak masuk ke skor perilaku, predikat, kalibrasi" in teks
+    assert "atasan" in teks
+
+
+# --------------------------------------------------------------------------- reach
+_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+_BUKU = [*sorted(_NOTEBOOKS.glob("0[0-5]_*.ipynb")), _NOTEBOOKS / "laporan_instansi.ipynb"]
+
+
+def test_threshold_reaches_every_batch_task(mini_asli, tmp_path):
+    from kinerja_calib import reports
+
+    course = sorted(_NOTEBOOKS.glob("0[1-5]_*.ipynb"))
+    params = {"data": str(mini_asli), "periode": "", "aturan": "permenpanrb-6-2022"}
+    extra = {"cache": str(tmp_path / "cache")}
+    codes, _, tasks = reports._tugas(
+        mini_asli, tmp_path / "out", None, _BUKU[-1], course, True, params, 5, 0, extra
+    )
+    assert sorted(codes) == ["UJI-A", "UJI-B"]
+    assert len(tasks) == 2 * (1 + len(course) + 1)  # report + course + Excel per instansi
+    assert {t.jenis for t in tasks} == {"notebook", "excel"}
+    assert [t.parameter.get("ambang_anonimitas") for t in tasks] == [5] * len(tasks)
+
+
+@pytest.mark.parametrize("path", _BUKU, ids=lambda p: p.stem)
+def test_every_notebook_takes_and_uses_the_threshold(path):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    param = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(param) == 1
+    assert re.search(r"^ambang_anonimitas = 3\b", param[0].source, flags=re.M)
+    used = "\n".join(c.source for c in code if c is not param[0])
+    # passed on to the shared entry (params.validate through the helpers) or applied at once
+    assert re.search(
+        r"ambang_anonimitas=ambang_anonimitas|suppress_workbook\(wb, ambang_anonimitas\)"
+        r"|siapkan_laporan\([^)]*ambang_anonimitas\)",
+        used,
+    ), path.name
+
+
+# --------------------------------------------------------------------------- end to end
+_SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+_KECIL = "MRJ-KEC-SEKERNAN"  # the smallest sample instansi (28 pegawai, 36 hidden groups)
+
+
+def _normal_html(text: str) -> tuple[str, list[str]]:
+    """What a reader sees — the visible text (tags and whitespace runs collapsed: Jupyter may
+    split one cell's printed stream into several output blocks) and the embedded images —
+    minus what legitimately differs between two runs: Styler table ids, the index's run time
+    and date."""
+    images = re.findall(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", text)
+    text = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", text)
+    text = re.sub(r"\bT_[0-9a-f]{5}(?=[_\"\s{:])", "T_X", text)
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = re.sub(r"dalam [0-9.,]+ detik \(dibuat [0-9: -]+\)", "dalam X detik", text)
+    return " ".join(text.split()), images
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (_SAMPLES / "penilaian_360.csv").exists(), reason="tanpa data contoh")
+def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
+    """Report, course copies that print 360 values (02, 04, 05), Excel and index: byte-equal
+    (after normalising run ids/times) when only the hidden groups' ratings change."""
+    from kinerja_calib import reports
+
+    data = tmp_path / "data"
+    shutil.copytree(_SAMPLES, data)
+    kursus = [next((_NOTEBOOKS).glob(f"{p}_*.ipynb")) for p in ("02", "04", "05")]
+
+    def run(out: Path) -> None:
+        code = reports.run_batch(
+            data, out, instansi=[_KECIL], kursus=kursus, excel=True, tampilkan=False, pekerja=1
+        )
+        assert code == 0, (out / "index.html").read_text()
+
+    run(tmp_path / "out1")
+    f = data / "penilaian_360.csv"
+    r = pd.read_csv(f, dtype=str)
+    peg = pd.read_csv(data / "pegawai.csv", dtype=str)
+    hidden = _hidden_mask(r) & r["nip"].isin(peg.loc[peg["kode_instansi"] == _KECIL, "nip"])
+    assert hidden.sum() > 100
+    r.loc[hidden, "nilai"] = (6 - r.loc[hidden, "nilai"].astype(int)).astype(str)  # mirror
+    r.to_csv(f, index=False)
+    run(tmp_path / "out2")
+
+    one, two = tmp_path / "out1", tmp_path / "out2"
+    pages = sorted(p.relative_to(one) for p in one.rglob("*.html"))
+    assert len(pages) == 5  # index + report + 02, 04, 05
+    assert pages == sorted(p.relative_to(two) for p in two.rglob("*.html"))
+    for page in pages:
+        (ta, ia), (tb, ib) = (_normal_html((d / page).read_text("utf-8")) for d in (one, two))
+        assert ta == tb, f"{page}: teks berbeda"
+        assert ia == ib, f"{page}: gambar berbeda"
+    xlsx = f"{_KECIL}/ringkasan_{_KECIL}.xlsx"
+    sheets = [pd.read_excel(d / xlsx, sheet_name=None, engine="openpyxl") for d in (one, two)]
+    assert sheets[0].keys() == sheets[1].keys()
+    for name in sheets[0]:
+        pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name], obj=name)
+
+
+def test_planted_raters_summarised_per_kind_never_per_rater():
+    from types import SimpleNamespace
+
+    raters = pd.DataFrame(
+        {
+            "keparahan": [1.0, 2.0, 3.0, -1.0, -2.0, 0.0],
+            "diagnosis": ["terlalu keras", "wajar", "terlalu keras", "terlalu lunak", "wajar", ""],
+        },
+        index=pd.Index(list("abcdef"), name="nip_penilai"),
+    )
+    truth = pd.DataFrame(
+        {"keparahan": [2.0, 2.0, 4.0, -3.0, -1.0, 0.0], "ditanam": [*"kkk", "l", "l", None]},
+        index=pd.Index(list("abcdef"), name="nip_penilai"),
+    ).replace({"k": "keras", "l": "lunak"})
+    t = kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=3)
+    assert t["ditanam"].tolist() == ["keras"]  # 2 lenient raters: too few to show
+    row = t.iloc[0]
+    assert row["jumlah_penilai"] == 3 and row["didiagnosis_sesuai"] == 2
+    assert row["keparahan_rata_rata"] == 2.0 and row["keparahan_benar_rata_rata"] == pytest.approx(
+        8 / 3
+    )
+    assert len(kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=2)) == 2
+    assert_no_rater_ids(t)

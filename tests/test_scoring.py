@@ -302,14 +302,18 @@ def test_nilai_pp46_weights():
 
 # ---- 360 composite and whole workbooks
 def test_skor_perilaku_excludes_self_and_weights_roles():
-    sp = skor_perilaku(tables()["penilaian_360"], periode="2026-S1").set_index("nip")
+    r360 = tables()["penilaian_360"]
+    sp = skor_perilaku(r360, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
     a = sp.loc[NIP["a"]]
     # atasan 4.5 (w 0.4), rekan 4.0 (w 0.2); renormalised: (0.4·4.5 + 0.2·4.0)/0.6
     assert a["skor_perilaku"] == pytest.approx((0.4 * 4.5 + 0.2 * 4.0) / 0.6)
     assert a["skor_diri"] == 5.0 and a["n_penilai"] == 3
     r = kc.rules.load(overrides={"bobot_peran": {"atasan": 0.5, "rekan": 0.5}})
-    sp2 = skor_perilaku(tables()["penilaian_360"], r, periode="2026-S1").set_index("nip")
+    sp2 = skor_perilaku(r360, r, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
     assert sp2.loc[NIP["a"], "skor_perilaku"] == pytest.approx(4.25)
+    # default threshold 3: a's two rekan are hidden -> atasan alone, one rater counted
+    d = skor_perilaku(r360, periode="2026-S1").set_index("nip").loc[NIP["a"]]
+    assert d["skor_perilaku"] == 4.5 and d["n_penilai"] == 1 and pd.isna(d["skor_rekan"])
 
 
 def test_score_workbook_contract():

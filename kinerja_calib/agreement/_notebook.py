@@ -20,6 +20,7 @@ def siapkan(
     k_maks: int = 12,
     seed: int = 2026,
     aturan: str | None = None,
+    ambang_anonimitas: int = 3,
 ) -> SimpleNamespace:
     """Validate the parameters of notebook 04 and load the 360 ratings it needs.
 
@@ -39,12 +40,15 @@ def siapkan(
     aturan : str, optional
         Rules name or path shared by all notebooks; only checked here (agreement statistics
         use no regulation numbers), so a typo fails early with the list of valid names.
+    ambang_anonimitas : int
+        Anonymity threshold (>= 1): anonymous 360 groups with fewer distinct raters are
+        dropped before anything is computed (:func:`kinerja_calib.params.validate`).
 
     Returns
     -------
     types.SimpleNamespace
-        ``wb`` (Workbook, filtered to the instansi), ``ratings`` (360 rows of the period),
-        ``periode``, ``peran``, ``target``, ``k_maks``, ``seed``, ``kebenaran`` (folder of the
+        ``wb`` (Workbook, filtered to the instansi), ``ratings`` (360 rows of the period,
+        kept groups only), ``periode``, ``ambang``, ``peran``, ``target``, ``k_maks``, ``seed``, ``kebenaran`` (folder of the
         documented ground truth beside the data, or ``None``).
 
     Raises
@@ -68,6 +72,7 @@ def siapkan(
         tabel_periode="penilaian_360",
         wajib=["penilaian_360"],
         untuk="notebook kesepakatan penilai",
+        ambang_anonimitas=ambang_anonimitas,
     )
     wb, periode = ctx.wb, ctx.periode
     per = wb.penilaian_360["periode"].astype("string")
@@ -76,6 +81,7 @@ def siapkan(
         wb=wb,
         ratings=ratings,
         periode=periode,
+        ambang=ctx.ambang,
         peran=peran,
         target=float(target),
         k_maks=int(k_maks),

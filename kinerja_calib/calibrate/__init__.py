@@ -20,7 +20,7 @@ from __future__ import annotations
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
-from ._notebook import siapkan
+from ._notebook import cek_ditanam, siapkan
 from ._ordinal import category_probabilities
 from ._weights import (
     KONVENSI_BOBOT,
@@ -52,6 +52,7 @@ __all__ = [
     "rater_effects",
     "reliability_curve",
     "role_means",
+    "cek_ditanam",
     "siapkan",
     "source_weights",
 ]

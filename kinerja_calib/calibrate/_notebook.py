@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-__all__ = ["siapkan"]
+__all__ = ["cek_ditanam", "siapkan"]
 
 
 def siapkan(
@@ -17,6 +17,7 @@ def siapkan(
     batas_atasan: float = 0.4,
     n_boot: int = 100,
     seed: int = 2026,
+    ambang_anonimitas: int = 3,
 ) -> SimpleNamespace:
     """Validate the parameters of notebook 05 and load what it needs.
 
@@ -33,13 +34,17 @@ def siapkan(
         Bootstrap resamples for the weight intervals (0 = none).
     seed : int
         Seed of the bootstrap.
+    ambang_anonimitas : int
+        Anonymity threshold (>= 1): anonymous 360 groups with fewer distinct raters are
+        dropped before anything is computed (:func:`kinerja_calib.params.validate`), so the
+        calibration, ``skor`` and every per-pegawai output use only kept groups.
 
     Returns
     -------
     types.SimpleNamespace
         ``aturan`` (Rules), ``wb`` (Workbook, filtered to the instansi), ``ratings`` (the 360
-        rows of the period), ``periode``, ``skor`` (``kc.score_workbook`` rows of the period),
-        ``batas_atasan``, ``n_boot``, ``seed``, and — when a ``kebenaran/`` folder sits beside
+        rows of the period, kept groups only), ``periode``, ``ambang``, ``skor``
+        (``kc.score_workbook`` rows of the period), ``batas_atasan``, ``n_boot``, ``seed``, and — when a ``kebenaran/`` folder sits beside
         the data — ``kebenaran_pegawai`` (Series ``skor_sebenarnya`` by nip) and
         ``kebenaran_penilai`` (DataFrame by ``nip_penilai``: ``keparahan``, ``ditanam``), else
         ``None``.
@@ -65,11 +70,12 @@ def siapkan(
         tabel_periode="penilaian_360",
         wajib=["penilaian_360"],
         untuk="kalibrasi penilai",
+        ambang_anonimitas=ambang_anonimitas,
     )
     rl, wb, periode = ctx.aturan, ctx.wb, ctx.periode
     per = wb.penilaian_360["periode"].astype("string")
     ratings = wb.penilaian_360[per == periode].reset_index(drop=True)
-    skor = scoring.score_workbook(wb, rules=rl)
+    skor = scoring.score_workbook(wb, rules=rl, ambang_anonimitas=ctx.ambang)
     skor = skor[skor["periode"] == periode].reset_index(drop=True)
     folder = ctx.kebenaran
     keb_peg = keb_pen = None
@@ -84,6 +90,7 @@ def siapkan(
         wb=wb,
         ratings=ratings,
         periode=periode,
+        ambang=ctx.ambang,
         skor=skor,
         batas_atasan=float(batas_atasan),
         n_boot=int(n_boot),
@@ -91,3 +98,51 @@ def siapkan(
         kebenaran_pegawai=keb_peg,
         kebenaran_penilai=keb_pen,
     )
+
+
+def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = 3) -> pd.DataFrame:
+    """How well the rater model found the planted raters — aggregated, never one row per rater.
+
+    Parameters
+    ----------
+    fx : RaterEffects
+        ``kc.calibrate.rater_effects(...)`` (``.raters`` indexed by ``nip_penilai``).
+    kebenaran_penilai : DataFrame
+        The sample's documented truth by ``nip_penilai``: ``keparahan`` and ``ditanam``
+        (``lunak`` / ``keras``, empty for ordinary raters).
+    ambang : int, default 3
+        Kinds with fewer raters are left out (their means would describe one or two
+        raters).
+
+    Returns
+    -------
+    DataFrame
+        One row per planted kind: ``ditanam, jumlah_penilai, keparahan_benar_rata_rata,
+        keparahan_rata_rata`` (estimated), ``peringkat_median`` (0 = most lenient, 1 = most
+        severe among all raters), ``didiagnosis_sesuai`` (raters whose diagnosis names the
+        planted direction).
+    """
+    est = fx.raters[["keparahan", "diagnosis"]].assign(
+        peringkat=fx.raters["keparahan"].rank(pct=True)
+    )
+    benar = kebenaran_penilai[["keparahan", "ditanam"]].rename(
+        columns={"keparahan": "keparahan_benar"}
+    )
+    d = est.join(benar, how="inner")
+    d = d.loc[d["ditanam"].notna()].astype({"ditanam": str})
+    diag = d["diagnosis"].astype(str)
+    sesuai = (diag.str.contains("terlalu lunak") & (d["ditanam"] == "lunak")) | (
+        diag.str.contains("terlalu keras") & (d["ditanam"] == "keras")
+    )
+    d = d.assign(sesuai=sesuai)
+    g = d.groupby("ditanam", sort=True)
+    out = pd.DataFrame(
+        {
+            "jumlah_penilai": g.size(),
+            "keparahan_benar_rata_rata": g["keparahan_benar"].mean(),
+            "keparahan_rata_rata": g["keparahan"].mean(),
+            "peringkat_median": g["peringkat"].median(),
+            "didiagnosis_sesuai": g["sesuai"].sum().astype("int64"),
+        }
+    )
+    return out.loc[out["jumlah_penilai"] >= ambang].reset_index()

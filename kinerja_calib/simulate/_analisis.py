@@ -427,6 +427,7 @@ def siapkan(
     n_pegawai: int = 1000,
     n_ulangan: int = 10,
     seed: int = 2026,
+    ambang_anonimitas: int = 3,
 ):
     """Validate the parameters of notebook 03 and load what it needs.
 
@@ -439,12 +440,15 @@ def siapkan(
         Rules name or path.
     n_pegawai, n_ulangan, seed : int
         Size of the simulated organisation, Monte-Carlo replications, seed.
+    ambang_anonimitas : int
+        Anonymity threshold (>= 1) applied to the real 360 ratings
+        (:func:`kinerja_calib.params.validate`).
 
     Returns
     -------
     types.SimpleNamespace
         ``aturan`` (Rules), ``wb`` (Workbook, filtered to the instansi),
-        ``periode`` (str), ``skenario`` (``Scenario(n_pegawai=...)``), ``seed``,
+        ``periode`` (str), ``ambang`` (int), ``skenario`` (``Scenario(n_pegawai=...)``), ``seed``,
         ``n_ulangan``.
 
     Raises
@@ -461,13 +465,20 @@ def siapkan(
     cek.angka("n_ulangan", n_ulangan, 1, bulat=True)
     cek.angka("n_pegawai", n_pegawai, 20, bulat=True)
     ctx = validate(
-        data, kode_instansi, periode, aturan, pemeriksa=cek, tabel_periode="penilaian_360"
+        data,
+        kode_instansi,
+        periode,
+        aturan,
+        pemeriksa=cek,
+        tabel_periode="penilaian_360",
+        ambang_anonimitas=ambang_anonimitas,
     )
     rl, wb, periode = ctx.aturan, ctx.wb, ctx.periode
     return SimpleNamespace(
         aturan=rl,
         wb=wb,
         periode=periode,
+        ambang=ctx.ambang,
         skenario=Scenario(n_pegawai=int(n_pegawai)),
         seed=int(seed),
         n_ulangan=int(n_ulangan),
