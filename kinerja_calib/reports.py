@@ -472,12 +472,28 @@ def _tandai(tugas: Tugas, mulai: bool) -> None:
             f.unlink()
 
 
+def _tmp_pribadi(sesi: str | None) -> None:
+    """Point this worker's (and its kernels') temporary files into the run's private folder.
+
+    Kernel connection files (``tempfile.mkstemp``) and anything else the notebooks put in
+    TMPDIR are then removed with that folder, also after the kernels were killed.
+    """
+    if not sesi or not Path(sesi).is_dir():
+        return
+    tmp = Path(sesi) / "tmp"
+    with suppress(OSError):
+        tmp.mkdir(mode=0o700, exist_ok=True)
+        os.environ["TMPDIR"] = str(tmp)
+        tempfile.tempdir = None  # recomputed from TMPDIR
+
+
 def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
     """Execute one task; never raises (errors become a ``gagal`` result)."""
     if in_worker:
         _prepare_worker_env()
         _SESI["id"] = tugas.ekstra.get("sesi_id", "")
         _log_pekerja(tugas.ekstra.get("log"))
+        _tmp_pribadi(tugas.ekstra.get("sesi"))
         if tugas.ekstra.get("cache"):
             os.environ[ENV_CACHE] = tugas.ekstra["cache"]  # inherited by the kernels
             os.environ[ENV_KUNCI] = tugas.ekstra.get("kunci", "")
@@ -1026,12 +1042,15 @@ _SESI_RE = re.compile(rf"^{re.escape(_AWALAN_SESI)}(\d+)x[0-9a-f]{{8}}-")
 
 
 def _hidup(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:
         return True
+    with suppress(OSError, IndexError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
