@@ -94,7 +94,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--ulang",
         type=int,
         default=1,
-        help="berapa kali mencoba ulang bila kernel gagal mulai/mati (default 1)",
+        help="berapa kali mencoba ulang bila kernel gagal mulai/mati atau proses pekerja "
+        "berhenti mendadak (default 1)",
     )
     p.add_argument(
         "--hanya-laporan",

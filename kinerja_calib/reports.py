@@ -808,6 +808,20 @@ def run_batch(
     -------
     int
         Exit code: 0 when every task succeeded, 1 otherwise.
+
+    Raises
+    ------
+    ParameterError
+        Bad ``aturan``, ``periode`` (the valid ones are listed), instansi code or number —
+        before any notebook runs and before the output folder is created.
+    DataError
+        The workbook is invalid (every problem at once), before any notebook runs.
+    ReportError
+        The output folder (or the temporary folder) cannot be written: one sentence naming
+        it (disk full, read-only, no permission).
+    Dihentikan
+        SIGINT, SIGTERM or SIGHUP arrived (main thread only); workers, kernels and temporary
+        files are gone when it is raised.
     """
     if pekerja is not None and (not isinstance(pekerja, int) or pekerja < 1):
         raise ParameterError(f"--pekerja harus bilangan bulat >= 1, bukan {pekerja!r}.")
@@ -858,7 +872,9 @@ def run_batch(
             "execution_timeout": execution_timeout,
             "cache": str(sesi.folder / "cache"),
             "kunci": sesi.kunci.hex(),  # the cache's signing key (never written to disk)
-            "sesi": str(sesi.folder),
+            # local pool only (the workers die with this run): markers of the running task,
+            # TMPDIR of the workers and their kernels
+            "sesi": str(sesi.folder) if kolam is not None else None,
             "sesi_id": sesi.id,
             # local pool only: a Dask worker keeps its own stderr
             "log": str(out / ".log" / "pekerja.log") if kolam is not None else None,
@@ -981,9 +997,7 @@ def _siapkan_keluaran(out: Path, codes: list[str]) -> None:
         for folder in [out, *(out / k for k in codes)]:
             folder.mkdir(exist_ok=True)
             with _temp_in(folder, "uji-tulis") as probe:
-                probe.write_bytes(b"\0" * 4096)
-                with open(probe, "rb") as fh:
-                    os.fsync(fh.fileno())
+                probe.write_bytes(b"\0" * 4096)  # a full disk fails here (ENOSPC)
     except OSError as err:
         raise ReportError(_pesan_tulis(err, folder)) from err
 

@@ -848,9 +848,9 @@ def test_signal_stops_the_batch_and_leaves_nothing(mini, tmp_path, sig):
         assert [p for p in _leftovers(out) if ".tmp" not in p] == []  # no cache, no pickle
         proc.send_signal(getattr(signal, sig))
         stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + getattr(signal, sig), stderr
-    assert "Dihentikan" in stderr and "Traceback" not in stderr
-    assert _tunggu(lambda: _semua_mati(pids), 10), "a worker or kernel outlived the CLI"
+        assert proc.returncode == 128 + getattr(signal, sig), stderr
+        assert "Dihentikan" in stderr and "Traceback" not in stderr
+        assert _tunggu(lambda: _semua_mati(pids), 10), "a worker or kernel outlived the CLI"
     assert _leftovers(out) == []
     assert list(root.iterdir()) == []  # the private folder is gone
 
@@ -865,7 +865,7 @@ def test_sigkill_of_the_cli_takes_workers_and_kernels_with_it(mini, tmp_path, mo
     with _tetap_bersih(proc, pids):
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
-    assert _tunggu(lambda: _semua_mati(pids), 15), "a worker or kernel outlived the CLI"
+        assert _tunggu(lambda: _semua_mati(pids), 15), "a worker or kernel outlived the CLI"
     # no handler could run: the raw data never was in the output folder, and the next
     # run removes the private folder and the temporary files of the killed run
     assert [p for p in _leftovers(out) if ".tmp" not in p] == []
