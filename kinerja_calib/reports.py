@@ -58,7 +58,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -93,6 +92,7 @@ from ._laporan import (
     workbook_dari_cache,
 )
 from ._nbclient import patched_output_widgets
+from ._proses import Dihentikan, bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
 from .data import ENV_KUNCI
 from .errors import KinerjaCalibError, ParameterError, ReportError
 
@@ -863,7 +863,7 @@ def run_batch(
         workers = min(workers, len(set(instansi)) * (1 + len(course) + int(excel)))
     # SIGINT/SIGTERM/SIGHUP → Dihentikan: the exit stack kills the workers and their kernels,
     # then removes the private folder and this run's temporary files in the output folder.
-    with _tangkap_sinyal(), ExitStack() as stack:
+    with tangkap_sinyal(), ExitStack() as stack:
         sesi = stack.enter_context(_Sesi(out))
         kolam = None if dask_scheduler is not None else stack.enter_context(_Kolam(workers, sesi))
         params = {"data": str(data), "periode": periode or "", "aturan": str(aturan)}
@@ -1005,67 +1005,8 @@ def _siapkan_keluaran(out: Path, codes: list[str]) -> None:
 # --------------------------------------------------------------------------- process lifetime
 
 
-class Dihentikan(KeyboardInterrupt):
-    """A batch run stopped by a signal (SIGINT, SIGTERM or SIGHUP), after its clean-up.
-
-    A :class:`KeyboardInterrupt`, so code that handles Ctrl-C handles it too; ``signum``
-    says which signal (the CLI exits with ``128 + signum``).
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-    @property
-    def nama(self) -> str:
-        return signal.Signals(self.signum).name
-
-
-@contextmanager
-def _tangkap_sinyal():
-    """Turn SIGINT/SIGTERM/SIGHUP into :class:`Dihentikan` (main thread only).
-
-    A second signal while the clean-up runs is ignored, so the clean-up finishes; the
-    previous handlers are restored afterwards.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    hit: list[int] = []
-
-    def handler(signum, frame):
-        if hit:
-            return
-        hit.append(signum)
-        raise Dihentikan(signum)
-
-    old = {}
-    try:
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-            if hasattr(signal, name):
-                sig = getattr(signal, name)
-                old[sig] = signal.signal(sig, handler)
-        yield
-    finally:
-        for sig, h in old.items():
-            signal.signal(sig, h)
-
-
 _AWALAN_SESI = "kinerja-calib-laporan-"
 _SESI_RE = re.compile(rf"^{re.escape(_AWALAN_SESI)}(\d+)x[0-9a-f]{{8}}-")
-
-
-def _hidup(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    with suppress(OSError, IndexError):
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    return True
 
 
 def _sapu_sesi_lama() -> None:
@@ -1077,7 +1018,7 @@ def _sapu_sesi_lama() -> None:
             if not m or d.is_symlink() or not d.is_dir():
                 continue
             with suppress(OSError):
-                if d.stat().st_uid == os.getuid() and not _hidup(int(m.group(1))):
+                if d.stat().st_uid == os.getuid() and not hidup(int(m.group(1))):
                     shutil.rmtree(d, ignore_errors=True)
 
 
@@ -1098,7 +1039,7 @@ def _sapu_sementara(out: Path, sesi: str | None = None) -> None:
                 if sesi is not None:
                     stale = run == sesi
                 elif run:
-                    stale = not _hidup(int(run.split("x")[0])) and run != _SESI["id"]
+                    stale = not hidup(int(run.split("x")[0])) and run != _SESI["id"]
                 else:
                     stale = now - f.stat().st_mtime > 600
                 if stale:
@@ -1135,78 +1076,11 @@ class _Sesi:
         _SESI["id"] = ""
 
 
-def _keturunan(pids: Iterable[int]) -> list[int]:
-    """Every descendant process of ``pids`` (kernels started by the workers), deepest last."""
-    pids = set(pids)
-    try:
-        import psutil
-    except ImportError:
-        psutil = None
-    if psutil is not None:
-        found = []
-        for pid in pids:
-            with suppress(psutil.Error):
-                found += [c.pid for c in psutil.Process(pid).children(recursive=True)]
-        return found
-    parent: dict[int, int] = {}
-    with suppress(OSError):
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                with suppress(OSError, ValueError, IndexError):
-                    stat = Path(f"/proc/{d}/stat").read_text()
-                    parent[int(d)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], set(pids)
-    while frontier:
-        frontier = {c for c, p in parent.items() if p in frontier} - set(found) - pids
-        found += sorted(frontier)
-    return found
-
-
-def _bunuh(pids: Iterable[int]) -> None:
-    """SIGKILL worker processes and everything they started (kernels).
-
-    The workers are stopped first (SIGSTOP), so none can start a kernel between the listing
-    of their children and the kill.
-    """
-    pids = [p for p in pids if p and p != os.getpid()]
-    for pid in pids:
-        with suppress(OSError):
-            os.kill(pid, signal.SIGSTOP)
-    for pid in [*_keturunan(pids), *pids]:
-        with suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def _mati_bersama(induk: int) -> None:
-    """Make this worker die with the parent ``induk``, even when it is killed with SIGKILL.
-
-    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere a daemon thread watching the
-    parent. The kernels the worker starts die with it (ipykernel's parent poller).
-    """
-    armed = False
-    if sys.platform.startswith("linux"):
-        with suppress(Exception):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # 1 = PR_SET_PDEATHSIG
-    if os.getppid() != induk:  # the parent died before the signal was armed
-        os._exit(1)
-    if not armed:
-
-        def watch() -> None:
-            while os.getppid() == induk:
-                time.sleep(1.0)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True, name="induk").start()
-
-
 def _mulai_pekerja(induk: int | None = None) -> None:
     """Pool initializer: die with the parent; the imports every task needs (the log comes
     with the first task)."""
     if induk is not None:
-        _mati_bersama(induk)
+        mati_bersama(induk)
     _init_worker(None)
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
@@ -1222,7 +1096,7 @@ def _buka_pool(workers: int):
 
     ``spawn``: workers must not inherit the parent's threads/ZMQ state (kernels are started
     from them). Each worker pays its start-up (~1-2 s of imports) once, while the caller goes
-    on (e.g. validating the workbook). Workers die with this process (:func:`_mati_bersama`).
+    on (e.g. validating the workbook). Workers die with this process (:func:`mati_bersama`).
     """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -1262,7 +1136,7 @@ class _Kolam:
         if pool is None:
             return
         if exc_type is not None:
-            _bunuh(self._pids(pool))
+            bunuh(self._pids(pool))
         pool.shutdown(wait=True, cancel_futures=True)
 
     def _pids(self, pool) -> list[int]:
@@ -1277,7 +1151,7 @@ class _Kolam:
         wrote in the run's private folder (:func:`_tandai`).
         """
         pool, self.pool = self.pool, None
-        kernels = _keturunan(self._pids(pool))
+        kernels = keturunan(self._pids(pool))
         pool.shutdown(wait=True, cancel_futures=True)
         for pid in kernels:  # kernels of the workers the pool terminated
             with suppress(OSError):

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib import ParameterError, _laporan, reports
+from kinerja_calib import ParameterError, _laporan, _proses, reports
 from kinerja_calib.privacy import assert_no_rater_ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
@@ -1144,13 +1144,13 @@ def test_descendants_without_psutil(monkeypatch):
 
     proc = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
     try:
-        assert _tunggu(lambda: len(reports._keturunan([proc.pid])) == 1, 10)
-        with_psutil = reports._keturunan([proc.pid])
+        assert _tunggu(lambda: len(_proses.keturunan([proc.pid])) == 1, 10)
+        with_psutil = _proses.keturunan([proc.pid])
         with monkeypatch.context() as m:
             m.setitem(sys.modules, "psutil", None)
-            assert reports._keturunan([proc.pid]) == with_psutil
-        reports._bunuh([proc.pid])
+            assert _proses.keturunan([proc.pid]) == with_psutil
+        _proses.bunuh([proc.pid])
         proc.wait(timeout=10)
-        assert _tunggu(lambda: not reports._hidup(with_psutil[0]), 10)
+        assert _tunggu(lambda: not _proses.hidup(with_psutil[0]), 10)
     finally:
         proc.kill()
