@@ -1423,7 +1423,54 @@ def _ringkasan_aman(value: Any) -> dict | None:
     for k, v in shares.items():
         if isinstance(v, int | float) and not isinstance(v, bool):
             clean[str(k)] = float(v)
-    return {"periode": str(value.get("periode", "")), "porsi_predikat": clean}
+    return {
+        "nama_instansi": str(value.get("nama_instansi", "")),
+        "periode": str(value.get("periode", "")),
+        "porsi_predikat": clean,
+    }
+
+
+#: Status of a report made before status records existed (older versions).
+_TIDAK_DIKETAHUI = "tidak diketahui"
+
+
+def _status_versi_lama(folder: Path, kode: str) -> list[HasilTugas]:
+    """Entries for an instansi folder written by a version without ``.status.json``.
+
+    Delivered notebooks (``.ipynb`` with its ``.html``) get the status "tidak diketahui";
+    one in ``gagal/`` without a delivered copy was the latest (failed) run of it.
+    """
+    import nbformat
+
+    found = []
+    for nb in sorted(folder.glob("*.ipynb")):
+        page = nb.with_suffix(".html")
+        if not _BERKAS_RE.fullmatch(nb.name) or not page.is_file():
+            continue
+        laporan = nb.stem == Path(TEMPLAT).stem
+        summary = None
+        if laporan:
+            with suppress(Exception):
+                summary = _ringkasan_aman(_read_summary(nbformat.read(nb, as_version=4)))
+        found.append(
+            HasilTugas(
+                kode, nb.stem, _TIDAK_DIKETAHUI, 0.0, "", 1, laporan, summary, [str(nb), str(page)]
+            )
+        )
+    done = {r.nama for r in found}
+    for nb in sorted((folder / "gagal").glob("*.ipynb")):
+        if nb.stem not in done and _BERKAS_RE.fullmatch(nb.name):
+            laporan = nb.stem == Path(TEMPLAT).stem
+            galat = "gagal pada proses sebelumnya (dibuat versi lama)"
+            found.append(
+                HasilTugas(kode, nb.stem, "gagal", 0.0, galat, 1, laporan, berkas=[str(nb)])
+            )
+    for xlsx in sorted(folder.glob("ringkasan_*.xlsx")):
+        if _BERKAS_RE.fullmatch(xlsx.name):
+            found.append(
+                HasilTugas(kode, "ringkasan.xlsx", _TIDAK_DIKETAHUI, 0.0, berkas=[str(xlsx)])
+            )
+    return found
 
 
 def _muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]:
@@ -1440,6 +1487,13 @@ def _muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]
             continue
         doc = _baca_status(folder)
         if doc is None:
+            lama = _status_versi_lama(folder, kode)
+            if lama:
+                codes.append(kode)
+                names[kode] = next(
+                    (str(r.ringkasan.get("nama_instansi", "")) for r in lama if r.ringkasan), ""
+                )
+                results += lama
             continue
         codes.append(kode)
         names[kode] = str(doc.get("nama_instansi", ""))
@@ -1470,6 +1524,9 @@ def _muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]
                     )
                 )
     return codes, names, results
+
+
+_STATUS_TAMPIL = {"lama": "tidak diketahui (dibuat versi lama)"}
 
 
 def _fmt_pct(x: float) -> str:
@@ -1528,9 +1585,11 @@ def tulis_indeks(
         if course:
             links.append("Kursus: " + " ".join(course))
         errors = "<br>".join(
-            f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status != "berhasil"
+            f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status == "gagal"
         )
         status = "berhasil" if ok else "gagal"
+        if mine and all(r.status in ("berhasil", _TIDAK_DIKETAHUI) for r in mine) and not ok:
+            status = "lama"  # made by an older version: no status record
         note = ""
         if any(r.status != "berhasil" and r.berkas_lama for r in mine):
             note = "<br>laporan sebelumnya masih ada"
@@ -1541,7 +1600,7 @@ def tulis_indeks(
         rows.append(
             f"<tr class='{status}'><td>{html.escape(kode)}</td>"
             f"<td>{html.escape(names.get(kode, ''))}</td><td>{periode}</td>"
-            f"<td class='status'>{status}{note}</td>{share_cells}"
+            f"<td class='status'>{_STATUS_TAMPIL.get(status, status)}{note}</td>{share_cells}"
             f"<td class='berkas'>{'<br>'.join(links)}</td><td class='galat'>{errors}</td></tr>"
         )
     head = "".join(f"<th>{html.escape(p)}</th>" for p in PREDIKAT)

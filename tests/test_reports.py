@@ -1154,3 +1154,32 @@ def test_descendants_without_psutil(monkeypatch):
         assert _tunggu(lambda: not _proses.hidup(with_psutil[0]), 10)
     finally:
         proc.kill()
+
+
+def test_index_lists_folders_made_by_an_older_version(tmp_path):
+    """An instansi folder without .status.json (older version) is still listed after a
+    partial rerun, with its files and an unknown status."""
+    out = tmp_path / "keluaran"
+    lama = out / "UJI-C"
+    lama.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    summary = {"nama_instansi": "Dinas Lama", "periode": "2026-S1", "porsi_predikat": {"Baik": 0.5}}
+    cell.outputs = [nbformat.v4.new_output("display_data", data={_laporan.MIME_RINGKASAN: summary})]
+    nb.cells = [cell]
+    nbformat.write(nb, lama / "laporan_instansi.ipynb")
+    (lama / "laporan_instansi.html").write_text("ok")
+    (out / "UJI-D" / "gagal").mkdir(parents=True)
+    nbformat.write(nb, out / "UJI-D" / "gagal" / "02_penilaian.ipynb")
+    baru = reports.HasilTugas("UJI-A", "laporan_instansi", "berhasil", 1.0, laporan=True)
+    reports._simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
+    codes, names, results = reports._muat_status(out)
+    assert codes == ["UJI-A", "UJI-C", "UJI-D"] and names["UJI-C"] == "Dinas Lama"
+    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    row = _baris(page, "UJI-C")
+    assert "tidak diketahui (dibuat versi lama)" in row and "50,0 %" in row
+    assert "href='UJI-C/laporan_instansi.html'" in row
+    row = _baris(page, "UJI-D")
+    assert "<td class='status'>gagal" in row and "dibuat versi lama" in row
+    assert "href='UJI-D/gagal/02_penilaian.ipynb'" in row
+    assert "1 dari 3 instansi berhasil" in page
