@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -94,7 +95,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--ulang",
         type=int,
         default=1,
-        help="berapa kali mencoba ulang bila kernel gagal mulai/mati (default 1)",
+        help="berapa kali mencoba ulang bila kernel gagal mulai/mati atau proses pekerja "
+        "berhenti mendadak (default 1)",
     )
     p.add_argument(
         "--hanya-laporan",
@@ -245,12 +247,25 @@ def main(argv: list[str] | None = None) -> int:
     except KinerjaCalibError as err:
         print(f"galat: {err}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("\nDihentikan oleh pengguna.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        # `laporan` turns SIGINT/SIGTERM/SIGHUP into reports.Dihentikan after its clean-up
+        signum = int(getattr(err, "signum", signal.SIGINT))
+        if signum == signal.SIGINT:
+            print("\nDihentikan oleh pengguna.", file=sys.stderr)
+        else:
+            print(f"\nDihentikan oleh sinyal {signal.Signals(signum).name}.", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:  # e.g. `kinerja-calib validasi DATA | head`
         sys.stdout = open(os.devnull, "w")  # silence the flush at exit
         return 0
+    except OSError as err:  # a file or folder that cannot be read or written: one sentence
+        from .reports import _alasan_os
+
+        where = err.filename or "berkas/folder"
+        print(
+            f"galat: {where} tidak dapat dibaca atau ditulis ({_alasan_os(err)}).", file=sys.stderr
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

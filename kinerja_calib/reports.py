@@ -15,11 +15,29 @@ Design notes
 * **Atomic writes.** Every file is first written to a hidden temporary file in the
   target folder and then moved into place with :func:`os.replace`; an interrupted
   run never leaves a half-written report, and a re-run replaces results cleanly.
-* **Failures are kept.** A notebook that raises is moved to ``DIR/<kode>/gagal/``
-  with papermill's red error banner, the other tasks carry on, the status table
-  shows the error and the exit code is 1.
+* **Failures are kept, good reports too.** A notebook that raises is moved to
+  ``DIR/<kode>/gagal/`` with papermill's red error banner; the previous good ``.html``/
+  ``.ipynb`` stays until a new good one replaces it. The other tasks carry on, the status
+  table shows the error and the exit code is 1. Each instansi folder holds a small
+  ``.status.json`` (the latest run of each notebook: status, error, file names, the index
+  summary — no personal data); ``index.html`` is rebuilt from all of them, so a rerun with
+  ``--instansi`` keeps the others.
 * **Retries** only for kernel trouble (start-up time-out, dead kernel, ZMQ port
   races — nteract/papermill#239, #511) and cell time-outs; a cell error is never retried.
+  A worker process that dies (``kill -9``, out of memory) breaks the process pool; the
+  pool is rebuilt and the unfinished tasks are resubmitted; only the task that was running
+  in the dead worker counts an attempt (retried per ``ulang``).
+* **Fail fast.** ``aturan``, ``periode``, the instansi codes, the data and the output
+  folder (writable?) are all checked in the parent before any notebook runs.
+* **Nothing left behind.** The validated-workbook cache lives in a private temporary folder
+  (``tempfile.mkdtemp``, mode 0700, outside the output folder), signed with a per-run key
+  (:data:`kinerja_calib.data.ENV_KUNCI`) that is verified before unpickling. SIGINT,
+  SIGTERM and SIGHUP become a clean shutdown (:class:`Dihentikan`): the workers and their
+  kernels are killed, the temporary folder and this run's temporary files in the output
+  folder are removed. Workers die with the parent even on SIGKILL (``PR_SET_PDEATHSIG``
+  on Linux, a parent watch elsewhere); kernels die with their worker (ipykernel's parent
+  poller, ``JPY_PARENT_PID``). Leftovers of a run killed with SIGKILL are removed by the
+  next run.
 * **No lost replies on widget cells.** nbclient's stand-in for an ``Output`` widget echoes
   every captured output back to the kernel from its IOPub task, which can swallow the
   wake-up for the pending ``execute_reply`` (jupyter/nbclient#312, jupyter_client#1059): the
@@ -30,12 +48,16 @@ Design notes
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
 import re
+import secrets
 import shutil
+import signal
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -71,12 +93,15 @@ from ._laporan import (
     workbook_dari_cache,
 )
 from ._nbclient import patched_output_widgets
-from .errors import ParameterError, ReportError
+from ._proses import Dihentikan, bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
+from .data import ENV_KUNCI
+from .errors import KinerjaCalibError, ParameterError, ReportError
 
 __all__ = [
     "KURSUS",
     "TEMPLAT",
     "Bagian",
+    "Dihentikan",
     "HasilTugas",
     "KonteksLaporan",
     "Tugas",
@@ -126,6 +151,14 @@ _RETRYABLE_TEXT = (
 # --------------------------------------------------------------------------- atomic writes
 
 
+#: This batch run's id (``<parent pid>x<8 hex>``), part of every temporary file name it
+#: writes in the output folder, so that its leftovers can be found and removed (by this run
+#: on any exit, or by the next run when this one was killed). Set in the parent and, from
+#: the task, in each worker.
+_SESI: dict[str, str] = {"id": ""}
+_TEMP_RE = re.compile(r"^\..+\.(?:(?P<sesi>\d+x[0-9a-f]{8})-)?[0-9a-f]{8}\.tmp(?:\.\w+)?$")
+
+
 @contextmanager
 def _temp_in(folder: Path, name: str):
     """Yield a hidden temporary path in ``folder``; removed unless it was moved away."""
@@ -134,7 +167,8 @@ def _temp_in(folder: Path, name: str):
     suffix = f".{ext}" if dot else ""
     # hidden, unique, same folder (so os.replace is atomic); keeps the extension because
     # papermill warns about output files not ending in .ipynb
-    tmp = folder / f".{stem or name}.{uuid.uuid4().hex[:8]}.tmp{suffix}"
+    sesi = f"{_SESI['id']}-" if _SESI["id"] else ""
+    tmp = folder / f".{stem or name}.{sesi}{uuid.uuid4().hex[:8]}.tmp{suffix}"
     try:
         yield tmp
     finally:
@@ -316,6 +350,8 @@ class HasilTugas:
     laporan: bool = False
     ringkasan: dict | None = None
     berkas: list[str] = field(default_factory=list)
+    berkas_lama: list[str] = field(default_factory=list)  # previous good files, still there
+    waktu: str = ""  # when this run of the task ended (local time, for the index)
 
 
 def _is_retryable(err: BaseException) -> bool:
@@ -382,25 +418,105 @@ def _gagal(tugas: Tugas, err: BaseException) -> HasilTugas:
         0.0,
         _one_line(f"{type(err).__name__}: {err}"),
         laporan=tugas.laporan,
+        berkas_lama=_berkas_lama(tugas),
     )
+
+
+_ALASAN_OS = {
+    errno.ENOSPC: "disk penuh",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EROFS: "sistem berkasnya hanya-baca",
+    errno.EACCES: "tidak ada izin menulis",
+    errno.EPERM: "tidak ada izin menulis",
+}
+
+
+def _alasan_os(err: OSError) -> str:
+    """The reason of a write error, in Indonesian (disk full, read-only, no permission, …)."""
+    return _ALASAN_OS.get(err.errno or 0, err.strerror or type(err).__name__)
+
+
+def _pesan_tulis(err: OSError, folder: str | os.PathLike, saran: str | None = None) -> str:
+    """One Indonesian sentence: ``folder`` could not be written, why, and what to do."""
+    if saran is None:
+        saran = (
+            "kosongkan ruang disk atau pilih folder keluaran lain"
+            if err.errno in (errno.ENOSPC, errno.EDQUOT)
+            else "pilih folder keluaran yang dapat ditulis atau perbaiki izinnya"
+        )
+    return f"Folder {folder} tidak dapat ditulis ({_alasan_os(err)}); {saran}."
+
+
+def _berkas_lama(tugas: Tugas) -> list[str]:
+    """The task's previous good output files that are still in its folder."""
+    folder = Path(tugas.folder)
+    if tugas.jenis == "excel":
+        names = [f"ringkasan_{tugas.kode}.xlsx"]
+    else:
+        stem = Path(tugas.masukan).stem
+        names = [f"{stem}.ipynb", f"{stem}.html"]
+    return [str(folder / n) for n in names if (folder / n).is_file()]
+
+
+def _tandai(tugas: Tugas, mulai: bool) -> None:
+    """Record (or clear) which task this worker process runs, in the run's private folder.
+
+    The parent reads it when a worker dies, to charge the crash to that task only.
+    """
+    sesi = tugas.ekstra.get("sesi")
+    if not sesi:
+        return
+    f = Path(sesi) / "pekerja" / str(os.getpid())
+    with suppress(OSError):
+        if mulai:
+            f.parent.mkdir(mode=0o700, exist_ok=True)
+            f.write_text(f"{tugas.kode}\t{tugas.nama}", encoding="utf-8")
+        else:
+            f.unlink()
+
+
+def _tmp_pribadi(sesi: str | None) -> None:
+    """Point this worker's (and its kernels') temporary files into the run's private folder.
+
+    Kernel connection files (``tempfile.mkstemp``) and anything else the notebooks put in
+    TMPDIR are then removed with that folder, also after the kernels were killed.
+    """
+    if not sesi or not Path(sesi).is_dir():
+        return
+    tmp = Path(sesi) / "tmp"
+    with suppress(OSError):
+        tmp.mkdir(mode=0o700, exist_ok=True)
+        os.environ["TMPDIR"] = str(tmp)
+        tempfile.tempdir = None  # recomputed from TMPDIR
 
 
 def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
     """Execute one task; never raises (errors become a ``gagal`` result)."""
     if in_worker:
         _prepare_worker_env()
+        _SESI["id"] = tugas.ekstra.get("sesi_id", "")
         _log_pekerja(tugas.ekstra.get("log"))
+        _tmp_pribadi(tugas.ekstra.get("sesi"))
         if tugas.ekstra.get("cache"):
             os.environ[ENV_CACHE] = tugas.ekstra["cache"]  # inherited by the kernels
+            os.environ[ENV_KUNCI] = tugas.ekstra.get("kunci", "")
+        _tandai(tugas, True)
     start = time.perf_counter()
     try:
         if tugas.jenis == "excel":
             hasil = _run_excel(tugas)
         else:
             hasil = _run_notebook(tugas)
+    except OSError as err:  # the output could not be written: say so, nothing was kept
+        hasil = _gagal(tugas, err)
+        hasil.galat = _pesan_tulis(err, tugas.folder) + " Hasilnya tidak disimpan."
     except Exception as err:
         hasil = _gagal(tugas, err)
+    finally:
+        if in_worker:
+            _tandai(tugas, False)
     hasil.detik = round(time.perf_counter() - start, 2)
+    hasil.waktu = time.strftime("%Y-%m-%d %H:%M:%S")
     return hasil
 
 
@@ -455,28 +571,44 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
             except PapermillExecutionError as err:
                 error = _one_line(f"{err.ename}: {err.evalue}")
             except Exception as err:
+                if isinstance(err, OSError) and err.errno in _ALASAN_OS:
+                    raise  # the output cannot be written (disk full, read-only): one sentence
                 if _is_retryable(err) and attempts <= tugas.ulang:
                     time.sleep(0.5 * attempts)
                     continue
                 error = _one_line(f"{type(err).__name__}: {err}")
-            # failure: keep the notebook (with papermill's error banner) for triage
-            for stale in (final_nb, final_html):
-                with suppress(FileNotFoundError):
-                    stale.unlink()
-            failed_nb.parent.mkdir(parents=True, exist_ok=True)
-            if tmp.exists():
-                os.replace(tmp, failed_nb)
-            else:  # e.g. the kernel died before papermill saved anything: keep the input
-                nb = nbformat.read(source, as_version=4)
-                note = nbformat.v4.new_markdown_cell(
-                    f"**Gagal dijalankan** setelah {attempts} percobaan: `{error}`\n\n"
-                    f"Parameter: `{json.dumps(tugas.parameter, ensure_ascii=False)}`"
+            # failure: keep the notebook (with papermill's error banner) for triage; the
+            # previous good report (if any) stays until a new good one replaces it
+            lama = _berkas_lama(tugas)
+            try:
+                failed_nb.parent.mkdir(parents=True, exist_ok=True)
+                if tmp.exists():
+                    os.replace(tmp, failed_nb)
+                else:  # e.g. the kernel died before papermill saved anything: keep the input
+                    nb = nbformat.read(source, as_version=4)
+                    note = nbformat.v4.new_markdown_cell(
+                        f"**Gagal dijalankan** setelah {attempts} percobaan: `{error}`\n\n"
+                        f"Parameter: `{json.dumps(tugas.parameter, ensure_ascii=False)}`"
+                    )
+                    nb.cells.insert(0, note)
+                    tulis_atomik(failed_nb, nbformat.writes(nb))
+            except OSError as err:
+                error += (
+                    f" {_pesan_tulis(err, failed_nb.parent)} Notebook yang gagal tidak disimpan."
                 )
-                nb.cells.insert(0, note)
-                tulis_atomik(failed_nb, nbformat.writes(nb))
-            kept = [str(failed_nb)]
+                kept = []
+            else:
+                kept = [str(failed_nb)]
             return HasilTugas(
-                tugas.kode, stem, "gagal", 0.0, error, attempts, tugas.laporan, berkas=kept
+                tugas.kode,
+                stem,
+                "gagal",
+                0.0,
+                error,
+                attempts,
+                tugas.laporan,
+                berkas=kept,
+                berkas_lama=lama,
             )
 
         nb = nbformat.read(tmp, as_version=4)
@@ -547,7 +679,9 @@ def _tugas(
     ulang: int,
     extra: dict[str, Any],
 ) -> tuple[list[str], dict[str, str], list[Tugas]]:
-    """Validate the workbook once, write the per-instansi cache and list the tasks.
+    """Validate the workbook, the codes and the period once, check that the output folder
+    can be written, write the per-instansi cache (in the run's private folder) and list the
+    tasks.
 
     Returns the instansi codes, their names and the tasks, largest instansi first.
     """
@@ -563,6 +697,7 @@ def _tugas(
         codes = list(dict.fromkeys(chosen))
     else:
         codes = [periksa_kode(k) for k in codes]
+    _periksa_periode(wb, codes, params.get("periode", ""), bool(instansi))
 
     tasks: list[Tugas] = []
     for kode in codes:
@@ -575,10 +710,20 @@ def _tugas(
         ]
         if excel:
             tasks.append(Tugas(kode, "excel", str(data), dest, dict(p), 0, False, extra))
-    out.mkdir(parents=True, exist_ok=True)
-    # Validate the workbook once here and hand each report its instansi's slice (a pickle
-    # checked against the data files' fingerprint) instead of re-validating it per notebook.
-    tulis_cache(Path(extra["cache"]), data, wb)
+    _siapkan_keluaran(out, codes)
+    # Validate the workbook once here and hand each report its instansi's slice (a signed
+    # pickle in the run's private folder, checked against the data files' fingerprint)
+    # instead of re-validating the province per notebook.
+    if extra.get("cache"):
+        cache = Path(extra["cache"])
+        try:
+            tulis_cache(cache, data, wb, kunci=bytes.fromhex(extra["kunci"]))
+        except OSError as err:
+            raise ReportError(
+                _pesan_tulis(
+                    err, cache.parent.parent, "kosongkan atau pilih folder lain lewat TMPDIR"
+                )
+            ) from err
     # Largest instansi first (longest tasks first keeps both workers busy until the end).
     size = wb.pegawai["kode_instansi"].astype(str).value_counts()
     tasks.sort(key=lambda t: -int(size.get(t.kode, 0)))
@@ -647,6 +792,20 @@ def run_batch(
     -------
     int
         Exit code: 0 when every task succeeded, 1 otherwise.
+
+    Raises
+    ------
+    ParameterError
+        Bad ``aturan``, ``periode`` (the valid ones are listed), instansi code or number —
+        before any notebook runs and before the output folder is created.
+    DataError
+        The workbook is invalid (every problem at once), before any notebook runs.
+    ReportError
+        The output folder (or the temporary folder) cannot be written: one sentence naming
+        it (disk full, read-only, no permission).
+    Dihentikan
+        SIGINT, SIGTERM or SIGHUP arrived (main thread only); workers, kernels and temporary
+        files are gone when it is raised.
     """
     if pekerja is not None and (not isinstance(pekerja, int) or pekerja < 1):
         raise ParameterError(f"--pekerja harus bilangan bulat >= 1, bukan {pekerja!r}.")
@@ -679,21 +838,30 @@ def run_batch(
     else:
         course, missing = _course_notebooks(folder)
 
+    _periksa_aturan(aturan)
+
     # Start the worker processes first: each imports papermill, nbconvert and pandas (1-2 s)
     # while this process validates the province, instead of after it.
     workers = pekerja or os.cpu_count() or 1
     if instansi:
         workers = min(workers, len(set(instansi)) * (1 + len(course) + int(excel)))
-    with ExitStack() as stack:
-        pool = None if dask_scheduler is not None else stack.enter_context(_buka_pool(workers))
-        cache = out / ".cache"
+    # SIGINT/SIGTERM/SIGHUP → Dihentikan: the exit stack kills the workers and their kernels,
+    # then removes the private folder and this run's temporary files in the output folder.
+    with tangkap_sinyal(), ExitStack() as stack:
+        sesi = stack.enter_context(_Sesi(out))
+        kolam = None if dask_scheduler is not None else stack.enter_context(_Kolam(workers, sesi))
         params = {"data": str(data), "periode": periode or "", "aturan": str(aturan)}
         extra = {
             "start_timeout": start_timeout,
             "execution_timeout": execution_timeout,
-            "cache": str(cache),
+            "cache": str(sesi.folder / "cache"),
+            "kunci": sesi.kunci.hex(),  # the cache's signing key (never written to disk)
+            # local pool only (the workers die with this run): markers of the running task,
+            # TMPDIR of the workers and their kernels
+            "sesi": str(sesi.folder) if kolam is not None else None,
+            "sesi_id": sesi.id,
             # local pool only: a Dask worker keeps its own stderr
-            "log": str(out / ".log" / "pekerja.log") if pool is not None else None,
+            "log": str(out / ".log" / "pekerja.log") if kolam is not None else None,
         }
         codes, names, tasks = _tugas(
             data, out, instansi, template, course, excel, params, ambang_anonimitas, ulang, extra
@@ -705,24 +873,28 @@ def run_batch(
                 "gagal",
                 0.0,
                 f"notebook kursus tidak ditemukan: {m} (di {folder})",
+                waktu=time.strftime("%Y-%m-%d %H:%M:%S"),
             )
             for kode in codes
             for m in missing
         ]
         t0 = time.perf_counter()
-        try:
-            if dask_scheduler is not None:
-                results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
-            else:
-                results += _run_pool(pool, tasks, codes, tampilkan)
-        finally:  # also on Ctrl-C: no cache left behind (temp files clean themselves up)
-            shutil.rmtree(cache, ignore_errors=True)
-    wall = time.perf_counter() - t0
+        if kolam is None:
+            results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
+        else:
+            results += _run_pool(kolam, tasks, codes, tampilkan)
+        wall = time.perf_counter() - t0
 
-    status = _status_table(codes, results)
-    tulis_indeks(out, codes, names, results, detik=wall)
+        status = _status_table(codes, results)
+        try:
+            _simpan_status(out, names, results)
+            semua_kode, semua_nama, semua = _muat_status(out)
+            tulis_indeks(out, semua_kode, semua_nama, semua, detik=wall)
+        except OSError as err:
+            where = Path(err.filename).parent if err.filename else out
+            raise ReportError(_pesan_tulis(err, where)) from err
     if tampilkan:
-        _print_status(status, out, wall)
+        _print_status(status, out, wall, results)
     return 0 if all(r.status == "berhasil" for r in results) else 1
 
 
@@ -748,8 +920,151 @@ def _progress(codes: list[str], tasks: list[Tugas], show: bool):
     return bar, done
 
 
-def _mulai_pekerja() -> None:
-    """Pool initializer: the imports every task needs (the log comes with the first task)."""
+# --------------------------------------------------------------------------- checks
+
+
+def _periksa_aturan(aturan: Any) -> None:
+    """Load the rules once in the parent: a typo fails in seconds, before any notebook."""
+    from . import rules as rules_mod
+
+    try:
+        rules_mod.load(aturan)
+    except KinerjaCalibError as err:
+        raise ParameterError(f"--aturan: {err}") from err
+
+
+def _periksa_periode(wb, codes: list[str], periode: str, dipilih: bool) -> None:
+    """Refuse a ``periode`` that none of the chosen instansi has (listing the valid ones)."""
+    from .params import TABEL_BERPERIODE
+
+    if not periode:
+        return
+    import pandas as pd
+
+    nips = wb.pegawai.loc[wb.pegawai["kode_instansi"].astype(str).isin(codes), "nip"]
+    found: list = []
+    for name in TABEL_BERPERIODE:
+        t = getattr(wb, name, None)
+        if t is None or "periode" not in t.columns:
+            continue
+        mine = t["kode_instansi"].astype(str).isin(codes) if "nip" not in t else t["nip"].isin(nips)
+        found.append(t.loc[mine.to_numpy(dtype=bool), "periode"].dropna().astype(str))
+    periods = sorted(pd.concat(found).unique()) if found else []
+    if periode not in periods:
+        where = f" instansi {', '.join(codes)}" if dipilih else ""
+        raise ParameterError(
+            f"Periode {periode!r} tidak ada di data{where}. Pilih salah satu dari: "
+            f"{', '.join(periods) or '(tidak ada)'}, atau jalankan tanpa --periode untuk "
+            "periode terakhir."
+        )
+
+
+def _siapkan_keluaran(out: Path, codes: list[str]) -> None:
+    """Create the output folders and check that each can be written (before any notebook).
+
+    Also removes what earlier runs killed with SIGKILL may have left there: their temporary
+    files and the ``.cache`` folder of old versions.
+
+    Raises
+    ------
+    ReportError
+        One Indonesian sentence naming the folder (disk full, read-only, no permission).
+    """
+    folder = out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _sapu_sementara(out)
+        old = out / ".cache"  # versions before issue 13 cached raw data here
+        if old.is_dir() and not old.is_symlink():
+            if all(re.fullmatch(r"[\w-]+\.pkl|\..*\.tmp", p.name) for p in old.iterdir()):
+                shutil.rmtree(old)
+        for folder in [out, *(out / k for k in codes)]:
+            folder.mkdir(exist_ok=True)
+            with _temp_in(folder, "uji-tulis") as probe:
+                probe.write_bytes(b"\0" * 4096)  # a full disk fails here (ENOSPC)
+    except OSError as err:
+        raise ReportError(_pesan_tulis(err, folder)) from err
+
+
+# --------------------------------------------------------------------------- process lifetime
+
+
+_AWALAN_SESI = "kinerja-calib-laporan-"
+_SESI_RE = re.compile(rf"^{re.escape(_AWALAN_SESI)}(\d+)x[0-9a-f]{{8}}-")
+
+
+def _sapu_sesi_lama() -> None:
+    """Remove the private folders of earlier runs whose process is gone (killed with SIGKILL)."""
+    root = Path(tempfile.gettempdir())
+    with suppress(OSError):
+        for d in root.iterdir():
+            m = _SESI_RE.match(d.name)
+            if not m or d.is_symlink() or not d.is_dir():
+                continue
+            with suppress(OSError):
+                if d.stat().st_uid == os.getuid() and not hidup(int(m.group(1))):
+                    shutil.rmtree(d, ignore_errors=True)
+
+
+def _sapu_sementara(out: Path, sesi: str | None = None) -> None:
+    """Remove temporary files of batch runs in ``out`` (and its instansi folders).
+
+    ``sesi`` given: only that run's files (its clean-up). Else the files of runs whose
+    process is gone, and old-style (run-less) ones older than ten minutes.
+    """
+    now = time.time()
+    for pattern in (".*.tmp*", "*/.*.tmp*", "*/gagal/.*.tmp*"):
+        for f in out.glob(pattern):
+            m = _TEMP_RE.fullmatch(f.name)
+            if not m or not f.is_file():
+                continue
+            run = m.group("sesi")
+            with suppress(OSError):
+                if sesi is not None:
+                    stale = run == sesi
+                elif run:
+                    stale = not hidup(int(run.split("x")[0])) and run != _SESI["id"]
+                else:
+                    stale = now - f.stat().st_mtime > 600
+                if stale:
+                    f.unlink()
+
+
+class _Sesi:
+    """A batch run's private temporary folder (``mkdtemp``: mode 0700, outside the output
+    folder), its id and the cache's signing key; on exit the folder and this run's temporary
+    files in the output folder are removed."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.id = f"{os.getpid()}x{secrets.token_hex(4)}"
+        self.kunci = secrets.token_bytes(32)
+        self.folder = Path()
+
+    def __enter__(self) -> _Sesi:
+        _sapu_sesi_lama()
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix=f"{_AWALAN_SESI}{self.id}-"))
+        except OSError as err:
+            raise ReportError(
+                _pesan_tulis(err, tempfile.gettempdir(), "kosongkan atau pilih lewat TMPDIR")
+            ) from err
+        _SESI["id"] = self.id
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        with suppress(OSError):
+            if self.out.is_dir():
+                _sapu_sementara(self.out, self.id)
+        _SESI["id"] = ""
+
+
+def _mulai_pekerja(induk: int | None = None) -> None:
+    """Pool initializer: die with the parent; the imports every task needs (the log comes
+    with the first task)."""
+    if induk is not None:
+        mati_bersama(induk)
     _init_worker(None)
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
@@ -765,7 +1080,7 @@ def _buka_pool(workers: int):
 
     ``spawn``: workers must not inherit the parent's threads/ZMQ state (kernels are started
     from them). Each worker pays its start-up (~1-2 s of imports) once, while the caller goes
-    on (e.g. validating the workbook).
+    on (e.g. validating the workbook). Workers die with this process (:func:`mati_bersama`).
     """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -774,37 +1089,162 @@ def _buka_pool(workers: int):
         max_workers=workers,
         mp_context=mp.get_context("spawn"),
         initializer=_mulai_pekerja,
+        initargs=(os.getpid(),),
     )
     for _ in range(workers):  # spawn start method: one new process per submit, up to max
         pool.submit(_siap)
     return pool
 
 
-def _run_pool(pool, tasks: list[Tugas], codes: list[str], show: bool) -> list[HasilTugas]:
+class _Kolam:
+    """The local process pool of a run: rebuilt when a worker died; on exit its workers and
+    their kernels are killed (unless the run ended normally, then they just exit)."""
+
+    def __init__(self, workers: int, sesi: _Sesi) -> None:
+        self.workers = workers
+        self.sesi = sesi
+        self.pool = None
+        self.proses: dict = {}
+
+    def baru(self) -> None:
+        self.pool = _buka_pool(self.workers)
+        # ProcessPoolExecutor keeps its worker processes in ``_processes`` (pid → Process)
+        self.proses = dict(getattr(self.pool, "_processes", None) or {})
+
+    def __enter__(self) -> _Kolam:
+        self.baru()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        if exc_type is not None:
+            bunuh(self._pids(pool))
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    def _pids(self, pool) -> list[int]:
+        now = dict(getattr(pool, "_processes", None) or {})
+        return sorted({*self.proses, *now})
+
+    def runtuh(self) -> set[tuple[str, str]]:
+        """Shut a broken pool down; return (kode, nama) of the task(s) the dead worker ran.
+
+        The worker that crashed is the one that did not end by the pool's own SIGTERM (the
+        pool terminates the others when it breaks); its task is read from the marker it
+        wrote in the run's private folder (:func:`_tandai`).
+        """
+        pool, self.pool = self.pool, None
+        kernels = keturunan(self._pids(pool))
+        pool.shutdown(wait=True, cancel_futures=True)
+        for pid in kernels:  # kernels of the workers the pool terminated
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        codes = {pid: p.exitcode for pid, p in self.proses.items()}
+        dead = [pid for pid, c in codes.items() if c not in (None, 0, -signal.SIGTERM)]
+        dead = dead or [pid for pid, c in codes.items() if c not in (None, 0)]
+        keys = set()
+        for pid in dead:
+            f = self.sesi.folder / "pekerja" / str(pid)
+            with suppress(OSError, ValueError):
+                kode, nama = f.read_text(encoding="utf-8").split("\t")
+                keys.add((kode, nama))
+            with suppress(OSError):
+                f.unlink()
+        return keys
+
+
+def _run_pool(kolam: _Kolam, tasks: list[Tugas], codes: list[str], show: bool) -> list[HasilTugas]:
+    """Run ``tasks`` on the pool; when a worker dies, rebuild the pool and resubmit.
+
+    Only the task the dead worker was running counts an attempt; after ``ulang`` retries it
+    is reported as failed. The other unfinished tasks are resubmitted as they are.
+    """
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     bar, done = _progress(codes, tasks, show)
-    futures = {pool.submit(_run_task, t): t for t in tasks}
+    results: list[HasilTugas] = []
+    crashes: dict[tuple[str, str], int] = {}
+    blind = 0  # breaks where no task could be named
+    todo = list(tasks)
     try:
-        return _kumpulkan(((f, futures[f]) for f in as_completed(futures)), done)
-    except KeyboardInterrupt:
-        # workers got the same SIGINT; do not wait for queued notebooks
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+        while todo:
+            pool, again, futures = kolam.pool, [], {}
+            for i, t in enumerate(todo):
+                try:
+                    futures[pool.submit(_run_task, t)] = t
+                except BrokenProcessPool:
+                    again += todo[i:]
+                    break
+            results += _kumpulkan(((f, futures[f]) for f in as_completed(futures)), done, again)
+            if not again:
+                break
+            hit = kolam.runtuh()
+            if not hit:
+                blind += 1
+                if blind > 2:  # never identified: charge every unfinished task
+                    hit = {(t.kode, t.nama) for t in again}
+            todo = []
+            for t in again:
+                key = (t.kode, t.nama)
+                if key in hit:
+                    crashes[key] = crashes.get(key, 0) + 1
+                    if crashes[key] > t.ulang:
+                        hasil = _pekerja_mati(t, crashes[key])
+                        results.append(hasil)
+                        done(hasil)
+                        continue
+                todo.append(t)
+            if todo:
+                kolam.baru()
     finally:
         bar.close()
+    return results
+
+
+def _pekerja_mati(tugas: Tugas, kali: int) -> HasilTugas:
+    """The result of a task whose worker process died ``kali`` times while running it."""
+    return HasilTugas(
+        tugas.kode,
+        tugas.nama,
+        "gagal",
+        0.0,
+        f"Proses pekerja berhenti mendadak saat menjalankan notebook ini ({kali} kali; "
+        "dihentikan paksa atau kehabisan memori?); hasilnya tidak disimpan.",
+        kali,
+        tugas.laporan,
+        berkas_lama=_berkas_lama(tugas),
+        waktu=time.strftime("%Y-%m-%d %H:%M:%S"),
+    )
 
 
 def _kumpulkan(
-    selesai: Iterable[tuple[Any, Tugas]], done: Callable[[HasilTugas], None]
+    selesai: Iterable[tuple[Any, Tugas]],
+    done: Callable[[HasilTugas], None],
+    rusak: list[Tugas] | None = None,
 ) -> list[HasilTugas]:
-    """Results of (future, task) pairs in completion order; a future that raised is ``gagal``."""
+    """Results of (future, task) pairs in completion order; a future that raised is ``gagal``.
+
+    With ``rusak``, tasks whose worker process died (``BrokenProcessPool``) are appended
+    there instead (to be resubmitted).
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list[HasilTugas] = []
     for fut, t in selesai:
         try:
             hasil = fut.result()
+        except BrokenProcessPool as err:
+            if rusak is None:
+                hasil = _gagal(t, err)
+            else:
+                rusak.append(t)
+                continue
         except Exception as err:
             hasil = _gagal(t, err)
+        if not hasil.waktu:
+            hasil.waktu = time.strftime("%Y-%m-%d %H:%M:%S")
         results.append(hasil)
         done(hasil)
     return results
@@ -864,7 +1304,7 @@ def _status_table(codes: list[str], results: list[HasilTugas]):
     return pd.DataFrame(rows, columns=["instansi", "status", "detik", "galat"])
 
 
-def _print_status(status, out: Path, wall: float) -> None:
+def _print_status(status, out: Path, wall: float, results: list[HasilTugas]) -> None:
     import pandas as pd
 
     n_bad = int((status["status"] != "berhasil").sum())
@@ -875,15 +1315,202 @@ def _print_status(status, out: Path, wall: float) -> None:
         print(status.to_string(index=False) if len(status) else "(tidak ada instansi)")
     print(f"\nWaktu total: {wall:.1f} detik untuk {len(status)} instansi.")
     if n_bad:
-        print(
-            f"{n_bad} instansi gagal. Notebook yang gagal disimpan di "
-            f"{out}/<kode>/gagal/ untuk diperiksa; pesan kernel ada di "
-            f"{out / '.log' / 'pekerja.log'}. Perbaiki lalu jalankan lagi (bisa dengan "
-            "--instansi KODE saja)."
-        )
+        bad = [r for r in results if r.status != "berhasil"]
+        kept = sorted({r.kode for r in bad if any("gagal" in Path(f).parts for f in r.berkas)})
+        lost = sorted({r.kode for r in bad if not r.berkas})
+        print(f"{n_bad} instansi gagal.")
+        if kept:
+            print(
+                f"Notebook yang gagal disimpan di {out}/<kode>/gagal/ untuk diperiksa "
+                f"({', '.join(kept)}); pesan kernel ada di {out / '.log' / 'pekerja.log'}."
+            )
+        if lost:
+            print(
+                "Tidak ada notebook gagal yang tersimpan untuk: "
+                f"{', '.join(lost)} (lihat kolom galat)."
+            )
+        old = sorted({r.kode for r in bad if r.berkas_lama})
+        if old:
+            print(f"Laporan sebelumnya yang berhasil tetap ada untuk: {', '.join(old)}.")
+        print("Perbaiki lalu jalankan lagi (bisa dengan --instansi KODE saja).")
     else:
         print("Semua laporan berhasil dibuat.")
     print(f"Daftar laporan: {out / 'index.html'}")
+
+
+#: Per-instansi record of the latest run of each notebook (``<keluaran>/<kode>/.status.json``).
+_STATUS = ".status.json"
+_BERKAS_RE = re.compile(r"(?:gagal/)?[A-Za-z0-9_.-]+\.(?:html|ipynb|xlsx)")
+
+
+def _rel(folder: Path, files: Iterable[str]) -> list[str]:
+    return [Path(os.path.relpath(f, folder)).as_posix() for f in files]
+
+
+def _baca_status(folder: Path) -> dict | None:
+    """The status record of an instansi folder, or ``None`` (missing or not ours)."""
+    try:
+        doc = json.loads((folder / _STATUS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("tugas"), dict):
+        return None
+    return doc
+
+
+def _simpan_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -> None:
+    """Merge this run's results into each instansi's ``.status.json`` (atomically).
+
+    One entry per notebook (the latest run of it): status, error, attempts, seconds, time,
+    file names (relative) and the index summary (predikat shares; no personal data). A failed
+    task whose previous good files are still there keeps that report's summary.
+    """
+    by_kode: dict[str, list[HasilTugas]] = {}
+    for r in results:
+        by_kode.setdefault(r.kode, []).append(r)
+    for kode, mine in by_kode.items():
+        folder = out / kode
+        old = _baca_status(folder) or {}
+        tugas = dict(old.get("tugas", {}))
+        for r in mine:
+            prev = tugas.get(r.nama) if isinstance(tugas.get(r.nama), dict) else {}
+            ringkasan = r.ringkasan
+            if ringkasan is None and r.status != "berhasil" and r.berkas_lama:
+                ringkasan = prev.get("ringkasan")
+            tugas[r.nama] = {
+                "status": r.status,
+                "galat": r.galat,
+                "percobaan": r.percobaan,
+                "detik": r.detik,
+                "waktu": r.waktu,
+                "laporan": r.laporan,
+                "berkas": _rel(folder, r.berkas),
+                "berkas_lama": _rel(folder, r.berkas_lama),
+                "ringkasan": ringkasan,
+            }
+        doc = {
+            "versi": 1,
+            "kode_instansi": kode,
+            "nama_instansi": names.get(kode, str(old.get("nama_instansi", ""))),
+            "tugas": tugas,
+        }
+        tulis_atomik(folder / _STATUS, json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def _ringkasan_aman(value: Any) -> dict | None:
+    """Only the summary fields the index shows, with their types checked."""
+    if not isinstance(value, dict):
+        return None
+    shares = value.get("porsi_predikat")
+    shares = shares if isinstance(shares, dict) else {}
+    clean = {}
+    for k, v in shares.items():
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            clean[str(k)] = float(v)
+    return {
+        "nama_instansi": str(value.get("nama_instansi", "")),
+        "periode": str(value.get("periode", "")),
+        "porsi_predikat": clean,
+    }
+
+
+#: Status of a report made before status records existed (older versions).
+_TIDAK_DIKETAHUI = "tidak diketahui"
+
+
+def _status_versi_lama(folder: Path, kode: str) -> list[HasilTugas]:
+    """Entries for an instansi folder written by a version without ``.status.json``.
+
+    Delivered notebooks (``.ipynb`` with its ``.html``) get the status "tidak diketahui";
+    one in ``gagal/`` without a delivered copy was the latest (failed) run of it.
+    """
+    import nbformat
+
+    found = []
+    for nb in sorted(folder.glob("*.ipynb")):
+        page = nb.with_suffix(".html")
+        if not _BERKAS_RE.fullmatch(nb.name) or not page.is_file():
+            continue
+        laporan = nb.stem == Path(TEMPLAT).stem
+        summary = None
+        if laporan:
+            with suppress(Exception):
+                summary = _ringkasan_aman(_read_summary(nbformat.read(nb, as_version=4)))
+        found.append(
+            HasilTugas(
+                kode, nb.stem, _TIDAK_DIKETAHUI, 0.0, "", 1, laporan, summary, [str(nb), str(page)]
+            )
+        )
+    done = {r.nama for r in found}
+    for nb in sorted((folder / "gagal").glob("*.ipynb")):
+        if nb.stem not in done and _BERKAS_RE.fullmatch(nb.name):
+            laporan = nb.stem == Path(TEMPLAT).stem
+            galat = "gagal pada proses sebelumnya (dibuat versi lama)"
+            found.append(
+                HasilTugas(kode, nb.stem, "gagal", 0.0, galat, 1, laporan, berkas=[str(nb)])
+            )
+    for xlsx in sorted(folder.glob("ringkasan_*.xlsx")):
+        if _BERKAS_RE.fullmatch(xlsx.name):
+            found.append(
+                HasilTugas(kode, "ringkasan.xlsx", _TIDAK_DIKETAHUI, 0.0, berkas=[str(xlsx)])
+            )
+    return found
+
+
+def _muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]:
+    """Every instansi of the output folder with a status record: codes, names, results.
+
+    The records are read as untrusted JSON: only file names of the delivered kinds that
+    exist in the instansi folder become links; values are type-checked.
+    """
+    codes, names, results = [], {}, []
+    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
+        try:
+            kode = periksa_kode(folder.name)
+        except ParameterError:
+            continue
+        doc = _baca_status(folder)
+        if doc is None:
+            lama = _status_versi_lama(folder, kode)
+            if lama:
+                codes.append(kode)
+                names[kode] = next(
+                    (str(r.ringkasan.get("nama_instansi", "")) for r in lama if r.ringkasan), ""
+                )
+                results += lama
+            continue
+        codes.append(kode)
+        names[kode] = str(doc.get("nama_instansi", ""))
+
+        def files(entry: dict, key: str, folder: Path = folder) -> list[str]:
+            raw = entry.get(key)
+            raw = raw if isinstance(raw, list) else []
+            ok = [f for f in raw if isinstance(f, str) and _BERKAS_RE.fullmatch(f)]
+            return [str(folder / f) for f in ok if (folder / f).is_file()]
+
+        for nama, e in doc["tugas"].items():
+            if not isinstance(e, dict):
+                continue
+            with suppress(TypeError, ValueError):
+                results.append(
+                    HasilTugas(
+                        kode,
+                        str(nama),
+                        "berhasil" if e.get("status") == "berhasil" else "gagal",
+                        float(e.get("detik") or 0.0),
+                        str(e.get("galat") or ""),
+                        int(e.get("percobaan") or 1),
+                        bool(e.get("laporan")),
+                        _ringkasan_aman(e.get("ringkasan")),
+                        files(e, "berkas"),
+                        files(e, "berkas_lama"),
+                        str(e.get("waktu") or ""),
+                    )
+                )
+    return codes, names, results
+
+
+_STATUS_TAMPIL = {"lama": "tidak diketahui (dibuat versi lama)"}
 
 
 def _fmt_pct(x: float) -> str:
@@ -902,7 +1529,9 @@ def tulis_indeks(
     predikat shares (from the report's summary) and links to every HTML/notebook.
 
     Every data string is HTML-escaped and the page carries the
-    :data:`~kinerja_calib._escape.CSP` meta."""
+    :data:`~kinerja_calib._escape.CSP` meta. ``run_batch`` passes every instansi of the folder
+    (from the ``.status.json`` records), so a partial rerun keeps the others; a failed notebook
+    whose previous good report is still there links to it, marked "sebelumnya"."""
     from .labels import PREDIKAT
 
     out = Path(keluaran)
@@ -925,6 +1554,12 @@ def tulis_indeks(
                 item = f"<a href='{by_ext['.html']}' title='{name}'><b>{short}</b></a>"
                 if r.laporan and ".ipynb" in by_ext:
                     item += f" (<a href='{by_ext['.ipynb']}'>ipynb</a>)"
+            elif r.status != "berhasil" and r.berkas_lama:  # the previous good one stays
+                old = {Path(f).suffix: html.escape(os.path.relpath(f, out)) for f in r.berkas_lama}
+                target = old.get(".html") or old.get(".xlsx") or next(iter(old.values()))
+                item = f"<a href='{target}' title='{name}'>{short}</a> (sebelumnya)"
+                if ".ipynb" in by_ext:
+                    item += f" (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
             elif ".ipynb" in by_ext:  # kept for triage
                 item = f"{name} (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
             elif ".xlsx" in by_ext:
@@ -935,21 +1570,29 @@ def tulis_indeks(
         if course:
             links.append("Kursus: " + " ".join(course))
         errors = "<br>".join(
-            f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status != "berhasil"
+            f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status == "gagal"
         )
         status = "berhasil" if ok else "gagal"
+        if mine and all(r.status in ("berhasil", _TIDAK_DIKETAHUI) for r in mine) and not ok:
+            status = "lama"  # made by an older version: no status record
+        note = ""
+        if any(r.status != "berhasil" and r.berkas_lama for r in mine):
+            note = "<br>laporan sebelumnya masih ada"
+        when = max((r.waktu for r in mine), default="")
+        if when:
+            note += f"<br><small>{html.escape(when)}</small>"
         periode = html.escape(str((summary or {}).get("periode", "")))
         rows.append(
             f"<tr class='{status}'><td>{html.escape(kode)}</td>"
             f"<td>{html.escape(names.get(kode, ''))}</td><td>{periode}</td>"
-            f"<td class='status'>{status}</td>{share_cells}"
+            f"<td class='status'>{_STATUS_TAMPIL.get(status, status)}{note}</td>{share_cells}"
             f"<td class='berkas'>{'<br>'.join(links)}</td><td class='galat'>{errors}</td></tr>"
         )
     head = "".join(f"<th>{html.escape(p)}</th>" for p in PREDIKAT)
     n_ok = sum(all(r.status == "berhasil" for r in results if r.kode == k) for k in codes)
     n_all = len(list(codes)) if not isinstance(codes, list) else len(codes)
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime())
-    waktu = f" dalam {detik:.0f} detik" if detik is not None else ""
+    waktu = f"; proses ini {detik:.0f} detik" if detik is not None else ""
     page = f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8">
 <title>Laporan kinerja per instansi</title>
@@ -966,7 +1609,8 @@ td.berkas {{ white-space: nowrap; }}
 </style></head>
 <body>
 <h1>Laporan kinerja per instansi</h1>
-<p>{n_ok} dari {n_all} instansi berhasil{waktu} (dibuat {stamp}). Porsi predikat pegawai
+<p>{n_ok} dari {n_all} instansi berhasil pada proses terakhirnya (dibuat {stamp}{waktu}).
+Status dan waktu menurut proses terakhir tiap instansi. Porsi predikat pegawai
 menurut periode laporan. <b>Laporan</b> membuka laporan instansi; 01–05 membuka salinan notebook
 kursus yang dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa internet.</p>
 <table>

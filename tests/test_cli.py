@@ -47,3 +47,31 @@ def test_validasi_missing_folder_exits_1_with_a_table(capsys, tmp_path):
     out = capsys.readouterr().out
     assert code == 1
     assert "tidak ditemukan" in out and "1 masalah ditemukan" in out
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129), ("SIGINT", 130)])
+def test_laporan_stopped_by_a_signal_exits_128_plus_signal(monkeypatch, capsys, name, code):
+    import signal
+
+    from kinerja_calib import reports
+
+    def stopped(args):
+        raise reports.Dihentikan(getattr(signal, name))
+
+    monkeypatch.setitem(cli._COMMANDS, "laporan", stopped)
+    assert cli.main(["laporan", "data", "--keluaran", "x"]) == code
+    err = capsys.readouterr().err
+    assert "Dihentikan" in err and (name in err or name == "SIGINT")
+    assert "Traceback" not in err
+
+
+def test_unexpected_write_error_is_one_indonesian_sentence(monkeypatch, capsys):
+    import errno
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device", "/keluaran/index.html")
+
+    monkeypatch.setitem(cli._COMMANDS, "laporan", full)
+    assert cli.main(["laporan", "data", "--keluaran", "x"]) == 1
+    err = capsys.readouterr().err
+    assert err == "galat: /keluaran/index.html tidak dapat dibaca atau ditulis (disk penuh).\n"

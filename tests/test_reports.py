@@ -10,6 +10,7 @@ import importlib.util
 import json
 import re
 import shutil
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib import ParameterError, _laporan, reports
+from kinerja_calib import ParameterError, _laporan, _proses, reports
 from kinerja_calib.privacy import assert_no_rater_ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
@@ -711,3 +712,474 @@ def test_full_course_for_one_instansi(tmp_path):
         assert (out / codes[0] / f"{stem}.html").is_file()
         params = _read(out / codes[0] / f"{stem}.ipynb").metadata.papermill.parameters
         assert params["kode_instansi"] == codes[0]
+
+
+# --------------------------------------------------------------------------- nothing left behind,
+# failing fast and honestly (issue 13, items 4 and 5)
+
+_PENANDA = "UJI_PENANDA"  # folder where the test notebooks leave their marks
+
+
+def _templat_uji(folder: Path, *cells: str, nama: str = "templat.ipynb") -> Path:
+    """A tiny report template (papermill injects data, kode_instansi, periode, …)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return _notebook_uji(folder / nama, *cells)
+
+
+_SEL_CACHE = """\
+import json, os, pathlib
+from kinerja_calib import data as d
+cache = os.environ.get(d.ENV_CACHE, "")
+wb = d.workbook_dari_cache(data, kode_instansi)
+info = {"cache": cache, "mode": oct(os.stat(os.path.dirname(cache)).st_mode & 0o777),
+        "hit": wb is not None and set(wb.instansi["kode_instansi"]) == {kode_instansi},
+        "kernel": os.getpid(), "pekerja": os.getppid()}
+pathlib.Path(os.environ["UJI_PENANDA"], kode_instansi).write_text(json.dumps(info))"""
+
+_PENGEMUDI = """\
+import sys
+from kinerja_calib import cli, reports
+if __name__ == "__main__":  # kinerja-calib laporan with a test template
+    real = reports.run_batch
+    reports.run_batch = lambda *a, **k: real(*a, templat=sys.argv[1], **k)
+    sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def _leftovers(*folders: Path) -> list[str]:
+    """Caches, pickles and temporary files anywhere under ``folders``."""
+    bad = []
+    for folder in folders:
+        for p in folder.rglob("*"):
+            if p.name == ".cache" or p.suffix == ".pkl" or ".tmp" in p.name:
+                bad.append(str(p))
+    return bad
+
+
+def _baris(index: str, kode: str) -> str:
+    """The row of ``kode`` in index.html."""
+    rows = [r for r in re.findall(r"<tr class=.*?</tr>", index, flags=re.S) if f">{kode}<" in r]
+    assert len(rows) == 1, f"{kode} not listed once"
+    return rows[0]
+
+
+def _tunggu(cond, detik: float = 60.0) -> bool:
+    import time
+
+    end = time.monotonic() + detik
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return cond()
+
+
+def _mulai_cli(mini, tmp_path, templat: Path):
+    """Start ``kinerja-calib laporan`` (two instansi, two workers) as a subprocess whose
+    notebooks are running (each kernel has left its mark); return (proc, out, tmp root,
+    marks folder, pids of every worker and kernel)."""
+    import os
+    import subprocess
+    import sys
+
+    psutil = pytest.importorskip("psutil")
+    out, root, marks = tmp_path / "keluaran", tmp_path / "tmp", tmp_path / "tanda"
+    root.mkdir()
+    marks.mkdir()
+    driver = tmp_path / "pengemudi.py"
+    driver.write_text(_PENGEMUDI)
+    env = {**os.environ, "TMPDIR": str(root), _PENANDA: str(marks), "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, str(driver), str(templat), "laporan", str(mini[0])]
+    argv += ["--keluaran", str(out), "--hanya-laporan", "--pekerja", "2"]
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    ok = _tunggu(lambda: len(list(marks.iterdir())) == 2 or proc.poll() is not None, 120)
+    if not ok or proc.poll() is not None:
+        proc.kill()
+        pytest.fail(f"the batch did not start its notebooks: {proc.communicate()[1][-3000:]}")
+    infos = [json.loads(p.read_text()) for p in marks.iterdir()]
+    pids = {i["kernel"] for i in infos} | {i["pekerja"] for i in infos}
+    pids |= {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
+    return proc, out, root, infos, pids
+
+
+@contextmanager
+def _tetap_bersih(proc, pids):
+    """If the test fails, kill what it started (the CLI, its workers and kernels)."""
+    import os
+    import signal
+
+    try:
+        yield
+    except BaseException:
+        for pid in [proc.pid, *pids]:
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+
+
+def _semua_mati(pids) -> bool:
+    import psutil
+
+    def gone(pid):
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    return all(gone(p) for p in pids)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT", "SIGHUP"])
+def test_signal_stops_the_batch_and_leaves_nothing(mini, tmp_path, sig):
+    import signal
+
+    templat = _templat_uji(tmp_path / "nb", _SEL_CACHE, "import time\ntime.sleep(300)")
+    proc, out, root, infos, pids = _mulai_cli(mini, tmp_path, templat)
+    with _tetap_bersih(proc, pids):
+        # while it runs: the signed cache is used by the kernels, in a private folder
+        # outside the output folder
+        for info in infos:
+            assert info["hit"] and info["mode"] == "0o700"
+            assert Path(info["cache"]).is_relative_to(root)
+            assert not Path(info["cache"]).is_relative_to(out)
+        assert [p for p in _leftovers(out) if ".tmp" not in p] == []  # no cache, no pickle
+        proc.send_signal(getattr(signal, sig))
+        stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + getattr(signal, sig), stderr
+        assert "Dihentikan" in stderr and "Traceback" not in stderr
+        assert _tunggu(lambda: _semua_mati(pids), 10), "a worker or kernel outlived the CLI"
+    assert _leftovers(out) == []
+    assert list(root.iterdir()) == []  # the private folder is gone
+
+
+@pytest.mark.slow
+def test_sigkill_of_the_cli_takes_workers_and_kernels_with_it(mini, tmp_path, monkeypatch):
+    import signal
+    import tempfile
+
+    templat = _templat_uji(tmp_path / "nb", _SEL_CACHE, "import time\ntime.sleep(300)")
+    proc, out, root, infos, pids = _mulai_cli(mini, tmp_path, templat)
+    with _tetap_bersih(proc, pids):
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        assert _tunggu(lambda: _semua_mati(pids), 15), "a worker or kernel outlived the CLI"
+    # no handler could run: the raw data never was in the output folder, and the next
+    # run removes the private folder and the temporary files of the killed run
+    assert [p for p in _leftovers(out) if ".tmp" not in p] == []
+    assert len(list(root.iterdir())) == 1
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    reports._sapu_sesi_lama()
+    reports._sapu_sementara(out)
+    assert list(root.iterdir()) == [] and _leftovers(out) == []
+
+
+class _Jahat:
+    """Unpickling this creates a file: proof that a cache file was unpickled."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path(self.path).write_text, ("dijalankan",))
+
+
+def test_tampered_cache_is_never_unpickled(mini, tmp_path, monkeypatch):
+    import pickle
+
+    from kinerja_calib import data as data_mod
+
+    folder = tmp_path / "data"
+    shutil.copytree(mini[0], folder)
+    wb = kc.load_workbook(folder)
+    cache = tmp_path / "cache"
+    key = data_mod.tulis_cache(cache, folder, wb, kunci=b"k" * 32)
+    monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
+    monkeypatch.setenv(data_mod.ENV_KUNCI, key.hex())
+    assert data_mod.workbook_dari_cache(folder, "UJI-A") is not None  # signed: used
+    proof = tmp_path / "bukti.txt"
+    evil = pickle.dumps(_Jahat(str(proof)))
+    good = (cache / "UJI-A.pkl").read_bytes()
+    # 1) a planted pickle with no (or a wrong) signature; 2) a good file with its payload
+    #    replaced; 3) another instansi's signed slice renamed; 4) no key in the environment
+    (cache / "UJI-A.pkl").write_bytes(evil)
+    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    (cache / "UJI-A.pkl").write_bytes(good[:36] + evil)
+    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    (cache / "UJI-A.pkl").write_bytes((cache / "UJI-B.pkl").read_bytes())
+    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    (cache / "_semua.pkl").write_bytes(evil)
+    monkeypatch.delenv(data_mod.ENV_KUNCI)
+    assert data_mod.workbook_dari_cache(folder) is None
+    assert not proof.exists()
+    # the reader falls back to the data itself
+    assert len(kc.load_workbook(folder).pegawai) == len(wb.pegawai)
+    assert not proof.exists()
+
+
+def _tanpa_pool(monkeypatch):
+    """Make any notebook work fail the test (the checks must come first)."""
+    monkeypatch.setattr(reports, "_run_pool", lambda *a, **k: pytest.fail("notebooks ran"))
+    monkeypatch.setattr(reports, "_run_dask", lambda *a, **k: pytest.fail("notebooks ran"))
+
+
+def test_bad_periode_aturan_instansi_fail_before_any_notebook(mini, tmp_path, monkeypatch):
+    _tanpa_pool(monkeypatch)
+    out = tmp_path / "keluaran"
+    run = {"hanya_laporan": True, "tampilkan": False, "pekerja": 1}
+    with pytest.raises(ParameterError, match=r"'2026-S3'.*2026-S1, 2026-S2"):
+        reports.run_batch(mini[0], out, periode="2026-S3", **run)
+    with pytest.raises(ParameterError, match=r"'2026-S3'.*instansi UJI-B"):
+        reports.run_batch(mini[0], out, periode="2026-S3", instansi=["UJI-B"], **run)
+    with pytest.raises(ParameterError, match="--aturan.*permenpanrb-6-2022"):
+        reports.run_batch(mini[0], out, aturan="permenpanrb-6-2O22", **run)
+    with pytest.raises(ParameterError, match="UJI-Z"):
+        reports.run_batch(mini[0], out, instansi=["UJI-Z"], **run)
+    assert not out.exists()
+
+
+def test_cli_bad_periode_is_one_indonesian_error(mini, tmp_path, monkeypatch, capsys):
+    from kinerja_calib.cli import main
+
+    _tanpa_pool(monkeypatch)
+    argv = ["laporan", str(mini[0]), "--keluaran", str(tmp_path / "k"), "--pekerja", "1"]
+    assert main([*argv, "--periode", "2026-s2"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("galat: Periode '2026-s2' tidak ada") and "2026-S2" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_failed_partial_rerun_keeps_good_report_and_every_instansi(mini, tmp_path):
+    ok = _templat_uji(tmp_path / "baik", "print('laporan baik')", nama="laporan.ipynb")
+    bad = _templat_uji(tmp_path / "rusak", "raise ValueError('rusak')", nama="laporan.ipynb")
+    out = tmp_path / "keluaran"
+    run = {"hanya_laporan": True, "tampilkan": False, "pekerja": 1}
+    assert reports.run_batch(mini[0], out, templat=ok, **run) == 0
+    good = {n: (out / "UJI-B" / n).read_bytes() for n in ("laporan.html", "laporan.ipynb")}
+    assert reports.run_batch(mini[0], out, templat=bad, instansi=["UJI-B"], **run) == 1
+    # the good report is still there, untouched; the failure is kept beside it
+    for n, content in good.items():
+        assert (out / "UJI-B" / n).read_bytes() == content
+    assert (out / "UJI-B" / "gagal" / "laporan.ipynb").is_file()
+    index = (out / "index.html").read_text()
+    rows = {k: _baris(index, k) for k in ("UJI-A", "UJI-B")}  # UJI-A is still listed
+    assert "1 dari 2 instansi berhasil" in index
+    assert "berhasil" in rows["UJI-A"] and "UJI-A/laporan.html" in rows["UJI-A"]
+    assert "gagal" in rows["UJI-B"] and "ValueError: rusak" in rows["UJI-B"]
+    assert "laporan sebelumnya masih ada" in rows["UJI-B"]
+    assert "href='UJI-B/laporan.html'" in rows["UJI-B"] and "(sebelumnya)" in rows["UJI-B"]
+    assert "href='UJI-B/gagal/laporan.ipynb'" in rows["UJI-B"]
+    status = json.loads((out / "UJI-B" / ".status.json").read_text())
+    assert status["tugas"]["laporan"]["status"] == "gagal"
+    assert status["tugas"]["laporan"]["berkas_lama"] == ["laporan.ipynb", "laporan.html"]
+    assert not any(n in json.dumps(status) for n in mini[1]["nip"]["UJI-B"])  # no NIPs
+    # a good rerun replaces the failure
+    assert reports.run_batch(mini[0], out, templat=ok, instansi=["UJI-B"], **run) == 0
+    assert not (out / "UJI-B" / "gagal").exists()
+    assert "2 dari 2 instansi berhasil" in (out / "index.html").read_text()
+    _no_temp_files(out)
+
+
+_SEL_BUNUH = """\
+import os, pathlib, signal, time
+tanda = pathlib.Path(os.environ["UJI_PENANDA"], kode_instansi)
+if kode_instansi == "UJI-A" and not tanda.exists():
+    tanda.write_text("sekali")
+    time.sleep(1)  # the other worker is mid-notebook too
+    os.kill(os.getppid(), signal.SIGKILL)  # the kernel kills its worker process
+time.sleep(2)"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ulang", [1, 0])
+def test_killed_worker_costs_only_its_own_task(mini, tmp_path, monkeypatch, ulang):
+    marks = tmp_path / "tanda"
+    marks.mkdir()
+    monkeypatch.setenv(_PENANDA, str(marks))
+    templat = _templat_uji(tmp_path / "nb", _SEL_BUNUH)
+    out = tmp_path / "keluaran"
+    code = reports.run_batch(
+        mini[0], out, templat=templat, hanya_laporan=True, pekerja=2, ulang=ulang, tampilkan=False
+    )
+    assert (marks / "UJI-A").read_text() == "sekali"  # it did kill its worker
+    assert (out / "UJI-B" / "templat.html").is_file()  # the other task was not charged
+    status = json.loads((out / "UJI-A" / ".status.json").read_text())["tugas"]["templat"]
+    if ulang:
+        assert code == 0 and status["status"] == "berhasil"
+        assert (out / "UJI-A" / "templat.html").is_file()
+    else:
+        assert code == 1 and status["status"] == "gagal"
+        assert "Proses pekerja berhenti mendadak" in status["galat"]
+        assert "1 dari 2 instansi berhasil" in (out / "index.html").read_text()
+    _no_temp_files(out)
+
+
+@pytest.mark.parametrize(
+    ("nomor", "alasan"),
+    [
+        ("ENOSPC", "disk penuh"),
+        ("EROFS", "sistem berkasnya hanya-baca"),
+        ("EACCES", "tidak ada izin menulis"),
+    ],
+)
+def test_unwritable_output_is_one_sentence_before_any_notebook(
+    mini, tmp_path, monkeypatch, capsys, nomor, alasan
+):
+    import errno
+    import tempfile
+
+    from kinerja_calib.cli import main
+
+    _tanpa_pool(monkeypatch)
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    real = reports._temp_in
+
+    def full(folder, name):
+        if Path(folder).name == "UJI-B":
+            raise OSError(getattr(errno, nomor), "simulasi", str(folder / name))
+        return real(folder, name)
+
+    monkeypatch.setattr(reports, "_temp_in", full)
+    out = tmp_path / "keluaran"
+    argv = ["laporan", str(mini[0]), "--keluaran", str(out), "--pekerja", "1"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == err.splitlines()[0]  # one line
+    assert err.startswith(f"galat: Folder {out / 'UJI-B'} tidak dapat ditulis ({alasan}")
+    assert list(root.iterdir()) == [] and _leftovers(out) == []
+
+
+def _mount(*args: str) -> bool:
+    import subprocess
+
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("jenis", ["penuh", "hanya-baca"])
+def test_real_full_or_read_only_instansi_folder(mini, tmp_path, monkeypatch, capsys, jenis):
+    """A real tmpfs (root only): full, or mounted read-only on one instansi folder."""
+    import subprocess
+
+    from kinerja_calib.cli import main
+
+    _tanpa_pool(monkeypatch)
+    out = tmp_path / "keluaran"
+    target = out / "UJI-B"
+    target.mkdir(parents=True)
+    opts = "size=64k" if jenis == "penuh" else "ro,size=64k"
+    if not _mount("-t", "tmpfs", "-o", opts, "tmpfs", str(target)):
+        pytest.skip("mount tmpfs tidak tersedia (bukan root?)")
+    try:
+        if jenis == "penuh":
+            subprocess.run(
+                ["dd", "if=/dev/zero", f"of={target}/isi", "bs=4k", "count=64"],
+                capture_output=True,
+            )
+        argv = ["laporan", str(mini[0]), "--keluaran", str(out), "--pekerja", "1"]
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        reason = "disk penuh" if jenis == "penuh" else "sistem berkasnya hanya-baca"
+        assert f"galat: Folder {target} tidak dapat ditulis ({reason}" in err
+        assert "gagal/" not in err
+    finally:
+        subprocess.run(["umount", str(target)], capture_output=True)
+
+
+@pytest.mark.slow
+def test_write_error_in_a_worker_is_reported_as_not_saved(tmp_path, monkeypatch, capsys):
+    import errno
+
+    source = _notebook_uji(tmp_path / "nb.ipynb", "print('isi')")
+    folder = tmp_path / "keluaran" / "UJI-A"
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "nb.html"))
+
+    monkeypatch.setattr(reports, "tulis_atomik", full)
+    task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
+    hasil = reports._run_task(task, in_worker=False)
+    assert hasil.status == "gagal" and hasil.berkas == []
+    assert hasil.galat.startswith(f"Folder {folder} tidak dapat ditulis (disk penuh)")
+    assert "tidak disimpan" in hasil.galat
+    _no_temp_files(folder)
+    status = reports._status_table(["UJI-A"], [hasil])
+    reports._print_status(status, tmp_path / "keluaran", 1.0, [hasil])
+    printed = capsys.readouterr().out
+    assert "Tidak ada notebook gagal yang tersimpan untuk: UJI-A" in printed
+    assert "disimpan di" not in printed
+
+
+def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
+    out = tmp_path / "keluaran"
+    (out / "UJI-A").mkdir(parents=True)
+    (out / "UJI-A" / "laporan_instansi.html").write_text("ok")
+    (out / "...").mkdir()
+    doc = {
+        "nama_instansi": "<script>alert(1)</script>",
+        "tugas": {
+            "laporan_instansi": {
+                "status": "berhasil",
+                "laporan": True,
+                "berkas": ["laporan_instansi.html", "../../etc/passwd.html", "javascript:x.html"],
+                "ringkasan": {"porsi_predikat": {"Baik": "<b>"}, "periode": "<i>"},
+            }
+        },
+    }
+    (out / "UJI-A" / ".status.json").write_text(json.dumps(doc))
+    codes, names, results = reports._muat_status(out)
+    assert codes == ["UJI-A"]
+    assert [Path(f).name for f in results[0].berkas] == ["laporan_instansi.html"]
+    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    assert "<script>alert" not in page and "passwd" not in page and "javascript:" not in page
+
+
+def test_descendants_without_psutil(monkeypatch):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
+    try:
+        assert _tunggu(lambda: len(_proses.keturunan([proc.pid])) == 1, 10)
+        with_psutil = _proses.keturunan([proc.pid])
+        with monkeypatch.context() as m:
+            m.setitem(sys.modules, "psutil", None)
+            assert _proses.keturunan([proc.pid]) == with_psutil
+        _proses.bunuh([proc.pid])
+        proc.wait(timeout=10)
+        assert _tunggu(lambda: not _proses.hidup(with_psutil[0]), 10)
+    finally:
+        proc.kill()
+
+
+def test_index_lists_folders_made_by_an_older_version(tmp_path):
+    """An instansi folder without .status.json (older version) is still listed after a
+    partial rerun, with its files and an unknown status."""
+    out = tmp_path / "keluaran"
+    lama = out / "UJI-C"
+    lama.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    summary = {"nama_instansi": "Dinas Lama", "periode": "2026-S1", "porsi_predikat": {"Baik": 0.5}}
+    cell.outputs = [nbformat.v4.new_output("display_data", data={_laporan.MIME_RINGKASAN: summary})]
+    nb.cells = [cell]
+    nbformat.write(nb, lama / "laporan_instansi.ipynb")
+    (lama / "laporan_instansi.html").write_text("ok")
+    (out / "UJI-D" / "gagal").mkdir(parents=True)
+    nbformat.write(nb, out / "UJI-D" / "gagal" / "02_penilaian.ipynb")
+    baru = reports.HasilTugas("UJI-A", "laporan_instansi", "berhasil", 1.0, laporan=True)
+    reports._simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
+    codes, names, results = reports._muat_status(out)
+    assert codes == ["UJI-A", "UJI-C", "UJI-D"] and names["UJI-C"] == "Dinas Lama"
+    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    row = _baris(page, "UJI-C")
+    assert "tidak diketahui (dibuat versi lama)" in row and "50,0 %" in row
+    assert "href='UJI-C/laporan_instansi.html'" in row
+    row = _baris(page, "UJI-D")
+    assert "<td class='status'>gagal" in row and "dibuat versi lama" in row
+    assert "href='UJI-D/gagal/02_penilaian.ipynb'" in row
+    assert "1 dari 3 instansi berhasil" in page
