@@ -48,6 +48,8 @@ _REEXPORTS = {
     "Workbook": "data",
     "score_workbook": "scoring",
     "compare_regimes": "scoring",
+    "contoh": "_tampil",
+    "DataKurang": "_tampil",
 }
 
 __all__ = [

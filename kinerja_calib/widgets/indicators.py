@@ -205,10 +205,13 @@ def panel_sensitivitas(
 
     def perbarui(_: Any = None) -> None:
         fig = gambar(sensitivitas_bobot(wb, pilih.value, rules=rules, periode=periode))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
         with out:
             out.clear_output(wait=True)
+            if not hasattr(fig, "savefig"):  # a "not enough data" note
+                display(fig)
+                return
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
             display(Image(data=buf.getvalue(), format="png"))
 
     pilih.observe(perbarui, names="value")
