@@ -50,7 +50,8 @@ TERLARANG = [
 
 
 class _Teks(HTMLParser):
-    """Visible text of a page (no <style>, <script>, <head> content)."""
+    """Visible text of a page (no <style>, <script>, <title>; no <code>: the course narrative
+    quotes code such as ``shrinkage=None`` on purpose)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -58,11 +59,11 @@ class _Teks(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script", "title"):
+        if tag in ("style", "script", "title", "code"):
             self._skip += 1
 
     def handle_endtag(self, tag):
-        if tag in ("style", "script", "title") and self._skip:
+        if tag in ("style", "script", "title", "code") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -206,3 +207,64 @@ def test_figures_on_empty_input_are_a_sentence():
         talenta.heatmap_kesenjangan(pd.DataFrame()),
     ):
         assert str(note).startswith("Bagian ini memerlukan")
+
+
+# --------------------------------------------------------------------------- the batch
+
+#: Course notebooks that still stop on an instansi without any 360 rating other than
+#: self-ratings (K1: the head alone; KOSONG: no 360 at all): 04 and 05 are about those
+#: ratings and their setup refuses such an instansi with a ParameterError. Their failure is
+#: shown in index.html as a plain sentence. Left for a follow-up (issue 13 item 6).
+BELUM = {
+    ("K1", "04_kesepakatan_penilai"),
+    ("K1", "05_kalibrasi_360"),
+    ("KOSONG", "04_kesepakatan_penilai"),
+    ("KOSONG", "05_kalibrasi_360"),
+}
+
+
+#: Known remaining raw values in course 04 (its cells 11 and 13 print agreement figures with
+#: f-strings, "nan" when no group has enough raters) and its narrative "Sel kosong (NaN)".
+#: Left for a follow-up; everything else on every page is checked.
+SISA_04 = ("alpha Krippendorff (interval) = nan", "r_wg rata-rata = nan", "median = nan",
+           "alpha = nan", "95 %: nan", "Sel kosong (")  # fmt: skip
+
+
+def _sisa(f: str) -> bool:
+    return any(s in f for s in SISA_04)
+
+
+@pytest.mark.slow
+def test_batch_on_small_instansi_shows_no_raw_error(data_kecil, tmp_path, monkeypatch):
+    """Report + course 01–05 for every tiny instansi: every page is free of tracebacks,
+    warnings, exception names, paths and raw missing values (nan, None, <NA>, inf)."""
+    import nbformat
+
+    from kinerja_calib import _tampil
+
+    monkeypatch.setenv(_tampil.ENV_PERINGATAN, "1")  # a warning must reach the page (and fail)
+    out = tmp_path / "keluaran"
+    reports.run_batch(data_kecil, out, pekerja=2, tampilkan=False)
+    gagal = {(p.parent.parent.name, p.stem) for p in out.glob("*/gagal/*.ipynb")}  # kept for triage
+    assert gagal <= BELUM, sorted(gagal - BELUM)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 1 + 6 * len(KECIL.INSTANSI) - len(gagal)
+    found = {
+        str(p.relative_to(out)): [f for f in temuan(teks_terlihat(p.read_text())) if not _sisa(f)]
+        for p in pages
+    }
+    assert {k: v for k, v in found.items() if v} == {}
+    for kode in KECIL.INSTANSI:
+        nb = nbformat.read(out / kode / "laporan_instansi.ipynb", as_version=4)
+        streams = [
+            o.get("text", "")
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        ]
+        assert streams == [], (kode, streams)
+    k1 = teks_terlihat((out / "K1" / "laporan_instansi.html").read_text())
+    assert "Bagian ini memerlukan predikat pegawai" in k1
+    assert "belum ada yang memperoleh predikat" in k1
+    kosong = teks_terlihat((out / "KOSONG" / "laporan_instansi.html").read_text())
+    assert "Tidak ada data kompetensi untuk instansi ini." in kosong

@@ -24,7 +24,7 @@ KEBIJAKAN = {
     "unbalanced": (
         "unbalanced: ICC(1) dari ANOVA satu arah dengan ukuran kelompok tak sama "
         "(koreksi n0), semua subjek dengan >= 2 nilai dipakai; ICC(2)/ICC(3) tidak "
-        "didefinisikan untuk desain ini (NaN)."
+        "didefinisikan untuk desain ini (kosong, –)."
     ),
 }
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._tampil import DataKurang
 from ..labels import NAMA_PERAN, PREDIKAT
 from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
 
@@ -306,8 +307,24 @@ def bobot_ahp(hasil: Any) -> Figure:
     return fig
 
 
-def bobot_efektif(eff: pd.DataFrame, kode_instansi: str, jabatan: str) -> Figure:
-    """Nominal vs effective vs suggested weight of one jabatan's indicators."""
+def bobot_efektif(
+    eff: pd.DataFrame, kode_instansi: str | None = None, jabatan: str | None = None
+) -> Figure | DataKurang:
+    """Nominal vs effective vs suggested weight of one jabatan's indicators.
+
+    Without ``kode_instansi``/``jabatan``: the jabatan of the indicator whose effective weight
+    is farthest from its nominal one. A :class:`~kinerja_calib._tampil.DataKurang` note when
+    no effective weight could be computed (too few pegawai per jabatan).
+    """
+    if kode_instansi is None or jabatan is None:
+        selisih = eff["selisih"].abs() if "selisih" in eff.columns else pd.Series(dtype=float)
+        if not selisih.notna().any():
+            return DataKurang(
+                "Bagian ini memerlukan jabatan dengan cukup pegawai untuk menghitung bobot "
+                "efektif; instansi ini belum memilikinya."
+            )
+        terjauh = eff.loc[selisih.idxmax()]
+        kode_instansi, jabatan = terjauh["kode_instansi"], terjauh["jabatan"]
     d = eff[(eff["kode_instansi"] == kode_instansi) & (eff["jabatan"] == jabatan)]
     with gaya():
         fig, ax = _fig(7.5, 3.8)
