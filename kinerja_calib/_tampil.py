@@ -19,7 +19,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["KOSONG", "DataKurang", "bersihkan", "contoh", "memerlukan", "pasang_tampilan"]
+__all__ = [
+    "KOSONG",
+    "DataKurang",
+    "angka",
+    "bersihkan",
+    "contoh",
+    "memerlukan",
+    "pasang_tampilan",
+    "terima_kurang",
+]
 
 #: What a missing value looks like on a page.
 KOSONG = "–"
@@ -34,7 +43,7 @@ class DataKurang:
 
     Returned (never raised) by functions whose input is too small or absent, so a notebook
     cell shows the sentence instead of a traceback. It is falsy, so callers can write
-    ``if not hasil: ...``.
+    ``if not hasil: ...``; any public attribute, call or index of it is the note itself.
 
     Attributes
     ----------
@@ -57,6 +66,40 @@ class DataKurang:
     def _repr_markdown_(self) -> str:
         return f"*{self.pesan}*"
 
+    # A note passed on stays the note: a cell chaining methods or indexing on a result that
+    # could not be computed (``banding.ringkasan.drop(columns=...)``) shows the sentence.
+    def __getattr__(self, name: str) -> DataKurang:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs) -> DataKurang:
+        return self
+
+    def __getitem__(self, key) -> DataKurang:
+        return self
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self):
+        return iter(())
+
+
+def terima_kurang(fn):
+    """Decorator: when any argument is a :class:`DataKurang`, return it instead of calling
+    ``fn`` (a figure of a result that could not be computed is the same sentence)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for a in (*args, *kwargs.values()):
+            if isinstance(a, DataKurang):
+                return a
+        return fn(*args, **kwargs)
+
+    return wrapper
+
 
 def memerlukan(minimal: int, ada: int, apa: str, bagian: str = "Bagian ini") -> DataKurang:
     """The standard note: "<bagian> memerlukan minimal N <apa>; instansi ini memiliki M."
@@ -69,6 +112,23 @@ def memerlukan(minimal: int, ada: int, apa: str, bagian: str = "Bagian ini") -> 
     return DataKurang(
         f"{bagian} memerlukan minimal {int(minimal)} {apa}; instansi ini memiliki {int(ada)}."
     )
+
+
+def angka(x, nd: int = 3) -> str:
+    """A number for a sentence: Indonesian format (decimal comma), "–" when missing.
+
+    Examples
+    --------
+    >>> angka(0.51234), angka(float("nan")), angka(1234.5, 1)
+    ('0,512', '–', '1.234,5')
+    """
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return KOSONG
+    if not np.isfinite(v):
+        return KOSONG
+    return f"{v:,.{int(nd)}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def contoh(df: pd.DataFrame, n: int = 5, seed=None) -> pd.DataFrame | DataKurang:

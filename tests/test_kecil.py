@@ -211,27 +211,10 @@ def test_figures_on_empty_input_are_a_sentence():
 
 # --------------------------------------------------------------------------- the batch
 
-#: Course notebooks that still stop on an instansi without any 360 rating other than
-#: self-ratings (K1: the head alone; KOSONG: no 360 at all): 04 and 05 are about those
-#: ratings and their setup refuses such an instansi with a ParameterError. Their failure is
-#: shown in index.html as a plain sentence. Left for a follow-up (issue 13 item 6).
-BELUM = {
-    ("K1", "04_kesepakatan_penilai"),
-    ("K1", "05_kalibrasi_360"),
-    ("KOSONG", "04_kesepakatan_penilai"),
-    ("KOSONG", "05_kalibrasi_360"),
-}
 
-
-#: Known remaining raw values in course 04 (its cells 11 and 13 print agreement figures with
-#: f-strings, "nan" when no group has enough raters) and its narrative "Sel kosong (NaN)".
-#: Left for a follow-up; everything else on every page is checked.
-SISA_04 = ("alpha Krippendorff (interval) = nan", "r_wg rata-rata = nan", "median = nan",
-           "alpha = nan", "95 %: nan", "Sel kosong (")  # fmt: skip
-
-
-def _sisa(f: str) -> bool:
-    return any(s in f for s in SISA_04)
+def _scan(out: Path, pages: list[Path]) -> None:
+    found = {str(p.relative_to(out)): temuan(teks_terlihat(p.read_text())) for p in pages}
+    assert {k: v for k, v in found.items() if v} == {}
 
 
 @pytest.mark.slow
@@ -245,15 +228,10 @@ def test_batch_on_small_instansi_shows_no_raw_error(data_kecil, tmp_path, monkey
     monkeypatch.setenv(_tampil.ENV_PERINGATAN, "1")  # a warning must reach the page (and fail)
     out = tmp_path / "keluaran"
     reports.run_batch(data_kecil, out, pekerja=2, tampilkan=False)
-    gagal = {(p.parent.parent.name, p.stem) for p in out.glob("*/gagal/*.ipynb")}  # kept for triage
-    assert gagal <= BELUM, sorted(gagal - BELUM)
+    assert not list(out.glob("*/gagal/*.ipynb"))  # every notebook ran for every instansi
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 1 + 6 * len(KECIL.INSTANSI) - len(gagal)
-    found = {
-        str(p.relative_to(out)): [f for f in temuan(teks_terlihat(p.read_text())) if not _sisa(f)]
-        for p in pages
-    }
-    assert {k: v for k, v in found.items() if v} == {}
+    assert len(pages) == 1 + 6 * len(KECIL.INSTANSI)
+    _scan(out, pages)
     for kode in KECIL.INSTANSI:
         nb = nbformat.read(out / kode / "laporan_instansi.ipynb", as_version=4)
         streams = [
@@ -268,3 +246,138 @@ def test_batch_on_small_instansi_shows_no_raw_error(data_kecil, tmp_path, monkey
     assert "belum ada yang memperoleh predikat" in k1
     kosong = teks_terlihat((out / "KOSONG" / "laporan_instansi.html").read_text())
     assert "Tidak ada data kompetensi untuk instansi ini." in kosong
+    for kode in ("K1", "KOSONG"):  # no 360 rating other than self: course 05 says so
+        kal = teks_terlihat((out / kode / "05_kalibrasi_360.html").read_text())
+        assert "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan" in kal
+
+
+@pytest.mark.slow
+def test_batch_without_optional_tables(data_kecil, tmp_path, monkeypatch):
+    """A workbook without survei_skm and kompetensi (optional tables): every notebook runs
+    for a small instansi and says what is missing."""
+    import shutil
+
+    from kinerja_calib import _tampil
+
+    monkeypatch.setenv(_tampil.ENV_PERINGATAN, "1")
+    data = tmp_path / "data"
+    shutil.copytree(data_kecil, data)
+    (data / "survei_skm.csv").unlink()
+    (data / "kompetensi.csv").unlink()
+    out = tmp_path / "keluaran"
+    reports.run_batch(data, out, instansi=["K5"], pekerja=2, tampilkan=False)
+    assert not list(out.glob("*/gagal/*.ipynb"))
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 1 + 6
+    _scan(out, pages)
+    kursus = teks_terlihat((out / "K5" / "02_penilaian_dan_predikat.html").read_text())
+    assert "Bagian ini memerlukan hasil survei kepuasan masyarakat (SKM)" in kursus
+    assert "Bagian ini memerlukan data kompetensi pegawai" in kursus
+
+
+# --------------------------------------------------------------------------- package functions
+
+
+def _ratings_diri_saja():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "periode": ["2026-S1"] * 2,
+            "nip": ["a", "a"],
+            "nip_penilai": ["a", "a"],
+            "peran_penilai": ["diri", "diri"],
+            "aspek": ["loyal", "adaptif"],
+            "nilai": [5.0, 4.0],
+        }
+    )
+
+
+def test_calibration_on_self_ratings_only_is_a_sentence():
+    """Only self-ratings (an instansi of one, or none rated by others): documented empty
+    results and one Indonesian sentence instead of a ParameterError."""
+    from kinerja_calib import calibrate
+
+    r = _ratings_diri_saja()
+    fx = calibrate.rater_effects(r)
+    assert fx.ratees.empty and fx.raters.empty
+    assert {"skor_terkalibrasi", "koreksi"} <= set(fx.ratees.columns)
+    assert "diagnosis" in fx.raters.columns
+    assert fx.ringkasan() == calibrate._effects.KURANG_PENILAI
+    assert fx.ringkasan().startswith("Bagian ini memerlukan penilaian 360")
+    for hasil in (
+        calibrate.source_weights(r),
+        calibrate.reliability_curve(r),
+        calibrate.compare_weights(r),
+    ):
+        assert str(hasil) == calibrate._effects.KURANG_PENILAI
+        # a cell chaining on the note still shows the note
+        assert str(hasil.ringkasan.drop(columns="x")) == str(hasil)
+    from kinerja_calib.plots import calibrate as gambar
+
+    assert str(gambar.sebelum_sesudah(fx)) == calibrate._effects.KURANG_PENILAI
+    assert str(gambar.bobot_sumber(calibrate.source_weights(r))) == str(fx.ringkasan())
+
+
+def test_agreement_on_no_usable_group():
+    import numpy as np
+
+    from kinerja_calib import agreement as A
+
+    r = _ratings_diri_saja().iloc[:0]
+    tab = A.agreement_table(r, by=["aspek"], statistics=["icc1", "alpha", "ac1"])
+    assert tab.empty
+    assert {"n_subjek", "icc1", "icc1_ci_low", "alpha", "ac1", "kategori_icc"} <= set(tab.columns)
+    # every subject rated the same: no spread between subjects, no ZeroDivisionError
+    res = A.icc(np.array([[3.0, 3.0], [3.0, 3.0], [3.0, np.nan]]), missing="unbalanced")
+    assert np.isnan(res.at["ICC1", "icc"])  # 0/0: undefined, shown as "–"
+    from kinerja_calib.plots import agreement as gambar
+
+    assert str(gambar.interval_kesepakatan(tab, "aspek")).startswith(
+        "Bagian ini memerlukan"
+    )
+
+
+def test_score_workbook_periode_only_in_realisasi(data_kecil):
+    """KOSONG has realisasi but no 360 rows: scoring a named periode works (capaian, no
+    predikat) instead of "Periode ... tidak ada di data"."""
+    import kinerja_calib as kc
+    from kinerja_calib import ParameterError
+
+    wb = kc.load_workbook(data_kecil).untuk_instansi("KOSONG")
+    s = kc.score_workbook(wb, periode="2026-S2")
+    assert len(s) == 4 and s["capaian"].notna().all() and s["predikat"].isna().all()
+    with pytest.raises(ParameterError, match="2030-S1"):
+        kc.score_workbook(wb, periode="2030-S1")
+
+
+def test_course_setup_accepts_an_instansi_without_360(data_kecil):
+    from kinerja_calib import agreement, calibrate
+
+    p4 = agreement.siapkan(str(data_kecil), "KOSONG")
+    assert p4.periode == "2026-S2" and p4.ratings.empty
+    p5 = calibrate.siapkan(str(data_kecil), "KOSONG")
+    assert p5.periode == "2026-S2" and p5.ratings.empty and len(p5.skor) == 4
+    # with 360 ratings the latest 360 periode is still the default
+    assert agreement.siapkan(str(data_kecil), "K3").periode == "2026-S1"
+
+
+def test_optional_tables_absent_give_empty_tables():
+    from types import SimpleNamespace
+
+    from kinerja_calib import competency, survey
+
+    wb = SimpleNamespace(survei_skm=None, kompetensi=None)
+    skm = survey.responden(wb, "2026-S1")
+    assert skm.empty and "u9" in skm.columns
+    assert competency.untuk_pegawai(wb, ["1"]).empty
+    assert competency.jpm_table(competency.untuk_pegawai(wb)).empty
+
+
+def test_angka_for_sentences():
+    import kinerja_calib as kc
+
+    assert kc.angka(0.51234) == "0,512"
+    assert kc.angka(float("nan")) == "–" and kc.angka(None) == "–"
+    assert kc.angka(float("-inf")) == "–"
+    assert kc.angka(1234.5, 1) == "1.234,5"

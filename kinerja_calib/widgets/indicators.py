@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 
 from .. import labels
+from .._tampil import DataKurang
 from ..indicators import KOLOM_TEMUAN, capaian, cek_smart, sensitivitas_bobot
 
 __all__ = ["pembangun_indikator", "panel_sensitivitas", "tabel_temuan_html"]
@@ -207,7 +208,7 @@ def panel_sensitivitas(
         fig = gambar(sensitivitas_bobot(wb, pilih.value, rules=rules, periode=periode))
         with out:
             out.clear_output(wait=True)
-            if not hasattr(fig, "savefig"):  # a "not enough data" note
+            if isinstance(fig, DataKurang):  # a "not enough data" note
                 display(fig)
                 return
             buf = io.BytesIO()
