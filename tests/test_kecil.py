@@ -333,9 +333,7 @@ def test_agreement_on_no_usable_group():
     assert np.isnan(res.at["ICC1", "icc"])  # 0/0: undefined, shown as "–"
     from kinerja_calib.plots import agreement as gambar
 
-    assert str(gambar.interval_kesepakatan(tab, "aspek")).startswith(
-        "Bagian ini memerlukan"
-    )
+    assert str(gambar.interval_kesepakatan(tab, "aspek")).startswith("Bagian ini memerlukan")
 
 
 def test_score_workbook_periode_only_in_realisasi(data_kecil):
