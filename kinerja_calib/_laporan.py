@@ -271,8 +271,10 @@ def siapkan_laporan(
     ParameterError
         Any bad parameter, with an Indonesian message saying what to use instead.
     """
+    from ._tampil import pasang_tampilan
     from .params import Pemeriksa, validate
 
+    pasang_tampilan()  # in the report's kernel: missing values as "–", no stray warnings
     cek = Pemeriksa()
     try:
         kode = periksa_kode(kode_instansi)

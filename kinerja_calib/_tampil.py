@@ -32,6 +32,8 @@ __all__ = [
 
 #: What a missing value looks like on a page.
 KOSONG = "–"
+#: Shown instead of a table without rows.
+TABEL_KOSONG = "Tabel ini kosong untuk instansi dan periode ini."
 #: Set to "1" to keep Python warnings visible in notebook outputs (the tests do, so that a
 #: warning fails them instead of being filtered away).
 ENV_PERINGATAN = "KINERJA_CALIB_TAMPILKAN_PERINGATAN"
@@ -145,7 +147,7 @@ def contoh(df: pd.DataFrame, n: int = 5, seed=None) -> pd.DataFrame | DataKurang
     Tabel ini kosong untuk instansi dan periode ini.
     """
     if not len(df):
-        return DataKurang("Tabel ini kosong untuk instansi dan periode ini.")
+        return DataKurang(TABEL_KOSONG)
     return df.sample(min(int(n), len(df)), random_state=seed)
 
 
@@ -168,6 +170,8 @@ def bersihkan(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _html_frame(df: pd.DataFrame) -> str:
+    if df.empty:
+        return f"<p><em>{TABEL_KOSONG}</em></p>"
     return bersihkan(df).to_html(
         max_rows=pd.get_option("display.max_rows"),
         max_cols=pd.get_option("display.max_columns"),
@@ -181,20 +185,24 @@ def _html_series(s: pd.Series) -> str:
     return _html_frame(s.to_frame(name=s.name if s.name is not None else ""))
 
 
+def _html_styler(styler) -> str | None:
+    """An empty Styler is the sentence; otherwise the Styler's own HTML."""
+    return f"<p><em>{TABEL_KOSONG}</em></p>" if styler.data.empty else styler._repr_html_()
+
+
 def pasang_tampilan(shell=None) -> None:
     """Make the running IPython kernel show missing values as "–" in every table.
 
-    Registers HTML formatters for DataFrame and Series and sets pandas'
-    ``styler.format.na_rep``. Also a last-resort filter: Python warnings (numpy's "Mean of
+    Registers HTML formatters for DataFrame, Series and Styler (a table without rows is the
+    sentence :data:`TABEL_KOSONG`) and sets pandas' ``styler.format.na_rep`` (used by a
+    Styler's default formatting; an explicit ``Styler.format(...)`` needs its own
+    ``na_rep``). Also a last-resort filter: Python warnings (numpy's "Mean of
     empty slice", matplotlib, pandas FutureWarning …) are kept out of the outputs unless
     the environment variable ``KINERJA_CALIB_TAMPILKAN_PERINGATAN=1`` is set (the tests set
-    it, so a warning there still fails them). Outside IPython only the pandas option is set.
+    it, so a warning there still fails them). Outside IPython (a script, a test) only the
+    pandas option is set: no warning is ever filtered there.
     """
     pd.set_option("styler.format.na_rep", KOSONG)
-    if os.environ.get(ENV_PERINGATAN) != "1":
-        warnings.filterwarnings("ignore", category=RuntimeWarning)
-        warnings.filterwarnings("ignore", category=FutureWarning)
-        warnings.filterwarnings("ignore", category=UserWarning, module="matplotlib")
     if shell is None:
         try:
             from IPython import get_ipython
@@ -203,6 +211,13 @@ def pasang_tampilan(shell=None) -> None:
         shell = get_ipython()
     if shell is None:
         return
+    if os.environ.get(ENV_PERINGATAN) != "1" and getattr(shell, "kernel", None) is not None:
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module="matplotlib")
     html = shell.display_formatter.formatters["text/html"]
     html.for_type(pd.DataFrame, _html_frame)
     html.for_type(pd.Series, _html_series)
+    from pandas.io.formats.style import Styler
+
+    html.for_type(Styler, _html_styler)
