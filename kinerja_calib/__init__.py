@@ -48,6 +48,9 @@ _REEXPORTS = {
     "Workbook": "data",
     "score_workbook": "scoring",
     "compare_regimes": "scoring",
+    "angka": "_tampil",
+    "contoh": "_tampil",
+    "DataKurang": "_tampil",
 }
 
 __all__ = [

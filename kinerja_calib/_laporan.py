@@ -180,14 +180,26 @@ class KonteksLaporan:
             self._cache[key] = fn()
         return self._cache[key]
 
-    def porsi_predikat(self) -> pd.Series:
-        """Share of pegawai per predikat in the report's periode (all five, zeros kept)."""
+    def jumlah_predikat(self) -> pd.Series:
+        """Pegawai per predikat in the report's periode (all five, zeros kept; int64).
+
+        Pegawai without a predikat (no realisasi, or no 360 rating other than their own) are
+        not counted.
+        """
         s = self.skor_periode
         if s is None or not len(s):
-            return pd.Series(0.0, index=list(PREDIKAT), name="porsi")
+            return pd.Series(0, index=list(PREDIKAT), name="jumlah", dtype="int64")
         counts = s["predikat"].astype("string").value_counts().reindex(list(PREDIKAT))
-        counts = counts.fillna(0)
-        return (counts / counts.sum()).rename("porsi")
+        return counts.fillna(0).astype("int64").rename("jumlah")
+
+    def porsi_predikat(self) -> pd.Series:
+        """Share of pegawai per predikat in the report's periode (all five, zeros kept).
+
+        All zeros when no pegawai has a predikat (never ``NaN``).
+        """
+        counts = self.jumlah_predikat()
+        total = int(counts.sum())
+        return (counts / total if total else counts.astype(float)).rename("porsi")
 
     def tabel_excel(self) -> dict[str, pd.DataFrame]:
         """Summary tables for the Excel export (no rater identities, no formulas)."""
@@ -212,12 +224,7 @@ class KonteksLaporan:
         )
         sheets["info"] = info
         p = self.porsi_predikat()
-        n = self.skor_periode
-        counts = (
-            n["predikat"].astype("string").value_counts().reindex(list(PREDIKAT)).fillna(0)
-            if n is not None
-            else pd.Series(0, index=list(PREDIKAT))
-        )
+        counts = self.jumlah_predikat()
         sheets["predikat"] = pd.DataFrame(
             {
                 "predikat": list(PREDIKAT),
@@ -268,8 +275,10 @@ def siapkan_laporan(
     ParameterError
         Any bad parameter, with an Indonesian message saying what to use instead.
     """
+    from ._tampil import pasang_tampilan
     from .params import Pemeriksa, validate
 
+    pasang_tampilan()  # in the report's kernel: missing values as "–", no stray warnings
     cek = Pemeriksa()
     try:
         kode = periksa_kode(kode_instansi)
@@ -418,6 +427,13 @@ class Bagian:
         return "\n\n".join(parts)
 
 
+#: Why no pegawai has a predikat (one sentence, shown where a section needs predikat).
+_TANPA_PREDIKAT = (
+    "belum ada yang memperoleh predikat pada periode ini: predikat memerlukan realisasi "
+    "indikator dan penilaian 360 dari atasan, rekan, bawahan atau pengguna layanan."
+)
+
+
 def _belum(nama: str) -> Bagian:
     return Bagian(f"*Bagian ini belum tersedia: modul `{nama}` belum terpasang.*")
 
@@ -449,11 +465,14 @@ def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
         f"**{_e(ctx.predikat_organisasi)}**."
     ]
     n_peg = len(ctx.wb.pegawai)
-    if s is not None and len(s):
+    n_pred = int(ctx.jumlah_predikat().sum())
+    if s is not None and len(s) and not n_pred:
+        lines.append(f"Dari {_angka(n_peg)} pegawai, {_TANPA_PREDIKAT}")
+    if s is not None and n_pred:
         porsi = ctx.porsi_predikat()
         top = ", ".join(f"{p} {_persen(porsi[p])}" for p in reversed(PREDIKAT) if porsi[p] > 0)
         lines.append(
-            f"Dari {_angka(n_peg)} pegawai, {_angka(s['nip'].nunique())} memperoleh predikat "
+            f"Dari {_angka(n_peg)} pegawai, {_angka(n_pred)} memperoleh predikat "
             f"pada periode ini: {top}."
         )
         if "capaian" in s.columns and s["capaian"].notna().any():
@@ -469,7 +488,7 @@ def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
                 else f"Sebaran predikat **belum memenuhi** {_angka(len(viol))} ketentuan kurva "
                 "distribusi (rincian dan usulan kalibrasi di bawah)."
             )
-    else:
+    elif s is None or not len(s):
         lines.append(f"Instansi ini memiliki {_angka(n_peg)} pegawai.")
     r = ctx.penilaian
     if len(r):
@@ -570,9 +589,12 @@ def _violations(ctx: KonteksLaporan) -> pd.DataFrame | None:
     s = ctx.skor_periode
     if scoring is None or s is None or not hasattr(scoring, "cek_kurva"):
         return None
+    pred = s["predikat"].dropna()
+    if not len(pred):
+        return None
     return ctx.cached(
         "cek_kurva",
-        lambda: scoring.cek_kurva(s["predikat"], ctx.predikat_organisasi, rules=ctx.aturan),
+        lambda: scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan),
     )
 
 
@@ -582,10 +604,13 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
     s = ctx.skor_periode
     if scoring is None or s is None:
         return _belum("scoring")
+    jumlah = ctx.jumlah_predikat()
+    n = int(jumlah.sum())
+    if not n:
+        return Bagian(f"Bagian ini memerlukan predikat pegawai; di instansi ini {_TANPA_PREDIKAT}")
     porsi = ctx.porsi_predikat()
     cons = scoring.kurva_constraints(ctx.predikat_organisasi, rules=ctx.aturan)
     viol = _violations(ctx)
-    n = len(s)
     if viol is None or not len(viol):
         text = (
             f"Untuk predikat organisasi **{_e(ctx.predikat_organisasi)}**, sebaran predikat "
@@ -603,7 +628,7 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
             pd.DataFrame(
                 {
                     "predikat": list(PREDIKAT),
-                    "jumlah": (porsi * n).round().astype("int64").to_numpy(),
+                    "jumlah": jumlah.to_numpy(),
                     "persen": (100 * porsi).to_numpy(),
                 }
             ),
@@ -669,14 +694,20 @@ def _proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
     the standardised calibrated 360 score (``rater_effects(...).ratees.skor_terkalibrasi``,
     rater severity removed); pegawai without 360 data use capaian alone.
     """
-    s = ctx.skor_periode[["nip", "kode_instansi", "predikat", "capaian"]].copy()
+    s = ctx.skor_periode[["nip", "kode_instansi", "predikat", "capaian"]]
+    s = s.loc[s["predikat"].notna()].copy()
     parts = [_z(s["capaian"].to_numpy(dtype=float))]
-    if len(ctx.penilaian):
-        fx = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+    fx = _efek(ctx, calibrate)
+    if fx is not None:
         kal = fx.ratees["skor_terkalibrasi"].reindex(s["nip"]).to_numpy(dtype=float)
         parts.append(_z(kal))
-    s["skor_terkalibrasi"] = np.nanmean(np.vstack(parts), axis=0)
-    s["skor_terkalibrasi"] = s["skor_terkalibrasi"].fillna(s["skor_terkalibrasi"].min() - 1)
+    stack = np.vstack(parts)
+    ada = np.isfinite(stack)
+    n_ada = ada.sum(axis=0)
+    total = np.where(ada, stack, 0.0).sum(axis=0)
+    gabung = np.divide(total, n_ada, out=np.full(len(s), np.nan), where=n_ada > 0)
+    bawah = np.nanmin(gabung) - 1 if np.isfinite(gabung).any() else 0.0
+    s["skor_terkalibrasi"] = np.where(np.isfinite(gabung), gabung, bawah)
     res = calibrate.calibrate_distribution(s, ctx.predikat_organisasi, rules=ctx.aturan)
     ctx._cache["usulan_catatan"] = getattr(res, "catatan", "")
     moves = _plain(res.perpindahan)
@@ -691,9 +722,21 @@ def _proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
 
 
 def _z(x: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sd = np.nanstd(x)
-        return (x - np.nanmean(x)) / sd if sd > 0 else np.zeros_like(x)
+    """Standardised ``x`` (NaN kept); zeros when fewer than two finite values or no spread."""
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.where(ok, 0.0, np.nan)
+    sd = float(np.std(x[ok]))
+    return (x - float(np.mean(x[ok]))) / sd if sd > 0 else np.where(ok, 0.0, np.nan)
+
+
+def _efek(ctx: KonteksLaporan, calibrate):
+    """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
+    rating other than self-ratings is left after the anonymity threshold."""
+    r = ctx.penilaian
+    if not (r["peran_penilai"] != "diri").any():
+        return None
+    return ctx.cached("efek", lambda: calibrate.rater_effects(r))
 
 
 def _ditekan_per_peran(ctx: KonteksLaporan) -> pd.DataFrame:
@@ -932,9 +975,13 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
     if calibrate is None or not hasattr(calibrate, "rater_effects"):
         return _belum("calibrate")
     r = ctx.penilaian
-    if not len(r):
-        return Bagian("Tidak ada penilaian 360 untuk dianalisis.")
-    fx = ctx.cached("efek", lambda: calibrate.rater_effects(r))
+    fx = _efek(ctx, calibrate)
+    if fx is None:
+        return Bagian(
+            "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna "
+            f"layanan; instansi ini tidak memilikinya pada periode {ctx.periode} (setelah "
+            "ambang anonimitas)."
+        )
     # raters who only rated themselves are no rater effect on others
     raters = fx.raters.loc[fx.raters.index.isin(_peran_utama(r).index)]
     f = _flags(raters)
@@ -1040,7 +1087,12 @@ def bagian_talenta(ctx: KonteksLaporan) -> Bagian:
     df = s[["nip", "predikat"]].merge(
         ctx.wb.pegawai[["nip", "nama", "jabatan", "potensi"]], on="nip", how="left"
     )
-    df = df.loc[df["potensi"].notna()]
+    df = df.loc[df["potensi"].notna() & df["predikat"].notna()]
+    if not len(df):
+        return Bagian(
+            "Bagian ini memerlukan pegawai yang memiliki predikat dan data potensi; instansi "
+            f"ini belum memilikinya pada periode {ctx.periode}."
+        )
     peta = talent.peta_talenta(df, kompetensi=ctx.wb.kompetensi, kolom_kinerja="predikat")
     box = talent.ringkasan_kotak(peta)
     pool = peta.loc[peta["kelompok_suksesi"]].sort_values(
@@ -1070,9 +1122,13 @@ def bagian_tren(ctx: KonteksLaporan) -> Bagian:
     s = ctx.skor
     if s is None:
         return _belum("scoring")
+    s = s.loc[s["predikat"].notna()]
     per = sorted(s["periode"].astype(str).unique())
     if len(per) < 2:
-        return Bagian("Baru ada satu periode; tren belum dapat ditampilkan.")
+        return Bagian(
+            "Bagian ini memerlukan predikat pegawai pada sedikitnya dua periode; instansi ini "
+            f"memilikinya pada {_angka(len(per))} periode."
+        )
     shares = pd.crosstab(
         s["periode"].astype(str), s["predikat"].astype("string"), normalize="index"
     ).reindex(columns=list(PREDIKAT), fill_value=0.0)
@@ -1118,15 +1174,15 @@ def bagian_aturan(ctx: KonteksLaporan) -> Bagian:
 
 def ringkasan_indeks(ctx: KonteksLaporan) -> dict:
     """Machine-readable summary of a report (feeds ``index.html``)."""
-    s = ctx.skor_periode
     porsi = ctx.porsi_predikat()
+    n_pred = int(ctx.jumlah_predikat().sum())
     return {
         "kode_instansi": ctx.kode_instansi,
         "nama_instansi": ctx.nama_instansi,
         "periode": ctx.periode,
         "jumlah_pegawai": int(len(ctx.wb.pegawai)),
-        "jumlah_dinilai": int(s["nip"].nunique()) if s is not None else 0,
-        "porsi_predikat": {p: float(porsi[p]) for p in PREDIKAT} if s is not None else {},
+        "jumlah_dinilai": n_pred,
+        "porsi_predikat": {p: float(porsi[p]) for p in PREDIKAT} if n_pred else {},
         "kelompok_360_disembunyikan": int(len(ctx.ditekan)),
     }
 

@@ -33,10 +33,36 @@ __all__ = [
     "kesenjangan",
     "matriks_kesenjangan",
     "ringkasan_kompetensi",
+    "untuk_pegawai",
 ]
 
 _DEFAULT_RULES = "kompetensi-38-2017"
 _KOLOM = ("nip", "kompetensi", "level_standar", "level_aktual")
+
+
+def untuk_pegawai(wb, nip=None) -> pd.DataFrame:
+    """The competency rows of a workbook, optionally only for the pegawai in ``nip``.
+
+    An empty table with the ``kompetensi`` columns when the workbook has none (the table is
+    optional), so :func:`jpm_table` and :func:`matriks_kesenjangan` return empty results.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> list(untuk_pegawai(SimpleNamespace(kompetensi=None)).columns)
+    ['nip', 'kompetensi', 'level_standar', 'level_aktual']
+    """
+    t = getattr(wb, "kompetensi", None)
+    if t is None:
+        return pd.DataFrame(
+            {
+                "nip": pd.Series(dtype=object),
+                "kompetensi": pd.Series(dtype=object),
+                "level_standar": pd.Series(dtype=float),
+                "level_aktual": pd.Series(dtype=float),
+            }
+        )
+    return t if nip is None else t.loc[t["nip"].isin(pd.Series(nip))]
 
 
 def _rules(rules: Any) -> Mapping[str, Any]:

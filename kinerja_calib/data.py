@@ -1310,7 +1310,8 @@ class Workbook:
 
     def ringkasan(self) -> str:
         """A short Indonesian summary: rows per table, instansi, periods."""
-        lines = [f"Data valid: {self.path}", "", "Jumlah baris per tabel:"]
+        nama = Path(self.path).name if self.path else ""  # no server path on a page
+        lines = [f"Data valid: {nama}", "", "Jumlah baris per tabel:"]
         for name in TABLES:
             t = getattr(self, name)
             lines.append(

@@ -121,6 +121,7 @@ __all__ = [
     "ekspor_html",
     "netralkan_formula",
     "periksa_kode",
+    "pesan_galat",
     "ringkasan_indeks",
     "run_batch",
     "siapkan_laporan",
@@ -1511,6 +1512,53 @@ def _muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]
 
 
 _STATUS_TAMPIL = {"lama": "tidak diketahui (dibuat versi lama)"}
+#: Error classes whose message is written for users (Indonesian, saying what to fix).
+_GALAT_PENGGUNA = ("KinerjaCalibError", "ParameterError", "DataError", "ReportError")
+#: An absolute path (POSIX or Windows) inside a message.
+_JALUR_RE = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\'\"`,;:()]+)+[/\\]?")
+
+
+def pesan_galat(galat: str) -> str:
+    """A plain Indonesian sentence for a failed task, for ``index.html``.
+
+    The raw ``"ExceptionName: message"`` stays in the task result, the worker log and the
+    notebook kept under ``gagal/``; pages show no exception name and no file path.
+
+    Parameters
+    ----------
+    galat : str
+        :attr:`HasilTugas.galat`.
+
+    Examples
+    --------
+    >>> pesan_galat("ParameterError: Data tidak ditemukan: /srv/data/prov. Periksa jalur.")
+    'Data tidak ditemukan: prov. Periksa jalur.'
+    >>> pesan_galat("KeyError: 'nip'")  # doctest: +ELLIPSIS
+    'Notebook ini gagal dijalankan karena galat teknis; ...'
+    """
+    nama, sep, pesan = str(galat).partition(": ")
+    if not sep or not re.fullmatch(r"[A-Za-z_][\w.]*", nama):
+        nama, pesan = "", str(galat)
+    nama = nama.rsplit(".", 1)[-1]
+    if nama in ("CellTimeoutError", "TimeoutError"):
+        return (
+            "Notebook ini melebihi batas waktu per sel; jalankan lagi, atau naikkan batas "
+            "waktunya bila datanya memang besar."
+        )
+    if nama == "DeadKernelError":
+        return (
+            "Kernel Python berhenti di tengah jalan (mis. kehabisan memori); jalankan lagi "
+            "instansi ini saja."
+        )
+    if nama in _GALAT_PENGGUNA or (not nama and pesan.startswith("notebook kursus")):
+        teks = _JALUR_RE.sub(lambda m: Path(m.group(0).rstrip("/\\")).name, pesan).strip()
+        teks = teks[:1].upper() + teks[1:]
+        if teks and not re.search(r"\bError\b|Traceback", teks):
+            return teks if teks.endswith((".", "?", "!")) else teks + "."
+    return (
+        "Notebook ini gagal dijalankan karena galat teknis; rinciannya ada di notebook yang "
+        "disimpan di folder gagal/ dan di log pekerja."
+    )
 
 
 def _fmt_pct(x: float) -> str:
@@ -1570,7 +1618,9 @@ def tulis_indeks(
         if course:
             links.append("Kursus: " + " ".join(course))
         errors = "<br>".join(
-            f"{html.escape(r.nama)}: {html.escape(r.galat)}" for r in mine if r.status == "gagal"
+            f"{html.escape(r.nama)}: {html.escape(pesan_galat(r.galat))}"
+            for r in mine
+            if r.status == "gagal"
         )
         status = "berhasil" if ok else "gagal"
         if mine and all(r.status in ("berhasil", _TIDAK_DIKETAHUI) for r in mine) and not ok:

@@ -849,12 +849,29 @@ def _komponen(
     wb, r6: _rules.Rules, periode, ambang_anonimitas: int = 3
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Base table (pegawai × periode with capaian, 360 and 6/2022 ratings) + per indikator."""
-    from .indicators import capaian_pegawai
+    from .indicators import _pick_periode, capaian_pegawai
 
-    cp = capaian_pegawai(wb, periode=periode, rules=r6)
+    rea, r360 = wb.realisasi, wb.penilaian_360
+    # a periode asked for may be in only one of the two tables (e.g. an instansi without 360
+    # ratings): each table is read for the periods it has; unknown in both is an error
+    if isinstance(periode, str | list | tuple) and periode != "":
+        wanted = [periode] if isinstance(periode, str) else list(periode)
+        ada = set()
+        for t in (rea, r360):
+            if t is not None:
+                ada |= set(t["periode"].dropna())
+        _pick_periode(sorted(ada), wanted)  # raises on a periode in neither table
+
+        def untuk(t):
+            return [p for p in wanted if t is not None and p in set(t["periode"].dropna())]
+
+        per_rea, per_360 = untuk(rea), untuk(r360)
+    else:
+        per_rea = per_360 = periode
+    cp = capaian_pegawai(wb, periode=per_rea, rules=r6)
     sp = (
-        skor_perilaku(wb.penilaian_360, r6, periode=periode, ambang_anonimitas=ambang_anonimitas)
-        if wb.penilaian_360 is not None
+        skor_perilaku(r360, r6, periode=per_360, ambang_anonimitas=ambang_anonimitas)
+        if r360 is not None and len(r360) and per_360 != []
         else pd.DataFrame(columns=["periode", "nip", "skor_perilaku", "skor_diri", "n_penilai"])
     )
     periods = sorted(set(cp.per_pegawai["periode"]) | set(sp["periode"]))

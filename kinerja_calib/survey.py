@@ -30,12 +30,43 @@ from ._aturan import ambil, muat
 from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import DataError, ParameterError, Problem
 
-__all__ = ["METODE", "daftar_unsur", "ikm", "kinerja_unit", "mutu", "nrr"]
+__all__ = ["METODE", "daftar_unsur", "ikm", "kinerja_unit", "mutu", "nrr", "responden"]
 
 #: Weighting methods accepted by :func:`ikm` and :func:`nrr`.
 METODE = ("rata_rata", "bobot_0_11")
 
 _DEFAULT_RULES = "skm-14-2017"
+
+
+#: Columns of the ``survei_skm`` table (DESIGN §3).
+KOLOM_SKM = (
+    "periode",
+    "kode_instansi",
+    "unit_layanan",
+    "id_responden",
+    *[f"u{i}" for i in range(1, 10)],
+)
+
+
+def responden(wb, periode: str | None = None) -> pd.DataFrame:
+    """The SKM responses of a workbook (optionally of one periode).
+
+    An empty table with the ``survei_skm`` columns when the workbook has no SKM survey (the
+    table is optional), so :func:`ikm` and :func:`nrr` return empty results instead of the
+    caller failing on ``None``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> list(responden(SimpleNamespace(survei_skm=None), "2026-S1").columns[:3])
+    ['periode', 'kode_instansi', 'unit_layanan']
+    """
+    t = getattr(wb, "survei_skm", None)
+    if t is None:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c[0] != "u" else float) for c in KOLOM_SKM}
+        )
+    return t if periode is None else t.loc[t["periode"] == periode]
 
 
 def _rules(rules: Any) -> Mapping[str, Any]:

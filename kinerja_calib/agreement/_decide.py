@@ -161,7 +161,8 @@ def spearman_brown(reliability_single, k):
     """
     r = np.asarray(reliability_single, dtype=np.float64)
     k = np.asarray(k, dtype=np.float64)
-    out = k * r / (1 + (k - 1) * r)
+    with np.errstate(divide="ignore", invalid="ignore"):  # r = -1/(k-1): undefined (nan/inf)
+        out = k * r / (1 + (k - 1) * r)
     return float(out) if out.ndim == 0 else out
 
 

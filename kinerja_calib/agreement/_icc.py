@@ -24,7 +24,7 @@ KEBIJAKAN = {
     "unbalanced": (
         "unbalanced: ICC(1) dari ANOVA satu arah dengan ukuran kelompok tak sama "
         "(koreksi n0), semua subjek dengan >= 2 nilai dipakai; ICC(2)/ICC(3) tidak "
-        "didefinisikan untuk desain ini (NaN)."
+        "didefinisikan untuk desain ini (kosong, –)."
     ),
 }
 
@@ -201,6 +201,7 @@ def icc(wide: WideLike, *, missing: str = "listwise", ci: float = 0.95) -> pd.Da
         return out
 
     msb, msw, n0, a, n_tot, n_rat = oneway_unbalanced(x)
+    msb, msw = np.float64(msb), np.float64(msw)  # 0/0 gives nan (not ZeroDivisionError)
     rows = {form: list(nan_row) for form in ICC_FORMS}
     if a >= 2 and np.isfinite(msw) and n0 > 0:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -210,8 +211,9 @@ def icc(wide: WideLike, *, missing: str = "listwise", ci: float = 0.95) -> pd.Da
             df1, df2 = a - 1, n_tot - a
             p1 = f_sf(f1, df1, df2)
             f1l, f1u, l1, u1 = _ci_one_way(f1, df1, df2, n0, alpha)
+            k_low, k_high = 1 - 1 / np.float64(f1l), 1 - 1 / np.float64(f1u)
         rows["ICC1"] = [icc1, f1, df1, df2, p1, l1, u1]
-        rows["ICC1k"] = [icc1k, f1, df1, df2, p1, 1 - 1 / f1l, 1 - 1 / f1u]
+        rows["ICC1k"] = [icc1k, f1, df1, df2, p1, k_low, k_high]
     out = _frame(rows)
     out.attrs.update(
         kebijakan_data_hilang=KEBIJAKAN["unbalanced"],

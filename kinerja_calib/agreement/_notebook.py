@@ -28,7 +28,8 @@ def siapkan(
     ----------
     data, kode_instansi, periode : str
         Checked by :func:`kinerja_calib.params.validate` ("" = whole province / latest
-        period of the 360 table).
+        period of the 360 table; an instansi without 360 ratings gets the latest period of
+        its other tables and empty ``ratings``, and every section says it needs them).
     peran : str
         Rater role for the "how many raters?" analysis (``labels.PERAN_PENILAI``).
     target : float
@@ -58,6 +59,7 @@ def siapkan(
     """
     from ..params import Pemeriksa, validate
 
+    periode_diminta = isinstance(periode, str) and bool(periode)
     cek = Pemeriksa()
     cek.angka("seed", seed, bulat=True)
     cek.pilihan("peran", peran, PERAN_PENILAI)
@@ -69,13 +71,13 @@ def siapkan(
         periode,
         aturan,
         pemeriksa=cek,
-        tabel_periode="penilaian_360",
-        wajib=["penilaian_360"],
-        untuk="notebook kesepakatan penilai",
         ambang_anonimitas=ambang_anonimitas,
     )
+    # an instansi without 360 ratings still runs: every section then says it needs them
     wb, periode = ctx.wb, ctx.periode
     per = wb.penilaian_360["periode"].astype("string")
+    if not periode_diminta and per.notna().any():
+        periode = str(per.dropna().max())  # the latest periode of the 360 ratings
     ratings = wb.penilaian_360[per == periode].reset_index(drop=True)
     return SimpleNamespace(
         wb=wb,

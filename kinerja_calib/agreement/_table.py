@@ -311,7 +311,14 @@ def agreement_table(
         if "fleiss" in statistics:
             row["fleiss"] = float(fleiss_kappa(sub, categories=cats)) if enough else math.nan
         rows.append(row)
-    out = pd.concat([group_keys, pd.DataFrame(rows)], axis=1)
+    # the documented columns even with no group (an instansi without these ratings)
+    cols = ["n_subjek", "n_penilai", "n_penilaian", "rata_penilai", "rata_nilai"]
+    if "icc1" in statistics:
+        cols += ["icc1", "icc1_ci_low", "icc1_ci_high"]
+    cols += [c for c in ("icc1k", "alpha", "rwg", "ac1", "fleiss") if c in statistics]
+    out = pd.concat([group_keys, pd.DataFrame(rows, columns=cols, dtype=float)], axis=1)
+    for c in ("n_subjek", "n_penilai", "n_penilaian"):
+        out[c] = out[c].astype("int64")
     if "icc1" in out:
         out["kategori_icc"] = label_icc(out["icc1"])
     elif "icc1k" in out:

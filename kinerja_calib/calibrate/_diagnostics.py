@@ -62,7 +62,8 @@ def _diagnose(
     typical = np.mean(pvar[multi]) if multi.any() else np.nan
     n_multi = np.bincount(data.pair_rater, weights=multi.astype(float), minlength=nb)
     halo_ratio = np.bincount(data.pair_rater, weights=pvar, minlength=nb) / np.maximum(n_multi, 1)
-    halo_ratio = np.where(n_multi >= 2, halo_ratio / typical, np.nan)
+    usable = (n_multi >= 2) & (typical > 0)  # typical 0: no spread anywhere, no halo ratio
+    halo_ratio = np.where(usable, halo_ratio / (typical if typical > 0 else 1.0), np.nan)
     # spread across ratees (central tendency): variance of the rater's pair means relative to
     # what the model expects from the ratees' calibrated scores plus noise
     n_pairs_r = np.bincount(data.pair_rater, minlength=nb).astype(float)

@@ -89,6 +89,9 @@ class RaterEffects:
     def ringkasan(self) -> str:
         """Short Indonesian summary of the fit (Indonesian number format)."""
 
+        if "kurang" in self.info:  # the empty result: nothing was fitted
+            return self.info["kurang"]
+
         def bil(x: float) -> str:
             return f"{x:,.0f}".replace(",", ".")
 
@@ -161,6 +164,60 @@ class _Data:
     @cached_property
     def n_aspect(self) -> np.ndarray:
         return np.bincount(self.aspect, minlength=len(self.aspect_ids)).astype(np.float64)
+
+
+#: The sentence of an empty :class:`RaterEffects` (no rating other than self-ratings).
+KURANG_PENILAI = (
+    "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna layanan; "
+    "instansi ini tidak memilikinya untuk periode ini, sehingga efek penilai tidak dapat "
+    "dihitung."
+)
+
+
+def _tanpa_penilai_lain(ratings: pd.DataFrame, periode: str | None) -> bool:
+    """True when the (period's) table holds no rating other than self-ratings."""
+    need = {"nip", "nip_penilai", "peran_penilai", "nilai"}
+    if not need <= set(ratings.columns):
+        return False  # let prepare() name the missing columns
+    r, _ = _select_period(ratings, periode)
+    nilai = pd.to_numeric(r["nilai"], errors="coerce")
+    lain = (r["peran_penilai"].astype("string") != "diri") & (r["nip"] != r["nip_penilai"])
+    return not bool((lain & nilai.notna()).fillna(False).any())
+
+
+def _efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> RaterEffects:
+    """The documented empty result: every table with its columns and no row.
+
+    ``info["kurang"]`` holds the Indonesian sentence, which :meth:`RaterEffects.ringkasan`
+    returns.
+    """
+    _, periode = _select_period(ratings, periode)
+
+    def kosong(index: str, cols: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in cols}).rename_axis(index)
+
+    ratees = kosong(
+        "nip",
+        ["skor_mentah", "skor_terkalibrasi", "se", "n", "n_penilai", "koreksi", "skor_diri",
+         "komponen"],
+    )  # fmt: skip
+    raters = kosong(
+        "nip_penilai",
+        ["keparahan", "se", "n", "n_pegawai", "skor_rerata", "msr", "sebaran_aspek",
+         "sebaran_pegawai", "komponen"],
+    )  # fmt: skip
+    raters["diagnosis"] = pd.Series(dtype=object)
+    komponen = kosong("komponen", ["varians", "proporsi"])
+    komponen["keterangan"] = pd.Series(dtype=object)
+    jaringan = pd.DataFrame(
+        {c: pd.Series(dtype=float) for c in ("n_pegawai", "n_penilai", "n_penilaian")}
+    )
+    jaringan["keterangan"] = pd.Series(dtype=object)
+    efek = pd.DataFrame({"jenis": [], "tingkat": [], "efek": [], "n": []})
+    return RaterEffects(
+        ratees, raters, komponen, jaringan, efek, 0.0, method, periode,
+        info={"kurang": KURANG_PENILAI},
+    )  # fmt: skip
 
 
 def _select_period(ratings: pd.DataFrame, periode: str | None) -> tuple[pd.DataFrame, str | None]:
@@ -620,6 +677,8 @@ def rater_effects(
     """
     if method not in ("additive", "ordinal"):
         raise ParameterError("`method` harus 'additive' atau 'ordinal'.")
+    if _tanpa_penilai_lain(ratings, periode):
+        return _efek_kosong(ratings, periode, method)
     with _single_thread_blas():
         fx = _rater_effects(
             ratings,

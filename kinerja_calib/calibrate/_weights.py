@@ -9,9 +9,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._tampil import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ..labels import PREDIKAT, RATING
+from ._effects import KURANG_PENILAI, _tanpa_penilai_lain
 
 __all__ = [
     "KONVENSI_BOBOT",
@@ -295,7 +297,7 @@ def source_weights(
     periode: str | None = None,
     fx: Any = None,
     ci: float = 0.95,
-) -> pd.DataFrame:
+) -> pd.DataFrame | DataKurang:
     """Weights per rater role (``peran_penilai``) chosen from evidence, with bootstrap intervals.
 
     Parameters
@@ -355,6 +357,8 @@ def source_weights(
     .. [2] Raykov, T. (2004). Estimation of maximal reliability. *Structural Equation Modeling*,
        11(1), 71–83.
     """
+    if _tanpa_penilai_lain(ratings, periode):
+        return DataKurang(KURANG_PENILAI)
     if criterion not in ("reliabilitas", "kriteria", "kebenaran"):
         raise ParameterError("`criterion` harus 'reliabilitas', 'kriteria' atau 'kebenaran'.")
     mdf, kdf = role_means(ratings, periode, fx)
@@ -409,7 +413,7 @@ def source_weights(
 
 def reliability_curve(
     ratings: pd.DataFrame, k_max: int = 10, periode: str | None = None, fx: Any = None
-) -> pd.DataFrame:
+) -> pd.DataFrame | DataKurang:
     """Reliability of the mean of ``k`` raters of each role (Spearman–Brown from the data).
 
     The single-rater reliability of role ``g`` is ``λ_g² / (λ_g² + k̄_g·(S_gg − λ_g²))``
@@ -422,6 +426,8 @@ def reliability_curve(
         Columns ``peran_penilai``, ``k``, ``reliabilitas`` (tidy, one row per role and k), and
         ``k_data`` (the mean number of raters the role has in the data).
     """
+    if _tanpa_penilai_lain(ratings, periode):
+        return DataKurang(KURANG_PENILAI)
     mdf, kdf = role_means(ratings, periode, fx)
     m = mdf.to_numpy()
     S = _pairwise_cov(m)
@@ -525,7 +531,7 @@ def compare_weights(
     periode: str | None = None,
     fx: Any = None,
     acuan: str | None = None,
-) -> PerbandinganBobot:
+) -> PerbandinganBobot | DataKurang:
     """Compare 360 source weightings: composites, predikat shares and who changes predikat.
 
     Parameters
@@ -551,6 +557,8 @@ def compare_weights(
     -------
     PerbandinganBobot
     """
+    if _tanpa_penilai_lain(ratings, periode):
+        return DataKurang(KURANG_PENILAI)
     schemes: dict[str, Any] = dict(KONVENSI_BOBOT)
     schemes.update(dict(weights_dict or {}))
     acuan = acuan or next(iter(schemes))

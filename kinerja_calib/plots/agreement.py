@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from .. import labels
 from .._escape import escape_mathtext
+from .._tampil import DataKurang
 from ..errors import ParameterError
 from ._style import WARNA_PERAN, gaya
 
@@ -31,6 +32,13 @@ _BATAS_ICC = [(0.0, 0.5, "#f4a582"), (0.5, 0.75, "#fddbc7"), (0.75, 0.9, "#d1e5f
               (0.9, 1.0, "#92c5de")]  # fmt: skip
 
 
+#: No group with enough ratings to draw (a small instansi, or no 360 ratings).
+_KURANG = DataKurang(
+    "Bagian ini memerlukan kelompok dengan sedikitnya 5 pegawai yang masing-masing dinilai "
+    "oleh 2 penilai atau lebih dari sumber yang sama; instansi ini belum memilikinya."
+)
+
+
 def _pretty(value: object) -> str:
     text = str(value)
     return escape_mathtext(labels.NAMA_PERAN.get(text, labels.ASPEK_BERAKHLAK.get(text, text)))
@@ -42,7 +50,7 @@ def peta_kesepakatan(
     kolom: str,
     statistik: str = "icc1",
     judul: str | None = None,
-) -> Figure:
+) -> Figure | DataKurang:
     """Heat-map of one agreement statistic over two grouping columns.
 
     Parameters
@@ -60,6 +68,8 @@ def peta_kesepakatan(
             raise ParameterError(f"Kolom '{col}' tidak ada; pakai keluaran agreement_table().")
     grid = tabel.pivot_table(index=baris, columns=kolom, values=statistik, aggfunc="first")
     vals = grid.to_numpy(dtype=float)
+    if not np.isfinite(vals).any():
+        return _KURANG
     with gaya():
         fig = Figure(figsize=(1.6 + 1.45 * grid.shape[1], 1.2 + 0.55 * grid.shape[0]),
                      layout="constrained")  # fmt: skip
@@ -102,7 +112,7 @@ def interval_kesepakatan(
     label: str | list[str],
     statistik: str = "icc1",
     judul: str | None = None,
-) -> Figure:
+) -> Figure | DataKurang:
     """Point estimates with 95 % intervals per group, over the Koo & Li (2016) bands.
 
     Parameters
@@ -117,7 +127,7 @@ def interval_kesepakatan(
     cols = [label] if isinstance(label, str) else list(label)
     data = tabel.dropna(subset=[statistik]).reset_index(drop=True)
     if data.empty:
-        raise ParameterError("Tidak ada kelompok dengan data cukup untuk digambar.")
+        return _KURANG
     names = data[cols].astype(str).apply(lambda r: " · ".join(_pretty(v) for v in r), axis=1)
     y = np.arange(len(data))[::-1]
     with gaya():
@@ -145,7 +155,7 @@ def interval_kesepakatan(
     return fig
 
 
-def kurva_jumlah_penilai(kurva: pd.DataFrame, judul: str | None = None) -> Figure:
+def kurva_jumlah_penilai(kurva: pd.DataFrame, judul: str | None = None) -> Figure | DataKurang:
     """The "berapa penilai yang dibutuhkan?" plot from ``agreement.reliability_curve``.
 
     Spearman–Brown prediction (line), resampling check with 95 % band (points), the target
@@ -191,7 +201,7 @@ def kurva_jumlah_penilai(kurva: pd.DataFrame, judul: str | None = None) -> Figur
 
 def sebaran_rwg(
     nilai: pd.Series | pd.DataFrame, kelompok: str | None = None, judul: str | None = None
-) -> Figure:
+) -> Figure | DataKurang:
     """Histogram of r_wg (or r_wg(J)) values, optionally one panel per group.
 
     ``nilai`` is the Series from ``agreement.rwg`` or the DataFrame from ``agreement.rwg_j``
@@ -203,6 +213,8 @@ def sebaran_rwg(
     else:
         frame = nilai.rename("rwg").reset_index()
         col = "rwg"
+    if not frame[col].notna().any():
+        return _KURANG
     groups = [(None, frame)] if kelompok is None else list(frame.groupby(kelompok, sort=True))
     bins = np.linspace(0, 1, 21)
     with gaya():

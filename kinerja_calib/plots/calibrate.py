@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._escape import escape_mathtext
+from .._tampil import DataKurang, terima_kurang
 from ..labels import NAMA_PERAN, PREDIKAT
 from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
 
@@ -36,7 +37,8 @@ def _fig(width: float = 7.5, height: float = 4.2, ncols: int = 1) -> tuple[Figur
     return fig, axes
 
 
-def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure:
+@terima_kurang
+def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure | DataKurang:
     """Raw mean vs calibrated score per pegawai (and, with the truth, both against it).
 
     Parameters
@@ -46,6 +48,8 @@ def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure:
     kebenaran : Series, optional
         True score per nip (simulated data); adds a panel with both scores against it.
     """
+    if "kurang" in getattr(fx, "info", {}):
+        return DataKurang(fx.info["kurang"])
     r = fx.ratees
     with gaya():
         fig, axes = _fig(
@@ -95,9 +99,10 @@ def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure:
     return fig
 
 
+@terima_kurang
 def keparahan_penilai(
     fx: Any, kebenaran: pd.DataFrame | pd.Series | None = None, n_min: int = 20, top: int = 60
-) -> Figure:
+) -> Figure | DataKurang:
     """Caterpillar plot of rater severity with 95 % intervals (raters by rank, never by id).
 
     Parameters
@@ -111,6 +116,8 @@ def keparahan_penilai(
     top : int
         Show the ``top`` most lenient and ``top`` most severe raters at most.
     """
+    if "kurang" in getattr(fx, "info", {}):
+        return DataKurang(fx.info["kurang"])
     q = fx.raters[fx.raters["n"] >= n_min].sort_values("keparahan")
     if len(q) > 2 * top:
         q = pd.concat([q.head(top), q.tail(top)])
@@ -177,7 +184,8 @@ def keparahan_penilai(
     return fig
 
 
-def porsi_predikat_bobot(perbandingan: Any) -> Figure:
+@terima_kurang
+def porsi_predikat_bobot(perbandingan: Any) -> Figure | DataKurang:
     """Predikat shares under each 360 weighting (stacked bars), with how many change."""
     rk = perbandingan.ringkasan
     with gaya():
@@ -200,7 +208,10 @@ def porsi_predikat_bobot(perbandingan: Any) -> Figure:
     return fig
 
 
-def kurva_reliabilitas(curve: pd.DataFrame, bobot: pd.DataFrame | None = None) -> Figure:
+@terima_kurang
+def kurva_reliabilitas(
+    curve: pd.DataFrame, bobot: pd.DataFrame | None = None
+) -> Figure | DataKurang:
     """Reliability of a mean of k raters per role (Spearman–Brown), marking the data's k."""
     with gaya():
         fig, ax = _fig(7, 4.2)
@@ -236,7 +247,8 @@ def kurva_reliabilitas(curve: pd.DataFrame, bobot: pd.DataFrame | None = None) -
     return fig
 
 
-def bobot_sumber(sw: pd.DataFrame) -> Figure:
+@terima_kurang
+def bobot_sumber(sw: pd.DataFrame) -> Figure | DataKurang:
     """Source weights with bootstrap intervals and policy bounds."""
     with gaya():
         fig, ax = _fig(6.5, 3.8)
@@ -258,8 +270,23 @@ def bobot_sumber(sw: pd.DataFrame) -> Figure:
     return fig
 
 
-def usulan_distribusi(proposal: Any, kelompok: Any, by: str = "kode_instansi") -> Figure:
-    """Predikat counts of one group before and after the proposal."""
+@terima_kurang
+def usulan_distribusi(
+    proposal: Any, kelompok: Any = None, by: str = "kode_instansi"
+) -> Figure | DataKurang:
+    """Predikat counts of one group before and after the proposal.
+
+    Without ``kelompok``: the group with the most proposed moves. A note when the proposal
+    holds no group (no pegawai with a predikat).
+    """
+    if kelompok is None:
+        rk = proposal.ringkasan
+        if not len(rk):
+            return DataKurang(
+                "Bagian ini memerlukan pegawai berpredikat; instansi ini belum memilikinya "
+                "pada periode ini, sehingga tidak ada usulan kalibrasi distribusi."
+            )
+        kelompok = rk.sort_values("n_pindah", kind="stable").iloc[-1][by]
     p = proposal.predikat[proposal.predikat[by] == kelompok]
     awal = p["predikat_awal"].value_counts().reindex(PREDIKAT, fill_value=0)
     usul = p["predikat_usulan"].value_counts().reindex(PREDIKAT, fill_value=0)
@@ -293,7 +320,7 @@ def usulan_distribusi(proposal: Any, kelompok: Any, by: str = "kode_instansi") -
     return fig
 
 
-def bobot_ahp(hasil: Any) -> Figure:
+def bobot_ahp(hasil: Any) -> Figure | DataKurang:
     """AHP weights as bars with the consistency ratio in the title."""
     w = hasil.bobot.sort_values(ascending=False)
     with gaya():
@@ -307,8 +334,24 @@ def bobot_ahp(hasil: Any) -> Figure:
     return fig
 
 
-def bobot_efektif(eff: pd.DataFrame, kode_instansi: str, jabatan: str) -> Figure:
-    """Nominal vs effective vs suggested weight of one jabatan's indicators."""
+def bobot_efektif(
+    eff: pd.DataFrame, kode_instansi: str | None = None, jabatan: str | None = None
+) -> Figure | DataKurang:
+    """Nominal vs effective vs suggested weight of one jabatan's indicators.
+
+    Without ``kode_instansi``/``jabatan``: the jabatan of the indicator whose effective weight
+    is farthest from its nominal one. A :class:`~kinerja_calib._tampil.DataKurang` note when
+    no effective weight could be computed (too few pegawai per jabatan).
+    """
+    if kode_instansi is None or jabatan is None:
+        selisih = eff["selisih"].abs() if "selisih" in eff.columns else pd.Series(dtype=float)
+        if not selisih.notna().any():
+            return DataKurang(
+                "Bagian ini memerlukan jabatan dengan cukup pegawai untuk menghitung bobot "
+                "efektif; instansi ini belum memilikinya."
+            )
+        terjauh = eff.loc[selisih.idxmax()]
+        kode_instansi, jabatan = terjauh["kode_instansi"], terjauh["jabatan"]
     d = eff[(eff["kode_instansi"] == kode_instansi) & (eff["jabatan"] == jabatan)]
     with gaya():
         fig, ax = _fig(7.5, 3.8)

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from .. import labels
 from .._escape import escape_mathtext
+from .._tampil import DataKurang
 from ..errors import ParameterError
 from ._style import WARNA_PREDIKAT, gaya
 
@@ -22,8 +23,10 @@ _KRITERIA = {
 }
 
 
-def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure:
+def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure | DataKurang:
     """Stacked areas of predikat shares as one indicator's weight moves.
+
+    A :class:`~kinerja_calib._tampil.DataKurang` note when no pegawai has a predikat.
 
     Parameters
     ----------
@@ -32,6 +35,11 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure:
     """
     if not {"bobot", "predikat", "proporsi"} <= set(hasil.columns):
         raise ParameterError("Pakai keluaran kc.indicators.sensitivitas_bobot().")
+    if "jumlah" in hasil.columns and not hasil["jumlah"].sum():
+        return DataKurang(
+            "Bagian ini memerlukan pegawai berpredikat pada jabatan ini; belum ada (predikat "
+            "memerlukan realisasi dan penilaian 360 selain diri sendiri)."
+        )
     wide = (
         hasil.pivot_table(index="bobot", columns="predikat", values="proporsi", observed=False)
         .reindex(columns=list(labels.PREDIKAT))

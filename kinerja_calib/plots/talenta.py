@@ -1,7 +1,8 @@
 """Figures for SKM/IKM, competency gaps (JPM) and the 9-box talent map.
 
 Labels in Bahasa Indonesia. Every function returns a :class:`matplotlib.figure.Figure`
-built without pyplot (nothing shown twice by the inline backend). Import this module
+built without pyplot (nothing shown twice by the inline backend), or a
+:class:`~kinerja_calib._tampil.DataKurang` sentence when there is nothing to draw. Import this module
 explicitly: ``from kinerja_calib.plots import talenta``.
 """
 
@@ -18,6 +19,7 @@ from .. import competency as _competency
 from .. import talent as _talent
 from .._aturan import ambil, muat
 from .._escape import escape_mathtext
+from .._tampil import DataKurang
 from ..labels import POTENSI, RATING
 from ._style import gaya
 
@@ -25,6 +27,15 @@ __all__ = ["distribusi_jpm", "heatmap_kesenjangan", "ikm_per_unit", "peta_sembil
 
 #: Background colour per mutu pelayanan, D (red) -> A (blue), matching the predikat palette.
 WARNA_MUTU = {"D": "#f4a582", "C": "#fddbc7", "B": "#d1e5f0", "A": "#92c5de"}
+
+
+_KURANG_SKM = DataKurang(
+    "Bagian ini memerlukan hasil survei kepuasan masyarakat (SKM); instansi ini tidak "
+    "memilikinya untuk periode ini."
+)
+_KURANG_KOMPETENSI = DataKurang(
+    "Bagian ini memerlukan data kompetensi pegawai; instansi ini tidak memilikinya."
+)
 
 
 def _fig(width: float = 7.5, height: float = 4.2) -> tuple[Figure, Any]:
@@ -37,7 +48,7 @@ def ikm_per_unit(
     label: str | list[str] = "unit_layanan",
     rules: Any = None,
     judul: str = "Indeks Kepuasan Masyarakat per unit layanan",
-) -> Figure:
+) -> Figure | DataKurang:
     """Horizontal bars of IKM per service unit over the mutu bands A-D.
 
     Parameters
@@ -52,6 +63,8 @@ def ikm_per_unit(
     judul : str
         Figure title.
     """
+    if not hasil["ikm"].notna().any():
+        return _KURANG_SKM
     r = muat(rules, "skm-14-2017")
     cols = [label] if isinstance(label, str) else list(label)
     t = hasil.sort_values("ikm", kind="stable", na_position="first")
@@ -87,7 +100,7 @@ def heatmap_kesenjangan(
     matriks: pd.DataFrame,
     judul: str = "Kesenjangan kompetensi (level aktual − level standar)",
     anotasi: bool = True,
-) -> Figure:
+) -> Figure | DataKurang:
     """Heat-map of mean competency gaps (rows = groups, columns = competencies).
 
     Parameters
@@ -100,6 +113,8 @@ def heatmap_kesenjangan(
         Write the value in each cell.
     """
     m = matriks.astype(float)
+    if not np.isfinite(m.to_numpy()).any():
+        return _KURANG_KOMPETENSI
     with gaya():
         fig, ax = _fig(
             width=max(6.0, 0.85 * m.shape[1] + 3), height=max(2.8, 0.38 * m.shape[0] + 2.2)
@@ -123,7 +138,7 @@ def heatmap_kesenjangan(
     return fig
 
 
-def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure:
+def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure | DataKurang:
     """Histogram of JPM per pegawai with the category thresholds (default 78 % and 90 %).
 
     Parameters
@@ -137,6 +152,8 @@ def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure:
     names = list(ambil(r, "jpm", "kategori", "nama"))
     bawah = list(ambil(r, "jpm", "kategori", "batas_bawah"))
     x = tabel_jpm["jpm"].dropna().to_numpy()
+    if not x.size:
+        return _KURANG_KOMPETENSI
     with gaya():
         fig, ax = _fig()
         ax.hist(x, bins=30, color="#67a9cf", edgecolor="white")
@@ -156,7 +173,7 @@ def peta_sembilan_kotak(
     peta: pd.DataFrame,
     rules: Any = None,
     judul: str = "Peta talenta (9 kotak)",
-) -> Figure:
+) -> Figure | DataKurang:
     """The 9-box grid (kinerja on x, potensi on y) with the count of pegawai per box.
 
     Parameters
@@ -172,6 +189,11 @@ def peta_sembilan_kotak(
     grid = _talent.matriks_kotak(r).iloc[::-1]  # rows potensi low -> high (y up)
     ring = _talent.ringkasan_kotak(peta, rules=r).set_index("kotak")
     suksesi = {int(x) for x in ambil(r, "kelompok_suksesi")}
+    if not ring["jumlah"].sum():
+        return DataKurang(
+            "Bagian ini memerlukan pegawai yang memiliki predikat dan data potensi; instansi ini "
+            "belum memilikinya."
+        )
     with gaya():
         fig, ax = _fig(width=6.8, height=5.4)
         vmax = max(1, int(ring["jumlah"].max()))

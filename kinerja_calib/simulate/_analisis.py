@@ -435,7 +435,7 @@ def siapkan(
     ----------
     data, kode_instansi, periode : str
         Checked by :func:`kinerja_calib.params.validate` ("" = whole province / latest
-        period of the 360 table).
+        period of the realisasi, 360 and SKM tables).
     aturan : str
         Rules name or path.
     n_pegawai, n_ulangan, seed : int
@@ -464,14 +464,9 @@ def siapkan(
     cek.angka("seed", seed, bulat=True)
     cek.angka("n_ulangan", n_ulangan, 1, bulat=True)
     cek.angka("n_pegawai", n_pegawai, 20, bulat=True)
+    # every period table: an instansi without 360 ratings still runs the (synthetic) course
     ctx = validate(
-        data,
-        kode_instansi,
-        periode,
-        aturan,
-        pemeriksa=cek,
-        tabel_periode="penilaian_360",
-        ambang_anonimitas=ambang_anonimitas,
+        data, kode_instansi, periode, aturan, pemeriksa=cek, ambang_anonimitas=ambang_anonimitas
     )
     rl, wb, periode = ctx.aturan, ctx.wb, ctx.periode
     return SimpleNamespace(

@@ -19,6 +19,7 @@ from IPython.display import Image, display
 
 from .. import calibrate as _cal
 from .._escape import escape_text
+from .._tampil import DataKurang
 from ..calibrate import _weights as _w
 from ..labels import NAMA_PERAN, PREDIKAT
 from ..plots import calibrate as _gambar
@@ -42,7 +43,7 @@ def panel_bobot_360(
     periode: str | None = None,
     bobot_awal: dict[str, float] | None = None,
     dpi: int = 90,
-) -> widgets.Widget:
+) -> widgets.Widget | DataKurang:
     """Sliders for the 360 source weights with live predikat shares and reliability.
 
     Parameters
@@ -66,6 +67,10 @@ def panel_bobot_360(
         With ``.sliders``, ``.perbarui()`` and ``.hasil`` (last composite, predikat and
         reliability).
     """
+    from ..calibrate._effects import KURANG_PENILAI, _tanpa_penilai_lain
+
+    if _tanpa_penilai_lain(ratings, periode):
+        return DataKurang(KURANG_PENILAI)
     m, _ = _w.role_means(ratings, periode, fx)
     roles = list(m.columns)
     M = m.to_numpy()

@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 
 from .. import labels
+from .._tampil import DataKurang
 from ..indicators import KOLOM_TEMUAN, capaian, cek_smart, sensitivitas_bobot
 
 __all__ = ["pembangun_indikator", "panel_sensitivitas", "tabel_temuan_html"]
@@ -205,10 +206,13 @@ def panel_sensitivitas(
 
     def perbarui(_: Any = None) -> None:
         fig = gambar(sensitivitas_bobot(wb, pilih.value, rules=rules, periode=periode))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
         with out:
             out.clear_output(wait=True)
+            if isinstance(fig, DataKurang):  # a "not enough data" note
+                display(fig)
+                return
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
             display(Image(data=buf.getvalue(), format="png"))
 
     pilih.observe(perbarui, names="value")
