@@ -483,12 +483,29 @@ def test_empty_file_zero_bytes(tmp_path, tables):
 
 
 def test_empty_file_header_only(tmp_path, tables):
-    tables["kompetensi"] = tables["kompetensi"].iloc[:0]
+    """A required table with only its header is an error; an optional one a warning."""
+    tables["pegawai"] = tables["pegawai"].iloc[:0]
     problems = load_problems(write_csvs(tmp_path / "d", tables))
     assert len(problems) == 1
-    assert (
-        problems[0].file == "kompetensi.csv" and "hanya berisi baris judul" in problems[0].message
-    )
+    assert problems[0].file == "pegawai.csv" and "hanya berisi baris judul" in problems[0].message
+
+
+@pytest.mark.parametrize("how", ["header", "nol_bita", "baris_kosong"])
+def test_empty_optional_table_is_a_warning_and_skipped(tmp_path, tables, how):
+    folder = write_csvs(tmp_path / "d", tables)
+    path = folder / "kompetensi.csv"
+    if how == "header":
+        path.write_text("nip,kompetensi,level_standar,level_aktual\n", encoding="utf-8")
+    elif how == "nol_bita":
+        path.write_bytes(b"")
+    else:
+        path.write_text("nip,kompetensi,level_standar,level_aktual\n,,,\n , ,,\n", encoding="utf-8")
+    wb = load_workbook(folder)
+    assert wb.kompetensi is None and len(wb.penilaian_360) == N360
+    [w] = wb.peringatan
+    assert (w.file, w.tingkat) == ("kompetensi.csv", "peringatan")
+    assert "dilewati" in w.message and "kompetensi" in w.message
+    assert "Peringatan (1)" in wb.ringkasan()
 
 
 def test_row_with_wrong_number_of_cells(tmp_path, valid_dir):
@@ -637,9 +654,10 @@ def test_undecodable_bytes(tmp_path, valid_dir):
         ),  # mixed evidence is fine when each is clear
         (["1.234,5", "1,234.5", "1.234.567"], [1234.5, 1234.5, 1234567.0]),
         (["85,5", "1.500"], [85.5, 1500.0]),  # the column uses a decimal comma -> 1.500 = 1500
-        (["85.5", "1,500"], [85.5, 1500.0]),  # the column uses a decimal point -> 1,500 = 1500
-        (["85.5", "1.500"], [85.5, 1.5]),
+        (["1,5", "3.903"], [1.5, 3903.0]),
         (["85,5", "1,500"], [85.5, 1.5]),
+        (["12.5", "85"], [12.5, 85.0]),  # a decimal point alone is clear
+        (["1.234,5", "3.903"], [1234.5, 3903.0]),
         (["0,125", "2E3", "1,5e2", "+7"], [0.125, 2000.0, 150.0, 7.0]),
     ],
 )
@@ -690,11 +708,13 @@ def test_xlsx_problems_name_file_and_sheet(tmp_path, valid_dir):
     book.save(xlsx)
     problems = load_problems(xlsx)
     where = {(p.file, p.row, p.column) for p in problems}
-    assert ("data.xlsx:pegawai", 4, "nip") in where
+    assert ("data.xlsx:pegawai", 3, "nip") in where
     assert ("data.xlsx:penilaian_360", 2, "nilai") in where
     assert ("data.xlsx:instansi", None, None) in where
-    p = next(p for p in problems if p.row == 4 and p.column == "nip")
-    assert "NIP rusak oleh Excel" in p.message
+    # the two NIPs Excel turned into numbers: one problem for the column, naming both rows
+    [p] = [p for p in problems if p.file == "data.xlsx:pegawai" and p.column == "nip"]
+    assert p.row == 3 and p.jumlah >= 2
+    assert "NIP rusak oleh Excel di 2 baris" in p.message and "baris 3, 4" in p.message
 
 
 def test_xlsx_text_starting_with_equals_is_not_a_formula(tmp_path, tables):
