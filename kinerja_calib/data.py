@@ -1553,9 +1553,7 @@ def _check_realisasi_jabatan(rea: _Table, ok, peg: _Table, ind: _Table, probs) -
     p = pd.DataFrame({c: peg.text(c) for c in need_p}).drop_duplicates("nip")
     i = pd.DataFrame({c: ind.text(c) for c in need_i}).drop_duplicates("kode_indikator")
     pos = np.flatnonzero(ok)
-    r = pd.DataFrame(
-        {c: rea.text(c)[pos] for c in ("nip", "kode_indikator")} | {"_pos": pos}
-    )
+    r = pd.DataFrame({c: rea.text(c)[pos] for c in ("nip", "kode_indikator")} | {"_pos": pos})
     m = r.merge(p, on="nip").merge(i, on="kode_indikator", suffixes=("_p", "_i"))
     m = m[(m["jabatan_p"] != m["jabatan_i"]) | (m["kode_instansi_p"] != m["kode_instansi_i"])]
     if m.empty:
