@@ -207,7 +207,7 @@ class _Item:
     count: int = 1
     level: str = "galat"
     value: str | None = None
-    knock: list = field(default_factory=list)  # (file, column, value, rows, n)
+    knock: list = field(default_factory=list)  # (file, column, value, rows, n, same)
 
 
 class _Problems:
@@ -289,18 +289,22 @@ class _Problems:
             message += f" Mempengaruhi {_fmt_int(len(rows))} baris ({_rows_text(rows)})."
         return self.one(t.name, t.file, rows[0], column, message, len(rows), value)
 
-    def knock(self, cause: int, t: _Table, column: str, value: str, pos: np.ndarray) -> None:
-        """Count the rows ``pos`` of ``t`` as knock-on effects of problem ``cause``."""
+    def knock(self, cause: int, t: _Table, column, value: str, pos, same: bool) -> None:
+        """Count the rows ``pos`` of ``t`` as knock-on effects of problem ``cause``.
+
+        ``same``: the rows hold the cause's own wrong value (else a value it probably meant).
+        """
         rows = t.rows[pos]
-        self.items[cause].knock.append((t.file, column, value, rows[:_SHOW_ROWS], len(rows)))
+        item = (t.file, column, value, rows[:_SHOW_ROWS], len(rows), same)
+        self.items[cause].knock.append(item)
         self.items[cause].count += len(rows)
 
     def _final(self, it: _Item) -> Problem:
         msg = it.message
         if it.knock:
             total = sum(k[4] for k in it.knock)
-            same = [k for k in it.knock if k[2] == it.value]
-            other = [k for k in it.knock if k[2] != it.value]
+            same = [k for k in it.knock if k[5]]
+            other = [k for k in it.knock if not k[5]]
             if same:
                 n = sum(k[4] for k in same)
                 msg += (
@@ -315,7 +319,10 @@ class _Problems:
                     f"NIP itu tetapi tidak menemukannya di pegawai ({_where(ks)}). Baris-baris "
                     "itu beres setelah NIP di baris ini diperbaiki."
                 )
-            msg += f" Total: mempengaruhi {_fmt_int(total)} baris lain."
+            if len(same) < len(it.knock):
+                values = {k[2] for k in it.knock if not k[5]}
+                if len(values) + bool(same) > 1:
+                    msg += f" Total: mempengaruhi {_fmt_int(total)} baris lain."
         return Problem(it.file, it.row, it.column, msg, it.count, it.level)
 
     def sorted(self, level: str = "galat") -> list[Problem]:
@@ -361,7 +368,7 @@ def _rows_text(rows: np.ndarray, n: int | None = None) -> str:
 
 
 def _where(knocks) -> str:
-    return "; ".join(f"{f} kolom '{c}' {_rows_text(r, n)}" for f, c, _, r, n in knocks)
+    return "; ".join(f"{k[0]} kolom '{k[1]}' {_rows_text(k[3], k[4])}" for k in knocks)
 
 
 def _fmt_int(n: int) -> str:
@@ -475,8 +482,10 @@ class _Builder:
         chunk = []
         for j in range(self.width):
             codes, u = pd.factorize(np.asarray(cols[j], dtype=object))
-            u = np.append(pd.Series(u, dtype="str").str.strip().to_numpy(dtype=object), "")
-            codes = np.where(codes < 0, len(u) - 1, codes)  # a missing cell is empty
+            u = pd.Series(u, dtype="str").str.strip().to_numpy(dtype=object)
+            if (codes < 0).any():  # a missing cell (short row) is empty
+                u = np.append(u, "")
+                codes = np.where(codes < 0, len(u) - 1, codes)
             g = self.cats[j].get_indexer(u)
             if (g < 0).any():
                 new = pd.unique(u[g < 0])
@@ -1104,7 +1113,7 @@ def _check_nip(t: _Table, column: str, probs: _Problems, mask=None) -> np.ndarra
             kn = rows & known[codes]
             for code, pos in _groups(codes, kn):
                 v = str(u.iloc[code])
-                probs.knock(probs.causes[v], t, column, v, pos)
+                probs.knock(probs.causes[v], t, column, v, pos, same=True)
             rows &= ~kn
         if kind == "excel" and rows.sum() > 1:
             pos = np.flatnonzero(rows)
@@ -1464,7 +1473,7 @@ def _check_refs(
             kn = bad & u.isin(list(link)).to_numpy()[codes]
             for code, pos in _groups(codes, kn):
                 v = str(u.iloc[code])
-                probs.knock(link[v], src, col, v, pos)
+                probs.knock(link[v], src, col, v, pos, same=False)
             rest = bad & ~kn
     few = len(known) <= 300  # difflib is quadratic-ish: suggest only for short lists
 
@@ -1552,6 +1561,8 @@ def _check_realisasi_jabatan(rea: _Table, ok, peg: _Table, ind: _Table, probs) -
         return
     p = pd.DataFrame({c: peg.text(c) for c in need_p}).drop_duplicates("nip")
     i = pd.DataFrame({c: ind.text(c) for c in need_i}).drop_duplicates("kode_indikator")
+    p = p[(p["jabatan"] != "") & (p["kode_instansi"] != "")]  # empty: reported already
+    i = i[(i["jabatan"] != "") & (i["kode_instansi"] != "")]
     pos = np.flatnonzero(ok)
     r = pd.DataFrame({c: rea.text(c)[pos] for c in ("nip", "kode_indikator")} | {"_pos": pos})
     m = r.merge(p, on="nip").merge(i, on="kode_indikator", suffixes=("_p", "_i"))
