@@ -10,8 +10,20 @@ out converted, or it produces a problem.
 
 Decisions worth knowing
 -----------------------
-* **Reading.** Bytes are decoded as UTF-8 (with or without BOM), else cp1252. The
-  delimiter (``,``, ``;`` or tab) is sniffed from the header line. Headers are
+* **Encodings.** A CSV is read as UTF-8 (with or without BOM) when every byte sequence in
+  it is valid UTF-8. A file with bytes that are not UTF-8 and *no* valid multi-byte UTF-8
+  sequence is a whole Windows-1252 file (Excel's "CSV (Comma delimited)"): it is read as
+  cp1252 and a warning says so. A file with both (UTF-8 text plus a few foreign bytes, e.g.
+  one row pasted from another file) is read as UTF-8 and every cell holding a foreign byte
+  is reported with its row and column — valid UTF-8 is never re-decoded into mojibake
+  (``André`` never becomes ``AndrÃ©``). NUL bytes (UTF-16) or bytes cp1252 does not define
+  make the whole file one "pengodean tidak dikenali" problem.
+* **Reading.** The delimiter (``,``, ``;`` or tab) is sniffed from the header line. A CSV
+  is parsed in chunks of ``_CHUNK_ROWS`` rows and each column kept as a categorical (int32
+  codes + its distinct values), so memory follows the number of *distinct* values, not of
+  cells: validating a 2 M-row, 126 MiB ``penilaian_360.csv`` peaks at ~3× the file size
+  (``benchmarks/bench_validasi.py``). Running out of memory anyway is one Indonesian
+  problem, never a raw ``MemoryError``. Headers are
   normalised (trimmed, lower case, spaces → ``_``); cells are trimmed. Completely empty
   lines (e.g. ``;;;;`` left by Excel) carry no data and are skipped, but row numbers still
   count them so they match what a spreadsheet shows. A row with fewer cells than the header
@@ -20,11 +32,14 @@ Decisions worth knowing
 * **Numbers.** ``85``, ``85.5``, ``85,5`` (decimal comma), ``1.234,5`` / ``1,234.5``
   (thousands separator together with a decimal separator, or several thousands groups
   such as ``1.234.567``) and scientific notation are recognised. A value with a single
-  separator followed by exactly three digits (``1.500``, ``2,750``) is ambiguous: it is
-  resolved from the other values of the same column (a column that elsewhere writes
-  ``85,5`` uses the comma as decimal separator, so ``1.500`` is 1500), and reported when the
-  column gives no evidence or contradicting evidence. Excel error values (``#N/A``,
-  ``#DIV/0!``) are reported as such.
+  separator followed by exactly three digits (``3.903``, ``2,750``) is ambiguous. It is
+  read only when the column's own convention is the Indonesian one — another value of the
+  column writes a decimal comma (``85,5``) and none a decimal point — so ``3.903`` is 3903
+  and ``2,750`` is 2.75. Otherwise (no evidence, a decimal point such as ``12.5`` elsewhere,
+  or both) it is reported with the two readings and the fix, never guessed: a clerk types
+  ``3.903`` for three thousand, an English export writes it for three point nine. Typed
+  numbers (an .xlsx number cell, a float in a frame) are never ambiguous. Excel error
+  values (``#N/A``, ``#DIV/0!``) are reported as such.
 * **NIP** (``nip``, ``nip_atasan``, internal ``nip_penilai``) must be text of exactly 18
   ASCII digits: birth date ``yyyymmdd`` (a real date), TMT CPNS ``yyyymm`` (month 01–12,
   year at least 15 years after the birth year), sex digit 1/2, 3-digit serial. Forms
@@ -37,7 +52,21 @@ Decisions worth knowing
   + ``target_max`` (> 0, ≥ ``target_min``), not both.
 * **Duplicates** are reported on the later row, naming the first one; ``Problem.column``
   is then the key columns joined by ``", "`` (e.g. ``"periode, nip, kode_indikator"``).
-* **Limits.** Each rule reports at most 1,000 rows per column, then one summary problem.
+* **One cause, one problem.** A wrong value repeated in many rows (a category, a period,
+  a number, a NIP, a missing reference) is one problem at its first row, saying how many
+  rows it affects (``Problem.jumlah``) and listing the first. NIPs damaged by Excel are one
+  problem per column. A wrong ``pegawai.nip`` is the cause of its knock-on effects: the
+  same value in other columns, and references to a missing NIP that it most likely was
+  meant to be (Excel's remaining digits, or one or two characters apart), are counted
+  under it ("mempengaruhi N baris") instead of being reported again. Keys holding a value
+  already reported are not checked for duplicates.
+* **Warnings** (``Problem.tingkat == "peringatan"``, ``Workbook.peringatan``) do not stop
+  loading: an empty optional table (skipped), a whole cp1252 file, a misnamed optional
+  column. A column hint names the column in the file and the expected name ("kolom
+  'atasan' tidak dikenal; mungkin maksud Anda 'nip_atasan'?"). A folder holding no table
+  CSV but an .xlsx is pointed at that file.
+* **Limits.** Each rule reports at most 1,000 rows (or values) per column, then one
+  summary problem.
 * **Hierarchy.** ``nip_atasan`` must point at a pegawai of the same instansi; chains must
   end at a head (empty ``nip_atasan``) — cycles are reported with the NIPs in them.
 
