@@ -52,7 +52,7 @@ def nips(n: int) -> np.ndarray:
     return np.char.add(np.char.add(np.char.add(b, tmt.to_numpy(dtype=str)), sex), serial)
 
 
-def make_workbook(folder: Path, rows: int, seed: int = 2026) -> Path:
+def make_workbook(folder: Path, rows: int, seed: int = 2026, faults: bool = True) -> Path:
     """Write the workbook; return the path of ``penilaian_360.csv``."""
     rng = np.random.default_rng(seed)
     n_peg = 20_000
@@ -121,7 +121,10 @@ def make_workbook(folder: Path, rows: int, seed: int = 2026) -> Path:
             "nilai": rng.integers(1, 6, rows).astype(str),
         }
     )
-    bad = rng.random(rows)
+    bad = rng.random(rows) if faults else np.ones(rows)
+    if not faults:  # no repeated key: one rater per (ratee, aspek) row block
+        frame = frame.drop_duplicates(["periode", "nip", "nip_penilai", "aspek"])
+        bad = bad[: len(frame)]
     frame.loc[bad < 0.001, "nilai"] = "6"
     frame.loc[(bad >= 0.001) & (bad < 0.002), "peran_penilai"] = "Rekan"
     frame.loc[(bad >= 0.002) & (bad < 0.003), "nip"] = "199912312025121999"  # not in pegawai
@@ -184,13 +187,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--batas-gib", type=float, default=None, help="batas memori per proses")
     ap.add_argument("--paket", type=Path, default=None, help="juga kinerja_calib dari folder ini")
     ap.add_argument("--tanpa-pembanding", action="store_true", help="lewati pandas.read_csv")
+    ap.add_argument("--valid", action="store_true", help="berkas tanpa kesalahan (Workbook dibuat)")
     args = ap.parse_args(argv)
     rows = 200_000 if args.quick else args.baris
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
-        path = make_workbook(folder, rows)
+        path = make_workbook(folder, rows, faults=not args.valid)
         size = path.stat().st_size / 2**20
         made = time.perf_counter() - t0
         runs = [("python + import kinerja_calib.data", FLOOR, str(ROOT))]
@@ -205,8 +209,9 @@ def main(argv: list[str] | None = None) -> None:
             results.append((label, *measure(code, arg, pp, args.batas_gib)))
 
     cap = f", batas {args.batas_gib:g} GiB per proses" if args.batas_gib else ""
+    what = "tanpa kesalahan" if args.valid else "dengan kesalahan"
     print(
-        f"Validasi penilaian_360.csv {rows:,} baris ({size:.0f} MiB; dibuat dalam {made:.0f} s)"
+        f"Validasi penilaian_360.csv {what}, {rows:,} baris ({size:.0f} MiB; dibuat dalam {made:.0f} s)"
         f", setiap cara di proses anak baru{cap}"
     )
     print(f"{'cara':42s} {'puncak RSS MiB':>15s} {'x berkas':>9s} {'detik':>7s} {'kode':>5s}")

@@ -162,14 +162,18 @@ def _validasi(args: argparse.Namespace) -> int:
     if tujuan is not None:
         _tulis_masalah(problems + warnings, tujuan)
     n = max(0, args.tampilkan)
+    if not problems:  # the summary lists the warnings
+        print(wb.ringkasan())
     for p in problems[:n]:
         print(f"- {p}")
-    for p in warnings[: max(0, n - len(problems))]:
-        print(f"- peringatan: {p}")
-    if not problems:
-        print(wb.ringkasan())
+    shown = min(n, len(problems))
+    if problems:
+        for p in warnings[: n - shown]:
+            print(f"- peringatan: {p}")
+        shown += min(n - shown, len(warnings))
+    else:
+        shown = len(warnings)
     rows = sum(p.jumlah for p in problems)
-    shown = min(n, len(problems)) + min(max(0, n - len(problems)), len(warnings))
     if problems:
         print(
             f"\n{len(problems)} masalah ditemukan di {args.data} (mengenai {rows} baris)"

@@ -467,8 +467,29 @@ _EMPTY_MSG = (
     "Berkas kosong (tidak ada baris judul). Isi baris 1 dengan nama kolom, data mulai baris 2."
 )
 _HEADER_ONLY_MSG = "Berkas hanya berisi baris judul, tanpa data. Isi data mulai baris 2."
-_CHUNK_ROWS = 200_000  # rows per chunk of a CSV read: bounds the memory of Python strings
+_CHUNK_ROWS = 100_000  # rows per chunk of a CSV read: bounds the memory of Python strings
 _BAD_CHAR = "\ufffd"  # what an invalid UTF-8 byte is read as
+
+
+def _trim_heap() -> None:
+    """Give freed heap pages back to the OS (glibc ``malloc_trim``; elsewhere a no-op).
+
+    Chunked reading frees many mid-sized temporaries between long-lived arrays; glibc keeps
+    those pages mapped, which would make the resident size grow with the file.
+    """
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            import ctypes
+
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None
 
 
 def _norm_header(h) -> str:
@@ -510,16 +531,23 @@ class _Builder:
         blank = np.ones(n, dtype=bool)
         chunk = []
         for j in range(self.width):
-            codes, u = pd.factorize(np.asarray(cols[j], dtype=object))
+            col = cols[j]
+            if isinstance(col, pd.Categorical):  # C parser: only distinct values are objects
+                codes, u = np.asarray(col.codes, dtype=np.int64), col.categories
+            else:
+                codes, u = pd.factorize(np.asarray(col, dtype=object))
             u = pd.Series(u, dtype="str").str.strip().to_numpy(dtype=object)
             if (codes < 0).any():  # a missing cell (short row) is empty
                 u = np.append(u, "")
                 codes = np.where(codes < 0, len(u) - 1, codes)
             g = self.cats[j].get_indexer(u)
-            if (g < 0).any():
-                new = pd.unique(u[g < 0])
+            used = np.zeros(len(u), dtype=bool)
+            used[codes] = True  # a chunk's categories may hold values of dropped rows
+            miss = (g < 0) & used
+            if miss.any():
+                new = pd.unique(u[miss])
                 self.cats[j] = self.cats[j].append(pd.Index(new, dtype=object))
-                g[g < 0] = self.cats[j].get_indexer(u[g < 0])
+                g[miss] = self.cats[j].get_indexer(u[miss])
             blank &= (u == "")[codes]
             chunk.append(g.astype(np.int32)[codes])
         keep = ~blank
@@ -661,6 +689,7 @@ def _read_csv(name: str, path: Path, probs: _Problems) -> _Table | None:
         t = _read_csv_c(name, path, sep, enc, probs)
     except (pd.errors.ParserError, ValueError, OverflowError):
         t = _read_csv_py(name, path, sep, enc, probs)
+    _trim_heap()
     if t is None:
         return None
     if kind == "cp1252":
@@ -688,7 +717,7 @@ def _read_csv_c(name, path, sep, enc, probs) -> _Table | None:
             path,
             sep=sep,
             header=None,
-            dtype=object,
+            dtype="category",  # codes + distinct values: one Python string per value
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
@@ -701,15 +730,16 @@ def _read_csv_c(name, path, sep, enc, probs) -> _Table | None:
         return None
     with reader:
         for chunk in reader:
-            cols = [chunk.iloc[:, j].to_numpy(dtype=object) for j in range(chunk.shape[1])]
+            cols = [chunk.iloc[:, j].array for j in range(chunk.shape[1])]
             rows = np.arange(start, start + len(chunk))
             start += len(chunk)
             if header is None:
-                header = ["" if not isinstance(c[0], str) else c[0] for c in cols]
+                header = [c[0] if isinstance(c[0], str) else "" for c in cols]
                 b = _Builder(len(header))
                 cols, rows = [c[1:] for c in cols], rows[1:]
             if len(rows):
                 b.add(cols, rows)
+            del chunk, cols
     if header is None:
         _empty_table(name, file, _EMPTY_MSG, probs)
         return None
@@ -1438,22 +1468,34 @@ def _check_duplicates(t: _Table, out: dict, probs: _Problems) -> None:
         return
     n = len(t.frame)
     filled = np.ones(n, dtype=bool)
-    gid = np.zeros(n, dtype=np.int64)
-    for k in keys:  # one group id per distinct key, from the categorical codes
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for k in keys:  # one int64 per key (mixed radix of the categorical codes)
         codes, u = t.uniq(k)
         filled &= (u != "").to_numpy()[codes] & out.get("ok:" + k, True)
-        gid = pd.factorize(gid * len(u) + codes)[0].astype(np.int64)
-    order = np.argsort(gid, kind="stable")
-    g = gid[order]
-    starts = np.r_[True, g[1:] != g[:-1]]
-    first = np.empty(int(g.max()) + 1 if n else 0, dtype=np.int64)
-    first[g[starts]] = order[starts]
-    dup = filled & (np.arange(n) != first[gid])
+        if span * len(u) >= 2**62:  # too many combinations: renumber the keys so far
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1
+        key = key * len(u) + codes
+        span *= len(u)
+    order = np.argsort(key, kind="stable")  # equal keys keep row order: first one first
+    ks = key[order]
+    del key
+    same = ks[1:] == ks[:-1]
+    del ks
+    if not (same & filled[order[1:]]).any():
+        return
+    group_start = np.flatnonzero(np.r_[True, ~same])
+    first_sorted = np.repeat(order[group_start], np.diff(np.r_[group_start, n]))
+    first = np.empty(n, dtype=np.int64)
+    first[order] = first_sorted  # each row's first row with the same key
+    del order, first_sorted
+    dup = filled & (first != np.arange(n))
     if not dup.any():
         return
     pos = np.flatnonzero(dup)[:_MAX_PER_RULE]
     keyvals = t.frame[keys].iloc[pos].to_numpy(dtype=object)
-    first_row = t.rows[first[gid[pos]]]
+    first_row = t.rows[first[pos]]
     info = np.full(n, None, dtype=object)
     info[pos] = _objects(
         (", ".join(f"{k}={v}" for k, v in zip(keys, kv, strict=True)), r)
@@ -1731,6 +1773,7 @@ def _validate(tables: dict[str, _Table | None], skala, probs: _Problems, path) -
         _check_refs(kom, "nip", ok("kompetensi", "nip"), peg, "nip", probs)
     if probs.errors:
         return None
+    _trim_heap()
     out = {name: _output_frame(t, conv[name]) for name, t in tables.items() if t is not None}
     wb = Workbook(**{n: out.get(n) for n in TABLES}, path=path)
     wb.peringatan = probs.sorted("peringatan")
@@ -1740,20 +1783,25 @@ def _validate(tables: dict[str, _Table | None], skala, probs: _Problems, path) -
 def _output_frame(t: _Table, conv: dict) -> pd.DataFrame:
     cols: dict[str, object] = {}
     n = len(t.frame)
+
+    def text(col):  # categorical → "str" column, '' → NA; one object array per column
+        cat = t.frame[col].array
+        u = pd.Series(cat.categories, dtype="str")
+        return pd.Series(u.where(u != "").array.take(cat.codes))
+
     for c in _SCHEMA[t.name]:
         v = conv.get(c.name)
         if c.kind in ("num", "int"):
             arr = np.full(n, np.nan) if v is None else v
             cols[c.name] = arr.astype(np.int64) if c.kind == "int" else arr.astype(np.float64)
+        elif c.name in t.frame:
+            cols[c.name] = text(c.name)
         else:
-            s = pd.Series(np.full(n, "", dtype=object)) if v is None else v
-            s = pd.Series(s.to_numpy(), dtype="str")
-            cols[c.name] = s.where(s != "")
+            cols[c.name] = pd.Series(np.full(n, np.nan), dtype="str")
     schema = {c.name for c in _SCHEMA[t.name]}
     for extra in t.frame.columns:
         if extra not in schema:
-            s = pd.Series(t.frame[extra].to_numpy(), dtype="str")
-            cols[extra] = s.where(s != "")
+            cols[extra] = text(extra)
     return pd.DataFrame(cols)
 
 
