@@ -340,18 +340,24 @@ class _Problems:
                     f" NIP yang sama dipakai di {_fmt_int(n)} baris lain: "
                     f"{_where(same)}; perbaiki juga di sana."
                 )
-            for v in dict.fromkeys(k[2] for k in other):
-                ks = [k for k in other if k[2] == v]
-                n = sum(k[4] for k in ks)
+            values = list(dict.fromkeys(k[2] for k in other))
+            if len(values) == 1:
+                n = sum(k[4] for k in other)
                 msg += (
-                    f" Kemungkinan NIP yang dimaksud adalah '{v}': {_fmt_int(n)} baris merujuk "
-                    f"NIP itu tetapi tidak menemukannya di pegawai ({_where(ks)}). Baris-baris "
-                    "itu beres setelah NIP di baris ini diperbaiki."
+                    f" Kemungkinan NIP yang dimaksud adalah '{values[0]}': {_fmt_int(n)} baris "
+                    f"merujuk NIP itu tetapi tidak menemukannya di pegawai ({_where(other)}). "
+                    "Baris-baris itu beres setelah NIP di baris ini diperbaiki."
                 )
-            if len(same) < len(it.knock):
-                values = {k[2] for k in it.knock if not k[5]}
-                if len(values) + bool(same) > 1:
-                    msg += f" Total: mempengaruhi {_fmt_int(total)} baris lain."
+            elif values:
+                n = sum(k[4] for k in other)
+                shown = ", ".join(f"'{v}'" for v in values[:3]) + (", …" if len(values) > 3 else "")
+                msg += (
+                    f" {_fmt_int(n)} baris lain merujuk {len(values)} NIP ({shown}) yang tidak "
+                    f"ada di pegawai, kemungkinan besar NIP yang rusak ini ({_where(other)}). "
+                    "Baris-baris itu beres setelah NIP di sini diperbaiki."
+                )
+            if same and other:
+                msg += f" Total: mempengaruhi {_fmt_int(total)} baris lain."
         return Problem(it.file, it.row, it.column, msg, it.count, it.level)
 
     def sorted(self, level: str = "galat") -> list[Problem]:
@@ -397,7 +403,12 @@ def _rows_text(rows: np.ndarray, n: int | None = None) -> str:
 
 
 def _where(knocks) -> str:
-    return "; ".join(f"{k[0]} kolom '{k[1]}' {_rows_text(k[3], k[4])}" for k in knocks)
+    """Knock-on rows merged per file and column: "f kolom 'c' baris 2, 5, … dan N lagi"."""
+    merged: dict[tuple, tuple[np.ndarray, int]] = {}
+    for f, c, _, rows, n, _ in knocks:
+        r0, n0 = merged.get((f, c), (np.zeros(0, dtype=np.int64), 0))
+        merged[(f, c)] = (np.sort(np.r_[r0, rows])[:_SHOW_ROWS], n0 + n)
+    return "; ".join(f"{f} kolom '{c}' {_rows_text(r, n)}" for (f, c), (r, n) in merged.items())
 
 
 def _fmt_int(n: int) -> str:
@@ -1207,26 +1218,34 @@ def _nip_digits(v: str) -> str:
 def _link_nips(missing: list[str], causes: dict[str, int]) -> dict[str, int]:
     """Missing NIPs that are most likely a wrong ``pegawai.nip`` (typo or Excel damage).
 
-    A missing NIP is linked to a wrong pegawai NIP when Excel's remaining digits (at least
-    10) start it, or when the two differ by about one or two characters (difflib ratio
-    ≥ 0.9). Only for short lists (≤ 200,000 pairs).
+    A missing NIP is linked to a NIP damaged by Excel when the digits Excel kept (at least
+    10) start it — a dictionary look-up, any number of NIPs — and otherwise to a wrong
+    pegawai NIP one or two characters away (difflib ratio ≥ 0.9; only for short lists,
+    ≤ 200,000 pairs).
     """
-    cands = list(causes)
-    if not missing or len(missing) * len(cands) > 200_000:
-        return {}
-    digits = {c: _nip_digits(c) for c in cands}
+    by_len: dict[int, dict[str, int]] = {}
+    typos = []
+    for c, idx in causes.items():
+        d = _nip_digits(c)
+        if len(d) >= 10:
+            by_len.setdefault(len(d), {}).setdefault(d, idx)
+        elif not d:
+            typos.append(c)
     out = {}
     for m in missing:
+        for n, table in by_len.items():
+            if m[:n] in table:
+                out[m] = table[m[:n]]
+                break
+    rest = [m for m in missing if m not in out]
+    if not rest or not typos or len(rest) * len(typos) > 200_000:
+        return out
+    for m in rest:
         best, score = None, 0.0
-        for c in cands:
-            d = digits[c]
-            if d:
-                s = 1.0 if len(d) >= 10 and m.startswith(d) else 0.0
-            else:
-                sm = difflib.SequenceMatcher(None, m, c)
-                s = sm.ratio() if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 else 0
-            if s > score:
-                best, score = c, s
+        for c in typos:
+            sm = difflib.SequenceMatcher(None, m, c)
+            if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() > score:
+                best, score = c, sm.ratio()
         if score >= 0.9:
             out[m] = causes[best]
     return out

@@ -1390,3 +1390,21 @@ def test_text_columns_are_categorical_while_validating(valid_dir):
     t = data_mod._read_csv("penilaian_360", valid_dir / "penilaian_360.csv", probs)
     assert all(isinstance(t.frame[c].dtype, pd.CategoricalDtype) for c in t.frame)
     assert len(t.frame["aspek"].cat.categories) == 3
+
+
+def test_numeric_nips_only_in_pegawai_sheet_are_one_problem(tmp_path, valid_dir):
+    """pegawai's NIPs typed as numbers, the other sheets' as text: the references that no
+    longer find their pegawai are counted under the one pegawai problem."""
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    ws = book["pegawai"]
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 1).value = int(ws.cell(r, 1).value)
+    book.save(xlsx)
+    [p] = load_problems(xlsx)
+    assert (p.file, p.row, p.column) == ("data.xlsx:pegawai", 2, "nip")
+    assert "NIP rusak oleh Excel di 10 baris" in p.message and "10 NIP" in p.message
+    n_360 = len(valid_tables()["penilaian_360"])
+    assert p.jumlah > n_360  # every 360 row refers to a damaged pegawai
