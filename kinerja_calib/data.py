@@ -668,6 +668,8 @@ def _encoding(path: Path) -> tuple[str | None, str]:
                 valid_multi = True
             if re.search(rb"[\x81\x8d\x8f\x90\x9d]", block):
                 undefined = True
+    if re.search("[\udc80-\udcff]", dec.decode(b"", final=True)):  # cut-off sequence at the end
+        invalid = True
     if not invalid:
         return "utf-8-sig", "utf-8"
     if valid_multi:
