@@ -176,7 +176,8 @@ def _validasi(args: argparse.Namespace) -> int:
     rows = sum(p.jumlah for p in problems)
     if problems:
         print(
-            f"\n{len(problems)} masalah ditemukan di {args.data} (mengenai {rows} baris)"
+            f"\n{len(problems)} masalah ditemukan di {args.data}"
+            + (f" (mengenai {rows} baris)" if rows > len(problems) else "")
             + (f", {len(warnings)} peringatan" if warnings else "")
             + ". Perbaiki lalu jalankan lagi."
         )
