@@ -73,6 +73,19 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validasi", help="periksa data buku kerja dan tampilkan semua masalah")
     p.add_argument("data", type=Path, help="folder CSV atau berkas .xlsx")
+    p.add_argument(
+        "--masalah",
+        type=Path,
+        metavar="BERKAS",
+        help="tulis daftar lengkap masalah ke berkas .xlsx atau .csv (mis. masalah.xlsx)",
+    )
+    p.add_argument(
+        "--tampilkan",
+        type=int,
+        default=_TAMPILKAN,
+        metavar="N",
+        help=f"jumlah masalah yang ditampilkan di layar (default {_TAMPILKAN})",
+    )
 
     p = sub.add_parser("laporan", help="buat laporan per instansi dengan papermill")
     p.add_argument("data", type=Path, help="folder CSV atau berkas .xlsx")
@@ -168,24 +181,75 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_TAMPILKAN = 30  # problems printed on the console by `validasi`
+
+
 def _validasi(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from .data import load_workbook
-    from .errors import DataError
+    from .errors import DataError, ParameterError
 
+    tujuan = args.masalah
+    if tujuan is not None and tujuan.suffix.lower() not in (".xlsx", ".csv"):
+        raise ParameterError(
+            f"--masalah '{tujuan}': berikan nama berkas berakhiran .xlsx atau .csv, "
+            "mis. --masalah masalah.xlsx."
+        )
     try:
         wb = load_workbook(args.data)
     except DataError as err:
-        table = err.to_frame()
-        with pd.option_context(
-            "display.max_rows", None, "display.max_colwidth", 200, "display.width", 200
-        ):
-            print(table.to_string(index=False))
-        print(f"\n{len(table)} masalah ditemukan di {args.data}. Perbaiki lalu jalankan lagi.")
-        return 1
-    print(wb.ringkasan())
-    return 0
+        problems, warnings = err.problems, err.peringatan
+    else:
+        problems, warnings = [], wb.peringatan
+    if tujuan is not None:
+        _tulis_masalah(problems + warnings, tujuan)
+    n = max(0, args.tampilkan)
+    if not problems:  # the summary lists the warnings
+        print(wb.ringkasan())
+    for p in problems[:n]:
+        print(f"- {p}")
+    shown = min(n, len(problems))
+    if problems:
+        for p in warnings[: n - shown]:
+            print(f"- peringatan: {p}")
+        shown += min(n - shown, len(warnings))
+    else:
+        shown = len(warnings)
+    rows = sum(p.jumlah for p in problems)
+    if problems:
+        print(
+            f"\n{len(problems)} masalah ditemukan di {args.data}"
+            + (f" (mengenai {rows} baris)" if rows > len(problems) else "")
+            + (f", {len(warnings)} peringatan" if warnings else "")
+            + ". Perbaiki lalu jalankan lagi."
+        )
+    if tujuan is not None:
+        print(f"Daftar lengkap ({len(problems) + len(warnings)} baris) ditulis ke {tujuan}.")
+    elif shown < len(problems) + len(warnings):
+        print(
+            f"Ditampilkan {shown} dari {len(problems) + len(warnings)}. Tulis daftar lengkap "
+            f"dengan: kinerja-calib validasi {args.data} --masalah masalah.xlsx"
+        )
+    return 1 if problems else 0
+
+
+def _tulis_masalah(problems, path: Path) -> None:
+    """Write the problem list to .xlsx or .csv (Indonesian headers, no formula runs)."""
+    from .errors import KinerjaCalibError, tabel_masalah
+    from .reports import netralkan_formula
+
+    frame = tabel_masalah(problems, tingkat=True)
+    for col in ("berkas", "kolom", "masalah"):
+        frame[col] = frame[col].map(netralkan_formula)
+    try:
+        if path.suffix.lower() == ".csv":
+            frame.to_csv(path, index=False, encoding="utf-8-sig")
+        else:
+            frame.to_excel(path, index=False, sheet_name="masalah", engine="openpyxl")
+    except OSError as err:
+        raise KinerjaCalibError(
+            f"Daftar masalah tidak dapat ditulis ke '{path}' ({err.strerror or err}). "
+            "Periksa foldernya ada dan boleh ditulisi, dan berkasnya tidak sedang dibuka di Excel."
+        ) from None
 
 
 def _laporan(args: argparse.Namespace) -> int:

@@ -10,8 +10,20 @@ out converted, or it produces a problem.
 
 Decisions worth knowing
 -----------------------
-* **Reading.** Bytes are decoded as UTF-8 (with or without BOM), else cp1252. The
-  delimiter (``,``, ``;`` or tab) is sniffed from the header line. Headers are
+* **Encodings.** A CSV is read as UTF-8 (with or without BOM) when every byte sequence in
+  it is valid UTF-8. A file with bytes that are not UTF-8 and *no* valid multi-byte UTF-8
+  sequence is a whole Windows-1252 file (Excel's "CSV (Comma delimited)"): it is read as
+  cp1252 and a warning says so. A file with both (UTF-8 text plus a few foreign bytes, e.g.
+  one row pasted from another file) is read as UTF-8 and every cell holding a foreign byte
+  is reported with its row and column — valid UTF-8 is never re-decoded into mojibake
+  (``André`` never becomes ``AndrÃ©``). NUL bytes (UTF-16) or bytes cp1252 does not define
+  make the whole file one "pengodean tidak dikenali" problem.
+* **Reading.** The delimiter (``,``, ``;`` or tab) is sniffed from the header line. A CSV
+  is parsed in chunks of ``_CHUNK_ROWS`` rows and each column kept as a categorical (int32
+  codes + its distinct values), so memory follows the number of *distinct* values, not of
+  cells: validating a 2 M-row, 126 MiB ``penilaian_360.csv`` peaks at ~3× the file size
+  (``benchmarks/bench_validasi.py``). Running out of memory anyway is one Indonesian
+  problem, never a raw ``MemoryError``. Headers are
   normalised (trimmed, lower case, spaces → ``_``); cells are trimmed. Completely empty
   lines (e.g. ``;;;;`` left by Excel) carry no data and are skipped, but row numbers still
   count them so they match what a spreadsheet shows. A row with fewer cells than the header
@@ -20,11 +32,14 @@ Decisions worth knowing
 * **Numbers.** ``85``, ``85.5``, ``85,5`` (decimal comma), ``1.234,5`` / ``1,234.5``
   (thousands separator together with a decimal separator, or several thousands groups
   such as ``1.234.567``) and scientific notation are recognised. A value with a single
-  separator followed by exactly three digits (``1.500``, ``2,750``) is ambiguous: it is
-  resolved from the other values of the same column (a column that elsewhere writes
-  ``85,5`` uses the comma as decimal separator, so ``1.500`` is 1500), and reported when the
-  column gives no evidence or contradicting evidence. Excel error values (``#N/A``,
-  ``#DIV/0!``) are reported as such.
+  separator followed by exactly three digits (``3.903``, ``2,750``) is ambiguous. It is
+  read only when the column's own convention is the Indonesian one — another value of the
+  column writes a decimal comma (``85,5``) and none a decimal point — so ``3.903`` is 3903
+  and ``2,750`` is 2.75. Otherwise (no evidence, a decimal point such as ``12.5`` elsewhere,
+  or both) it is reported with the two readings and the fix, never guessed: a clerk types
+  ``3.903`` for three thousand, an English export writes it for three point nine. Typed
+  numbers (an .xlsx number cell, a float in a frame) are never ambiguous. Excel error
+  values (``#N/A``, ``#DIV/0!``) are reported as such.
 * **NIP** (``nip``, ``nip_atasan``, internal ``nip_penilai``) must be text of exactly 18
   ASCII digits: birth date ``yyyymmdd`` (a real date), TMT CPNS ``yyyymm`` (month 01–12,
   year at least 15 years after the birth year), sex digit 1/2, 3-digit serial. Forms
@@ -37,7 +52,21 @@ Decisions worth knowing
   + ``target_max`` (> 0, ≥ ``target_min``), not both.
 * **Duplicates** are reported on the later row, naming the first one; ``Problem.column``
   is then the key columns joined by ``", "`` (e.g. ``"periode, nip, kode_indikator"``).
-* **Limits.** Each rule reports at most 1,000 rows per column, then one summary problem.
+* **One cause, one problem.** A wrong value repeated in many rows (a category, a period,
+  a number, a NIP, a missing reference) is one problem at its first row, saying how many
+  rows it affects (``Problem.jumlah``) and listing the first. NIPs damaged by Excel are one
+  problem per column. A wrong ``pegawai.nip`` is the cause of its knock-on effects: the
+  same value in other columns, and references to a missing NIP that it most likely was
+  meant to be (Excel's remaining digits, or one or two characters apart), are counted
+  under it ("mempengaruhi N baris") instead of being reported again. Keys holding a value
+  already reported are not checked for duplicates.
+* **Warnings** (``Problem.tingkat == "peringatan"``, ``Workbook.peringatan``) do not stop
+  loading: an empty optional table (skipped), a whole cp1252 file, a misnamed optional
+  column. A column hint names the column in the file and the expected name ("kolom
+  'atasan' tidak dikenal; mungkin maksud Anda 'nip_atasan'?"). A folder holding no table
+  CSV but an .xlsx is pointed at that file.
+* **Limits.** Each rule reports at most 1,000 rows (or values) per column, then one
+  summary problem.
 * **Hierarchy.** ``nip_atasan`` must point at a pegawai of the same instansi; chains must
   end at a head (empty ``nip_atasan``) — cycles are reported with the NIPs in them.
 
@@ -52,7 +81,6 @@ from __future__ import annotations
 import csv
 import datetime
 import difflib
-import io
 import math
 import os
 import re
@@ -194,16 +222,50 @@ _KEYS = {
 
 
 # --------------------------------------------------------------------------- problems
+_SHOW_ROWS = 8  # rows listed in the message of a grouped problem
+
+
+@dataclass
+class _Item:
+    """A problem being collected (a :class:`Problem` once :meth:`_Problems.sorted` runs)."""
+
+    order: int
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    count: int = 1
+    level: str = "galat"
+    value: str | None = None
+    knock: list = field(default_factory=list)  # (file, column, value, rows, n, same)
+
+
 class _Problems:
-    """Collects problems, capping each (file, column, rule) at ``_MAX_PER_RULE``."""
+    """Collects problems, capping each (file, column, rule) at ``_MAX_PER_RULE``.
+
+    ``causes`` maps each malformed ``pegawai.nip`` value to its problem: rows of other tables
+    that carry the same value, or refer to a NIP that is missing from ``pegawai`` and close
+    to it, are knock-on effects counted under that one problem instead of repeated.
+    """
 
     def __init__(self) -> None:
-        self.items: list[tuple[int, Problem]] = []
+        self.items: list[_Item] = []
         self._order = {t: i for i, t in enumerate(TABLES)}
+        self.causes: dict[str, int] = {}
 
-    def one(self, table: str, file: str, row, column, message: str) -> None:
+    def one(self, table: str, file: str, row, column, message: str, count=1, value=None) -> int:
         row = None if row is None else int(row)
-        self.items.append((self._order.get(table, 99), Problem(file, row, column, message)))
+        order = self._order.get(table, 99)
+        self.items.append(_Item(order, file, row, column, message, int(count), value=value))
+        return len(self.items) - 1
+
+    def warn(self, table: str, file: str, row, column, message: str) -> None:
+        self.one(table, file, row, column, message)
+        self.items[-1].level = "peringatan"
+
+    @property
+    def errors(self) -> bool:
+        return any(it.level == "galat" for it in self.items)
 
     def rows(self, t: _Table, mask, column, message, values=None) -> None:
         """Add one problem per True position of ``mask``; ``message`` may be callable."""
@@ -211,28 +273,143 @@ class _Problems:
         if pos.size == 0:
             return
         shown = pos[:_MAX_PER_RULE]
-        vals = None if values is None else np.asarray(values, dtype=object)[shown]
+        vals = None if values is None else _pick(values, shown)
         for k, p in enumerate(shown):
             msg = message(vals[k]) if callable(message) else message
             self.one(t.name, t.file, t.rows[p], column, msg)
         if pos.size > _MAX_PER_RULE:
-            rest = pos.size - _MAX_PER_RULE
-            self.one(
-                t.name,
-                t.file,
-                None,
-                column,
-                f"... dan {_fmt_int(rest)} baris lain dengan masalah yang sama di kolom "
-                f"'{column}'. Perbaiki semuanya dengan cara yang sama.",
-            )
+            self._tail(t, column, pos.size - _MAX_PER_RULE)
 
-    def sorted(self) -> list[Problem]:
+    def _tail(self, t: _Table, column, rest: int) -> None:
+        self.one(
+            t.name,
+            t.file,
+            None,
+            column,
+            f"... dan {_fmt_int(rest)} baris lain dengan masalah yang sama di kolom "
+            f"'{column}'. Perbaiki semuanya dengan cara yang sama.",
+        )
+
+    def by_value(self, t: _Table, mask, column: str, message) -> dict[str, int]:
+        """One problem per distinct value of ``column`` among the True rows of ``mask``.
+
+        The problem sits at the value's first row; when the value fills several rows the
+        message says how many ("Mempengaruhi N baris") and lists the first. Returns
+        value → index of its problem.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return {}
+        codes, u = t.uniq(column)
+        out: dict[str, int] = {}
+        groups = _groups(codes, mask)
+        for k, (code, rows) in enumerate(groups):
+            if k == _MAX_PER_RULE:
+                self._tail(t, column, int(sum(len(r) for _, r in groups[k:])))
+                break
+            v = str(u.iloc[code])
+            msg = message(v) if callable(message) else message
+            out[v] = self.grouped(t, column, msg, rows, value=v)
+        return out
+
+    def grouped(self, t: _Table, column, message: str, pos: np.ndarray, value=None) -> int:
+        """One problem for the rows at positions ``pos`` of ``t`` (sorted)."""
+        rows = t.rows[pos]
+        if len(rows) > 1:
+            message += f" Mempengaruhi {_fmt_int(len(rows))} baris ({_rows_text(rows)})."
+        return self.one(t.name, t.file, rows[0], column, message, len(rows), value)
+
+    def knock(self, cause: int, t: _Table, column, value: str, pos, same: bool) -> None:
+        """Count the rows ``pos`` of ``t`` as knock-on effects of problem ``cause``.
+
+        ``same``: the rows hold the cause's own wrong value (else a value it probably meant).
+        """
+        rows = t.rows[pos]
+        item = (t.file, column, value, rows[:_SHOW_ROWS], len(rows), same)
+        self.items[cause].knock.append(item)
+        self.items[cause].count += len(rows)
+
+    def _final(self, it: _Item) -> Problem:
+        msg = it.message
+        if it.knock:
+            total = sum(k[4] for k in it.knock)
+            same = [k for k in it.knock if k[5]]
+            other = [k for k in it.knock if not k[5]]
+            if same:
+                n = sum(k[4] for k in same)
+                msg += (
+                    f" NIP yang sama dipakai di {_fmt_int(n)} baris lain: "
+                    f"{_where(same)}; perbaiki juga di sana."
+                )
+            values = list(dict.fromkeys(k[2] for k in other))
+            if len(values) == 1:
+                n = sum(k[4] for k in other)
+                msg += (
+                    f" Kemungkinan NIP yang dimaksud adalah '{values[0]}': {_fmt_int(n)} baris "
+                    f"merujuk NIP itu tetapi tidak menemukannya di pegawai ({_where(other)}). "
+                    "Baris-baris itu beres setelah NIP di baris ini diperbaiki."
+                )
+            elif values:
+                n = sum(k[4] for k in other)
+                shown = ", ".join(f"'{v}'" for v in values[:3]) + (", …" if len(values) > 3 else "")
+                msg += (
+                    f" {_fmt_int(n)} baris lain merujuk {len(values)} NIP ({shown}) yang tidak "
+                    f"ada di pegawai, kemungkinan besar NIP yang rusak ini ({_where(other)}). "
+                    "Baris-baris itu beres setelah NIP di sini diperbaiki."
+                )
+            if same and other:
+                msg += f" Total: mempengaruhi {_fmt_int(total)} baris lain."
+        return Problem(it.file, it.row, it.column, msg, it.count, it.level)
+
+    def sorted(self, level: str = "galat") -> list[Problem]:
         def key(it):
-            order, p = it
-            tail = p.row is None and p.message.startswith("...")
-            return (order, p.file, math.inf if tail else (p.row or 0))
+            tail = it.row is None and it.message.startswith("...")
+            return (it.order, it.file, math.inf if tail else (it.row or 0))
 
-        return [p for _, p in sorted(self.items, key=key)]
+        chosen = [it for it in self.items if it.level == level]
+        return [self._final(it) for it in sorted(chosen, key=key)]
+
+    def error(self) -> DataError:
+        return DataError(self.sorted(), self.sorted("peringatan"))
+
+
+def _pick(values, pos: np.ndarray) -> np.ndarray:
+    """``values[pos]`` as objects, without materialising a whole categorical column."""
+    if isinstance(values, pd.Series):
+        return values.iloc[pos].to_numpy(dtype=object)
+    if isinstance(values, np.ndarray):
+        return values[pos]
+    return np.asarray(values, dtype=object)[pos]
+
+
+def _groups(codes: np.ndarray, mask: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """Positions of the True rows of ``mask`` grouped by code, groups in first-row order."""
+    pos = np.flatnonzero(mask)
+    if pos.size == 0:
+        return []
+    c = codes[pos]
+    order = np.argsort(c, kind="stable")
+    c, pos = c[order], pos[order]
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    parts = np.split(pos, starts[1:])
+    out = [(int(c[s]), p) for s, p in zip(starts, parts, strict=True)]
+    out.sort(key=lambda g: g[1][0])
+    return out
+
+
+def _rows_text(rows: np.ndarray, n: int | None = None) -> str:
+    n = len(rows) if n is None else n
+    shown = ", ".join(str(int(r)) for r in rows[:_SHOW_ROWS])
+    return f"baris {shown}" + (f", … dan {_fmt_int(n - _SHOW_ROWS)} lagi" if n > _SHOW_ROWS else "")
+
+
+def _where(knocks) -> str:
+    """Knock-on rows merged per file and column: "f kolom 'c' baris 2, 5, … dan N lagi"."""
+    merged: dict[tuple, tuple[np.ndarray, int]] = {}
+    for f, c, _, rows, n, _ in knocks:
+        r0, n0 = merged.get((f, c), (np.zeros(0, dtype=np.int64), 0))
+        merged[(f, c)] = (np.sort(np.r_[r0, rows])[:_SHOW_ROWS], n0 + n)
+    return "; ".join(f"{f} kolom '{c}' {_rows_text(r, n)}" for (f, c), (r, n) in merged.items())
 
 
 def _fmt_int(n: int) -> str:
@@ -260,93 +437,185 @@ def _show(v, n: int = 40) -> str:
     return v if len(v) <= n else v[: n - 1] + "…"
 
 
+def _q(v) -> str:
+    """A value quoted for a message; an empty value reads 'kosong' (never '', None or nan)."""
+    v = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    return f"'{_show(v)}'" if v.strip() else "kosong"
+
+
 # --------------------------------------------------------------------------- reading
 @dataclass
 class _Table:
-    """One table as read: every cell a stripped string, plus spreadsheet row numbers."""
+    """One table as read: every column categorical (stripped strings), plus sheet row numbers.
+
+    ``typed`` marks, per column, the cells that held a typed number (an .xlsx number cell, a
+    float in an in-memory frame): their text is Python's, never a thousands separator.
+    """
 
     name: str
     file: str
     frame: pd.DataFrame
     rows: np.ndarray
+    typed: dict = field(default_factory=dict, repr=False)
     _uniq: dict = field(default_factory=dict, repr=False)
 
     def uniq(self, col: str) -> tuple[np.ndarray, pd.Series]:
         """``(codes, uniques)`` of a column: checks run once per distinct value."""
         if col not in self._uniq:
-            codes, u = pd.factorize(self.frame[col].to_numpy(dtype=object))
-            self._uniq[col] = (codes, pd.Series(u, dtype="str"))
+            cat = self.frame[col].array
+            self._uniq[col] = (cat.codes, pd.Series(cat.categories, dtype="str"))
         return self._uniq[col]
 
     def umap(self, col: str, values) -> np.ndarray:
         """Expand a per-unique array to the rows."""
         return np.asarray(values)[self.uniq(col)[0]]
 
+    def text(self, col: str) -> np.ndarray:
+        """The column as an object array of strings (shared objects: cheap)."""
+        return self.frame[col].to_numpy(dtype=object)
+
 
 _EMPTY_MSG = (
     "Berkas kosong (tidak ada baris judul). Isi baris 1 dengan nama kolom, data mulai baris 2."
 )
 _HEADER_ONLY_MSG = "Berkas hanya berisi baris judul, tanpa data. Isi data mulai baris 2."
+_CHUNK_ROWS = 100_000  # rows per chunk of a CSV read: bounds the memory of Python strings
+_BAD_CHAR = "\ufffd"  # what an invalid UTF-8 byte is read as
+
+
+def _trim_heap() -> None:
+    """Give freed heap pages back to the OS (glibc ``malloc_trim``; elsewhere a no-op).
+
+    Chunked reading frees many mid-sized temporaries between long-lived arrays; glibc keeps
+    those pages mapped, which would make the resident size grow with the file.
+    """
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            import ctypes
+
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None
 
 
 def _norm_header(h) -> str:
     return re.sub(r"\s+", "_", str(h).strip().lower())
 
 
-def _decode(data: bytes) -> str | None:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return None
+def _empty_table(name: str, file: str, message: str, probs: _Problems) -> None:
+    """An empty table: an error for a required table, a warning (table skipped) otherwise."""
+    if name in OPTIONAL_TABLES:
+        probs.warn(
+            name,
+            file,
+            None,
+            None,
+            message.split(". ")[0] + f". Tabel opsional '{name}' dilewati (dianggap tidak ada); "
+            "isi datanya bila tabel ini dipakai.",
+        )
+    else:
+        probs.one(name, file, None, None, message)
 
 
-def _sniff(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+class _Builder:
+    """Builds a :class:`_Table` chunk by chunk, each column encoded as a categorical.
+
+    Only the distinct (stripped) values of a column are kept as Python strings; rows hold
+    int32 codes. Completely blank rows are dropped, their row numbers still count.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.cats = [pd.Index([], dtype=object) for _ in range(width)]
+        self.codes: list[list[np.ndarray]] = [[] for _ in range(width)]
+        self.typed: list[list[np.ndarray]] = [[] for _ in range(width)]
+        self.rows: list[np.ndarray] = []
+        self.any_typed = np.zeros(width, dtype=bool)
+
+    def add(self, cols, rows: np.ndarray, typed=None) -> None:
+        n = len(rows)
+        blank = np.ones(n, dtype=bool)
+        chunk = []
+        for j in range(self.width):
+            col = cols[j]
+            if isinstance(col, pd.Categorical):  # C parser: only distinct values are objects
+                codes, u = np.asarray(col.codes, dtype=np.int64), col.categories
+            else:
+                codes, u = pd.factorize(np.asarray(col, dtype=object))
+            u = pd.Series(u, dtype="str").str.strip().to_numpy(dtype=object)
+            if (codes < 0).any():  # a missing cell (short row) is empty
+                u = np.append(u, "")
+                codes = np.where(codes < 0, len(u) - 1, codes)
+            g = self.cats[j].get_indexer(u)
+            used = np.zeros(len(u), dtype=bool)
+            used[codes] = True  # a chunk's categories may hold values of dropped rows
+            miss = (g < 0) & used
+            if miss.any():
+                new = pd.unique(u[miss])
+                self.cats[j] = self.cats[j].append(pd.Index(new, dtype=object))
+                g[miss] = self.cats[j].get_indexer(u[miss])
+            blank &= (u == "")[codes]
+            chunk.append(g.astype(np.int32)[codes])
+        keep = ~blank
+        for j in range(self.width):
+            self.codes[j].append(chunk[j][keep])
+            if typed is not None and typed[j] is not None:
+                t = np.asarray(typed[j], dtype=bool)[keep]
+                self.typed[j].append(t)
+                self.any_typed[j] |= bool(t.any())
+            else:
+                self.typed[j].append(np.zeros(int(keep.sum()), dtype=bool))
+        self.rows.append(np.asarray(rows, dtype=np.int64)[keep])
+
+    def finish(self, name: str, file: str, header, probs: _Problems) -> _Table | None:
+        if not header or not any(str(h).strip() for h in header):
+            _empty_table(name, file, _EMPTY_MSG, probs)
+            return None
+        rows = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
+        if rows.size == 0:
+            _empty_table(name, file, _HEADER_ONLY_MSG, probs)
+            return None
+        cols = {}
+        for j in range(self.width):
+            codes = np.concatenate(self.codes[j])
+            self.codes[j] = []
+            cols[j] = pd.Categorical.from_codes(codes, categories=self.cats[j], validate=False)
+        frame = pd.DataFrame(cols)
+        names = [_norm_header(h) for h in header]
+        frame.columns = names
+        typed = {}
+        for j in np.flatnonzero(self.any_typed):
+            typed.setdefault(names[j], np.concatenate(self.typed[j]))
+        return _Table(name, file, frame, rows, typed)
 
 
-def _strip(values: np.ndarray) -> np.ndarray:
-    codes, u = pd.factorize(values)
-    return pd.Series(u, dtype="str").str.strip().to_numpy(dtype=object)[codes]
+def _from_records(name, file, records, probs, pad=False, typed=None) -> _Table | None:
+    """Build a _Table from header + data records (lists of strings), checking their width.
 
-
-def _finish(name, file, header, columns, rows, probs) -> _Table | None:
-    """Strip cells, drop blank rows (keeping row numbers) and build the _Table."""
-    if not header or not any(str(h).strip() for h in header):
-        probs.one(name, file, None, None, _EMPTY_MSG)
-        return None
-    cols = [_strip(np.asarray(c, dtype=object)) for c in columns]
-    blank = np.ones(len(rows), dtype=bool)
-    for c in cols:
-        blank &= c == ""
-    if blank.all():
-        probs.one(name, file, None, None, _HEADER_ONLY_MSG)
-        return None
-    keep = ~blank
-    frame = pd.DataFrame({i: pd.Series(c[keep], dtype="str") for i, c in enumerate(cols)})
-    frame.columns = [_norm_header(h) for h in header]
-    return _Table(name, file, frame, np.asarray(rows, dtype=np.int64)[keep])
-
-
-def _from_records(name, file, records, probs, pad=False) -> _Table | None:
-    """Build a _Table from header + data records (lists of strings), checking their width."""
+    ``typed`` (optional) holds, record by record, which cells were typed numbers.
+    """
     if not records:
-        probs.one(name, file, None, None, _EMPTY_MSG)
+        _empty_table(name, file, _EMPTY_MSG, probs)
         return None
     width = len(records[0])
-    good, rows = [], []
+    good, rows, flags = [], [], []
     for i, rec in enumerate(records[1:]):
+        ty = typed[i + 1] if typed is not None else None
         if pad and len(rec) < width:
             rec = list(rec) + [""] * (width - len(rec))  # trailing empty cells of a sheet
+            ty = None if ty is None else list(ty) + [False] * (width - len(ty))
         if len(rec) != width:
             if not any(c.strip() for c in rec):
                 continue  # blank line
             if len(rec) > width and not any(c.strip() for c in rec[width:]):
                 rec = rec[:width]
+                ty = None if ty is None else ty[:width]
             else:
                 msg = (
                     f"Baris ini berisi {len(rec)} sel, padahal baris judul punya {width} kolom. "
@@ -356,43 +625,178 @@ def _from_records(name, file, records, probs, pad=False) -> _Table | None:
                 continue
         good.append(rec)
         rows.append(i + 2)
-    arr = np.empty((len(good), width), dtype=object)
+        if typed is not None:
+            flags.append(ty)
+    b = _Builder(width)
     if good:
+        arr = np.empty((len(good), width), dtype=object)
         arr[:] = good
-    return _finish(name, file, records[0], list(arr.T), rows, probs)
+        ty_cols = None
+        if typed is not None:
+            tarr = np.asarray(flags, dtype=bool).reshape(len(good), width)
+            ty_cols = list(tarr.T)
+        b.add(list(arr.T), np.asarray(rows), ty_cols)
+    return b.finish(name, file, records[0], probs)
+
+
+def _encoding(path: Path) -> tuple[str | None, str]:
+    """How to decode a CSV: ``(encoding, kind)``, streaming the bytes once.
+
+    * every byte sequence valid UTF-8 → ``("utf-8-sig", "utf-8")``;
+    * some invalid UTF-8 bytes and *no* valid multi-byte UTF-8 sequence → the whole file is
+      Windows-1252 (Excel's "CSV (Comma delimited)"), ``("cp1252", "cp1252")`` — unless it
+      holds a byte cp1252 does not define, then ``(None, "unknown")``;
+    * invalid bytes *and* valid multi-byte sequences → a UTF-8 file with some foreign bytes:
+      ``("utf-8-sig", "mixed")``; the file is read as UTF-8 and every cell holding an invalid
+      byte is reported by row and column. Valid UTF-8 text is never re-decoded.
+    * a NUL byte (UTF-16, a binary file) → ``(None, "unknown")``.
+    """
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    invalid = valid_multi = False
+    undefined = False
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 24):
+            if b"\x00" in block:
+                return None, "unknown"
+            if block.isascii():
+                continue
+            text = dec.decode(block)
+            if not invalid and re.search("[\udc80-\udcff]", text):
+                invalid = True
+            if not valid_multi and re.search("[^\x00-\x7f\udc80-\udcff]", text):
+                valid_multi = True
+            if re.search(rb"[\x81\x8d\x8f\x90\x9d]", block):
+                undefined = True
+    if re.search("[\udc80-\udcff]", dec.decode(b"", final=True)):  # cut-off sequence at the end
+        invalid = True
+    if not invalid:
+        return "utf-8-sig", "utf-8"
+    if valid_multi:
+        return "utf-8-sig", "mixed"
+    return (None, "unknown") if undefined else ("cp1252", "cp1252")
+
+
+def _sniff(first: str) -> str:
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def _read_csv(name: str, path: Path, probs: _Problems) -> _Table | None:
     file = path.name
-    data = path.read_bytes()
-    if not data.strip():
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip() and path.stat().st_size <= len(head):
         msg = "Berkas kosong (0 bita). Isi baris 1 dengan nama kolom, data mulai baris 2."
-        probs.one(name, file, None, None, msg)
+        _empty_table(name, file, msg, probs)
         return None
-    text = _decode(data)
-    if text is None or "\x00" in text:
+    enc, kind = _encoding(path)
+    if enc is None:
         msg = "Pengodean berkas tidak dikenali. Simpan ulang sebagai 'CSV UTF-8' dari Excel."
         probs.one(name, file, None, None, msg)
         return None
-    sep = _sniff(text)
-    try:  # fast path: the C parser (raises on rows wider than the header)
-        raw = pd.read_csv(
-            io.StringIO(text),
+    with open(path, encoding=enc, errors="replace", newline="") as fh:
+        sep = _sniff(fh.readline())
+    try:
+        t = _read_csv_c(name, path, sep, enc, probs)
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        t = _read_csv_py(name, path, sep, enc, probs)
+    _trim_heap()
+    if t is None:
+        return None
+    if kind == "cp1252":
+        probs.warn(
+            name,
+            file,
+            None,
+            None,
+            "Berkas tersimpan sebagai Windows-1252, bukan UTF-8; dibaca sebagai Windows-1252 "
+            "(periksa huruf seperti é). Simpan ulang sebagai 'CSV UTF-8' dari Excel.",
+        )
+    elif kind == "mixed":
+        _report_bad_bytes(t, probs)
+    return t
+
+
+def _read_csv_c(name, path, sep, enc, probs) -> _Table | None:
+    """Chunked read with pandas' C parser; raises ParserError on a row wider than the header."""
+    file = path.name
+    header = None
+    b = None
+    start = 1  # spreadsheet row of the chunk's first record
+    try:
+        reader = pd.read_csv(
+            path,
             sep=sep,
             header=None,
-            dtype=object,
+            dtype="category",  # codes + distinct values: one Python string per value
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
-            low_memory=False,
+            chunksize=_CHUNK_ROWS,
+            encoding=enc,
+            encoding_errors="replace",
         )
     except pd.errors.EmptyDataError:
-        probs.one(name, file, None, None, _EMPTY_MSG)
+        _empty_table(name, file, _EMPTY_MSG, probs)
         return None
-    except (pd.errors.ParserError, ValueError, OverflowError):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    with reader:
+        for chunk in reader:
+            cols = [chunk.iloc[:, j].array for j in range(chunk.shape[1])]
+            rows = np.arange(start, start + len(chunk))
+            start += len(chunk)
+            if header is None:
+                header = [c[0] if isinstance(c[0], str) else "" for c in cols]
+                b = _Builder(len(header))
+                cols, rows = [c[1:] for c in cols], rows[1:]
+            if len(rows):
+                b.add(cols, rows)
+            del chunk, cols
+    if header is None:
+        _empty_table(name, file, _EMPTY_MSG, probs)
+        return None
+    return b.finish(name, file, header, probs)
+
+
+def _read_csv_py(name, path, sep, enc, probs) -> _Table | None:
+    """Streaming fallback with the csv module: reports rows of the wrong width by row."""
+    file = path.name
+    b = header = None
+    width = 0
+    with open(path, encoding=enc, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep)
         try:
-            records = list(reader)
+            header = next(reader, None)
+            if header is None:
+                _empty_table(name, file, _EMPTY_MSG, probs)
+                return None
+            width = len(header)
+            b = _Builder(width)
+            batch, rows = [], []
+            for i, rec in enumerate(reader):
+                if len(rec) != width:
+                    if not any(c.strip() for c in rec):
+                        continue  # blank line (still counted)
+                    if len(rec) < width:
+                        rec = rec + [""] * (width - len(rec))
+                    elif not any(c.strip() for c in rec[width:]):
+                        rec = rec[:width]
+                    else:
+                        msg = (
+                            f"Baris ini berisi {len(rec)} sel, padahal baris judul punya {width} "
+                            "kolom. Periksa pemisah (; atau ,) dan tanda kutip di baris ini."
+                        )
+                        probs.one(name, file, i + 2, None, msg)
+                        continue
+                batch.append(rec)
+                rows.append(i + 2)
+                if len(batch) == _CHUNK_ROWS:
+                    _add_records(b, batch, rows, width)
+                    batch, rows = [], []
+            if batch:
+                _add_records(b, batch, rows, width)
         except csv.Error as err:
             msg = (
                 f"Berkas CSV rusak di sekitar baris {reader.line_num} ({err}). Periksa tanda "
@@ -400,11 +804,44 @@ def _read_csv(name: str, path: Path, probs: _Problems) -> _Table | None:
             )
             probs.one(name, file, reader.line_num, None, msg)
             return None
-        return _from_records(name, file, records, probs)
-    header = [str(h) for h in raw.iloc[0]]
-    body = raw.iloc[1:]
-    cols = [body.iloc[:, j].to_numpy(dtype=object) for j in range(body.shape[1])]
-    return _finish(name, file, header, cols, np.arange(2, len(body) + 2), probs)
+    return b.finish(name, file, header, probs)
+
+
+def _add_records(b: _Builder, batch, rows, width) -> None:
+    arr = np.empty((len(batch), width), dtype=object)
+    arr[:] = batch
+    b.add(list(arr.T), np.asarray(rows))
+
+
+def _report_bad_bytes(t: _Table, probs: _Problems) -> None:
+    """Cells of a UTF-8 file that held bytes which are not UTF-8 (read as U+FFFD)."""
+    cols = list(t.frame.columns)
+    for j in range(len(cols)):
+        cat = t.frame.iloc[:, j].array
+        bad_u = pd.Series(cat.categories, dtype="str").str.contains(_BAD_CHAR, regex=False)
+        bad = bad_u.to_numpy()[cat.codes]
+        column = cols[j] or None
+        probs.rows(
+            t,
+            bad,
+            column,
+            lambda v: (
+                f"Sel berisi byte yang tidak sah dalam UTF-8 (terbaca {_q(v)}); berkas ini "
+                "bercampur pengodean. Simpan berkas sebagai UTF-8 ('CSV UTF-8' di Excel) lalu "
+                "ketik ulang huruf yang rusak."
+            ),
+            t.frame.iloc[:, j],
+        )
+    header_bad = [h for h in cols if _BAD_CHAR in h]
+    for h in header_bad:
+        probs.one(
+            t.name,
+            t.file,
+            1,
+            None,
+            f"Judul kolom {_q(h)} berisi byte yang tidak sah dalam UTF-8. Simpan berkas sebagai "
+            "UTF-8 ('CSV UTF-8' di Excel).",
+        )
 
 
 def _cell_text(v) -> str:
@@ -544,8 +981,9 @@ def _read_xlsx(path: Path, probs: _Problems) -> dict[str, _Table | None] | None:
             continue
         rows = sheets.pop(name)
         records = [[v if type(v) is str else _xlsx_cell_text(v) for v in r] for r in rows]
+        typed = [[type(v) is float for v in r] for r in rows]  # number cells
         del rows
-        out[name] = _from_records(name, file, records, probs, pad=True)
+        out[name] = _from_records(name, file, records, probs, pad=True, typed=typed)
     return out
 
 
@@ -557,11 +995,19 @@ def _missing_table(name: str, file: str, what: str, probs: _Problems) -> None:
     probs.one(name, file, None, None, msg)
 
 
-def _as_text(s: pd.Series) -> np.ndarray:
-    """Any in-memory column → strings ('' for missing), converted once per distinct value."""
+def _as_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Any in-memory column → (strings, '' for missing; typed-number mask).
+
+    Converted once per distinct value.
+    """
     codes, u = pd.factorize(s.to_numpy())
     texts = np.array([_cell_text(x) for x in u] + [""], dtype=object)
-    return texts[codes]
+    num = np.array(
+        [isinstance(x, float | int | np.number) and not isinstance(x, bool | np.bool_) for x in u]
+        + [False],
+        dtype=bool,
+    )
+    return texts[codes], num[codes]
 
 
 # --------------------------------------------------------------------------- cell checks
@@ -587,9 +1033,14 @@ def _number_message(v: str) -> str:
 
 
 def _ambiguous_message(v: str) -> str:
+    sep = "." if "." in v else ","
+    ribuan = v.replace(sep, "")
+    desimal = v.replace(sep, ",")
     return (
-        f"Angka '{v}' ambigu: bisa dibaca sebagai ribuan atau desimal. Tulis tanpa pemisah "
-        "ribuan (mis. 1500) atau dengan koma desimal yang jelas (mis. 1,5)."
+        f"Angka '{v}' ambigu: bisa berarti {ribuan} ('{sep}' pemisah ribuan) atau {desimal} "
+        "(desimal). Kolom ini tidak memastikannya: angka seperti ini hanya dibaca sendiri bila "
+        "baris lain kolom yang sama memakai koma desimal (mis. 85,5) dan tidak ada titik "
+        f"desimal. Tulis {ribuan} bila maksudnya ribuan, atau {desimal}0 bila maksudnya desimal."
     )
 
 
@@ -629,9 +1080,7 @@ def _parse_unique(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             vals[amb] = _to_float(
                 sub.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
             )
-        elif dot_ev and not comma_ev:  # "1.500" = 1.5, "1,500" = 1500
-            vals[amb] = _to_float(sub.str.replace(",", "", regex=False))
-        else:
+        else:  # no evidence, a decimal point elsewhere, or both conventions: reported
             unresolved = amb
     bad = ~empty & ~unresolved & ~np.isfinite(vals)
     vals[bad] = np.nan
@@ -639,12 +1088,24 @@ def _parse_unique(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _parse_numbers(t: _Table, column: str, probs: _Problems) -> np.ndarray:
-    """Column of strings → float64 (NaN where empty or wrong); wrong cells become problems."""
-    vals, bad, unresolved = _parse_unique(t.uniq(column)[1])
-    raw = t.frame[column].to_numpy()
-    probs.rows(t, t.umap(column, unresolved), column, _ambiguous_message, raw)
-    probs.rows(t, t.umap(column, bad), column, _number_message, raw)
-    return t.umap(column, vals)
+    """Column of strings → float64 (NaN where empty or wrong); wrong cells become problems.
+
+    A typed number cell (.xlsx number, float in a frame) is never ambiguous: its text is
+    Python's, with a decimal point.
+    """
+    codes, u = t.uniq(column)
+    vals, bad, unresolved = _parse_unique(u)
+    out = vals[codes]
+    amb = unresolved[codes]
+    typed = t.typed.get(column)
+    if typed is not None and (amb & typed).any():
+        dot = np.full(len(u), np.nan)
+        dot[unresolved] = _to_float(u[unresolved])
+        out[amb & typed] = dot[codes[amb & typed]]
+        amb &= ~typed
+    probs.by_value(t, amb, column, _ambiguous_message)
+    probs.by_value(t, bad[codes], column, _number_message)
+    return out
 
 
 _RE_NIP_EXCEL = (
@@ -705,13 +1166,92 @@ def _nip_flags(s: pd.Series) -> dict[str, np.ndarray]:
 
 
 def _check_nip(t: _Table, column: str, probs: _Problems, mask=None) -> np.ndarray:
-    """Report malformed NIPs (only where ``mask``); return the row mask of valid NIPs."""
-    flags = _nip_flags(t.uniq(column)[1])
-    raw = t.frame[column].to_numpy()
+    """Report malformed NIPs (only where ``mask``); return the row mask of valid NIPs.
+
+    One problem per distinct wrong NIP ("mempengaruhi N baris"); NIPs damaged by Excel are
+    one problem per column. The wrong NIPs of ``pegawai.nip`` are causes: the same value in
+    another column is counted under the pegawai problem, not reported again.
+    """
+    codes, u = t.uniq(column)
+    flags = _nip_flags(u)
+    cause_col = t.name == "pegawai" and column == "nip"
+    known = u.isin(list(probs.causes)).to_numpy() if probs.causes and not cause_col else None
     for kind, message in _NIP_MESSAGES.items():
-        rows = t.umap(column, flags[kind])
-        probs.rows(t, rows if mask is None else rows & mask, column, message, raw)
-    return t.umap(column, flags["valid"])
+        rows = flags[kind][codes]
+        if mask is not None:
+            rows &= mask
+        if not rows.any():
+            continue
+        if known is not None:
+            kn = rows & known[codes]
+            for code, pos in _groups(codes, kn):
+                v = str(u.iloc[code])
+                probs.knock(probs.causes[v], t, column, v, pos, same=True)
+            rows &= ~kn
+        if kind == "excel" and rows.sum() > 1:
+            pos = np.flatnonzero(rows)
+            msg = (
+                f"NIP rusak oleh Excel di {_fmt_int(len(pos))} baris kolom '{column}' (tersimpan "
+                f"sebagai angka, mis. '{_show(u.iloc[codes[pos[0]]])}'): digit terakhirnya sudah "
+                f"hilang. Format kolom '{column}' sebagai Teks, lalu tempel ulang NIP lengkap 18 "
+                "digit dari sumber aslinya."
+            )
+            idx = probs.grouped(t, column, msg, pos)
+            if cause_col:
+                probs.causes.update(dict.fromkeys(u.iloc[np.unique(codes[pos])], idx))
+        else:
+            got = probs.by_value(t, rows, column, message)
+            if cause_col:
+                probs.causes.update(got)
+    return flags["valid"][codes]
+
+
+def _nip_digits(v: str) -> str:
+    """The digits Excel kept of a damaged NIP (''), to recognise the NIP it came from."""
+    if re.fullmatch(r"[0-9]{15,18}[.,]0+", v):
+        return re.split(r"[.,]", v)[0][:15]
+    m = re.fullmatch(r"[+-]?([0-9]+)(?:[.,]([0-9]*))?[eE][+-]?[0-9]+", v)
+    if m:
+        return (m.group(1) + (m.group(2) or "")).rstrip("0")
+    if re.fullmatch(r"[0-9]{1,3}(?:[.,][0-9]{3}){4,5}(?:[.,]0+)?", v):
+        return re.sub(r"[.,]", "", v)[:15]
+    return ""
+
+
+def _link_nips(missing: list[str], causes: dict[str, int]) -> dict[str, int]:
+    """Missing NIPs that are most likely a wrong ``pegawai.nip`` (typo or Excel damage).
+
+    A missing NIP is linked to a NIP damaged by Excel when the digits Excel kept (at least
+    10) start it — a dictionary look-up, any number of NIPs — and otherwise to a wrong
+    pegawai NIP one or two characters away (difflib ratio ≥ 0.9; only for short lists,
+    ≤ 200,000 pairs).
+    """
+    by_len: dict[int, dict[str, int]] = {}
+    typos = []
+    for c, idx in causes.items():
+        d = _nip_digits(c)
+        if len(d) >= 10:
+            by_len.setdefault(len(d), {}).setdefault(d, idx)
+        elif not d:
+            typos.append(c)
+    out = {}
+    for m in missing:
+        for n, table in by_len.items():
+            if m[:n] in table:
+                out[m] = table[m[:n]]
+                break
+    rest = [m for m in missing if m not in out]
+    if not rest or not typos or len(rest) * len(typos) > 200_000:
+        return out
+    for m in rest:
+        best, score = None, 0.0
+        for c in typos:
+            sm = difflib.SequenceMatcher(None, m, c)
+            if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() > score:
+                best, score = c, sm.ratio()
+        if score >= 0.9:
+            out[m] = causes[best]
+    return out
 
 
 # --------------------------------------------------------------------------- validation
@@ -748,16 +1288,35 @@ def _check_columns(t: _Table, probs: _Problems) -> None:
     frame = t.frame.iloc[:, keep]
     t.frame = frame.set_axis([header[i] for i in keep], axis=1)
     present = set(t.frame.columns)
+    unknown = [h for h in t.frame.columns if h not in expected]
     for c in _SCHEMA[t.name]:
-        if c.present and c.name not in present:
+        if c.name in present:
+            continue
+        hit = difflib.get_close_matches(c.name, unknown, n=1, cutoff=0.6)
+        if hit:  # a misnamed column: name the column that is there, and what it should be
+            unknown.remove(hit[0])
+            msg = (
+                f"Kolom '{hit[0]}' tidak dikenal; mungkin maksud Anda '{c.name}'? Ganti judul "
+                f"kolom '{hit[0]}' di baris 1 menjadi '{c.name}'."
+            )
+            if c.present:
+                probs.one(t.name, t.file, 1, hit[0], msg + f" Kolom wajib '{c.name}' belum ada.")
+            else:
+                probs.warn(
+                    t.name,
+                    t.file,
+                    1,
+                    hit[0],
+                    msg + f" Sampai diganti, kolom '{c.name}' dianggap kosong.",
+                )
+        elif c.present:
             probs.one(
                 t.name,
                 t.file,
                 1,
                 c.name,
                 f"Kolom wajib '{c.name}' tidak ada. Tambahkan kolom ini di baris judul (baris 1). "
-                f"Kolom yang diharapkan: {', '.join(expected)}."
-                + _suggest(c.name, [h for h in present if h not in expected]),
+                f"Kolom yang diharapkan: {', '.join(expected)}.",
             )
     if t.name == "indikator" and "target" not in present:
         if not {"target_min", "target_max"} <= present:
@@ -798,7 +1357,7 @@ def _convert(t: _Table, skala, probs: _Problems) -> dict[str, object]:
                     frac,
                     c.name,
                     lambda v: f"'{v}' harus bilangan bulat. Ganti dengan angka bulat.",
-                    s.to_numpy(),
+                    s,
                 )
                 ok &= ~frac
             out[c.name] = vals
@@ -813,7 +1372,7 @@ def _convert(t: _Table, skala, probs: _Problems) -> dict[str, object]:
         elif c.kind == "cat":
             bad = ~empty & t.umap(c.name, ~u.isin(c.choices).to_numpy())
             allowed = ", ".join(c.choices)
-            probs.rows(
+            probs.by_value(
                 t,
                 bad,
                 c.name,
@@ -821,7 +1380,6 @@ def _convert(t: _Table, skala, probs: _Problems) -> dict[str, object]:
                     f"Nilai '{_show(v)}' tidak dikenal. Ganti dengan salah satu: {allowed}."
                     + _suggest(v, ch)
                 ),
-                s.to_numpy(),
             )
             ok &= ~bad
             out[c.name] = s
@@ -833,7 +1391,7 @@ def _convert(t: _Table, skala, probs: _Problems) -> dict[str, object]:
                 hint = f" Mungkin maksud Anda '{fix}'?" if re.fullmatch(_PERIODE_RE, fix) else ""
                 return f"Periode '{_show(v)}' tidak dikenal. Gunakan {_PERIODE_FORMS}." + hint
 
-            probs.rows(t, bad, c.name, pmsg, s.to_numpy())
+            probs.by_value(t, bad, c.name, pmsg)
             ok &= ~bad
             out[c.name] = s
         else:
@@ -924,26 +1482,46 @@ def _check_targets(t: _Table, out: dict, probs: _Problems) -> None:
         )
 
 
-def _check_duplicates(t: _Table, probs: _Problems) -> None:
+def _check_duplicates(t: _Table, out: dict, probs: _Problems) -> None:
+    """Rows repeating a key; keys holding an already reported value (a NIP Excel damaged
+    into the same number, say) are not compared."""
     keys = [k for k in _KEYS[t.name] if k in t.frame]
     if len(keys) != len(_KEYS[t.name]):
         return
-    sub = t.frame[keys]
-    filled = (sub != "").all(axis=1).to_numpy()
-    dup = sub.duplicated(keep="first").to_numpy() & filled
+    n = len(t.frame)
+    filled = np.ones(n, dtype=bool)
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for k in keys:  # one int64 per key (mixed radix of the categorical codes)
+        codes, u = t.uniq(k)
+        filled &= (u != "").to_numpy()[codes] & out.get("ok:" + k, True)
+        if span * len(u) >= 2**62:  # too many combinations: renumber the keys so far
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1
+        key = key * len(u) + codes
+        span *= len(u)
+    order = np.argsort(key, kind="stable")  # equal keys keep row order: first one first
+    ks = key[order]
+    del key
+    same = ks[1:] == ks[:-1]
+    del ks
+    if not (same & filled[order[1:]]).any():
+        return
+    group_start = np.flatnonzero(np.r_[True, ~same])
+    first_sorted = np.repeat(order[group_start], np.diff(np.r_[group_start, n]))
+    first = np.empty(n, dtype=np.int64)
+    first[order] = first_sorted  # each row's first row with the same key
+    del order, first_sorted
+    dup = filled & (first != np.arange(n))
     if not dup.any():
         return
-    firsts = sub[filled & ~dup].assign(_baris=t.rows[filled & ~dup])
-    later = sub[dup].assign(_pos=np.flatnonzero(dup))
-    merged = later.merge(firsts, on=keys, how="left")
-    first_row = np.zeros(len(t.frame), dtype=np.int64)
-    first_row[merged["_pos"].to_numpy()] = merged["_baris"].to_numpy()
-    pos = np.flatnonzero(dup)
-    keyvals = sub.to_numpy(dtype=object)[pos]
-    info = np.full(len(t.frame), None, dtype=object)
+    pos = np.flatnonzero(dup)[:_MAX_PER_RULE]
+    keyvals = t.frame[keys].iloc[pos].to_numpy(dtype=object)
+    first_row = t.rows[first[pos]]
+    info = np.full(n, None, dtype=object)
     info[pos] = _objects(
         (", ".join(f"{k}={v}" for k, v in zip(keys, kv, strict=True)), r)
-        for kv, r in zip(keyvals, first_row[pos], strict=True)
+        for kv, r in zip(keyvals, first_row, strict=True)
     )
     probs.rows(
         t,
@@ -966,29 +1544,40 @@ def _check_refs(
     probs: _Problems,
     mask=None,
 ) -> np.ndarray:
-    """Values of ``src[col]`` (where ``ok``) must exist in ``target[target_col]``."""
+    """Values of ``src[col]`` (where ``ok``) must exist in ``target[target_col]``.
+
+    One problem per missing value ("mempengaruhi N baris"); a missing NIP that is most
+    likely a wrong ``pegawai.nip`` is counted under that NIP's problem instead.
+    """
     if target is None or col not in src.frame or target_col not in target.frame:
         return np.zeros(len(src.frame), dtype=bool)
-    s = src.frame[col]
-    known = target.frame[target_col]
+    codes, u = src.uniq(col)
+    known = target.uniq(target_col)[1]
     known = known[known != ""]
     check = ok if mask is None else ok & mask
-    bad = check & ~s.isin(known.unique()).to_numpy()
-    if bad.any():
-        codes = known.unique()
-        few = len(codes) <= 300  # difflib is quadratic-ish: suggest only for short lists
-        hints: dict[str, str] = {}
+    bad = check & ~u.isin(known).to_numpy()[codes]
+    if not bad.any():
+        return bad
+    rest = bad
+    if target.name == "pegawai" and target_col == "nip" and probs.causes:
+        missing = [str(u.iloc[c]) for c in np.unique(codes[bad])]
+        link = _link_nips(missing, probs.causes)
+        if link:
+            kn = bad & u.isin(list(link)).to_numpy()[codes]
+            for code, pos in _groups(codes, kn):
+                v = str(u.iloc[code])
+                probs.knock(link[v], src, col, v, pos, same=False)
+            rest = bad & ~kn
+    few = len(known) <= 300  # difflib is quadratic-ish: suggest only for short lists
 
-        def msg(v):
-            if v not in hints:
-                hints[v] = _suggest(v, codes) if few else ""
-            hint = hints[v]
-            return (
-                f"'{_show(v)}' tidak ada di kolom '{target_col}' pada {target.file}. Tambahkan "
-                f"ke {target.file} atau perbaiki nilainya." + hint
-            )
+    def msg(v):
+        hint = _suggest(v, known) if few else ""
+        return (
+            f"'{_show(v)}' tidak ada di kolom '{target_col}' pada {target.file}. Tambahkan "
+            f"ke {target.file} atau perbaiki nilainya." + hint
+        )
 
-        probs.rows(src, bad, col, msg, s.to_numpy())
+    probs.by_value(src, rest, col, msg)
     return bad
 
 
@@ -996,8 +1585,8 @@ def _check_hierarchy(peg: _Table, ok: dict, probs: _Problems) -> None:
     f = peg.frame
     if "nip_atasan" not in f or "nip" not in f:
         return
-    nip, atasan = f["nip"], f["nip_atasan"]
-    good = ok["ok:nip"] & ~f["nip"].duplicated().to_numpy()
+    nip, atasan = pd.Series(peg.text("nip")), pd.Series(peg.text("nip_atasan"))
+    good = ok["ok:nip"] & ~nip.duplicated().to_numpy()
     idx = pd.Index(nip[good])
     n = len(idx)
     parent = idx.get_indexer(atasan[good])
@@ -1005,7 +1594,7 @@ def _check_hierarchy(peg: _Table, ok: dict, probs: _Problems) -> None:
     rows = peg.rows[good]
     # atasan in another instansi
     if "kode_instansi" in f:
-        inst = f["kode_instansi"][good].to_numpy()
+        inst = peg.text("kode_instansi")[good]
         has_parent = parent < n
         other = np.zeros(n, dtype=bool)
         other[has_parent] = inst[has_parent] != inst[parent[has_parent]]
@@ -1018,8 +1607,8 @@ def _check_hierarchy(peg: _Table, ok: dict, probs: _Problems) -> None:
             full,
             "nip_atasan",
             lambda v: (
-                f"Atasan berada di instansi '{v[0]}', bukan '{v[1]}'. Isi atasan dari instansi "
-                "yang sama, atau kosongkan nip_atasan untuk pimpinan."
+                f"Atasan berada di instansi {_q(v[0])}, bukan {_q(v[1])}. Isi atasan dari "
+                "instansi yang sama, atau kosongkan nip_atasan untuk pimpinan."
             ),
             info,
         )
@@ -1063,10 +1652,12 @@ def _check_realisasi_jabatan(rea: _Table, ok, peg: _Table, ind: _Table, probs) -
         return
     if not {"nip", "kode_indikator"} <= set(rea.frame):
         return
-    p = peg.frame[list(need_p)].drop_duplicates("nip")
-    i = ind.frame[list(need_i)].drop_duplicates("kode_indikator")
-    r = rea.frame[["nip", "kode_indikator"]].assign(_pos=np.arange(len(rea.frame)))
-    r = r[ok]
+    p = pd.DataFrame({c: peg.text(c) for c in need_p}).drop_duplicates("nip")
+    i = pd.DataFrame({c: ind.text(c) for c in need_i}).drop_duplicates("kode_indikator")
+    p = p[(p["jabatan"] != "") & (p["kode_instansi"] != "")]  # empty: reported already
+    i = i[(i["jabatan"] != "") & (i["kode_instansi"] != "")]
+    pos = np.flatnonzero(ok)
+    r = pd.DataFrame({c: rea.text(c)[pos] for c in ("nip", "kode_indikator")} | {"_pos": pos})
     m = r.merge(p, on="nip").merge(i, on="kode_indikator", suffixes=("_p", "_i"))
     m = m[(m["jabatan_p"] != m["jabatan_i"]) | (m["kode_instansi_p"] != m["kode_instansi_i"])]
     if m.empty:
@@ -1075,8 +1666,8 @@ def _check_realisasi_jabatan(rea: _Table, ok, peg: _Table, ind: _Table, probs) -
     full[m["_pos"].to_numpy()] = True
     info = np.full(len(rea.frame), "", dtype=object)
     info[m["_pos"].to_numpy()] = [
-        f"Indikator '{a}' milik jabatan '{b}' di '{c}', tetapi pegawai {d} adalah '{e}' di "
-        f"'{g}'. Pakai indikator untuk jabatan pegawai itu, atau perbaiki jabatannya."
+        f"Indikator '{a}' milik jabatan {_q(b)} di {_q(c)}, tetapi pegawai {d} adalah {_q(e)} "
+        f"di {_q(g)}. Pakai indikator untuk jabatan pegawai itu, atau perbaiki jabatannya."
         for a, b, c, d, e, g in zip(
             m["kode_indikator"],
             m["jabatan_i"],
@@ -1123,7 +1714,9 @@ def _check_self_rating(t: _Table, out: dict, probs: _Problems) -> None:
     f = t.frame
     if not {"nip", "nip_penilai", "peran_penilai"} <= set(f):
         return
-    same = (f["nip"] == f["nip_penilai"]).to_numpy() & out["ok:nip"]
+    ca, ua = t.uniq("nip")
+    cb, ub = t.uniq("nip_penilai")
+    same = (pd.Index(ua).get_indexer(ub)[cb] == ca) & out["ok:nip"]
     diri = (f["peran_penilai"] == "diri").to_numpy()
     known = out["ok:peran_penilai"]
     probs.rows(
@@ -1134,11 +1727,12 @@ def _check_self_rating(t: _Table, out: dict, probs: _Problems) -> None:
             f"Pegawai menilai dirinya sendiri dengan peran '{v}'. Penilaian diri harus berperan "
             "'diri'; ganti perannya atau perbaiki nip_penilai."
         ),
-        f["peran_penilai"].to_numpy(),
+        f["peran_penilai"],
     )
+    judged = out["ok:nip"] & out["ok:nip_penilai"]  # a wrong NIP is reported already
     probs.rows(
         t,
-        ~same & diri & (f["nip_penilai"] != "").to_numpy(),
+        ~same & diri & judged,
         "nip_penilai",
         "Peran 'diri' tetapi nip_penilai berbeda dari nip. Untuk penilaian diri isi nip_penilai "
         "sama dengan nip, atau ganti perannya.",
@@ -1157,7 +1751,7 @@ def _validate(tables: dict[str, _Table | None], skala, probs: _Problems, path) -
             continue
         _check_columns(t, probs)
         conv[name] = _convert(t, skala, probs)
-        _check_duplicates(t, probs)
+        _check_duplicates(t, conv[name], probs)
     ins, peg, ind = tables.get("instansi"), tables.get("pegawai"), tables.get("indikator")
     rea, r360 = tables.get("realisasi"), tables.get("penilaian_360")
     skm, kom = tables.get("survei_skm"), tables.get("kompetensi")
@@ -1199,29 +1793,37 @@ def _validate(tables: dict[str, _Table | None], skala, probs: _Problems, path) -
         )
     if kom is not None:
         _check_refs(kom, "nip", ok("kompetensi", "nip"), peg, "nip", probs)
-    if probs.items:
+    if probs.errors:
         return None
+    _trim_heap()
     out = {name: _output_frame(t, conv[name]) for name, t in tables.items() if t is not None}
-    return Workbook(**{n: out.get(n) for n in TABLES}, path=path)
+    wb = Workbook(**{n: out.get(n) for n in TABLES}, path=path)
+    wb.peringatan = probs.sorted("peringatan")
+    return wb
 
 
 def _output_frame(t: _Table, conv: dict) -> pd.DataFrame:
     cols: dict[str, object] = {}
     n = len(t.frame)
+
+    def text(col):  # categorical → "str" column, '' → NA; one object array per column
+        cat = t.frame[col].array
+        u = pd.Series(cat.categories, dtype="str")
+        return pd.Series(u.where(u != "").array.take(cat.codes))
+
     for c in _SCHEMA[t.name]:
         v = conv.get(c.name)
         if c.kind in ("num", "int"):
             arr = np.full(n, np.nan) if v is None else v
             cols[c.name] = arr.astype(np.int64) if c.kind == "int" else arr.astype(np.float64)
+        elif c.name in t.frame:
+            cols[c.name] = text(c.name)
         else:
-            s = pd.Series(np.full(n, "", dtype=object)) if v is None else v
-            s = pd.Series(s.to_numpy(), dtype="str")
-            cols[c.name] = s.where(s != "")
+            cols[c.name] = pd.Series(np.full(n, np.nan), dtype="str")
     schema = {c.name for c in _SCHEMA[t.name]}
     for extra in t.frame.columns:
         if extra not in schema:
-            s = pd.Series(t.frame[extra].to_numpy(), dtype="str")
-            cols[extra] = s.where(s != "")
+            cols[extra] = text(extra)
     return pd.DataFrame(cols)
 
 
@@ -1238,6 +1840,8 @@ class Workbook:
         Optional tables (``None`` when absent).
     path : str or None
         Where the data came from (folder, ``.xlsx`` or the in-memory source name).
+    peringatan : list of Problem
+        Warnings of the validation (e.g. an empty optional table that was skipped).
     """
 
     instansi: pd.DataFrame
@@ -1248,6 +1852,7 @@ class Workbook:
     survei_skm: pd.DataFrame | None = None
     kompetensi: pd.DataFrame | None = None
     path: str | None = None
+    peringatan: list[Problem] = field(default_factory=list)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -1326,6 +1931,9 @@ class Workbook:
             lines.append(f"  … dan {len(inst) - 40} instansi lain")
         per = self.periode
         lines += ["", f"Periode: {', '.join(per) if per else '(tidak ada)'}"]
+        warn = getattr(self, "peringatan", [])
+        if warn:
+            lines += ["", f"Peringatan ({len(warn)}):"] + [f"  - {p}" for p in warn]
         return "\n".join(lines)
 
     def to_excel(self, path) -> Path:
@@ -1402,10 +2010,33 @@ def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
     cached = workbook_dari_cache(path, skala=skala)
     if cached is not None:
         return cached
+    try:
+        return _load(path, skala)
+    except MemoryError:
+        size = _size_mb(path)
+        msg = (
+            f"Memori tidak cukup untuk memeriksa '{path}' ({_fmt_int(size)} MB). Tutup program "
+            "lain lalu coba lagi, jalankan di komputer dengan memori lebih besar, atau pecah "
+            "berkas besar (mis. penilaian_360.csv) per periode atau per instansi."
+        )
+    raise DataError([Problem(str(path), None, None, msg)])
+
+
+def _size_mb(path: Path) -> int:
+    try:
+        files = [p for p in path.iterdir() if p.is_file()] if path.is_dir() else [path]
+        return round(sum(p.stat().st_size for p in files) / 1e6)
+    except OSError:
+        return 0
+
+
+def _load(path: Path, skala) -> Workbook:
     probs = _Problems()
     tables: dict[str, _Table | None] = {}
     if path.is_dir():
         files = {p.name.lower(): p for p in path.iterdir() if p.is_file()}
+        if not any(f"{name}.csv" in files for name in TABLES):
+            raise DataError([_no_tables(path, files)])
         for name in TABLES:
             p = files.get(f"{name}.csv")
             if p is None:
@@ -1416,7 +2047,7 @@ def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         read = _read_xlsx(path, probs)
         if read is None:
-            raise DataError(probs.sorted())
+            raise probs.error()
         tables = read
     else:
         what = "tidak ditemukan" if not path.exists() else "bukan folder CSV atau berkas .xlsx"
@@ -1433,8 +2064,36 @@ def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
         )
     wb = _validate(tables, skala, probs, str(path))
     if wb is None:
-        raise DataError(probs.sorted())
+        raise probs.error()
     return wb
+
+
+def _no_tables(path: Path, files: dict[str, Path]) -> Problem:
+    """The one problem of a folder holding none of the table CSVs."""
+    excel = sorted(
+        p.name
+        for n, p in files.items()
+        if n.endswith((".xlsx", ".xlsm")) and not n.startswith("~$")  # ~$x.xlsx: Excel's lock
+    )
+    if len(excel) == 1:
+        msg = (
+            f"Folder ini hanya berisi {excel[0]}, tanpa berkas CSV tabel. Jalankan dengan "
+            f"DATA={path / excel[0]} (berkas .xlsx dibaca langsung, satu sheet per tabel), "
+            f"mis. kinerja-calib validasi {path / excel[0]}"
+        )
+    elif excel:
+        msg = (
+            f"Folder ini tidak berisi berkas CSV tabel, tetapi berisi {len(excel)} berkas Excel "
+            f"({', '.join(excel)}). Jalankan dengan DATA=<berkas .xlsx yang dimaksud>, mis. "
+            f"DATA={path / excel[0]}"
+        )
+    else:
+        wajib = ", ".join(f"{n}.csv" for n in TABLES if n not in OPTIONAL_TABLES)
+        msg = (
+            f"Folder ini tidak berisi satu pun berkas tabel. Tambahkan berkas CSV ({wajib} "
+            "wajib) atau berikan satu berkas .xlsx dengan satu sheet per tabel."
+        )
+    return Problem(str(path), None, None, msg)
 
 
 # --------------------------------------------------------------------------- cache
@@ -1638,12 +2297,13 @@ def validate_tables(
             continue
         if len(frame) == 0:
             read[name] = None
-            probs.one(name, file, None, None, "Tabel kosong (tanpa baris data). Isi datanya.")
+            _empty_table(name, file, "Tabel kosong (tanpa baris data). Isi datanya.", probs)
             continue
         cols = [_as_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
-        header = [str(c) for c in frame.columns]
-        read[name] = _finish(name, file, header, cols, np.arange(2, len(frame) + 2), probs)
+        b = _Builder(frame.shape[1])
+        b.add([c for c, _ in cols], np.arange(2, len(frame) + 2), [ty for _, ty in cols])
+        read[name] = b.finish(name, file, [str(c) for c in frame.columns], probs)
     wb = _validate(read, skala, probs, source)
     if wb is None:
-        raise DataError(probs.sorted())
+        raise probs.error()
     return wb

@@ -483,12 +483,29 @@ def test_empty_file_zero_bytes(tmp_path, tables):
 
 
 def test_empty_file_header_only(tmp_path, tables):
-    tables["kompetensi"] = tables["kompetensi"].iloc[:0]
+    """A required table with only its header is an error; an optional one a warning."""
+    tables["pegawai"] = tables["pegawai"].iloc[:0]
     problems = load_problems(write_csvs(tmp_path / "d", tables))
     assert len(problems) == 1
-    assert (
-        problems[0].file == "kompetensi.csv" and "hanya berisi baris judul" in problems[0].message
-    )
+    assert problems[0].file == "pegawai.csv" and "hanya berisi baris judul" in problems[0].message
+
+
+@pytest.mark.parametrize("how", ["header", "nol_bita", "baris_kosong"])
+def test_empty_optional_table_is_a_warning_and_skipped(tmp_path, tables, how):
+    folder = write_csvs(tmp_path / "d", tables)
+    path = folder / "kompetensi.csv"
+    if how == "header":
+        path.write_text("nip,kompetensi,level_standar,level_aktual\n", encoding="utf-8")
+    elif how == "nol_bita":
+        path.write_bytes(b"")
+    else:
+        path.write_text("nip,kompetensi,level_standar,level_aktual\n,,,\n , ,,\n", encoding="utf-8")
+    wb = load_workbook(folder)
+    assert wb.kompetensi is None and len(wb.penilaian_360) == N360
+    [w] = wb.peringatan
+    assert (w.file, w.tingkat) == ("kompetensi.csv", "peringatan")
+    assert "dilewati" in w.message and "kompetensi" in w.message
+    assert "Peringatan (1)" in wb.ringkasan()
 
 
 def test_row_with_wrong_number_of_cells(tmp_path, valid_dir):
@@ -637,9 +654,10 @@ def test_undecodable_bytes(tmp_path, valid_dir):
         ),  # mixed evidence is fine when each is clear
         (["1.234,5", "1,234.5", "1.234.567"], [1234.5, 1234.5, 1234567.0]),
         (["85,5", "1.500"], [85.5, 1500.0]),  # the column uses a decimal comma -> 1.500 = 1500
-        (["85.5", "1,500"], [85.5, 1500.0]),  # the column uses a decimal point -> 1,500 = 1500
-        (["85.5", "1.500"], [85.5, 1.5]),
+        (["1,5", "3.903"], [1.5, 3903.0]),
         (["85,5", "1,500"], [85.5, 1.5]),
+        (["12.5", "85"], [12.5, 85.0]),  # a decimal point alone is clear
+        (["1.234,5", "3.903"], [1234.5, 3903.0]),
         (["0,125", "2E3", "1,5e2", "+7"], [0.125, 2000.0, 150.0, 7.0]),
     ],
 )
@@ -690,11 +708,13 @@ def test_xlsx_problems_name_file_and_sheet(tmp_path, valid_dir):
     book.save(xlsx)
     problems = load_problems(xlsx)
     where = {(p.file, p.row, p.column) for p in problems}
-    assert ("data.xlsx:pegawai", 4, "nip") in where
+    assert ("data.xlsx:pegawai", 3, "nip") in where
     assert ("data.xlsx:penilaian_360", 2, "nilai") in where
     assert ("data.xlsx:instansi", None, None) in where
-    p = next(p for p in problems if p.row == 4 and p.column == "nip")
-    assert "NIP rusak oleh Excel" in p.message
+    # the two NIPs Excel turned into numbers: one problem for the column, naming both rows
+    [p] = [p for p in problems if p.file == "data.xlsx:pegawai" and p.column == "nip"]
+    assert p.row == 3 and p.jumlah >= 2
+    assert "NIP rusak oleh Excel di 2 baris" in p.message and "baris 3, 4" in p.message
 
 
 def test_xlsx_text_starting_with_equals_is_not_a_formula(tmp_path, tables):
@@ -1134,3 +1154,257 @@ def test_xlsx_numbers_text_equals_openpyxl_reference(tmp_path):
     with python_calamine.CalamineWorkbook.from_path(path) as cal:
         got = [data_mod._xlsx_cell_text(r[0]) for r in cal.get_sheet_by_index(0).to_python()]
     assert len(got) == len(values) and got == expected
+
+
+# --------------------------------------------------------------------------- issue 13 item 7
+def _load_err(path) -> DataError:
+    with pytest.raises(DataError) as info:
+        load_workbook(path)
+    return info.value
+
+
+@pytest.mark.parametrize("cell", ["3.903", "1,500"])
+def test_ambiguous_number_in_a_decimal_point_column_is_reported(tmp_path, tables, cell):
+    """realisasi holds '50.25' etc.: '3.903' (Indonesian 3903) must not be read as 3.903."""
+    tables["realisasi"].loc[3, "realisasi"] = cell
+    [p] = load_problems(write_csvs(tmp_path / "n", tables))
+    assert (p.file, p.row, p.column) == ("realisasi.csv", 5, "realisasi")
+    digits = cell.replace(".", "").replace(",", "")
+    assert f"'{cell}' ambigu" in p.message and f"Tulis {digits}" in p.message
+
+
+def test_ambiguous_numbers_of_one_value_are_one_problem(tmp_path, tables):
+    tables["realisasi"]["realisasi"] = "7"
+    tables["realisasi"].loc[[2, 5, 9], "realisasi"] = "3.903"
+    [p] = load_problems(write_csvs(tmp_path / "n", tables))
+    assert (p.row, p.jumlah) == (4, 3) and "Mempengaruhi 3 baris (baris 4, 7, 11)" in p.message
+
+
+def test_typed_number_cells_are_never_ambiguous(tmp_path, valid_dir, tables):
+    """An .xlsx number cell 3.903 and a float 3.903 in a frame are 3.903 (no separator)."""
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    ws = book["realisasi"]
+    col = [c.value for c in ws[1]].index("realisasi") + 1
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, col).value = 7
+    ws.cell(2, col).value = 3.903
+    ws.cell(3, col).value = "3.903"  # a text cell is as ambiguous as in a CSV
+    book.save(xlsx)
+    [p] = load_problems(xlsx)
+    assert (p.file, p.row, p.column) == ("data.xlsx:realisasi", 3, "realisasi")
+    ws.cell(3, col).value = 8
+    book.save(xlsx)
+    assert load_workbook(xlsx).realisasi["realisasi"].iloc[0] == 3.903
+    tables["realisasi"]["realisasi"] = 7.0
+    tables["realisasi"].loc[0, "realisasi"] = 3.903
+    assert validate_tables(tables).realisasi["realisasi"].iloc[0] == 3.903
+
+
+def test_one_foreign_byte_in_a_utf8_file_is_reported_by_row(tmp_path, valid_dir):
+    """A cp1252 'é' in one row: that cell is reported; 'André' (UTF-8) is never mojibake."""
+    path = valid_dir / "pegawai.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",Ahmad,", ",André,")
+    lines[4] = lines[4].replace(",Budi,", ",Jos\udce9,")  # the byte 0xE9 on its own
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    err = _load_err(valid_dir)
+    [p] = err.problems
+    assert (p.file, p.row, p.column) == ("pegawai.csv", 5, "nama")
+    assert "tidak sah dalam UTF-8" in p.message and "Simpan berkas sebagai UTF-8" in p.message
+    assert "Ã" not in str(err)
+    lines[4] = lines[4].replace("Jos\udce9", "José")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert load_workbook(valid_dir).pegawai["nama"].iloc[0] == "André"
+
+
+def test_whole_cp1252_file_is_read_with_a_warning(tmp_path, tables):
+    tables["pegawai"].loc[0, "nama"] = "André"
+    folder = write_csvs(tmp_path / "e", tables)
+    (folder / "pegawai.csv").write_bytes(
+        (folder / "pegawai.csv").read_bytes().decode().encode("cp1252")
+    )
+    wb = load_workbook(folder)
+    assert wb.pegawai.loc[0, "nama"] == "André"
+    [w] = wb.peringatan
+    assert w.file == "pegawai.csv" and "Windows-1252" in w.message
+
+
+def test_one_bad_nip_in_pegawai_is_one_problem(tmp_path, tables):
+    """A digit dropped from one pegawai NIP: one problem, counting every row referring to it."""
+    peg = tables["pegawai"]
+    peg.loc[peg["nip"] == K1, "nip"] = K1[:-1]
+    refs = sum(
+        int((tables[t][c] == K1).sum())
+        for t, c in [
+            ("pegawai", "nip_atasan"),
+            ("realisasi", "nip"),
+            ("penilaian_360", "nip"),
+            ("penilaian_360", "nip_penilai"),
+            ("kompetensi", "nip"),
+        ]
+    )
+    assert refs > 10
+    [p] = load_problems(write_csvs(tmp_path / "d", tables))
+    assert (p.file, p.row, p.column) == ("pegawai.csv", 3, "nip")
+    assert p.jumlah == 1 + refs
+    assert f"'{K1}'" in p.message and f"{refs} baris merujuk" in p.message
+    assert "penilaian_360.csv kolom 'nip_penilai'" in p.message
+
+
+def test_one_invalid_nip_used_everywhere_is_one_problem(tmp_path, tables):
+    bad = K1[:4] + "13" + K1[6:]  # month 13
+    n = 0
+    for t in tables.values():
+        for c in ("nip", "nip_atasan", "nip_penilai"):
+            if c in t:
+                n += int((t[c] == K1).sum())
+                t.loc[t[c] == K1, c] = bad
+    [p] = load_problems(write_csvs(tmp_path / "d", tables))
+    assert (p.file, p.column, p.jumlah) == ("pegawai.csv", "nip", n)
+    assert "tanggal lahir" in p.message and f"NIP yang sama dipakai di {n - 1} baris" in p.message
+
+
+def test_missing_nip_referenced_by_many_rows_is_one_problem_per_column(tmp_path, tables):
+    r = tables["penilaian_360"]
+    gone = nip("19990101", "202001")
+    rows = np.flatnonzero((r["nip"] == P1).to_numpy())
+    r.loc[r["nip"] == P1, "nip"] = gone
+    problems = load_problems(write_csvs(tmp_path / "d", tables))
+    [p] = [p for p in problems if p.file == "penilaian_360.csv" and p.column == "nip"]
+    assert (p.row, p.jumlah) == (rows[0] + 2, len(rows))
+    assert (
+        f"Mempengaruhi {len(rows)} baris" in p.message and "tidak ada di kolom 'nip'" in p.message
+    )
+
+
+def test_xlsx_with_numeric_nips_is_a_few_problems(tmp_path, valid_dir):
+    """Every NIP typed as a number (Excel's default): no flood, each names the fix."""
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    cells = 0
+    for ws in book.worksheets:
+        header = [c.value for c in ws[1]]
+        for j, h in enumerate(header, start=1):
+            if h in ("nip", "nip_atasan", "nip_penilai"):
+                for r in range(2, ws.max_row + 1):
+                    v = ws.cell(r, j).value
+                    if isinstance(v, str) and v.isdigit():
+                        ws.cell(r, j).value = int(v)
+                        cells += 1
+    book.save(xlsx)
+    problems = load_problems(xlsx)
+    assert 1 <= len(problems) <= 6, "\n".join(map(str, problems))
+    assert sum(p.jumlah for p in problems) == cells
+    for p in problems:
+        assert "NIP rusak oleh Excel" in p.message and "sebagai Teks" in p.message
+
+
+def test_messages_say_kosong_never_na_none_nan(tables):
+    tables["pegawai"]["kode_instansi"] = tables["pegawai"]["kode_instansi"].astype(object)
+    tables["pegawai"].loc[9, "kode_instansi"] = None
+    tables["pegawai"].loc[8, "nama"] = np.nan
+    tables["pegawai"].loc[7, "unit_kerja"] = pd.NA
+    with pytest.raises(DataError) as info:
+        validate_tables(tables)
+    text = str(info.value) + "\n".join(map(str, info.value.problems))
+    assert not re.search(r"<NA>|\bNone\b|\bnan\b|\bNaN\b|''", text), text
+    frame = info.value.to_frame()
+    assert not frame["kolom"].isna().any()
+
+
+def test_folder_with_only_an_xlsx_points_at_it(tmp_path, valid_dir):
+    folder = tmp_path / "hanya_excel"
+    folder.mkdir()
+    load_workbook(valid_dir).to_excel(folder / "data.xlsx")
+    [p] = load_problems(folder)
+    assert "hanya berisi data.xlsx" in p.message
+    assert f"DATA={folder / 'data.xlsx'}" in p.message
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    [p] = load_problems(empty)
+    assert "tidak berisi satu pun berkas tabel" in p.message
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new"),
+    [("pegawai", "nip_atasan", "atasan"), ("penilaian_360", "nilai", "nilai_")],
+)
+def test_misnamed_column_hint_reads_the_right_way_round(tmp_path, tables, table, old, new):
+    tables[table] = tables[table].rename(columns={old: new})
+    problems = load_problems(write_csvs(tmp_path / "d", tables))
+    p = next(p for p in problems if p.row == 1)
+    assert p.column == new
+    assert f"Kolom '{new}' tidak dikenal; mungkin maksud Anda '{old}'?" in p.message
+    assert f"'{old}' tidak ada" not in p.message
+
+
+def test_misnamed_optional_column_is_a_warning(tmp_path, tables):
+    tables["pegawai"] = tables["pegawai"].rename(columns={"potensi": "potensial"})
+    wb = load_workbook(write_csvs(tmp_path / "d", tables))
+    [w] = wb.peringatan
+    assert w.column == "potensial" and "mungkin maksud Anda 'potensi'" in w.message
+
+
+def test_memory_error_becomes_one_indonesian_problem(valid_dir, monkeypatch):
+    from kinerja_calib import data as data_mod
+
+    def boom(*a, **k):
+        raise MemoryError
+
+    monkeypatch.setattr(data_mod, "_load", boom)
+    [p] = _load_err(valid_dir).problems
+    assert "Memori tidak cukup" in p.message and "pecah" in p.message
+
+
+# --------------------------------------------------------------------------- issue 13 item 8
+@pytest.mark.parametrize("wide", [False, True])
+def test_chunked_reading_equals_one_chunk(tmp_path, valid_dir, monkeypatch, wide):
+    """Chunk boundaries (C parser and the csv-module fallback) change nothing, rows included."""
+    from kinerja_calib import data as data_mod
+
+    path = valid_dir / "penilaian_360.csv"
+    lines = path.read_text().splitlines()
+    lines.insert(9, ",,,,,")  # a blank row inside a chunk
+    lines[30] = lines[30].rsplit(",", 1)[0] + ",9"
+    if wide:
+        lines[40] += ",x"  # a row wider than the header: the fallback reader
+    path.write_text("\n".join(lines) + "\n")
+    whole = [str(p) for p in load_problems(valid_dir)]
+    monkeypatch.setattr(data_mod, "_CHUNK_ROWS", 7)
+    chunked = [str(p) for p in load_problems(valid_dir)]
+    assert chunked == whole
+    assert any("baris 31, kolom 'nilai'" in p for p in whole)
+    assert any("baris 41:" in p for p in whole) == wide
+
+
+def test_text_columns_are_categorical_while_validating(valid_dir):
+    """Only distinct values are Python strings while a table is checked."""
+    from kinerja_calib import data as data_mod
+
+    probs = data_mod._Problems()
+    t = data_mod._read_csv("penilaian_360", valid_dir / "penilaian_360.csv", probs)
+    assert all(isinstance(t.frame[c].dtype, pd.CategoricalDtype) for c in t.frame)
+    assert len(t.frame["aspek"].cat.categories) == 3
+
+
+def test_numeric_nips_only_in_pegawai_sheet_are_one_problem(tmp_path, valid_dir):
+    """pegawai's NIPs typed as numbers, the other sheets' as text: the references that no
+    longer find their pegawai are counted under the one pegawai problem."""
+    import openpyxl
+
+    xlsx = load_workbook(valid_dir).to_excel(tmp_path / "data.xlsx")
+    book = openpyxl.load_workbook(xlsx)
+    ws = book["pegawai"]
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 1).value = int(ws.cell(r, 1).value)
+    book.save(xlsx)
+    [p] = load_problems(xlsx)
+    assert (p.file, p.row, p.column) == ("data.xlsx:pegawai", 2, "nip")
+    assert "NIP rusak oleh Excel di 10 baris" in p.message and "10 NIP" in p.message
+    n_360 = len(valid_tables()["penilaian_360"])
+    assert p.jumlah > n_360  # every 360 row refers to a damaged pegawai
