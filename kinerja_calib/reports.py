@@ -1550,7 +1550,7 @@ def pesan_galat(galat: str) -> str:
             "Kernel Python berhenti di tengah jalan (mis. kehabisan memori); jalankan lagi "
             "instansi ini saja."
         )
-    if nama in _GALAT_PENGGUNA or (not nama and pesan.startswith("notebook kursus")):
+    if nama in _GALAT_PENGGUNA or not nama:  # no exception name: our own sentence
         teks = _JALUR_RE.sub(lambda m: Path(m.group(0).rstrip("/\\")).name, pesan).strip()
         teks = teks[:1].upper() + teks[1:]
         if teks and not re.search(r"\bError\b|Traceback", teks):
@@ -1669,8 +1669,9 @@ kursus yang dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa intern
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
-<p>Kelompok penilai 360 dengan jumlah penilai di bawah ambang anonimitas tidak ditampilkan;
-identitas penilai tidak pernah dimuat dalam laporan.</p>
+<p>Kelompok penilai 360 dengan jumlah penilai di bawah ambang anonimitas tidak ditampilkan dan
+tidak dipakai untuk skor, predikat atau kalibrasi mana pun; identitas penilai tidak pernah dimuat
+dalam laporan.</p>
 </body></html>
 """
     return tulis_atomik(out / "index.html", add_csp(page))

@@ -431,7 +431,8 @@ def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys):
     assert any("sengaja gagal" in json.dumps(c.get("outputs", [])) for c in nb.cells)
     assert "papermill-error-cell-tag" in json.dumps(nb.cells[0].metadata)  # red banner on top
     index = (out / "index.html").read_text()
-    assert "1 dari 2 instansi berhasil" in index and "sengaja gagal untuk UJI-B" in index
+    assert "1 dari 2 instansi berhasil" in index and "galat teknis" in index
+    assert "RuntimeError" not in index  # the raw error stays in the log and gagal/
     _no_temp_files(out)
 
     # a re-run with a fixed notebook replaces the failure cleanly
@@ -968,7 +969,8 @@ def test_failed_partial_rerun_keeps_good_report_and_every_instansi(mini, tmp_pat
     rows = {k: _baris(index, k) for k in ("UJI-A", "UJI-B")}  # UJI-A is still listed
     assert "1 dari 2 instansi berhasil" in index
     assert "berhasil" in rows["UJI-A"] and "UJI-A/laporan.html" in rows["UJI-A"]
-    assert "gagal" in rows["UJI-B"] and "ValueError: rusak" in rows["UJI-B"]
+    assert "gagal" in rows["UJI-B"] and "galat teknis" in rows["UJI-B"]
+    assert "ValueError" not in rows["UJI-B"]
     assert "laporan sebelumnya masih ada" in rows["UJI-B"]
     assert "href='UJI-B/laporan.html'" in rows["UJI-B"] and "(sebelumnya)" in rows["UJI-B"]
     assert "href='UJI-B/gagal/laporan.ipynb'" in rows["UJI-B"]

@@ -181,8 +181,16 @@ def _tanpa_penilai_lain(ratings: pd.DataFrame, periode: str | None) -> bool:
         return False  # let prepare() name the missing columns
     r, _ = _select_period(ratings, periode)
     nilai = pd.to_numeric(r["nilai"], errors="coerce")
-    lain = (r["peran_penilai"].astype("string") != "diri") & (r["nip"] != r["nip_penilai"])
-    return not bool((lain & nilai.notna()).fillna(False).any())
+    bukan_diri = (r["peran_penilai"].astype("string") != "diri").fillna(False) & nilai.notna()
+    cand = r.loc[bukan_diri.to_numpy(dtype=bool), ["nip", "nip_penilai"]]
+    # compared as text: the two columns may be categoricals with different categories; the
+    # first rows usually settle it, so a national table is not converted as a whole
+    for part in (cand.head(1000), cand):
+        a = part["nip"].astype("string").fillna("").to_numpy()
+        b = part["nip_penilai"].astype("string").fillna("").to_numpy()
+        if bool((a != b).any()):
+            return False
+    return True
 
 
 def _efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> RaterEffects:
