@@ -37,7 +37,13 @@ from ._escape import escape_text as _e
 from .data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
 from .errors import ParameterError
 from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
-from .privacy import assert_no_rater_ids, keterangan_360, strip_rater_ids, suppress_360
+from .privacy import (
+    AMBANG_BAWAAN,
+    assert_no_rater_ids,
+    keterangan_360,
+    strip_rater_ids,
+    suppress_360,
+)
 
 __all__ = [
     "ENV_CACHE",
@@ -249,7 +255,7 @@ def siapkan_laporan(
     kode_instansi: str,
     periode: str = "",
     aturan: str = "permenpanrb-6-2022",
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> KonteksLaporan:
     """Validate the report parameters and build the :class:`KonteksLaporan`.
 
@@ -323,7 +329,7 @@ def siapkan_laporan(
     )
 
 
-def _score(wb, rules, notes: list[str], ambang: int = 3) -> pd.DataFrame | None:
+def _score(wb, rules, notes: list[str], ambang: int = AMBANG_BAWAAN) -> pd.DataFrame | None:
     scoring = _module("scoring")
     if scoring is None or not hasattr(scoring, "score_workbook"):
         notes.append("Modul penilaian (scoring) belum tersedia; bagian predikat dilewati.")
@@ -733,10 +739,8 @@ def _z(x: np.ndarray) -> np.ndarray:
 def _efek(ctx: KonteksLaporan, calibrate):
     """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
     rating other than self-ratings is left after the anonymity threshold."""
-    r = ctx.penilaian
-    if not (r["peran_penilai"] != "diri").any():
-        return None
-    return ctx.cached("efek", lambda: calibrate.rater_effects(r))
+    fx = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+    return None if "kurang" in fx.info else fx
 
 
 def _ditekan_per_peran(ctx: KonteksLaporan) -> pd.DataFrame:
@@ -965,6 +969,9 @@ def _penilai_per_peran(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFram
     info["peran"] = _peran_utama(ctx.penilaian).reindex(info.index).to_numpy()
     out = _count_flags(info, "peran")
     out = out.reindex([p for p in PERAN_PENILAI if p in out.index])
+    small = out["jumlah_penilai"] < ctx.ambang  # a count must never point at one person
+    for col in ("terlalu_lunak", "terlalu_keras", "catatan_lain"):
+        out[col] = out[col].astype("Int64").mask(small)
     out.index = [NAMA_PERAN[p] for p in out.index]
     return out.rename_axis("peran_utama").reset_index()
 

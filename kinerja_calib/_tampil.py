@@ -203,6 +203,7 @@ def pasang_tampilan(shell=None) -> None:
     pandas option is set: no warning is ever filtered there.
     """
     pd.set_option("styler.format.na_rep", KOSONG)
+    pd.set_option("styler.format.escape", "html")  # data text in a Styler stays text
     if shell is None:
         try:
             from IPython import get_ipython

@@ -21,6 +21,7 @@ from . import rules as _rules
 from ._presisi import bulatkan
 from .data import KOLOM
 from .errors import ParameterError
+from .privacy import AMBANG_BAWAAN
 
 __all__ = [
     "CapaianPegawai",
@@ -599,7 +600,7 @@ def sensitivitas_bobot(
     bobot: ArrayLike | None = None,
     rules=None,
     periode="",
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> pd.DataFrame:
     """How the predikat shares of a jabatan move when one indicator's weight moves.
 

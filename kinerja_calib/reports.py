@@ -96,6 +96,7 @@ from ._nbclient import patched_output_widgets
 from ._proses import Dihentikan, bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
 from .data import ENV_KUNCI
 from .errors import KinerjaCalibError, ParameterError, ReportError
+from .privacy import AMBANG_BAWAAN
 
 __all__ = [
     "KURSUS",
@@ -743,7 +744,7 @@ def run_batch(
     excel: bool = False,
     periode: str | None = None,
     aturan: str = "permenpanrb-6-2022",
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
     notebooks: str | os.PathLike | None = None,
     templat: str | os.PathLike | None = None,
     kursus: Sequence[str | os.PathLike] | None = None,
@@ -1515,7 +1516,7 @@ _STATUS_TAMPIL = {"lama": "tidak diketahui (dibuat versi lama)"}
 #: Error classes whose message is written for users (Indonesian, saying what to fix).
 _GALAT_PENGGUNA = ("KinerjaCalibError", "ParameterError", "DataError", "ReportError")
 #: An absolute path (POSIX or Windows) inside a message.
-_JALUR_RE = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\'\"`,;:()]+)+[/\\]?")
+_JALUR_RE = re.compile(r"(?<![\w.\-/\\])(?:[A-Za-z]:[/\\]|/)[^\s'\"`,;()]*")
 
 
 def pesan_galat(galat: str) -> str:
@@ -1551,7 +1552,8 @@ def pesan_galat(galat: str) -> str:
             "instansi ini saja."
         )
     if nama in _GALAT_PENGGUNA or not nama:  # no exception name: our own sentence
-        teks = _JALUR_RE.sub(lambda m: Path(m.group(0).rstrip("/\\")).name, pesan).strip()
+        teks = _JALUR_RE.sub(lambda m: re.split(r"[/\\]", m.group(0).rstrip("/\\"))[-1], pesan)
+        teks = teks.strip()
         teks = teks[:1].upper() + teks[1:]
         if teks and not re.search(r"\bError\b|Traceback", teks):
             return teks if teks.endswith((".", "?", "!")) else teks + "."
@@ -1707,7 +1709,7 @@ def ekspor_excel(
     *,
     periode: str = "",
     aturan: str = "permenpanrb-6-2022",
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> Path:
     """Write an ``.xlsx`` summary for one instansi (atomically).
 

@@ -30,6 +30,7 @@ from . import labels
 from . import rules as _rules
 from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import ParameterError
+from .privacy import AMBANG_BAWAAN
 
 __all__ = [
     "angka_kredit",
@@ -586,7 +587,7 @@ def cek_kurva(
 
 # --------------------------------------------------------------------------- 360
 def skor_perilaku(
-    penilaian_360: pd.DataFrame, rules=None, periode=None, ambang_anonimitas: int = 3
+    penilaian_360: pd.DataFrame, rules=None, periode=None, ambang_anonimitas: int = AMBANG_BAWAAN
 ) -> pd.DataFrame:
     """The 360 perilaku composite per pegawai × periode (self excluded, shown apart).
 
@@ -846,7 +847,7 @@ _ID_COLS = ["nip", "kode_instansi", "unit_kerja", "jabatan", "periode"]
 
 
 def _komponen(
-    wb, r6: _rules.Rules, periode, ambang_anonimitas: int = 3
+    wb, r6: _rules.Rules, periode, ambang_anonimitas: int = AMBANG_BAWAAN
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Base table (pegawai × periode with capaian, 360 and 6/2022 ratings) + per indikator."""
     from .indicators import _pick_periode, capaian_pegawai
@@ -970,7 +971,7 @@ def score_workbook(
     periode=None,
     inovasi=None,
     pakai_360: bool | None = None,
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> pd.DataFrame:
     """Score every pegawai × periode of a workbook.
 
@@ -1035,7 +1036,7 @@ def compare_regimes(
     inovasi=None,
     pakai_360: bool | None = None,
     rules: Mapping | None = None,
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> pd.DataFrame:
     """How each pegawai fares under each regime (same data, three rule sets).
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from ..labels import PERAN_PENILAI
+from ..privacy import AMBANG_BAWAAN
 
 __all__ = ["baca_kebenaran", "siapkan"]
 
@@ -20,7 +21,7 @@ def siapkan(
     k_maks: int = 12,
     seed: int = 2026,
     aturan: str | None = None,
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> SimpleNamespace:
     """Validate the parameters of notebook 04 and load the 360 ratings it needs.
 

@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from ..privacy import AMBANG_BAWAAN
+
 __all__ = ["cek_ditanam", "siapkan"]
 
 
@@ -17,7 +19,7 @@ def siapkan(
     batas_atasan: float = 0.4,
     n_boot: int = 100,
     seed: int = 2026,
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> SimpleNamespace:
     """Validate the parameters of notebook 05 and load what it needs.
 
@@ -96,7 +98,7 @@ def siapkan(
     )
 
 
-def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = 3) -> pd.DataFrame:
+def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN) -> pd.DataFrame:
     """How well the rater model found the planted raters — aggregated, never one row per rater.
 
     Parameters

@@ -11,6 +11,7 @@ from .._presisi import tingkat
 from .._util import SeedLike
 from ..errors import ParameterError
 from ..labels import PREDIKAT
+from ..privacy import AMBANG_BAWAAN
 from ._hasil import Simulation
 from ._model import rate_organisation
 from ._organisasi import _generate_organisation
@@ -427,7 +428,7 @@ def siapkan(
     n_pegawai: int = 1000,
     n_ulangan: int = 10,
     seed: int = 2026,
-    ambang_anonimitas: int = 3,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ):
     """Validate the parameters of notebook 03 and load what it needs.
 

@@ -18,6 +18,7 @@ from IPython.display import HTML, Image, display
 from .. import labels
 from .._tampil import DataKurang
 from ..indicators import KOLOM_TEMUAN, capaian, cek_smart, sensitivitas_bobot
+from ..privacy import AMBANG_BAWAAN
 
 __all__ = ["pembangun_indikator", "panel_sensitivitas", "tabel_temuan_html"]
 
@@ -176,11 +177,13 @@ def panel_sensitivitas(
     rules=None,
     periode: str = "",
     kode_instansi: str | None = None,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> widgets.Widget:
     """Pick an indicator and see how the predikat shares move with its weight.
 
     ``kode_instansi`` limits the list to one instansi (default: the instansi of
-    ``kode_indikator``, or all).
+    ``kode_indikator``, or all); ``ambang_anonimitas`` is the notebook's anonymity threshold
+    (:func:`kinerja_calib.indicators.sensitivitas_bobot`).
     """
     from ..plots.indicators import sensitivitas_bobot as gambar
 
@@ -205,7 +208,11 @@ def panel_sensitivitas(
     out = widgets.Output()
 
     def perbarui(_: Any = None) -> None:
-        fig = gambar(sensitivitas_bobot(wb, pilih.value, rules=rules, periode=periode))
+        fig = gambar(
+            sensitivitas_bobot(
+                wb, pilih.value, rules=rules, periode=periode, ambang_anonimitas=ambang_anonimitas
+            )
+        )
         with out:
             out.clear_output(wait=True)
             if isinstance(fig, DataKurang):  # a "not enough data" note
