@@ -667,3 +667,23 @@ def test_results_do_not_depend_on_labels_or_row_order(seed, n_comp, drop):
         == fx2.raters.loc[new.reindex(fx.raters.index).to_numpy(), "diagnosis"].to_numpy()
     ).all()
     assert len(fx.jaringan) == len(fx2.jaringan) >= n_comp
+
+
+def test_severity_plot_never_draws_one_rater(sim_small):
+    """Issue 13: no listing of individual raters' values, with or without NIP — the severity
+    figure is a histogram (counts per bin) and, with the answer key, means per group."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Rectangle
+
+    from kinerja_calib.plots import calibrate as gambar
+
+    fx = rater_effects(sim_small.ratings)
+    q = fx.raters[fx.raters["n"] >= 20]
+    fig = gambar.keparahan_penilai(fx, sim_small.raters, bins=10)
+    ax, ax2 = fig.axes
+    scatter = [c for a in (ax, ax2) for c in a.collections if isinstance(c, PathCollection)]
+    assert scatter == []  # no dot per rater
+    heights = [p.get_height() for p in ax.patches if isinstance(p, Rectangle)]
+    assert sum(heights) == len(q)  # every rater counted once, none drawn alone
+    points = ax2.lines[0].get_xydata()
+    assert len(points) == 10 and len(q) > 100  # ten group means, not one point per rater

@@ -101,50 +101,59 @@ def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure | Dat
 
 @terima_kurang
 def keparahan_penilai(
-    fx: Any, kebenaran: pd.DataFrame | pd.Series | None = None, n_min: int = 20, top: int = 60
+    fx: Any, kebenaran: pd.DataFrame | pd.Series | None = None, n_min: int = 20, bins: int = 10
 ) -> Figure | DataKurang:
-    """Caterpillar plot of rater severity with 95 % intervals (raters by rank, never by id).
+    """Distribution of rater severity, stacked by diagnosis — never one dot per rater.
+
+    A caterpillar plot (one point per rater, even without an id) would list individual
+    raters' values; the report and the course copies show only how many raters sit at each
+    level of severity.
 
     Parameters
     ----------
     fx : RaterEffects
     kebenaran : Series or DataFrame, optional
-        True severity per ``nip_penilai`` (``keparahan``; a DataFrame may carry ``ditanam`` /
-        ``penilai_ekstrem`` marking planted raters): adds a found-vs-planted panel.
+        True severity per ``nip_penilai`` (``keparahan``; the synthetic sample's answer key):
+        adds a panel with the mean estimated severity per decile of true severity.
     n_min : int
-        Raters with fewer ratings are left out of the caterpillar.
-    top : int
-        Show the ``top`` most lenient and ``top`` most severe raters at most.
+        Raters with fewer ratings are left out.
+    bins : int
+        Number of groups of true severity in the second panel.
     """
     if "kurang" in getattr(fx, "info", {}):
         return DataKurang(fx.info["kurang"])
-    q = fx.raters[fx.raters["n"] >= n_min].sort_values("keparahan")
-    if len(q) > 2 * top:
-        q = pd.concat([q.head(top), q.tail(top)])
+    q = fx.raters[fx.raters["n"] >= n_min]
+    if q.empty:
+        return DataKurang(
+            f"Belum ada penilai dengan sedikitnya {n_min} nilai, sehingga sebaran keparahan "
+            "penilai belum dapat digambarkan."
+        )
     diag = q["diagnosis"].astype(str)
-    warna = np.where(
-        diag.str.contains("lunak"),
-        _WARNA_DIAG["lunak"],
-        np.where(diag.str.contains("keras"), _WARNA_DIAG["keras"], _WARNA_DIAG["lain"]),
+    jenis = np.where(
+        diag.str.contains("lunak"), "lunak", np.where(diag.str.contains("keras"), "keras", "lain")
     )
     with gaya():
         two = kebenaran is not None
         fig, axes = _fig(12 if two else 7.5, 4.6, 2 if two else 1)
         ax = axes[0] if two else axes
-        x = np.arange(len(q))
-        ax.errorbar(x, q["keparahan"], yerr=1.96 * q["se"], fmt="none", ecolor="#bbb", lw=0.8)
-        ax.scatter(x, q["keparahan"], c=warna, s=14, zorder=3)
-        ax.axhline(0, color="#444", lw=1)
-        ax.set_xticks([])
-        ax.set_xlabel(f"Penilai (diurutkan; minimal {n_min} nilai; identitas tidak ditampilkan)")
-        ax.set_ylabel("Keparahan (+ = keras, − = lunak)")
-        ax.set_title("Keparahan penilai dengan selang 95 %")
-        for k, lab in (
-            ("lunak", "didiagnosis terlalu lunak"),
-            ("keras", "didiagnosis terlalu keras"),
-            ("lain", "lainnya"),
-        ):
-            ax.scatter([], [], color=_WARNA_DIAG[k], label=lab)
+        edges = np.histogram_bin_edges(q["keparahan"].to_numpy(dtype=float), bins=30)
+        labels_ = {
+            "lain": "lainnya",
+            "lunak": "didiagnosis terlalu lunak",
+            "keras": "didiagnosis terlalu keras",
+        }
+        ax.hist(
+            [q["keparahan"].to_numpy(dtype=float)[jenis == k] for k in labels_],
+            bins=edges,
+            stacked=True,
+            color=[_WARNA_DIAG[k] for k in labels_],
+            label=list(labels_.values()),
+            edgecolor="white",
+        )
+        ax.axvline(0, color="#444", lw=1)
+        ax.set_xlabel("Keparahan (+ = keras, − = lunak)")
+        ax.set_ylabel(f"Jumlah penilai (minimal {n_min} nilai)")
+        ax.set_title("Sebaran keparahan penilai")
         ax.legend(loc="upper left")
         if two:
             kb = (
@@ -154,33 +163,18 @@ def keparahan_penilai(
             )
             kb = kb.copy()
             kb.index = kb.index.astype(str)
-            mark = None
-            for col in ("ditanam", "penilai_ekstrem"):
-                if col in kb.columns:
-                    mark = kb[col]
-            d = fx.raters.join(kb["keparahan"].rename("_benar"), how="inner")
-            d = d[d["n"] >= n_min]
+            d = q.join(kb["keparahan"].rename("_benar"), how="inner")
             ax2 = axes[1]
-            ax2.scatter(
-                d["_benar"], d["keparahan"], s=8, alpha=0.4, color="#999", label="penilai biasa"
-            )
-            if mark is not None:
-                m = mark.reindex(d.index)
-                for k in ("lunak", "keras"):
-                    sel = m == k
-                    ax2.scatter(
-                        d.loc[sel, "_benar"],
-                        d.loc[sel, "keparahan"],
-                        s=40,
-                        color=_WARNA_DIAG[k],
-                        edgecolor="k",
-                        label=f"ditanam {k}",
-                    )
-            rr = np.corrcoef(d["_benar"], d["keparahan"])[0, 1]
-            ax2.set_xlabel("Keparahan sebenarnya (kunci jawaban, satuan laten)")
-            ax2.set_ylabel("Keparahan hasil estimasi (satuan skala)")
-            ax2.set_title(f"Ditemukan kembali? r = {rr:.2f}".replace(".", ","))
-            ax2.legend(loc="upper left")
+            if len(d) >= 2:
+                grup = pd.qcut(d["_benar"].rank(method="first"), min(bins, len(d)), labels=False)
+                m = d.groupby(grup).agg(
+                    benar=("_benar", "mean"), est=("keparahan", "mean"), sd=("keparahan", "std")
+                )
+                ax2.errorbar(m["benar"], m["est"], yerr=m["sd"].fillna(0), fmt="o", color="#444")
+                rr = np.corrcoef(d["_benar"], d["keparahan"])[0, 1]
+                ax2.set_title(f"Ditemukan kembali? r = {rr:.2f}".replace(".", ","))
+            ax2.set_xlabel("Keparahan sebenarnya (kunci jawaban, rata-rata per kelompok)")
+            ax2.set_ylabel("Keparahan hasil estimasi (rata-rata ± simpangan baku)")
     return fig
 
 
