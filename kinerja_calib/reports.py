@@ -449,6 +449,21 @@ def _pesan_tulis(err: OSError, folder: str | os.PathLike, saran: str | None = No
     return f"Folder {folder} tidak dapat ditulis ({_alasan_os(err)}); {saran}."
 
 
+def _menulis_ke(err: OSError, folder: str | os.PathLike) -> bool:
+    """Whether ``err`` is about writing into ``folder`` (a file there, or no file named).
+
+    Reading a deleted data file or an unreadable template is not a write problem of the
+    output folder and must not be reported as one.
+    """
+    if err.filename is None:
+        return True
+    try:
+        Path(os.fsdecode(err.filename)).resolve().relative_to(Path(folder).resolve())
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def _berkas_lama(tugas: Tugas) -> list[str]:
     """The task's previous good output files that are still in its folder."""
     folder = Path(tugas.folder)
@@ -509,9 +524,10 @@ def _run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
             hasil = _run_excel(tugas)
         else:
             hasil = _run_notebook(tugas)
-    except OSError as err:  # the output could not be written: say so, nothing was kept
+    except OSError as err:
         hasil = _gagal(tugas, err)
-        hasil.galat = _pesan_tulis(err, tugas.folder) + " Hasilnya tidak disimpan."
+        if _menulis_ke(err, tugas.folder):  # the output could not be written: say so
+            hasil.galat = _pesan_tulis(err, tugas.folder) + " Hasilnya tidak disimpan."
     except Exception as err:
         hasil = _gagal(tugas, err)
     finally:
@@ -573,7 +589,11 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
             except PapermillExecutionError as err:
                 error = _one_line(f"{err.ename}: {err.evalue}")
             except Exception as err:
-                if isinstance(err, OSError) and err.errno in _ALASAN_OS:
+                if (
+                    isinstance(err, OSError)
+                    and err.errno in _ALASAN_OS
+                    and _menulis_ke(err, tugas.folder)
+                ):
                     raise  # the output cannot be written (disk full, read-only): one sentence
                 if _is_retryable(err) and attempts <= tugas.ulang:
                     time.sleep(0.5 * attempts)

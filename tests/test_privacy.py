@@ -402,19 +402,38 @@ def _normal_html(text: str) -> tuple[str, list[str]]:
 
 
 @pytest.mark.slow
+def _keluaran_sel(path: Path) -> list:
+    """Every code cell's outputs of a delivered .ipynb: text, normalised HTML, images."""
+    import nbformat
+
+    found = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            text = out.get("text", "") + str(data.get("text/plain", ""))
+            text = re.sub(r" at 0x[0-9a-f]+>", ">", text)  # reprs name a memory address
+            found.append(
+                (
+                    " ".join(text.split()),
+                    _normal_html(str(data.get("text/html", ""))),
+                    str(data.get("image/png", "")),
+                )
+            )
+    return found
+
+
 @pytest.mark.skipif(not (_SAMPLES / "penilaian_360.csv").exists(), reason="tanpa data contoh")
 def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
-    """Report, course copies that print 360 values (02, 04, 05), Excel and index: byte-equal
-    (after normalising run ids/times) when only the hidden groups' ratings change."""
+    """Report, every course copy (01-05, .html and the .ipynb outputs), Excel and index:
+    equal (after normalising run ids/times) when only the hidden groups' ratings change."""
     from kinerja_calib import reports
 
     data = tmp_path / "data"
     shutil.copytree(_SAMPLES, data)
-    kursus = [next((_NOTEBOOKS).glob(f"{p}_*.ipynb")) for p in ("02", "04", "05")]
 
     def run(out: Path) -> None:
         code = reports.run_batch(
-            data, out, instansi=[_KECIL], kursus=kursus, excel=True, tampilkan=False, pekerja=1
+            data, out, instansi=[_KECIL], excel=True, tampilkan=False, pekerja=1
         )
         assert code == 0, (out / "index.html").read_text()
 
@@ -430,12 +449,16 @@ def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
 
     one, two = tmp_path / "out1", tmp_path / "out2"
     pages = sorted(p.relative_to(one) for p in one.rglob("*.html"))
-    assert len(pages) == 5  # index + report + 02, 04, 05
+    assert len(pages) == 7  # index + report + 01-05
     assert pages == sorted(p.relative_to(two) for p in two.rglob("*.html"))
     for page in pages:
         (ta, ia), (tb, ib) = (_normal_html((d / page).read_text("utf-8")) for d in (one, two))
         assert ta == tb, f"{page}: teks berbeda"
         assert ia == ib, f"{page}: gambar berbeda"
+    copies = sorted(p.relative_to(one) for p in one.glob("*/*.ipynb"))
+    assert len(copies) == 6
+    for nb in copies:
+        assert _keluaran_sel(one / nb) == _keluaran_sel(two / nb), f"{nb}: keluaran berbeda"
     xlsx = f"{_KECIL}/ringkasan_{_KECIL}.xlsx"
     sheets = [pd.read_excel(d / xlsx, sheet_name=None, engine="openpyxl") for d in (one, two)]
     assert sheets[0].keys() == sheets[1].keys()

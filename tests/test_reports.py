@@ -1116,6 +1116,24 @@ def test_write_error_in_a_worker_is_reported_as_not_saved(tmp_path, monkeypatch,
     assert "disimpan di" not in printed
 
 
+def test_read_error_outside_the_output_is_not_called_unwritable(tmp_path, monkeypatch):
+    """A data file that vanished mid-run is not "Folder ... tidak dapat ditulis"."""
+    import errno
+
+    source = _notebook_uji(tmp_path / "nb.ipynb", "print('isi')")
+    folder = tmp_path / "keluaran" / "UJI-A"
+    hilang = tmp_path / "data" / "pegawai.csv"
+
+    def gone(*a, **k):
+        raise OSError(errno.EACCES, "Permission denied", str(hilang))
+
+    monkeypatch.setattr(reports, "tulis_atomik", gone)
+    task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
+    hasil = reports._run_task(task, in_worker=False)
+    assert hasil.status == "gagal"
+    assert "tidak dapat ditulis" not in hasil.galat and "PermissionError" in hasil.galat
+
+
 def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
     out = tmp_path / "keluaran"
     (out / "UJI-A").mkdir(parents=True)
