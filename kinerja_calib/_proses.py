@@ -127,11 +127,16 @@ def bunuh(pids: Iterable[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def mati_bersama(induk: int) -> None:
-    """Make this worker die with the parent ``induk``, even when it is killed with SIGKILL.
+#: Environment variable naming the pid a child process must die with (set by the parent).
+ENV_INDUK = "KINERJA_CALIB_INDUK_PID"
 
-    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere a daemon thread watching the
-    parent. The kernels the worker starts die with it (ipykernel's parent poller).
+
+def mati_bersama(induk: int, sinyal: int = signal.SIGKILL) -> None:
+    """Make this process die with the parent ``induk``, even when it is killed with SIGKILL.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, sinyal)`` (SIGKILL for report workers; the workshop
+    server asks for SIGTERM so it can stop its kernels); elsewhere a daemon thread watching
+    the parent. The kernels a worker starts die with it (ipykernel's parent poller).
     """
     armed = False
     if sys.platform.startswith("linux"):
@@ -139,7 +144,7 @@ def mati_bersama(induk: int) -> None:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # 1 = PR_SET_PDEATHSIG
+            armed = libc.prctl(1, int(sinyal), 0, 0, 0) == 0  # 1 = PR_SET_PDEATHSIG
     if os.getppid() != induk:  # the parent died before the signal was armed
         os._exit(1)
     if not armed:

@@ -52,10 +52,7 @@ from traitlets import Integer, default
 from voila.app import Voila
 
 from ._nbclient import patch_output_widgets
-
-#: Environment variable holding the pid of the process the server must die with
-#: (same name as :data:`kinerja_calib.workshop.PARENT_PID_ENV`, which sets it).
-PARENT_PID_ENV = "KINERJA_CALIB_INDUK_PID"
+from ._proses import ENV_INDUK, mati_bersama
 
 #: Seconds a clean stop (SIGINT/SIGTERM) may take before the process is ended by SIGALRM.
 STOP_GRACE_S = 15
@@ -69,23 +66,14 @@ PENUH = (
 
 
 def die_with_parent() -> None:
-    """Ask Linux to SIGTERM this process when its parent dies (``PR_SET_PDEATHSIG``).
+    """SIGTERM this server when the CLI that started it dies (:func:`~kinerja_calib._proses.mati_bersama`).
 
-    When ``KINERJA_CALIB_INDUK_PID`` names the expected parent and that parent is already
-    gone (it died before the request took effect), exit at once. Elsewhere than Linux this
-    does nothing; the parent then stops the server itself on SIGINT/SIGTERM.
+    Only when :data:`~kinerja_calib._proses.ENV_INDUK` names the expected parent (the CLI
+    sets it); the parent then also stops the server itself on SIGINT/SIGTERM.
     """
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0) != 0:  # pragma: no cover
-        return
-    expected = os.environ.get(PARENT_PID_ENV)
-    if expected and os.getppid() != int(expected):
-        os._exit(1)
+    expected = os.environ.get(ENV_INDUK)
+    if expected:
+        mati_bersama(int(expected), signal.SIGTERM)
 
 
 class WorkshopKernelManager(AsyncMappingKernelManager):

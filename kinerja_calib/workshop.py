@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from packaging.requirements import Requirement
 
+from ._proses import ENV_INDUK
 from .errors import KinerjaCalibError
 
 __all__ = ["DASBOR", "cek_lingkungan", "folder_notebook", "lab", "serve"]
@@ -49,10 +50,6 @@ def folder_notebook() -> Path:
         )
     return folder
 
-
-#: Environment variable naming the pid the server must die with (read by
-#: :func:`kinerja_calib._voila.die_with_parent`, which holds the same name).
-PARENT_PID_ENV = "KINERJA_CALIB_INDUK_PID"
 
 #: Default cap on dashboard sessions (kernels) at the same time: ~30 participants, the
 #: instructor, and room for reloads. Each kernel takes ~210 MB, so 40 is ~8.5 GB at worst;
@@ -168,7 +165,7 @@ def serve(
     cmd = _voila_command(port, open_browser, ip, maks_kernel, menganggur_menit)
     token = secrets.token_urlsafe(32)
     # The token travels in the environment (readable only by this user), not in argv.
-    env = {**os.environ, "JUPYTER_TOKEN": token, PARENT_PID_ENV: str(os.getpid())}
+    env = {**os.environ, "JUPYTER_TOKEN": token, ENV_INDUK: str(os.getpid())}
     env.pop("JUPYTER_TOKEN_FILE", None)
     print(
         f"Dasbor workshop: {_url(ip, port, token)}\n"

@@ -129,7 +129,7 @@ def test_allowed_host_names_and_parent_env_name():
     assert _voila.allowed_host_names("127.0.0.1") == ["127.0.0.1", "localhost"]
     assert _voila.allowed_host_names("192.168.1.10") == ["192.168.1.10"]
     assert _voila.allowed_host_names("::1") == ["[::1]", "localhost"]
-    assert _voila.PARENT_PID_ENV == workshop.PARENT_PID_ENV
+    assert _voila.ENV_INDUK == workshop.ENV_INDUK
 
 
 # --- the running server ---------------------------------------------------------------------
