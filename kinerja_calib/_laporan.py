@@ -986,7 +986,7 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
     if fx is None:
         return Bagian(
             "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna "
-            f"layanan; instansi ini tidak memilikinya pada periode {ctx.periode} (setelah "
+            f"layanan; instansi ini tidak memilikinya pada periode {_e(ctx.periode)} (setelah "
             "ambang anonimitas)."
         )
     # raters who only rated themselves are no rater effect on others
@@ -1098,7 +1098,7 @@ def bagian_talenta(ctx: KonteksLaporan) -> Bagian:
     if not len(df):
         return Bagian(
             "Bagian ini memerlukan pegawai yang memiliki predikat dan data potensi; instansi "
-            f"ini belum memilikinya pada periode {ctx.periode}."
+            f"ini belum memilikinya pada periode {_e(ctx.periode)}."
         )
     peta = talent.peta_talenta(df, kompetensi=ctx.wb.kompetensi, kolom_kinerja="predikat")
     box = talent.ringkasan_kotak(peta)
