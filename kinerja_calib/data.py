@@ -73,7 +73,9 @@ Decisions worth knowing
 Output dtypes: text and NIP columns use the pandas string dtype (``"str"``; missing =
 NA), numbers are float64, SKM answers and competency levels int64. Optional columns
 (``potensi``, ``target``, ``target_min``, ``target_max``) are always present in the
-output (all NA when absent from the input). Extra columns are kept as text.
+output (all NA when absent from the input); ``indikator.jenis`` (``utama``/``tambahan``,
+empty = ``utama``) is validated when present and left out when absent. Extra columns are
+kept as text.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ __all__ = [
     "ENV_CACHE",
     "ENV_KUNCI",
     "KOLOM",
+    "KOLOM_OPSIONAL",
     "OPTIONAL_TABLES",
     "TABLES",
     "Workbook",
@@ -138,10 +141,11 @@ class _Col:
     present: bool = True  # column must exist
     filled: bool = True  # cells must be non-empty
     choices: tuple[str, ...] = ()
+    always: bool = True  # in the output even when absent from the input (then all NA)
 
 
-def _c(name, kind="text", present=True, filled=True, choices=()):
-    return _Col(name, kind, present, filled, tuple(choices))
+def _c(name, kind="text", present=True, filled=True, choices=(), always=True):
+    return _Col(name, kind, present, filled, tuple(choices), always)
 
 
 _SCHEMA: dict[str, tuple[_Col, ...]] = {
@@ -175,6 +179,15 @@ _SCHEMA: dict[str, tuple[_Col, ...]] = {
         _c("bobot", "num"),
         _c("aspek", "cat", choices=labels.ASPEK_INDIKATOR),
         _c("sumber_data", "cat", choices=labels.SUMBER_DATA),
+        # hasil kerja utama / tambahan (issue 19); absent → not in the output, empty = utama
+        _c(
+            "jenis",
+            "cat",
+            present=False,
+            filled=False,
+            choices=labels.JENIS_INDIKATOR,
+            always=False,
+        ),
     ),
     "realisasi": (
         _c("periode", "periode"),
@@ -205,9 +218,15 @@ _SCHEMA: dict[str, tuple[_Col, ...]] = {
     ),
 }
 
-#: Column order of every table (DESIGN §3), for code that builds tables to validate.
+#: Column order of every table (DESIGN §3), for code that builds tables to validate: the
+#: columns every loaded table has (optional columns that stay absent when the input lacks
+#: them, such as ``indikator.jenis``, are in :data:`KOLOM_OPSIONAL` instead).
 KOLOM: dict[str, tuple[str, ...]] = {
-    table: tuple(col.name for col in cols) for table, cols in _SCHEMA.items()
+    table: tuple(col.name for col in cols if col.always) for table, cols in _SCHEMA.items()
+}
+#: Optional columns kept only when the input has them (validated like the others).
+KOLOM_OPSIONAL: dict[str, tuple[str, ...]] = {
+    table: tuple(col.name for col in cols if not col.always) for table, cols in _SCHEMA.items()
 }
 
 _KEYS = {
@@ -1818,6 +1837,8 @@ def _output_frame(t: _Table, conv: dict) -> pd.DataFrame:
             cols[c.name] = arr.astype(np.int64) if c.kind == "int" else arr.astype(np.float64)
         elif c.name in t.frame:
             cols[c.name] = text(c.name)
+        elif not c.always:
+            continue
         else:
             cols[c.name] = pd.Series(np.full(n, np.nan), dtype="str")
     schema = {c.name for c in _SCHEMA[t.name]}

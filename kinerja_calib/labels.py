@@ -39,6 +39,9 @@ ARAH = ("naik", "turun")
 ASPEK_INDIKATOR = ("kuantitas", "kualitas", "waktu", "biaya")
 SUMBER_DATA = ("laporan", "survei", "umpan_balik")
 POTENSI = ("rendah", "menengah", "tinggi")
+#: Kind of an indicator (optional ``indikator.jenis``; empty = ``utama``): hasil kerja utama
+#: or tambahan (PermenPANRB 6/2022).
+JENIS_INDIKATOR = ("utama", "tambahan")
 
 #: Role display names for plots and reports.
 NAMA_PERAN = {

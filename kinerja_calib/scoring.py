@@ -16,6 +16,9 @@ The pieces, in the order the course uses them:
 - :func:`nilai_pp30`, :func:`predikat_pp30`, :func:`nilai_waktu_biaya`, :func:`nilai_pp46`,
   :func:`sebutan_pp46` — the legacy numeric regimes.
 - :func:`score_workbook`, :func:`compare_regimes` — whole workbooks.
+- :func:`rating_butir`, :func:`agregasi_rating`, :func:`rating_hasil_kerja_per_butir`,
+  :func:`rating_perilaku_per_aspek` — per-item ratings and the regulation's "sebagian
+  besar" aggregation (:mod:`kinerja_calib._butir`; not used by ``score_workbook`` yet).
 """
 
 from __future__ import annotations
@@ -28,11 +31,18 @@ import pandas as pd
 
 from . import labels
 from . import rules as _rules
+from ._butir import (
+    agregasi_rating,
+    rating_butir,
+    rating_hasil_kerja_per_butir,
+    rating_perilaku_per_aspek,
+)
 from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
 
 __all__ = [
+    "agregasi_rating",
     "angka_kredit",
     "cek_kurva",
     "compare_regimes",
@@ -44,9 +54,12 @@ __all__ = [
     "nilai_waktu_biaya",
     "predikat",
     "predikat_pp30",
+    "rating_butir",
     "rating_dari_skor",
     "rating_hasil_kerja",
+    "rating_hasil_kerja_per_butir",
     "rating_perilaku",
+    "rating_perilaku_per_aspek",
     "score_workbook",
     "sebutan_pp46",
     "skor_perilaku",

@@ -91,7 +91,14 @@ def test_presisi_helper_documented_contract():
 # A threshold is a numeric leaf whose key holds one of these, or the ``capaian`` of a
 # nilai_capaian_iki break point. Scale bounds (``skala``, ``level``: ranges that validate data
 # as entered) and formula constants are not compared with computed scores.
-_THRESHOLD_KEYS = ("batas", "ambang", "proporsi", "minimal_", "maksimum_per_indikator")
+_THRESHOLD_KEYS = (
+    "batas",
+    "ambang",
+    "proporsi",
+    "minimal_",
+    "maksimum_per_indikator",
+    "sebagian_besar",
+)
 
 # Every threshold of every rules file, as a path with list items written [*], and the test
 # that drives it. A rules change adding a threshold makes test_every_threshold_is_tested fail.
@@ -104,6 +111,7 @@ COVERED = {
         "kurva.*[*].proporsi": "test_kurva_counts_are_exact",
         "kurva.*[*].minimal_orang": "test_kurva_counts_are_exact",
         "capaian.maksimum_per_indikator": "test_capaian_cap_per_indicator",
+        "rating_per_butir.sebagian_besar": "test_sebagian_besar_share_is_exact",
     },
     "pp-30-2019": {
         "predikat.pita[*].batas_bawah": "test_pp30_bands",
@@ -314,6 +322,23 @@ def test_capaian_cap_per_indicator():
     assert scoring.rating_hasil_kerja(mean, rules=r) == A
     # the cap itself reached by noise (0.1 × 1200 = 120.00000000000001) is the cap
     assert scoring.rating_hasil_kerja(np.clip(0.1 * 1200, None, cap), rules=r) == A
+
+
+def test_sebagian_besar_share_is_exact():
+    """The share of items of one rating is compared with ``sebagian_besar`` at 9 decimals:
+    a share equal to it on paper is not "more", one item more is (issue 19)."""
+    r0 = kc.rules.load("permenpanrb-6-2022")
+    t = float(r0["rating_per_butir"]["sebagian_besar"])
+    # k of n items above with k / n == t on paper, for the default and other values
+    for s, k, n in ((t, 2, 4), (0.6, 3, 5), (2 / 3, 2, 3), (0.75, 3, 4)):
+        for noisy_s in (s, float(np.nextafter(s, 0)), float(np.nextafter(s, 1)), (s + 0.1) - 0.1):
+            r = kc.rules.load(
+                "permenpanrb-6-2022", overrides={"rating_per_butir.sebagian_besar": noisy_s}
+            )
+            for above, expected in ((k, S), (k + 1, A)):
+                d = pd.DataFrame({"nip": "X", "rating": [A] * above + [S] * (n - above)})
+                got = scoring.agregasi_rating(d, "nip", rules=r)["rating"].iloc[0]
+                assert got == expected, (s, noisy_s, above, n)
 
 
 # --------------------------------------------------------------------------- PP 30/2019

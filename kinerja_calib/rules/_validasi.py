@@ -16,6 +16,8 @@ PEMBULATAN = (
     "ke_atas_untuk_maks_ke_bawah_untuk_min",
     "terdekat",
 )
+#: Who decides the perilaku rating (``perilaku.penentu``); see kinerja_calib._butir.
+PENENTU_PERILAKU = ("atasan", "komposit_360")
 
 
 def _num(v: Any) -> bool:
@@ -65,6 +67,23 @@ def _check_weights(r: Rules, path: str, keys: tuple[str, ...], problems: list[st
         problems.append(f"Jumlah bobot di '{path}' harus > 0.")
 
 
+def _check_butir(r: Rules, p: list[str]) -> None:
+    """``rating_per_butir`` and ``perilaku`` are optional (older instansi copies lack them)."""
+    sb = r.get_path("rating_per_butir.sebagian_besar", None)
+    # compared at 9 decimals like every threshold (0.49999999999999994 is 0.5)
+    if sb is not None and (not _num(sb) or math.isnan(sb) or not 0.5 <= round(sb, 9) < 1):
+        p.append(
+            f"'rating_per_butir.sebagian_besar' = {sb!r} tidak sah: isi angka 0,5 ≤ nilai < 1 "
+            "(bagian butir yang disebut 'sebagian besar'; 0.5 = lebih dari separuh)."
+        )
+    penentu = r.get_path("perilaku.penentu", None)
+    if penentu is not None and penentu not in PENENTU_PERILAKU:
+        p.append(
+            f"'perilaku.penentu' = {penentu!r} tidak dikenal; pilih salah satu dari "
+            f"{list(PENENTU_PERILAKU)}."
+        )
+
+
 def _v_6_2022(r: Rules) -> list[str]:
     p: list[str] = []
     if tuple(r.get_path("rating.label", ())) != labels.RATING:
@@ -87,6 +106,7 @@ def _v_6_2022(r: Rules) -> list[str]:
         p.append("'kepala_unit.metode' harus 'organisasi' atau 'individu'.")
     _check_thresholds(r, "ambang.capaian", p, 0, 1000)
     _check_thresholds(r, "ambang.perilaku", p, -1e6, 1e6)
+    _check_butir(r, p)
     lo = _need_num(r, "skala_360.minimum", p)
     hi = _need_num(r, "skala_360.maksimum", p)
     if lo is not None and hi is not None and not lo < hi:
