@@ -96,6 +96,8 @@ def uji(extra: list[str]) -> int:
         "--dist",
         "loadscope",
         "--nbval-lax",
+        "--doctest-modules",  # every docstring example in the package runs too
+        "kinerja_calib",
         "tests",
         "notebooks",
         *extra,

@@ -47,7 +47,9 @@ class Pemeriksa:
     --------
     >>> cek = Pemeriksa()
     >>> cek.angka("target", 1.5, 0, 1, buka=True, contoh="0.8")
+    False
     >>> cek.pilihan("peran", "teman", ["atasan", "rekan"])
+    False
     >>> len(cek.masalah)
     2
     """
