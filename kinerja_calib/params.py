@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .errors import DataError, KinerjaCalibError, ParameterError
+from .privacy import AMBANG_BAWAAN
 
 __all__ = ["TABEL_BERPERIODE", "Konteks", "Pemeriksa", "validate"]
 
@@ -161,8 +162,21 @@ class Konteks:
     aturan: Any = None
     kode_instansi: str = ""
     data: Path = Path(".")
-    ambang: int = 3
+    ambang: int = AMBANG_BAWAAN
     ditekan: Any = None
+
+    def penilaian_periode(self, periode: Any) -> tuple[str, Any]:
+        """The period and the 360 ratings of it that a 360 notebook works on.
+
+        ``periode`` is the parameter as given: when it names a period, that one; when it is
+        empty, the latest period of the 360 ratings (an instansi without 360 ratings keeps
+        :attr:`periode` and gets an empty table, so every section can say it needs them).
+        """
+        per = self.wb.penilaian_360["periode"].astype("string")
+        chosen = self.periode
+        if not (isinstance(periode, str) and periode) and per.notna().any():
+            chosen = str(per.dropna().max())
+        return chosen, self.wb.penilaian_360[per == chosen].reset_index(drop=True)
 
     @property
     def kebenaran(self) -> Path | None:
@@ -181,7 +195,7 @@ def validate(
     tabel_periode: str | Sequence[str] = TABEL_BERPERIODE,
     wajib: Sequence[str] = (),
     untuk: str = "analisis ini",
-    ambang_anonimitas: Any = 3,
+    ambang_anonimitas: Any = AMBANG_BAWAAN,
 ) -> Konteks:
     """Validate the common notebook parameters in one pass and load the workbook.
 

@@ -60,7 +60,6 @@ def siapkan(
     """
     from ..params import Pemeriksa, validate
 
-    periode_diminta = isinstance(periode, str) and bool(periode)
     cek = Pemeriksa()
     cek.angka("seed", seed, bulat=True)
     cek.pilihan("peran", peran, PERAN_PENILAI)
@@ -74,12 +73,8 @@ def siapkan(
         pemeriksa=cek,
         ambang_anonimitas=ambang_anonimitas,
     )
-    # an instansi without 360 ratings still runs: every section then says it needs them
-    wb, periode = ctx.wb, ctx.periode
-    per = wb.penilaian_360["periode"].astype("string")
-    if not periode_diminta and per.notna().any():
-        periode = str(per.dropna().max())  # the latest periode of the 360 ratings
-    ratings = wb.penilaian_360[per == periode].reset_index(drop=True)
+    wb = ctx.wb
+    periode, ratings = ctx.penilaian_periode(periode)
     return SimpleNamespace(
         wb=wb,
         ratings=ratings,

@@ -59,7 +59,6 @@ def siapkan(
     from .. import scoring
     from ..params import Pemeriksa, validate
 
-    periode_diminta = isinstance(periode, str) and bool(periode)
     cek = Pemeriksa()
     cek.angka("seed", seed, bulat=True)
     cek.angka("n_boot", n_boot, 0, bulat=True)
@@ -67,12 +66,8 @@ def siapkan(
     ctx = validate(
         data, kode_instansi, periode, aturan, pemeriksa=cek, ambang_anonimitas=ambang_anonimitas
     )
-    # an instansi without 360 ratings still runs: every section then says it needs them
-    rl, wb, periode = ctx.aturan, ctx.wb, ctx.periode
-    per = wb.penilaian_360["periode"].astype("string")
-    if not periode_diminta and per.notna().any():
-        periode = str(per.dropna().max())  # the latest periode of the 360 ratings
-    ratings = wb.penilaian_360[per == periode].reset_index(drop=True)
+    rl, wb = ctx.aturan, ctx.wb
+    periode, ratings = ctx.penilaian_periode(periode)
     skor = scoring.score_workbook(wb, rules=rl, ambang_anonimitas=ctx.ambang)
     skor = skor[skor["periode"] == periode].reset_index(drop=True)
     folder = ctx.kebenaran
