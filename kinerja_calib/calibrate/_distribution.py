@@ -68,12 +68,8 @@ def _limit(p: float, n: int, jenis: str, minimal: int, mode: str) -> int:
     decimals before it is floored / ceiled, :mod:`kinerja_calib._presisi`), so the proposal
     and the check never disagree on a count.
     """
-    from ..scoring import _batas
+    from ..scoring import _batas  # checks ``mode`` too
 
-    if mode not in _PEMBULATAN:
-        raise ParameterError(
-            f"Aturan pembulatan '{mode}' tidak dikenal; pilih dari {sorted(_PEMBULATAN)}."
-        )
     return int(_batas(p, n, jenis, minimal, mode))
 
 
