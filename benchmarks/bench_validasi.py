@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kinerja_calib import labels
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -91,18 +93,8 @@ def make_workbook(folder: Path, rows: int, seed: int = 2026, faults: bool = True
             "sumber_data": "laporan",
         }
     ).to_csv(folder / "indikator.csv", index=False)
-    peran = np.array(["atasan", "rekan", "bawahan", "diri", "pengguna_layanan"])
-    aspek = np.array(
-        [
-            "berorientasi_pelayanan",
-            "akuntabel",
-            "kompeten",
-            "harmonis",
-            "loyal",
-            "adaptif",
-            "kolaboratif",
-        ]
-    )
+    peran = np.array(labels.PERAN_PENILAI)
+    aspek = np.array(list(labels.ASPEK_BERAKHLAK))
     ratee = rng.integers(0, n_peg, rows)
     rater = rng.integers(0, n_peg, rows)
     role = rng.choice(np.array([0, 1, 2, 4]), rows, p=[0.2, 0.55, 0.1, 0.15])

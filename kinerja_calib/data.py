@@ -614,6 +614,14 @@ class _Builder:
         return _Table(name, file, frame, rows, typed)
 
 
+def _pesan_lebar(n: int, width: int) -> str:
+    """The problem of a data row with ``n`` cells under a header of ``width`` columns."""
+    return (
+        f"Baris ini berisi {n} sel, padahal baris judul punya {width} kolom. "
+        "Periksa pemisah (; atau ,) dan tanda kutip di baris ini."
+    )
+
+
 def _from_records(name, file, records, probs, pad=False, typed=None) -> _Table | None:
     """Build a _Table from header + data records (lists of strings), checking their width.
 
@@ -636,11 +644,7 @@ def _from_records(name, file, records, probs, pad=False, typed=None) -> _Table |
                 rec = rec[:width]
                 ty = None if ty is None else ty[:width]
             else:
-                msg = (
-                    f"Baris ini berisi {len(rec)} sel, padahal baris judul punya {width} kolom. "
-                    "Periksa pemisah (; atau ,) dan tanda kutip di baris ini."
-                )
-                probs.one(name, file, i + 2, None, msg)
+                probs.one(name, file, i + 2, None, _pesan_lebar(len(rec), width))
                 continue
         good.append(rec)
         rows.append(i + 2)
@@ -803,11 +807,7 @@ def _read_csv_py(name, path, sep, enc, probs) -> _Table | None:
                     elif not any(c.strip() for c in rec[width:]):
                         rec = rec[:width]
                     else:
-                        msg = (
-                            f"Baris ini berisi {len(rec)} sel, padahal baris judul punya {width} "
-                            "kolom. Periksa pemisah (; atau ,) dan tanda kutip di baris ini."
-                        )
-                        probs.one(name, file, i + 2, None, msg)
+                        probs.one(name, file, i + 2, None, _pesan_lebar(len(rec), width))
                         continue
                 batch.append(rec)
                 rows.append(i + 2)

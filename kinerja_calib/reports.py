@@ -411,15 +411,18 @@ def _log_pekerja(log: str | None) -> None:
         _LOG_PEKERJA.append(log)
 
 
-def _gagal(tugas: Tugas, err: BaseException) -> HasilTugas:
-    """The ``gagal`` result of a task that raised ``err`` (type and message on one line)."""
+def _gagal(tugas: Tugas, err: BaseException | str, percobaan: int = 1) -> HasilTugas:
+    """The ``gagal`` result of a task: ``err`` raised (type and message on one line) or a
+    sentence saying what happened."""
+    galat = err if isinstance(err, str) else _one_line(f"{type(err).__name__}: {err}")
     return HasilTugas(
         tugas.kode,
         tugas.nama,
         "gagal",
         0.0,
-        _one_line(f"{type(err).__name__}: {err}"),
-        laporan=tugas.laporan,
+        galat,
+        percobaan,
+        tugas.laporan,
         berkas_lama=_berkas_lama(tugas),
     )
 
@@ -1227,18 +1230,14 @@ def _run_pool(kolam: _Kolam, tasks: list[Tugas], codes: list[str], show: bool) -
 
 def _pekerja_mati(tugas: Tugas, kali: int) -> HasilTugas:
     """The result of a task whose worker process died ``kali`` times while running it."""
-    return HasilTugas(
-        tugas.kode,
-        tugas.nama,
-        "gagal",
-        0.0,
+    hasil = _gagal(
+        tugas,
         f"Proses pekerja berhenti mendadak saat menjalankan notebook ini ({kali} kali; "
         "dihentikan paksa atau kehabisan memori?); hasilnya tidak disimpan.",
         kali,
-        tugas.laporan,
-        berkas_lama=_berkas_lama(tugas),
-        waktu=time.strftime("%Y-%m-%d %H:%M:%S"),
     )
+    hasil.waktu = time.strftime("%Y-%m-%d %H:%M:%S")
+    return hasil
 
 
 def _kumpulkan(
