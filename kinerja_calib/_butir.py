@@ -30,8 +30,11 @@ Shares and ``s`` are compared after rounding to 9 decimals (:mod:`kinerja_calib.
 The rule is monotone: raising one item's rating never lowers the overall rating, and the
 order of items does not matter.
 
-Nothing here is used by :func:`kinerja_calib.scoring.score_workbook` yet; the next step of
-issue 19 makes it the default.
+:func:`kinerja_calib.scoring.score_workbook` uses these ratings when
+``rating_per_butir.metode = "per_butir"`` (the default); ``"rata_rata"`` keeps the rule
+before issue 19 (a threshold on the weighted mean capaian and on the 360 composite) for
+comparison. Who decides perilaku is ``perilaku.penentu``: ``atasan`` (default — the
+regulation gives the decision to the pejabat penilai) or ``komposit_360``.
 """
 
 from __future__ import annotations
@@ -49,8 +52,11 @@ from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
 
 __all__ = [
+    "METODE_RATING",
     "MODE_PERILAKU",
     "agregasi_rating",
+    "metode_rating",
+    "penentu_perilaku",
     "rating_butir",
     "rating_hasil_kerja_per_butir",
     "rating_perilaku_per_aspek",
@@ -58,6 +64,11 @@ __all__ = [
 
 #: Who decides the perilaku rating (``perilaku.penentu`` of the rules).
 MODE_PERILAKU = ("atasan", "komposit_360")
+
+#: How the overall ratings are made (``rating_per_butir.metode`` of the rules):
+#: ``per_butir`` — the regulation's wording, item by item; ``rata_rata`` — a threshold on the
+#: weighted mean capaian and on the 360 composite (the rule before issue 19, for comparison).
+METODE_RATING = ("per_butir", "rata_rata")
 
 #: Count columns of an aggregated rating, in output order.
 KOLOM_HITUNG = ("n_butir", "n_di_atas", "n_sesuai", "n_di_bawah", "n_utama_di_bawah")
@@ -72,6 +83,16 @@ def _r6(rules) -> _rules.Rules:
             f"Rating per butir memerlukan aturan rezim 'permenpanrb-6-2022', bukan '{r.rezim}'."
         )
     return r
+
+
+def metode_rating(rules=None) -> str:
+    """``rating_per_butir.metode`` of the rules (default ``per_butir``)."""
+    return str(_r6(rules).get_path("rating_per_butir.metode", METODE_RATING[0]))
+
+
+def penentu_perilaku(rules=None) -> str:
+    """``perilaku.penentu`` of the rules (default ``atasan``)."""
+    return str(_r6(rules).get_path("perilaku.penentu", MODE_PERILAKU[0]))
 
 
 def _sebagian_besar(r: _rules.Rules) -> float:
@@ -331,7 +352,7 @@ def rating_perilaku_per_aspek(
     from .privacy import suppress_360
 
     r = _r6(rules)
-    mode = r.get_path("perilaku.penentu", "komposit_360") if mode is None else mode
+    mode = penentu_perilaku(r) if mode is None else mode
     if mode not in MODE_PERILAKU:
         raise ParameterError(
             f"Mode perilaku '{mode}' tidak dikenal; pilih salah satu dari {list(MODE_PERILAKU)}."

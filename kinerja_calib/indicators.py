@@ -632,11 +632,16 @@ def sensitivitas_bobot(
     Notes
     -----
     Heads of unit are rated here on their own capaian (the unit-capaian rule of
-    :func:`kinerja_calib.scoring.score_workbook` is not applied).
+    :func:`kinerja_calib.scoring.score_workbook` is not applied). Weights matter only when
+    ``rating_per_butir.metode = "rata_rata"`` (a threshold on the weighted mean capaian);
+    under the regulation's per-item rating (``per_butir``, the default) items are counted,
+    not weighted, so every weight gives the same shares (``attrs["metode"]`` says which).
     """
-    from .scoring import _komponen, predikat, rating_hasil_kerja
+    from .scoring import _komponen, metode_rating, predikat, rating_hasil_kerja
+    from .scoring import rating_hasil_kerja_per_butir as _per_butir
 
     r = _rules.resolve(rules)
+    metode = metode_rating(r)
     ind = wb.indikator
     hit = ind[ind["kode_indikator"] == kode_indikator]
     if hit.empty:
@@ -657,6 +662,9 @@ def sensitivitas_bobot(
     others = float(jab_w.loc[jab_w["kode_indikator"] != kode_indikator, "bobot"].sum())
     keys = pd.MultiIndex.from_arrays([per_ind["periode"], per_ind["nip"]])
     target_keys = pd.MultiIndex.from_arrays([base["periode"], base["nip"]])
+    if metode == "per_butir":
+        rh_butir = _per_butir(sub, rules=r, per_indikator=per_ind)
+        rh_butir = base[["periode", "nip"]].merge(rh_butir, on=["periode", "nip"], how="left")
     rows = []
     for w in bobot:  # a handful of weights, not a loop over employees
         scale = (100.0 - w) / others if others > 0 else 0.0
@@ -665,7 +673,12 @@ def sensitivitas_bobot(
         den = pd.Series(wt, index=keys).groupby(level=[0, 1]).sum()
         with np.errstate(invalid="ignore", divide="ignore"):
             c = (num / den.where(den > 0)).reindex(target_keys).to_numpy()
-        pred = predikat(rating_hasil_kerja(c, r), base["rating_perilaku"].to_numpy(object), r)
+        rh = (
+            rh_butir["rating_hasil_kerja"].astype(object).to_numpy()
+            if metode == "per_butir"
+            else rating_hasil_kerja(c, r)
+        )
+        pred = predikat(rh, base["rating_perilaku"].to_numpy(object), r)
         counts = pd.Series(pred).value_counts().reindex(list(labels.PREDIKAT), fill_value=0)
         total = counts.sum()
         for lab, n in counts.items():
@@ -674,6 +687,7 @@ def sensitivitas_bobot(
     out["predikat"] = pd.Categorical(
         out["predikat"], categories=list(labels.PREDIKAT), ordered=True
     )
+    out.attrs["metode"] = metode
     out.attrs["bobot_asli"] = float(hit["bobot"].iloc[0])
     out.attrs["jabatan"] = jab
     out.attrs["kode_instansi"] = inst

@@ -18,7 +18,8 @@ The pieces, in the order the course uses them:
 - :func:`score_workbook`, :func:`compare_regimes` — whole workbooks.
 - :func:`rating_butir`, :func:`agregasi_rating`, :func:`rating_hasil_kerja_per_butir`,
   :func:`rating_perilaku_per_aspek` — per-item ratings and the regulation's "sebagian
-  besar" aggregation (:mod:`kinerja_calib._butir`; not used by ``score_workbook`` yet).
+  besar" aggregation (:mod:`kinerja_calib._butir`; how :func:`score_workbook` rates by
+  default).
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ import pandas as pd
 from . import labels
 from . import rules as _rules
 from ._butir import (
+    METODE_RATING,
     agregasi_rating,
+    metode_rating,
+    penentu_perilaku,
     rating_butir,
     rating_hasil_kerja_per_butir,
     rating_perilaku_per_aspek,
@@ -42,6 +46,8 @@ from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
 
 __all__ = [
+    "METODE_RATING",
+    "VARIAN_RATING",
     "agregasi_rating",
     "angka_kredit",
     "cek_kurva",
@@ -859,10 +865,25 @@ def _inovasi_flags(inovasi, nip: pd.Series) -> np.ndarray:
 _ID_COLS = ["nip", "kode_instansi", "unit_kerja", "jabatan", "periode"]
 
 
+#: The ways of rating compared by :func:`compare_regimes` (name → metode, penentu).
+VARIAN_RATING = {
+    "per_butir_atasan": ("per_butir", "atasan"),
+    "per_butir_komposit_360": ("per_butir", "komposit_360"),
+    "rata_rata": ("rata_rata", "komposit_360"),
+}
+
+
 def _komponen(
-    wb, r6: _rules.Rules, periode, ambang_anonimitas: int = AMBANG_BAWAAN
+    wb,
+    r6: _rules.Rules,
+    periode,
+    ambang_anonimitas: int = AMBANG_BAWAAN,
+    varian: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Base table (pegawai × periode with capaian, 360 and 6/2022 ratings) + per indikator."""
+    """Base table (pegawai × periode with capaian, 360 and 6/2022 ratings) + per indikator.
+
+    ``varian``: names of :data:`VARIAN_RATING` whose predikat is added as ``predikat_<name>``.
+    """
     from .indicators import _pick_periode, capaian_pegawai
 
     rea, r360 = wb.realisasi, wb.penilaian_360
@@ -921,12 +942,84 @@ def _komponen(
         base["capaian"].to_numpy(float),
     )
     base["capaian_dasar_rating"] = basis
-    base["rating_hasil_kerja"] = rating_hasil_kerja(base["capaian_dasar_rating"], r6)
-    base["rating_perilaku"] = rating_perilaku(base["skor_perilaku"].astype(float), r6)
-    base["predikat"] = predikat(base["rating_hasil_kerja"], base["rating_perilaku"], r6)
+    dari_unit = use_unit & base["capaian_unit"].notna().to_numpy()
+    base = base.assign(
+        **_ratings_6_2022(base, cp.per_indikator, wb, per_360, r6, ambang_anonimitas, dari_unit)
+    )
+    for nama in varian:
+        metode, penentu = VARIAN_RATING[nama]
+        v = _ratings_6_2022(
+            base, cp.per_indikator, wb, per_360, r6, ambang_anonimitas, dari_unit, metode, penentu
+        )
+        base[f"predikat_{nama}"] = v["predikat"]
     order = [*_ID_COLS, *[c for c in base.columns if c not in _ID_COLS]]
     base = base[order].sort_values(["periode", "kode_instansi", "nip"], kind="stable")
     return base.reset_index(drop=True), cp.per_indikator
+
+
+def _ratings_6_2022(
+    base: pd.DataFrame,
+    per_ind: pd.DataFrame,
+    wb,
+    per_360,
+    r6: _rules.Rules,
+    ambang_anonimitas: int,
+    dari_unit: np.ndarray,
+    metode: str | None = None,
+    penentu: str | None = None,
+) -> dict[str, Any]:
+    """Rating hasil kerja, rating perilaku and predikat columns of ``base`` (same order).
+
+    ``metode`` (default ``rating_per_butir.metode``): ``per_butir`` — each indicator and each
+    BerAKHLAK aspect is rated, then "sebagian besar" (:mod:`kinerja_calib._butir`), perilaku
+    decided by ``penentu`` (default ``perilaku.penentu``); ``rata_rata`` — the weighted mean
+    capaian and the 360 composite against the thresholds (the rule before issue 19). A head
+    of unit rated on the unit (``dari_unit``) gets the rating of the unit's capaian as one
+    item in both methods.
+    """
+    metode = metode_rating(r6) if metode is None else metode
+    penentu = penentu_perilaku(r6) if penentu is None else penentu
+    key = ["periode", "nip"]
+    idx = base[key]
+    hk_cnt = rating_hasil_kerja_per_butir(wb, rules=r6, per_indikator=per_ind)
+    hk_cnt = idx.merge(hk_cnt, on=key, how="left")
+    r360 = wb.penilaian_360
+    if r360 is not None and len(r360) and per_360 != []:
+        pr = rating_perilaku_per_aspek(
+            r360, mode=penentu, rules=r6, periode=per_360, ambang_anonimitas=ambang_anonimitas
+        )
+    else:
+        pr = pd.DataFrame(columns=[*key, "rating_perilaku", "n_di_atas", "n_di_bawah"])
+        pr = pr.assign(penentu=None, rating_360_lain=None, selisih_360=False)
+    pr = idx.merge(pr, on=key, how="left")
+    out: dict[str, Any] = {}
+    rh_avg = np.asarray(rating_hasil_kerja(base["capaian_dasar_rating"], r6), dtype=object)
+    if metode == "per_butir":
+        rh = np.where(dari_unit, rh_avg, hk_cnt["rating_hasil_kerja"].astype(object).to_numpy())
+        rp = pr["rating_perilaku"].astype(object).to_numpy()
+        pen = pr["penentu"].astype(object).to_numpy()
+    else:
+        rh = rh_avg
+        rp = np.asarray(rating_perilaku(base["skor_perilaku"].astype(float), r6), dtype=object)
+        pen = np.where(base["skor_perilaku"].notna(), "komposit_360", None)
+    cat = pd.CategoricalDtype(list(labels.RATING), ordered=True)
+    out["rating_hasil_kerja"] = pd.Series(rh, index=base.index).astype(cat)
+    out["rating_perilaku"] = pd.Series(rp, index=base.index).astype(cat)
+    out["predikat"] = predikat(out["rating_hasil_kerja"], out["rating_perilaku"], r6)
+    out["metode_rating"] = metode
+    out["penentu_perilaku"] = pd.Series(pen, index=base.index).astype(object)
+    out["n_indikator_di_atas"] = hk_cnt["n_di_atas"].to_numpy()
+    out["n_indikator_di_bawah"] = hk_cnt["n_di_bawah"].to_numpy()
+    out["n_utama_di_bawah"] = hk_cnt["n_utama_di_bawah"].to_numpy()
+    out["n_aspek_di_atas"] = pr["n_di_atas"].to_numpy()
+    out["n_aspek_di_bawah"] = pr["n_di_bawah"].to_numpy()
+    out["rating_360_lain"] = pd.Series(
+        pr["rating_360_lain"].astype(object).to_numpy(), index=base.index
+    ).astype(cat)
+    out["selisih_360"] = pr["selisih_360"].fillna(False).astype(bool).to_numpy() & (
+        metode == "per_butir"
+    )
+    return out
 
 
 def _weighted(per_ind: pd.DataFrame, values: np.ndarray, weighted: bool = True) -> pd.DataFrame:
@@ -1014,7 +1107,14 @@ def score_workbook(
         skor_perilaku`` (360 composite, self excluded, role weights from the rules),
         ``skor_diri, n_penilai, skor_<peran>, predikat_organisasi, capaian_unit,
         capaian_dasar_rating`` (the unit's capaian for heads of unit, else their own),
-        ``rating_hasil_kerja, rating_perilaku, predikat``. For the numeric regimes also
+        ``rating_hasil_kerja, rating_perilaku, predikat``, ``metode_rating``
+        (``per_butir`` or ``rata_rata``, from ``rating_per_butir.metode``),
+        ``penentu_perilaku`` (``atasan`` or ``komposit_360``: who decided the rating
+        perilaku of that row), the per-item counts ``n_indikator_di_atas,
+        n_indikator_di_bawah, n_utama_di_bawah, n_aspek_di_atas, n_aspek_di_bawah``,
+        ``rating_360_lain`` (the per-aspect rating from the kept raters other than atasan
+        and self) and ``selisih_360`` (the atasan decided and the others differ: for
+        discussion, it changes nothing). For the numeric regimes also
         ``nilai_hasil_kerja`` (nilai SKP), ``nilai_perilaku`` (360 composite converted with
         ``konversi_perilaku``, UNCONFIRMED), ``nilai_akhir``, and ``predikat`` is that
         regime's predikat/sebutan (``predikat_6_2022`` keeps the 6/2022 one). Capaian per
@@ -1022,11 +1122,17 @@ def score_workbook(
 
     Notes
     -----
-    Ratings use the instansi-configurable thresholds of the 6/2022 rules (UNCONFIRMED
-    defaults); for a numeric regime the default 6/2022 rules are used for them. Heads of
-    unit (:func:`kepala_unit`) are rated on the mean capaian of their unit when
+    Ratings follow the regulation's wording item by item by default
+    (``rating_per_butir.metode = "per_butir"``): each indicator is rated from its own
+    capaian, each BerAKHLAK aspect from the atasan's score (``perilaku.penentu =
+    "atasan"``; a pegawai without an atasan rating falls back to the 360 composite), then
+    "sebagian besar" with the hasil kerja utama condition (:mod:`kinerja_calib._butir`).
+    ``"rata_rata"`` puts the thresholds on the weighted mean capaian and on the 360
+    composite instead. Thresholds are instansi-configurable (UNCONFIRMED defaults); for a
+    numeric regime the default 6/2022 rules are used for them. Heads of unit
+    (:func:`kepala_unit`) are rated on the mean capaian of their unit when
     ``kepala_unit.metode = "organisasi"`` (default; an approximation of the organisation's
-    capaian, UNCONFIRMED).
+    capaian, UNCONFIRMED) — in both methods the unit's capaian is then their one item.
     """
     r = _rules.resolve(rules)
     if r.rezim not in ("permenpanrb-6-2022", "pp-30-2019", "pp-46-2011"):
@@ -1068,17 +1174,24 @@ def compare_regimes(
     -------
     DataFrame
         ``nip, kode_instansi, unit_kerja, jabatan, periode, capaian, skor_perilaku,
-        predikat_6_2022, nilai_pp30, predikat_pp30, nilai_pp46, sebutan_pp46``.
+        predikat_6_2022`` (as the 6/2022 rules are configured), the 6/2022 predikat under
+        each way of rating (:data:`VARIAN_RATING`): ``predikat_per_butir_atasan`` (per item,
+        the atasan decides perilaku), ``predikat_per_butir_komposit_360`` (per item, the 360
+        composite decides) and ``predikat_rata_rata`` (thresholds on the weighted mean
+        capaian and the 360 composite, the rule before issue 19), then ``nilai_pp30,
+        predikat_pp30, nilai_pp46, sebutan_pp46``.
     """
     given = dict(rules or {})
     r6 = _rules.resolve(given.get("permenpanrb-6-2022"), "permenpanrb-6-2022")
     r30 = _rules.resolve(given.get("pp-30-2019"), "pp-30-2019")
     r46 = _rules.resolve(given.get("pp-46-2011"), "pp-46-2011")
-    base, per_ind = _komponen(wb, r6, periode, ambang_anonimitas)
+    base, per_ind = _komponen(wb, r6, periode, ambang_anonimitas, varian=tuple(VARIAN_RATING))
     n30 = _numerik(base, per_ind, r30, inovasi, pakai_360)
     n46 = _numerik(base, per_ind, r46, inovasi, pakai_360)
     out = base[[*_ID_COLS, "capaian", "skor_perilaku"]].copy()
     out["predikat_6_2022"] = base["predikat"]
+    for nama in VARIAN_RATING:
+        out[f"predikat_{nama}"] = base[f"predikat_{nama}"]
     out["nilai_pp30"] = n30["nilai_akhir"]
     out["predikat_pp30"] = n30["predikat"]
     out["nilai_pp46"] = n46["nilai_akhir"]

@@ -1758,6 +1758,20 @@ def build_instansi() -> pd.DataFrame:
     )
 
 
+def jenis_indikator(ind: pd.DataFrame) -> np.ndarray:
+    """``utama`` / ``tambahan`` per indicator (PermenPANRB 6/2022 hasil kerja tambahan).
+
+    Where a jabatan has four or more indicators, the one with the smallest weight (the last
+    among ties) is a hasil kerja tambahan; every other indicator is utama (about 9 % of the
+    indicators are tambahan). Deterministic: no random draw, so nothing else moves.
+    """
+    key = ["kode_instansi", "jabatan"]
+    n = ind.groupby(key)["urut"].transform("size").to_numpy()
+    order = ind.sort_values([*key, "bobot", "urut"], ascending=[True, True, True, False])
+    kecil = order.groupby(key).head(1).index
+    return np.where(ind.index.isin(kecil) & (n >= 4), "tambahan", "utama")
+
+
 def build_indikator(
     pegawai: pd.DataFrame, truth: pd.DataFrame, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -1836,7 +1850,8 @@ def build_indikator(
             )
         )
     assert (ind.groupby(["kode_instansi", "jabatan"])["bobot"].sum() == 100).all()
-    cols = list(kc.data.KOLOM["indikator"])
+    ind["jenis"] = jenis_indikator(ind)
+    cols = [*kc.data.KOLOM["indikator"], "jenis"]
     hidden = ind[
         ["kode_indikator", "target_wajar", "arah_sebenarnya", "target_min", "target_max", "satuan"]
     ]
@@ -2080,10 +2095,13 @@ SKENARIO_360 = dict(
     keragaman_halo=4.0,
     sd_galat=0.85,
     geser_peran={
-        "atasan": 0.0,
+        # the atasan's rating decides (PermenPANRB 6/2022) and has consequences (tunjangan,
+        # pangkat): administrative-purpose ratings run about 1/3 SD more lenient than ratings
+        # for research or feedback (Jawahar & Williams 1997, Personnel Psychology 50, 905-925)
+        "atasan": 0.3,
         "rekan": 0.10,
         "bawahan": 0.15,
-        "diri": 0.40,
+        "diri": 0.70,  # self-inflation d = 0.4 above the atasan
         "pengguna_layanan": -0.10,
     },
     sentral=0.9,

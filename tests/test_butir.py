@@ -132,13 +132,15 @@ def test_rules_validation(ov, fragment):
 def test_rules_defaults_flagged():
     r = kc.rules.load(R6)
     assert r["rating_per_butir"]["sebagian_besar"] == 0.5
-    assert r["perilaku"]["penentu"] == "komposit_360"
-    for k in ("rating_per_butir.sebagian_besar", "perilaku.penentu"):
+    assert r["perilaku"]["penentu"] == "atasan"
+    assert r["rating_per_butir"]["metode"] == "per_butir"
+    for k in ("rating_per_butir.sebagian_besar", "rating_per_butir.metode", "perilaku.penentu"):
         info = r.info(k)
         assert info["terkonfirmasi"] is False and info["catatan"]
-    assert "atasan" in r.info("perilaku.penentu")["catatan"]
+    assert "komposit_360" in r.info("perilaku.penentu")["catatan"]
+    assert "rata_rata" in r.info("rating_per_butir.metode")["catatan"]
     # the per-item thresholds are not duplicated: only ambang.capaian/perilaku exist
-    assert set(r["rating_per_butir"]) == {"sumber", "catatan", "sebagian_besar"}
+    assert set(r["rating_per_butir"]) == {"sumber", "catatan", "sebagian_besar", "metode"}
 
 
 def test_unknown_rating_label_is_an_indonesian_error():
@@ -291,11 +293,11 @@ def test_perilaku_modes_on_a_hand_made_table():
 
 def test_mode_default_comes_from_the_rules():
     p = _hand_360()
-    ko = scoring.rating_perilaku_per_aspek(p)
-    assert ko.set_index("nip").loc["X", "rating_perilaku"] == A  # komposit_360 (today)
-    r = kc.rules.load(R6, overrides={"perilaku.penentu": "atasan"})
-    at = scoring.rating_perilaku_per_aspek(p, rules=r)
-    assert at.set_index("nip").loc["X", "rating_perilaku"] == S
+    at = scoring.rating_perilaku_per_aspek(p)
+    assert at.set_index("nip").loc["X", "rating_perilaku"] == S  # atasan (the default)
+    r = kc.rules.load(R6, overrides={"perilaku.penentu": "komposit_360"})
+    ko = scoring.rating_perilaku_per_aspek(p, rules=r)
+    assert ko.set_index("nip").loc["X", "rating_perilaku"] == A
     with pytest.raises(ParameterError, match="Mode perilaku 'rekan' tidak dikenal"):
         scoring.rating_perilaku_per_aspek(p, mode="rekan")
 
@@ -340,3 +342,82 @@ def test_jenis_bad_values_one_grouped_problem_each():
     assert "utama, tambahan" in by_value["pokok"].message
     assert "Mungkin maksud Anda 'tambahan'" in by_value["Tambahan"].message
     assert by_value["Tambahan"].row == 3
+
+
+# --------------------------------------------------------------------------- whole workbook
+def test_score_workbook_rates_per_item_by_default():
+    t = tables()
+    rea = t["realisasi"]
+    # d: P1 90 % (Sesuai), P2 turun 24 → 120 % (Di atas): one of each is half → Sesuai
+    rea.loc[(rea["nip"] == NIP["d"]) & (rea["kode_indikator"] == "P2"), "realisasi"] = 24.0
+    wb = kc.data.validate_tables(t, source="uji-butir")
+    s = kc.score_workbook(wb, periode="2026-S1").set_index("nip")
+    hk = scoring.rating_hasil_kerja_per_butir(wb, periode="2026-S1").set_index("nip")
+    staff = [NIP[k] for k in "abcd"]
+    assert (s.loc[staff, "rating_hasil_kerja"] == hk.loc[staff, "rating_hasil_kerja"]).all()
+    pr = scoring.rating_perilaku_per_aspek(wb.penilaian_360, periode="2026-S1").set_index("nip")
+    rated = s.index[s["rating_perilaku"].notna()]
+    assert (
+        len(rated) and (s.loc[rated, "rating_perilaku"] == pr.loc[rated, "rating_perilaku"]).all()
+    )
+    assert set(s["metode_rating"]) == {"per_butir"}
+    assert s.loc[staff, "n_indikator_di_bawah"].tolist() == [0, 0, 2, 0]
+
+
+def test_head_of_unit_rated_on_the_unit_in_both_methods():
+    wb = kc.data.validate_tables(tables(), source="uji-butir")
+    kepala = NIP["kepala"]
+    for metode in ("per_butir", "rata_rata"):
+        r = kc.rules.load(R6, overrides={"rating_per_butir.metode": metode})
+        s = kc.score_workbook(wb, rules=r, periode="2026-S1").set_index("nip")
+        unit = s.loc[kepala, "capaian_unit"]
+        assert s.loc[kepala, "capaian_dasar_rating"] == unit
+        assert s.loc[kepala, "rating_hasil_kerja"] == scoring.rating_hasil_kerja(unit, r)
+    # "individu": the head's own single indicator K1 decides, per item
+    r = kc.rules.load(R6, overrides={"kepala_unit.metode": "individu"})
+    s = kc.score_workbook(wb, rules=r, periode="2026-S1").set_index("nip")
+    own = scoring.rating_hasil_kerja_per_butir(wb, periode="2026-S1").set_index("nip")
+    assert s.loc[kepala, "rating_hasil_kerja"] == own.loc[kepala, "rating_hasil_kerja"]
+
+
+def test_compare_regimes_has_every_way_of_rating():
+    wb = kc.data.validate_tables(_worked_360(), source="uji-butir")
+    c = kc.compare_regimes(wb, periode="2026-S1").set_index("nip")
+    for nama, (metode, penentu) in scoring.VARIAN_RATING.items():
+        r = kc.rules.load(
+            R6, overrides={"rating_per_butir.metode": metode, "perilaku.penentu": penentu}
+        )
+        s = kc.score_workbook(wb, rules=r, periode="2026-S1").set_index("nip")
+        assert c[f"predikat_{nama}"].astype(str).equals(s["predikat"].astype(str)), nama
+    assert c["predikat_6_2022"].astype(str).equals(c["predikat_per_butir_atasan"].astype(str))
+    # the worked pegawai: atasan 2 on every aspect, three rekan 5 → the ways disagree
+    d = c.loc[NIP["d"]]
+    assert d["predikat_per_butir_atasan"] == labels.PREDIKAT[1]  # Kurang/Misconduct
+    assert d["predikat_per_butir_komposit_360"] == "Baik"
+    assert d["predikat_rata_rata"] == "Baik"
+
+
+def _worked_360() -> dict[str, pd.DataFrame]:
+    """The small workbook with pegawai d rated 2 by the atasan and 5 by three rekan."""
+    t = tables()
+    p = t["penilaian_360"]
+    d = NIP["d"]
+    keep = ~((p["nip"] == d) & (p["peran_penilai"].isin(["atasan", "rekan"])))
+    rows = [
+        (per, d, NIP["kepala"], "atasan", a, 2.0)
+        for per in ("2026-S1", "2026-S2")
+        for a in ("berorientasi_pelayanan", "akuntabel")
+    ]
+    rows += [
+        (per, d, NIP[k], "rekan", a, 5.0)
+        for per in ("2026-S1", "2026-S2")
+        for a in ("berorientasi_pelayanan", "akuntabel")
+        for k in "abc"
+    ]
+    t["penilaian_360"] = pd.concat([p[keep], pd.DataFrame(rows, columns=p.columns)])
+    return t
+
+
+def test_rating_method_validated():
+    with pytest.raises(Exception, match="rating_per_butir.metode"):
+        kc.rules.load(R6, overrides={"rating_per_butir.metode": "median"})

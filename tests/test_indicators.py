@@ -185,9 +185,15 @@ def test_cek_smart_relevance_against_pegawai():
 # ---- weight sensitivity, teaching catalogue, figures and widgets
 def test_sensitivitas_bobot_shares_sum_to_one_and_weight_zero_equals_drop():
     # ambang 1: the fixture's small 360 groups count (this test is about the weights)
-    s = kc.indicators.sensitivitas_bobot(
-        workbook(), "P1", [0, 60, 100], periode="2026-S1", ambang_anonimitas=1
+    # weights matter only under the average rule (per item, items are counted)
+    rata = kc.rules.load(
+        "permenpanrb-6-2022",
+        overrides={"rating_per_butir.metode": "rata_rata", "perilaku.penentu": "komposit_360"},
     )
+    s = kc.indicators.sensitivitas_bobot(
+        workbook(), "P1", [0, 60, 100], rules=rata, periode="2026-S1", ambang_anonimitas=1
+    )
+    assert s.attrs["metode"] == "rata_rata"
     tot = s.groupby("bobot")["proporsi"].sum()
     np.testing.assert_allclose(tot.to_numpy(), 1.0)
     assert s.attrs["bobot_asli"] == 60.0 and s.attrs["jabatan"] == "Perawat"

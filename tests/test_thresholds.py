@@ -28,6 +28,7 @@ from kinerja_calib.indicators import capaian, capaian_pegawai, target_efektif
 
 STEP = 10.0**-PRESISI
 B, S, A = labels.RATING
+K_M = labels.PREDIKAT[1]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -237,12 +238,27 @@ def _worked_example_tables() -> dict[str, pd.DataFrame]:
 
 def test_worked_example_end_to_end_score_workbook():
     wb = kc.data.validate_tables(_worked_example_tables(), source="uji-ambang")
-    s = kc.score_workbook(wb).set_index(["nip", "periode"])
-    row = s.loc[(NIP["d"], "2026-S1")]
+    key = (NIP["d"], "2026-S1")
+    # the average rule (before issue 19): the composite 2.9999999999999996 is 3.0
+    rata = kc.rules.load("permenpanrb-6-2022", overrides={"rating_per_butir.metode": "rata_rata"})
+    s = kc.score_workbook(wb, rules=rata).set_index(["nip", "periode"])
+    row = s.loc[key]
     assert row["skor_perilaku"] == pytest.approx(3.0, abs=1e-12)
     assert row["rating_hasil_kerja"] == S
     assert row["rating_perilaku"] == S
     assert row["predikat"] == "Baik"  # was Kurang/Misconduct on the raw float
+    assert row["metode_rating"] == "rata_rata" and row["penentu_perilaku"] == "komposit_360"
+    # per item with the 360 composite deciding: each aspect's composite is the same noisy 3.0
+    kom = kc.rules.load("permenpanrb-6-2022", overrides={"perilaku.penentu": "komposit_360"})
+    k = kc.score_workbook(wb, rules=kom).set_index(["nip", "periode"]).loc[key]
+    assert (k["rating_perilaku"], k["predikat"], k["n_aspek_di_bawah"]) == (S, "Baik", 0)
+    assert k["penentu_perilaku"] == "komposit_360" and not k["selisih_360"]
+    # per item with the atasan deciding (the default): the atasan's 2 on both aspects is
+    # below expectation; the rekan's 5s are shown as a discrepancy to discuss
+    d = kc.score_workbook(wb).set_index(["nip", "periode"]).loc[key]
+    assert (d["rating_perilaku"], d["predikat"], d["n_aspek_di_bawah"]) == (B, K_M, 2)
+    assert d["penentu_perilaku"] == "atasan" and d["metode_rating"] == "per_butir"
+    assert d["rating_360_lain"] == A and d["selisih_360"]
     # PP 30/2019: the 360 composite converts to exactly 90 (konversi_perilaku 3 → 90)
     s30 = kc.score_workbook(wb, rules="pp-30-2019").set_index(["nip", "periode"])
     assert s30.loc[(NIP["d"], "2026-S1"), "nilai_perilaku"] == 90.0

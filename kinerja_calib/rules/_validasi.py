@@ -18,6 +18,8 @@ PEMBULATAN = (
 )
 #: Who decides the perilaku rating (``perilaku.penentu``); see kinerja_calib._butir.
 PENENTU_PERILAKU = ("atasan", "komposit_360")
+#: How overall ratings are made (``rating_per_butir.metode``); see kinerja_calib._butir.
+METODE_RATING = ("per_butir", "rata_rata")
 
 
 def _num(v: Any) -> bool:
@@ -75,6 +77,12 @@ def _check_butir(r: Rules, p: list[str]) -> None:
         p.append(
             f"'rating_per_butir.sebagian_besar' = {sb!r} tidak sah: isi angka 0,5 ≤ nilai < 1 "
             "(bagian butir yang disebut 'sebagian besar'; 0.5 = lebih dari separuh)."
+        )
+    metode = r.get_path("rating_per_butir.metode", None)
+    if metode is not None and metode not in METODE_RATING:
+        p.append(
+            f"'rating_per_butir.metode' = {metode!r} tidak dikenal; pilih salah satu dari "
+            f"{list(METODE_RATING)}."
         )
     penentu = r.get_path("perilaku.penentu", None)
     if penentu is not None and penentu not in PENENTU_PERILAKU:
