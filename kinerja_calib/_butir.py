@@ -54,7 +54,10 @@ from .privacy import AMBANG_BAWAAN
 __all__ = [
     "METODE_RATING",
     "MODE_PERILAKU",
+    "NAMA_CARA_RATING",
     "agregasi_rating",
+    "keterangan_metode",
+    "porsi_cara_rating",
     "metode_rating",
     "penentu_perilaku",
     "rating_butir",
@@ -403,3 +406,111 @@ def rating_perilaku_per_aspek(
     out["selisih_360"] = (out["penentu"] == "atasan") & diff
     out = out.rename(columns={"rating": "rating_perilaku"})
     return out.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- in words
+def keterangan_metode(rules=None, skor: pd.DataFrame | None = None) -> str:
+    """One Indonesian paragraph: how the predikat were made (for reports and notebooks).
+
+    Parameters
+    ----------
+    rules : Rules or str, optional
+        ``permenpanrb-6-2022`` rules (``rating_per_butir.metode``, ``perilaku.penentu``).
+    skor : DataFrame, optional
+        :func:`kinerja_calib.scoring.score_workbook` rows: adds how many pegawai were rated
+        from the 360 composite for lack of an atasan rating, and how many have other 360
+        feedback that differs from the atasan (``selisih_360``; computed from kept groups
+        only, see :mod:`kinerja_calib.privacy`).
+
+    Examples
+    --------
+    >>> keterangan_metode().split(".")[0]
+    'Predikat dihitung per butir, sesuai rumusan PermenPANRB 6/2022'
+    """
+    r = _r6(rules)
+    metode = metode_rating(r)
+    if metode == "rata_rata":
+        teks = (
+            "Predikat dihitung dengan aturan rata-rata (untuk pembanding, bukan rumusan "
+            "peraturan): rating hasil kerja dari rata-rata capaian tertimbang dan rating "
+            "perilaku dari komposit umpan balik 360."
+        )
+    else:
+        teks = (
+            "Predikat dihitung per butir, sesuai rumusan PermenPANRB 6/2022. Setiap indikator "
+            "dan setiap aspek BerAKHLAK dirating sendiri; rating hasil kerja dan rating "
+            "perilaku mengikuti *sebagian besar* butir, dan rating hasil kerja tidak dapat "
+            "*di atas ekspektasi* bila ada hasil kerja utama di bawah ekspektasi."
+        )
+        if penentu_perilaku(r) == "atasan":
+            teks += (
+                " Rating perilaku ditetapkan dari nilai atasan (pejabat penilai); umpan balik "
+                "360 dari rekan, bawahan, dan pengguna layanan menjadi bahan dialog kinerja."
+            )
+        else:
+            teks += " Rating perilaku ditetapkan dari komposit tertimbang umpan balik 360."
+    if skor is not None and len(skor):
+        ada = skor["rating_perilaku"].notna() if "rating_perilaku" in skor else None
+        if ada is not None and "penentu_perilaku" in skor and penentu_perilaku(r) == "atasan":
+            n_kom = int(((skor["penentu_perilaku"] == "komposit_360") & ada).sum())
+            if metode == "per_butir" and n_kom:
+                teks += f" {n_kom} pegawai tanpa nilai atasan dinilai dari komposit 360."
+        if "selisih_360" in skor and metode == "per_butir":
+            n_sel = int(skor["selisih_360"].fillna(False).astype(bool).sum())
+            if n_sel:
+                teks += (
+                    f" Pada {n_sel} pegawai, umpan balik lain berbeda dari nilai atasan; "
+                    "selisih ini tidak mengubah predikat, tetapi layak dibahas dalam dialog "
+                    "kinerja."
+                )
+    return teks
+
+
+#: Indonesian names of the ways of rating compared by ``compare_regimes`` (column suffix →
+#: name), in the order a trainer discusses them.
+NAMA_CARA_RATING = {
+    "per_butir_atasan": "Per butir, atasan menentukan perilaku",
+    "per_butir_komposit_360": "Per butir, komposit 360 menentukan perilaku",
+    "rata_rata": "Ambang pada rata-rata (aturan lama)",
+}
+
+
+def porsi_cara_rating(rezim: pd.DataFrame) -> pd.DataFrame:
+    """Predikat shares (%) of the same pegawai under each way of rating.
+
+    Parameters
+    ----------
+    rezim : DataFrame
+        Output of :func:`kinerja_calib.scoring.compare_regimes` (columns
+        ``predikat_<cara>`` for each key of :data:`NAMA_CARA_RATING`).
+
+    Returns
+    -------
+    DataFrame
+        Index ``predikat`` (highest first), one column per way of rating named as in
+        :data:`NAMA_CARA_RATING`, values in percent of the pegawai with a predikat (one
+        decimal); each column sums to 100 (up to rounding).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({f"predikat_{k}": ["Baik", "Baik", "Sangat Baik", "Baik"]
+    ...                   for k in NAMA_CARA_RATING})
+    >>> porsi_cara_rating(t).loc["Baik"].tolist()
+    [75.0, 75.0, 75.0]
+    """
+    kolom = {f"predikat_{k}": v for k, v in NAMA_CARA_RATING.items()}
+    hilang = [c for c in kolom if c not in rezim.columns]
+    if hilang:
+        raise ParameterError(
+            f"Kolom {hilang} tidak ada: pakai keluaran kc.compare_regimes(wb, ...)."
+        )
+    urutan = list(labels.PREDIKAT)[::-1]
+    out = pd.DataFrame(
+        {
+            nama: rezim[c].astype(object).value_counts(normalize=True).reindex(urutan).fillna(0)
+            * 100
+            for c, nama in kolom.items()
+        }
+    )
+    out.index.name = "predikat"
+    return out.round(1)

@@ -462,6 +462,13 @@ def bagian_judul(ctx: KonteksLaporan) -> Bagian:
     )
 
 
+def scoring_metode(ctx: KonteksLaporan) -> str:
+    """How the predikat of this report were made, in words (issue 19)."""
+    from .scoring import keterangan_metode
+
+    return keterangan_metode(ctx.aturan, ctx.skor_periode)
+
+
 def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
     """Executive summary: who, which periode, predikat shares, kurva status, 360 coverage."""
     s = ctx.skor_periode
@@ -481,6 +488,7 @@ def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
             f"Dari {_angka(n_peg)} pegawai, {_angka(n_pred)} memperoleh predikat "
             f"pada periode ini: {top}."
         )
+        lines.append(scoring_metode(ctx))
         if "capaian" in s.columns and s["capaian"].notna().any():
             lines.append(
                 f"Capaian indikator rata-rata {_angka(s['capaian'].mean())} % "

@@ -34,9 +34,12 @@ from . import labels
 from . import rules as _rules
 from ._butir import (
     METODE_RATING,
+    NAMA_CARA_RATING,
     agregasi_rating,
+    keterangan_metode,
     metode_rating,
     penentu_perilaku,
+    porsi_cara_rating,
     rating_butir,
     rating_hasil_kerja_per_butir,
     rating_perilaku_per_aspek,
@@ -47,12 +50,14 @@ from .privacy import AMBANG_BAWAAN
 
 __all__ = [
     "METODE_RATING",
+    "NAMA_CARA_RATING",
     "VARIAN_RATING",
     "agregasi_rating",
     "angka_kredit",
     "cek_kurva",
     "compare_regimes",
     "kepala_unit",
+    "keterangan_metode",
     "kurva_constraints",
     "nilai_capaian_iki",
     "nilai_pp30",
@@ -60,6 +65,7 @@ __all__ = [
     "nilai_waktu_biaya",
     "predikat",
     "predikat_pp30",
+    "porsi_cara_rating",
     "rating_butir",
     "rating_dari_skor",
     "rating_hasil_kerja",
