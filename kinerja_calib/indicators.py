@@ -19,6 +19,7 @@ import pandas as pd
 from . import labels
 from . import rules as _rules
 from ._presisi import bulatkan
+from ._referensi import baca_toml
 from .data import KOLOM
 from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
@@ -699,89 +700,11 @@ def contoh_indikator() -> pd.DataFrame:
     """A small teaching catalogue (kesehatan and pendidikan), with deliberate flaws.
 
     Used by notebook 01: good indicators next to vague ones ("Meningkatkan kemampuan
-    mengajar"), a missing unit, an inverted range and weights that do not sum to 100.
+    mengajar"), a missing unit, an inverted range and weights that do not sum to 100. The
+    catalogue is the data file ``referensi/indikator_contoh.toml`` (a key left out of a row is
+    an empty cell).
     """
-    rows = [
-        # kode, jabatan, nama, satuan, target, tmin, tmax, arah, bobot, aspek, sumber
-        (
-            "KES-1",
-            "Perawat Ahli Pertama",
-            "Jumlah pasien rawat jalan yang dilayani",
-            "pasien",
-            1200.0,
-            None,
-            None,
-            "naik",
-            40.0,
-            "kuantitas",
-            "laporan",
-        ),
-        (
-            "KES-2",
-            "Perawat Ahli Pertama",
-            "Indeks kepuasan pasien terhadap pelayanan",
-            "indeks",
-            85.0,
-            None,
-            None,
-            "naik",
-            30.0,
-            "kualitas",
-            "survei",
-        ),
-        (
-            "KES-3",
-            "Perawat Ahli Pertama",
-            "Rata-rata waktu tunggu pelayanan",
-            "menit",
-            30.0,
-            None,
-            None,
-            "turun",
-            30.0,
-            "waktu",
-            "laporan",
-        ),
-        (
-            "DIK-1",
-            "Guru Ahli Pertama",
-            "Meningkatkan kemampuan mengajar",
-            "",
-            None,
-            None,
-            None,
-            "naik",
-            40.0,
-            "kualitas",
-            "umpan_balik",
-        ),
-        (
-            "DIK-2",
-            "Guru Ahli Pertama",
-            "Pengelolaan kelas yang optimal",
-            "skor",
-            None,
-            3.5,
-            3.0,
-            "naik",
-            30.0,
-            "kualitas",
-            "umpan_balik",
-        ),
-        (
-            "DIK-3",
-            "Guru Ahli Pertama",
-            "Skor observasi interaksi guru dengan siswa (1-4)",
-            "skor",
-            3.0,
-            None,
-            None,
-            None,
-            20.0,
-            "kualitas",
-            "umpan_balik",
-        ),
-    ]
+    rows = baca_toml("indikator_contoh.toml")["indikator"]
     cols = [c for c in KOLOM["indikator"] if c != "kode_instansi"]
     df = pd.DataFrame(rows, columns=cols)
     df.insert(1, "kode_instansi", "CONTOH")

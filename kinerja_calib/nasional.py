@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._referensi import baca_csv
 from .errors import ParameterError
 from .labels import PERAN_PENILAI, PREDIKAT
 
@@ -64,47 +65,11 @@ __all__ = [
 ]
 
 #: The 38 provinces with their population (millions, Sensus Penduduk 2020; the four new Papua
-#: provinces of 2022 split from Papua and Papua Barat by their kabupaten, rounded).
-PROVINSI: dict[str, float] = {
-    "Aceh": 5.27,
-    "Sumatera Utara": 14.80,
-    "Sumatera Barat": 5.53,
-    "Riau": 6.39,
-    "Jambi": 3.55,
-    "Sumatera Selatan": 8.47,
-    "Bengkulu": 2.01,
-    "Lampung": 9.01,
-    "Kepulauan Bangka Belitung": 1.46,
-    "Kepulauan Riau": 2.06,
-    "DKI Jakarta": 10.56,
-    "Jawa Barat": 48.27,
-    "Jawa Tengah": 36.52,
-    "DI Yogyakarta": 3.67,
-    "Jawa Timur": 40.67,
-    "Banten": 11.90,
-    "Bali": 4.32,
-    "Nusa Tenggara Barat": 5.32,
-    "Nusa Tenggara Timur": 5.33,
-    "Kalimantan Barat": 5.41,
-    "Kalimantan Tengah": 2.67,
-    "Kalimantan Selatan": 4.07,
-    "Kalimantan Timur": 3.77,
-    "Kalimantan Utara": 0.70,
-    "Sulawesi Utara": 2.62,
-    "Sulawesi Tengah": 2.99,
-    "Sulawesi Selatan": 9.07,
-    "Sulawesi Tenggara": 2.62,
-    "Gorontalo": 1.17,
-    "Sulawesi Barat": 1.42,
-    "Maluku": 1.85,
-    "Maluku Utara": 1.28,
-    "Papua": 1.06,
-    "Papua Barat": 0.56,
-    "Papua Selatan": 0.51,
-    "Papua Tengah": 1.43,
-    "Papua Pegunungan": 1.45,
-    "Papua Barat Daya": 0.60,
-}
+#: provinces of 2022 split from Papua and Papua Barat by their kabupaten, rounded), in the
+#: order of the data file ``referensi/provinsi.csv``.
+PROVINSI: dict[str, float] = (
+    baca_csv("provinsi.csv").set_index("provinsi")["penduduk_juta"].astype(float).to_dict()
+)
 
 _PORSI_PENDUDUK = 0.7  # share of pegawai spread by population, the rest evenly
 _UKURAN_BAGIAN = 50_000  # max pegawai per part (memory ≈ 0.6 GB per worker at this size)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -243,3 +244,150 @@ def test_load_workbook_accepts_samples():
     assert list(wb.periode) == ["2026-S1", "2026-S2"]
     sub = wb.untuk_instansi("JMB-DINKES")
     assert set(sub.pegawai["kode_instansi"]) == {"JMB-DINKES"}
+
+
+# ---------------------------------------------------------------------------
+# The generator reads its catalogue from data files (scripts/sampel/)
+# ---------------------------------------------------------------------------
+
+SUMBER = ROOT / "scripts" / "sampel"
+
+
+def _copy_sources(tmp_path: Path) -> Path:
+    dst = tmp_path / "sumber"
+    shutil.copytree(SUMBER, dst)
+    return dst
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_script_holds_the_model_not_the_catalogue():
+    text = SCRIPT.read_text(encoding="utf-8")
+    # the dead internal 360 generator is gone
+    for dead in ("ratings_internal", "_pairs_360", "OFFSET_PERAN", "MESIN_360"):
+        assert dead not in text, dead
+    # templates, catalogue, names and competencies are data, not literals
+    literals = ["Simpang Kawat", "Kepala Dinas Kesehatan", "Jumlah pasien dilayani"]
+    literals += ["Nazaruddin", "Perekat Bangsa", "A.Md.Kep", "Kab. Tanjung Jabung Timur"]
+    for literal in literals:
+        assert literal not in text, literal
+    code = [s for s in map(str.strip, text.splitlines()) if s and not s.startswith("#")]
+    assert len(code) < 600  # was 2,340 lines, about 1,300 of them literals
+
+
+def test_competencies_come_from_the_rules():
+    mod = _load_script()
+    names = [k["nama"] for k in kc.rules.load("kompetensi-38-2017")["kompetensi"]]
+    assert list(mod.baca_sumber().kompetensi) == names
+    assert sorted(_csv("kompetensi")["kompetensi"].unique()) == sorted(names)
+
+
+def test_generator_follows_edited_source_files(tmp_path):
+    mod = _load_script()
+    src = _copy_sources(tmp_path)
+    _edit(src / "satuan.csv", "JMB-DINKES,Simpang Kawat", "JMB-DINKES,Simpang Rimbo")
+    _edit(src / "instansi.csv", "Kecamatan Sekernan,", "Kecamatan Sekernan Baru,")
+    tables = mod.build_tables(sumber=mod.baca_sumber(src))
+    units = set(tables["pegawai"]["unit_kerja"])
+    assert "UPT Puskesmas Simpang Rimbo" in units and "UPT Puskesmas Simpang Kawat" not in units
+    heads = tables["pegawai"]["jabatan"]
+    assert (heads == "Kepala UPT Puskesmas Simpang Rimbo").sum() == 1
+    inst = tables["instansi"].set_index("kode_instansi")["nama_instansi"]
+    assert inst["MRJ-KEC-SEKERNAN"] == "Kecamatan Sekernan Baru"
+    # everything else is drawn exactly as before: same people, same ratings
+    assert len(tables["pegawai"]) == len(_csv("pegawai"))
+    assert len(tables["penilaian_360"]) == len(_csv("penilaian_360"))
+
+
+def test_optional_indicator_column_flows_from_the_catalogue(tmp_path):
+    """A column of the schema's optional ones (e.g. ``jenis``) added to indikator.csv."""
+    mod = _load_script()
+    opsional = kc.data.KOLOM_OPSIONAL["indikator"]
+    if "jenis" not in opsional:
+        pytest.fail(f"indikator has no optional column jenis: {opsional}")
+    src = _copy_sources(tmp_path)
+    cat = pd.read_csv(src / "indikator.csv", dtype=str, keep_default_na=False)
+    cat["jenis"] = np.where(cat.groupby("tipe_indikator").cumcount() == 0, "utama", "tambahan")
+    cat.loc[cat["tipe_indikator"] == "dokter", "jenis"] = ""
+    cat.to_csv(src / "indikator.csv", index=False, lineterminator="\n")
+    out = tmp_path / "keluaran"
+    assert mod.main(["--keluaran", str(out), "--sumber", str(src)]) == 0
+    ind = pd.read_csv(out / "indikator.csv", dtype=str, keep_default_na=False)
+    assert list(ind.columns) == [*kc.data.KOLOM["indikator"], "jenis"]
+    assert set(ind["jenis"]) == {"utama", "tambahan", ""}
+    assert (ind.loc[ind["jabatan"] == "Dokter Ahli Muda", "jenis"] == "").all()
+    # the other files do not move
+    for name in ("pegawai", "realisasi", "penilaian_360"):
+        assert (out / f"{name}.csv").read_bytes() == (SAMPLES / f"{name}.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("berkas", "old", "new", "expected"),
+    [
+        (
+            "organisasi.toml",
+            '["Sanitarian Terampil", 1]',
+            '["Sanitarian Trampil", 1]',
+            ["organisasi.toml", "Sanitarian Trampil", "jabatan.csv"],
+        ),
+        (
+            "instansi.csv",
+            ",rsud,1.6",
+            ",rumah_sakit,1.6",
+            ["instansi.csv", "PROV-RSUD-RM", "rumah_sakit", "organisasi.toml"],
+        ),
+        (
+            "indikator.csv",
+            "Jumlah pasien dilayani,pasien,1800,,,naik,kuantitas,laporan,35",
+            "Jumlah pasien dilayani,pasien,1800,,,naik,kuantitas,laporan,45",
+            ["indikator.csv", "dokter", "110", "100"],
+        ),
+        (
+            "jabatan.csv",
+            "Dokter Ahli Muda,fungsional,dokter,",
+            "Dokter Ahli Muda,fungsional,dokterr,",
+            ["jabatan.csv", "Dokter Ahli Muda", "dokterr", "indikator.csv"],
+        ),
+        (
+            "indikator_lemah.toml",
+            'jabatan = "Perawat Terampil"',
+            'jabatan = "Perawat Trampil"',
+            ["indikator_lemah.toml", "Perawat Trampil", "MRJ-DINKES"],
+        ),
+        (
+            "satuan.csv",
+            "MRJ-DISDIK,SMP Negeri 1 Muaro Jambi",
+            "MRJ-DISDIK,SMA Negeri 1 Muaro Jambi",
+            ["satuan.csv", "MRJ-DISDIK", "SMA Negeri 1 Muaro Jambi", "per_satuan"],
+        ),
+        (
+            "nama.toml",
+            "[gelar_depan]",
+            "[gelar_depan",
+            ["nama.toml", "TOML"],
+        ),
+    ],
+)
+def test_bad_source_file_gives_a_clear_message(tmp_path, capsys, berkas, old, new, expected):
+    mod = _load_script()
+    src = _copy_sources(tmp_path)
+    _edit(src / berkas, old, new)
+    assert mod.main(["--keluaran", str(tmp_path / "out"), "--sumber", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    for part in expected:
+        assert part in err, (part, err)
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_missing_source_file_is_named(tmp_path, capsys):
+    mod = _load_script()
+    src = _copy_sources(tmp_path)
+    (src / "jabatan.csv").unlink()
+    assert mod.main(["--keluaran", str(tmp_path / "out"), "--sumber", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "jabatan.csv" in err and "tidak ditemukan" in err
