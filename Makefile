@@ -7,9 +7,9 @@ laporan:
 uji test:
 	python3 jalankan.py uji
 lint:
-	.venv/bin/ruff check kinerja_calib tests benchmarks scripts jalankan.py
+	.venv/bin/ruff check kinerja_calib tests benchmarks scripts jalankan.py setup.py
 format:
-	.venv/bin/ruff format kinerja_calib tests benchmarks scripts jalankan.py
+	.venv/bin/ruff format kinerja_calib tests benchmarks scripts jalankan.py setup.py
 benchmark:
 	.venv/bin/python benchmarks/jalankan_semua.py --quick
 sampel:

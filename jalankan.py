@@ -74,7 +74,18 @@ def uji(extra: list[str]) -> int:
     if chromium:
         env["KINERJA_CALIB_CHROMIUM"] = chromium
     env.setdefault("MPLBACKEND", "Agg")
-    _run([BIN / "ruff", "check", "kinerja_calib", "tests", "benchmarks", "scripts", "jalankan.py"])
+    _run(
+        [
+            BIN / "ruff",
+            "check",
+            "kinerja_calib",
+            "tests",
+            "benchmarks",
+            "scripts",
+            "jalankan.py",
+            "setup.py",
+        ]
+    )
     _run(
         [
             BIN / "ruff",
@@ -85,6 +96,7 @@ def uji(extra: list[str]) -> int:
             "benchmarks",
             "scripts",
             "jalankan.py",
+            "setup.py",
         ]
     )
     cmd = [

@@ -1,7 +1,7 @@
 """The workbook data model: loading, validation and the :class:`Workbook` container.
 
 A workbook is a folder of CSV files (``instansi.csv``, ``pegawai.csv``, ...) or one
-``.xlsx`` file with one sheet per table (DESIGN §3). :func:`load_workbook` reads every
+``.xlsx`` file with one sheet per table (docs/skema-data.md). :func:`load_workbook` reads every
 cell as text, converts it explicitly and collects *every* problem of *every* table in one
 pass; when anything is wrong it raises :class:`~kinerja_calib.errors.DataError` whose
 ``problems`` name the file, the spreadsheet row (header = row 1), the column and what to
@@ -111,7 +111,7 @@ __all__ = [
     "workbook_dari_cache",
 ]
 
-#: Tables of a workbook in reading order (DESIGN §3).
+#: Tables of a workbook in reading order (docs/skema-data.md §1).
 TABLES = (
     "instansi",
     "pegawai",
@@ -218,7 +218,7 @@ _SCHEMA: dict[str, tuple[_Col, ...]] = {
     ),
 }
 
-#: Column order of every table (DESIGN §3), for code that builds tables to validate: the
+#: Column order of every table (docs/skema-data.md §2), for code that builds tables to validate: the
 #: columns every loaded table has (optional columns that stay absent when the input lacks
 #: them, such as ``indikator.jenis``, are in :data:`KOLOM_OPSIONAL` instead).
 KOLOM: dict[str, tuple[str, ...]] = {
@@ -1851,7 +1851,7 @@ def _output_frame(t: _Table, conv: dict) -> pd.DataFrame:
 # --------------------------------------------------------------------------- public API
 @dataclass(repr=False, eq=False)
 class Workbook:
-    """A validated workbook: one DataFrame per table of DESIGN §3.
+    """A validated workbook: one DataFrame per table of docs/skema-data.md §2.
 
     Attributes
     ----------
@@ -1877,7 +1877,7 @@ class Workbook:
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables present, by name, in DESIGN §3 order."""
+        """The tables present, by name, in the order of docs/skema-data.md §1."""
         return {n: getattr(self, n) for n in TABLES if getattr(self, n) is not None}
 
     @property

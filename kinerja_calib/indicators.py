@@ -3,7 +3,7 @@
 - :func:`capaian` — realisasi vs target → percent, the PermenPANRB 8/2021 formulas
   (kondisi normal, kondisi khusus, range targets), vectorised.
 - :func:`cek_smart` — a trainer-readable table of findings (Indonesian) about an
-  ``indikator`` table (DESIGN §3), optionally with past ``realisasi`` and ``pegawai``.
+  ``indikator`` table (docs/skema-data.md §2.3), optionally with past ``realisasi`` and ``pegawai``.
 - :func:`capaian_pegawai` — capaian per pegawai × indikator and the weighted capaian per
   pegawai × periode of a workbook.
 """
@@ -317,7 +317,7 @@ def cek_smart(
     Parameters
     ----------
     indikator : DataFrame
-        The ``indikator`` table (DESIGN §3); missing optional columns are tolerated and
+        The ``indikator`` table (docs/skema-data.md §2.3); missing optional columns are tolerated and
         reported.
     realisasi : DataFrame, optional
         Past ``realisasi`` (``periode, nip, kode_indikator, realisasi``) for the achievable

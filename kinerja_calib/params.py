@@ -1,7 +1,7 @@
 """One parameter check for every notebook: data, kode_instansi, periode, aturan, ambang.
 
 The first code cell after a notebook's ``parameters`` cell (the one papermill injects values
-into) validates the parameters through a package function (praktik.md §D): papermill only
+into) validates the parameters through a package function (docs/praktik.md §D): papermill only
 *warns* about unknown or mistyped parameters, so the checks live here. Each notebook module's
 ``siapkan`` is a thin wrapper::
 

@@ -1,6 +1,6 @@
 """Anonymity thresholds for 360 ratings: what any output may use, and what it must hide.
 
-The rule (DESIGN §9): every value published about one pegawai or one rater — report, course
+The rule (docs/arsitektur.md §6): every value published about one pegawai or one rater — report, course
 copies, Excel, index — is computed only from 360 groups at or above the threshold, after every
 filter. Groups of anonymous raters (``rekan``, ``bawahan``, ``pengguna_layanan``) with fewer
 distinct raters than the threshold are *dropped* for that ratee × periode: they are never
@@ -42,7 +42,7 @@ References
 CCL SkillScope 360 FAQ (>= 3 raters per anonymous category, boss not anonymous);
 Microsoft Viva Glint (groups below the threshold omitted, not rolled into "all but
 self"); Qualtrics (thresholds apply after every filter). See
-``shared/domain/praktik.md`` §A1.
+docs/praktik.md §A1.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ __all__ = [
     "suppress_workbook",
 ]
 
-#: Default anonymity threshold (distinct raters per anonymous group; praktik.md §A1).
+#: Default anonymity threshold (distinct raters per anonymous group; docs/praktik.md §A1).
 AMBANG_BAWAAN = 3
 
 #: Columns that identify a rater (never shown in a report).

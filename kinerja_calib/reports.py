@@ -93,6 +93,7 @@ from ._laporan import (
     workbook_dari_cache,
 )
 from ._nbclient import patched_output_widgets
+from ._notebooks import notebook_folder
 from ._proses import Dihentikan, bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
 from .data import ENV_KUNCI
 from .errors import KinerjaCalibError, ParameterError, ReportError
@@ -137,7 +138,7 @@ TEMPLAT = "laporan_instansi.ipynb"
 #: Course notebooks run per instansi (fixed list; a missing one is reported as an error).
 KURSUS = ("01", "02", "03", "04", "05")
 
-_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+_NOTEBOOKS = notebook_folder()  # the checkout's notebooks/, or the copy in the wheel
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 _RETRYABLE_TEXT = (

@@ -38,7 +38,7 @@ METODE = ("rata_rata", "bobot_0_11")
 _DEFAULT_RULES = "skm-14-2017"
 
 
-#: Columns of the ``survei_skm`` table (DESIGN §3).
+#: Columns of the ``survei_skm`` table (docs/skema-data.md §2.6).
 KOLOM_SKM = (
     "periode",
     "kode_instansi",

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from packaging.requirements import Requirement
 
+from ._notebooks import notebook_folder
 from ._proses import ENV_INDUK
 from .errors import KinerjaCalibError
 
@@ -35,18 +36,18 @@ DASBOR = "workshop_dasbor.ipynb"
 
 
 def folder_notebook() -> Path:
-    """Return the course's ``notebooks/`` folder (next to the package in a git checkout).
+    """Return the course's ``notebooks/`` folder (the checkout's, or the copy in the wheel).
 
     Raises
     ------
     KinerjaCalibError
         When the folder cannot be found (e.g. the package was installed without the repository).
     """
-    folder = Path(__file__).resolve().parents[1] / "notebooks"
+    folder = notebook_folder()
     if not (folder / DASBOR).exists():
         raise KinerjaCalibError(
-            f"Folder notebook kursus tidak ditemukan di {folder}. Jalankan perintah ini dari "
-            "salinan repositori kinerja-calib (git clone), bukan dari paket yang dipasang terpisah."
+            f"Folder notebook kursus tidak ditemukan di {folder}. Pasang ulang paket "
+            "kinerja-calib (pip install kinerja-calib) atau jalankan dari salinan repositori."
         )
     return folder
 
@@ -221,7 +222,7 @@ def _kill_group(proc: subprocess.Popen) -> int:
 
 def lab(port: int | None = None, open_browser: bool = True) -> int:
     """Open JupyterLab on the course notebooks; return the exit code."""
-    folder = Path(__file__).resolve().parents[1] / "notebooks"
+    folder = notebook_folder()
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={folder}"]
     if port is not None:
         cmd.append(f"--port={port}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +100,7 @@ def test_icc_shrout_fleiss_1979_table_2():
 
 @pytest.mark.parametrize("p_missing", [0.0, 0.1])
 def test_icc_matches_pingouin(p_missing):
-    pg = pytest.importorskip("pingouin")
+    pg = require("pingouin")
     x = _random_wide(3, n=120, k=4, p_missing=p_missing)
     long = pd.DataFrame(x).rename_axis("s").reset_index().melt(id_vars="s", var_name="r")
     long = long.dropna()
@@ -120,7 +121,7 @@ def test_icc_matches_pingouin(p_missing):
 
 def test_icc1_matches_cronbach_alpha_relation():
     # ICC(3,k) equals Cronbach's alpha of the raters as items (McGraw & Wong 1996)
-    pg = pytest.importorskip("pingouin")
+    pg = require("pingouin")
     x = _random_wide(8, n=80, k=5)
     alpha, _ = pg.cronbach_alpha(pd.DataFrame(x))
     assert A.icc(x).at["ICC3k", "icc"] == pytest.approx(alpha, abs=1e-9)
@@ -176,14 +177,14 @@ def test_alpha_krippendorff_2011(level, expected):
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
 @pytest.mark.parametrize("p_missing", [0.0, 0.15])
 def test_alpha_matches_krippendorff_package(level, p_missing):
-    kd = pytest.importorskip("krippendorff")
+    kd = require("krippendorff")
     x = _random_wide(11, n=200, k=5, p_missing=p_missing)
     ref = kd.alpha(reliability_data=x.T, level_of_measurement=level)
     assert A.krippendorff_alpha(x, level) == pytest.approx(ref, abs=1e-9)
 
 
 def test_alpha_continuous_values_and_wide_value_sets():
-    kd = pytest.importorskip("krippendorff")
+    kd = require("krippendorff")
     rng = np.random.default_rng(2)
     x = rng.normal(size=(60, 1)) + rng.normal(scale=0.7, size=(60, 4))
     x[rng.random(x.shape) < 0.1] = nan
@@ -222,7 +223,7 @@ def test_fleiss_1971_diagnoses():
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_fleiss_matches_statsmodels_on_complete_data(seed):
-    ir = pytest.importorskip("statsmodels.stats.inter_rater")
+    ir = require("statsmodels.stats.inter_rater")
     x = _random_wide(seed, n=300, k=6)
     assert A.fleiss_kappa(x) == pytest.approx(ir.fleiss_kappa(ir.aggregate_raters(x)[0]), abs=1e-9)
 
@@ -287,7 +288,7 @@ def test_cohen_weighted_kappa_irr_anxiety():
 
 @pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
 def test_cohen_matches_statsmodels(weights):
-    ir = pytest.importorskip("statsmodels.stats.inter_rater")
+    ir = require("statsmodels.stats.inter_rater")
     x = _random_wide(21, n=250, k=2)
     k = A.cohen_kappa(x[:, 0], x[:, 1], weights)
     table, cats = k.detail["tabel"], k.detail["kategori"]
@@ -559,7 +560,7 @@ def test_siapkan_validates_parameters(samples_dir):
 
 def test_alpha_interval_is_shift_invariant():
     # sums-of-squares path must not lose precision for values far from zero
-    kd = pytest.importorskip("krippendorff")
+    kd = require("krippendorff")
     x = _random_wide(12, n=100, k=4, p_missing=0.1)
     a = A.krippendorff_alpha(x)
     assert A.krippendorff_alpha(x + 1e7) == pytest.approx(a, abs=1e-9)

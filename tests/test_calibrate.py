@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +100,7 @@ def sim2500():
 
 # ------------------------------------------------------------------ cross-checks (statsmodels)
 def test_additive_equals_statsmodels_ols_fixed_effects():
-    smf = pytest.importorskip("statsmodels.formula.api")
+    smf = require("statsmodels.formula.api")
     df, _, _ = _small(seed=1)
     fx = rater_effects(df, shrinkage=None)
     d = df[df["peran_penilai"] != "diri"].reset_index(drop=True)
@@ -118,7 +119,7 @@ def test_additive_equals_statsmodels_ols_fixed_effects():
 
 
 def test_shrinkage_equals_mixedlm_blup():
-    smf = pytest.importorskip("statsmodels.formula.api")
+    smf = require("statsmodels.formula.api")
     df, _, _ = _small(seed=2, n_ratee=30, n_rater=15, k=4)
     d = df[df["peran_penilai"] != "diri"].reset_index(drop=True)
     md = smf.mixedlm("nilai ~ C(nip) + C(peran_penilai) + C(aspek)", d, groups="nip_penilai")
@@ -579,7 +580,7 @@ def _multi_component(seed=0, sizes=((20, 10), (12, 6), (8, 5)), drop=0.1):
 
 @pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
 def test_multi_component_equals_statsmodels_ols_fixed_effects():
-    smf = pytest.importorskip("statsmodels.formula.api")
+    smf = require("statsmodels.formula.api")
     df = _multi_component(seed=3)
     fx = rater_effects(df, shrinkage=None, tol=1e-12)
     assert len(fx.jaringan) == 4

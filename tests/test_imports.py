@@ -15,7 +15,7 @@ import sys
 import textwrap
 
 import numpy as np
-import pytest
+from _reference import require
 
 
 def _loaded_after(code: str, modules: list[str]) -> list[str]:
@@ -77,7 +77,7 @@ def _same(ours, ref) -> bool:
 
 
 def test_dist_equals_scipy_stats_bit_for_bit():
-    stats = pytest.importorskip("scipy.stats")
+    stats = require("scipy.stats")
     from kinerja_calib.agreement import _dist as D
 
     with np.errstate(all="ignore"):

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from _reference import require
 
 import kinerja_calib as kc
 from kinerja_calib import ParameterError, _laporan, _proses, reports
@@ -615,7 +616,7 @@ def test_notebook_run_keeps_the_output_widget_echo(tmp_path):
 
 @pytest.mark.slow
 def test_dask_local_cluster(mini, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed")
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
@@ -634,7 +635,7 @@ def test_dask_local_cluster(mini, tmp_path):
 
 
 def test_dask_unreachable_scheduler_message(mini, tmp_path):
-    pytest.importorskip("distributed")
+    require("distributed")
     with pytest.raises(kc.ReportError, match="scheduler Dask"):
         reports.run_batch(
             mini[0],
@@ -783,7 +784,7 @@ def _mulai_cli(mini, tmp_path, templat: Path):
     import subprocess
     import sys
 
-    psutil = pytest.importorskip("psutil")
+    psutil = require("psutil")
     out, root, marks = tmp_path / "keluaran", tmp_path / "tmp", tmp_path / "tanda"
     root.mkdir()
     marks.mkdir()

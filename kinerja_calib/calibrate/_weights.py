@@ -28,7 +28,7 @@ __all__ = [
 
 #: Conventional weightings compared by :func:`compare_weights`. None of them is regulated: the
 #: split of the perilaku score across rater sources is UNCONFIRMED under PP 30/2019, PermenPANRB
-#: 8/2021 and 6/2022 (regulasi.md §2.1, §10 item 5). "60/40" borrows the PP 30/2019 split of
+#: 8/2021 and 6/2022 (docs/regulasi.md §2.1, §10 item 5). "60/40" borrows the PP 30/2019 split of
 #: SKP 60 % / perilaku 40 % as a teaching analogue (atasan 60 %, the other sources 40 %).
 KONVENSI_BOBOT: dict[str, dict[str, float] | str] = {
     "gabungan (rata-rata semua penilai)": "gabungan",
@@ -344,7 +344,7 @@ def source_weights(
     variances from each role's own spread. The composite ``Σ w_g M_g`` then has reliability
     ``(w·λ)² / (w' S w)``; it is maximised under the bounds with SLSQP (``scipy.optimize``).
     Weights grow with the number of raters ``k`` of a source (Spearman–Brown) — the reason a
-    fixed 60/40 rule can be far from the data's optimum (praktik.md A2).
+    fixed 60/40 rule can be far from the data's optimum (docs/praktik.md §A2).
 
     Composites renormalise the weights over the roles a pegawai actually has; the reliability
     is that of the full composite. Bootstrap intervals are percentile intervals over resampled

@@ -20,7 +20,7 @@ File format (the contract for every ``*.toml`` in this folder)
    says why the number is a default and what an instansi should decide) and ``sumber``
    (str). A table holding ``nilai`` plus only these keys *is* a flagged value; do not use
    ``nilai`` as an ordinary key elsewhere. Plain values (``x = 0.7``) count as confirmed.
-   Every number that ``regulasi.md`` marks UNCONFIRMED must be flagged.
+   Every number that ``docs/regulasi.md`` marks UNCONFIRMED must be flagged.
 3. **Tables may carry a ``sumber`` string**; it is the source shown for the values
    inside it (nearest ancestor wins, then the file's ``sumber``).
 4. Arrays of tables (``[[kurva.Istimewa]]``) are allowed; their paths are written

@@ -72,7 +72,7 @@ class Simulation:
         Returns
         -------
         (indikator, realisasi) : tuple of DataFrame
-            In the ``indikator`` / ``realisasi`` layouts of DESIGN §3.
+            In the ``indikator`` / ``realisasi`` layouts of docs/skema-data.md §2.
         """
         peg = self.pegawai
         jab = peg[["kode_instansi", "jabatan"]].astype("string").drop_duplicates()

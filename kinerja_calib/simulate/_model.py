@@ -93,7 +93,7 @@ def rate_organisation(
     a share ``porsi_pengguna_layanan`` of ratees, by ``k_pengguna_layanan``
     external raters ``PL-…``. Every rater rates all 7 BerAKHLAK aspects.
 
-    Latent model (praktik.md A5 (1)), rater r, ratee i, aspect j::
+    Latent model (docs/praktik.md §A5 (1)), rater r, ratee i, aspect j::
 
         T_ij = G_i + D_ij
         Y*   = T_ij + L_r + P_role + H_ir + E_ijr
@@ -330,7 +330,7 @@ def simulate_ratings(
     Returns
     -------
     Simulation
-        ``.pegawai`` and ``.instansi`` follow DESIGN §3 (valid 18-digit NIPs,
+        ``.pegawai`` and ``.instansi`` follow docs/skema-data.md §2 (valid 18-digit NIPs,
         ``nip_atasan`` NA for each instansi head).
 
     Examples

@@ -15,7 +15,7 @@ from ..labels import ASPEK_BERAKHLAK, PERAN_PENILAI
 
 __all__ = ["KOLOM_PENILAIAN", "Scenario", "variance_shares"]
 
-#: Columns of the ``penilaian_360`` table, in order (DESIGN §3).
+#: Columns of the ``penilaian_360`` table, in order (docs/skema-data.md §2.5).
 KOLOM_PENILAIAN = ("periode", "nip", "nip_penilai", "peran_penilai", "aspek", "nilai")
 
 _ASPEK = tuple(ASPEK_BERAKHLAK)
@@ -47,7 +47,7 @@ class Scenario:
     Parameters
     ----------
     model : {"laten", "mfrm"}
-        ``"laten"``: continuous latent + thresholds (praktik.md A5 (1)).
+        ``"laten"``: continuous latent + thresholds (docs/praktik.md §A5 (1)).
         ``"mfrm"``: many-facet Rasch, rating-scale form (A5 (2)).
     sd_umum : float
         SD of true general performance ``G_i`` (``skor_sebenarnya``).
