@@ -20,6 +20,7 @@ from __future__ import annotations
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
+from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
 from ._notebook import cek_ditanam, siapkan
 from ._ordinal import category_probabilities
 from ._weights import (
@@ -35,6 +36,8 @@ from ._weights import (
 
 __all__ = [
     "AMBANG_DIAGNOSIS",
+    "koreksi_penilaian",
+    "predikat_terkalibrasi",
     "CATATAN_USULAN",
     "KONVENSI_BOBOT",
     "RANDOM_INDEX",
