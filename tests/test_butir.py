@@ -421,3 +421,49 @@ def _worked_360() -> dict[str, pd.DataFrame]:
 def test_rating_method_validated():
     with pytest.raises(Exception, match="rating_per_butir.metode"):
         kc.rules.load(R6, overrides={"rating_per_butir.metode": "median"})
+
+
+_RANK = {p: i for i, p in enumerate(labels.PREDIKAT)}
+_RRANK = {r: i for i, r in enumerate(labels.RATING)}
+
+
+def _rows(t, who: str) -> pd.Series:
+    wb = kc.data.validate_tables(t, source="uji-butir")
+    return kc.score_workbook(wb, periode="2026-S1").set_index("nip").loc[NIP[who]]
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    who=st.sampled_from("abcd"),
+    kode=st.sampled_from(["P1", "P2"]),
+    faktor=st.floats(0.0, 1.5, allow_nan=False),
+    aspek=st.sampled_from(["berorientasi_pelayanan", "akuntabel"]),
+    naik=st.integers(1, 4),
+)
+def test_a_better_result_or_atasan_rating_never_lowers_the_predikat(who, kode, faktor, aspek, naik):
+    """Workbook level: one better result (P1 naik: more; P2 turun: less) or one aspect rated
+    higher by the atasan never lowers the rating hasil kerja, the rating perilaku or the
+    predikat (the matrix is monotone in both ratings)."""
+    base = tables()
+    before = _rows(base, who)
+    t = tables()
+    rea = t["realisasi"]
+    m = (rea["nip"] == NIP[who]) & (rea["kode_indikator"] == kode) & (rea["periode"] == "2026-S1")
+    v = rea.loc[m, "realisasi"].astype(float)
+    rea.loc[m, "realisasi"] = v * (1 + faktor) if kode == "P1" else v / (1 + faktor)
+    p = t["penilaian_360"]
+    ma = (
+        (p["nip"] == NIP[who])
+        & (p["peran_penilai"] == "atasan")
+        & (p["aspek"] == aspek)
+        & (p["periode"] == "2026-S1")
+    )
+    p.loc[ma, "nilai"] = (p.loc[ma, "nilai"] + naik).clip(upper=5)
+    after = _rows(t, who)
+    for col, rank in (
+        ("rating_hasil_kerja", _RRANK),
+        ("rating_perilaku", _RRANK),
+        ("predikat", _RANK),
+    ):
+        if pd.notna(before[col]):
+            assert rank[str(after[col])] >= rank[str(before[col])], (col, before[col], after[col])

@@ -129,7 +129,10 @@ def bandingkan_predikat(
     -----
     Predikat via :func:`kinerja_calib.scoring.predikat` (the rules' matrix). The
     perilaku score is computed here rather than by ``score_workbook`` so the
-    simulator does not need indicators and realisasi.
+    simulator does not need indicators and realisasi. The simulator rates with the
+    average rule (``rating_per_butir.metode = "rata_rata"``: thresholds on the 360
+    composite and on one capaian) whatever the rules say: it shows how each rater
+    group's bias enters the composite. ``score_workbook`` rates per item by default.
     """
     from .. import rules as _rules
     from .. import scoring
