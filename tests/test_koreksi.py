@@ -85,3 +85,15 @@ def test_on_the_sample_province_calibration_targets_true_low_performers():
     )
     # hasil kerja has no rater: it never changes
     assert out["rating_hasil_kerja"].astype(str).equals(p.skor["rating_hasil_kerja"].astype(str))
+
+
+def test_no_360_in_the_period_or_too_little_data():
+    p, skor = _tabel(2.0)
+    lain = p.assign(periode="2025-S2")  # ratings of another period only
+    row = kc.calibrate.predikat_terkalibrasi(skor, lain, _fx({"K": 1.0})).iloc[0]
+    assert pd.isna(row["rating_perilaku"]) and pd.isna(row["predikat"])
+    # a DataKurang note instead of rater effects: nothing is corrected
+    from kinerja_calib._tampil import DataKurang
+
+    same = kc.calibrate.predikat_terkalibrasi(skor, p, DataKurang("sedikit")).iloc[0]
+    assert (same["rating_perilaku"], bool(same["berubah"])) == (B, False)

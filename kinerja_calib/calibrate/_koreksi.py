@@ -22,6 +22,7 @@ import pandas as pd
 from .. import labels, scoring
 from .. import rules as _rules
 from .._presisi import bulatkan_setengah_atas
+from .._tampil import DataKurang
 from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
 
@@ -57,12 +58,15 @@ def koreksi_penilaian(penilaian: pd.DataFrame, fx, rules=None) -> pd.DataFrame:
     >>> koreksi_penilaian(p, fx)["nilai"].tolist()
     [3.0, 4.0, 3.0]
     """
-    if getattr(fx, "method", "additive") != "additive":
+    if isinstance(fx, DataKurang):  # too little data for rater effects: nothing is corrected
+        fx = None
+    elif getattr(fx, "method", "additive") != "additive":
         raise ParameterError(
             "Koreksi penilaian memerlukan model aditif (rater_effects(..., method='additive')): "
             "keparahan model ordinal dalam logit, bukan dalam satuan nilai."
         )
-    kep = fx.raters["keparahan"]
+    raters = getattr(fx, "raters", None)
+    kep = raters["keparahan"] if raters is not None else pd.Series(dtype=float)
     kep = kep[~kep.index.duplicated()]
     geser = penilaian["nip_penilai"].astype(str).map(kep).astype(float)
     r = _rules.resolve(rules, "permenpanrb-6-2022")
@@ -110,8 +114,11 @@ def predikat_terkalibrasi(
     key = ["periode", "nip"]
     if "periode" not in kor.columns:
         kor = kor.assign(periode=skor["periode"].iloc[0] if len(skor) else "")
-    per = sorted(skor["periode"].dropna().unique().tolist())
-    if scoring.metode_rating(r) == "per_butir":
+    ada = set(kor["periode"].dropna())
+    per = sorted(p for p in skor["periode"].dropna().unique() if p in ada)
+    if not per:  # no 360 rating in these periods: no rating perilaku
+        rating_p = np.full(len(skor), None, dtype=object)
+    elif scoring.metode_rating(r) == "per_butir":
         pr = scoring.rating_perilaku_per_aspek(
             kor, rules=r, periode=per, ambang_anonimitas=ambang_anonimitas
         )
