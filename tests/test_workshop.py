@@ -14,6 +14,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from packaging.requirements import Requirement
 
@@ -624,6 +626,73 @@ def test_dashboard_in_headless_chromium(voila_server, tmp_path):
     assert panel is not None and panel["sliders"] == expected
     assert "Batang menunjukkan predikat lengkap" in panel["text"]
     print(f"tangkapan layar: {shot}")
+
+
+@pytest.fixture(scope="module")
+def penilaian_360():
+    """A small simulated 360 table with every role (seeded)."""
+    sim = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=300), seed=7)
+    return sim.ratings
+
+
+def test_360_weight_sliders_start_at_the_rules_weights_in_the_regulations_order(
+    penilaian_360,
+):
+    from kinerja_calib.widgets import calibrate as panel
+
+    w = panel.panel_bobot_360(penilaian_360)
+    bobot = kc.rules.load("permenpanrb-6-2022")["bobot_peran"]
+    assert list(w.sliders) == ["atasan", "rekan", "bawahan", "pengguna_layanan"]
+    assert {r: s.value for r, s in w.sliders.items()} == {
+        r: round(100 * bobot[r]) for r in w.sliders
+    }
+    total = sum(bobot[r] for r in w.sliders)
+    assert w.hasil["bobot"]["atasan"] == pytest.approx(bobot["atasan"] / total)
+    # read from the rules, not written in the widget: another rules file, other start
+    lain = kc.rules.load("permenpanrb-6-2022", overrides={"bobot_peran.atasan": 0.7})
+    w2 = panel.panel_bobot_360(penilaian_360, rules=lain)
+    assert w2.sliders["atasan"].value == 70 and w2.sliders["rekan"].value == 20
+    # the status line reads Indonesian numbers
+    status = w.children[len(w.sliders) + 1].value
+    assert "Atasan 40 %" in status and re.search(r"reliabilitas komposit <b>0,\d\d</b>", status)
+
+
+def test_360_predikat_chart_says_what_it_shows(penilaian_360):
+    from kinerja_calib.widgets import calibrate as panel
+
+    tanpa = panel.panel_bobot_360(penilaian_360)
+    kalimat = tanpa.children[-1].value
+    assert "hasil kerja semua pegawai dianggap" in kalimat
+    assert "Kurang/Misconduct dan Baik" in kalimat  # the two a "Sesuai" hasil kerja allows
+    assert set(tanpa.hasil["predikat"].dropna().astype(str)) <= {"Kurang/Misconduct", "Baik"}
+    nips = tanpa.hasil["skor"].index
+    hk = pd.Series(
+        np.random.default_rng(3).choice(list(kc.labels.RATING), len(nips)), index=nips
+    ).iloc[:-5]  # five pegawai without a hasil kerja rating
+    lengkap = panel.panel_bobot_360(penilaian_360, hasil_kerja=hk)
+    kalimat = lengkap.children[-1].value
+    assert "predikat lengkap" in kalimat and "5 pegawai tanpa rating hasil kerja" in kalimat
+    assert set(lengkap.hasil["predikat"].dropna().astype(str)) == set(kc.labels.PREDIKAT)
+
+
+def test_widgets_use_no_icon_font():
+    """Buttons with a Font Awesome icon would need the icon font (from a CDN in Voila)."""
+    folder = Path(kc.__file__).parent / "widgets"
+    assert not [p.name for p in folder.glob("*.py") if re.search(r"\bicon\s*=", p.read_text())]
+
+
+def test_workshop_server_refuses_template_overrides(tmp_path):
+    """?template=classic would bring Voila's CDN Font Awesome back: the server refuses it."""
+    from voila.configuration import VoilaConfiguration
+
+    from kinerja_calib import _voila
+
+    app = _voila.WorkshopVoila()
+    app.voila_configuration = VoilaConfiguration(parent=app)
+    app.notebook_path = str(workshop.folder_notebook() / workshop.DASBOR)
+    app.setup_template_dirs()
+    assert app.template_paths[0] == str(_voila.TEMPLAT)
+    assert app.voila_configuration.allow_template_override == "NO"
 
 
 def test_dashboard_notebook_has_a_literal_parameters_cell():
