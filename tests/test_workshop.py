@@ -581,7 +581,9 @@ def test_dashboard_in_headless_chromium(voila_server, tmp_path):
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
             ],
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        # tall enough for the whole dashboard: Voila's page scrolls inside its own container,
+        # so a full-page screenshot is only as tall as the window
+        context = browser.new_context(viewport={"width": 1280, "height": 1700})
         context.on("request", record)
         context.route("**/*", offline)
         page = context.new_page()
