@@ -1188,16 +1188,36 @@ def bagian_aturan(ctx: KonteksLaporan) -> Bagian:
 
 
 def ringkasan_indeks(ctx: KonteksLaporan) -> dict:
-    """Machine-readable summary of a report (feeds ``index.html``)."""
+    """Machine-readable summary of a report (feeds ``index.html``).
+
+    Organisation-level values only: predikat shares, the organisation predikat and the kurva
+    status (``kurva``: ``pelanggaran`` = kurva rules not met, ``perpindahan`` = moves the
+    calibration proposes; ``None`` when no pegawai has a predikat). The kurva figures are the
+    ones the report's kurva section shows (same cached computation, made once per report).
+    """
     porsi = ctx.porsi_predikat()
     n_pred = int(ctx.jumlah_predikat().sum())
+    kurva = None
+    viol = _violations(ctx) if n_pred else None
+    if viol is not None:
+        calibrate = _module("calibrate")
+        moves = None
+        if len(viol) and calibrate is not None and hasattr(calibrate, "calibrate_distribution"):
+            moves = ctx.cached("usulan", lambda: _proposal(ctx, calibrate))
+        kurva = {
+            "memenuhi": not len(viol),
+            "pelanggaran": int(len(viol)),
+            "perpindahan": int(len(moves)) if moves is not None else 0,
+        }
     return {
         "kode_instansi": ctx.kode_instansi,
         "nama_instansi": ctx.nama_instansi,
         "periode": ctx.periode,
+        "predikat_organisasi": ctx.predikat_organisasi,
         "jumlah_pegawai": int(len(ctx.wb.pegawai)),
         "jumlah_dinilai": n_pred,
         "porsi_predikat": {p: float(porsi[p]) for p in PREDIKAT} if n_pred else {},
+        "kurva": kurva,
         "kelompok_360_disembunyikan": int(len(ctx.ditekan)),
     }
 

@@ -21,6 +21,10 @@ workshop room needs on top of it:
 * **Dies with its parent.** On Linux ``PR_SET_PDEATHSIG`` sends SIGTERM when the
   ``kinerja-calib workshop`` process dies, even by SIGKILL; SIGINT and SIGTERM stop the
   server cleanly (kernels shut down) and an alarm ends it if that takes too long.
+* **Nothing from the internet.** Voila's "lab" page links Font Awesome from a CDN; the
+  workshop serves :data:`TEMPLAT` first on the template path, the same page without those
+  links (the dashboard uses no icon), and refuses ``?template=`` overrides (the "classic"
+  template would fetch Font Awesome again).
 * nbclient's lost-reply fix (:mod:`kinerja_calib._nbclient`): Voila executes the dashboard
   with no cell time-out, so a reply lost after an ``Output``-widget echo left the page
   loading for ever.
@@ -53,6 +57,9 @@ from voila.app import Voila
 
 from ._nbclient import patch_output_widgets
 from ._proses import ENV_INDUK, mati_bersama
+
+#: Folder with the dashboard page template (Voila's "lab" page without CDN style sheets).
+TEMPLAT = Path(__file__).resolve().parent / "_voila_templat"
 
 #: Seconds a clean stop (SIGINT/SIGTERM) may take before the process is ended by SIGALRM.
 STOP_GRACE_S = 15
@@ -218,6 +225,12 @@ class WorkshopVoila(Voila):
     @default("port_retries")
     def _default_port_retries(self):
         return 0  # the URL the CLI printed must be the one that works
+
+    def setup_template_dirs(self):
+        """Voila's template paths with :data:`TEMPLAT` first; no template override by URL."""
+        super().setup_template_dirs()
+        self.voila_configuration.allow_template_override = "NO"
+        self.template_paths.insert(0, str(TEMPLAT))
 
     def initialize(self, argv=None):
         """Initialise Voila, then make SIGINT stop the server like SIGTERM does."""

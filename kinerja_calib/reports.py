@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._escape import add_csp
+from ._escape import add_csp, escape_text
 from ._laporan import (
     ENV_CACHE,
     MIME_RINGKASAN,
@@ -95,6 +95,7 @@ from ._laporan import (
 from ._nbclient import patched_output_widgets
 from ._notebooks import notebook_folder
 from ._proses import Dihentikan, bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
+from ._tampil import KOSONG, angka
 from .data import ENV_KUNCI
 from .errors import KinerjaCalibError, ParameterError, ReportError
 from .privacy import AMBANG_BAWAAN
@@ -1362,7 +1363,7 @@ def _print_status(status, out: Path, wall: float, results: list[HasilTugas]) -> 
 
 #: Per-instansi record of the latest run of each notebook (``<keluaran>/<kode>/.status.json``).
 _STATUS = ".status.json"
-_BERKAS_RE = re.compile(r"(?:gagal/)?[A-Za-z0-9_.-]+\.(?:html|ipynb|xlsx)")
+_BERKAS_RE = re.compile(r"(?:gagal/)?[A-Za-z0-9_.-]+\.(?:html|ipynb|xlsx|pdf)")
 
 
 def _rel(folder: Path, files: Iterable[str]) -> list[str]:
@@ -1420,19 +1421,40 @@ def _simpan_status(out: Path, names: dict[str, str], results: list[HasilTugas]) 
 
 
 def _ringkasan_aman(value: Any) -> dict | None:
-    """Only the summary fields the index shows, with their types checked."""
+    """Only the summary fields the index shows, with their types checked.
+
+    Organisation-level values only (no pegawai, no rater, nothing from a hidden 360 group):
+    periode, predikat shares, the organisation predikat and the kurva status.
+    """
     if not isinstance(value, dict):
         return None
     shares = value.get("porsi_predikat")
     shares = shares if isinstance(shares, dict) else {}
     clean = {}
     for k, v in shares.items():
-        if isinstance(v, int | float) and not isinstance(v, bool):
+        if isinstance(v, int | float) and not isinstance(v, bool) and 0.0 <= v <= 1.0:
             clean[str(k)] = float(v)
+    org = value.get("predikat_organisasi")
+    kurva = value.get("kurva")
+    kurva_aman = None
+    if isinstance(kurva, dict) and isinstance(kurva.get("memenuhi"), bool):
+
+        def jumlah(key: str) -> int:
+            v = kurva.get(key)
+            ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            return v if ok else 0
+
+        kurva_aman = {
+            "memenuhi": kurva["memenuhi"],
+            "pelanggaran": jumlah("pelanggaran"),
+            "perpindahan": jumlah("perpindahan"),
+        }
     return {
         "nama_instansi": str(value.get("nama_instansi", "")),
         "periode": str(value.get("periode", "")),
+        "predikat_organisasi": str(org)[:64] if isinstance(org, str) else "",
         "porsi_predikat": clean,
+        "kurva": kurva_aman,
     }
 
 
@@ -1532,7 +1554,6 @@ def _muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]
     return codes, names, results
 
 
-_STATUS_TAMPIL = {"lama": "tidak diketahui (dibuat versi lama)"}
 #: Error classes whose message is written for users (Indonesian, saying what to fix).
 _GALAT_PENGGUNA = ("KinerjaCalibError", "ParameterError", "DataError", "ReportError")
 #: An absolute path (POSIX or Windows) inside a message.
@@ -1583,8 +1604,109 @@ def pesan_galat(galat: str) -> str:
     )
 
 
-def _fmt_pct(x: float) -> str:
-    return f"{100 * x:.1f}".replace(".", ",") + " %"
+def _persen(x: float) -> str:
+    """A share as people read it: "55,2 %" (one decimal, as in the report itself)."""
+    return f"{angka(100 * x, 1)} %"
+
+
+def _kurva_kata(kurva: dict | None) -> str:
+    """The kurva status in words: "memenuhi", "n perpindahan diusulkan", or why not.
+
+    Examples
+    --------
+    >>> _kurva_kata({"memenuhi": True, "pelanggaran": 0, "perpindahan": 0})
+    'memenuhi'
+    >>> _kurva_kata({"memenuhi": False, "pelanggaran": 2, "perpindahan": 18})
+    '18 perpindahan diusulkan'
+    >>> _kurva_kata(None)
+    '–'
+    """
+    if not kurva:
+        return KOSONG
+    if kurva["memenuhi"]:
+        return "memenuhi"
+    if kurva["perpindahan"]:
+        return f"{angka(kurva['perpindahan'], 0)} perpindahan diusulkan"
+    return "belum memenuhi; tidak ada perpindahan yang dapat diusulkan"
+
+
+def _waktu_kata(waktu: str) -> str:
+    """A task's end time as the index shows it ("04-12-2026 17.59"); other text unchanged.
+
+    Examples
+    --------
+    >>> _waktu_kata("2026-12-04 17:59:06"), _waktu_kata("kemarin")
+    ('04-12-2026 17.59', 'kemarin')
+    """
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::\d{2})?", waktu.strip())
+    return f"{m[3]}-{m[2]}-{m[1]} {m[4]}.{m[5]}" if m else waktu
+
+
+def _nama_tugas(r: HasilTugas) -> str:
+    """What a task made, for a sentence in the index ("Laporan instansi", "Notebook kursus 02")."""
+    if r.laporan:
+        return "Laporan instansi"
+    if r.nama == "ringkasan.xlsx":
+        return "Ekspor Excel"
+    prefix = r.nama.split("_")[0]
+    if prefix in KURSUS:
+        return f"Notebook kursus {prefix}"
+    return f"Notebook {r.nama}"
+
+
+def _status_kata(mine: list[HasilTugas]) -> tuple[str, str]:
+    """(row class, status in words) of one instansi for the index."""
+    failed = [r for r in mine if r.status == "gagal"]
+    if failed:
+        kalimat = [
+            f"{_nama_tugas(r)} gagal dibuat. {pesan_galat(r.galat)}"
+            + (" Versi sebelumnya masih ada." if r.berkas_lama else "")
+            for r in failed
+        ]
+        return "gagal", "<br>".join(escape_text(k) for k in kalimat)
+    if any(r.status == _TIDAK_DIKETAHUI for r in mine):
+        return "lama", escape_text("Status tidak diketahui (dibuat versi lama).")
+    return "berhasil", "Selesai"
+
+
+def _tautan(r: HasilTugas, out: Path) -> tuple[str, bool] | None:
+    """The links of one task's files: (HTML snippet, is it the report or a non-page file)."""
+
+    def rel(files: list[str]) -> dict[str, str]:
+        return {Path(f).suffix: html.escape(os.path.relpath(f, out), quote=True) for f in files}
+
+    def pdf_beside(files: list[str]) -> str:
+        # the PDF the report run writes beside its HTML (when asked to)
+        pages = [Path(f) for f in files if f.endswith(".html")]
+        pdf = [p.with_suffix(".pdf") for p in pages if p.with_suffix(".pdf").is_file()]
+        if not pdf:
+            return ""
+        return f" · <a href='{html.escape(os.path.relpath(pdf[0], out), quote=True)}'>PDF</a>"
+
+    by_ext = rel(r.berkas)
+    name = escape_text(r.nama)
+    short = "Laporan" if r.laporan else escape_text(r.nama.split("_")[0])
+    if ".html" in by_ext:
+        item = f"<a href='{by_ext['.html']}' title='{name}'><b>{short}</b></a>"
+        if r.laporan:
+            item += pdf_beside(r.berkas)
+            if ".ipynb" in by_ext:
+                item += f" · <a href='{by_ext['.ipynb']}'>ipynb</a>"
+    elif r.status != "berhasil" and r.berkas_lama:  # the previous good one stays
+        old = rel(r.berkas_lama)
+        target = old.get(".html") or old.get(".xlsx") or next(iter(old.values()))
+        item = f"<a href='{target}' title='{name}'>{short}</a> (sebelumnya)"
+        if r.laporan:
+            item += pdf_beside(r.berkas_lama)
+        if ".ipynb" in by_ext:
+            item += f" (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
+    elif ".ipynb" in by_ext:  # kept for triage
+        item = f"{name} (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
+    elif ".xlsx" in by_ext:
+        item = f"<a href='{by_ext['.xlsx']}'>Excel</a>"
+    else:
+        return None
+    return item, r.laporan or ".html" not in by_ext
 
 
 def tulis_indeks(
@@ -1595,99 +1717,90 @@ def tulis_indeks(
     *,
     detik: float | None = None,
 ) -> Path:
-    """Write ``<keluaran>/index.html`` (Indonesian): one row per instansi with status,
-    predikat shares (from the report's summary) and links to every HTML/notebook.
+    """Write ``<keluaran>/index.html`` (Indonesian): one row per instansi, for a BKPSDM head.
 
-    Every data string is HTML-escaped and the page carries the
-    :data:`~kinerja_calib._escape.CSP` meta. ``run_batch`` passes every instansi of the folder
-    (from the ``.status.json`` records), so a partial rerun keeps the others; a failed notebook
-    whose previous good report is still there links to it, marked "sebelumnya"."""
+    Per instansi: periode, organisation predikat, kurva status ("memenuhi" / "n perpindahan
+    diusulkan"), predikat shares, the status in words ("Selesai", or a plain sentence per
+    failed notebook) and links to the report (HTML, PDF when the run wrote one, ipynb) and
+    the course copies. The figures are the report run's own summary (``.status.json``), never
+    recomputed here, and organisation-level only.
+
+    Every data string is escaped (:func:`~kinerja_calib._escape.escape_text`) and the page
+    carries the :data:`~kinerja_calib._escape.CSP` meta. ``run_batch`` passes every instansi of
+    the folder (from the ``.status.json`` records), so a partial rerun keeps the others; a
+    failed notebook whose previous good report is still there links to it, marked
+    "sebelumnya"."""
     from .labels import PREDIKAT
 
     out = Path(keluaran)
+    codes = list(codes)
     rows = []
     for kode in codes:
         mine = sorted((r for r in results if r.kode == kode), key=lambda r: (not r.laporan, r.nama))
-        ok = all(r.status == "berhasil" for r in mine)
-        summary = next((r.ringkasan for r in mine if r.laporan and r.ringkasan), None)
-        shares = (summary or {}).get("porsi_predikat", {})
+        summary = next((r.ringkasan for r in mine if r.laporan and r.ringkasan), None) or {}
+        shares = summary.get("porsi_predikat", {})
         share_cells = "".join(
-            f"<td class='angka'>{_fmt_pct(shares[p]) if p in shares else '–'}</td>"
+            f"<td class='angka'>{_persen(shares[p]) if p in shares else KOSONG}</td>"
             for p in PREDIKAT
         )
         links, course = [], []
         for r in mine:
-            by_ext = {Path(f).suffix: html.escape(os.path.relpath(f, out)) for f in r.berkas}
-            name = html.escape(r.nama)
-            short = "Laporan" if r.laporan else html.escape(r.nama.split("_")[0])
-            if ".html" in by_ext:
-                item = f"<a href='{by_ext['.html']}' title='{name}'><b>{short}</b></a>"
-                if r.laporan and ".ipynb" in by_ext:
-                    item += f" (<a href='{by_ext['.ipynb']}'>ipynb</a>)"
-            elif r.status != "berhasil" and r.berkas_lama:  # the previous good one stays
-                old = {Path(f).suffix: html.escape(os.path.relpath(f, out)) for f in r.berkas_lama}
-                target = old.get(".html") or old.get(".xlsx") or next(iter(old.values()))
-                item = f"<a href='{target}' title='{name}'>{short}</a> (sebelumnya)"
-                if ".ipynb" in by_ext:
-                    item += f" (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
-            elif ".ipynb" in by_ext:  # kept for triage
-                item = f"{name} (<a href='{by_ext['.ipynb']}'>ipynb gagal</a>)"
-            elif ".xlsx" in by_ext:
-                item = f"<a href='{by_ext['.xlsx']}'>Excel</a>"
-            else:
-                continue
-            (links if r.laporan or ".html" not in by_ext else course).append(item)
+            made = _tautan(r, out)
+            if made is not None:
+                (links if made[1] else course).append(made[0])
         if course:
             links.append("Kursus: " + " ".join(course))
-        errors = "<br>".join(
-            f"{html.escape(r.nama)}: {html.escape(pesan_galat(r.galat))}"
-            for r in mine
-            if r.status == "gagal"
-        )
-        status = "berhasil" if ok else "gagal"
-        if mine and all(r.status in ("berhasil", _TIDAK_DIKETAHUI) for r in mine) and not ok:
-            status = "lama"  # made by an older version: no status record
-        note = ""
-        if any(r.status != "berhasil" and r.berkas_lama for r in mine):
-            note = "<br>laporan sebelumnya masih ada"
+        status, kata = _status_kata(mine)
         when = max((r.waktu for r in mine), default="")
         if when:
-            note += f"<br><small>{html.escape(when)}</small>"
-        periode = html.escape(str((summary or {}).get("periode", "")))
+            kata += f"<br><small>{escape_text(_waktu_kata(when))}</small>"
+        org = escape_text(summary.get("predikat_organisasi", "")) or KOSONG
         rows.append(
-            f"<tr class='{status}'><td>{html.escape(kode)}</td>"
-            f"<td>{html.escape(names.get(kode, ''))}</td><td>{periode}</td>"
-            f"<td class='status'>{_STATUS_TAMPIL.get(status, status)}{note}</td>{share_cells}"
-            f"<td class='berkas'>{'<br>'.join(links)}</td><td class='galat'>{errors}</td></tr>"
+            f"<tr class='{status}'><td>{escape_text(kode)}</td>"
+            f"<td>{escape_text(names.get(kode, ''))}</td>"
+            f"<td>{escape_text(summary.get('periode', '')) or KOSONG}</td>"
+            f"<td>{org}</td><td class='kurva'>{escape_text(_kurva_kata(summary.get('kurva')))}</td>"
+            f"{share_cells}<td class='status'>{kata}</td>"
+            f"<td class='berkas'>{'<br>'.join(links)}</td></tr>"
         )
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in PREDIKAT)
+    # a line may break after the "/" of "Kurang/Misconduct" (narrow share columns)
+    head = "".join(f"<th>{escape_text(p).replace('/', '/<wbr>')}</th>" for p in PREDIKAT)
     n_ok = sum(all(r.status == "berhasil" for r in results if r.kode == k) for k in codes)
-    n_all = len(list(codes)) if not isinstance(codes, list) else len(codes)
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime())
-    waktu = f"; proses ini {detik:.0f} detik" if detik is not None else ""
+    stamp = time.strftime("%d-%m-%Y %H.%M", time.localtime())
+    waktu = f"; proses ini {angka(detik, 0)} detik" if detik is not None else ""
     page = f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8">
 <title>Laporan kinerja per instansi</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; }}
-table {{ border-collapse: collapse; font-size: 0.9rem; }}
-th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.5rem; vertical-align: top; }}
+body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }}
+p {{ max-width: 60rem; }}
+table {{ border-collapse: collapse; font-size: 0.85rem; }}
+th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.5rem; vertical-align: top; text-align: left; }}
 th {{ background: #f0f0f0; }}
+th.angka {{ text-align: right; font-weight: normal; max-width: 6rem; }}
 td.angka {{ text-align: right; white-space: nowrap; }}
-tr.gagal td.status {{ color: #b2182b; font-weight: bold; }}
+td.status {{ min-width: 9rem; }}
+tr.gagal td.status {{ color: #b2182b; min-width: 13rem; max-width: 24rem; }}
 tr.berhasil td.status {{ color: #1b7837; }}
-td.galat {{ color: #b2182b; max-width: 30rem; }}
 td.berkas {{ white-space: nowrap; }}
 </style></head>
 <body>
 <h1>Laporan kinerja per instansi</h1>
-<p>{n_ok} dari {n_all} instansi berhasil pada proses terakhirnya (dibuat {stamp}{waktu}).
-Status dan waktu menurut proses terakhir tiap instansi. Porsi predikat pegawai
-menurut periode laporan. <b>Laporan</b> membuka laporan instansi; 01–05 membuka salinan notebook
-kursus yang dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa internet.</p>
+<p>{angka(n_ok, 0)} dari {angka(len(codes), 0)} instansi berhasil pada proses terakhirnya
+(dibuat {stamp}{waktu}).</p>
+<p><b>Predikat organisasi</b> adalah predikat kinerja instansi yang menentukan kurva
+distribusi. <b>Kurva distribusi</b>: "memenuhi" bila sebaran predikat pegawai sudah sesuai
+kurva; bila belum, jumlah perpindahan predikat yang diusulkan laporan untuk rapat kalibrasi
+(usulan, bukan keputusan). <b>Porsi predikat</b>: bagian pegawai yang memperoleh tiap predikat
+pada periode laporan. <b>Status</b> menurut proses terakhir tiap instansi. <b>Laporan</b>
+membuka laporan instansi (dan PDF-nya bila dibuat); 01–05 membuka salinan notebook kursus yang
+dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa internet.</p>
 <table>
-<thead><tr><th>Kode</th><th>Instansi</th><th>Periode</th><th>Status</th>{head}
-<th>Berkas</th><th>Galat</th></tr></thead>
+<thead><tr><th rowspan="2">Kode</th><th rowspan="2">Instansi</th><th rowspan="2">Periode</th>
+<th rowspan="2">Predikat organisasi</th><th rowspan="2">Kurva distribusi</th>
+<th colspan="{len(PREDIKAT)}">Porsi predikat pegawai</th><th rowspan="2">Status</th>
+<th rowspan="2">Berkas</th></tr>
+<tr>{head.replace("<th>", "<th class='angka'>")}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>

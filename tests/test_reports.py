@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 from contextlib import contextmanager, suppress
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -195,9 +196,16 @@ def test_penilai_section_is_aggregated(ctx_a):
         assert not any("nip" in str(c) for c in df.columns)
 
 
-def test_summary_for_index(ctx_a):
+def test_summary_for_index(ctx_a, mini):
     s = reports.ringkasan_indeks(ctx_a)
     assert s["kode_instansi"] == "UJI-A" and s["periode"] == "2026-S2"
+    assert s["predikat_organisasi"] == "Baik"
+    assert s["kurva"] == {"memenuhi": True, "pelanggaran": 0, "perpindahan": 0}
+    b = reports.siapkan_laporan(str(mini[0]), "UJI-B")
+    kurva = reports.ringkasan_indeks(b)["kurva"]
+    assert kurva == {"memenuhi": False, "pelanggaran": 1, "perpindahan": 1}
+    # the same figures the report's kurva section shows (one computation, cached)
+    assert len(b._cache["usulan"]) == 1 and len(b._cache["cek_kurva"]) == 1
     assert set(s["porsi_predikat"]) == set(kc.labels.PREDIKAT)
     assert sum(s["porsi_predikat"].values()) == pytest.approx(1.0)
     json.dumps(s)  # serialisable
@@ -381,6 +389,16 @@ def test_batch_on_mini_workbook(mini, tmp_path):
     index = (out / "index.html").read_text()
     assert "Dinas Uji Alfa" in index and "Dinas Uji Beta" in index
     assert "UJI-A/laporan_instansi.html" in index and "2 dari 2 instansi berhasil" in index
+    # the index shows what each report computed: organisation predikat, kurva, shares
+    a, b = _baris(index, "UJI-A"), _baris(index, "UJI-B")
+    assert "<td>Baik</td><td class='kurva'>memenuhi</td>" in a
+    assert "71,4 %" in a and "28,6 %" in a  # 5 and 2 of 7 pegawai with a predikat
+    assert "<td>Istimewa</td><td class='kurva'>1 perpindahan diusulkan</td>" in b
+    assert "<td class='status'>Selesai" in a and "Galat" not in index
+    status = json.loads((out / "UJI-B" / ".status.json").read_text())
+    summary = status["tugas"]["laporan_instansi"]["ringkasan"]
+    assert summary["predikat_organisasi"] == "Istimewa"
+    assert summary["kurva"] == {"memenuhi": False, "pelanggaran": 1, "perpindahan": 1}
     _no_temp_files(out)
     assert not (out / ".cache").exists()
 
@@ -467,7 +485,7 @@ def test_missing_course_notebook_is_a_clear_error(mini, tmp_path):
     code = reports.run_batch(mini[0], out, notebooks=folder, instansi=["UJI-A"], tampilkan=False)
     assert code == 1
     index = (out / "index.html").read_text()
-    assert "02_*.ipynb" in index and "05_*.ipynb" in index
+    assert "02_*.ipynb" in unescape(index) and "05_*.ipynb" in unescape(index)
     assert (out / "UJI-A" / "01_contoh.html").is_file()
 
 
@@ -759,8 +777,12 @@ def _leftovers(*folders: Path) -> list[str]:
 
 
 def _baris(index: str, kode: str) -> str:
-    """The row of ``kode`` in index.html."""
-    rows = [r for r in re.findall(r"<tr class=.*?</tr>", index, flags=re.S) if f">{kode}<" in r]
+    """The row of ``kode`` in index.html, character references decoded (data text is escaped)."""
+    rows = [
+        unescape(r)
+        for r in re.findall(r"<tr class=.*?</tr>", index, flags=re.S)
+        if f">{kode}<" in unescape(r)
+    ]
     assert len(rows) == 1, f"{kode} not listed once"
     return rows[0]
 
@@ -972,7 +994,7 @@ def test_failed_partial_rerun_keeps_good_report_and_every_instansi(mini, tmp_pat
     assert "berhasil" in rows["UJI-A"] and "UJI-A/laporan.html" in rows["UJI-A"]
     assert "gagal" in rows["UJI-B"] and "galat teknis" in rows["UJI-B"]
     assert "ValueError" not in rows["UJI-B"]
-    assert "laporan sebelumnya masih ada" in rows["UJI-B"]
+    assert "Versi sebelumnya masih ada." in rows["UJI-B"]
     assert "href='UJI-B/laporan.html'" in rows["UJI-B"] and "(sebelumnya)" in rows["UJI-B"]
     assert "href='UJI-B/gagal/laporan.ipynb'" in rows["UJI-B"]
     status = json.loads((out / "UJI-B" / ".status.json").read_text())
@@ -1159,6 +1181,122 @@ def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
     assert "<script>alert" not in page and "passwd" not in page and "javascript:" not in page
 
 
+def _status_uji(out: Path, kode: str, nama: str, tugas: dict) -> None:
+    folder = out / kode
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in tugas.values():
+        for f in entry.get("berkas", []):
+            (folder / f).parent.mkdir(parents=True, exist_ok=True)
+            (folder / f).write_text("ok")
+    doc = {"versi": 1, "kode_instansi": kode, "nama_instansi": nama, "tugas": tugas}
+    (folder / ".status.json").write_text(json.dumps(doc))
+
+
+def test_index_a_bkpsdm_head_scans(tmp_path):
+    """Per instansi: organisation predikat, kurva in words, shares in Indonesian format,
+    status in words (no empty error column), HTML and PDF links; data text escaped."""
+    out = tmp_path / "keluaran"
+    page = _index_uji(out).read_text()
+    assert "Content-Security-Policy" in page and "<b>Alfa</b>" not in page
+    assert "Galat" not in page  # no error column, empty or not
+    a = _baris(page, "UJI-A")
+    assert "<td>Butuh Perbaikan</td><td class='kurva'>18 perpindahan diusulkan</td>" in a
+    assert "<td class='angka'>60,0 %</td><td class='angka'>10,0 %</td>" in a  # Baik, S. Baik
+    assert "<td class='angka'>–</td>" in a  # a predikat nobody had in the summary
+    assert "<td class='status'>Selesai" in a
+    assert "href='UJI-A/laporan_instansi.html'" in a and "href='UJI-A/laporan_instansi.pdf'" in a
+    b = _baris(page, "UJI-B")
+    assert "<td>Istimewa</td><td class='kurva'>memenuhi</td>" in b
+    assert "laporan_instansi.pdf" not in b  # no PDF made: no link
+    c = _baris(page, "UJI-C")
+    assert "<td class='status'>Laporan instansi gagal dibuat. Periode '2030-S1' tidak ada di " in c
+    assert "/srv" not in c and "ParameterError" not in c
+    assert "<td>–</td><td class='kurva'>–</td>" in c  # no figures for a failed report
+    assert "2 dari 3 instansi berhasil" in page
+
+
+def _index_uji(out: Path) -> Path:
+    """An output folder with three instansi: kurva not met (with PDF), met, and failed."""
+    ringkasan = {
+        "nama_instansi": "Dinas <b>Alfa</b>",
+        "periode": "2026-S2",
+        "predikat_organisasi": "Butuh Perbaikan",
+        "porsi_predikat": {"Baik": 0.6, "Butuh Perbaikan": 0.3, "Sangat Baik": 0.1},
+        "kurva": {"memenuhi": False, "pelanggaran": 2, "perpindahan": 18},
+    }
+    laporan = {
+        "status": "berhasil",
+        "laporan": True,
+        "waktu": "2026-12-04 10:00",
+        "berkas": ["laporan_instansi.ipynb", "laporan_instansi.html"],
+        "ringkasan": ringkasan,
+    }
+    _status_uji(out, "UJI-A", "Dinas <b>Alfa</b>", {"laporan_instansi": laporan})
+    (out / "UJI-A" / "laporan_instansi.pdf").write_bytes(b"%PDF-1.7")
+    memenuhi = {**ringkasan, "predikat_organisasi": "Istimewa", "kurva": {"memenuhi": True}}
+    _status_uji(
+        out, "UJI-B", "Dinas Beta", {"laporan_instansi": {**laporan, "ringkasan": memenuhi}}
+    )
+    gagal = {
+        "status": "gagal",
+        "laporan": True,
+        "galat": "ParameterError: Periode '2030-S1' tidak ada di /srv/data/realisasi.csv.",
+        "berkas": ["gagal/laporan_instansi.ipynb"],
+    }
+    _status_uji(out, "UJI-C", "Dinas Gamma", {"laporan_instansi": gagal})
+    codes, names, results = reports._muat_status(out)
+    return reports.tulis_indeks(out, codes, names, results)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_index_in_a_real_browser(tmp_path):
+    """index.html in Chromium: nothing fetched, the columns a BKPSDM head reads, a failed
+    instansi as a sentence; saves ``indeks_laporan.png`` (``KINERJA_CALIB_TANGKAPAN``)."""
+    import os
+
+    chromium = os.environ.get("KINERJA_CALIB_CHROMIUM") or shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Chromium tidak terpasang (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    index = _index_uji(tmp_path / "keluaran")
+    folder = Path(os.environ.get("KINERJA_CALIB_TANGKAPAN") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = folder / "indeks_laporan.png"
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 600})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(index.as_uri())
+        page.screenshot(path=str(shot), full_page=True)
+        text = page.inner_text("body")
+        browser.close()
+    assert requests == [index.as_uri()]  # the page itself, nothing else
+    assert "Dinas <b>Alfa</b>" in text  # shown as text
+    assert "18 perpindahan diusulkan" in text and "memenuhi" in text and "60,0 %" in text
+    assert "Selesai" in text and "Laporan instansi gagal dibuat. Periode '2030-S1'" in text
+    assert "Galat" not in text and "ParameterError" not in text
+    assert shot.stat().st_size > 10_000
+
+
+def test_index_summary_is_type_checked_and_organisation_level():
+    aman = reports._ringkasan_aman(
+        {
+            "predikat_organisasi": ["<x>"],
+            "porsi_predikat": {"Baik": 7.0, "Kurang/Misconduct": True, "Sangat Baik": 0.25},
+            "kurva": {"memenuhi": "ya", "perpindahan": 3},
+            "nip": ["199001012020011001"],
+        }
+    )
+    assert aman["predikat_organisasi"] == "" and aman["kurva"] is None
+    assert aman["porsi_predikat"] == {"Sangat Baik": 0.25}
+    assert "nip" not in aman
+    aman = reports._ringkasan_aman({"kurva": {"memenuhi": False, "perpindahan": -4}})
+    assert aman["kurva"] == {"memenuhi": False, "pelanggaran": 0, "perpindahan": 0}
+
+
 def test_descendants_without_psutil(monkeypatch):
     import subprocess
     import sys
@@ -1201,6 +1339,7 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     assert "tidak diketahui (dibuat versi lama)" in row and "50,0 %" in row
     assert "href='UJI-C/laporan_instansi.html'" in row
     row = _baris(page, "UJI-D")
-    assert "<td class='status'>gagal" in row and "dibuat versi lama" in row
+    assert "<td class='status'>Notebook kursus 02 gagal dibuat." in row
+    assert "dibuat versi lama" in row
     assert "href='UJI-D/gagal/02_penilaian.ipynb'" in row
     assert "1 dari 3 instansi berhasil" in page

@@ -14,6 +14,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from packaging.requirements import Requirement
 
@@ -476,10 +478,72 @@ def voila_server(tmp_path):
         server.close()
 
 
+#: Hosts the workshop page may talk to: the server itself, on this machine.
+_LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def _off_machine(url: str) -> bool:
+    """True for a request that would leave this machine (anything but loopback or inline)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return False
+    return (parts.hostname or "") not in _LOOPBACK
+
+
+def test_off_machine_sorts_requests():
+    assert not _off_machine("http://127.0.0.1:8866/voila/static/voila.js")
+    assert not _off_machine("ws://localhost:8866/api/kernels/x/channels")
+    assert not _off_machine("data:image/png;base64,AAAA")
+    assert _off_machine(
+        "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css"
+    )
+    assert _off_machine("http://127.0.0.1.evil.example/x") and _off_machine("file:///etc/passwd")
+
+
+def test_dashboard_page_template_has_no_link_to_the_internet():
+    """The page template Voila renders for the workshop (ours first on the path) links no CDN;
+    Voila's own lab template does (which is why ours exists)."""
+    from voila.paths import collect_template_paths
+
+    from kinerja_calib import _voila
+
+    ours = (_voila.TEMPLAT / "index.html.j2").read_text()
+    assert "extends 'lab/index.html.j2'" in ours and "super.super()" in ours
+    assert not re.search(r"https?://", ours.split("-#}", 1)[1])
+    voila_lab = next(
+        Path(p) / "index.html.j2"
+        for p in collect_template_paths(["voila"], "lab", prune=True)
+        if (Path(p) / "index.html.j2").is_file()
+    )
+    assert "cdn.jsdelivr.net" in voila_lab.read_text()  # what the workshop must not serve
+
+
+def _screenshot_folder(tmp_path: Path) -> Path:
+    """Where the browser tests save their screenshots: ``KINERJA_CALIB_TANGKAPAN`` or tmp."""
+    folder = Path(os.environ.get("KINERJA_CALIB_TANGKAPAN") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+_PANEL_360 = """() => {
+    const panels = Array.from(document.querySelectorAll('.widget-vbox')).filter(
+        v => v.innerText.includes('Geser bobot tiap sumber umpan balik'));
+    const panel = panels[panels.length - 1];
+    if (!panel) return null;
+    const sliders = Array.from(panel.querySelectorAll('.widget-slider')).map(s => [
+        s.querySelector('.widget-label').innerText.trim(),
+        s.querySelector('.widget-readout').innerText.trim()]);
+    return {sliders, text: panel.innerText};
+}"""
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_dashboard_in_headless_chromium(voila_server, tmp_path):
-    """Open the Voila dashboard, move a slider, and see the figure change (offline)."""
+    """Open the Voila dashboard, move a slider, and see the figure change — offline: every
+    request the page makes is recorded and none may go to a host other than this machine.
+    The 360 weight panel starts at the rules' weights in the regulation's order and says what
+    its predikat chart shows. Saves a screenshot (``dasbor_workshop.png``)."""
     chromium = _chromium()
     if chromium is None:
         if os.environ.get("CI"):
@@ -489,13 +553,17 @@ def test_dashboard_in_headless_chromium(voila_server, tmp_path):
 
     url, proc = voila_server
     assert proc.poll() is None
-    blocked: list[str] = []
+    attempted: list[str] = []  # every request the page tried, wherever it went
+    refused: list[str] = []
+
+    def record(request):
+        attempted.append(request.url)
 
     def offline(route):
-        if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:")):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort()
+        if _off_machine(route.request.url):
+            refused.append(route.request.url)
+            return route.abort()
+        return route.continue_()
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -509,15 +577,26 @@ def test_dashboard_in_headless_chromium(voila_server, tmp_path):
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # a second wall: any name but loopback does not even resolve
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
             ],
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 2200})
-        page.route("**/*", offline)
+        # tall enough for the whole dashboard: Voila's page scrolls inside its own container,
+        # so a full-page screenshot is only as tall as the window
+        context = browser.new_context(viewport={"width": 1280, "height": 1700})
+        context.on("request", record)
+        context.route("**/*", offline)
+        page = context.new_page()
+        page.on("websocket", lambda ws: attempted.append(ws.url))
         page.goto(url, timeout=180_000)
         slider = page.locator(".widget-slider .noUi-handle").first
         slider.wait_for(timeout=180_000)
         figure = page.locator(".widget-output img").first
         figure.wait_for(timeout=120_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.widget-output img').length >= 2", timeout=180_000
+        )
+        panel = page.evaluate(_PANEL_360)
         before = figure.get_attribute("src")
         slider.focus()
         for _ in range(5):
@@ -528,17 +607,94 @@ def test_dashboard_in_headless_chromium(voila_server, tmp_path):
             arg=before,
             timeout=60_000,
         )
-        shot = tmp_path / "dasbor_workshop.png"
+        page.wait_for_timeout(1500)  # late requests (fonts, lazy scripts) get recorded too
+        shot = _screenshot_folder(tmp_path) / "dasbor_workshop.png"
         page.screenshot(path=str(shot), full_page=True)
         text = page.inner_text("body")
+        context.close()
         browser.close()
 
     assert shot.stat().st_size > 10_000
     assert "Simulator bias penilai" in text
     assert "def " not in text and "import kinerja_calib" not in text  # no code shown
-    # The page works with every non-local request refused (offline workshop room).
-    assert all("127.0.0.1" not in u for u in blocked)
+    # No request leaves the machine: none attempted (so none refused), and the page still
+    # worked (it loaded its own scripts and opened the kernel websocket on loopback).
+    assert [u for u in attempted if _off_machine(u)] == [] and refused == [], refused
+    assert any("/api/kernels/" in u and u.startswith("ws://127.0.0.1") for u in attempted)
+    # 360 weights: the rules file's bobot_peran, in the regulation's order
+    bobot = kc.rules.load("permenpanrb-6-2022")["bobot_peran"]
+    urutan = [r for r in kc.labels.PERAN_PENILAI if r != "diri"]
+    expected = [[kc.labels.NAMA_PERAN[r], str(round(100 * bobot[r]))] for r in urutan]
+    assert panel is not None and panel["sliders"] == expected
+    assert "Batang menunjukkan predikat lengkap" in panel["text"]
     print(f"tangkapan layar: {shot}")
+
+
+@pytest.fixture(scope="module")
+def penilaian_360():
+    """A small simulated 360 table with every role (seeded)."""
+    sim = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=300), seed=7)
+    return sim.ratings
+
+
+def test_360_weight_sliders_start_at_the_rules_weights_in_the_regulations_order(
+    penilaian_360,
+):
+    from kinerja_calib.widgets import calibrate as panel
+
+    w = panel.panel_bobot_360(penilaian_360)
+    bobot = kc.rules.load("permenpanrb-6-2022")["bobot_peran"]
+    assert list(w.sliders) == ["atasan", "rekan", "bawahan", "pengguna_layanan"]
+    assert {r: s.value for r, s in w.sliders.items()} == {
+        r: round(100 * bobot[r]) for r in w.sliders
+    }
+    total = sum(bobot[r] for r in w.sliders)
+    assert w.hasil["bobot"]["atasan"] == pytest.approx(bobot["atasan"] / total)
+    # read from the rules, not written in the widget: another rules file, other start
+    lain = kc.rules.load("permenpanrb-6-2022", overrides={"bobot_peran.atasan": 0.7})
+    w2 = panel.panel_bobot_360(penilaian_360, rules=lain)
+    assert w2.sliders["atasan"].value == 70 and w2.sliders["rekan"].value == 20
+    # the status line reads Indonesian numbers
+    status = w.children[len(w.sliders) + 1].value
+    assert "Atasan 40 %" in status and re.search(r"reliabilitas komposit <b>0,\d\d</b>", status)
+
+
+def test_360_predikat_chart_says_what_it_shows(penilaian_360):
+    from kinerja_calib.widgets import calibrate as panel
+
+    tanpa = panel.panel_bobot_360(penilaian_360)
+    kalimat = tanpa.children[-1].value
+    assert "hasil kerja semua pegawai dianggap" in kalimat
+    assert "Kurang/Misconduct dan Baik" in kalimat  # the two a "Sesuai" hasil kerja allows
+    assert set(tanpa.hasil["predikat"].dropna().astype(str)) <= {"Kurang/Misconduct", "Baik"}
+    nips = tanpa.hasil["skor"].index
+    hk = pd.Series(
+        np.random.default_rng(3).choice(list(kc.labels.RATING), len(nips)), index=nips
+    ).iloc[:-5]  # five pegawai without a hasil kerja rating
+    lengkap = panel.panel_bobot_360(penilaian_360, hasil_kerja=hk)
+    kalimat = lengkap.children[-1].value
+    assert "predikat lengkap" in kalimat and "5 pegawai tanpa rating hasil kerja" in kalimat
+    assert set(lengkap.hasil["predikat"].dropna().astype(str)) == set(kc.labels.PREDIKAT)
+
+
+def test_widgets_use_no_icon_font():
+    """Buttons with a Font Awesome icon would need the icon font (from a CDN in Voila)."""
+    folder = Path(kc.__file__).parent / "widgets"
+    assert not [p.name for p in folder.glob("*.py") if re.search(r"\bicon\s*=", p.read_text())]
+
+
+def test_workshop_server_refuses_template_overrides(tmp_path):
+    """?template=classic would bring Voila's CDN Font Awesome back: the server refuses it."""
+    from voila.configuration import VoilaConfiguration
+
+    from kinerja_calib import _voila
+
+    app = _voila.WorkshopVoila()
+    app.voila_configuration = VoilaConfiguration(parent=app)
+    app.notebook_path = str(workshop.folder_notebook() / workshop.DASBOR)
+    app.setup_template_dirs()
+    assert app.template_paths[0] == str(_voila.TEMPLAT)
+    assert app.voila_configuration.allow_template_override == "NO"
 
 
 def test_dashboard_notebook_has_a_literal_parameters_cell():

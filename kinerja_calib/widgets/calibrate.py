@@ -19,9 +19,9 @@ from IPython.display import Image, display
 
 from .. import calibrate as _cal
 from .._escape import escape_text
-from .._tampil import DataKurang
+from .._tampil import DataKurang, angka
 from ..calibrate import _weights as _w
-from ..labels import NAMA_PERAN, PREDIKAT
+from ..labels import NAMA_PERAN, PERAN_PENILAI, PREDIKAT, RATING
 from ..plots import calibrate as _gambar
 
 __all__ = ["SKALA_SAATY", "panel_ahp", "panel_bobot_360"]
@@ -35,6 +35,54 @@ def _show(out: widgets.Output, fig: Any, dpi: int = 90) -> None:
         display(Image(data=buf.getvalue(), format="png"))
 
 
+def _urutan_peran(roles: Sequence[str]) -> list[str]:
+    """Roles in the regulation's order (atasan, rekan, bawahan, pengguna layanan), others last.
+
+    Examples
+    --------
+    >>> _urutan_peran(["bawahan", "pengguna_layanan", "atasan", "rekan"])
+    ['atasan', 'rekan', 'bawahan', 'pengguna_layanan']
+    """
+    known = [r for r in PERAN_PENILAI if r in roles]
+    return known + sorted(r for r in roles if r not in PERAN_PENILAI)
+
+
+def _bobot_aturan(rules: Any, roles: Sequence[str]) -> dict[str, float]:
+    """The rules file's ``bobot_peran`` for ``roles`` (0 for a role it does not weigh)."""
+    from .. import rules as _rules
+
+    bobot = _rules.resolve(rules).get("bobot_peran", {}) or {}
+    return {r: float(bobot.get(r, 0.0) or 0.0) for r in roles}
+
+
+def _keterangan_predikat(hasil_kerja: pd.Series | str | None, index: pd.Index, rules: Any) -> str:
+    """One sentence saying what the predikat bars show (and why some predikat cannot appear)."""
+    from .. import scoring
+
+    if hasil_kerja is None or isinstance(hasil_kerja, str):
+        label = RATING[1] if hasil_kerja is None else hasil_kerja
+        mungkin = scoring.predikat(pd.Series([label] * len(RATING)), pd.Series(RATING), rules)
+        nama = list(dict.fromkeys(str(p) for p in mungkin))
+        daftar = ", ".join(nama[:-1]) + f" dan {nama[-1]}" if len(nama) > 1 else nama[0]
+        return (
+            f"Batang menunjukkan predikat bila hasil kerja semua pegawai dianggap "
+            f"“{escape_text(label)}”: yang digeser bobot hanya rating perilaku, sehingga "
+            f"predikat yang mungkin hanya {escape_text(daftar)}."
+        )
+    hk = pd.Series(hasil_kerja).reindex(index)
+    kosong = int(hk.isna().sum())
+    teks = (
+        "Batang menunjukkan predikat lengkap: rating hasil kerja tiap pegawai dari datanya, "
+        "rating perilaku dari skor 360 dengan bobot di atas."
+    )
+    if kosong:
+        teks += (
+            f" {angka(kosong, 0)} pegawai tanpa rating hasil kerja dihitung sebagai "
+            f"“{escape_text(RATING[1])}”."
+        )
+    return teks
+
+
 def panel_bobot_360(
     ratings: pd.DataFrame,
     hasil_kerja: pd.Series | str | None = None,
@@ -46,45 +94,53 @@ def panel_bobot_360(
 ) -> widgets.Widget | DataKurang:
     """Sliders for the 360 source weights with live predikat shares and reliability.
 
+    The sliders are in the regulation's order (atasan first, then rekan, bawahan, pengguna
+    layanan) and start at the rules file's ``bobot_peran`` (percent points; the weights are
+    renormalised over the sliders, as the rules do over the roles present).
+
     Parameters
     ----------
     ratings : DataFrame
         Long ``penilaian_360`` table.
     hasil_kerja : Series or str, optional
-        Rating hasil kerja per nip for the predikat matrix (default "Sesuai ekspektasi").
+        Rating hasil kerja per nip for the predikat matrix (default "Sesuai ekspektasi" for
+        everyone; then only the predikat that rating allows can appear, and the panel says
+        so in one sentence under the chart).
     rules : Rules or str, optional
-        Thresholds and matrix (default ``permenpanrb-6-2022``).
+        Thresholds, matrix and starting weights (default ``permenpanrb-6-2022``).
     fx : RaterEffects, optional
         Use severity-corrected ratings.
     periode : str, optional
         Period (default latest).
     bobot_awal : dict, optional
-        Starting weights (default equal per role).
+        Starting weights as shares, e.g. ``{"atasan": 0.4, ...}`` (default: the rules'
+        ``bobot_peran``).
 
     Returns
     -------
     ipywidgets.VBox
-        With ``.sliders``, ``.perbarui()`` and ``.hasil`` (last composite, predikat and
-        reliability).
+        With ``.sliders`` (integer percent points per role), ``.perbarui()`` and ``.hasil``
+        (last weights as shares, composite, predikat and reliability).
     """
     from ..calibrate._effects import KURANG_PENILAI, _tanpa_penilai_lain
 
     if _tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     m, _ = _w.role_means(ratings, periode, fx)
-    roles = list(m.columns)
+    roles = _urutan_peran(list(m.columns))
+    m = m[roles]
     M = m.to_numpy()
     S = _w._pairwise_cov(M)
     lam = _w._loadings(S)
     base = _cal.composite_scores(ratings, "gabungan", periode, fx)
     base_pred = _cal.predikat_dari_skor(base, hasil_kerja, rules).astype(object)
-    start = bobot_awal or dict.fromkeys(roles, 1.0)
+    start = bobot_awal if bobot_awal is not None else _bobot_aturan(rules, roles)
     sliders = {
-        r: widgets.FloatSlider(
-            value=float(start.get(r, 0.0)),
-            min=0.0,
-            max=1.0,
-            step=0.05,
+        r: widgets.IntSlider(
+            value=int(np.clip(round(100 * float(start.get(r, 0.0))), 0, 100)),
+            min=0,
+            max=100,
+            step=5,
             description=NAMA_PERAN.get(r, r),
             continuous_update=False,
             style={"description_width": "140px"},
@@ -94,17 +150,22 @@ def panel_bobot_360(
     }
     status = widgets.HTML()
     out = widgets.Output()
+    keterangan = widgets.HTML(f"<i>{_keterangan_predikat(hasil_kerja, m.index, rules)}</i>")
     panel = widgets.VBox(
         [
-            widgets.HTML("<b>Geser bobot tiap sumber umpan balik (dinormalkan otomatis)</b>"),
+            widgets.HTML(
+                "<b>Geser bobot tiap sumber umpan balik (persen; dinormalkan otomatis). "
+                "Posisi awal: bobot berkas aturan.</b>"
+            ),
             *sliders.values(),
             status,
             out,
+            keterangan,
         ]
     )
 
     def perbarui(change: Any = None) -> None:
-        w = np.array([sliders[r].value for r in roles])
+        w = np.array([sliders[r].value for r in roles], dtype=float)
         if w.sum() <= 0:
             status.value = "<span style='color:#b2182b'>Semua bobot 0: naikkan salah satu.</span>"
             return
@@ -130,11 +191,12 @@ def panel_bobot_360(
         )
         _show(out, _gambar.porsi_predikat_bobot(fake), dpi)
         teks = ", ".join(
-            f"{escape_text(NAMA_PERAN.get(r, r))} {v:.0%}" for r, v in zip(roles, w, strict=True)
+            f"{escape_text(NAMA_PERAN.get(r, r))} {angka(100 * v, 0)} %"
+            for r, v in zip(roles, w, strict=True)
         )
         status.value = (
-            f"Bobot: {teks} · reliabilitas komposit <b>{rel:.2f}</b> · "
-            f"{berubah} pegawai berubah predikat dibanding rata-rata semua penilai"
+            f"Bobot: {teks} · reliabilitas komposit <b>{angka(rel, 2)}</b> · "
+            f"{angka(berubah, 0)} pegawai berubah predikat dibanding rata-rata semua penilai"
         )
         panel.hasil = {
             "bobot": dict(zip(roles, w, strict=True)),

@@ -88,8 +88,8 @@ def pembangun_indikator(
         description="Aspek", options=list(labels.ASPEK_INDIKATOR), value="kuantitas", style=style
     )
     contoh = widgets.FloatText(description="Coba realisasi", value=1100.0, style=style)
-    tambah = widgets.Button(description="Tambahkan ke draf", icon="plus")
-    hapus = widgets.Button(description="Kosongkan draf", icon="trash")
+    tambah = widgets.Button(description="Tambahkan ke draf")
+    hapus = widgets.Button(description="Kosongkan draf")
     out = widgets.Output()
     draft: list[dict[str, Any]] = [] if awal is None else awal.to_dict("records")
 

@@ -99,8 +99,8 @@ def panel_bias(
         )
         for name, (label, lo, hi, step, field) in SLIDER.items()
     }
-    tombol_nol = widgets.Button(description="Tanpa bias", icon="eraser")
-    tombol_bawaan = widgets.Button(description="Nilai bawaan", icon="undo")
+    tombol_nol = widgets.Button(description="Tanpa bias")
+    tombol_bawaan = widgets.Button(description="Nilai bawaan")
     status = widgets.HTML()
     out = widgets.Output()
     panel = widgets.VBox(
