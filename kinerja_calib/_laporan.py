@@ -467,6 +467,7 @@ _JUDUL: dict[str, str] = {
     "n_responden": "Responden",
     "harus_pindah": "Harus pindah (orang)",
     "batas": "Batas (orang)",
+    "sekarang_orang": "Sekarang (orang)",
 }
 
 
@@ -1341,10 +1342,18 @@ def bagian_ikm(ctx: KonteksLaporan) -> Bagian:
     best, worst = tab.iloc[0], tab.iloc[-1]
     text = (
         f"{_angka(len(tab))} unit layanan disurvei ({_angka(int(tab['n_responden'].sum()))} "
-        f"responden). IKM tertinggi {_sel('ikm', best['ikm'])} (mutu {_e(best['mutu'])}, "
-        f"{_e(best['unit_layanan'])}); terendah {_sel('ikm', worst['ikm'])} "
-        f"(mutu {_e(worst['mutu'])}, {_e(worst['unit_layanan'])})."
+        "responden). "
     )
+    if len(tab) == 1:
+        text += (
+            f"IKM {_e(best['unit_layanan'])}: {_sel('ikm', best['ikm'])} (mutu {_e(best['mutu'])})."
+        )
+    else:
+        text += (
+            f"IKM tertinggi {_sel('ikm', best['ikm'])} (mutu {_e(best['mutu'])}, "
+            f"{_e(best['unit_layanan'])}); terendah {_sel('ikm', worst['ikm'])} "
+            f"(mutu {_e(worst['mutu'])}, {_e(worst['unit_layanan'])})."
+        )
     fig = _plots().gambar_ikm(tab)
     return Bagian(text, [("IKM per unit layanan", tab)], [fig])
 
