@@ -61,10 +61,32 @@ def _chromium() -> str | None:
     return None
 
 
+def _chromium_ada() -> str | None:
+    """The Chromium binary for PDF copies, when one is installed (never installs it)."""
+    env = os.environ.get("KINERJA_CALIB_CHROMIUM")
+    if env:
+        return env
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+
+
 def laporan(extra: list[str]) -> int:
     siapkan()
     out = extra or ["data/samples", "--keluaran", "keluaran"]
-    return subprocess.run([str(BIN / "kinerja-calib"), "laporan", *out], cwd=ROOT).returncode
+    env = dict(os.environ)
+    if not extra:  # the default run adds PDF copies when Chromium is there (it is optional)
+        chromium = _chromium_ada()
+        if chromium:
+            env["KINERJA_CALIB_CHROMIUM"] = chromium
+            out.append("--pdf")
+        else:
+            print(
+                "Chromium tidak ditemukan: laporan dibuat tanpa PDF "
+                "(pasang paket chromium untuk PDF).",
+                flush=True,
+            )
+    return subprocess.run(
+        [str(BIN / "kinerja-calib"), "laporan", *out], cwd=ROOT, env=env
+    ).returncode
 
 
 def uji(extra: list[str]) -> int:

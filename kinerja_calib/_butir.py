@@ -409,7 +409,7 @@ def rating_perilaku_per_aspek(
 
 
 # --------------------------------------------------------------------------- in words
-def keterangan_metode(rules=None, skor: pd.DataFrame | None = None) -> str:
+def keterangan_metode(rules=None, skor: pd.DataFrame | None = None, ringkas: bool = False) -> str:
     """One Indonesian paragraph: how the predikat were made (for reports and notebooks).
 
     Parameters
@@ -421,6 +421,8 @@ def keterangan_metode(rules=None, skor: pd.DataFrame | None = None) -> str:
         from the 360 composite for lack of an atasan rating, and how many have other 360
         feedback that differs from the atasan (``selisih_360``; computed from kept groups
         only, see :mod:`kinerja_calib.privacy`).
+    ringkas : bool, default False
+        One short sentence for a leader's summary instead of the teaching paragraph.
 
     Examples
     --------
@@ -429,6 +431,8 @@ def keterangan_metode(rules=None, skor: pd.DataFrame | None = None) -> str:
     """
     r = _r6(rules)
     metode = metode_rating(r)
+    if ringkas:
+        return _ringkas(r, metode, skor)
     if metode == "rata_rata":
         teks = (
             "Predikat dihitung dengan aturan rata-rata (untuk pembanding, bukan rumusan "
@@ -454,12 +458,12 @@ def keterangan_metode(rules=None, skor: pd.DataFrame | None = None) -> str:
         if ada is not None and "penentu_perilaku" in skor and penentu_perilaku(r) == "atasan":
             n_kom = int(((skor["penentu_perilaku"] == "komposit_360") & ada).sum())
             if metode == "per_butir" and n_kom:
-                teks += f" {n_kom} pegawai tanpa nilai atasan dinilai dari komposit 360."
+                teks += f" {_ribuan(n_kom)} pegawai tanpa nilai atasan dinilai dari komposit 360."
         if "selisih_360" in skor and metode == "per_butir":
             n_sel = int(skor["selisih_360"].fillna(False).astype(bool).sum())
             if n_sel:
                 teks += (
-                    f" Pada {n_sel} pegawai, umpan balik lain berbeda dari nilai atasan; "
+                    f" Pada {_ribuan(n_sel)} pegawai, umpan balik lain berbeda dari nilai atasan; "
                     "selisih ini tidak mengubah predikat, tetapi layak dibahas dalam dialog "
                     "kinerja."
                 )
@@ -514,3 +518,33 @@ def porsi_cara_rating(rezim: pd.DataFrame) -> pd.DataFrame:
     )
     out.index.name = "predikat"
     return out.round(1)
+
+
+def _ribuan(n: int) -> str:
+    """An integer with the Indonesian thousands dot (``1.234``)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _ringkas(r: _rules.Rules, metode: str, skor: pd.DataFrame | None) -> str:
+    """The short form of :func:`keterangan_metode`."""
+    if metode == "rata_rata":
+        return (
+            "Predikat dihitung dengan ambang pada rata-rata (pembanding, bukan rumusan peraturan)."
+        )
+    siapa = (
+        "nilai atasan (pejabat penilai)"
+        if penentu_perilaku(r) == "atasan"
+        else "komposit umpan balik 360"
+    )
+    teks = (
+        "Predikat dihitung per butir sesuai rumusan PermenPANRB 6/2022; rating perilaku "
+        f"ditetapkan dari {siapa}."
+    )
+    if skor is not None and "selisih_360" in skor and penentu_perilaku(r) == "atasan":
+        n_sel = int(skor["selisih_360"].fillna(False).astype(bool).sum())
+        if n_sel:
+            teks += (
+                f" Pada {_ribuan(n_sel)} pegawai, umpan balik 360 lain berbeda dari nilai atasan: "
+                "bahan dialog kinerja, tidak mengubah predikat."
+            )
+    return teks

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ._escape import escape_text as _e
+from ._tampil import KOSONG, angka
 from .data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
 from .errors import ParameterError
 from .labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
@@ -342,52 +343,140 @@ def _score(wb, rules, notes: list[str], ambang: int = AMBANG_BAWAAN) -> pd.DataF
     return skor
 
 
-# --------------------------------------------------------------------------- display
+# --------------------------------------------------------------------------- number formatting
+# Every number the report shows goes through the three functions below (``_angka`` for
+# sentences, ``_persen`` for shares, ``_sel`` for table cells, the latter keyed by column so
+# that a sentence and the table beside it round the same value the same way). The shared
+# formatting module of issue 15 replaces their bodies.
+
+#: Decimals per table column (and for the sentences quoting the same values); default 1.
+_DESIMAL: dict[str, int] = {
+    "icc1": 2,
+    "icc1k": 2,
+    "icc1_ci_low": 2,
+    "icc1_ci_high": 2,
+    "alpha": 2,
+    "rwg": 2,
+    "rata_rata": 2,  # mean 360 rating (1–5)
+    "ikm": 2,
+    "kesenjangan_rata_rata": 2,
+    **{nama: 2 for nama in NAMA_PERAN.values()},  # mean 360 rating per source (aspek table)
+}
+#: Columns holding a share 0–1, shown as a percentage ("60 %").
+_PROPORSI = frozenset({"proporsi"})
 
 
 def _angka(x: Any, nd: int = 1) -> str:
-    """Indonesian number: decimal comma, thousands dot."""
-    if x is None or (isinstance(x, float) and not np.isfinite(x)) or pd.isna(x):
-        return "–"
+    """Indonesian number for a sentence: decimal comma, thousands dot, "–" when missing;
+    integers without decimals."""
+    if isinstance(x, bool):
+        x = int(x)
     if isinstance(x, int | np.integer):
-        return f"{int(x):,}".replace(",", ".")
-    s = f"{float(x):,.{nd}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+        return angka(x, 0)
+    return angka(x, nd)
 
 
 def _persen(x: float, nd: int = 1) -> str:
-    return _angka(100 * x, nd) + " %"
+    """A share 0–1 as a percentage: ``0.6`` -> ``"60,0 %"`` (``nd=0``: ``"60 %"``)."""
+    teks = _angka(100 * float(x), nd) if pd.notna(x) else KOSONG
+    return teks if teks == KOSONG else teks + " %"
 
 
-def _tabel_html(df: pd.DataFrame, nd: int = 1) -> str:
+def _sel(kolom: str, x: Any) -> str:
+    """One table cell (or a sentence quoting it): decimals from :data:`_DESIMAL`."""
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return KOSONG
+    if kolom in _PROPORSI:
+        bulat = float(np.round(100 * float(x), 9))
+        return _persen(x, 0 if bulat == int(bulat) else 1)
+    if isinstance(x, int | np.integer | bool):
+        return _angka(int(x))
+    return _angka(x, _DESIMAL.get(kolom, 1))
+
+
+# --------------------------------------------------------------------------- display
+
+#: Report stylesheet (emitted once, by :func:`bagian_judul`): text columns left, numbers
+#: right; closed detail sections; print layout for the PDF (A4, no figure or table row cut,
+#: headings kept with what follows, the executive summary and the rules appendix on their
+#: own pages).
+_KOLOM_MAKS = 16
+_GAYA = (
+    "<style>\n"
+    ".tabel-laporan th, .tabel-laporan td { text-align: right; }\n"
+    + "".join(
+        f".tabel-laporan.kiri-{i} th:nth-child({i}), .tabel-laporan.kiri-{i} td:nth-child({i})"
+        " { text-align: left; }\n"
+        for i in range(1, _KOLOM_MAKS + 1)
+    )
+    + "details.rincian { margin: 0.4em 0 1em; }\n"
+    "details.rincian > summary { cursor: pointer; color: #1f4e79; }\n"
+    ".judul-tabel { margin: 0.8em 0 0.3em; }\n"
+    "@media print {\n"
+    "  @page { size: A4; margin: 14mm 12mm 16mm 12mm; }\n"
+    "  .jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; }\n"
+    "  .jp-OutputArea-child { break-inside: auto !important; }\n"
+    "  img { max-width: 100% !important; height: auto; break-inside: avoid; }\n"
+    "  h1, h2, h3, .judul-tabel, .jp-MarkdownCell:has(h2) { break-after: avoid; }\n"
+    "  tr, li, .blok-tabel.utuh, .jp-OutputArea-output img { break-inside: avoid; }\n"
+    "  .jp-Cell:has(.celltag_halaman-baru) { break-before: page; }\n"
+    "  details.rincian > summary::after { content: ' (lihat versi HTML atau Excel)'; }\n"
+    "}\n"
+    "</style>"
+)
+
+
+def _tabel_html(df: pd.DataFrame) -> str:
+    """A report table: Indonesian numbers (decimals per column), readable headers, text
+    columns left-aligned and numbers right-aligned; data text escaped by pandas."""
     assert_no_rater_ids(df)
     shown = df.copy()
-    for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: _angka(v, nd))
-        elif pd.api.types.is_integer_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: _angka(v) if pd.notna(v) else "–")
+    kiri = []
+    for i, col in enumerate(shown.columns, start=1):
+        s = shown[col]
+        if pd.api.types.is_bool_dtype(s):
+            shown[col] = s.map(lambda v: "ya" if v is True else ("tidak" if v is False else KOSONG))
+            kiri.append(i)
+        elif pd.api.types.is_numeric_dtype(s):
+            shown[col] = s.map(lambda v, c=str(col): _sel(c, v))
+        else:
+            kiri.append(i)
     shown.columns = [_judul_kolom(c) for c in shown.columns]
-    return shown.to_html(index=False, na_rep="–", border=0, classes="tabel-laporan", escape=True)
+    classes = ["tabel-laporan", *(f"kiri-{i}" for i in kiri if i <= _KOLOM_MAKS)]
+    return shown.to_html(index=False, na_rep=KOSONG, border=0, classes=classes, escape=True)
+
+
+#: Display headers that a generic rule would get wrong.
+_JUDUL: dict[str, str] = {
+    "nip": "NIP",
+    "ikm": "IKM",
+    "jpm": "JPM",
+    "icc1": "ICC(1)",
+    "icc1k": "ICC(1,k)",
+    "icc1_ci_low": "ICC(1) batas bawah 95 %",
+    "icc1_ci_high": "ICC(1) batas atas 95 %",
+    "rwg": "r(wg)",
+    "alpha": "α Krippendorff",
+    "kategori_icc": "Kategori ICC",
+    "kategori_alpha": "Kategori α",
+    "penilai_untuk_reliabilitas_0_8": "Penilai untuk reliabilitas 0,8",
+    "rata_penilai": "Rata-rata penilai per pegawai",
+    "n": "Pegawai",
+    "n_subjek": "Pegawai dinilai",
+    "n_pegawai": "Jumlah pegawai",
+    "n_responden": "Responden",
+    "harus_pindah": "Harus pindah (orang)",
+    "batas": "Batas (orang)",
+    "sekarang_orang": "Sekarang (orang)",
+}
 
 
 def _judul_kolom(name: object) -> str:
-    """Display header: ``capaian_rata_rata`` -> ``Capaian rata rata``; ``nip`` -> ``NIP``."""
+    """Display header: ``capaian_rata_rata`` -> ``Capaian rata-rata``; ``nip`` -> ``NIP``."""
     text = str(name)
-    special = {
-        "icc1": "ICC(1)",
-        "icc1k": "ICC(1,k)",
-        "rwg": "r_wg",
-        "alpha": "α Krippendorff",
-        "kategori_icc": "Kategori ICC",
-        "kategori_alpha": "Kategori α",
-    }
-    if text.lower() in special:
-        return special[text.lower()]
-    if text.lower() in ("nip", "ikm", "jpm"):
-        return text.upper()
-    text = text.replace("icc1_ci_low", "ICC(1) CI bawah").replace("icc1_ci_high", "ICC(1) CI atas")
-    text = text.replace("_0_8", " 0,8").replace("_", " ")
+    if text.lower() in _JUDUL:
+        return _JUDUL[text.lower()]
+    text = text.replace("rata_rata", "rata-rata").replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -397,6 +486,25 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+#: Tables up to this many rows are never split across two printed pages.
+_BARIS_UTUH = 25
+
+
+def _blok_tabel(judul: str, df: pd.DataFrame) -> str:
+    """A titled table in the body; a short one is kept on one printed page."""
+    utuh = " utuh" if len(df) <= _BARIS_UTUH else ""
+    kepala = f"<p class='judul-tabel'><strong>{_e(judul)}</strong></p>" if judul else ""
+    return f"<div class='blok-tabel{utuh}'>{kepala}{_tabel_html(df)}</div>"
+
+
+def _rincian_html(judul: str, df: pd.DataFrame) -> str:
+    """A closed ``<details>`` section holding a long table (a list per pegawai …)."""
+    return (
+        f"<details class='rincian'><summary>{_e(judul)} ({_angka(len(df))} baris)</summary>"
+        f"{_tabel_html(df)}</details>"
+    )
+
+
 @dataclass
 class Bagian:
     """One report section: interpreted text (Markdown), tables and static figures.
@@ -404,24 +512,34 @@ class Bagian:
     Displays itself in a notebook (Markdown, HTML tables, PNG images — no widgets, no
     JavaScript), so the HTML export opens offline. ``teks`` and ``catatan`` are Markdown in
     which every data string is already escaped (:func:`~kinerja_calib._escape.escape_text`);
-    tables hold raw values, escaped by :meth:`pandas.DataFrame.to_html`.
+    tables hold raw values, escaped by :meth:`pandas.DataFrame.to_html`. ``tabel`` lists
+    every table of the section; those whose title is in ``tertutup`` (long lists, e.g. one
+    row per pegawai) are shown only inside closed ``<details>`` sections, so the report's
+    first view stays short. ``kepala`` is constant HTML of the package itself (the
+    stylesheet), never data.
     """
 
     teks: str
     tabel: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     gambar: list[Any] = field(default_factory=list)
     catatan: str = ""
+    tertutup: tuple[str, ...] = ()
+    kepala: str = ""
 
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, Image, Markdown, display
 
+        if self.kepala:
+            display(HTML(self.kepala))
         display(Markdown(self.teks))
         for fig in self.gambar:
             display(Image(data=_png(fig), format="png"))
         for judul, df in self.tabel:
-            if judul:
-                display(Markdown(f"**{_e(judul)}**"))
-            display(HTML(_tabel_html(df)))
+            if judul not in self.tertutup:
+                display(HTML(_blok_tabel(judul, df)))
+        rincian = [_rincian_html(j, df) for j, df in self.tabel if j in self.tertutup]
+        if rincian:
+            display(HTML("".join(rincian)))
         if self.catatan:
             display(Markdown(self.catatan))
 
@@ -454,71 +572,242 @@ def _plots():
 
 
 def bagian_judul(ctx: KonteksLaporan) -> Bagian:
-    """Report heading: the instansi's name, code and periode."""
+    """Report heading: the instansi's name, code and periode (and the report's stylesheet)."""
     return Bagian(
         f"## {_e(ctx.nama_instansi)}\n\nKode {_e(ctx.kode_instansi)} · {_e(ctx.jenis)} · "
         f"{_e(ctx.wilayah)} · periode {_e(ctx.periode)} · ambang anonimitas 360: {ctx.ambang} "
-        "penilai"
+        "penilai",
+        kepala=_GAYA,
     )
 
 
-def scoring_metode(ctx: KonteksLaporan) -> str:
-    """How the predikat of this report were made, in words (issue 19)."""
-    from .scoring import keterangan_metode
+#: Predikat below "Baik" (the ones that call for support), low → high.
+_DI_BAWAH_BAIK = PREDIKAT[: PREDIKAT.index("Baik")]
+#: IKM service quality grades that call for an improvement plan (PermenPANRB 14/2017).
+_MUTU_PERBAIKAN = ("C", "D")
+#: At most this many units are named in the executive summary.
+_UNIT_MAKS = 3
+#: A decision's sub-points (what it means for people, which rule it rests on): a nested
+#: Markdown list under the numbered decision.
+_SUB = "\n   - "
 
-    return keterangan_metode(ctx.aturan, ctx.skor_periode)
+
+def _kalimat_mode(ctx: KonteksLaporan) -> str | None:
+    """How the predikat were made, in one or two sentences (issue 19), or None.
+
+    The executive summary places it right after the predikat line
+    (:func:`kinerja_calib.scoring.keterangan_metode`, short form).
+    """
+    scoring = _module("scoring")
+    if scoring is None or not hasattr(scoring, "keterangan_metode"):
+        return None
+    return scoring.keterangan_metode(ctx.aturan, ctx.skor_periode, ringkas=True)
+
+
+def _unit_perhatian(ctx: KonteksLaporan) -> pd.DataFrame:
+    """Work units whose share of predikat below Baik is above the instansi's own.
+
+    Units with fewer pegawai than the anonymity threshold are left out (a share of one or
+    two people says little and points at persons). Columns ``unit_kerja, n, n_bawah,
+    porsi_bawah, capaian``; worst first, at most :data:`_UNIT_MAKS` rows.
+    """
+    s = ctx.skor_periode
+    kosong = pd.DataFrame(columns=["unit_kerja", "n", "n_bawah", "porsi_bawah", "capaian"])
+    if s is None or "unit_kerja" not in s.columns:
+        return kosong
+    s = s.loc[s["predikat"].notna()]
+    if not len(s):
+        return kosong
+    bawah = s["predikat"].astype(str).isin(_DI_BAWAH_BAIK)
+    g = s.assign(_bawah=bawah.to_numpy()).groupby("unit_kerja", observed=True, sort=True)
+    per = pd.DataFrame(
+        {
+            "n": g.size(),
+            "n_bawah": g["_bawah"].sum().astype("int64"),
+            "capaian": g["capaian"].mean() if "capaian" in s.columns else np.nan,
+        }
+    )
+    per["porsi_bawah"] = per["n_bawah"] / per["n"]
+    pilih = (per["n"] >= max(ctx.ambang, 2)) & (per["porsi_bawah"] > float(bawah.mean()))
+    per = per.loc[pilih & (per["n_bawah"] >= 2)]
+    per = per.sort_values(["porsi_bawah", "n_bawah"], ascending=False, kind="stable")
+    return per.head(_UNIT_MAKS).rename_axis("unit_kerja").reset_index()
+
+
+def _keputusan_kurva(ctx: KonteksLaporan) -> str | None:
+    """The kurva decision and what it means for the people moved (Markdown), or None."""
+    viol = _violations(ctx)
+    if viol is None:
+        return None
+    calibrate = _module("calibrate")
+    n = int(ctx.jumlah_predikat().sum())
+    if not len(viol):
+        return (
+            f"**Kurva distribusi terpenuhi.** Sebaran predikat {_angka(n)} pegawai sesuai "
+            f"batas untuk predikat organisasi {_e(ctx.predikat_organisasi)}; tidak ada "
+            "perpindahan predikat yang perlu diputuskan."
+        )
+    moves = None
+    if calibrate is not None and hasattr(calibrate, "calibrate_distribution"):
+        moves = ctx.cached("usulan", lambda: _proposal(ctx, calibrate))
+    ketentuan = "; ".join(_e(k) for k in viol["keterangan"].astype(str))
+    belum = "terkonfirmasi" in viol.columns and not viol["terkonfirmasi"].astype(bool).all()
+    aturan = _SUB + (
+        f"*Aturannya:* batas yang dipakai ({ketentuan}) **belum terkonfirmasi** terhadap teks "
+        "resmi Surat Edaran MenPANRB 3/2023. Pimpinan dapat menetapkan batas instansi sendiri, "
+        "atau menunda perpindahan sampai batas itu dipastikan."
+        if belum
+        else f"*Aturannya:* {ketentuan}."
+    )
+    if moves is None or not len(moves):
+        return (
+            f"**Kurva distribusi belum terpenuhi** ({_angka(len(viol))} ketentuan), dan tidak "
+            "ada perpindahan predikat yang dapat memenuhinya (mis. unit terlalu kecil): "
+            "pimpinan memutuskan apakah kurva diberlakukan untuk unit ini." + aturan
+        )
+    arah = moves[["predikat_awal", "predikat_usulan"]].astype(str)
+    naik = arah["predikat_usulan"].map(PREDIKAT.index) > arah["predikat_awal"].map(PREDIKAT.index)
+    pasangan = arah.value_counts(sort=False).reset_index(name="jumlah")
+    pasangan = pasangan.sort_values("jumlah", ascending=False, kind="stable")
+    rincian = ", ".join(
+        f"{_angka(int(j))} dari {_e(a)} ke {_e(u)}" for a, u, j in pasangan.itertuples(index=False)
+    )
+    teks = (
+        f"**Putuskan usulan kalibrasi kurva distribusi.** Agar sebaran predikat memenuhi "
+        f"kurva, laporan mengusulkan memindahkan **{_angka(len(moves))} dari {_angka(n)} "
+        f"pegawai** ({rincian}); nama-namanya ada di bagian 3 (lipatan tertutup)."
+    )
+    n_turun, n_naik = int((~naik).sum()), int(naik.sum())
+    if n_turun:
+        teks += _SUB + (
+            f"*Artinya bagi {_angka(n_turun)} pegawai yang diturunkan:* predikat yang lebih "
+            "rendah tercatat pada penilaian kinerja mereka dan menjadi dasar tindak lanjut "
+            "(pembinaan, angka kredit pejabat fungsional, dan tunjangan kinerja bila instansi "
+            "mengaitkannya dengan predikat), padahal penurunan itu berasal dari batas kurva, "
+            "bukan dari penilaian atasannya. Beri tahu alasannya dan bahas bukti kinerja tiap "
+            "orang sebelum predikat ditetapkan."
+        )
+    if n_naik:
+        teks += _SUB + (
+            f"*Artinya bagi {_angka(n_naik)} pegawai yang dinaikkan:* predikatnya membaik."
+        )
+    return teks + aturan
+
+
+def _keputusan_unit(ctx: KonteksLaporan) -> str | None:
+    """Units needing attention and what it means for their staff (Markdown), or None."""
+    units = _unit_perhatian(ctx)
+    if not len(units):
+        return None
+    daftar = "; ".join(
+        f"**{_e(u.unit_kerja)}** ({_angka(int(u.n_bawah))} dari {_angka(int(u.n))} pegawai, "
+        f"capaian rata-rata {_angka(u.capaian)} %)"
+        for u in units.itertuples(index=False)
+    )
+    return (
+        "**Beri perhatian pada unit kerja** dengan porsi pegawai berpredikat di bawah Baik "
+        f"tertinggi: {daftar}."
+        + _SUB
+        + "*Artinya bagi pegawainya:* bimbingan kinerja dari atasan langsung dan tinjauan "
+        "bersama atas target indikator: apakah targetnya realistis, atau pekerjaannya "
+        "memerlukan dukungan."
+    )
+
+
+def _keputusan_layanan(ctx: KonteksLaporan) -> str | None:
+    """Service units with a low IKM grade (Markdown), or None."""
+    ikm = ctx.cached("ikm", lambda: _ikm_table(ctx))
+    if ikm is None or not len(ikm):
+        return None
+    rendah = ikm.loc[ikm["mutu"].astype(str).isin(_MUTU_PERBAIKAN)]
+    if not len(rendah):
+        return None
+    daftar = ", ".join(
+        f"{_e(u.unit_layanan)} (IKM {_sel('ikm', u.ikm)}, mutu {_e(u.mutu)})"
+        for u in rendah.head(_UNIT_MAKS).itertuples(index=False)
+    )
+    lain = len(rendah) - min(len(rendah), _UNIT_MAKS)
+    if lain:
+        daftar += f" dan {_angka(lain)} unit lain"
+    return (
+        f"**Tetapkan rencana perbaikan layanan** untuk {daftar} (bagian 7)."
+        + _SUB
+        + "*Artinya:* masyarakat menilai layanannya kurang baik; pegawai unit itu perlu tahu "
+        "unsur layanan mana yang dikeluhkan dan apa yang akan diubah."
+    )
+
+
+def _keputusan_penilai(ctx: KonteksLaporan) -> str | None:
+    """Raters flagged too lenient or too severe (counts only; Markdown), or None."""
+    calibrate = _module("calibrate")
+    if calibrate is None or not hasattr(calibrate, "rater_effects") or not len(ctx.penilaian):
+        return None
+    fx = _efek(ctx, calibrate)
+    if fx is None:
+        return None
+    raters = fx.raters.loc[fx.raters.index.isin(_peran_utama(ctx.penilaian).index)]
+    f = _flags(raters)
+    lunak, keras = int(f["terlalu_lunak"].sum()), int(f["terlalu_keras"].sum())
+    if not lunak + keras:
+        return None
+    return (
+        f"**Jadwalkan kalibrasi penilai:** {_angka(lunak)} penilai terlalu lunak dan "
+        f"{_angka(keras)} terlalu keras (bagian 6, tanpa nama penilai)."
+        + _SUB
+        + "*Artinya bagi pegawai yang mereka nilai:* predikatnya bisa lebih tinggi atau "
+        "lebih rendah daripada kinerjanya; pelatihan bersama menyamakan ukuran penilai."
+    )
 
 
 def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
-    """Executive summary: who, which periode, predikat shares, kurva status, 360 coverage."""
+    """Executive summary: organisation predikat, predikat shares, the decisions the leader
+    must take and what each means for the people involved."""
     s = ctx.skor_periode
-    lines = [
-        f"**{_e(ctx.nama_instansi)}** ({_e(ctx.kode_instansi)}; {_e(ctx.jenis)} — "
-        f"{_e(ctx.wilayah)}), periode **{_e(ctx.periode)}**, predikat organisasi "
-        f"**{_e(ctx.predikat_organisasi)}**."
-    ]
     n_peg = len(ctx.wb.pegawai)
     n_pred = int(ctx.jumlah_predikat().sum())
+    lines = [
+        f"Predikat organisasi **{_e(ctx.predikat_organisasi)}** · periode "
+        f"**{_e(ctx.periode)}** · {_angka(n_peg)} pegawai."
+    ]
     if s is not None and len(s) and not n_pred:
         lines.append(f"Dari {_angka(n_peg)} pegawai, {_TANPA_PREDIKAT}")
     if s is not None and n_pred:
-        porsi = ctx.porsi_predikat()
-        top = ", ".join(f"{p} {_persen(porsi[p])}" for p in reversed(PREDIKAT) if porsi[p] > 0)
-        lines.append(
-            f"Dari {_angka(n_peg)} pegawai, {_angka(n_pred)} memperoleh predikat "
-            f"pada periode ini: {top}."
+        porsi, jumlah = ctx.porsi_predikat(), ctx.jumlah_predikat()
+        sebaran = " · ".join(
+            f"{p} **{_persen(porsi[p])}** ({_angka(int(jumlah[p]))})"
+            for p in reversed(PREDIKAT)
+            if jumlah[p] > 0
         )
-        lines.append(scoring_metode(ctx))
+        lines.append(f"Predikat pegawai ({_angka(n_pred)} berpredikat): {sebaran}.")
+        mode = _kalimat_mode(ctx)
+        if mode:
+            lines.append(mode)
+        angka_kunci = []
         if "capaian" in s.columns and s["capaian"].notna().any():
-            lines.append(
-                f"Capaian indikator rata-rata {_angka(s['capaian'].mean())} % "
-                f"(median {_angka(s['capaian'].median())} %)."
-            )
-        viol = _violations(ctx)
-        if viol is not None:
-            lines.append(
-                "Sebaran predikat **memenuhi** kurva distribusi untuk predikat organisasi ini."
-                if not len(viol)
-                else f"Sebaran predikat **belum memenuhi** {_angka(len(viol))} ketentuan kurva "
-                "distribusi (rincian dan usulan kalibrasi di bawah)."
-            )
+            angka_kunci.append(f"capaian indikator rata-rata {_angka(s['capaian'].mean())} %")
+        if len(ctx.penilaian):
+            angka_kunci.append(f"{_angka(int(ctx.penilaian['nip'].nunique()))} pegawai dinilai 360")
+        if angka_kunci:
+            lines.append(angka_kunci[0][:1].upper() + "; ".join(angka_kunci)[1:] + ".")
     elif s is None or not len(s):
         lines.append(f"Instansi ini memiliki {_angka(n_peg)} pegawai.")
-    r = ctx.penilaian
-    if len(r):
-        lines.append(
-            f"Penilaian 360: {_angka(int(r['nip'].nunique()))} pegawai dinilai; "
-            f"{_angka(len(ctx.ditekan))} kelompok penilai (rekan/bawahan/pengguna layanan) "
-            f"disembunyikan karena kurang dari {ctx.ambang} penilai."
+    keputusan = [
+        k
+        for k in (
+            _keputusan_kurva(ctx) if n_pred else None,
+            _keputusan_unit(ctx),
+            _keputusan_layanan(ctx),
+            _keputusan_penilai(ctx),
         )
-    ikm = ctx.cached("ikm", lambda: _ikm_table(ctx))
-    if ikm is not None and len(ikm):
-        low = ikm.iloc[-1]
-        lines.append(
-            f"Kepuasan masyarakat: {_angka(len(ikm))} unit layanan, IKM terendah "
-            f"{_angka(low['ikm'], 2)} (mutu {_e(low['mutu'])}) di {_e(low['unit_layanan'])}."
-        )
+        if k
+    ]
     text = "\n\n".join(lines)
+    if keputusan:
+        text += "\n\n### Keputusan untuk pimpinan\n\n" + "\n".join(
+            f"{i}. {k}" for i, k in enumerate(keputusan, start=1)
+        )
+    else:
+        text += "\n\n### Keputusan untuk pimpinan\n\nTidak ada keputusan yang mendesak."
     if ctx.catatan:
         text += "\n\n" + "\n".join(f"*{_e(c)}*" for c in ctx.catatan)
     return Bagian(text)
@@ -582,7 +871,8 @@ def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
         f"(**{_e(worst['jabatan'])}**) sampai {_angka(best['capaian_rata_rata'])} % "
         f"(**{_e(best['jabatan'])}**) pada {_angka(len(tab))} jabatan."
     )
-    tables = [("Capaian per jabatan (%)", tab)]
+    semua = "Capaian per jabatan (%), semua jabatan"
+    tables = [(semua, tab)]
     per_ind = ctx.cached("capaian_indikator", lambda: _capaian_indikator(ctx))
     if per_ind is not None and len(per_ind):
         low = per_ind.sort_values("capaian_rata_rata", kind="stable").head(5)
@@ -594,8 +884,8 @@ def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
             "atau kinerjanya memang perlu dibantu."
         )
         tables.append(("Lima indikator dengan capaian terendah", low.reset_index(drop=True)))
-    fig = _plots().gambar_capaian_jabatan(tab)
-    return Bagian(text, tables, [fig])
+    fig = _plots().gambar_capaian_jabatan(tab, maks=10)
+    return Bagian(text, tables, [fig], tertutup=(semua,))
 
 
 def _violations(ctx: KonteksLaporan) -> pd.DataFrame | None:
@@ -609,6 +899,26 @@ def _violations(ctx: KonteksLaporan) -> pd.DataFrame | None:
     return ctx.cached(
         "cek_kurva",
         lambda: scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan),
+    )
+
+
+def _tabel_kurva(ctx: KonteksLaporan, scoring) -> pd.DataFrame:
+    """Every kurva constraint of the organisation predikat with its status, in words."""
+    pred = ctx.skor_periode["predikat"].dropna()
+    semua = scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan, semua=True)
+    status = np.where(
+        semua["terpenuhi"].astype(bool),
+        "terpenuhi",
+        "belum: " + semua["harus_pindah"].map(_angka).astype(str) + " orang harus pindah",
+    )
+    return pd.DataFrame(
+        {
+            "ketentuan": semua["keterangan"].astype(str),
+            "sekarang_orang": semua["jumlah"].astype("int64"),
+            "batas": semua["batas"].astype("int64"),
+            "status": status,
+            "angka_terkonfirmasi": np.where(semua["terkonfirmasi"].astype(bool), "ya", "belum"),
+        }
     )
 
 
@@ -636,9 +946,11 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
             f"{_angka(n)} pegawai melanggar {_angka(len(viol))} dari {_angka(len(cons))} "
             "ketentuan kurva distribusi."
         )
-    tables = [
+    tables = [("Ketentuan kurva distribusi", _tabel_kurva(ctx, scoring))] if len(cons) else []
+    tertutup = ["Jumlah dan porsi pegawai per predikat"]
+    tables += [
         (
-            "Porsi predikat pegawai",
+            "Jumlah dan porsi pegawai per predikat",
             pd.DataFrame(
                 {
                     "predikat": list(PREDIKAT),
@@ -648,38 +960,22 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
             ),
         )
     ]
-    show = [
-        c
-        for c in ("predikat", "jenis", "proporsi", "minimal_orang", "keterangan")
-        if c in cons.columns
-    ]
-    cons_shown = cons[show].copy()
-    if "predikat" in cons_shown:
-        cons_shown["predikat"] = cons_shown["predikat"].map(
-            lambda p: " + ".join(p) if isinstance(p, tuple | list) else str(p)
-        )
-    tables.append(("Ketentuan kurva distribusi", cons_shown))
-    if viol is not None and len(viol):
-        cols = [
-            c
-            for c in ("keterangan", "n_pegawai", "jumlah", "batas", "harus_pindah")
-            if c in viol.columns
-        ]
-        tables.append(("Ketentuan yang belum terpenuhi", _plain(viol[cols] if cols else viol)))
     calibrate = _module("calibrate")
     catatan = ""
     if calibrate is not None and hasattr(calibrate, "calibrate_distribution") and n:
         moves = ctx.cached("usulan", lambda: _proposal(ctx, calibrate))
-        catatan = ctx._cache.get("usulan_catatan", "")
+        # the rules file's name is no reader's business (the appendix explains the rule)
+        catatan = re.sub(r"\(aturan '[^']*', ", "(", ctx._cache.get("usulan_catatan", ""))
         if len(moves):
             text += (
                 " Usulan kalibrasi (bahan rapat kalibrasi, bukan keputusan): memindahkan "
                 f"{_angka(len(moves))} pegawai agar kurva terpenuhi dengan perpindahan paling "
                 "sedikit; yang dipindah lebih dulu adalah pegawai terdekat dengan batas menurut "
                 "skor gabungan capaian dan skor perilaku terkalibrasi (efek keparahan penilai "
-                "dihapus)."
+                "dihapus). Daftar namanya ada di bawah (tertutup)."
             )
-            tables.append(("Usulan perpindahan predikat", moves))
+            tables.append(("Usulan perpindahan predikat, per pegawai", moves))
+            tertutup.append("Usulan perpindahan predikat, per pegawai")
         elif viol is not None and len(viol):
             text += (
                 " Kalibrasi tidak menemukan perpindahan yang dapat memenuhi semua ketentuan "
@@ -688,7 +984,13 @@ def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
         else:
             text += " Tidak ada perpindahan predikat yang perlu diusulkan."
     fig = _plots().gambar_kurva(porsi, cons)
-    return Bagian(text, tables, [fig], catatan=f"*{_e(catatan)}*" if catatan else "")
+    return Bagian(
+        text,
+        tables,
+        [fig],
+        catatan=f"*{_e(catatan)}*" if catatan else "",
+        tertutup=tuple(tertutup),
+    )
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -769,13 +1071,16 @@ def _per_pegawai_360(ctx: KonteksLaporan) -> pd.DataFrame:
     stats = pd.DataFrame({"rata": g["nilai"].mean(), "n": g["nip_penilai"].nunique()})
     stats = stats.reset_index()
     stats["sel"] = [
-        f"{_angka(m, 2)} (n={int(k)})" for m, k in zip(stats["rata"], stats["n"], strict=True)
+        f"{_sel('rata_rata', m)} ({_angka(int(k))} penilai)"
+        for m, k in zip(stats["rata"], stats["n"], strict=True)
     ]
     wide = stats.pivot(index="nip", columns="peran_penilai", values="sel")
     roles = [p for p in PERAN_PENILAI if p in wide.columns]
     wide = wide[roles].rename(columns=NAMA_PERAN)
     others = r.loc[r["peran_penilai"] != "diri"].groupby("nip")["nilai"].mean()
-    wide.insert(0, "Semua kecuali diri", others.reindex(wide.index).map(lambda v: _angka(v, 2)))
+    wide.insert(
+        0, "Semua kecuali diri", others.reindex(wide.index).map(lambda v: _sel("rata_rata", v))
+    )
     peg = ctx.wb.pegawai.set_index("nip")[["nama"]]
     out = peg.join(wide, how="inner").reset_index().rename(columns={"index": "nip"})
     return out.fillna("–")
@@ -799,20 +1104,21 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     others = r.loc[r["peran_penilai"] != "diri", "nilai"].mean()
     self_ = r.loc[r["peran_penilai"] == "diri", "nilai"].mean()
     text = (
-        f"Rata-rata nilai perilaku dari semua penilai kecuali diri sendiri: **{_angka(others, 2)}**"
+        "Rata-rata nilai perilaku dari semua penilai kecuali diri sendiri: "
+        f"**{_sel('rata_rata', others)}**"
     )
     if pd.notna(self_):
         gap = self_ - others
         arah = "lebih tinggi" if gap > 0 else "lebih rendah"
         text += (
-            f"; penilaian diri sendiri rata-rata {_angka(self_, 2)}, "
-            f"{_angka(abs(gap), 2)} poin {arah} — ditampilkan terpisah dan tidak dihitung "
+            f"; penilaian diri sendiri rata-rata {_sel('rata_rata', self_)}, "
+            f"{_sel('rata_rata', abs(gap))} poin {arah} — ditampilkan terpisah dan tidak dihitung "
             "dalam skor perilaku."
         )
     else:
         text += "."
     text += (
-        f" Pada periode ini {_angka(len(ctx.ditekan))} kelompok disembunyikan. "
+        f" Pada periode ini {_angka(len(ctx.ditekan))} kelompok penilai disembunyikan. "
         + keterangan_360(ctx.ambang)
     )
     aspek = r.pivot_table(
@@ -826,20 +1132,19 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     aspek.index = [ASPEK_BERAKHLAK.get(str(a), str(a)) for a in aspek.index]
     fig = _plots().gambar_360_peran(aspek)
     aspek = aspek.rename_axis("aspek").reset_index()
+    per_aspek = "Nilai per aspek BerAKHLAK dan sumber"
+    per_pegawai = (
+        "Nilai 360 per pegawai menurut sumber (rata-rata dan jumlah penilai; "
+        "'–': tidak ada atau disembunyikan)"
+    )
+    ditekan = "Kelompok penilai yang disembunyikan (di bawah ambang anonimitas), per peran"
     tables = [
         ("Nilai per sumber penilai", per),
-        ("Nilai per aspek BerAKHLAK dan sumber", aspek),
-        (
-            "Kelompok penilai yang disembunyikan (di bawah ambang anonimitas)",
-            _ditekan_per_peran(ctx),
-        ),
-        (
-            "Nilai 360 per pegawai menurut sumber (rata-rata, n = jumlah penilai; "
-            "'–' = tidak ada atau disembunyikan)",
-            _per_pegawai_360(ctx),
-        ),
+        (per_aspek, aspek),
+        (ditekan, _ditekan_per_peran(ctx)),
+        (per_pegawai, _per_pegawai_360(ctx)),
     ]
-    return Bagian(text, tables, [fig])
+    return Bagian(text, tables, [fig], tertutup=(per_aspek, ditekan, per_pegawai))
 
 
 def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
@@ -886,9 +1191,9 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
         else:
             advice = "menambah penilai tidak menolong — samakan dulu pemahaman panduan perilaku"
         lines.append(
-            f"- **{_e(row.peran_penilai)}**: ICC(1) satu penilai {_angka(row.icc1, 2)} "
-            f"({_e(row.kategori_icc)}); rata-rata {_angka(row.rata_penilai, 1)} penilai per "
-            f"pegawai memberi ICC(1,k) {_angka(row.icc1k, 2)}; {advice}."
+            f"- **{_e(row.peran_penilai)}**: ICC(1) satu penilai {_sel('icc1', row.icc1)} "
+            f"({_e(row.kategori_icc)}); rata-rata {_sel('rata_penilai', row.rata_penilai)} "
+            f"penilai per pegawai memberi ICC(1,k) {_sel('icc1k', row.icc1k)}; {advice}."
         )
     text = (
         "Kesepakatan antarpenilai per sumber (hanya kelompok yang lolos ambang anonimitas; "
@@ -914,7 +1219,8 @@ def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
         if c in tab.columns
     ]
     shown = tab[keep].rename(columns={"n_penilai": "jumlah_penilai"})
-    return Bagian(text, [("Kesepakatan antarpenilai", shown.reset_index(drop=True))], catatan="")
+    judul = "Kesepakatan antarpenilai, semua ukuran"
+    return Bagian(text, [(judul, shown.reset_index(drop=True))], tertutup=(judul,))
 
 
 def _peran_utama(r: pd.DataFrame) -> pd.Series:
@@ -1009,11 +1315,12 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
         "kecenderungan sentral, atau tidak konsisten). Tabel hanya memuat jumlah per unit kerja "
         "dan per peran; nama penilai tidak dilaporkan."
     )
+    per_unit = "Penilai bertanda per unit kerja penilai"
     tables = [
-        ("Penilai bertanda per unit kerja penilai", _penilai_per_unit(ctx, raters)),
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
+        (per_unit, _penilai_per_unit(ctx, raters)),
     ]
-    return Bagian(text, tables)
+    return Bagian(text, tables, tertutup=(per_unit,))
 
 
 def _ikm_table(ctx: KonteksLaporan) -> pd.DataFrame | None:
@@ -1039,10 +1346,18 @@ def bagian_ikm(ctx: KonteksLaporan) -> Bagian:
     best, worst = tab.iloc[0], tab.iloc[-1]
     text = (
         f"{_angka(len(tab))} unit layanan disurvei ({_angka(int(tab['n_responden'].sum()))} "
-        f"responden). IKM tertinggi {_angka(best['ikm'], 2)} (mutu {_e(best['mutu'])}, "
-        f"{_e(best['unit_layanan'])}); terendah {_angka(worst['ikm'], 2)} "
-        f"(mutu {_e(worst['mutu'])}, {_e(worst['unit_layanan'])})."
+        "responden). "
     )
+    if len(tab) == 1:
+        text += (
+            f"IKM {_e(best['unit_layanan'])}: {_sel('ikm', best['ikm'])} (mutu {_e(best['mutu'])})."
+        )
+    else:
+        text += (
+            f"IKM tertinggi {_sel('ikm', best['ikm'])} (mutu {_e(best['mutu'])}, "
+            f"{_e(best['unit_layanan'])}); terendah {_sel('ikm', worst['ikm'])} "
+            f"(mutu {_e(worst['mutu'])}, {_e(worst['unit_layanan'])})."
+        )
     fig = _plots().gambar_ikm(tab)
     return Bagian(text, [("IKM per unit layanan", tab)], [fig])
 
@@ -1081,12 +1396,12 @@ def bagian_kompetensi(ctx: KonteksLaporan) -> Bagian:
         w = per.iloc[0]
         text += (
             f" Kesenjangan terbesar pada kompetensi **{_e(w['kompetensi'])}** "
-            f"(rata-rata {_angka(w['kesenjangan_rata_rata'], 2)} level, "
+            f"(rata-rata {_sel('kesenjangan_rata_rata', w['kesenjangan_rata_rata'])} level, "
             f"{_angka(int(w['pegawai_di_bawah_standar']))} pegawai di bawah standar) — "
             "prioritas pelatihan."
         )
         tables.append(("Kesenjangan per kompetensi", per.reset_index(drop=True)))
-    return Bagian(text, tables)
+    return Bagian(text, tables, tertutup=("Kategori JPM", "Kesenjangan per kompetensi"))
 
 
 def bagian_talenta(ctx: KonteksLaporan) -> Bagian:
@@ -1125,11 +1440,11 @@ def bagian_talenta(ctx: KonteksLaporan) -> Bagian:
     cols = ["nip", "nama", "jabatan", "kotak", "tindak_lanjut"]
     tables = [
         ("Jumlah pegawai per kotak", box),
-        ("Kelompok suksesi (kotak 7–9)", pool[cols].reset_index(drop=True)),
-        ("Usulan pendidikan lanjutan", edu[cols].reset_index(drop=True)),
+        ("Kelompok suksesi (kotak 7–9), per pegawai", pool[cols].reset_index(drop=True)),
+        ("Usulan pendidikan lanjutan, per pegawai", edu[cols].reset_index(drop=True)),
     ]
     fig = _plots().gambar_9box(box)
-    return Bagian(text, tables, [fig])
+    return Bagian(text, tables, [fig], tertutup=tuple(j for j, _ in tables))
 
 
 def bagian_tren(ctx: KonteksLaporan) -> Bagian:
@@ -1167,17 +1482,36 @@ def bagian_tren(ctx: KonteksLaporan) -> Bagian:
 
 
 def bagian_aturan(ctx: KonteksLaporan) -> Bagian:
-    """A visible note on every unconfirmed rule this report used."""
+    """Which numbers of the rules are unconfirmed and what the instansi may decide, in plain
+    sentences (no configuration key, no code: those are in the README and the course)."""
     from . import rules as rules_mod
+    from ._catatan_aturan import kalimat_aturan
 
     used = [ctx.aturan]
     for name in ("skm-14-2017", "kompetensi-38-2017", "talenta-3-2020"):
         if name in rules_mod.available():
             used.append(rules_mod.load(name))
-    notes = [rules_mod.catatan_belum_terkonfirmasi(r) for r in used]
-    text = "\n\n".join(notes)
+    scoring = _module("scoring")
+    ketentuan: list[str] = []
+    if scoring is not None and hasattr(scoring, "kurva_constraints"):
+        try:
+            cons = scoring.kurva_constraints(ctx.predikat_organisasi, rules=ctx.aturan)
+            ketentuan = list(cons["keterangan"].astype(str))
+        except (KeyError, ValueError):  # another regime: no kurva of its own
+            ketentuan = []
+    baris = kalimat_aturan(
+        used, {"predikat_organisasi": ctx.predikat_organisasi, "ketentuan_kurva": ketentuan}
+    )
+    if baris:
+        text = (
+            "Beberapa angka yang dipakai laporan ini belum dapat dicocokkan dengan teks resmi "
+            "peraturan. Angka itu dipakai sebagai bawaan, dan instansi boleh menetapkannya "
+            "sendiri:\n\n" + "\n".join(baris)
+        )
+    else:
+        text = "Semua angka aturan yang dipakai laporan ini terkonfirmasi atau ditetapkan instansi."
     text += (
-        "\n\nAmbang anonimitas 360: "
+        "\n\n**Anonimitas penilai 360.** "
         + keterangan_360(ctx.ambang)
         + " Atasan dan penilaian diri sendiri tidak terkena ambang ini."
     )

@@ -117,6 +117,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="jalankan templat laporan saja, tanpa notebook kursus 01-05",
     )
     p.add_argument("--excel", action="store_true", help="juga tulis ringkasan .xlsx per instansi")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="juga tulis laporan_instansi.pdf (A4) di samping HTML; memerlukan Chromium "
+        "(apt-get install chromium, atau variabel KINERJA_CALIB_CHROMIUM)",
+    )
     p.add_argument("--periode", default=None, help="periode penilaian (default: yang terakhir)")
     p.add_argument("--aturan", default="permenpanrb-6-2022", help="nama berkas aturan")
     p.add_argument(
@@ -264,6 +270,7 @@ def _laporan(args: argparse.Namespace) -> int:
         ulang=args.ulang,
         hanya_laporan=args.hanya_laporan,
         excel=args.excel,
+        pdf=args.pdf,
         periode=args.periode,
         aturan=args.aturan,
         ambang_anonimitas=args.ambang_anonimitas,

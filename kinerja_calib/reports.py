@@ -94,6 +94,7 @@ from ._laporan import (
 )
 from ._nbclient import patched_output_widgets
 from ._notebooks import notebook_folder
+from ._pdf import Pencetak, periksa_pdf
 from ._proses import Dihentikan, bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
 from ._tampil import KOSONG, angka
 from .data import ENV_KUNCI
@@ -771,6 +772,7 @@ def run_batch(
     aturan: str = "permenpanrb-6-2022",
     ambang_anonimitas: int = AMBANG_BAWAAN,
     notebooks: str | os.PathLike | None = None,
+    pdf: bool = False,
     templat: str | os.PathLike | None = None,
     kursus: Sequence[str | os.PathLike] | None = None,
     tampilkan: bool = True,
@@ -799,6 +801,10 @@ def run_batch(
         Only the report template, not the course notebooks 01–05.
     excel : bool, default False
         Also write ``ringkasan_<kode>.xlsx`` per instansi.
+    pdf : bool, default False
+        Also write ``laporan_instansi.pdf`` (A4) beside each report's HTML, printed by one
+        headless Chromium for the whole batch (:mod:`kinerja_calib._pdf`). Chromium and
+        Playwright are checked before any notebook runs.
     periode, aturan, ambang_anonimitas
         Passed to every notebook (``periode`` None/"" = latest).
     notebooks : path-like, optional
@@ -866,6 +872,7 @@ def run_batch(
         course, missing = _course_notebooks(folder)
 
     _periksa_aturan(aturan)
+    chromium = periksa_pdf() if pdf else None  # before any notebook runs
 
     # Start the worker processes first: each imports papermill, nbconvert and pandas (1-2 s)
     # while this process validates the province, instead of after it.
@@ -910,6 +917,8 @@ def run_batch(
             results += _run_dask(tasks, codes, dask_scheduler, tampilkan, dask_timeout)
         else:
             results += _run_pool(kolam, tasks, codes, tampilkan)
+        if chromium is not None:
+            _tulis_pdf(results, chromium, tampilkan)
         wall = time.perf_counter() - t0
 
         status = _status_table(codes, results)
@@ -923,6 +932,49 @@ def run_batch(
     if tampilkan:
         _print_status(status, out, wall, results)
     return 0 if all(r.status == "berhasil" for r in results) else 1
+
+
+def _tulis_pdf(results: list[HasilTugas], chromium: str, tampilkan: bool) -> None:
+    """Print every report written in this run to PDF beside its HTML, with one browser.
+
+    The PDF joins the result's files (so the index can link it); a report whose PDF cannot
+    be made is marked failed with the reason (its HTML stays).
+    """
+    laporan = [
+        (r, Path(f))
+        for r in results
+        if r.laporan and r.status == "berhasil"
+        for f in r.berkas
+        if f.endswith(".html")
+    ]
+    if not laporan:
+        return
+    if tampilkan:
+        print(f"Membuat PDF untuk {len(laporan)} laporan ...", flush=True)
+
+    def gagal(r: HasilTugas, alasan: str) -> None:
+        r.status = "gagal"
+        r.galat = _one_line(f"PDF tidak dapat dibuat: {alasan}")
+
+    try:
+        with Pencetak(chromium) as pencetak:
+            for r, page in laporan:
+                try:
+                    target = page.with_suffix(".pdf")
+                    tulis_atomik(target, pencetak.cetak(page))
+                    r.berkas.append(str(target))
+                except Dihentikan:
+                    raise
+                except Exception as err:  # one report's PDF; the others carry on
+                    gagal(
+                        r,
+                        _pesan_tulis(err, page.parent)
+                        if isinstance(err, OSError)
+                        else f"{type(err).__name__}: {err}",
+                    )
+    except ReportError as err:  # Chromium did not start
+        for r, _ in laporan:
+            gagal(r, str(err))
 
 
 def _progress(codes: list[str], tasks: list[Tugas], show: bool):

@@ -331,6 +331,8 @@ def _open(browser, path: Path, shot: Path | None = None) -> dict:
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)  # let any timer or late event handler fire (not asserted on)
     seen.update(page.evaluate(_LIVE))
+    # the report folds long tables into closed <details>: open them, so their text is read
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     seen["text"] = page.inner_text("body")
     if shot is not None:
         page.screenshot(path=str(shot), full_page=True)

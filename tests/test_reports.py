@@ -181,12 +181,12 @@ def test_360_table_hides_sub_threshold_group(ctx_a, mini):
     b = reports.bagian_360(ctx_a)
     html = "".join(_laporan._tabel_html(df) for _, df in b.tabel)
     kurang, pas = _row(html, facts["kurang"]), _row(html, facts["pas"])
-    assert "(n=2)" not in kurang and "1,00" not in kurang  # its rekan ratings were all 1
-    assert "(n=3)" in pas
+    assert "(2 penilai)" not in kurang and "1,00" not in kurang  # its rekan ratings were all 1
+    assert "(3 penilai)" in pas
     # ambang 2: the same group is now shown
     ctx2 = reports.siapkan_laporan(str(mini[0]), "UJI-A", ambang_anonimitas=2)
     html2 = "".join(_laporan._tabel_html(df) for _, df in reports.bagian_360(ctx2).tabel)
-    assert "1,00 (n=2)" in _row(html2, facts["kurang"])
+    assert "1,00 (2 penilai)" in _row(html2, facts["kurang"])
 
 
 def test_penilai_section_is_aggregated(ctx_a):

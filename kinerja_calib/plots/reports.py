@@ -121,8 +121,8 @@ def gambar_ikm(tab: pd.DataFrame) -> Figure:
         t = tab.sort_values("ikm", kind="stable")
         fig, ax = _fig(height=max(2.5, 0.32 * len(t) + 1.2))
         ax.barh(t["unit_layanan"].astype(str).map(escape_mathtext), t["ikm"], color="#2166ac")
-        ax.set_xlim(0, 100)
-        ax.set_xlabel("IKM (0–100)")
+        ax.set_xlim(25, 100)  # IKM = mean unsur score (1–4) × 25
+        ax.set_xlabel("IKM (skala 25–100)")
         ax.set_title("Indeks Kepuasan Masyarakat per unit layanan")
     return fig
 
