@@ -200,7 +200,9 @@ def test_summary_for_index(ctx_a, mini):
     s = reports.ringkasan_indeks(ctx_a)
     assert s["kode_instansi"] == "UJI-A" and s["periode"] == "2026-S2"
     assert s["predikat_organisasi"] == "Baik"
-    assert s["kurva"] == {"memenuhi": True, "pelanggaran": 0, "perpindahan": 0}
+    # per-item ratings (issue 19): all 7 rated pegawai are Baik; a "Baik" organisation may
+    # have at most 70 % Baik and must have some Butuh Perbaikan/Kurang — 2 rules, 3 moves
+    assert s["kurva"] == {"memenuhi": False, "pelanggaran": 2, "perpindahan": 3}
     b = reports.siapkan_laporan(str(mini[0]), "UJI-B")
     kurva = reports.ringkasan_indeks(b)["kurva"]
     assert kurva == {"memenuhi": False, "pelanggaran": 1, "perpindahan": 1}
@@ -384,15 +386,15 @@ def test_batch_on_mini_workbook(mini, tmp_path):
         assert not re.findall(r"<script[^>]+src=", html)
         assert html.count("data:image/png;base64") >= 3  # static figures embedded
     html = (out / "UJI-A" / "laporan_instansi.html").read_text()
-    assert "(n=2)" not in _row(html, facts["kurang"])
-    assert "(n=3)" in _row(html, facts["pas"])
+    assert "(2 penilai)" not in _row(html, facts["kurang"])
+    assert "(3 penilai)" in _row(html, facts["pas"])
     index = (out / "index.html").read_text()
     assert "Dinas Uji Alfa" in index and "Dinas Uji Beta" in index
     assert "UJI-A/laporan_instansi.html" in index and "2 dari 2 instansi berhasil" in index
     # the index shows what each report computed: organisation predikat, kurva, shares
     a, b = _baris(index, "UJI-A"), _baris(index, "UJI-B")
-    assert "<td>Baik</td><td class='kurva'>memenuhi</td>" in a
-    assert "71,4 %" in a and "28,6 %" in a  # 5 and 2 of 7 pegawai with a predikat
+    assert "<td>Baik</td><td class='kurva'>3 perpindahan diusulkan</td>" in a
+    assert "100,0 %" in a  # 7 of 7 pegawai with a predikat are Baik (per-item ratings)
     assert "<td>Istimewa</td><td class='kurva'>1 perpindahan diusulkan</td>" in b
     assert "<td class='status'>Selesai" in a and "Galat" not in index
     status = json.loads((out / "UJI-B" / ".status.json").read_text())
