@@ -13,15 +13,18 @@ from .._tampil import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ..labels import PREDIKAT, RATING
-from ._effects import KURANG_PENILAI, _tanpa_penilai_lain
+from ._prepare import prepare, tanpa_penilai_lain
+from ._types import KURANG_PENILAI
 
 __all__ = [
     "KONVENSI_BOBOT",
     "PerbandinganBobot",
+    "RoleComposite",
     "compare_weights",
     "composite_scores",
     "predikat_dari_skor",
     "reliability_curve",
+    "role_composite",
     "role_means",
     "source_weights",
 ]
@@ -63,8 +66,6 @@ def role_means(
         Index ``nip``, one column per role (``diri`` excluded); ``means`` holds the mean of the
         per-rater means (each rater counts once), ``k`` the number of raters.
     """
-    from ._effects import prepare
-
     d = prepare(ratings, periode)
     y = d.y
     if fx is not None:
@@ -144,8 +145,6 @@ def composite_scores(
     if isinstance(weights, str):
         if weights != "gabungan":
             raise ParameterError("`weights` teks hanya boleh 'gabungan'.")
-        from ._effects import prepare
-
         d = prepare(ratings, periode)
         y = d.y
         if fx is not None:
@@ -211,6 +210,69 @@ def _reliability(w: np.ndarray, lam: np.ndarray, S: np.ndarray) -> float:
     num = float(w @ lam) ** 2
     den = float(w @ np.nan_to_num(S) @ w)
     return num / den if den > 0 else np.nan
+
+
+@dataclass
+class RoleComposite:
+    """The role means of a 360 table, ready to be re-weighted many times (workshop sliders).
+
+    Built once by :func:`role_composite`; each :meth:`score` / :meth:`reliability` call is
+    then a few array operations.
+
+    Attributes
+    ----------
+    means : DataFrame
+        Index ``nip``, one column per role (as :func:`role_means`).
+    cov : ndarray
+        Covariance of the role means (pairwise over the pegawai having both roles).
+    loadings : ndarray
+        One-factor loadings of the roles (principal-axis factoring of ``cov``).
+    """
+
+    means: pd.DataFrame
+    cov: np.ndarray
+    loadings: np.ndarray
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles, in the order of the weight vectors."""
+        return list(self.means.columns)
+
+    def score(self, weights: np.ndarray) -> pd.Series:
+        """Composite per ``nip``: weighted mean over the roles present (renormalised per row)."""
+        values = _composite(self.means.to_numpy(), np.asarray(weights, dtype=float))
+        return pd.Series(values, index=self.means.index, name="skor_komposit")
+
+    def reliability(self, weights: np.ndarray) -> float:
+        """Reliability of the composite with these weights (one-factor model across roles)."""
+        return _reliability(np.asarray(weights, dtype=float), self.loadings, self.cov)
+
+
+def role_composite(
+    ratings: pd.DataFrame, periode: str | None = None, fx: Any = None
+) -> RoleComposite | DataKurang:
+    """The role means with their covariance and loadings, for weights chosen live.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table.
+    periode : str, optional
+        Period (default the latest; ``"semua"`` pools every period).
+    fx : RaterEffects, optional
+        Correct each rating for its rater's severity first.
+
+    Returns
+    -------
+    RoleComposite or DataKurang
+        :class:`~kinerja_calib._tampil.DataKurang` when the table has no rating other than
+        self-ratings.
+    """
+    if tanpa_penilai_lain(ratings, periode):
+        return DataKurang(KURANG_PENILAI)
+    m, _ = role_means(ratings, periode, fx)
+    cov = _pairwise_cov(m.to_numpy())
+    return RoleComposite(m, cov, _loadings(cov))
 
 
 def _corr(x: np.ndarray, y: np.ndarray) -> float:
@@ -357,7 +419,7 @@ def source_weights(
     .. [2] Raykov, T. (2004). Estimation of maximal reliability. *Structural Equation Modeling*,
        11(1), 71–83.
     """
-    if _tanpa_penilai_lain(ratings, periode):
+    if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     if criterion not in ("reliabilitas", "kriteria", "kebenaran"):
         raise ParameterError("`criterion` harus 'reliabilitas', 'kriteria' atau 'kebenaran'.")
@@ -426,7 +488,7 @@ def reliability_curve(
         Columns ``peran_penilai``, ``k``, ``reliabilitas`` (tidy, one row per role and k), and
         ``k_data`` (the mean number of raters the role has in the data).
     """
-    if _tanpa_penilai_lain(ratings, periode):
+    if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     mdf, kdf = role_means(ratings, periode, fx)
     m = mdf.to_numpy()
@@ -557,7 +619,7 @@ def compare_weights(
     -------
     PerbandinganBobot
     """
-    if _tanpa_penilai_lain(ratings, periode):
+    if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     schemes: dict[str, Any] = dict(KONVENSI_BOBOT)
     schemes.update(dict(weights_dict or {}))
