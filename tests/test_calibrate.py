@@ -311,12 +311,10 @@ def test_source_weights_sum_to_one_within_bounds(sim_small):
 
 
 def test_reliability_weights_beat_equal_weights(sim_small):
-    from kinerja_calib.calibrate._weights import (
-        _loadings,
-        _pairwise_cov,
-        _reliability,
-        role_means,
-    )
+    from kinerja_calib.calibrate._onefactor import loadings as _loadings
+    from kinerja_calib.calibrate._onefactor import pairwise_cov as _pairwise_cov
+    from kinerja_calib.calibrate._onefactor import reliability as _reliability
+    from kinerja_calib.calibrate._weights import role_means
 
     m, _ = role_means(sim_small.ratings)
     S = _pairwise_cov(m.to_numpy())

@@ -386,3 +386,79 @@ def test_checker_sees_imports_inside_functions_and_type_checking(monkeypatch, tm
 )
 def test_private_module_rule(importer, target, ok):
     assert _may_import_private_module(importer, target) is ok
+
+
+# --- the moves keep the public names and the behaviour ------------------------------------
+
+
+def test_moved_names_stay_public_where_they_were():
+    import kinerja_calib as kc
+    from kinerja_calib import _berkas, _capaian
+
+    assert kc.indicators.sensitivitas_bobot is kc.scoring.sensitivitas_bobot
+    for name in ("capaian", "capaian_pegawai", "target_efektif", "CapaianPegawai"):
+        assert getattr(kc.indicators, name) is getattr(_capaian, name)
+    assert kc.reports.tulis_atomik is _berkas.tulis_atomik
+    assert kc.rules.daftarkan_validator is kc.rules._registry.daftarkan_validator
+    assert kc.calibrate.RaterEffects.__name__ == "RaterEffects"
+    assert callable(kc.simulate.generate_organisation)
+
+
+def test_one_period_selector_one_meaning_of_none():
+    from kinerja_calib._periode import pilih_periode
+    from kinerja_calib.errors import ParameterError
+
+    ada = ["2025-S2", "2026-S1"]
+    assert pilih_periode(ada, None) is None  # every period
+    assert pilih_periode(ada, "") == ["2026-S1"]  # the latest
+    assert pilih_periode([], "") == []
+    assert pilih_periode(ada, ["2025-S2"]) == ["2025-S2"]
+    with pytest.raises(ParameterError, match=r"\['2030-S1'\] tidak ada di data"):
+        pilih_periode(ada, "2030-S1")
+    with pytest.raises(ParameterError, match="pilih salah satu"):
+        pilih_periode(ada, "x", lambda unknown, available: f"{unknown}: pilih salah satu")
+
+
+def test_calibrate_keeps_its_documented_periode_default():
+    """rater_effects: None and "" = the latest period, "semua" = pooled, unknown = error."""
+    import pandas as pd
+
+    import kinerja_calib as kc
+    from kinerja_calib.errors import ParameterError
+
+    def sim(seed: int, periode: str) -> pd.DataFrame:
+        one = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=120), seed=seed)
+        return one.ratings.assign(periode=periode)
+
+    r = pd.concat([sim(4, "2025-S2"), sim(5, "2026-S1")], ignore_index=True)
+    assert kc.calibrate.rater_effects(r).periode == "2026-S1"
+    assert kc.calibrate.rater_effects(r, periode="").periode == "2026-S1"
+    pooled = kc.calibrate.rater_effects(r, periode="semua")
+    assert pooled.periode is None
+    assert pooled.ratees["n"].sum() > kc.calibrate.rater_effects(r).ratees["n"].sum()
+    with pytest.raises(ParameterError, match="atau 'semua' untuk menggabungkan periode"):
+        kc.calibrate.rater_effects(r, periode="2030-S1")
+
+
+def test_role_composite_is_the_weights_modules_own_arithmetic():
+    """The widget's public door gives the composite_scores and source_weights numbers."""
+    import numpy as np
+    import pandas as pd
+
+    import kinerja_calib as kc
+    from kinerja_calib._tampil import DataKurang
+
+    r = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=300), seed=3).ratings
+    rc = kc.calibrate.role_composite(r)
+    bobot = {"atasan": 0.5, "rekan": 0.2, "bawahan": 0.2, "pengguna_layanan": 0.1}
+    w = np.array([bobot.get(role, 0.0) for role in rc.roles])
+    w = w / w.sum()
+    pd.testing.assert_series_equal(rc.score(w), kc.calibrate.composite_scores(r, bobot))
+    sw = kc.calibrate.source_weights(r, n_boot=0).set_index("peran_penilai")["bobot"]
+    best = sw.reindex(rc.roles).to_numpy()
+    assert rc.reliability(best) == pytest.approx(
+        kc.calibrate.source_weights(r, n_boot=0).attrs["nilai_kriteria"], rel=1e-9
+    )
+    assert rc.reliability(best) >= rc.reliability(np.full(len(w), 1 / len(w))) - 1e-9
+    diri = r[r["peran_penilai"] == "diri"]
+    assert isinstance(kc.calibrate.role_composite(diri), DataKurang)
