@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in naive_sizes:
         sc = S.Scenario(n_pegawai=n, n_instansi=max(n // 400, 1), kompak=True,
                         porsi_pengguna_layanan=0.0)  # fmt: skip
-        pegawai, _ = S._generate_organisation(sc, np.random.default_rng(1))
+        pegawai, _ = S.generate_organisation(sc, np.random.default_rng(1))
         ours, peer, rows_o, rows_p = [], [], 0, 0
         for i in range(args.repeats):  # interleaved
             t, sim = timed(lambda sc=sc, i=i, p=pegawai: S.rate_organisation(p, sc, seed=i))

@@ -281,7 +281,7 @@ def rating_hasil_kerja_per_butir(
     matter here as it is above ``ambang.capaian.batas_atas``). The head-of-unit rule
     (``kepala_unit.metode``) is not applied here: these are the pegawai's own indicators.
     """
-    from .indicators import capaian_pegawai
+    from ._capaian import capaian_pegawai
 
     r = _r6(rules)
     if per_indikator is None:
@@ -351,7 +351,7 @@ def rating_perilaku_per_aspek(
         when ``penentu == "atasan"`` and ``rating_360_lain`` differs — for discussion, it
         changes nothing).
     """
-    from .indicators import _pick_periode
+    from ._periode import pilih_periode as _pick_periode
     from .privacy import suppress_360
 
     r = _r6(rules)

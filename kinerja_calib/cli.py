@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # silence the flush at exit
         return 0
     except OSError as err:  # a file or folder that cannot be read or written: one sentence
-        from .reports import _alasan_os
+        from ._berkas import alasan_os as _alasan_os
 
         where = err.filename or "berkas/folder"
         print(

@@ -689,7 +689,7 @@ def format_tahap(tahap: pd.DataFrame) -> str:
 def tulis_ringkasan(hasil: HasilNasional, keluaran: Path) -> list[Path]:
     """Write ``ringkasan_provinsi.csv``, ``predikat_provinsi.csv``, ``kesepakatan_provinsi.csv``
     and ``tahap.csv`` atomically into ``keluaran``."""
-    from .reports import tulis_atomik
+    from ._berkas import tulis_atomik
 
     keluaran = Path(keluaran)
     files = {

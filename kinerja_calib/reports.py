@@ -61,11 +61,17 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._berkas import ALASAN_OS as _ALASAN_OS
+from ._berkas import SESI as _SESI
+from ._berkas import TEMP_RE as _TEMP_RE
+from ._berkas import alasan_os as _alasan_os
+from ._berkas import temp_in as _temp_in
+from ._berkas import tulis_atomik
 from ._escape import add_csp, escape_text
 from ._laporan import (
     ENV_CACHE,
@@ -154,69 +160,7 @@ _RETRYABLE_TEXT = (
 
 
 # --------------------------------------------------------------------------- atomic writes
-
-
-#: This batch run's id (``<parent pid>x<8 hex>``), part of every temporary file name it
-#: writes in the output folder, so that its leftovers can be found and removed (by this run
-#: on any exit, or by the next run when this one was killed). Set in the parent and, from
-#: the task, in each worker.
-_SESI: dict[str, str] = {"id": ""}
-_TEMP_RE = re.compile(r"^\..+\.(?:(?P<sesi>\d+x[0-9a-f]{8})-)?[0-9a-f]{8}\.tmp(?:\.\w+)?$")
-
-
-@contextmanager
-def _temp_in(folder: Path, name: str):
-    """Yield a hidden temporary path in ``folder``; removed unless it was moved away."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem, dot, ext = name.rpartition(".")
-    suffix = f".{ext}" if dot else ""
-    # hidden, unique, same folder (so os.replace is atomic); keeps the extension because
-    # papermill warns about output files not ending in .ipynb
-    sesi = f"{_SESI['id']}-" if _SESI["id"] else ""
-    tmp = folder / f".{stem or name}.{sesi}{uuid.uuid4().hex[:8]}.tmp{suffix}"
-    try:
-        yield tmp
-    finally:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def tulis_atomik(
-    path: str | os.PathLike,
-    data: str | bytes | Callable[[Path], None],
-    *,
-    encoding: str = "utf-8",
-) -> Path:
-    """Write ``path`` atomically: temporary file in the same folder, then :func:`os.replace`.
-
-    Parameters
-    ----------
-    path : path-like
-        Target file. Its folder is created when missing.
-    data : str, bytes or callable
-        The content, or a function ``writer(tmp_path)`` that writes the temporary file
-        (e.g. ``workbook.save``). If it raises, the temporary file is removed and the
-        target is left untouched (the previous version, or nothing).
-    encoding : str
-        Encoding for ``str`` content.
-
-    Returns
-    -------
-    Path
-        The target path.
-    """
-    target = Path(path)
-    with _temp_in(target.parent, target.name) as tmp:
-        if callable(data):
-            data(tmp)
-        elif isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding=encoding)
-        with open(tmp, "rb") as fh:  # flush to disk before the rename makes it visible
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    return target
+# (in the low layer kinerja_calib._berkas; ``tulis_atomik`` stays public here)
 
 
 # --------------------------------------------------------------------------- HTML export
@@ -428,20 +372,6 @@ def _gagal(tugas: Tugas, err: BaseException | str, percobaan: int = 1) -> HasilT
         tugas.laporan,
         berkas_lama=_berkas_lama(tugas),
     )
-
-
-_ALASAN_OS = {
-    errno.ENOSPC: "disk penuh",
-    errno.EDQUOT: "kuota disk habis",
-    errno.EROFS: "sistem berkasnya hanya-baca",
-    errno.EACCES: "tidak ada izin menulis",
-    errno.EPERM: "tidak ada izin menulis",
-}
-
-
-def _alasan_os(err: OSError) -> str:
-    """The reason of a write error, in Indonesian (disk full, read-only, no permission, …)."""
-    return _ALASAN_OS.get(err.errno or 0, err.strerror or type(err).__name__)
 
 
 def _pesan_tulis(err: OSError, folder: str | os.PathLike, saran: str | None = None) -> str:

@@ -44,6 +44,9 @@ from ._butir import (
     rating_hasil_kerja_per_butir,
     rating_perilaku_per_aspek,
 )
+from ._capaian import as_float, capaian_pegawai
+from ._kurva import batas_kurva as _batas
+from ._periode import pilih_periode as _pick_periode
 from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
@@ -74,6 +77,7 @@ __all__ = [
     "rating_perilaku_per_aspek",
     "score_workbook",
     "sebutan_pp46",
+    "sensitivitas_bobot",
     "skor_perilaku",
 ]
 
@@ -426,44 +430,6 @@ def kurva_constraints(predikat_organisasi: str, rules=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_KURVA_COLUMNS)
 
 
-_PEMBULATAN_KURVA = (
-    "ke_bawah_untuk_maks_ke_atas_untuk_min",
-    "ke_atas_untuk_maks_ke_bawah_untuk_min",
-    "terdekat",
-)
-
-
-def _batas(p: ArrayLike, n: ArrayLike, jenis: ArrayLike, mo: ArrayLike, mode: str) -> np.ndarray:
-    """Persons allowed (``jenis`` "maks") or required ("min") for share ``p`` of ``n``.
-
-    ``p × n`` is rounded to 9 decimals before it is floored / ceiled
-    (:mod:`kinerja_calib._presisi`): 0.2 × 15 is 3 persons, 0.7 × 3 is 2.1. A missing
-    share allows everyone (maks) or requires ``mo`` (min); a min is never below ``mo``.
-    Vectorised over aligned arrays (scalars broadcast).
-    """
-    if mode not in _PEMBULATAN_KURVA:
-        raise ParameterError(
-            f"Aturan pembulatan '{mode}' tidak dikenal; pilih dari {sorted(_PEMBULATAN_KURVA)}."
-        )
-    p, n, jenis, mo = np.broadcast_arrays(
-        np.asarray(p, dtype=float),
-        np.asarray(n, dtype=float),
-        np.asarray(jenis, dtype=object),
-        np.asarray(mo, dtype=float),
-    )
-    pn = bulatkan(np.where(np.isnan(p), np.nan, p * n))
-    if mode == "ke_bawah_untuk_maks_ke_atas_untuk_min":
-        maks, mins = np.floor(pn), np.ceil(pn)
-    elif mode == "ke_atas_untuk_maks_ke_bawah_untuk_min":
-        maks, mins = np.ceil(pn), np.floor(pn)
-    else:  # terdekat, half up
-        maks = mins = bulatkan_setengah_atas(pn)
-    is_max = jenis == "maks"
-    batas = np.where(is_max, maks, np.fmax(np.nan_to_num(mins, nan=0.0), mo))
-    batas = np.where(is_max & np.isnan(p), n, batas)
-    return batas.astype(float)
-
-
 def cek_kurva(
     predikat_pegawai: ArrayLike | pd.DataFrame,
     predikat_organisasi: str | Mapping | pd.Series,
@@ -645,7 +611,6 @@ def skor_perilaku(
     no rating and no count, so the atasan (never suppressed) and the kept groups decide
     (see :mod:`kinerja_calib.privacy`).
     """
-    from .indicators import _pick_periode
     from .privacy import suppress_360
 
     r = _rules_for(rules, "permenpanrb-6-2022")
@@ -890,8 +855,6 @@ def _komponen(
 
     ``varian``: names of :data:`VARIAN_RATING` whose predikat is added as ``predikat_<name>``.
     """
-    from .indicators import _pick_periode, capaian_pegawai
-
     rea, r360 = wb.realisasi, wb.penilaian_360
     # a periode asked for may be in only one of the two tables (e.g. an instansi without 360
     # ratings): each table is read for the periods it has; unknown in both is an error
@@ -1202,4 +1165,103 @@ def compare_regimes(
     out["predikat_pp30"] = n30["predikat"]
     out["nilai_pp46"] = n46["nilai_akhir"]
     out["sebutan_pp46"] = n46["predikat"]
+    return out
+
+
+# --------------------------------------------------------------------------- indicator weights
+def sensitivitas_bobot(
+    wb,
+    kode_indikator: str,
+    bobot: ArrayLike | None = None,
+    rules=None,
+    periode="",
+    ambang_anonimitas: int = AMBANG_BAWAAN,
+) -> pd.DataFrame:
+    """How the predikat shares of a jabatan move when one indicator's weight moves.
+
+    The chosen indicator gets weight ``w``; the other indicators of the same instansi and
+    jabatan are rescaled proportionally so that the weights still sum to 100. Capaian and
+    the 360 composite stay as observed; the hasil kerja rating and the predikat are
+    recomputed for every pegawai holding the jabatan.
+
+    Parameters
+    ----------
+    wb : Workbook
+    kode_indikator : str
+    bobot : array-like of float, optional
+        Weights to try (percent, 0–100). Default ``0, 10, ..., 100``.
+    rules : Rules or str, optional
+        6/2022 rules (default) for the thresholds and the matrix.
+    periode : str, default "" (the latest period)
+    ambang_anonimitas : int, default 3
+        Anonymity threshold of the 360 composite
+        (:func:`kinerja_calib.scoring.skor_perilaku`).
+
+    Returns
+    -------
+    DataFrame
+        ``bobot, predikat, jumlah, proporsi`` (one row per weight × predikat), plus the
+        attribute ``attrs["bobot_asli"]`` (the indicator's current weight) and
+        ``attrs["jabatan"]``.
+
+    Notes
+    -----
+    Heads of unit are rated here on their own capaian (the unit-capaian rule of
+    :func:`kinerja_calib.scoring.score_workbook` is not applied). Weights matter only when
+    ``rating_per_butir.metode = "rata_rata"`` (a threshold on the weighted mean capaian);
+    under the regulation's per-item rating (``per_butir``, the default) items are counted,
+    not weighted, so every weight gives the same shares (``attrs["metode"]`` says which).
+    """
+    r = _rules.resolve(rules)
+    metode = metode_rating(r)
+    ind = wb.indikator
+    hit = ind[ind["kode_indikator"] == kode_indikator]
+    if hit.empty:
+        raise ParameterError(f"Kode indikator '{kode_indikator}' tidak ada di tabel indikator.")
+    inst, jab = hit["kode_instansi"].iloc[0], hit["jabatan"].iloc[0]
+    bobot = np.arange(0.0, 101.0, 10.0) if bobot is None else as_float(bobot, "bobot").ravel()
+    if np.any((bobot < 0) | (bobot > 100)):
+        raise ParameterError("Bobot yang dicoba harus di antara 0 dan 100.")
+    sub = wb.untuk_instansi(inst)
+    base, per_ind = _komponen(sub, r, periode, ambang_anonimitas)
+    base = base[base["jabatan"] == jab]
+    per_ind = per_ind[(per_ind["jabatan"] == jab) & per_ind["capaian"].notna()]
+    cap_max = float(r.get_path("capaian.maksimum_per_indikator", np.inf))
+    cap = per_ind["capaian"].clip(upper=cap_max).to_numpy(float)
+    sel = (per_ind["kode_indikator"] == kode_indikator).to_numpy()
+    orig = per_ind["bobot"].to_numpy(float)
+    jab_w = ind[(ind["kode_instansi"] == inst) & (ind["jabatan"] == jab)]
+    others = float(jab_w.loc[jab_w["kode_indikator"] != kode_indikator, "bobot"].sum())
+    keys = pd.MultiIndex.from_arrays([per_ind["periode"], per_ind["nip"]])
+    target_keys = pd.MultiIndex.from_arrays([base["periode"], base["nip"]])
+    if metode == "per_butir":
+        rh_butir = rating_hasil_kerja_per_butir(sub, rules=r, per_indikator=per_ind)
+        rh_butir = base[["periode", "nip"]].merge(rh_butir, on=["periode", "nip"], how="left")
+    rows = []
+    for w in bobot:  # a handful of weights, not a loop over employees
+        scale = (100.0 - w) / others if others > 0 else 0.0
+        wt = np.where(sel, w, orig * scale)
+        num = pd.Series(wt * cap, index=keys).groupby(level=[0, 1]).sum()
+        den = pd.Series(wt, index=keys).groupby(level=[0, 1]).sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = (num / den.where(den > 0)).reindex(target_keys).to_numpy()
+        rh = (
+            rh_butir["rating_hasil_kerja"].astype(object).to_numpy()
+            if metode == "per_butir"
+            else rating_hasil_kerja(c, r)
+        )
+        pred = predikat(rh, base["rating_perilaku"].to_numpy(object), r)
+        counts = pd.Series(pred).value_counts().reindex(list(labels.PREDIKAT), fill_value=0)
+        total = counts.sum()
+        for lab, n in counts.items():
+            rows.append((float(w), lab, int(n), n / total if total else np.nan))
+    out = pd.DataFrame(rows, columns=["bobot", "predikat", "jumlah", "proporsi"])
+    out["predikat"] = pd.Categorical(
+        out["predikat"], categories=list(labels.PREDIKAT), ordered=True
+    )
+    out.attrs["metode"] = metode
+    out.attrs["bobot_asli"] = float(hit["bobot"].iloc[0])
+    out.attrs["jabatan"] = jab
+    out.attrs["kode_instansi"] = inst
+    out.attrs["nama_indikator"] = str(hit["nama_indikator"].iloc[0])
     return out

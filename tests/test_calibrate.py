@@ -312,12 +312,10 @@ def test_source_weights_sum_to_one_within_bounds(sim_small):
 
 
 def test_reliability_weights_beat_equal_weights(sim_small):
-    from kinerja_calib.calibrate._weights import (
-        _loadings,
-        _pairwise_cov,
-        _reliability,
-        role_means,
-    )
+    from kinerja_calib.calibrate._onefactor import loadings as _loadings
+    from kinerja_calib.calibrate._onefactor import pairwise_cov as _pairwise_cov
+    from kinerja_calib.calibrate._onefactor import reliability as _reliability
+    from kinerja_calib.calibrate._weights import role_means
 
     m, _ = role_means(sim_small.ratings)
     S = _pairwise_cov(m.to_numpy())
@@ -601,8 +599,10 @@ def test_pair_solver_equals_dense_weighted_ridge(lam, lam_a):
     """The sparse LSMR fit (in its block-diagonal solver order) against a dense least-squares
     solve of the same pair-level problem written out independently:
     min Σ_p w_p (ȳ_p − μ − a_i − b_j − c_g)² + λ Σ_j b_j² + λ_a Σ_i a_i²."""
-    from kinerja_calib.calibrate._diagnostics import _components
-    from kinerja_calib.calibrate._effects import _fit_additive, _layout, prepare
+    from kinerja_calib.calibrate._diagnostics import components as _components
+    from kinerja_calib.calibrate._lsmr import fit_additive as _fit_additive
+    from kinerja_calib.calibrate._lsmr import layout as _layout
+    from kinerja_calib.calibrate._prepare import prepare
 
     df = _multi_component(seed=5)
     data = prepare(df)

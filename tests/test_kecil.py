@@ -304,19 +304,19 @@ def test_calibration_on_self_ratings_only_is_a_sentence():
     assert fx.ratees.empty and fx.raters.empty
     assert {"skor_terkalibrasi", "koreksi"} <= set(fx.ratees.columns)
     assert "diagnosis" in fx.raters.columns
-    assert fx.ringkasan() == calibrate._effects.KURANG_PENILAI
+    assert fx.ringkasan() == calibrate._types.KURANG_PENILAI
     assert fx.ringkasan().startswith("Bagian ini memerlukan penilaian 360")
     for hasil in (
         calibrate.source_weights(r),
         calibrate.reliability_curve(r),
         calibrate.compare_weights(r),
     ):
-        assert str(hasil) == calibrate._effects.KURANG_PENILAI
+        assert str(hasil) == calibrate._types.KURANG_PENILAI
         # a cell chaining on the note still shows the note
         assert str(hasil.ringkasan.drop(columns="x")) == str(hasil)
     from kinerja_calib.plots import calibrate as gambar
 
-    assert str(gambar.sebelum_sesudah(fx)) == calibrate._effects.KURANG_PENILAI
+    assert str(gambar.sebelum_sesudah(fx)) == calibrate._types.KURANG_PENILAI
     assert str(gambar.bobot_sumber(calibrate.source_weights(r))) == str(fx.ringkasan())
 
 

@@ -237,7 +237,7 @@ def test_default_self_inflation_in_published_range():
 # MFRM generator
 # ---------------------------------------------------------------------------
 def test_mfrm_sampler_matches_rating_scale_probabilities():
-    from kinerja_calib.simulate import _mfrm_sample
+    from kinerja_calib.simulate._model import mfrm_sample as _mfrm_sample
 
     # P(k) ∝ exp(Σ_{h≤k} (η − F_h)) (Andrich rating-scale model; Linacre's FACETS)
     eta, f = 0.4, np.array([-2.0, -0.5, 0.7, 1.8])

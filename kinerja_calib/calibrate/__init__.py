@@ -26,10 +26,12 @@ from ._ordinal import category_probabilities
 from ._weights import (
     KONVENSI_BOBOT,
     PerbandinganBobot,
+    RoleComposite,
     compare_weights,
     composite_scores,
     predikat_dari_skor,
     reliability_curve,
+    role_composite,
     role_means,
     source_weights,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "PerbandinganBobot",
     "DistributionProposal",
     "RaterEffects",
+    "RoleComposite",
     "ahp_weights",
     "calibrate_distribution",
     "category_probabilities",
@@ -54,6 +57,7 @@ __all__ = [
     "predikat_dari_skor",
     "rater_effects",
     "reliability_curve",
+    "role_composite",
     "role_means",
     "cek_ditanam",
     "siapkan",

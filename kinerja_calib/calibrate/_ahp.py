@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._capaian import capaian_pegawai
+from .._periode import TERBARU, pilih_periode
 from ..errors import ParameterError
 
 __all__ = ["RANDOM_INDEX", "AHPResult", "ahp_weights", "effective_weights"]
@@ -229,12 +231,12 @@ def _per_indikator(data: Any, periode: str | None, rules: Any) -> pd.DataFrame:
         if periode not in (None, "") and "periode" in df.columns:
             df = df[df["periode"] == periode]
         elif "periode" in df.columns and df["periode"].nunique() > 1:
-            df = df[df["periode"] == sorted(df["periode"].dropna().unique())[-1]]
+            (terbaru,) = pilih_periode(sorted(df["periode"].dropna().unique()), TERBARU)
+            df = df[df["periode"] == terbaru]
         return df
-    from .. import indicators
-
-    return indicators.capaian_pegawai(
-        data, periode="" if periode is None else periode, rules=rules
+    # this function's None is the latest period: passed explicitly to the one selector
+    return capaian_pegawai(
+        data, periode=TERBARU if periode is None else periode, rules=rules
     ).per_indikator
 
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from ..errors import ParameterError
+from ._types import AdditiveFit, RaterEffects, RatingData
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ._effects import RaterEffects, _Data, _Fit
-
-__all__ = ["AMBANG_DIAGNOSIS"]
+__all__ = [
+    "AMBANG_DIAGNOSIS",
+    "annotate_units",
+    "components",
+    "diagnose",
+    "jaringan_table",
+    "komponen_table",
+]
 
 #: Thresholds of the rater diagnostics (documented in :func:`rater_effects`).
 AMBANG_DIAGNOSIS: dict[str, float] = {
@@ -28,7 +31,7 @@ AMBANG_DIAGNOSIS: dict[str, float] = {
 }
 
 
-def _components(data: _Data) -> tuple[np.ndarray, np.ndarray, int]:
+def components(data: RatingData) -> tuple[np.ndarray, np.ndarray, int]:
     na, nb, _, _, npairs = data.sizes
     adj = sparse.csr_matrix(
         (np.ones(npairs, np.int8), (data.pair_ratee, na + data.pair_rater)),
@@ -44,8 +47,8 @@ def _components(data: _Data) -> tuple[np.ndarray, np.ndarray, int]:
     return labels[:na], labels[na:], n
 
 
-def _diagnose(
-    data: _Data, fit: _Fit, s2_tot: float, n_rater: np.ndarray, se: np.ndarray
+def diagnose(
+    data: RatingData, fit: AdditiveFit, s2_tot: float, n_rater: np.ndarray, se: np.ndarray
 ) -> pd.DataFrame:
     na, nb, ng, nk, npairs = data.sizes
     thr = AMBANG_DIAGNOSIS
@@ -109,7 +112,7 @@ def _diagnose(
     )
 
 
-def _annotate_units(fx: RaterEffects, pegawai: pd.DataFrame) -> None:
+def annotate_units(fx: RaterEffects, pegawai: pd.DataFrame) -> None:
     """Add which instansi / unit kerja each connected component holds."""
     cols = [c for c in ("kode_instansi", "unit_kerja") if c in pegawai.columns]
     if "nip" not in pegawai.columns or not cols:
@@ -133,7 +136,7 @@ def _annotate_units(fx: RaterEffects, pegawai: pd.DataFrame) -> None:
         )
 
 
-def _komponen_table(
+def komponen_table(
     s2_a: float, s2_b: float, s2_role: float, s2_asp: float, parts: dict[str, float]
 ) -> pd.DataFrame:
     s2_int = parts["s2_int"] if np.isfinite(parts["s2_int"]) else 0.0
@@ -154,8 +157,8 @@ def _komponen_table(
     return df
 
 
-def _jaringan_table(
-    data: _Data, comp_ratee: np.ndarray, comp_rater: np.ndarray, n_comp: int
+def jaringan_table(
+    data: RatingData, comp_ratee: np.ndarray, comp_rater: np.ndarray, n_comp: int
 ) -> pd.DataFrame:
     n_peg = np.bincount(comp_ratee, minlength=n_comp)
     n_pen = np.bincount(comp_rater, minlength=n_comp)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._kurva import batas_kurva
 from ..errors import ParameterError
 from ..labels import PREDIKAT, PREDIKAT_ORGANISASI
 
@@ -68,9 +69,7 @@ def _limit(p: float, n: int, jenis: str, minimal: int, mode: str) -> int:
     decimals before it is floored / ceiled, :mod:`kinerja_calib._presisi`), so the proposal
     and the check never disagree on a count.
     """
-    from ..scoring import _batas  # checks ``mode`` too
-
-    return int(_batas(p, n, jenis, minimal, mode))
+    return int(batas_kurva(p, n, jenis, minimal, mode))  # checks ``mode`` too
 
 
 def _group_label(pred: tuple[str, ...]) -> str:

@@ -11,15 +11,12 @@ FACETS/Winsteps; the Gaussian penalty (``prior_sd``) keeps extreme scores (all 5
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ._effects import RaterEffects, _Data
+from ._diagnostics import AMBANG_DIAGNOSIS, components, jaringan_table
+from ._types import RaterEffects, RatingData
 
 __all__ = ["category_probabilities", "fit_mfrm"]
 
@@ -51,7 +48,7 @@ def _newton(codes, n, resid, var, theta, prior):
 
 
 def fit_mfrm(
-    data: _Data,
+    data: RatingData,
     include_role: bool = True,
     include_aspect: bool = True,
     max_iter: int = 500,
@@ -64,7 +61,7 @@ def fit_mfrm(
 
     Parameters
     ----------
-    data : _Data
+    data : RatingData
         Output of :func:`kinerja_calib.calibrate._effects.prepare`.
     include_role, include_aspect : bool
         Model the role and aspect facets.
@@ -87,8 +84,6 @@ def fit_mfrm(
     .. [3] Myford, C. M., & Wolfe, E. W. (2003). Detecting and measuring rater effects using
        many-facet Rasch measurement: Part I. *Journal of Applied Measurement*, 4(4), 386–422.
     """
-    from ._effects import AMBANG_DIAGNOSIS, RaterEffects, _components, _jaringan_table
-
     na, nb, ng, nk, _ = data.sizes
     y = data.y
     if np.any(np.abs(y - np.round(y)) > 1e-9):
@@ -160,7 +155,7 @@ def fit_mfrm(
     infit = np.bincount(data.rater, weights=(x - e) ** 2, minlength=nb) / np.maximum(info_C, 1e-9)
     fair = category_probabilities(B, tau) @ kk + lo
     raw = np.bincount(data.ratee, weights=y, minlength=na) / n_ratee
-    comp_ratee, comp_rater, n_comp = _components(data)
+    comp_ratee, comp_rater, n_comp = components(data)
     ratees = pd.DataFrame(
         {
             "skor_mentah": raw,
@@ -246,7 +241,7 @@ def fit_mfrm(
         index=pd.Index(list(sd), name="komponen"),
     )
     komponen.insert(1, "proporsi", komponen["varians"] / komponen["varians"].sum())
-    jaringan = _jaringan_table(data, comp_ratee, comp_rater, n_comp)
+    jaringan = jaringan_table(data, comp_ratee, comp_rater, n_comp)
     info = {"iterasi": it, "konvergen": converged, "kategori": K, "skala_min": lo}
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, 0.0, "ordinal", data.periode, info

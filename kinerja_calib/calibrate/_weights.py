@@ -13,15 +13,19 @@ from .._tampil import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ..labels import PREDIKAT, RATING
-from ._effects import KURANG_PENILAI, _tanpa_penilai_lain
+from ._onefactor import composite, loadings, pairwise_cov, reliability
+from ._prepare import prepare, tanpa_penilai_lain
+from ._types import KURANG_PENILAI
 
 __all__ = [
     "KONVENSI_BOBOT",
     "PerbandinganBobot",
+    "RoleComposite",
     "compare_weights",
     "composite_scores",
     "predikat_dari_skor",
     "reliability_curve",
+    "role_composite",
     "role_means",
     "source_weights",
 ]
@@ -63,8 +67,6 @@ def role_means(
         Index ``nip``, one column per role (``diri`` excluded); ``means`` holds the mean of the
         per-rater means (each rater counts once), ``k`` the number of raters.
     """
-    from ._effects import prepare
-
     d = prepare(ratings, periode)
     y = d.y
     if fx is not None:
@@ -106,15 +108,6 @@ def _weights_vector(weights: Any, roles: pd.Index, k: pd.DataFrame | None = None
     return w / w.sum()
 
 
-def _composite(m: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted mean over the roles present for each ratee (weights renormalised per row)."""
-    have = np.isfinite(m)
-    ww = np.where(have, w[None, :], 0.0)
-    tot = ww.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(tot > 0, (np.nan_to_num(m) * ww).sum(axis=1) / tot, np.nan)
-
-
 def composite_scores(
     ratings: pd.DataFrame,
     weights: Any = "gabungan",
@@ -144,8 +137,6 @@ def composite_scores(
     if isinstance(weights, str):
         if weights != "gabungan":
             raise ParameterError("`weights` teks hanya boleh 'gabungan'.")
-        from ._effects import prepare
-
         d = prepare(ratings, periode)
         y = d.y
         if fx is not None:
@@ -158,59 +149,70 @@ def composite_scores(
         )
     m, _ = role_means(ratings, periode, fx)
     w = _weights_vector(weights, m.columns)
-    return pd.Series(_composite(m.to_numpy(), w), index=m.index, name="skor_komposit")
+    return pd.Series(composite(m.to_numpy(), w), index=m.index, name="skor_komposit")
 
 
-# ---------------------------------------------------------------------------------------------
-# reliability from the data's own variance components (one-factor model across roles)
-# ---------------------------------------------------------------------------------------------
+@dataclass
+class RoleComposite:
+    """The role means of a 360 table, ready to be re-weighted many times (workshop sliders).
+
+    Built once by :func:`role_composite`; each :meth:`score` / :meth:`reliability` call is
+    then a few array operations.
+
+    Attributes
+    ----------
+    means : DataFrame
+        Index ``nip``, one column per role (as :func:`role_means`).
+    cov : ndarray
+        Covariance of the role means (pairwise over the pegawai having both roles).
+    loadings : ndarray
+        One-factor loadings of the roles (principal-axis factoring of ``cov``).
+    """
+
+    means: pd.DataFrame
+    cov: np.ndarray
+    loadings: np.ndarray
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles, in the order of the weight vectors."""
+        return list(self.means.columns)
+
+    def score(self, weights: np.ndarray) -> pd.Series:
+        """Composite per ``nip``: weighted mean over the roles present (renormalised per row)."""
+        values = composite(self.means.to_numpy(), np.asarray(weights, dtype=float))
+        return pd.Series(values, index=self.means.index, name="skor_komposit")
+
+    def reliability(self, weights: np.ndarray) -> float:
+        """Reliability of the composite with these weights (one-factor model across roles)."""
+        return reliability(np.asarray(weights, dtype=float), self.loadings, self.cov)
 
 
-def _pairwise_cov(m: np.ndarray) -> np.ndarray:
-    """Covariance of the role means over the pegawai having both roles (NaN below 3)."""
-    G = m.shape[1]
-    fin = np.isfinite(m)
-    z = np.where(fin, m, 0.0)
-    S = np.full((G, G), np.nan)
-    for g in range(G):  # ≤ 5 roles: a loop over role pairs, not over employees
-        for h in range(g, G):
-            both = fin[:, g] & fin[:, h]
-            nb = int(both.sum())
-            if nb < 3:
-                continue
-            x, y = z[both, g], z[both, h]
-            S[g, h] = S[h, g] = float(((x - x.mean()) * (y - y.mean())).sum() / (nb - 1))
-    return S
+def role_composite(
+    ratings: pd.DataFrame, periode: str | None = None, fx: Any = None
+) -> RoleComposite | DataKurang:
+    """The role means with their covariance and loadings, for weights chosen live.
 
+    Parameters
+    ----------
+    ratings : DataFrame
+        Long ``penilaian_360`` table.
+    periode : str, optional
+        Period (default the latest; ``"semua"`` pools every period).
+    fx : RaterEffects, optional
+        Correct each rating for its rater's severity first.
 
-def _loadings(S: np.ndarray) -> np.ndarray:
-    """One-factor loadings by principal-axis factoring (communalities iterated)."""
-    G = S.shape[0]
-    diag = np.nan_to_num(np.diag(S))
-    if G == 1:
-        return np.sqrt(np.maximum(diag * 0.5, 1e-12))
-    off = np.where(np.isfinite(S) & ~np.eye(G, dtype=bool), S, 0.0)
-    # start: each role's communality = its largest covariance with another role
-    h2 = np.clip(np.abs(off).max(axis=1), 1e-12, np.maximum(diag, 1e-12))
-    lam = np.sqrt(h2)
-    for _ in range(500):
-        R = off + np.diag(h2)
-        vals, vecs = np.linalg.eigh(R)
-        v = vecs[:, -1] * np.sign(vecs[:, -1].sum() or 1.0)
-        lam_new = np.sqrt(max(vals[-1], 1e-12)) * v
-        lam_new = np.clip(lam_new, 1e-6, np.sqrt(np.maximum(diag, 1e-12)))
-        h2 = lam_new**2
-        done = np.max(np.abs(lam_new - lam)) < 1e-9
-        lam = lam_new
-        if done:
-            break
-    return lam
-
-
-def _reliability(w: np.ndarray, lam: np.ndarray, S: np.ndarray) -> float:
-    num = float(w @ lam) ** 2
-    den = float(w @ np.nan_to_num(S) @ w)
-    return num / den if den > 0 else np.nan
+    Returns
+    -------
+    RoleComposite or DataKurang
+        :class:`~kinerja_calib._tampil.DataKurang` when the table has no rating other than
+        self-ratings.
+    """
+    if tanpa_penilai_lain(ratings, periode):
+        return DataKurang(KURANG_PENILAI)
+    m, _ = role_means(ratings, periode, fx)
+    cov = pairwise_cov(m.to_numpy())
+    return RoleComposite(m, cov, loadings(cov))
 
 
 def _corr(x: np.ndarray, y: np.ndarray) -> float:
@@ -279,12 +281,12 @@ def _optimise(objective, bnds: list[tuple[float, float]], start=None) -> np.ndar
 
 def _solve_weights(m, crit, criterion, bnds, start=None) -> tuple[np.ndarray, float]:
     if criterion == "reliabilitas":
-        S = _pairwise_cov(m)
-        lam = _loadings(S)
-        w = _optimise(lambda w: -_reliability(w, lam, S), bnds, start)
-        return w, _reliability(w, lam, S)
-    w = _optimise(lambda w: -np.nan_to_num(_corr(_composite(m, w), crit), nan=-1.0), bnds, start)
-    return w, _corr(_composite(m, w), crit)
+        S = pairwise_cov(m)
+        lam = loadings(S)
+        w = _optimise(lambda w: -reliability(w, lam, S), bnds, start)
+        return w, reliability(w, lam, S)
+    w = _optimise(lambda w: -np.nan_to_num(_corr(composite(m, w), crit), nan=-1.0), bnds, start)
+    return w, _corr(composite(m, w), crit)
 
 
 def source_weights(
@@ -357,7 +359,7 @@ def source_weights(
     .. [2] Raykov, T. (2004). Estimation of maximal reliability. *Structural Equation Modeling*,
        11(1), 71–83.
     """
-    if _tanpa_penilai_lain(ratings, periode):
+    if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     if criterion not in ("reliabilitas", "kriteria", "kebenaran"):
         raise ParameterError("`criterion` harus 'reliabilitas', 'kriteria' atau 'kebenaran'.")
@@ -393,7 +395,7 @@ def source_weights(
     hi = np.nanquantile(boots, 1 - alpha, axis=0) if n_boot > 0 else np.full(len(roles), np.nan)
     kk = kdf.to_numpy().astype(float)
     k_mean = np.where((kk > 0).sum(0) > 0, kk.sum(0) / np.maximum((kk > 0).sum(0), 1), np.nan)
-    S = _pairwise_cov(m)
+    S = pairwise_cov(m)
     out = pd.DataFrame(
         {
             "peran_penilai": list(roles),
@@ -403,7 +405,7 @@ def source_weights(
             "batas_bawah": [b[0] for b in bnds],
             "batas_atas": [b[1] for b in bnds],
             "k_rerata": k_mean,
-            "muatan": _loadings(S),
+            "muatan": loadings(S),
         }
     )
     out.attrs["kriteria"] = criterion
@@ -426,12 +428,12 @@ def reliability_curve(
         Columns ``peran_penilai``, ``k``, ``reliabilitas`` (tidy, one row per role and k), and
         ``k_data`` (the mean number of raters the role has in the data).
     """
-    if _tanpa_penilai_lain(ratings, periode):
+    if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     mdf, kdf = role_means(ratings, periode, fx)
     m = mdf.to_numpy()
-    S = _pairwise_cov(m)
-    lam = _loadings(S)
+    S = pairwise_cov(m)
+    lam = loadings(S)
     kk = kdf.to_numpy().astype(float)
     kbar = kk.sum(0) / np.maximum((kk > 0).sum(0), 1)
     err1 = np.maximum(np.diag(np.nan_to_num(S)) - lam**2, 1e-12) * kbar
@@ -557,7 +559,7 @@ def compare_weights(
     -------
     PerbandinganBobot
     """
-    if _tanpa_penilai_lain(ratings, periode):
+    if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
     schemes: dict[str, Any] = dict(KONVENSI_BOBOT)
     schemes.update(dict(weights_dict or {}))

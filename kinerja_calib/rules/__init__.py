@@ -74,7 +74,7 @@ import datetime as _dt
 import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -83,6 +83,8 @@ import pandas as pd
 
 from .._escape import escape_text
 from ..errors import ParameterError
+from ._registry import VALIDATORS as _VALIDATORS
+from ._registry import daftarkan_validator
 
 __all__ = [
     "Rules",
@@ -99,7 +101,6 @@ _REQUIRED_TOP = ("nama", "judul", "sumber", "berlaku_sejak")
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SUMBER_INSTANSI = "ditetapkan instansi"
 
-_VALIDATORS: dict[str, Callable[[Rules], list[str]]] = {}
 # Rules are immutable, so a file is parsed once per (path, modification time).
 _CACHE: dict[tuple[str, int], Rules] = {}
 
@@ -592,11 +593,6 @@ def resolve(rules: str | Path | Rules | None, default: str = "permenpanrb-6-2022
     if isinstance(rules, Rules):
         return rules
     return load(rules)
-
-
-def daftarkan_validator(rezim: str, func: Callable[[Rules], list[str]]) -> None:
-    """Register ``func(rules) -> list of Indonesian problem messages`` for a regime."""
-    _VALIDATORS[rezim] = func
 
 
 def _format_nilai(v: Any) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import labels
-from . import Rules, daftarkan_validator
+from ._registry import RulesView, daftarkan_validator
 
 __all__: list[str] = []
 
@@ -26,14 +26,14 @@ def _num(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _need(r: Rules, path: str, problems: list[str]) -> Any:
+def _need(r: RulesView, path: str, problems: list[str]) -> Any:
     v = r.get_path(path, None)
     if v is None:
         problems.append(f"kunci '{path}' wajib ada.")
     return v
 
 
-def _need_num(r: Rules, path: str, problems: list[str], lo=None, hi=None) -> float | None:
+def _need_num(r: RulesView, path: str, problems: list[str], lo=None, hi=None) -> float | None:
     v = _need(r, path, problems)
     if v is None:
         return None
@@ -45,14 +45,14 @@ def _need_num(r: Rules, path: str, problems: list[str], lo=None, hi=None) -> flo
     return float(v)
 
 
-def _check_thresholds(r: Rules, base: str, problems: list[str], lo=None, hi=None) -> None:
+def _check_thresholds(r: RulesView, base: str, problems: list[str], lo=None, hi=None) -> None:
     a = _need_num(r, f"{base}.batas_bawah", problems, lo, hi)
     b = _need_num(r, f"{base}.batas_atas", problems, lo, hi)
     if a is not None and b is not None and not a <= b:
         problems.append(f"'{base}.batas_bawah' ({a}) harus ≤ '{base}.batas_atas' ({b}).")
 
 
-def _check_weights(r: Rules, path: str, keys: tuple[str, ...], problems: list[str]) -> None:
+def _check_weights(r: RulesView, path: str, keys: tuple[str, ...], problems: list[str]) -> None:
     w = _need(r, path, problems)
     if w is None:
         return
@@ -69,7 +69,7 @@ def _check_weights(r: Rules, path: str, keys: tuple[str, ...], problems: list[st
         problems.append(f"Jumlah bobot di '{path}' harus > 0.")
 
 
-def _check_butir(r: Rules, p: list[str]) -> None:
+def _check_butir(r: RulesView, p: list[str]) -> None:
     """``rating_per_butir`` and ``perilaku`` are optional (older instansi copies lack them)."""
     sb = r.get_path("rating_per_butir.sebagian_besar", None)
     # compared at 9 decimals like every threshold (0.49999999999999994 is 0.5)
@@ -92,7 +92,7 @@ def _check_butir(r: Rules, p: list[str]) -> None:
         )
 
 
-def _v_6_2022(r: Rules) -> list[str]:
+def _v_6_2022(r: RulesView) -> list[str]:
     p: list[str] = []
     if tuple(r.get_path("rating.label", ())) != labels.RATING:
         p.append(f"'rating.label' harus {list(labels.RATING)} (urut rendah → tinggi).")
@@ -162,7 +162,7 @@ def _v_6_2022(r: Rules) -> list[str]:
 daftarkan_validator("permenpanrb-6-2022", _v_6_2022)
 
 
-def _check_pita(r: Rules, path: str, p: list[str]) -> None:
+def _check_pita(r: RulesView, path: str, p: list[str]) -> None:
     """Bands: list of tables with ``batas_bawah`` (ascending order of quality)."""
     pita = _need(r, path, p)
     if pita is None:
@@ -175,7 +175,7 @@ def _check_pita(r: Rules, path: str, p: list[str]) -> None:
         p.append(f"'{path}' harus urut dari predikat tertinggi (batas_bawah menurun).")
 
 
-def _check_konversi(r: Rules, p: list[str]) -> None:
+def _check_konversi(r: RulesView, p: list[str]) -> None:
     x = _need(r, "konversi_perilaku.skala", p)
     y = _need(r, "konversi_perilaku.nilai_perilaku", p)
     if x is None or y is None:
@@ -186,7 +186,7 @@ def _check_konversi(r: Rules, p: list[str]) -> None:
         p.append("'konversi_perilaku' harus naik (skala dan nilai_perilaku urut menaik).")
 
 
-def _v_pp30(r: Rules) -> list[str]:
+def _v_pp30(r: RulesView) -> list[str]:
     p: list[str] = []
     knots = _need(r, "nilai_capaian_iki.titik", p)
     if knots is not None:
@@ -209,7 +209,7 @@ def _v_pp30(r: Rules) -> list[str]:
     return p
 
 
-def _v_pp46(r: Rules) -> list[str]:
+def _v_pp46(r: RulesView) -> list[str]:
     p: list[str] = []
     _need_num(r, "waktu_biaya.konstanta", p, 1, 3)
     _need_num(r, "waktu_biaya.ambang_efisiensi", p, 0, 100)

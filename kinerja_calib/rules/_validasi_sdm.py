@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import labels
-from . import Rules, daftarkan_validator
+from ._registry import RulesView, daftarkan_validator
 
 __all__: list[str] = []
 
@@ -28,7 +28,7 @@ def _ascending(values: Any) -> bool:
     )
 
 
-def _v_skm(r: Rules) -> list[str]:
+def _v_skm(r: RulesView) -> list[str]:
     p: list[str] = []
     unsur = r.get_path("unsur", ())
     kode = [u.get("kode") for u in unsur]
@@ -60,7 +60,7 @@ def _v_skm(r: Rules) -> list[str]:
     return p
 
 
-def _v_kompetensi(r: Rules) -> list[str]:
+def _v_kompetensi(r: RulesView) -> list[str]:
     p: list[str] = []
     lo, hi = r.get_path("level.minimum", None), r.get_path("level.maksimum", None)
     if not (_num(lo) and _num(hi) and lo < hi):
@@ -78,7 +78,7 @@ def _v_kompetensi(r: Rules) -> list[str]:
     return p
 
 
-def _v_talenta(r: Rules) -> list[str]:
+def _v_talenta(r: RulesView) -> list[str]:
     p: list[str] = []
     grid = r.get_path("kotak", ())
     flat = [x for row in grid for x in row] if all(isinstance(g, tuple) for g in grid) else []

@@ -35,8 +35,8 @@ from ._analisis import (
     siapkan,
 )
 from ._hasil import Simulation
-from ._model import _mfrm_sample, rate_organisation, simulate_ratings
-from ._organisasi import _build_pairs, _floyd_sample, _generate_organisation, _make_nips
+from ._model import rate_organisation, simulate_ratings
+from ._organisasi import generate_organisation
 from ._skenario import KOLOM_PENILAIAN, Scenario, variance_shares
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "Simulation",
     "bandingkan_predikat",
     "confusion_predikat",
+    "generate_organisation",
     "monte_carlo",
     "rate_organisation",
     "scenario_bias",
@@ -54,6 +55,3 @@ __all__ = [
     "simulate_ratings",
     "variance_shares",
 ]
-
-# private helpers used by the widget, the benchmark and the tests
-_PRIVATE = (_build_pairs, _floyd_sample, _generate_organisation, _make_nips, _mfrm_sample)

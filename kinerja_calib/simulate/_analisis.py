@@ -14,8 +14,8 @@ from ..labels import PREDIKAT
 from ..privacy import AMBANG_BAWAAN
 from ._hasil import Simulation
 from ._model import rate_organisation
-from ._organisasi import _generate_organisation
-from ._skenario import _ASPEK, _PERAN, _R_DIRI, Scenario
+from ._organisasi import generate_organisation
+from ._skenario import ASPEK, PERAN, R_DIRI, Scenario
 
 __all__ = [
     "BIAS",
@@ -138,8 +138,8 @@ def bandingkan_predikat(
     from .. import scoring
 
     rl = _rules.resolve(rules)
-    w = np.array([float(rl["bobot_peran"].get(p, 0.0) or 0.0) for p in _PERAN])
-    w[_R_DIRI] = 0.0
+    w = np.array([float(rl["bobot_peran"].get(p, 0.0) or 0.0) for p in PERAN])
+    w[R_DIRI] = 0.0
     lo_p = float(rl["ambang"]["perilaku"]["batas_bawah"])
     hi_p = float(rl["ambang"]["perilaku"]["batas_atas"])
     lo_c = float(rl["ambang"]["capaian"]["batas_bawah"])
@@ -156,22 +156,22 @@ def bandingkan_predikat(
     per_codes, per_uniques = pd.factorize(r["periode"], sort=True)
     n_per = len(per_uniques)
     nip_pos = _codes(r["nip"], truth.index)
-    role_pos = _codes(r["peran_penilai"], pd.Index(_PERAN))
-    key = (per_codes.astype(np.int64) * n + nip_pos) * len(_PERAN) + role_pos
-    size = n_per * n * len(_PERAN)
+    role_pos = _codes(r["peran_penilai"], pd.Index(PERAN))
+    key = (per_codes.astype(np.int64) * n + nip_pos) * len(PERAN) + role_pos
+    size = n_per * n * len(PERAN)
     val = r["nilai"].to_numpy(dtype=np.float64)
-    sums = np.bincount(key, weights=val, minlength=size).reshape(n_per, n, len(_PERAN))
-    cnt = np.bincount(key, minlength=size).reshape(n_per, n, len(_PERAN))
+    sums = np.bincount(key, weights=val, minlength=size).reshape(n_per, n, len(PERAN))
+    cnt = np.bincount(key, minlength=size).reshape(n_per, n, len(PERAN))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / cnt
         present = (cnt > 0) & (w > 0)
         wsum = (present * w).sum(axis=-1)
         skor = np.where(present, means, 0.0) @ w / wsum
     skor = np.where(wsum > 0, skor, np.nan)
-    skor_diri = means[..., _R_DIRI]
+    skor_diri = means[..., R_DIRI]
 
     s = sim.scenario
-    t_cols = [f"sebenarnya_{a}" for a in _ASPEK]
+    t_cols = [f"sebenarnya_{a}" for a in ASPEK]
     t = truth[t_cols].to_numpy(dtype=np.float64)
     skor_true = _expected_rating(t, s.ambang(), s.sd_galat).mean(axis=1)
     z = truth["hasil_kerja_sebenarnya"].to_numpy(float)
@@ -394,7 +394,7 @@ def monte_carlo(
     rows = []
     for rep, child in enumerate(ss.spawn(n_rep)):  # replications (whole-org vectorised)
         org_seed, rate_seed = child.spawn(2)
-        pegawai, instansi = _generate_organisation(s, np.random.default_rng(org_seed))
+        pegawai, instansi = generate_organisation(s, np.random.default_rng(org_seed))
         for b, sb in variants.items():
             sim = rate_organisation(
                 pegawai,

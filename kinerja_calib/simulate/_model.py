@@ -8,15 +8,15 @@ import pandas as pd
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ._hasil import Simulation
-from ._organisasi import _build_pairs, _generate_organisation
-from ._skenario import _ASPEK, _PERAN, _R_DIRI, Scenario
+from ._organisasi import build_pairs, generate_organisation
+from ._skenario import ASPEK, PERAN, R_DIRI, Scenario
 
 __all__ = ["rate_organisation", "simulate_ratings"]
 
 _CHUNK = 2_000_000  # rating rows per chunk in the MFRM sampler
 
 
-def _mfrm_sample(eta: np.ndarray, thresholds: np.ndarray, omega: np.ndarray, rng) -> np.ndarray:
+def mfrm_sample(eta: np.ndarray, thresholds: np.ndarray, omega: np.ndarray, rng) -> np.ndarray:
     """Rating-scale MFRM: categories 0..K-1 by inverse CDF over adjacent-category logits.
 
     ``eta`` (n,) location B − D − C in logits, ``thresholds`` (K-1,) F_k,
@@ -159,13 +159,13 @@ def rate_organisation(
         if "skor_sebenarnya" in peg:
             given = peg["skor_sebenarnya"].notna().to_numpy()
             g[given] = peg["skor_sebenarnya"].to_numpy(dtype=np.float64, na_value=np.nan)[given]
-    n_asp = len(_ASPEK)
+    n_asp = len(ASPEK)
     t_aspek = (g[:, None] + rng.normal(0.0, s.sd_aspek, (n, n_asp))).astype(np.float32)
     rho = s.korelasi_hasil_kerja
     hasil = rho * g / max(s.sd_umum, 1e-12) + np.sqrt(1 - rho**2) * rng.normal(0.0, 1.0, n)
 
     # --- design
-    ratee, rater, role, n_ext = _build_pairs(inst_code, unit_code, atasan, s, rng)
+    ratee, rater, role, n_ext = build_pairs(inst_code, unit_code, atasan, s, rng)
     n_pairs = len(ratee)
     n_rater = n + n_ext
     width = max(6, len(str(n_ext)))
@@ -183,7 +183,7 @@ def rate_organisation(
     # --- rater parameters
     sdt = s.sd_skala
     lenient = rng.normal(0.0, s.sd_keparahan, n_rater)
-    active_other = np.bincount(rater[role != _R_DIRI], minlength=n_rater) > 0
+    active_other = np.bincount(rater[role != R_DIRI], minlength=n_rater) > 0
     planted = np.full(n_rater, "", dtype=object)
     cand = np.flatnonzero(active_other)
     n_lunak = int(round(s.porsi_penilai_lunak * len(cand)))
@@ -205,7 +205,7 @@ def rate_organisation(
     shift_rater = np.nan_to_num(shift_rater)
 
     # --- pair-level quantities
-    role_off = np.array([s.geser_peran.get(p, 0.0) for p in _PERAN]) * sdt
+    role_off = np.array([s.geser_peran.get(p, 0.0) for p in PERAN]) * sdt
     centre = (lenient[rater] + role_off[role]).astype(np.float32)
     halo_pair = (halo_r[rater] * rng.standard_normal(n_pairs)).astype(np.float32)
     c_pair = central[rater].astype(np.float32)
@@ -244,7 +244,7 @@ def rate_organisation(
             omega = np.repeat(1.0 / c_pair, n_asp).astype(np.float32)
             # thresholds scaled around their mean so centrality does not move location
             f_mean = np.float32(f.mean())
-            nilai[sl] = _mfrm_sample(eta - f_mean, f - f_mean, omega, rng)
+            nilai[sl] = mfrm_sample(eta - f_mean, f - f_mean, omega, rng)
         del dev, flat
     nilai += 1
 
@@ -260,10 +260,10 @@ def rate_organisation(
             "nip": pd.Categorical.from_codes(ratee_codes, categories=pd.Index(nip.astype(str))),
             "nip_penilai": pd.Categorical.from_codes(rater_codes, categories=pd.Index(rater_ids)),
             "peran_penilai": pd.Categorical.from_codes(
-                np.tile(np.repeat(role, n_asp), n_per), categories=list(_PERAN)
+                np.tile(np.repeat(role, n_asp), n_per), categories=list(PERAN)
             ),
             "aspek": pd.Categorical.from_codes(
-                np.tile(np.arange(n_asp, dtype=np.int8), n_pairs * n_per), categories=list(_ASPEK)
+                np.tile(np.arange(n_asp, dtype=np.int8), n_pairs * n_per), categories=list(ASPEK)
             ),
             "nilai": nilai.astype(np.float64),
         }
@@ -278,21 +278,21 @@ def rate_organisation(
         {"skor_sebenarnya": g},
         index=pd.Index(pd.array(nip.astype(str), dtype="string"), name="nip"),
     )
-    for j, a in enumerate(_ASPEK):
+    for j, a in enumerate(ASPEK):
         truth[f"sebenarnya_{a}"] = t_aspek[:, j].astype(np.float64)
     truth["hasil_kerja_sebenarnya"] = hasil
-    counts = np.zeros((n_rater, len(_PERAN)), dtype=np.int64)
+    counts = np.zeros((n_rater, len(PERAN)), dtype=np.int64)
     np.add.at(counts, (rater, role), 1)
     others = counts.copy()
-    others[:, _R_DIRI] = 0
-    main_role = np.where(others.sum(axis=1) > 0, others.argmax(axis=1), _R_DIRI)
+    others[:, R_DIRI] = 0
+    main_role = np.where(others.sum(axis=1) > 0, others.argmax(axis=1), R_DIRI)
     raters = pd.DataFrame(
         {
             "keparahan": -lenient,
             "halo": halo_r,
             "sentral": central,
             "rentang": rentang_r,
-            "peran_utama": pd.array(np.asarray(_PERAN)[main_role], dtype="string"),
+            "peran_utama": pd.array(np.asarray(PERAN)[main_role], dtype="string"),
             "wilayah": pd.array(wil_rater.astype(str), dtype="string"),
             "penilai_ekstrem": pd.array(np.where(planted == "", None, planted), dtype="string"),
         },
@@ -341,7 +341,7 @@ def simulate_ratings(
     """
     s = scenario or Scenario()
     rng = as_rng(seed)
-    pegawai, instansi = _generate_organisation(s, rng)
+    pegawai, instansi = generate_organisation(s, rng)
     sim = rate_organisation(
         pegawai, s, seed=rng, instansi=instansi, periode=s.periode, simpan_laten=simpan_laten
     )

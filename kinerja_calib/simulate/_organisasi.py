@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..labels import PREDIKAT_ORGANISASI
-from ._skenario import _R_ATASAN, _R_BAWAHAN, _R_DIRI, _R_PL, _R_REKAN, Scenario
+from ._skenario import R_ATASAN, R_BAWAHAN, R_DIRI, R_PL, R_REKAN, Scenario
 
 __all__: list[str] = []
 
@@ -59,7 +59,7 @@ _NAMA_BELAKANG = np.array(
 )  # fmt: skip
 
 
-def _make_nips(n: int, rng: np.random.Generator) -> np.ndarray:
+def make_nips(n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` unique, valid 18-digit NIPs (birth yyyymmdd + TMT yyyymm + sex + serial)."""
     birth = np.datetime64("1966-01-01") + rng.integers(0, 365 * 34, n).astype("timedelta64[D]")
     years = birth.astype("datetime64[Y]").astype(int) + 1970
@@ -84,10 +84,14 @@ def _make_nips(n: int, rng: np.random.Generator) -> np.ndarray:
     return (prefix * 1000 + serial).astype(str)
 
 
-def _generate_organisation(
+def generate_organisation(
     s: Scenario, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Instansi → units → heads/koordinator chains → staff, fully vectorised."""
+    """The organisation of a scenario: ``(pegawai, instansi)`` tables, fully vectorised.
+
+    Instansi → units → heads/koordinator chains → staff. Rate it (again and again, e.g. in
+    the workshop) with :func:`kinerja_calib.simulate.rate_organisation`.
+    """
     n, n_inst = s.n_pegawai, s.n_instansi
     n_staff_total = n - n_inst  # one head per instansi
     # --- instansi table
@@ -179,7 +183,7 @@ def _generate_organisation(
     )
     jabatan = np.r_[kepala.astype(object), jab_staff.astype(object)]
     jenis_jabatan = np.r_[np.full(n_inst, "struktural", dtype=object), jenis_staff]
-    nips = _make_nips(n, rng)
+    nips = make_nips(n, rng)
     nama = np.char.add(
         np.char.add(_NAMA_DEPAN[rng.integers(0, len(_NAMA_DEPAN), n)], " "),
         _NAMA_BELAKANG[rng.integers(0, len(_NAMA_BELAKANG), n)],
@@ -204,7 +208,7 @@ def _generate_organisation(
 # ---------------------------------------------------------------------------
 # Rater design
 # ---------------------------------------------------------------------------
-def _floyd_sample(n_avail: np.ndarray, k: np.ndarray, kmax: int, rng) -> np.ndarray:
+def floyd_sample(n_avail: np.ndarray, k: np.ndarray, kmax: int, rng) -> np.ndarray:
     """Per row, ``k[i]`` distinct integers from ``0..n_avail[i]-1`` (Floyd); -1 pads."""
     n = len(n_avail)
     chosen = np.full((n, max(kmax, 1)), -1, dtype=np.int64)
@@ -217,7 +221,7 @@ def _floyd_sample(n_avail: np.ndarray, k: np.ndarray, kmax: int, rng) -> np.ndar
     return chosen[:, :kmax]
 
 
-def _build_pairs(
+def build_pairs(
     inst_code: np.ndarray,
     unit_code: np.ndarray,
     atasan: np.ndarray,
@@ -236,11 +240,11 @@ def _build_pairs(
     has = atasan >= 0
     ratees.append(idx[has])
     raters.append(atasan[has])
-    roles.append(np.full(has.sum(), _R_ATASAN))
+    roles.append(np.full(has.sum(), R_ATASAN))
     # diri
     ratees.append(idx)
     raters.append(idx)
-    roles.append(np.full(n, _R_DIRI))
+    roles.append(np.full(n, R_DIRI))
     # rekan: within unit (Floyd over offsets), some slots across units of the instansi
     k_lo, k_hi = s._k_rekan_range()
     if k_hi > 0:
@@ -264,7 +268,7 @@ def _build_pairs(
         rel = p - start
         k_target = rng.integers(k_lo, k_hi + 1, n)
         k = np.minimum(k_target, size - 1)
-        off = _floyd_sample(size - 1, k, k_hi, rng)  # 0..size-2
+        off = floyd_sample(size - 1, k, k_hi, rng)  # 0..size-2
         valid = off >= 0
         peer_sorted_pos = start[:, None] + (rel[:, None] + off + 1) % size[:, None]
         across = rng.random(off.shape) < s.p_rekan_lintas_unit
@@ -281,7 +285,7 @@ def _build_pairs(
         key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
         ratees.append(key // n)
         raters.append(key % n)
-        roles.append(np.full(len(key), _R_REKAN))
+        roles.append(np.full(len(key), R_REKAN))
     # bawahan: direct reports rate their atasan, capped at k_bawahan (random subset)
     if s.k_bawahan > 0 and has.any():
         sub = idx[has]
@@ -294,7 +298,7 @@ def _build_pairs(
         keep = rank < s.k_bawahan
         ratees.append(boss_s[keep])
         raters.append(sub_s[keep])
-        roles.append(np.full(keep.sum(), _R_BAWAHAN))
+        roles.append(np.full(keep.sum(), R_BAWAHAN))
     # pengguna layanan: external one-off raters
     n_ext = 0
     if s.k_pengguna_layanan > 0 and s.porsi_pengguna_layanan > 0:
@@ -302,7 +306,7 @@ def _build_pairs(
         n_ext = len(public) * s.k_pengguna_layanan
         ratees.append(np.repeat(public, s.k_pengguna_layanan))
         raters.append(n + np.arange(n_ext, dtype=np.int64))
-        roles.append(np.full(n_ext, _R_PL))
+        roles.append(np.full(n_ext, R_PL))
     ratee = np.concatenate(ratees)
     rater = np.concatenate(raters)
     role = np.concatenate(roles).astype(np.int8)

@@ -18,9 +18,9 @@ __all__ = ["KOLOM_PENILAIAN", "Scenario", "variance_shares"]
 #: Columns of the ``penilaian_360`` table, in order (docs/skema-data.md §2.5).
 KOLOM_PENILAIAN = ("periode", "nip", "nip_penilai", "peran_penilai", "aspek", "nilai")
 
-_ASPEK = tuple(ASPEK_BERAKHLAK)
-_PERAN = tuple(PERAN_PENILAI)
-_R_ATASAN, _R_REKAN, _R_BAWAHAN, _R_DIRI, _R_PL = (_PERAN.index(p) for p in _PERAN)
+ASPEK = tuple(ASPEK_BERAKHLAK)
+PERAN = tuple(PERAN_PENILAI)
+R_ATASAN, R_REKAN, R_BAWAHAN, R_DIRI, R_PL = (PERAN.index(p) for p in PERAN)
 
 #: Total latent SD of the default scenario; the rating scale is anchored to it.
 _SD_SKALA = float(np.sqrt(1.0 + 0.35**2 + 1.15**2 + 1.15**2 + 0.85**2))
@@ -235,7 +235,7 @@ class Scenario:
             problems.append("proporsi_skala harus ≥ 2 angka positif yang berjumlah 1")
         if self.ambang_mfrm is not None and len(self.ambang_mfrm) != len(p) - 1:
             problems.append("ambang_mfrm harus berisi (jumlah kategori − 1) angka")
-        unknown = set(self.geser_peran) - set(_PERAN)
+        unknown = set(self.geser_peran) - set(PERAN)
         if unknown:
             problems.append(f"geser_peran memuat peran tak dikenal: {sorted(unknown)}")
         if not self.sd_skala > 0:
@@ -298,7 +298,7 @@ class Scenario:
         base = dict(
             sd_keparahan=0.0,
             sd_halo=0.0,
-            geser_peran={p: 0.0 for p in _PERAN},
+            geser_peran={p: 0.0 for p in PERAN},
             sentral=1.0,
             sd_sentral=0.0,
             porsi_rentang_sempit=0.0,

@@ -20,7 +20,6 @@ from IPython.display import Image, display
 from .. import calibrate as _cal
 from .._escape import escape_text
 from .._tampil import DataKurang, angka
-from ..calibrate import _weights as _w
 from ..labels import NAMA_PERAN, PERAN_PENILAI, PREDIKAT, RATING
 from ..plots import calibrate as _gambar
 
@@ -122,16 +121,11 @@ def panel_bobot_360(
         With ``.sliders`` (integer percent points per role), ``.perbarui()`` and ``.hasil``
         (last weights as shares, composite, predikat and reliability).
     """
-    from ..calibrate._effects import KURANG_PENILAI, _tanpa_penilai_lain
-
-    if _tanpa_penilai_lain(ratings, periode):
-        return DataKurang(KURANG_PENILAI)
-    m, _ = _w.role_means(ratings, periode, fx)
-    roles = _urutan_peran(list(m.columns))
-    m = m[roles]
-    M = m.to_numpy()
-    S = _w._pairwise_cov(M)
-    lam = _w._loadings(S)
+    rc = _cal.role_composite(ratings, periode, fx)
+    if isinstance(rc, DataKurang):
+        return rc
+    roles = _urutan_peran(rc.roles)  # the sliders' order; weights go to rc in rc.roles order
+    m = rc.means
     base = _cal.composite_scores(ratings, "gabungan", periode, fx)
     base_pred = _cal.predikat_dari_skor(base, hasil_kerja, rules).astype(object)
     start = bobot_awal if bobot_awal is not None else _bobot_aturan(rules, roles)
@@ -170,12 +164,13 @@ def panel_bobot_360(
             status.value = "<span style='color:#b2182b'>Semua bobot 0: naikkan salah satu.</span>"
             return
         w = w / w.sum()
-        skor = pd.Series(_w._composite(M, w), index=m.index, name="skor_komposit")
+        w_rc = np.array([w[roles.index(r)] for r in rc.roles])  # rc's own role order
+        skor = rc.score(w_rc)
         pred = _cal.predikat_dari_skor(skor, hasil_kerja, rules)
-        rel = _w._reliability(w, lam, S)
+        rel = rc.reliability(w_rc)
         berubah = int((pred.astype(object) != base_pred.reindex(pred.index)).sum())
         shares = pred.value_counts(normalize=True).reindex(PREDIKAT, fill_value=0.0)
-        fake = _w.PerbandinganBobot(
+        fake = _cal.PerbandinganBobot(
             pd.DataFrame(
                 [
                     {

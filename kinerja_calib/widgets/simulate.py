@@ -82,7 +82,7 @@ def panel_bias(
         ``panel.simulasi`` the last :class:`~kinerja_calib.simulate.Simulation`.
     """
     base = (scenario or _sim.Scenario()).replace(n_pegawai=int(n_pegawai))
-    pegawai, instansi = _sim._generate_organisation(base, np.random.default_rng(seed))
+    pegawai, instansi = _sim.generate_organisation(base, np.random.default_rng(seed))
     style = {"description_width": "260px"}
     layout = widgets.Layout(width="560px")
     sliders = {
