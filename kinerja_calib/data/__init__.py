@@ -93,8 +93,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import labels
-from .errors import DataError, ParameterError, Problem
+from .. import labels
+from ..errors import DataError, ParameterError, Problem
 
 __all__ = [
     "ENV_CACHE",
