@@ -140,38 +140,37 @@ def pesan_lebar(n: int, width: int) -> str:
 def from_records(name, file, records, probs, pad=False, typed=None) -> Table | None:
     """Build a Table from header + data records (lists of strings), checking their width.
 
-    ``typed`` (optional) holds, record by record, which cells were typed numbers.
+    ``typed`` (optional) holds, record by record, which cells were typed numbers; a kept
+    record's flags are its first ``width`` ones (a padded cell is not typed).
     """
     if not records:
         empty_table(name, file, EMPTY_MSG, probs)
         return None
     width = len(records[0])
-    good, rows, flags = [], [], []
+    good, rows = [], []
     for i, rec in enumerate(records[1:]):
-        ty = typed[i + 1] if typed is not None else None
         if pad and len(rec) < width:
             rec = list(rec) + [""] * (width - len(rec))  # trailing empty cells of a sheet
-            ty = None if ty is None else list(ty) + [False] * (width - len(ty))
         if len(rec) != width:
             if not any(c.strip() for c in rec):
                 continue  # blank line
             if len(rec) > width and not any(c.strip() for c in rec[width:]):
                 rec = rec[:width]
-                ty = None if ty is None else ty[:width]
             else:
                 probs.one(name, file, i + 2, None, pesan_lebar(len(rec), width))
                 continue
         good.append(rec)
         rows.append(i + 2)
-        if typed is not None:
-            flags.append(ty)
     b = Builder(width)
     if good:
         arr = np.empty((len(good), width), dtype=object)
         arr[:] = good
         ty_cols = None
         if typed is not None:
-            tarr = np.asarray(flags, dtype=bool).reshape(len(good), width)
+            tarr = np.zeros((len(good), width), dtype=bool)
+            for k, r in enumerate(rows):
+                ty = typed[r - 1][:width]
+                tarr[k, : len(ty)] = ty
             ty_cols = list(tarr.T)
         b.add(list(arr.T), np.asarray(rows), ty_cols)
     return b.finish(name, file, records[0], probs)
