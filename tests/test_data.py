@@ -1408,3 +1408,42 @@ def test_numeric_nips_only_in_pegawai_sheet_are_one_problem(tmp_path, valid_dir)
     assert "NIP rusak oleh Excel di 10 baris" in p.message and "10 NIP" in p.message
     n_360 = len(valid_tables()["penilaian_360"])
     assert p.jumlah > n_360  # every 360 row refers to a damaged pegawai
+
+
+def test_sheet_records_keep_typed_flags_with_their_cells():
+    """Short rows padded, empty tails trimmed, blank and too-wide rows dropped: a kept row's
+    typed-number flags stay with its own cells, a padded cell is never typed (seeded)."""
+    from kinerja_calib.data._builder import from_records
+    from kinerja_calib.data._problems import Problems
+
+    rng = np.random.default_rng(14)
+    for _ in range(400):
+        width = int(rng.integers(1, 5))
+        records, typed = [[f"k{j}" for j in range(width)]], [[False] * width]
+        for _ in range(int(rng.integers(1, 8))):
+            n = int(rng.integers(0, width + 3))
+            records.append([str(v) for v in rng.choice(["", " ", "a", "7"], n)])
+            typed.append([bool(v) for v in rng.random(n) < 0.5])
+        pad = bool(rng.integers(2))
+        t = from_records("pegawai", "f.xlsx:pegawai", records, Problems(), pad=pad, typed=typed)
+        rows, text, flags = [], [], []  # what a sheet shows, row by row
+        for r, (rec, ty) in enumerate(zip(records[1:], typed[1:], strict=True), start=2):
+            if pad and len(rec) < width:
+                rec, ty = rec + [""] * (width - len(rec)), ty + [False] * (width - len(ty))
+            if len(rec) > width and not any(c.strip() for c in rec[width:]):
+                rec, ty = rec[:width], ty[:width]
+            if len(rec) == width and any(c.strip() for c in rec):
+                rows.append(r)
+                text.append([c.strip() for c in rec])
+                flags.append(ty)
+        if not rows:
+            assert t is None
+            continue
+        assert list(t.rows) == rows
+        assert t.frame.astype(str).to_numpy().tolist() == text
+        for j, col in enumerate(t.frame.columns):
+            expected = [f[j] for f in flags]
+            if any(expected):
+                assert t.typed[col].tolist() == expected
+            else:
+                assert col not in t.typed
