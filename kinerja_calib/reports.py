@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._angka import format_angka_excel, judul_kolom
 from ._escape import add_csp
 from ._laporan import (
     ENV_CACHE,
@@ -1757,18 +1758,22 @@ def ekspor_excel(
 
     def clean(df: pd.DataFrame) -> pd.DataFrame:
         df = df.copy()
-        df.columns = [netralkan_formula(str(c)) for c in df.columns]
-        for col in df.columns:
-            if pd.api.types.is_float_dtype(df[col]):
-                df[col] = df[col].round(2)
-            elif not pd.api.types.is_numeric_dtype(df[col]):
-                df[col] = df[col].astype(object).map(netralkan_formula)
+        # headers a person reads ("Capaian rata-rata", "Persen (%)"), never a formula
+        df.columns = [netralkan_formula(judul_kolom(c)) for c in df.columns]
+        for i in range(df.shape[1]):
+            s = df.iloc[:, i]
+            if pd.api.types.is_float_dtype(s):
+                df.isetitem(i, s.round(2))
+            elif not pd.api.types.is_numeric_dtype(s):
+                df.isetitem(i, s.astype(object).map(netralkan_formula))
         return df
 
     def writer(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for name, df in sheets.items():
-                clean(df).to_excel(xw, sheet_name=name[:31], index=False)
+                shown = clean(df)
+                shown.to_excel(xw, sheet_name=name[:31], index=False)
+                format_angka_excel(xw.book[name[:31]], shown)
             # openpyxl would turn a leading "=" into a formula; we neutralised them, but
             # make sure no cell is typed as a formula either.
             for ws in xw.book.worksheets:

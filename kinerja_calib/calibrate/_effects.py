@@ -25,6 +25,7 @@ from scipy import sparse
 from scipy.sparse.linalg import lsmr
 from threadpoolctl import threadpool_limits  # LSMR's tiny vector ops: 1 BLAS thread is ~10x faster
 
+from .._angka import bilangan, desimal
 from ..errors import ParameterError
 from ._diagnostics import (
     AMBANG_DIAGNOSIS,
@@ -92,14 +93,13 @@ class RaterEffects:
         if "kurang" in self.info:  # the empty result: nothing was fitted
             return self.info["kurang"]
 
-        def bil(x: float) -> str:
-            return f"{x:,.0f}".replace(",", ".")
-
+        bil = bilangan
         n_flag = int((self.raters["diagnosis"] != "wajar").sum())
         n_comp = len(self.jaringan)
-        lam = f"{self.shrinkage:.2f}".replace(".", ",")
+        lam = desimal(self.shrinkage, 2)
+        model = {"additive": "aditif"}.get(self.method, self.method)
         lines = [
-            f"Model {self.method}: {bil(len(self.ratees))} pegawai dinilai oleh "
+            f"Model {model}: {bil(len(self.ratees))} pegawai dinilai oleh "
             f"{bil(len(self.raters))} penilai (periode {self.periode or 'semua'}).",
             f"Penyusutan (λ) efek penilai: {lam}."
             if self.method == "additive"

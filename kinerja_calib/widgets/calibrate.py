@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import Image, display
 
 from .. import calibrate as _cal
+from .._angka import bilangan, desimal, persen
 from .._escape import escape_text
 from .._tampil import DataKurang
 from ..calibrate import _weights as _w
@@ -130,11 +131,12 @@ def panel_bobot_360(
         )
         _show(out, _gambar.porsi_predikat_bobot(fake), dpi)
         teks = ", ".join(
-            f"{escape_text(NAMA_PERAN.get(r, r))} {v:.0%}" for r, v in zip(roles, w, strict=True)
+            f"{escape_text(NAMA_PERAN.get(r, r))} {persen(v, 0)}"
+            for r, v in zip(roles, w, strict=True)
         )
         status.value = (
-            f"Bobot: {teks} · reliabilitas komposit <b>{rel:.2f}</b> · "
-            f"{berubah} pegawai berubah predikat dibanding rata-rata semua penilai"
+            f"Bobot: {teks} · reliabilitas komposit <b>{desimal(rel, 2)}</b> · "
+            f"{bilangan(berubah)} pegawai berubah predikat dibanding rata-rata semua penilai"
         )
         panel.hasil = {
             "bobot": dict(zip(roles, w, strict=True)),
