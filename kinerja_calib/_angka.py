@@ -107,8 +107,11 @@ def _tulis(v: float, n: int) -> str:
     return ("-" if v < 0 and float(s) != 0 else "") + out
 
 
-def desimal(x: Any, n: int = 1) -> str:
+def desimal(x: Any, n: int = 1, *, tanda: bool = False) -> str:
     """A number with exactly ``n`` decimals: decimal comma, thousands dot, "–" when missing.
+
+    ``tanda=True`` writes a "+" before a value that is positive as shown (a difference, a
+    gap): ``+0,4``, ``-1,0``, ``0,0``.
 
     Examples
     --------
@@ -116,12 +119,15 @@ def desimal(x: Any, n: int = 1) -> str:
     ('3,42', '1.234,5', '1.234.568')
     >>> desimal(0.125, 2), desimal(-0.125, 2), desimal(-0.004, 2), desimal(None)
     ('0,13', '-0,13', '0,00', '–')
+    >>> desimal(0.36, 1, tanda=True), desimal(-0.04, 1, tanda=True)
+    ('+0,4', '0,0')
     """
     v = _float(x)
     if v is None:
         return KOSONG
     n = max(int(n), 0)
-    return _tulis(float(bulatkan_tampil(v, n)), n)
+    r = float(bulatkan_tampil(v, n))
+    return ("+" if tanda and r > 0 else "") + _tulis(r, n)
 
 
 def bilangan(x: Any) -> str:

@@ -5,9 +5,11 @@ pegawai, a statistic needing raters) return a :class:`DataKurang` instead of rai
 Indonesian sentence that displays itself in a notebook (and in the exported HTML) in place of
 the figure or table. :func:`pasang_tampilan` (called by ``kc.plots.terapkan_gaya()`` at the
 top of every course notebook) makes every DataFrame, Series and Styler a notebook shows render
-missing and infinite values as "–" instead of ``nan``, ``<NA>``, ``None`` or ``inf``.
+missing and infinite values as "–" instead of ``nan``, ``<NA>``, ``None`` or ``inf``, and every
+number the Indonesian way (``1.601``, ``3,42``; :mod:`kinerja_calib._angka`).
 
-This module sits at the bottom of the package (pandas and, optionally, IPython only).
+This module sits at the bottom of the package (pandas, :mod:`._angka` and, optionally,
+IPython only).
 """
 
 from __future__ import annotations
@@ -204,9 +206,10 @@ def pasang_tampilan(shell=None) -> None:
     """Make the running IPython kernel show missing values as "–" in every table.
 
     Registers HTML formatters for DataFrame, Series and Styler (a table without rows is the
-    sentence :data:`TABEL_KOSONG`) and sets pandas' ``styler.format.na_rep`` (used by a
-    Styler's default formatting; an explicit ``Styler.format(...)`` needs its own
-    ``na_rep``). Also a last-resort filter: Python warnings (numpy's "Mean of
+    sentence :data:`TABEL_KOSONG`; numbers written by :func:`kinerja_calib._angka.pemformat_kolom`,
+    formatting only the rows shown) and sets pandas' ``styler.format.na_rep``, ``decimal`` and
+    ``thousands`` (used by a Styler's default formatting; an explicit ``Styler.format(...)``
+    needs its own, e.g. ``.format(kc.persen)``). Also a last-resort filter: Python warnings (numpy's "Mean of
     empty slice", matplotlib, pandas FutureWarning …) are kept out of the outputs unless
     the environment variable ``KINERJA_CALIB_TAMPILKAN_PERINGATAN=1`` is set (the tests set
     it, so a warning there still fails them). Outside IPython (a script, a test) only the

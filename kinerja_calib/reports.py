@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._angka import format_angka_excel, judul_kolom
+from ._angka import bilangan, desimal, format_angka_excel, judul_kolom
 from ._escape import add_csp
 from ._laporan import (
     ENV_CACHE,
@@ -1335,7 +1335,7 @@ def _print_status(status, out: Path, wall: float, results: list[HasilTugas]) -> 
     ):
         print("\nStatus laporan per instansi:")
         print(status.to_string(index=False) if len(status) else "(tidak ada instansi)")
-    print(f"\nWaktu total: {wall:.1f} detik untuk {len(status)} instansi.")
+    print(f"\nWaktu total: {desimal(wall, 1)} detik untuk {bilangan(len(status))} instansi.")
     if n_bad:
         bad = [r for r in results if r.status != "berhasil"]
         kept = sorted({r.kode for r in bad if any("gagal" in Path(f).parts for f in r.berkas)})

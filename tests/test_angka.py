@@ -32,7 +32,7 @@ PLOTS = Path(kc.__file__).parent / "plots"
 #: "0.78", "3.42", "6.1%" — a decimal point. Not "1.601" (a thousands dot: groups of three
 #: after a leading 1–3 digits that is not 0), not versions/addresses with several dots
 #: ("3.11.2", "127.0.0.1"), not part of a word or code ("v1.2", "x1.5", "PP 30/2019").
-_DESIMAL_EN = re.compile(r"(?<![\w.,/\\-])\d+\.\d+(?![\w]|[.,]\d)")
+_DESIMAL_EN = re.compile(r"(?<![\w.,/\\])\d+\.\d+(?![\w]|[.,]\d)")
 _RIBUAN_ID = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 #: "1,601 pegawai", "56,091 nilai" — a thousands comma before a count noun, or two groups.
 _RIBUAN_EN = re.compile(
@@ -244,13 +244,25 @@ def test_plot_ticks_are_indonesian_by_default():
     assert "60 %" in [t.get_text() for t in ax.get_xticklabels()]
 
 
+#: An f-string number format that writes English ("{v:.2f}", "{p:.0%}", "{n:,}", "{v:+.1f}").
+_FORMAT_EN = re.compile(r"\{[^{}]*:[+\- ]?[,_]?(?:\.\d+)?[fFeEgG%]\}|\{[^{}]*:[,_]\}")
+
+
 def test_every_plot_module_builds_figures_with_the_indonesian_class():
     """No figure of ``kinerja_calib.plots`` is a bare matplotlib Figure (its ticks would be
-    English): every construction goes through ``Gambar``."""
+    English): every construction goes through ``Gambar``. No plot or widget module writes
+    a number with an English f-string format."""
     for path in sorted(PLOTS.glob("*.py")):
-        src = path.read_text()
-        assert not re.search(r"(?<![\w.])Figure\(", src), path.name
-        assert not re.search(r":[,]?\.\d+[f%]\}|:,\}", src), path.name  # no English f-format
+        assert not re.search(r"(?<![\w.])Figure\(", path.read_text()), path.name
+    for path in sorted(PLOTS.glob("*.py")) + sorted((PLOTS.parent / "widgets").glob("*.py")):
+        assert not _FORMAT_EN.findall(path.read_text()), path.name
+    assert _FORMAT_EN.findall('f"{v:.2f} {p:.0%} {n:,} {v:+.1f} {x:g}" f"{k:02d}"') == [
+        "{v:.2f}",
+        "{p:.0%}",
+        "{n:,}",
+        "{v:+.1f}",
+        "{x:g}",
+    ]
 
 
 def test_plot_labels_use_the_module():

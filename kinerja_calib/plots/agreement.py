@@ -9,7 +9,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure
 
 from .. import labels
-from .._angka import desimal
+from .._angka import desimal, ringkas
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
 from ..errors import ParameterError
@@ -180,7 +180,9 @@ def kurva_jumlah_penilai(kurva: pd.DataFrame, judul: str | None = None) -> Figur
                         fmt="o", color="#d95f02", capsize=3,
                         label="Cek resampling (data nyata, selang 95 %)")  # fmt: skip
         ax.axhline(target, color="black", linestyle="--", linewidth=1)
-        ax.text(kurva["k"].min(), target + 0.01, f"target {target:g}", fontsize=8, va="bottom")
+        ax.text(
+            kurva["k"].min(), target + 0.01, f"target {ringkas(target, 3)}", fontsize=8, va="bottom"
+        )
         if k_need is not None and np.isfinite(k_need) and k_need <= kurva["k"].max():
             ax.axvline(k_need, color="#1b9e77", linestyle=":", linewidth=1.5)
             ax.text(k_need, 0.03, f" {int(k_need)} penilai", color="#1b9e77", fontsize=9)

@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import labels
+from .._angka import ringkas
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
 from ..errors import ParameterError
@@ -62,7 +63,7 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure 
             ax.text(
                 asli,
                 0.5,
-                f" bobot sekarang {asli:g} % ",
+                f" bobot sekarang {ringkas(asli, 2)} % ",
                 rotation=90,
                 ha="right",
                 va="center",
@@ -125,7 +126,7 @@ def distribusi_capaian(skor: pd.DataFrame, rules=None, judul: str | None = None)
             ax.text(
                 v,
                 top,
-                f" {name} {v:g} % ",
+                f" {name} {ringkas(v, 2)} % ",
                 color="#b2182b",
                 fontsize=8,
                 va="top",

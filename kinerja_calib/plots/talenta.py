@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from .. import competency as _competency
 from .. import talent as _talent
-from .._angka import bilangan, desimal, persen
+from .._angka import bilangan, desimal, persen, ringkas
 from .._aturan import ambil, muat
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
@@ -133,7 +133,7 @@ def heatmap_kesenjangan(
         if anotasi and m.size <= 400:
             for (i, j), v in np.ndenumerate(m.to_numpy()):
                 if np.isfinite(v):
-                    ax.text(j, i, f"{v:+.1f}", ha="center", va="center", fontsize=7,
+                    ax.text(j, i, desimal(v, 1, tanda=True), ha="center", va="center", fontsize=7,
                             color="white" if abs(v) > 0.6 * span else "#222")  # fmt: skip
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
         cb.set_label("negatif = di bawah standar")
@@ -165,7 +165,7 @@ def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure | DataK
         counts = _competency.kategori_jpm(tabel_jpm["jpm"], rules=r).value_counts()
         teks = "; ".join(f"{n}: {int(counts.get(n, 0))}" for n in names)
         ax.set_title("Sebaran Job Person Match (JPM)")
-        ax.set_xlabel(f"JPM (%) — batas kategori {', '.join(f'{b:g}' for b in bawah[1:])} %")
+        ax.set_xlabel(f"JPM (%) — batas kategori {'; '.join(ringkas(b, 2) for b in bawah[1:])} %")
         ax.set_ylabel("Jumlah pegawai")
         ax.text(0.99, 0.98, teks, transform=ax.transAxes, va="top", ha="right", fontsize=8,
                 bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})  # fmt: skip
