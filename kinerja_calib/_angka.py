@@ -267,6 +267,15 @@ def _kode(label: Any) -> bool:
     return bool(_KOLOM_KODE.search(str(label)))
 
 
+#: Columns holding a share of a whole (shown as percent when every value is in 0–1).
+_KOLOM_PORSI = re.compile(r"(^|[_ ])(porsi|proporsi)($|[_ ])", re.I)
+
+
+def _porsi(label: Any, v: np.ndarray) -> bool:
+    ok = v[np.isfinite(v)]
+    return bool(_KOLOM_PORSI.search(str(label))) and bool(((ok >= 0) & (ok <= 1)).all())
+
+
 def _label(x: Any) -> Any:
     """A float column/index label as text (0.8 → "0,8"); other labels unchanged."""
     if isinstance(x, float | np.floating) and not isinstance(x, bool):
@@ -291,10 +300,12 @@ def pemformat_kolom(df: pd.DataFrame) -> list:
     """One display formatter per column of ``df`` (by position), ``None`` to leave it.
 
     Float columns get one number of decimals each (the fewest that show the column as
-    rounded to pandas' ``display.precision``); integer columns a thousands dot (not the
-    code-like ones: ``nip``, ``kode_…``, ``id_…``, ``tahun``, ``periode``); numbers inside
-    mixed columns are written one by one. Fit for ``DataFrame.to_html(formatters=...)``,
-    which formats only the rows it shows.
+    rounded to pandas' ``display.precision``); a share column (its name says ``porsi`` or
+    ``proporsi``, every value in 0–1) is shown as percent with at most one decimal
+    (``70 %``, ``5,5 %``); integer columns get a thousands dot (not the code-like ones:
+    ``nip``, ``kode_…``, ``id_…``, ``tahun``, ``periode``); numbers inside mixed columns
+    are written one by one. Fit for ``DataFrame.to_html(formatters=...)``, which formats
+    only the rows it shows.
     """
     prec = int(pd.get_option("display.precision"))
     out: list = []
@@ -305,7 +316,11 @@ def pemformat_kolom(df: pd.DataFrame) -> list:
         elif pd.api.types.is_float_dtype(s):
             v = np.asarray(s.to_numpy(dtype=float, na_value=np.nan))
             n = _desimal_perlu(v, prec)
-            out.append(lambda x, n=n: desimal(x, n))
+            if _porsi(df.columns[i], v):
+                n = min(max(n - 2, 0), 1)
+                out.append(lambda x, n=n: persen(x, n))
+            else:
+                out.append(lambda x, n=n: desimal(x, n))
         elif pd.api.types.is_integer_dtype(s):
             out.append(None if _kode(df.columns[i]) else bilangan)
         elif s.dtype == object:
@@ -369,6 +384,13 @@ _JUDUL_KHUSUS = {
     "alpha": "α Krippendorff",
     "n": "n",
     "rata_rata": "rata-rata",
+    "icc": "ICC",
+    "ac1": "AC1",
+    "ac2": "AC2",
+    "ci": "CI",
+    "low": "bawah",
+    "high": "atas",
+    "sd": "SD",
 }
 
 
@@ -380,8 +402,10 @@ def judul_kolom(nama: Any) -> str:
     --------
     >>> judul_kolom("capaian_rata_rata"), judul_kolom("nip"), judul_kolom("n_responden")
     ('Capaian rata-rata', 'NIP', 'Jumlah responden')
-    >>> judul_kolom("persen"), judul_kolom("ambang_0_8")
-    ('Persen (%)', 'Ambang 0,8')
+    >>> judul_kolom("persen"), judul_kolom("ambang_0_8"), judul_kolom("icc1_ci_low")
+    ('Persen (%)', 'Ambang 0,8', 'ICC(1) CI bawah')
+    >>> judul_kolom("kategori_icc")
+    'Kategori ICC'
     """
     text = str(nama)
     low = text.lower()

@@ -191,9 +191,14 @@ def test_notebook_tables_are_indonesian():
     page = _tampil._html_frame(df)
     text = teks_terlihat(page)
     assert temuan_angka(text) == [], text
-    for frag in ("1.601", "3,4167", "0,25", "0,50", "0,7", "2026", "198503152010011002", "–"):
+    for frag in ("1.601", "3,4167", "25 %", "50 %", "0,7", "2026", "198503152010011002", "–"):
         assert frag in text, frag
     assert "2.026" not in text  # a year is a code, not a quantity
+    # a share column is shown as percent: "70 %", "5,5 %", never "0,7"
+    shares = pd.DataFrame({"proporsi": [0.7, 0.1, np.nan], "porsi_Baik": [0.055, 0.5, 0.25]})
+    t = teks_terlihat(_tampil._html_frame(shares))
+    assert "70 %" in t and "10 %" in t and "5,5 %" in t and "50,0 %" in t, t
+    assert "0,7" not in t and temuan_angka(t) == []
     # float labels of the index (a rounded threshold, sd) are Indonesian too
     s = pd.Series([0.1, 0.2], index=pd.Index([0.5, 1.15], name="sd"), name="x")
     assert "1,15" in teks_terlihat(_tampil._html_series(s))
