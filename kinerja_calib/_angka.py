@@ -19,10 +19,10 @@ call                    value                           shown
 **The rounding rule.** A value is rounded to the decimals shown *half away from zero on the
 decimal value written*, after the float noise is removed with
 :func:`kinerja_calib._presisi.bulatkan_setengah_atas` (the rounding the rules use for their
-thresholds): 0.125 → ``0,13``, −0.125 → ``−0,13`` (a signed effect and its mirror look
-alike), 76.605 → ``76,61`` although the binary 76.605 is 76.60499…, 2.5 → ``3``. Python's
-own ``f"{x:.2f}"`` rounds the binary value half to even (``0,12``; ``76,60``; ``2``), which is
-why a sentence formatted by hand could disagree with a table formatted here. A value that
+thresholds): 0.125 → ``0,13``, -0.125 → ``-0,13`` (a signed effect and its mirror look
+alike), 1.005 → ``1,01`` although the binary 1.005 is 1.00499…, 2.5 → ``3``. Python's own
+``f"{x:.2f}"`` rounds the binary value, exact ties to even (``0.12``; ``1.00``; ``2``), which
+is why a sentence formatted by hand could disagree with a table formatted here. A value that
 rounds to zero is shown without a sign (``0,00``, never ``-0,00``). Missing and infinite
 values are :data:`KOSONG` ("–").
 

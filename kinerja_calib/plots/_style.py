@@ -107,12 +107,14 @@ def format_indonesia(fig) -> None:
             ):
                 f = get()
                 if type(f) is ScalarFormatter:
-                    new = FormatAngka(useOffset=f._useOffset, useMathText=f._useMathText)
-                    new.set_scientific(f._scientific)
-                    new.set_powerlimits(f._powerlimits)
+                    new = FormatAngka(useOffset=f.get_useOffset(), useMathText=f.get_useMathText())
+                    # no public getters for these two; matplotlib's defaults when absent
+                    new.set_scientific(getattr(f, "_scientific", True))
+                    lim = getattr(f, "_powerlimits", mpl.rcParams["axes.formatter.limits"])
+                    new.set_powerlimits(lim)
                     put(new)
                 elif type(f) is PercentFormatter:
-                    put(FormatPersen(f.xmax, f.decimals, f.symbol, f._is_latex))
+                    put(FormatPersen(f.xmax, f.decimals, f.symbol, getattr(f, "_is_latex", False)))
 
 
 class Gambar(Figure):
