@@ -49,6 +49,9 @@ _REEXPORTS = {
     "score_workbook": "scoring",
     "compare_regimes": "scoring",
     "angka": "_tampil",
+    "bilangan": "_angka",
+    "desimal": "_angka",
+    "persen": "_angka",
     "contoh": "_tampil",
     "DataKurang": "_tampil",
 }

@@ -5,9 +5,11 @@ pegawai, a statistic needing raters) return a :class:`DataKurang` instead of rai
 Indonesian sentence that displays itself in a notebook (and in the exported HTML) in place of
 the figure or table. :func:`pasang_tampilan` (called by ``kc.plots.terapkan_gaya()`` at the
 top of every course notebook) makes every DataFrame, Series and Styler a notebook shows render
-missing and infinite values as "–" instead of ``nan``, ``<NA>``, ``None`` or ``inf``.
+missing and infinite values as "–" instead of ``nan``, ``<NA>``, ``None`` or ``inf``, and every
+number the Indonesian way (``1.601``, ``3,42``; :mod:`kinerja_calib._angka`).
 
-This module sits at the bottom of the package (pandas and, optionally, IPython only).
+This module sits at the bottom of the package (pandas, :mod:`._angka` and, optionally,
+IPython only).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ._angka import KOSONG, desimal, label_tampil, pemformat_kolom
 
 __all__ = [
     "KOSONG",
@@ -30,8 +34,6 @@ __all__ = [
     "terima_kurang",
 ]
 
-#: What a missing value looks like on a page.
-KOSONG = "–"
 #: Shown instead of a table without rows.
 TABEL_KOSONG = "Tabel ini kosong untuk instansi dan periode ini."
 #: Set to "1" to keep Python warnings visible in notebook outputs (the tests do, so that a
@@ -119,18 +121,14 @@ def memerlukan(minimal: int, ada: int, apa: str, bagian: str = "Bagian ini") -> 
 def angka(x, nd: int = 3) -> str:
     """A number for a sentence: Indonesian format (decimal comma), "–" when missing.
 
+    The same as :func:`kinerja_calib._angka.desimal` (one rounding rule for text and tables).
+
     Examples
     --------
     >>> angka(0.51234), angka(float("nan")), angka(1234.5, 1)
     ('0,512', '–', '1.234,5')
     """
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return KOSONG
-    if not np.isfinite(v):
-        return KOSONG
-    return f"{v:,.{int(nd)}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return desimal(x, nd)
 
 
 def contoh(df: pd.DataFrame, n: int = 5, seed=None) -> pd.DataFrame | DataKurang:
@@ -172,13 +170,27 @@ def bersihkan(df: pd.DataFrame) -> pd.DataFrame:
 def _html_frame(df: pd.DataFrame) -> str:
     if df.empty:
         return f"<p><em>{TABEL_KOSONG}</em></p>"
-    return bersihkan(df).to_html(
+    shown = label_tampil(df)
+    # one formatter per column from the original dtypes (Indonesian numbers), applied to the
+    # cleaned copy (missing cells are "–" already: pandas prints None and <NA> itself)
+    fmts = [f if f is not None else _teks for f in pemformat_kolom(shown)]
+    return bersihkan(shown).to_html(
         max_rows=pd.get_option("display.max_rows"),
         max_cols=pd.get_option("display.max_columns"),
         show_dimensions=pd.get_option("display.show_dimensions"),
         na_rep=KOSONG,
+        formatters=fmts,
         notebook=True,
     )
+
+
+def _teks(x) -> str:
+    """A cell of a column left as it is (missing → "–")."""
+    try:
+        kosong = bool(pd.isna(x))
+    except (TypeError, ValueError):  # a list or an array in a cell
+        kosong = False
+    return KOSONG if kosong else str(x)
 
 
 def _html_series(s: pd.Series) -> str:
@@ -194,15 +206,18 @@ def pasang_tampilan(shell=None) -> None:
     """Make the running IPython kernel show missing values as "–" in every table.
 
     Registers HTML formatters for DataFrame, Series and Styler (a table without rows is the
-    sentence :data:`TABEL_KOSONG`) and sets pandas' ``styler.format.na_rep`` (used by a
-    Styler's default formatting; an explicit ``Styler.format(...)`` needs its own
-    ``na_rep``). Also a last-resort filter: Python warnings (numpy's "Mean of
+    sentence :data:`TABEL_KOSONG`; numbers written by :func:`kinerja_calib._angka.pemformat_kolom`,
+    formatting only the rows shown) and sets pandas' ``styler.format.na_rep``, ``decimal`` and
+    ``thousands`` (used by a Styler's default formatting; an explicit ``Styler.format(...)``
+    needs its own, e.g. ``.format(kc.persen)``). Also a last-resort filter: Python warnings (numpy's "Mean of
     empty slice", matplotlib, pandas FutureWarning …) are kept out of the outputs unless
     the environment variable ``KINERJA_CALIB_TAMPILKAN_PERINGATAN=1`` is set (the tests set
     it, so a warning there still fails them). Outside IPython (a script, a test) only the
     pandas option is set: no warning is ever filtered there.
     """
     pd.set_option("styler.format.na_rep", KOSONG)
+    pd.set_option("styler.format.decimal", ",")  # a Styler's numbers: 1.234,5
+    pd.set_option("styler.format.thousands", ".")
     pd.set_option("styler.format.escape", "html")  # data text in a Styler stays text
     if shell is None:
         try:

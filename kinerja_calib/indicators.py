@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
+from ._angka import ringkas
 from ._capaian import CapaianPegawai, capaian, capaian_pegawai, target_efektif
 from ._referensi import baca_toml
 from .data import KOLOM
@@ -39,6 +40,12 @@ __all__ = [
     "sensitivitas_bobot",
     "target_efektif",
 ]
+
+
+def _ringkas(x) -> str:
+    """A target or realisasi in a finding, Indonesian: 7,5; 1.200; 99,5."""
+    return ringkas(x, 4)
+
 
 ArrayLike = Any
 
@@ -256,11 +263,11 @@ def cek_smart(
         easy_turun = has & ~naik & (tgt > h["max"]).to_numpy()
         fmt = lambda s: (  # noqa: E731
             "Target "
-            + tgt[s.index].map("{:g}".format)
+            + tgt[s.index].map(_ringkas)
             + " di luar rentang realisasi terdahulu ("
-            + h.loc[s.index, "min"].map("{:g}".format)
+            + h.loc[s.index, "min"].map(_ringkas)
             + "–"
-            + h.loc[s.index, "max"].map("{:g}".format)
+            + h.loc[s.index, "max"].map(_ringkas)
             + ")."
         )
         parts.append(
@@ -347,7 +354,7 @@ def cek_smart(
         w["kode_indikator"] = ""
         w["kriteria"] = "R"
         w["tingkat"] = "galat"
-        w["temuan"] = "Jumlah bobot indikator jabatan = " + w["bobot"].map("{:g}".format) + " %."
+        w["temuan"] = "Jumlah bobot indikator jabatan = " + w["bobot"].map(_ringkas) + " %."
         w["saran"] = "Sesuaikan bobot agar berjumlah tepat 100 % per instansi dan jabatan."
         parts.append(w[KOLOM_TEMUAN])
     found = [p for p in parts if len(p)]

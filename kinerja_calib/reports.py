@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._angka import bilangan, desimal, format_angka_excel, judul_kolom
 from ._berkas import ALASAN_OS as _ALASAN_OS
 from ._berkas import SESI as _SESI
 from ._berkas import TEMP_RE as _TEMP_RE
@@ -1318,7 +1319,7 @@ def _print_status(status, out: Path, wall: float, results: list[HasilTugas]) -> 
     ):
         print("\nStatus laporan per instansi:")
         print(status.to_string(index=False) if len(status) else "(tidak ada instansi)")
-    print(f"\nWaktu total: {wall:.1f} detik untuk {len(status)} instansi.")
+    print(f"\nWaktu total: {desimal(wall, 1)} detik untuk {bilangan(len(status))} instansi.")
     if n_bad:
         bad = [r for r in results if r.status != "berhasil"]
         kept = sorted({r.kode for r in bad if any("gagal" in Path(f).parts for f in r.berkas)})
@@ -1853,18 +1854,22 @@ def ekspor_excel(
 
     def clean(df: pd.DataFrame) -> pd.DataFrame:
         df = df.copy()
-        df.columns = [netralkan_formula(str(c)) for c in df.columns]
-        for col in df.columns:
-            if pd.api.types.is_float_dtype(df[col]):
-                df[col] = df[col].round(2)
-            elif not pd.api.types.is_numeric_dtype(df[col]):
-                df[col] = df[col].astype(object).map(netralkan_formula)
+        # headers a person reads ("Capaian rata-rata", "Persen (%)"), never a formula
+        df.columns = [netralkan_formula(judul_kolom(c)) for c in df.columns]
+        for i in range(df.shape[1]):
+            s = df.iloc[:, i]
+            if pd.api.types.is_float_dtype(s):
+                df.isetitem(i, s.round(2))
+            elif not pd.api.types.is_numeric_dtype(s):
+                df.isetitem(i, s.astype(object).map(netralkan_formula))
         return df
 
     def writer(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for name, df in sheets.items():
-                clean(df).to_excel(xw, sheet_name=name[:31], index=False)
+                shown = clean(df)
+                shown.to_excel(xw, sheet_name=name[:31], index=False)
+                format_angka_excel(xw.book[name[:31]], shown)
             # openpyxl would turn a leading "=" into a formula; we neutralised them, but
             # make sure no cell is typed as a formula either.
             for ws in xw.book.worksheets:

@@ -372,7 +372,7 @@ def test_distribution_moves_lowest_baik_down():
     # maks 70 % Baik of 10 → 7; so 3 move, the lowest scores, to Butuh Perbaikan (adjacent)
     assert p.perpindahan["nip"].tolist() == ["X00", "X01", "X02"]
     assert set(p.perpindahan["predikat_usulan"]) == {"Butuh Perbaikan"}
-    assert p.perpindahan["alasan"].str.contains("batas maksimal 70% Baik terlampaui").all()
+    assert p.perpindahan["alasan"].str.contains("batas maksimal 70 % Baik terlampaui").all()
     assert "bukan keputusan" in p.catatan
     after = p.predikat.rename(columns={"predikat_usulan": "predikat"})
     assert kc.scoring.cek_kurva(after["predikat"].astype(str), "Baik").empty

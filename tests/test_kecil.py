@@ -184,7 +184,7 @@ def test_tables_show_a_dash_for_missing_values():
     )
     text = teks_terlihat(_tampil._html_frame(df))
     assert temuan(text) == []
-    assert text.count("–") == 5 and "1.5" in text
+    assert text.count("–") == 5 and "1,5" in text
     assert _tampil.TABEL_KOSONG in _tampil._html_frame(df.iloc[:0])  # no header-only table
     assert len(_tampil.contoh(df, 6, seed=1)) == 3
     assert not _tampil.contoh(df.iloc[:0], 6)  # a DataKurang note

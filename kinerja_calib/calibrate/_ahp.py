@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._angka import desimal, ringkas
 from .._capaian import capaian_pegawai
 from .._periode import TERBARU, pilih_periode
 from ..errors import ParameterError
@@ -101,9 +102,10 @@ def _validate(a: np.ndarray, labels: list[str], toleransi: float, who: str) -> N
     if len(bad):
         i, j = bad[0]
         raise ParameterError(
-            f"{who}: matriks tidak resiprokal — a[{labels[i]}, {labels[j]}] = {a[i, j]:g} tetapi "
-            f"a[{labels[j]}, {labels[i]}] = {a[j, i]:g} (seharusnya 1/{a[i, j]:g} = "
-            f"{1 / a[i, j]:.4g}). Isi hanya segitiga atas lalu lengkapi dengan kebalikannya."
+            f"{who}: matriks tidak resiprokal — a[{labels[i]}, {labels[j]}] = {ringkas(a[i, j], 4)} tetapi "
+            f"a[{labels[j]}, {labels[i]}] = {ringkas(a[j, i], 4)} (seharusnya "
+            f"1/{ringkas(a[i, j], 4)} = "
+            f"{ringkas(1 / a[i, j], 4)}). Isi hanya segitiga atas lalu lengkapi dengan kebalikannya."
             + (f" ({len(bad)} pasangan bermasalah.)" if len(bad) > 1 else "")
         )
     if n > 15:
@@ -191,7 +193,7 @@ def ahp_weights(
     ri = RANDOM_INDEX[n]
     cr = ci / ri if ri > 0 else 0.0
     ok = cr <= BATAS_CR
-    cr_txt = f"{cr:.3f}".replace(".", ",") if cr >= 0.001 else "< 0,001"
+    cr_txt = desimal(cr, 3) if cr >= 0.001 else "< 0,001"
     if ok:
         pesan = f"Konsisten: CR = {cr_txt} ≤ 0,10; bobot dapat dipakai."
     else:

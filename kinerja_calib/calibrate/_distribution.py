@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._angka import persen
 from .._kurva import batas_kurva
 from ..errors import ParameterError
 from ..labels import PREDIKAT, PREDIKAT_ORGANISASI
@@ -341,13 +342,13 @@ def _reason(c: int, d: int, violated: list[dict], n: int) -> str:
     for con in violated:
         if con["jenis"] == "maks" and c in con["idx"] and d not in con["idx"]:
             p = con["proporsi"]
-            lim = f"{p:.0%} " if np.isfinite(p) else ""
+            lim = f"{persen(p, 0)} " if np.isfinite(p) else ""
             return f"batas maksimal {lim}{_group_label(con['predikat'])} terlampaui; {tail}"
     for con in violated:
         if con["jenis"] == "min" and d in con["idx"] and c not in con["idx"]:
             p = con["proporsi"]
             if np.isfinite(p):
-                head = f"minimal {p:.0%} {_group_label(con['predikat'])} belum terpenuhi"
+                head = f"minimal {persen(p, 0)} {_group_label(con['predikat'])} belum terpenuhi"
             else:
                 head = f"harus ada pegawai {_group_label(con['predikat'])}"
             return f"{head}; {tail}"

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._angka import bilangan, desimal
+
 __all__ = ["KURANG_PENILAI", "AdditiveFit", "RaterEffects", "RatingData"]
 
 
@@ -71,14 +73,13 @@ class RaterEffects:
         if "kurang" in self.info:  # the empty result: nothing was fitted
             return self.info["kurang"]
 
-        def bil(x: float) -> str:
-            return f"{x:,.0f}".replace(",", ".")
-
+        bil = bilangan
         n_flag = int((self.raters["diagnosis"] != "wajar").sum())
         n_comp = len(self.jaringan)
-        lam = f"{self.shrinkage:.2f}".replace(".", ",")
+        lam = desimal(self.shrinkage, 2)
+        model = {"additive": "aditif"}.get(self.method, self.method)
         lines = [
-            f"Model {self.method}: {bil(len(self.ratees))} pegawai dinilai oleh "
+            f"Model {model}: {bil(len(self.ratees))} pegawai dinilai oleh "
             f"{bil(len(self.raters))} penilai (periode {self.periode or 'semua'}).",
             f"Penyusutan (λ) efek penilai: {lam}."
             if self.method == "additive"

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._angka import persen
 from .._tampil import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
@@ -581,7 +582,7 @@ def compare_weights(
         else:
             vec = _weights_vector(w, pd.Index(["atasan", "rekan", "bawahan", "pengguna_layanan"]))
             wtxt = ", ".join(
-                f"{r} {v:.0%}"
+                f"{r} {persen(v, 0)}"
                 for r, v in zip(
                     ["atasan", "rekan", "bawahan", "pengguna_layanan"], vec, strict=True
                 )

@@ -10,9 +10,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya, terapkan_gaya
+from ._style import WARNA_PERAN, WARNA_PREDIKAT, Gambar, format_indonesia, gaya, terapkan_gaya
 
-__all__ = ["WARNA_PERAN", "WARNA_PREDIKAT", "gaya", "terapkan_gaya"]
+__all__ = [
+    "WARNA_PERAN",
+    "WARNA_PREDIKAT",
+    "Gambar",
+    "format_indonesia",
+    "gaya",
+    "terapkan_gaya",
+]
 
 _TOPICS = {"agreement", "calibrate", "indicators", "reports", "scoring", "simulate"}
 

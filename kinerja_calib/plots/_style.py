@@ -5,7 +5,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import matplotlib as mpl
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter, ScalarFormatter
 
+from .._angka import indonesiakan
 from ..labels import PERAN_PENILAI, PREDIKAT
 
 #: One colour per employee predikat, low → high (red → green), colour-blind friendly.
@@ -60,3 +63,65 @@ def gaya():
     """Context manager applying the course style only inside the block."""
     with mpl.rc_context(_RC):
         yield
+
+
+class FormatAngka(ScalarFormatter):
+    """Matplotlib's default tick formatter, written the Indonesian way: ``0,25``, ``1.200``.
+
+    Same ticks, offset and scientific notation as :class:`~matplotlib.ticker.ScalarFormatter`;
+    only the text changes (decimal comma, thousands dot). rcParams
+    ``axes.formatter.use_locale`` cannot do this here: it follows the C library's locale,
+    and the machines this runs on have only ``C``/``C.UTF-8``/``POSIX`` installed (decimal
+    point), with no ``id_ID`` locale to switch to.
+    """
+
+    def __call__(self, x, pos=None):
+        return indonesiakan(super().__call__(x, pos))
+
+    def get_offset(self):
+        return indonesiakan(super().get_offset(), ribuan=False)
+
+    def format_data_short(self, value):
+        return indonesiakan(super().format_data_short(value), ribuan=False)
+
+
+class FormatPersen(PercentFormatter):
+    """:class:`~matplotlib.ticker.PercentFormatter` with a decimal comma and "60 %"."""
+
+    def __call__(self, x, pos=None):
+        return indonesiakan(super().__call__(x, pos))
+
+
+def format_indonesia(fig) -> None:
+    """Give every axis of ``fig`` that still has matplotlib's default number formatter
+    (or a plain :class:`~matplotlib.ticker.PercentFormatter`) the Indonesian one.
+
+    Formatters set on purpose (category labels, fixed labels, functions) are left alone.
+    Called by :class:`Gambar` before every draw; callable on any figure.
+    """
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                f = get()
+                if type(f) is ScalarFormatter:
+                    new = FormatAngka(useOffset=f.get_useOffset(), useMathText=f.get_useMathText())
+                    # no public getters for these two; matplotlib's defaults when absent
+                    new.set_scientific(getattr(f, "_scientific", True))
+                    lim = getattr(f, "_powerlimits", mpl.rcParams["axes.formatter.limits"])
+                    new.set_powerlimits(lim)
+                    put(new)
+                elif type(f) is PercentFormatter:
+                    put(FormatPersen(f.xmax, f.decimals, f.symbol, getattr(f, "_is_latex", False)))
+
+
+class Gambar(Figure):
+    """The figure class of every ``kinerja_calib.plots`` function: a matplotlib
+    :class:`~matplotlib.figure.Figure` whose number ticks are Indonesian (:func:`format_indonesia`
+    runs before each draw, so axes added later by a notebook are covered too)."""
+
+    def draw(self, renderer):
+        format_indonesia(self)
+        return super().draw(renderer)

@@ -9,10 +9,11 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure
 
 from .. import labels
+from .._angka import desimal, ringkas
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
 from ..errors import ParameterError
-from ._style import WARNA_PERAN, gaya
+from ._style import WARNA_PERAN, Gambar, gaya
 
 __all__ = ["interval_kesepakatan", "kurva_jumlah_penilai", "peta_kesepakatan", "sebaran_rwg"]
 
@@ -71,7 +72,7 @@ def peta_kesepakatan(
     if not np.isfinite(vals).any():
         return _KURANG
     with gaya():
-        fig = Figure(figsize=(1.6 + 1.45 * grid.shape[1], 1.2 + 0.55 * grid.shape[0]),
+        fig = Gambar(figsize=(1.6 + 1.45 * grid.shape[1], 1.2 + 0.55 * grid.shape[0]),
                      layout="constrained")  # fmt: skip
         ax = fig.add_subplot()
         masked = np.ma.masked_invalid(vals)
@@ -88,7 +89,7 @@ def peta_kesepakatan(
         cmap = cmap.with_extremes(bad="#e0e0e0")
         im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto")
         for (i, j), v in np.ndenumerate(vals):
-            txt = "–" if np.isnan(v) else f"{v:.2f}"
+            txt = desimal(v, 2)
             if coefficient:
                 dark = not np.isnan(v) and (v < 0.25 or v >= 0.8)
             else:
@@ -131,7 +132,7 @@ def interval_kesepakatan(
     names = data[cols].astype(str).apply(lambda r: " · ".join(_pretty(v) for v in r), axis=1)
     y = np.arange(len(data))[::-1]
     with gaya():
-        fig = Figure(figsize=(7.5, 1.2 + 0.38 * len(data)), layout="constrained")
+        fig = Gambar(figsize=(7.5, 1.2 + 0.38 * len(data)), layout="constrained")
         ax = fig.add_subplot()
         for lo, hi, colour in _BATAS_ICC:
             ax.axvspan(lo, hi, color=colour, alpha=0.35, linewidth=0)
@@ -167,7 +168,7 @@ def kurva_jumlah_penilai(kurva: pd.DataFrame, judul: str | None = None) -> Figur
     target = kurva.attrs.get("target", 0.8)
     k_need = kurva.attrs.get("k_dibutuhkan")
     with gaya():
-        fig = Figure(figsize=(7.5, 4.2), layout="constrained")
+        fig = Gambar(figsize=(7.5, 4.2), layout="constrained")
         ax = fig.add_subplot()
         ax.plot(kurva["k"], kurva["reliabilitas_prediksi"], "-", color="#2166ac",
                 label="Prediksi Spearman–Brown dari ICC(1) data")  # fmt: skip
@@ -179,7 +180,9 @@ def kurva_jumlah_penilai(kurva: pd.DataFrame, judul: str | None = None) -> Figur
                         fmt="o", color="#d95f02", capsize=3,
                         label="Cek resampling (data nyata, selang 95 %)")  # fmt: skip
         ax.axhline(target, color="black", linestyle="--", linewidth=1)
-        ax.text(kurva["k"].min(), target + 0.01, f"target {target:g}", fontsize=8, va="bottom")
+        ax.text(
+            kurva["k"].min(), target + 0.01, f"target {ringkas(target, 3)}", fontsize=8, va="bottom"
+        )
         if k_need is not None and np.isfinite(k_need) and k_need <= kurva["k"].max():
             ax.axvline(k_need, color="#1b9e77", linestyle=":", linewidth=1.5)
             ax.text(k_need, 0.03, f" {int(k_need)} penilai", color="#1b9e77", fontsize=9)
@@ -218,7 +221,7 @@ def sebaran_rwg(
     groups = [(None, frame)] if kelompok is None else list(frame.groupby(kelompok, sort=True))
     bins = np.linspace(0, 1, 21)
     with gaya():
-        fig = Figure(figsize=(7.5, 1.0 + 1.6 * len(groups)), layout="constrained")
+        fig = Gambar(figsize=(7.5, 1.0 + 1.6 * len(groups)), layout="constrained")
         axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
         for ax, (name, part) in zip(axes, groups, strict=True):
             colour = WARNA_PERAN.get(str(name), "#2166ac")

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._angka import desimal, persen
 from .._escape import escape_mathtext
 from .._tampil import DataKurang, terima_kurang
 from ..labels import NAMA_PERAN, PREDIKAT
-from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
+from ._style import WARNA_PERAN, WARNA_PREDIKAT, Gambar, gaya
 
 __all__ = [
     "bobot_ahp",
@@ -32,7 +33,7 @@ _WARNA_DIAG = {"lunak": "#2166ac", "keras": "#b2182b", "lain": "#999999"}
 
 
 def _fig(width: float = 7.5, height: float = 4.2, ncols: int = 1) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Gambar(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, ncols) if ncols > 1 else fig.add_subplot()
     return fig, axes
 
@@ -90,7 +91,7 @@ def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure | Dat
                     s=8,
                     alpha=0.45,
                     color=warna,
-                    label=f"{nama} (r = {rr:.2f})".replace(".", ","),
+                    label=f"{nama} (r = {desimal(rr, 2)})",
                 )
             ax2.set_xlabel("Kinerja sebenarnya (data simulasi)")
             ax2.set_ylabel("Skor")
@@ -172,7 +173,7 @@ def keparahan_penilai(
                 )
                 ax2.errorbar(m["benar"], m["est"], yerr=m["sd"].fillna(0), fmt="o", color="#444")
                 rr = np.corrcoef(d["_benar"], d["keparahan"])[0, 1]
-                ax2.set_title(f"Ditemukan kembali? r = {rr:.2f}".replace(".", ","))
+                ax2.set_title(f"Ditemukan kembali? r = {desimal(rr, 2)}")
             ax2.set_xlabel("Keparahan sebenarnya (kunci jawaban, rata-rata per kelompok)")
             ax2.set_ylabel("Keparahan hasil estimasi (rata-rata ± simpangan baku)")
     return fig
@@ -195,7 +196,7 @@ def porsi_predikat_bobot(perbandingan: Any) -> Figure | DataKurang:
         )
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.xaxis.set_major_formatter(lambda v, _: persen(v, 0))
         ax.set_xlabel(f"Porsi pegawai; 'berubah' dibanding skema acuan: {perbandingan.acuan}")
         ax.set_title("Predikat menurut pilihan bobot sumber 360", pad=26)
         ax.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8)
@@ -235,7 +236,7 @@ def kurva_reliabilitas(
         ax.set_ylim(0, 1)
         title = "Reliabilitas per sumber (titik besar = k di data)"
         if bobot is not None and "nilai_kriteria" in bobot.attrs:
-            title += f"\nkomposit berbobot: {bobot.attrs['nilai_kriteria']:.2f}".replace(".", ",")
+            title += f"\nkomposit berbobot: {desimal(bobot.attrs['nilai_kriteria'], 2)}"
         ax.set_title(title)
         ax.legend(loc="lower right")
     return fig
@@ -324,7 +325,7 @@ def bobot_ahp(hasil: Any) -> Figure | DataKurang:
         ax.set_xticks(range(len(w)), [escape_mathtext(i) for i in w.index], rotation=20, ha="right")
         ax.set_ylabel("Bobot (jumlah = 1)")
         status = "konsisten" if hasil.konsisten else "TIDAK konsisten"
-        ax.set_title(f"Bobot AHP — CR = {hasil.cr:.3f} ({status})".replace(".", ","))
+        ax.set_title(f"Bobot AHP — CR = {desimal(hasil.cr, 3)} ({status})")
     return fig
 
 

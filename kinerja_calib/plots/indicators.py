@@ -7,10 +7,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import labels
+from .._angka import ringkas
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
 from ..errors import ParameterError
-from ._style import WARNA_PREDIKAT, gaya
+from ._style import WARNA_PREDIKAT, Gambar, gaya
 
 __all__ = ["distribusi_capaian", "ringkasan_smart", "sensitivitas_bobot"]
 
@@ -47,7 +48,7 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure 
     )
     x = wide.index.to_numpy(float)
     with gaya():
-        fig = Figure(figsize=(7.8, 4.2), layout="constrained")
+        fig = Gambar(figsize=(7.8, 4.2), layout="constrained")
         ax = fig.add_subplot()
         ax.stackplot(
             x,
@@ -62,7 +63,7 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure 
             ax.text(
                 asli,
                 0.5,
-                f" bobot sekarang {asli:g} % ",
+                f" bobot sekarang {ringkas(asli, 2)} % ",
                 rotation=90,
                 ha="right",
                 va="center",
@@ -90,7 +91,7 @@ def ringkasan_smart(temuan: pd.DataFrame, judul: str | None = None) -> Figure:
         dropna=False,
     ).reindex(index=list(_KRITERIA), columns=["galat", "peringatan"], fill_value=0)
     with gaya():
-        fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+        fig = Gambar(figsize=(7.0, 3.6), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(len(_KRITERIA))
         ax.barh(y, ct["galat"], color="#b2182b", label="galat (wajib diperbaiki)")
@@ -113,7 +114,7 @@ def distribusi_capaian(skor: pd.DataFrame, rules=None, judul: str | None = None)
     a = r.get_path("ambang.capaian")
     x = skor["capaian"].dropna().to_numpy(float)
     with gaya():
-        fig = Figure(figsize=(7.5, 3.8), layout="constrained")
+        fig = Gambar(figsize=(7.5, 3.8), layout="constrained")
         ax = fig.add_subplot()
         ax.hist(x, bins=40, color="#67a9cf", edgecolor="white")
         top = ax.get_ylim()[1] * 0.95
@@ -125,7 +126,7 @@ def distribusi_capaian(skor: pd.DataFrame, rules=None, judul: str | None = None)
             ax.text(
                 v,
                 top,
-                f" {name} {v:g} % ",
+                f" {name} {ringkas(v, 2)} % ",
                 color="#b2182b",
                 fontsize=8,
                 va="top",

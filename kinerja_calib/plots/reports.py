@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._angka import desimal
 from .._escape import escape_mathtext
 from ..labels import NAMA_PERAN, PREDIKAT
-from ._style import WARNA_PREDIKAT, gaya
+from ._style import WARNA_PREDIKAT, Gambar, gaya
 
 __all__ = [
     "gambar_360_peran",
@@ -26,7 +27,7 @@ __all__ = [
 
 
 def _fig(height: float = 4.2, width: float = 7.5) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height))
+    fig = Gambar(figsize=(width, height))
     return fig, fig.add_subplot()
 
 
@@ -102,9 +103,7 @@ def gambar_360_peran(aspek: pd.DataFrame) -> Figure:
             for j in range(data.shape[1]):
                 v = data[i, j]
                 if np.isfinite(v):
-                    ax.text(
-                        j, i, f"{v:.2f}".replace(".", ","), ha="center", va="center", fontsize=9
-                    )
+                    ax.text(j, i, desimal(v, 2), ha="center", va="center", fontsize=9)
         ax.set_xticks(range(len(cols)), [str(c).replace(" ", "\n", 1) for c in cols])
         ax.set_yticks(range(len(aspek)), [escape_mathtext(i) for i in aspek.index])
         if any(names.get(c) == "diri" for c in cols):

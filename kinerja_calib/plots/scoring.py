@@ -15,9 +15,10 @@ from matplotlib.figure import Figure
 
 from .. import labels
 from .. import rules as _rules
+from .._angka import bilangan, persen
 from .._escape import escape_mathtext
 from ..errors import ParameterError
-from ._style import WARNA_PREDIKAT, gaya
+from ._style import WARNA_PREDIKAT, Gambar, gaya
 
 __all__ = ["kurva_distribusi", "matriks_predikat", "perbandingan_rezim"]
 
@@ -61,7 +62,7 @@ def matriks_predikat(
         counts = ct.reindex(index=list(labels.RATING), columns=list(labels.RATING), fill_value=0)
         total = counts.to_numpy().sum()
     with gaya():
-        fig = Figure(figsize=(8.0, 5.6), layout="constrained")
+        fig = Gambar(figsize=(8.0, 5.6), layout="constrained")
         ax = fig.add_subplot()
         ax.grid(False)
         for i, row in enumerate(m):  # i = hasil kerja, low → high (bottom → top)
@@ -72,9 +73,7 @@ def matriks_predikat(
                 if counts is not None:
                     n = int(counts.iloc[i, j])
                     pct = 100 * n / total if total else 0
-                    jumlah = f"{n:,}".replace(",", ".")
-                    persen = f"{pct:.1f}".replace(".", ",")
-                    text += f"\nn = {jumlah} ({persen} %)"
+                    text += f"\nn = {bilangan(n)} ({persen(pct, 1, dari_seratus=True)})"
                 ax.text(
                     j + 0.5,
                     i + 0.5,
@@ -156,7 +155,7 @@ def kurva_distribusi(
     nrow = math.ceil(n / ncol)
     x = np.arange(len(labels.PREDIKAT))
     with gaya():
-        fig = Figure(figsize=(3.6 * ncol, 2.9 * nrow + 0.6), layout="constrained")
+        fig = Gambar(figsize=(3.6 * ncol, 2.9 * nrow + 0.6), layout="constrained")
         axes = fig.subplots(nrow, ncol, squeeze=False, sharey=True)
         for k, ax in enumerate(axes.ravel()):
             if k >= n:
@@ -235,7 +234,7 @@ def perbandingan_rezim(banding: pd.DataFrame, judul: str | None = None) -> Figur
         raise ParameterError(f"Kolom {missing} tidak ada; pakai keluaran kc.compare_regimes().")
     ramp = ["#b2182b", "#ef8a62", "#fddbc7", "#67a9cf", "#2166ac"]
     with gaya():
-        fig = Figure(figsize=(8.5, 3.8), layout="constrained")
+        fig = Gambar(figsize=(8.5, 3.8), layout="constrained")
         ax = fig.add_subplot()
         for i, (c, _name) in enumerate(cols):
             s = banding[c]
@@ -249,7 +248,7 @@ def perbandingan_rezim(banding: pd.DataFrame, judul: str | None = None) -> Figur
                     ax.text(
                         left + v / 2,
                         i,
-                        f"{lab}\n{100 * v:.0f} %",
+                        f"{lab}\n{persen(v, 0)}",
                         ha="center",
                         va="center",
                         fontsize=7,

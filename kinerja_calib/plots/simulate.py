@@ -16,9 +16,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import simulate as _sim
+from .._angka import bilangan, desimal, persen
 from ..errors import ParameterError
 from ..labels import NAMA_PERAN, PERAN_PENILAI, PREDIKAT
-from ._style import WARNA_PERAN, WARNA_PREDIKAT, gaya
+from ._style import WARNA_PERAN, WARNA_PREDIKAT, Gambar, gaya
 
 __all__ = [
     "batang_monte_carlo",
@@ -41,7 +42,7 @@ _SINGKAT = {
 def _fig(
     width: float = 7.5, height: float = 4.2, ncols: int = 1, layout: str | None = "constrained"
 ) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(width, height), layout=layout)
+    fig = Gambar(figsize=(width, height), layout=layout)
     axes = fig.subplots(1, ncols) if ncols > 1 else fig.add_subplot()
     return fig, axes
 
@@ -86,7 +87,7 @@ def _draw_distribution(ax: Axes, sim: _sim.Simulation, menurut: str) -> None:
             share[i] * 100,
             width=width,
             color=colour,
-            label=f"{names[grp]} (rerata {mean:.2f})",
+            label=f"{names[grp]} (rerata {desimal(mean, 2)})",
         )
     ax.set_ylim(0, max(share.max() * 100 * 1.4, 10))
     ax.set_xticks(cats)
@@ -130,7 +131,7 @@ def _draw_confusion(ax: Axes, conf: pd.DataFrame, normalisasi: bool) -> None:
         for j in range(len(PREDIKAT)):
             if counts[i, j] == 0:
                 continue
-            text = f"{shown[i, j]:.0%}" if normalisasi else f"{int(counts[i, j])}"
+            text = persen(shown[i, j], 0) if normalisasi else bilangan(counts[i, j])
             ax.text(
                 j,
                 i,
@@ -149,7 +150,7 @@ def _draw_confusion(ax: Axes, conf: pd.DataFrame, normalisasi: bool) -> None:
     ax.grid(False)
     n = counts.sum()
     wrong = 1 - np.trace(counts) / n if n else np.nan
-    ax.set_title(f"Predikat keliru: {wrong:.1%} dari {int(n):,} pegawai".replace(",", "."))
+    ax.set_title(f"Predikat keliru: {persen(wrong, 1)} dari {bilangan(n)} pegawai")
 
 
 def matriks_konfusi(
@@ -262,7 +263,7 @@ def batang_monte_carlo(
             ax.barh(y, t["rerata"] * 100, xerr=err * 100, color=colours, height=0.6,
                     error_kw={"ecolor": "#333", "capsize": 3, "lw": 1})  # fmt: skip
             for yi, v in enumerate(t["rerata"]):
-                ax.text(v * 100, yi + 0.32, f" {v:.1%}", va="center", fontsize=8)
+                ax.text(v * 100, yi + 0.32, f" {persen(v, 1)}", va="center", fontsize=8)
             ax.set_yticks(y, t["nama_bias"] if ax is axes[0] else [""] * len(t))
             ax.invert_yaxis()
             ax.set_xlabel("%")

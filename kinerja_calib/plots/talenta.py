@@ -17,11 +17,12 @@ from matplotlib.figure import Figure
 
 from .. import competency as _competency
 from .. import talent as _talent
+from .._angka import bilangan, desimal, persen, ringkas
 from .._aturan import ambil, muat
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
 from ..labels import POTENSI, RATING
-from ._style import gaya
+from ._style import Gambar, gaya
 
 __all__ = ["distribusi_jpm", "heatmap_kesenjangan", "ikm_per_unit", "peta_sembilan_kotak"]
 
@@ -39,7 +40,7 @@ _KURANG_KOMPETENSI = DataKurang(
 
 
 def _fig(width: float = 7.5, height: float = 4.2) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Gambar(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -87,7 +88,9 @@ def ikm_per_unit(
         ax.barh(y, t["ikm"], color="#2166ac", height=0.6)
         for yi, (v, m, n) in enumerate(zip(t["ikm"], t["mutu"], t["n_responden"], strict=True)):
             if np.isfinite(v):
-                ax.text(v + 0.3, yi, f"{v:.2f} ({m}, n={n})", va="center", fontsize=8)
+                ax.text(
+                    v + 0.3, yi, f"{desimal(v, 2)} ({m}, n={bilangan(n)})", va="center", fontsize=8
+                )
         ax.set_yticks(y, names)
         ax.set_xlim(lo, 100)
         ax.set_xlabel("IKM (skala 25-100)")
@@ -130,7 +133,7 @@ def heatmap_kesenjangan(
         if anotasi and m.size <= 400:
             for (i, j), v in np.ndenumerate(m.to_numpy()):
                 if np.isfinite(v):
-                    ax.text(j, i, f"{v:+.1f}", ha="center", va="center", fontsize=7,
+                    ax.text(j, i, desimal(v, 1, tanda=True), ha="center", va="center", fontsize=7,
                             color="white" if abs(v) > 0.6 * span else "#222")  # fmt: skip
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
         cb.set_label("negatif = di bawah standar")
@@ -162,7 +165,7 @@ def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure | DataK
         counts = _competency.kategori_jpm(tabel_jpm["jpm"], rules=r).value_counts()
         teks = "; ".join(f"{n}: {int(counts.get(n, 0))}" for n in names)
         ax.set_title("Sebaran Job Person Match (JPM)")
-        ax.set_xlabel(f"JPM (%) — batas kategori {', '.join(f'{b:g}' for b in bawah[1:])} %")
+        ax.set_xlabel(f"JPM (%) — batas kategori {'; '.join(ringkas(b, 2) for b in bawah[1:])} %")
         ax.set_ylabel("Jumlah pegawai")
         ax.text(0.99, 0.98, teks, transform=ax.transAxes, va="top", ha="right", fontsize=8,
                 bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})  # fmt: skip
@@ -206,8 +209,15 @@ def peta_sembilan_kotak(
                 color = (0.13, 0.4, 0.67, shade) if k in suksesi else (0.55, 0.55, 0.55, shade)
                 ax.add_patch(_rect(j, i, color, edge="#b2182b" if k in suksesi else "white"))
                 ax.text(j + 0.06, i + 0.9, f"Kotak {k}", fontsize=9, va="top", weight="bold")
-                ax.text(j + 0.5, i + 0.45, f"{n}", fontsize=16, ha="center", va="center")
-                ax.text(j + 0.5, i + 0.2, f"{pct:.1f} %", fontsize=8, ha="center", va="center")
+                ax.text(j + 0.5, i + 0.45, bilangan(n), fontsize=16, ha="center", va="center")
+                ax.text(
+                    j + 0.5,
+                    i + 0.2,
+                    persen(pct, 1, dari_seratus=True),
+                    fontsize=8,
+                    ha="center",
+                    va="center",
+                )
         ax.set_xlim(0, 3)
         ax.set_ylim(0, 3)
         ax.set_xticks(np.arange(3) + 0.5, list(RATING))

@@ -81,6 +81,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._angka import ringkas
 from .._escape import escape_text
 from ..errors import ParameterError
 from ._registry import VALIDATORS as _VALIDATORS
@@ -599,11 +600,11 @@ def _format_nilai(v: Any) -> str:
     if isinstance(v, float):
         if math.isnan(v):
             return "tidak ditetapkan"
-        return f"{v:g}"
+        return ringkas(v, 6)  # Indonesian: 0,7 (a list separates with "; ")
     if isinstance(v, list | tuple):
         if len(v) > 4:
             return f"[{len(v)} butir]"
-        return "[" + ", ".join(_format_nilai(x) for x in v) + "]"
+        return "[" + "; ".join(_format_nilai(x) for x in v) + "]"
     return str(v)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._angka import bilangan
 from ..errors import ParameterError
 from ._skenario import Scenario
 
@@ -55,8 +56,9 @@ class Simulation:
 
     def __repr__(self) -> str:
         return (
-            f"Simulation({len(self.truth):,} pegawai dinilai, {len(self.raters):,} penilai, "
-            f"{len(self.ratings):,} baris penilaian, model={self.scenario.model!r})"
+            f"Simulasi (model {self.scenario.model}): {bilangan(len(self.truth))} pegawai "
+            f"dinilai oleh {bilangan(len(self.raters))} penilai, "
+            f"{bilangan(len(self.ratings))} baris penilaian"
         )
 
     def indikator_realisasi(

@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import Image, display
 
 from .. import calibrate as _cal
+from .._angka import bilangan, desimal, persen
 from .._escape import escape_text
 from .._tampil import DataKurang, angka
 from ..labels import NAMA_PERAN, PERAN_PENILAI, PREDIKAT, RATING
@@ -186,12 +187,12 @@ def panel_bobot_360(
         )
         _show(out, _gambar.porsi_predikat_bobot(fake), dpi)
         teks = ", ".join(
-            f"{escape_text(NAMA_PERAN.get(r, r))} {angka(100 * v, 0)} %"
+            f"{escape_text(NAMA_PERAN.get(r, r))} {persen(v, 0)}"
             for r, v in zip(roles, w, strict=True)
         )
         status.value = (
-            f"Bobot: {teks} · reliabilitas komposit <b>{angka(rel, 2)}</b> · "
-            f"{angka(berubah, 0)} pegawai berubah predikat dibanding rata-rata semua penilai"
+            f"Bobot: {teks} · reliabilitas komposit <b>{desimal(rel, 2)}</b> · "
+            f"{bilangan(berubah)} pegawai berubah predikat dibanding rata-rata semua penilai"
         )
         panel.hasil = {
             "bobot": dict(zip(roles, w, strict=True)),

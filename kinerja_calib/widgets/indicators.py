@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 
 from .. import labels
+from .._angka import bilangan, persen, ringkas
 from .._tampil import DataKurang
 from ..indicators import KOLOM_TEMUAN, capaian, cek_smart, sensitivitas_bobot
 from ..privacy import AMBANG_BAWAAN
@@ -126,14 +127,19 @@ def pembangun_indikator(
         )
         with out:
             out.clear_output(wait=True)
-            text = "–" if np.isnan(cap) else f"{cap:.1f} %".replace(".", ",")
+            text = persen(cap, 1, dari_seratus=True)
             display(
                 HTML(
-                    f"<p>Capaian untuk realisasi {contoh.value:g}: <b>{text}</b> "
+                    f"<p>Capaian untuk realisasi {ringkas(contoh.value, 6)}: <b>{text}</b> "
                     f"(rumus {'kondisi khusus' if arah.value == 'turun' else 'normal'})</p>"
                 )
             )
-            display(HTML(f"<p>Draf: {len(df)} indikator, total bobot {df['bobot'].sum():g} %</p>"))
+            display(
+                HTML(
+                    f"<p>Draf: {bilangan(len(df))} indikator, total bobot "
+                    f"{ringkas(df['bobot'].sum(), 2)} %</p>"
+                )
+            )
             display(HTML(tabel_temuan_html(temuan[KOLOM_TEMUAN])))
 
     def on_tambah(_: Any) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from IPython.display import Image, display
 
 from .. import simulate as _sim
+from .._angka import bilangan, desimal, persen
 from ..plots import simulate as _gambar
 
 __all__ = ["SLIDER", "panel_bias"]
@@ -132,9 +133,9 @@ def panel_bias(
         dt = time.perf_counter() - t0
         salah = tabel["salah"].mean()
         status.value = (
-            f"Predikat keliru: <b>{salah:.1%}</b> dari {len(tabel):,} pegawai · "
-            f"digambar ulang dalam {dt:.2f} detik"
-        ).replace(",", ".")
+            f"Predikat keliru: <b>{persen(salah, 1)}</b> dari {bilangan(len(tabel))} pegawai · "
+            f"digambar ulang dalam {desimal(dt, 2)} detik"
+        )
         panel.waktu_terakhir = dt
         panel.simulasi = sim
 
