@@ -397,6 +397,7 @@ def _normal_html(text: str) -> tuple[str, list[str]]:
     text = re.sub(r"<[^>]*>", " ", text)
     text = re.sub(r"dalam [0-9.,]+ detik \(dibuat [0-9: -]+\)", "dalam X detik", text)
     text = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?", "WAKTU", text)
+    text = re.sub(r"\d{2}-\d{2}-\d{4} \d{2}\.\d{2}", "WAKTU", text)  # the index's dd-mm-yyyy
     text = re.sub(r"proses ini \d+ detik", "proses ini X detik", text)
     return " ".join(text.split()), images
 
