@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import itertools
 import re
@@ -394,7 +395,7 @@ def _normal_html(text: str) -> tuple[str, list[str]]:
     images = re.findall(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", text)
     text = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", text)
     text = re.sub(r"\bT_[0-9a-f]{5}(?=[_\"\s{:])", "T_X", text)
-    text = re.sub(r"<[^>]*>", " ", text)
+    text = html.unescape(re.sub(r"<[^>]*>", " ", text))  # "18&#46;52" is "18.52"
     text = re.sub(r"dalam [0-9.,]+ detik \(dibuat [0-9: -]+\)", "dalam X detik", text)
     text = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?", "WAKTU", text)
     text = re.sub(r"\d{2}-\d{2}-\d{4} \d{2}\.\d{2}", "WAKTU", text)  # the index's dd-mm-yyyy
