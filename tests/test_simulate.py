@@ -373,7 +373,12 @@ def test_widget_panel_redraws_on_slider_change():
     panel = w.panel_bias(n_pegawai=200, seed=3)
     assert set(panel.sliders) == set(w.SLIDER)
     first = panel.simulasi
+    # the readout beside each slider is Indonesian ("0,00"), the browser's own one is off
+    assert all(not sl.readout for sl in panel.sliders.values())
     panel.sliders["keparahan"].value = 0.0
+    assert panel.bacaan["keparahan"].value == "0,00"
+    panel.sliders["halo"].value = 0.25
+    assert panel.bacaan["halo"].value == "0,25"
     assert panel.simulasi is not first
     assert panel.simulasi.raters["keparahan"].abs().max() == 0
     assert panel.waktu_terakhir > 0

@@ -52,6 +52,17 @@ def _scenario(base: _sim.Scenario, values: dict[str, float]) -> _sim.Scenario:
     return base.replace(**changes)
 
 
+def _bacaan(slider: widgets.FloatSlider) -> widgets.Label:
+    """A readout beside ``slider`` in Indonesian format ("0,50"), kept up to date."""
+    label = widgets.Label(desimal(slider.value, 2))
+
+    def ikut(change: Any) -> None:
+        label.value = desimal(change["new"], 2)
+
+    slider.observe(ikut, names="value")
+    return label
+
+
 def panel_bias(
     n_pegawai: int = 1000,
     seed: int = 2026,
@@ -94,12 +105,13 @@ def panel_bias(
             step=step,
             description=label,
             continuous_update=False,
-            readout_format=".2f",
+            readout=False,  # the browser's readout has a decimal point: ours is Indonesian
             style=style,
             layout=layout,
         )
         for name, (label, lo, hi, step, field) in SLIDER.items()
     }
+    bacaan = {name: _bacaan(w) for name, w in sliders.items()}
     tombol_nol = widgets.Button(description="Tanpa bias")
     tombol_bawaan = widgets.Button(description="Nilai bawaan")
     status = widgets.HTML()
@@ -107,7 +119,7 @@ def panel_bias(
     panel = widgets.VBox(
         [
             widgets.HTML("<b>Atur besar tiap bias penilai lalu lihat dampaknya pada predikat</b>"),
-            *sliders.values(),
+            *(widgets.HBox([w, bacaan[k]]) for k, w in sliders.items()),
             widgets.HBox([tombol_nol, tombol_bawaan]),
             status,
             out,
@@ -165,6 +177,7 @@ def panel_bias(
     tombol_nol.on_click(nol)
     tombol_bawaan.on_click(bawaan)
     panel.sliders = sliders
+    panel.bacaan = bacaan
     panel.perbarui = perbarui
     panel.waktu_terakhir = float("nan")
     panel.simulasi = None
