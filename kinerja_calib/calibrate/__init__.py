@@ -18,18 +18,15 @@ The statistics never import matplotlib; figures live in :mod:`kinerja_calib.plot
 from __future__ import annotations
 
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
+from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predikat_dari_skor
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
 from ._notebook import cek_ditanam, siapkan
 from ._ordinal import category_probabilities
 from ._weights import (
-    KONVENSI_BOBOT,
-    PerbandinganBobot,
     RoleComposite,
-    compare_weights,
     composite_scores,
-    predikat_dari_skor,
     reliability_curve,
     role_composite,
     role_means,

@@ -2,7 +2,7 @@
 
 The 360 composite is a weighted mean of the role means; its reliability comes from the data's
 own variance components (one common factor across roles, principal-axis loadings). Used by
-:mod:`._weights` (the source weights and their comparison).
+:mod:`._weights` (the source weights) and, through it, :mod:`._banding` (their comparison).
 """
 
 from __future__ import annotations
