@@ -47,6 +47,7 @@ import pandas as pd
 
 from . import labels
 from . import rules as _rules
+from ._angka import bilangan
 from ._presisi import bulatkan, tingkat
 from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
@@ -458,12 +459,12 @@ def keterangan_metode(rules=None, skor: pd.DataFrame | None = None, ringkas: boo
         if ada is not None and "penentu_perilaku" in skor and penentu_perilaku(r) == "atasan":
             n_kom = int(((skor["penentu_perilaku"] == "komposit_360") & ada).sum())
             if metode == "per_butir" and n_kom:
-                teks += f" {_ribuan(n_kom)} pegawai tanpa nilai atasan dinilai dari komposit 360."
+                teks += f" {bilangan(n_kom)} pegawai tanpa nilai atasan dinilai dari komposit 360."
         if "selisih_360" in skor and metode == "per_butir":
             n_sel = int(skor["selisih_360"].fillna(False).astype(bool).sum())
             if n_sel:
                 teks += (
-                    f" Pada {_ribuan(n_sel)} pegawai, umpan balik lain berbeda dari nilai atasan; "
+                    f" Pada {bilangan(n_sel)} pegawai, umpan balik lain berbeda dari nilai atasan; "
                     "selisih ini tidak mengubah predikat, tetapi layak dibahas dalam dialog "
                     "kinerja."
                 )
@@ -520,11 +521,6 @@ def porsi_cara_rating(rezim: pd.DataFrame) -> pd.DataFrame:
     return out.round(1)
 
 
-def _ribuan(n: int) -> str:
-    """An integer with the Indonesian thousands dot (``1.234``)."""
-    return f"{n:,}".replace(",", ".")
-
-
 def _ringkas(r: _rules.Rules, metode: str, skor: pd.DataFrame | None) -> str:
     """The short form of :func:`keterangan_metode`."""
     if metode == "rata_rata":
@@ -544,7 +540,7 @@ def _ringkas(r: _rules.Rules, metode: str, skor: pd.DataFrame | None) -> str:
         n_sel = int(skor["selisih_360"].fillna(False).astype(bool).sum())
         if n_sel:
             teks += (
-                f" Pada {_ribuan(n_sel)} pegawai, umpan balik 360 lain berbeda dari nilai atasan: "
+                f" Pada {bilangan(n_sel)} pegawai, umpan balik 360 lain berbeda dari nilai atasan: "
                 "bahan dialog kinerja, tidak mengubah predikat."
             )
     return teks

@@ -142,22 +142,18 @@ def _komponen(
     base["capaian_unit"] = unit_cap
     metode = r6.get_path("kepala_unit.metode", "individu")
     use_unit = base["kepala_unit"].to_numpy(bool) & (metode == "organisasi")
-    basis = np.where(
-        use_unit & base["capaian_unit"].notna().to_numpy(),
-        base["capaian_unit"].to_numpy(float),
-        base["capaian"].to_numpy(float),
-    )
-    base["capaian_dasar_rating"] = basis
     dari_unit = use_unit & base["capaian_unit"].notna().to_numpy()
-    base = base.assign(
-        **_ratings_6_2022(base, cp.per_indikator, wb, per_360, r6, ambang_anonimitas, dari_unit)
+    base["capaian_dasar_rating"] = np.where(
+        dari_unit, base["capaian_unit"].to_numpy(float), base["capaian"].to_numpy(float)
     )
+    # per-item hasil kerja does not depend on the way of rating: computed once for all of them
+    key = ["periode", "nip"]
+    hk_cnt = rating_hasil_kerja_per_butir(wb, rules=r6, per_indikator=cp.per_indikator)
+    hk_cnt = base[key].merge(hk_cnt, on=key, how="left")
+    args = (base, hk_cnt, wb.penilaian_360, per_360, r6, ambang_anonimitas, dari_unit)
+    base = base.assign(**_ratings_6_2022(*args))
     for nama in varian:
-        metode, penentu = VARIAN_RATING[nama]
-        v = _ratings_6_2022(
-            base, cp.per_indikator, wb, per_360, r6, ambang_anonimitas, dari_unit, metode, penentu
-        )
-        base[f"predikat_{nama}"] = v["predikat"]
+        base[f"predikat_{nama}"] = _ratings_6_2022(*args, *VARIAN_RATING[nama])["predikat"]
     order = [*_ID_COLS, *[c for c in base.columns if c not in _ID_COLS]]
     base = base[order].sort_values(["periode", "kode_instansi", "nip"], kind="stable")
     return base.reset_index(drop=True), cp.per_indikator
@@ -165,8 +161,8 @@ def _komponen(
 
 def _ratings_6_2022(
     base: pd.DataFrame,
-    per_ind: pd.DataFrame,
-    wb,
+    hk_cnt: pd.DataFrame,
+    r360: pd.DataFrame | None,
     per_360,
     r6: _rules.Rules,
     ambang_anonimitas: int,
@@ -181,15 +177,13 @@ def _ratings_6_2022(
     decided by ``penentu`` (default ``perilaku.penentu``); ``rata_rata`` — the weighted mean
     capaian and the 360 composite against the thresholds (the rule before issue 19). A head
     of unit rated on the unit (``dari_unit``) gets the rating of the unit's capaian as one
-    item in both methods.
+    item in both methods. ``hk_cnt``: the per-item hasil kerja of ``base``'s rows (same
+    order, from :func:`rating_hasil_kerja_per_butir`).
     """
     metode = metode_rating(r6) if metode is None else metode
     penentu = penentu_perilaku(r6) if penentu is None else penentu
     key = ["periode", "nip"]
     idx = base[key]
-    hk_cnt = rating_hasil_kerja_per_butir(wb, rules=r6, per_indikator=per_ind)
-    hk_cnt = idx.merge(hk_cnt, on=key, how="left")
-    r360 = wb.penilaian_360
     if r360 is not None and len(r360) and per_360 != []:
         pr = rating_perilaku_per_aspek(
             r360, mode=penentu, rules=r6, periode=per_360, ambang_anonimitas=ambang_anonimitas
