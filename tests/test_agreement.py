@@ -299,8 +299,15 @@ def test_cohen_matches_statsmodels(weights):
 
 
 def test_cohen_pairwise_complete_and_labels():
-    k = A.cohen_kappa(["ya", "tidak", None, "ya"], ["ya", "tidak", "ya", "tidak"])
-    assert k.n_subjek == 3
+    a, b = ["ya", "tidak", None, "ya"], ["ya", "tidak", "ya", "tidak"]
+    k = A.cohen_kappa(a, b, missing="complete")
+    assert k.n_subjek == 3 and k.detail["tabel"].sum() == 3
+    # Gwet's default: po from the 3 pairs, rater b's marginals from all 4 of its ratings
+    g = A.cohen_kappa(a, b)
+    assert (g.n_subjek, g.detail["n_subjek_berpasangan"]) == (4, 3)
+    assert g.detail["po"] == k.detail["po"] == pytest.approx(2 / 3)
+    # categories sorted: tidak, ya. Rater a: 1/3, 2/3; rater b (all 4): 2/4, 2/4
+    assert g.detail["pe"] == pytest.approx(1 / 3 * 1 / 2 + 2 / 3 * 1 / 2)
     with pytest.raises(ParameterError, match="sama panjang"):
         A.cohen_kappa([1, 2], [1, 2, 3])
 

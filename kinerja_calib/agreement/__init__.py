@@ -12,7 +12,9 @@ statistic                         missing ratings
 :func:`krippendorff_alpha`        all values in units with >= 2 values (Krippendorff 2011)
 :func:`fleiss_kappa`              Gwet (2014): agreement over subjects with >= 2 ratings,
 :func:`gwet_ac`                   category shares over all rated subjects
-:func:`cohen_kappa`               subjects rated by both raters
+:func:`cohen_kappa`               ``gwet`` (default; Gwet 2014): agreement over subjects rated
+                                  by both, each rater's marginals from all of their ratings;
+                                  or ``complete`` (subjects rated by both only)
 :func:`kendall_w`                 listwise (ranks need complete rows)
 :func:`rwg`, :func:`rwg_j`        available ratings per subject / item (>= 2)
 ================================  ===========================================================

@@ -142,9 +142,13 @@ def _chance_corrected(
 
 
 def fleiss_kappa(
-    wide: WideLike, *, categories: list | tuple | np.ndarray | None = None, ci: float = 0.95
+    wide: WideLike,
+    *,
+    categories: list | tuple | np.ndarray | None = None,
+    weights: str | np.ndarray | None = None,
+    ci: float = 0.95,
 ) -> Estimate:
-    """Fleiss' kappa for many raters, generalised to unequal numbers of raters per subject.
+    """Fleiss' kappa for many raters: unequal raters per subject, optionally weighted (Gwet).
 
     Parameters
     ----------
@@ -152,7 +156,13 @@ def fleiss_kappa(
         Category ratings (numbers or labels), NaN/None missing. Which rater rated which
         subject does not matter (Fleiss' design: different raters per subject is fine).
     categories : sequence, optional
-        All categories available to the raters (default: those observed).
+        All categories available to the raters (default: those observed). Linear and
+        quadratic weights are computed on these *values* (interval scores such as 0.5-2.5
+        work as they are); the span of the scale cancels in κ, so unused end categories do
+        not change it (they do change Gwet's AC2).
+    weights : None, "linear", "quadratic" or (q, q) array
+        ``None`` gives Fleiss' (1971) κ; weights give Gwet's (2014) generalised weighted κ
+        for ordinal/interval scores (see :func:`weight_matrix`).
     ci : float, default 0.95
         Level of the t-based confidence interval (df = n - 1, as irrCAC).
 
@@ -162,13 +172,16 @@ def fleiss_kappa(
         κ with ``se`` (Gwet 2014 linearised variance, valid with missing ratings),
         t-based ``ci_low``/``ci_high`` and ``pval``, ``detail["pa"]``, ``detail["pe"]``; when
         every subject has the same number of raters also ``detail["se0"]`` and ``detail["z"]``,
-        the Fleiss, Nee & Landis (1979) standard error and z under H0: κ = 0 (as R irr).
+        the Fleiss, Nee & Landis (1979) standard error and z under H0: κ = 0 (as R irr;
+        unweighted only).
 
     Notes
     -----
-    With ``r_ik`` raters putting subject i in category k and ``r_i = Σ_k r_ik``:
-    ``pa`` averages ``Σ_k r_ik (r_ik - 1) / (r_i (r_i - 1))`` over the subjects with
-    ``r_i >= 2``; ``π_k`` averages ``r_ik / r_i`` over all rated subjects; ``pe = Σ π_k²``.
+    With ``r_ik`` raters putting subject i in category k, ``r_i = Σ_k r_ik`` and
+    ``r*_ik = Σ_l w_kl r_il``: ``pa`` averages ``Σ_k r_ik (r*_ik - 1) / (r_i (r_i - 1))`` over
+    the subjects with ``r_i >= 2``; ``π_k`` averages ``r_ik / r_i`` over all rated subjects;
+    ``pe = Σ_kl w_kl π_k π_l`` (Gwet 2014, ch. 5-6). Unweighted, ``w`` is the identity and
+    ``pe = Σ π_k²``.
     On complete data this is exactly Fleiss (1971) and equals
     ``statsmodels.stats.inter_rater.fleiss_kappa``; statsmodels' ``aggregate_raters`` would
     count NaN as an extra category, so do not compare on data with gaps.
@@ -182,8 +195,10 @@ def fleiss_kappa(
     Examples
     --------
     Fleiss (1971) psychiatric diagnoses: 30 patients, 6 raters, 5 categories → κ = 0.430.
+    Gwet's 4 raters × 12 subjects with missing ratings (irrCAC ``cac.raw4raters``):
+    κ = 0.76117; with quadratic weights 0.86494 (irrCAC 0.4.4 ``CAC.fleiss()``).
     """
-    return _chance_corrected(wide, categories, None, "fleiss", ci)
+    return _chance_corrected(wide, categories, weights, "fleiss", ci)
 
 
 def gwet_ac(
@@ -233,39 +248,84 @@ def gwet_ac(
     return _chance_corrected(wide, categories, weights, "gwet", ci)
 
 
+def _gwet_two_rater_variance(
+    codes: np.ndarray, w: np.ndarray, p_rows: np.ndarray, kappa: float, pe: float
+) -> float:
+    """Gwet (2014) linearised variance of Cohen's κ with missing ratings (r = 2).
+
+    ``codes`` is n × 2 (``-1`` missing, every row rated at least once), ``p_rows`` the 2 × q
+    classification proportions of each rater over all of that rater's ratings. This is the
+    two-rater case of Gwet's Conger-κ variance (irrCAC ``conger.kappa.raw``), conditional on
+    the raters, no finite-population correction.
+    """
+    n, q = codes.shape[0], w.shape[0]
+    rated = codes >= 0
+    both = rated.all(axis=1)
+    n2 = int(both.sum())
+    ng = rated.sum(axis=0).astype(np.float64)  # subjects each rater rated
+    pa_i = np.zeros(n)
+    pa_i[both] = w[codes[both, 0], codes[both, 1]]
+    pe_i = np.zeros(n)
+    for g in (0, 1):
+        onehot = np.zeros((n, q))
+        onehot[rated[:, g], codes[rated[:, g], g]] = 1.0
+        centred = onehot - (rated[:, g] - ng[g] / n)[:, None] * p_rows[g][None, :]
+        lam = (n / ng[g]) * (centred @ w.T)  # λ_igk = Σ_l w_kl (δ_igl - (ε_ig - n_g/n) p_gl)
+        pe_i += lam @ p_rows[1 - g]
+    pe_i /= 2.0
+    kappa_i = (n / n2) * (pa_i - pe * both) / (1 - pe)
+    kappa_ix = kappa_i - 2 * (1 - kappa) * (pe_i - pe) / (1 - pe)
+    return float(np.sum((kappa_ix - kappa) ** 2) / (n * (n - 1))) if n >= 2 else math.nan
+
+
 def cohen_kappa(
     rater_a,
     rater_b,
     weights: str | np.ndarray | None = None,
     *,
     categories: list | tuple | np.ndarray | None = None,
+    missing: str = "gwet",
     ci: float = 0.95,
 ) -> Estimate:
-    """Cohen's kappa for two raters, unweighted or weighted (Cohen 1968).
+    """Cohen's kappa for two raters, unweighted or weighted (Cohen 1968), missing ratings allowed.
 
     Parameters
     ----------
     rater_a, rater_b : array-like of equal length
-        The two raters' categories for the same subjects; NaN missing.
+        The two raters' categories for the same subjects; NaN/None missing.
     weights : None, "linear", "quadratic" or (q, q) agreement-weight array
         Linear/quadratic weights are computed on the category values (see
         :func:`weight_matrix`); for consecutive integer categories this is the usual
         Cicchetti–Allison (linear) and Fleiss–Cohen (quadratic) weighting.
     categories : sequence, optional
         Categories of the scale (default: the union of the observed values).
+    missing : {"gwet", "complete"}, default "gwet"
+        ``"gwet"`` (Gwet 2014, ch. 3): observed agreement ``po`` over the subjects rated by
+        both raters; each rater's marginal proportions from *all* of that rater's ratings,
+        so ``pe = Σ_kl w_kl p_A,k p_B,l`` uses every rating given. ``"complete"``: drop every
+        subject a rater skipped (pairwise complete cases, the textbook contingency table).
+        Without missing ratings the two are identical.
     ci : float, default 0.95
-        Level of the normal-theory interval.
+        Level of the interval.
 
     Returns
     -------
     Estimate
-        κ with ``se`` (asymptotic, Fleiss, Cohen & Everitt 1969), normal ``ci_low``/
-        ``ci_high``, ``pval`` from the null standard error, ``detail`` with ``po``, ``pe``,
-        ``se0`` and the contingency ``tabel``.
+        κ with ``detail`` holding ``po``, ``pe``, ``se0``, the contingency ``tabel`` of the
+        subjects rated by both, ``kategori`` and ``n_subjek_berpasangan``. Without gaps (or
+        with ``missing="complete"``): asymptotic ``se`` (Fleiss, Cohen & Everitt 1969), normal
+        interval, ``pval`` from the null standard error ``se0``. With gaps and
+        ``missing="gwet"``: Gwet's (2014) linearised ``se`` (the two-rater case of his Conger
+        κ variance, as irrCAC), t interval with n - 1 df and t-based ``pval``; ``se0`` NaN.
 
     Notes
     -----
-    Missing data: only subjects rated by both raters are used (pairwise complete).
+    Why ``"gwet"`` is the default: in appraisal data a rater who skips a subject (a rekan who
+    did not know the pegawai's work) is common, and dropping the other rater's rating of that
+    subject throws away information about how that rater uses the scale. Gwet's estimator
+    keeps it for chance agreement while agreement itself can only be observed where both
+    rated; it is the same rule :func:`fleiss_kappa` and :func:`gwet_ac` already follow, and it
+    equals irrCAC's Conger κ on two raters (Conger's κ is Cohen's κ when r = 2).
 
     References
     ----------
@@ -273,6 +333,8 @@ def cohen_kappa(
     20, 37-46. Cohen, J. (1968). Weighted kappa. *Psychological Bulletin*, 70(4), 213-220.
     Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969). Large sample standard errors of
     kappa and weighted kappa. *Psychological Bulletin*, 72(5), 323-327.
+    Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability* (4th ed.), ch. 3 (two raters,
+    missing ratings) and ch. 5. Advanced Analytics.
 
     Examples
     --------
@@ -280,7 +342,19 @@ def cohen_kappa(
     >>> b = [1, 2, 2, 2, 3, 3, 1, 1]
     >>> round(cohen_kappa(a, b), 4)
     0.6279
+
+    Gwet's two raters, 12 subjects, categories A < B < C, two ratings missing (irrCAC
+    ``cac.raw2raters``, Gwet 2021, 5th ed.), quadratic weights:
+
+    >>> r1 = list("AAABBCCCCB") + [None, "A"]
+    >>> r2 = list("AAABBCCA") + [None] + list("BCB")
+    >>> round(cohen_kappa(r1, r2, "quadratic"), 4)
+    0.6333
+    >>> round(cohen_kappa(r1, r2, "quadratic", missing="complete"), 4)
+    0.6032
     """
+    if missing not in ("gwet", "complete"):
+        raise ParameterError(f"missing={missing!r} tidak dikenal; pilih 'gwet' atau 'complete'.")
     try:
         both = np.column_stack(
             [
@@ -297,19 +371,67 @@ def cohen_kappa(
             ) from None
         both = pd.DataFrame({"a": a, "b": b})
     codes, cats = encode(both, categories)
+    rated = codes >= 0
+    codes = codes[rated.any(axis=1)]
     ok = (codes >= 0).all(axis=1)
-    if not ok.all():
-        codes = codes[ok]
+    gaps = missing == "gwet" and not ok.all()
+    pairs = codes[ok]
     q = len(cats)
-    n = int(codes.shape[0])
-    if n == 0 or q == 0:
-        return Estimate(math.nan, n_subjek=0, n_penilai=2, metode="Cohen kappa")
-    table = np.bincount(codes[:, 0] * q + codes[:, 1], minlength=q * q).reshape(q, q)
-    p = table / n
+    n2 = int(pairs.shape[0])
+    if n2 == 0 or q == 0:
+        return Estimate(math.nan, n_subjek=n2, n_penilai=2, metode="Cohen kappa")
+    table = np.bincount(pairs[:, 0] * q + pairs[:, 1], minlength=q * q).reshape(q, q)
+    p = table / n2
     w = weight_matrix(cats, weights)
-    row, col = p.sum(axis=1), p.sum(axis=0)
+    if gaps:
+        p_rows = np.vstack(
+            [np.bincount(codes[codes[:, g] >= 0, g], minlength=q) for g in (0, 1)]
+        ).astype(np.float64)
+        p_rows /= p_rows.sum(axis=1, keepdims=True)
+        row, col = p_rows
+    else:
+        row, col = p.sum(axis=1), p.sum(axis=0)
     po = float(np.sum(w * p))
     pe = float(row @ w @ col)
+    wname = (
+        "tanpa bobot" if weights is None else (weights if isinstance(weights, str) else "kustom")
+    )
+    if pe >= 1.0:  # one category used by both raters: chance agreement is total, κ undefined
+        return Estimate(
+            math.nan,
+            n_subjek=int(codes.shape[0]) if gaps else n2,
+            n_penilai=2,
+            metode=f"Cohen kappa ({wname}); tak terdefinisi (semua nilai satu kategori)",
+            detail={"po": po, "pe": pe, "tabel": table, "kategori": cats},
+        )
+    if gaps:
+        n = int(codes.shape[0])
+        kappa = (po - pe) / (1 - pe)
+        var = _gwet_two_rater_variance(codes, w, p_rows, kappa, pe)
+        se = math.sqrt(var) if np.isfinite(var) else math.nan
+        lo, hi, pval = _t_interval(float(kappa), se, n, ci)
+        return Estimate(
+            float(kappa),
+            se=se,
+            ci_low=lo,
+            ci_high=hi,
+            pval=pval,
+            n_subjek=n,
+            n_penilai=2,
+            metode=(
+                f"Cohen kappa ({wname}); data hilang menurut Gwet (2014): po dari subjek yang "
+                "dinilai kedua penilai, proporsi kategori tiap penilai dari semua nilainya"
+            ),
+            detail={
+                "po": po,
+                "pe": pe,
+                "se0": math.nan,
+                "tabel": table,
+                "kategori": cats,
+                "n_subjek_berpasangan": n2,
+            },
+        )
+    n = n2
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = (po - pe) / (1 - pe)
         wi = w @ col  # w̄_i. = Σ_j p_.j w_ij
@@ -323,9 +445,6 @@ def cohen_kappa(
     se0 = math.sqrt(var0) if var0 >= 0 else math.nan
     z = norm_ppf(1 - (1 - ci) / 2)
     pval = float(2 * norm_sf(abs(kappa / se0))) if se0 and np.isfinite(se0) else math.nan
-    wname = (
-        "tanpa bobot" if weights is None else (weights if isinstance(weights, str) else "kustom")
-    )
     return Estimate(
         float(kappa),
         se=se,
@@ -335,5 +454,12 @@ def cohen_kappa(
         n_subjek=n,
         n_penilai=2,
         metode=f"Cohen kappa ({wname}); hanya subjek yang dinilai kedua penilai",
-        detail={"po": po, "pe": pe, "se0": se0, "tabel": table, "kategori": cats},
+        detail={
+            "po": po,
+            "pe": pe,
+            "se0": se0,
+            "tabel": table,
+            "kategori": cats,
+            "n_subjek_berpasangan": n2,
+        },
     )
