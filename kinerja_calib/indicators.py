@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
+from . import rules as _rules
 from ._angka import ringkas
 from ._capaian import CapaianPegawai, capaian, capaian_pegawai, target_efektif
 from ._referensi import baca_toml
@@ -68,6 +69,32 @@ _VAGUE = re.compile(
     re.IGNORECASE,
 )
 _HAS_NUMBER = re.compile(r"\d")
+#: Wording that says the quantity should go down / up (Indonesian verbs and nominalisations).
+_TURUN = re.compile(
+    r"\b(?:menurunkan|menurunnya|penurunan|turunnya|berkurang\w*|pengurangan|mengurangi|"
+    r"menekan|meminimalkan|meminimalisasi\w*|minimalisasi\w*)\b",
+    re.IGNORECASE,
+)
+_NAIK = re.compile(
+    r"\b(?:meningkatkan|meningkatnya|peningkatan|naiknya|kenaikan|bertambah\w*|penambahan|"
+    r"menambah|memperbanyak|memaksimalkan)\b",
+    re.IGNORECASE,
+)
+#: Quantities where smaller is better (time, delay, errors, deaths): 'turun' unless the name has
+#: a relative clause ("pengaduan yang ditindaklanjuti") or counts punctuality/compliance.
+_KECIL_LEBIH_BAIK = re.compile(
+    r"\b(?:waktu\s+(?:tunggu|penyelesaian|proses|layanan|pelayanan|respons|tanggap)|"
+    r"lama\s+(?:waktu|layanan|pelayanan|proses|penyelesaian|rawat)|keterlambatan|"
+    r"angka\s+(?:kematian|kesakitan|infeksi|kesalahan|kecelakaan|putus\s+sekolah))\b",
+    re.IGNORECASE,
+)
+_PEMBALIK = re.compile(r"\b(?:yang|tepat|ketepatan|kepatuhan|patuh)\b", re.IGNORECASE)
+#: "Persentase penurunan X": the indicator counts the change itself, so 'naik' is right.
+_UKURAN_PERUBAHAN = re.compile(
+    r"\b(?:persentase|jumlah|besaran|besarnya|angka|nilai|tingkat|laju|rasio|capaian|realisasi)"
+    r"\s+(?:penurunan|pengurangan|peningkatan|kenaikan|penambahan)\b",
+    re.IGNORECASE,
+)
 
 
 def _finding(df: pd.DataFrame, mask, kriteria, tingkat, temuan, saran) -> pd.DataFrame:
@@ -85,6 +112,8 @@ def cek_smart(
     indikator: pd.DataFrame,
     realisasi: pd.DataFrame | None = None,
     pegawai: pd.DataFrame | None = None,
+    *,
+    rules: _rules.Rules | str | None = None,
 ) -> pd.DataFrame:
     """SMART checks of an indicator catalogue, as a tidy table of findings in Indonesian.
 
@@ -99,6 +128,11 @@ def cek_smart(
     pegawai : DataFrame, optional
         The ``pegawai`` table for the relevant check: each indicator's jabatan should exist
         among the instansi's pegawai.
+    rules : Rules or str, optional
+        Rules whose ``cek_smart`` section holds the practice thresholds (default: the
+        default regime's file): ``bobot_timpang``, ``minimal_indikator``,
+        ``minimal_realisasi``, ``minimal_pemegang`` — all flagged UNCONFIRMED there, as no
+        regulation gives them. A rules file without that section skips those checks.
 
     Returns
     -------
@@ -111,15 +145,34 @@ def cek_smart(
     Notes
     -----
     Checks: S — vague wording ("meningkatkan", "optimal", ... without a number), empty
-    name, missing direction; M — satuan, a numeric target, range targets well-formed
+    name, missing direction, direction contradicting the wording (the name says the
+    quantity should go down — "menurunkan", "penurunan", "berkurang", ..., or names a
+    smaller-is-better quantity such as "waktu tunggu", "lama layanan", "angka kematian"
+    without a relative clause — but ``arah = naik``, or up while ``arah = turun``;
+    "persentase/jumlah penurunan ..." counts the change itself and is exempt); M — satuan, a numeric target, range targets well-formed
     (both bounds, ``target_min < target_max``, not also a single ``target``); A — target
-    not zero or negative, target inside the observed range of past realisasi (at least 3
-    past values); R — jabatan given and held by a pegawai of the instansi, weight positive,
-    weights per instansi + jabatan sum to 100; T — the indicator was measured in some
-    period (when ``realisasi`` is given).
+    not zero or negative, target inside the observed range of past realisasi (only with at
+    least ``minimal_realisasi`` past values from at least ``minimal_pemegang`` different
+    pegawai, so jabatan held by a handful of people stay quiet); R — jabatan given and held
+    by a pegawai of the instansi, weight positive, weights per instansi + jabatan sum to
+    100, no single indicator carrying more than ``bobot_timpang`` of its jabatan's weight
+    (checked only for jabatan with at least ``minimal_indikator`` indicators); T — the
+    indicator was measured in some period (when ``realisasi`` is given).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ind = pd.DataFrame({"kode_instansi": "X", "jabatan": "Perawat",
+    ...     "kode_indikator": ["A", "B", "C"], "nama_indikator": [
+    ...         "Menurunkan angka infeksi nosokomial", "Jumlah pasien dilayani",
+    ...         "Jumlah edukasi pasien"], "satuan": "kasus", "target": [5.0, 900, 40],
+    ...     "arah": "naik", "bobot": [80.0, 10, 10]})
+    >>> cek_smart(ind)[["kode_indikator", "kriteria"]].values.tolist()
+    [['', 'R'], ['A', 'S']]
     """
     if not isinstance(indikator, pd.DataFrame):
         raise ParameterError("'indikator' harus berupa DataFrame tabel indikator.")
+    aturan = _rules.resolve(rules).get_path("cek_smart", None) or {}
     df = indikator.copy().reset_index(drop=True)
     for c in ("kode_instansi", "jabatan", "kode_indikator", "nama_indikator", "satuan", "arah"):
         if c not in df.columns:
@@ -165,6 +218,28 @@ def cek_smart(
             "Arah indikator tidak diisi atau tidak dikenal.",
             "Isi 'naik' (makin besar makin baik) atau 'turun' (makin kecil makin baik, "
             "mis. waktu tunggu, biaya, angka kesalahan).",
+        )
+    )
+    says_down = nama.str.contains(_TURUN) | (
+        nama.str.contains(_KECIL_LEBIH_BAIK) & ~nama.str.contains(_PEMBALIK)
+    )
+    says_up = nama.str.contains(_NAIK)
+    wrong_way = ~nama.str.contains(_UKURAN_PERUBAHAN) & (
+        (says_down & ~says_up & (arah == "naik").fillna(False))
+        | (says_up & ~says_down & (arah == "turun").fillna(False))
+    )
+    parts.append(
+        _finding(
+            df,
+            wrong_way,
+            "S",
+            "peringatan",
+            lambda s: (
+                "Arah '" + arah[s.index] + "' bertentangan dengan rumusan '" + nama[s.index] + "'."
+            ),
+            "Rumusan yang menurunkan/mengurangi sesuatu memakai arah 'turun' (makin kecil "
+            "makin baik); rumusan yang meningkatkan memakai 'naik'. Jika yang diukur besarnya "
+            "perubahan, tulis 'Persentase penurunan ...' dengan arah 'naik'.",
         )
     )
     # M: measurable
@@ -255,7 +330,13 @@ def cek_smart(
         h = df[["kode_indikator"]].join(hist, on="kode_indikator")
         tgt = t.fillna(lo)
         tgt_hi = t.fillna(hi)
-        has = h["count"].fillna(0).to_numpy() >= 3
+        has = np.zeros(len(df), bool)
+        if "minimal_realisasi" in aturan and "minimal_pemegang" in aturan:
+            has = h["count"].fillna(0).to_numpy() >= aturan["minimal_realisasi"]
+            if "nip" in realisasi.columns:
+                holders = realisasi.groupby("kode_indikator")["nip"].nunique()
+                n_hold = df["kode_indikator"].map(holders).fillna(0).to_numpy()
+                has &= n_hold >= aturan["minimal_pemegang"]
         naik = (arah == "naik").fillna(False).to_numpy()
         too_high = has & naik & (tgt_hi > h["max"]).to_numpy()
         too_low_turun = has & ~naik & (tgt < h["min"]).to_numpy()
@@ -357,6 +438,8 @@ def cek_smart(
         w["temuan"] = "Jumlah bobot indikator jabatan = " + w["bobot"].map(_ringkas) + " %."
         w["saran"] = "Sesuaikan bobot agar berjumlah tepat 100 % per instansi dan jabatan."
         parts.append(w[KOLOM_TEMUAN])
+    if "bobot_timpang" in aturan and "minimal_indikator" in aturan:
+        parts.append(_lopsided(df, aturan["bobot_timpang"], aturan["minimal_indikator"]))
     found = [p for p in parts if len(p)]
     out = pd.concat(found, ignore_index=True) if found else None
     if out is None or out.empty:
@@ -366,6 +449,32 @@ def cek_smart(
         ["kode_instansi", "jabatan", "_o", "kriteria", "kode_indikator"], kind="stable"
     )
     return out.drop(columns="_o").reset_index(drop=True)[KOLOM_TEMUAN]
+
+
+def _lopsided(df: pd.DataFrame, batas: float, minimal: int) -> pd.DataFrame:
+    """One 'bobot timpang' finding per jabatan whose largest weight share exceeds ``batas``."""
+    w = df["bobot"].where(df["bobot"] > 0)
+    g = w.groupby([df["kode_instansi"], df["jabatan"]], dropna=False, sort=True)
+    stat = pd.DataFrame({"n": g.count(), "maks": g.max(), "total": g.sum(min_count=1)})
+    stat["porsi"] = stat["maks"] / stat["total"]
+    bad = stat[(stat["n"] >= minimal) & (stat["porsi"] > batas)].reset_index()
+    if bad.empty:
+        return pd.DataFrame(columns=KOLOM_TEMUAN)
+    bad["kode_indikator"] = ""
+    bad["kriteria"] = "R"
+    bad["tingkat"] = "peringatan"
+    bad["temuan"] = (
+        "Bobot timpang: satu indikator memikul "
+        + (100 * bad["porsi"]).map(lambda v: _ringkas(round(v)))
+        + " % dari bobot jabatan ("
+        + bad["n"].astype(int).astype(str)
+        + " indikator)."
+    )
+    bad["saran"] = (
+        "Sebarkan bobot menurut kontribusi tiap hasil kerja; satu indikator yang menentukan "
+        "hampir seluruh nilai membuat kegagalan atau keberhasilan kecil terlalu menentukan."
+    )
+    return bad[KOLOM_TEMUAN]
 
 
 def contoh_indikator() -> pd.DataFrame:

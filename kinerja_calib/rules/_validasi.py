@@ -20,6 +20,8 @@ PEMBULATAN = (
 PENENTU_PERILAKU = ("atasan", "komposit_360")
 #: How overall ratings are made (``rating_per_butir.metode``); see kinerja_calib._butir.
 METODE_RATING = ("per_butir", "rata_rata")
+#: How the annual predikat follows from the periodic ones; see kinerja_calib.tahunan.
+METODE_TAHUNAN = ("periode_terakhir", "median")
 
 
 def _num(v: Any) -> bool:
@@ -149,6 +151,7 @@ def _v_6_2022(r: RulesView) -> list[str]:
                 mo = c.get("minimal_orang", 0)
                 if not isinstance(mo, int) or isinstance(mo, bool) or mo < 0:
                     p.append(f"'{where}.minimal_orang' harus bilangan bulat ≥ 0.")
+    _check_optional_6_2022(r, p)
     ber = _need(r, "berakhlak", p)
     if ber is not None:
         keys = {k for k in ber if k != "sumber"}
@@ -157,6 +160,20 @@ def _v_6_2022(r: RulesView) -> list[str]:
         elif any(len(ber[k]) != 3 for k in keys):
             p.append("Tiap nilai BerAKHLAK harus punya tepat 3 panduan perilaku.")
     return p
+
+
+def _check_optional_6_2022(r: RulesView, p: list[str]) -> None:
+    """Sections a user's older copy of the 6/2022 file may lack (checked when present)."""
+    metode = r.get_path("predikat_tahunan.metode", None)
+    if metode is not None and metode not in METODE_TAHUNAN:
+        p.append(f"'predikat_tahunan.metode' harus salah satu dari {list(METODE_TAHUNAN)}.")
+    if r.get_path("cek_smart", None) is None:
+        return
+    _need_num(r, "cek_smart.bobot_timpang", p, 0, 1)
+    for k in ("minimal_indikator", "minimal_realisasi", "minimal_pemegang"):
+        v = _need(r, f"cek_smart.{k}", p)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
+            p.append(f"'cek_smart.{k}' harus bilangan bulat ≥ 1.")
 
 
 daftarkan_validator("permenpanrb-6-2022", _v_6_2022)
