@@ -37,6 +37,7 @@ _SUBMODULES = {
     "scoring",
     "simulate",
     "survey",
+    "tahunan",
     "talent",
     "widgets",
     "workshop",

@@ -240,7 +240,29 @@ def _v_pp46(r: RulesView) -> list[str]:
     if r.get_path("skp.rata_rata", None) not in ("tanpa_bobot", "bobot"):
         p.append("'skp.rata_rata' harus 'tanpa_bobot' atau 'bobot'.")
     _check_konversi(r, p)
+    _check_tambahan(r, p)
     return p
+
+
+def _check_tambahan(r: RulesView, p: list[str]) -> None:
+    """PP 46/2011 tugas tambahan / kreativitas point tables (checked when present)."""
+    b = r.get_path("tambahan.tugas_tambahan_batas", None)
+    v = r.get_path("tambahan.tugas_tambahan", None)
+    if b is not None or v is not None:
+        if b is None or v is None or len(b) != len(v) or not all(_num(x) for x in (*b, *v)):
+            p.append(
+                "'tambahan.tugas_tambahan_batas' dan 'tugas_tambahan' harus daftar angka sama panjang."
+            )
+        elif list(b) != sorted(set(b)) or min(b) < 0:
+            p.append("'tambahan.tugas_tambahan_batas' harus naik tegas dan ≥ 0.")
+    t = r.get_path("tambahan.kreativitas_tingkat", None)
+    k = r.get_path("tambahan.kreativitas", None)
+    if t is not None or k is not None:
+        ok = t is not None and k is not None and len(t) == len(k) == len(set(t))
+        if not ok or not all(isinstance(x, str) for x in t) or not all(_num(x) for x in k):
+            p.append(
+                "'tambahan.kreativitas_tingkat' (teks unik) dan 'kreativitas' (angka) harus sama panjang."
+            )
 
 
 daftarkan_validator("pp-30-2019", _v_pp30)
