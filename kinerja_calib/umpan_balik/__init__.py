@@ -1,0 +1,107 @@
+"""Lembar umpan balik: one feedback sheet per pegawai, one tendency sheet per rater (issue 18).
+
+- :func:`lembar_pegawai` — capaian per indicator, ratings, predikat and what moves them, 360
+  per source (anonymity rule of :mod:`kinerja_calib.privacy`), self against others per
+  BerAKHLAK aspect, strengths, competency gaps with development suggestions
+  (``referensi/umpan_balik.toml``), trend, next steps;
+- :func:`lembar_penilai` — a rater's leniency, range and halo against anonymous peers of
+  their instansi, per aspect, for raters of at least ``minimal_dinilai`` pegawai;
+- :func:`tulis_semua` — the batch: ``DIR/<kode_instansi>/pegawai/<nip>.html``,
+  ``…/penilai/<nip>.html`` and ``…/daftar.csv``, atomic writes, restartable.
+
+Sheets are rendered from Jinja2 templates with inline SVG charts; the tables they read are
+prepared once per workbook (:func:`prepare`), so a batch never filters pandas per pegawai.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ParameterError
+from ..privacy import AMBANG_BAWAAN
+from ._batch import tulis_semua
+from ._pegawai import konteks_pegawai
+from ._penilai import konteks_penilai
+from ._render import render
+from ._siapkan import Persiapan, prepare
+
+__all__ = ["Persiapan", "lembar_pegawai", "lembar_penilai", "prepare", "tulis_semua"]
+
+
+def _persiapan(workbook, periode, rules, ambang_anonimitas) -> Persiapan:
+    if isinstance(workbook, Persiapan):
+        return workbook
+    return prepare(workbook, periode=periode, rules=rules, ambang_anonimitas=ambang_anonimitas)
+
+
+def render_pegawai(p: Persiapan, nip: str) -> str | None:
+    """The sheet of ``nip`` from prepared tables, or ``None`` when ``nip`` is not a pegawai."""
+    k = konteks_pegawai(p, nip)
+    if k is None:
+        return None
+    judul = f"Umpan balik kinerja {k['periode']} — {k['nama']}"
+    return render("pegawai.html.j2", k, judul, f"pegawai|{nip}|{p.periode}")
+
+
+def render_penilai(p: Persiapan, nip: str) -> str | None:
+    """The rater sheet of ``nip``, or ``None`` when ``nip`` rated too few pegawai."""
+    k = konteks_penilai(p, nip)
+    if k is None:
+        return None
+    judul = f"Kecenderungan penilaian {k['periode']} — {k['nama']}"
+    return render("penilai.html.j2", k, judul, f"penilai|{nip}|{p.periode}")
+
+
+def lembar_pegawai(
+    workbook,
+    nip: str,
+    periode: str | None = None,
+    rules: Any = "permenpanrb-6-2022",
+    ambang_anonimitas: int = AMBANG_BAWAAN,
+) -> str:
+    """The feedback sheet (HTML) of one pegawai for one period.
+
+    Parameters
+    ----------
+    workbook : Workbook or Persiapan
+        The data (or tables already prepared by :func:`prepare`, for many sheets).
+    nip : str
+        The pegawai.
+    periode : str, optional
+        Default: the latest period of the data.
+
+    Raises
+    ------
+    ParameterError
+        ``nip`` is not a pegawai of the workbook.
+    """
+    p = _persiapan(workbook, periode, rules, ambang_anonimitas)
+    html = render_pegawai(p, str(nip))
+    if html is None:
+        raise ParameterError(f"NIP {nip} tidak ada di tabel pegawai. Periksa NIP-nya.")
+    return html
+
+
+def lembar_penilai(
+    workbook,
+    nip: str,
+    periode: str | None = None,
+    rules: Any = "permenpanrb-6-2022",
+    ambang_anonimitas: int = AMBANG_BAWAAN,
+) -> str:
+    """The tendency sheet (HTML) of one rater for one period.
+
+    Raises
+    ------
+    ParameterError
+        ``nip`` rated fewer pegawai than ``penilai.minimal_dinilai`` (or is not a pegawai).
+    """
+    p = _persiapan(workbook, periode, rules, ambang_anonimitas)
+    html = render_penilai(p, str(nip))
+    if html is None:
+        raise ParameterError(
+            f"Tidak ada lembar penilai untuk NIP {nip}: lembar ini hanya untuk pegawai yang "
+            f"menilai sedikitnya {p.minimal} pegawai pada periode "
+            f"{p.periode}."
+        )
+    return html

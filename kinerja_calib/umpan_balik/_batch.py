@@ -1,0 +1,5 @@
+"""Placeholder, replaced below."""
+
+
+def tulis_semua(*a, **k):
+    raise NotImplementedError
