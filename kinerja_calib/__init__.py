@@ -38,6 +38,7 @@ _SUBMODULES = {
     "simulate",
     "survey",
     "talent",
+    "umpan_balik",
     "widgets",
     "workshop",
 }

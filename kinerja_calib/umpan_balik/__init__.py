@@ -15,41 +15,38 @@ prepared once per workbook (:func:`prepare`), so a batch never filters pandas pe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
-from ._batch import tulis_semua
-from ._pegawai import konteks_pegawai
-from ._penilai import konteks_penilai
-from ._render import render
-from ._siapkan import Persiapan, prepare
+
+if TYPE_CHECKING:  # the heavy modules load on first use: `kinerja-calib --help` stays fast
+    from ._siapkan import Persiapan
 
 __all__ = ["Persiapan", "lembar_pegawai", "lembar_penilai", "prepare", "tulis_semua"]
 
 
+def __getattr__(name: str):
+    if name in ("prepare", "Persiapan"):
+        from . import _siapkan
+
+        return getattr(_siapkan, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def tulis_semua(workbook, keluaran, **kwargs):
+    """Write every sheet of ``workbook`` under ``keluaran``; see :func:`._batch.tulis_semua`."""
+    from ._batch import tulis_semua as write_all
+
+    return write_all(workbook, keluaran, **kwargs)
+
+
 def _persiapan(workbook, periode, rules, ambang_anonimitas) -> Persiapan:
+    from ._siapkan import Persiapan, prepare
+
     if isinstance(workbook, Persiapan):
         return workbook
     return prepare(workbook, periode=periode, rules=rules, ambang_anonimitas=ambang_anonimitas)
-
-
-def render_pegawai(p: Persiapan, nip: str) -> str | None:
-    """The sheet of ``nip`` from prepared tables, or ``None`` when ``nip`` is not a pegawai."""
-    k = konteks_pegawai(p, nip)
-    if k is None:
-        return None
-    judul = f"Umpan balik kinerja {k['periode']} — {k['nama']}"
-    return render("pegawai.html.j2", k, judul, f"pegawai|{nip}|{p.periode}")
-
-
-def render_penilai(p: Persiapan, nip: str) -> str | None:
-    """The rater sheet of ``nip``, or ``None`` when ``nip`` rated too few pegawai."""
-    k = konteks_penilai(p, nip)
-    if k is None:
-        return None
-    judul = f"Kecenderungan penilaian {k['periode']} — {k['nama']}"
-    return render("penilai.html.j2", k, judul, f"penilai|{nip}|{p.periode}")
 
 
 def lembar_pegawai(
@@ -76,6 +73,8 @@ def lembar_pegawai(
         ``nip`` is not a pegawai of the workbook.
     """
     p = _persiapan(workbook, periode, rules, ambang_anonimitas)
+    from ._render import render_pegawai
+
     html = render_pegawai(p, str(nip))
     if html is None:
         raise ParameterError(f"NIP {nip} tidak ada di tabel pegawai. Periksa NIP-nya.")
@@ -97,6 +96,8 @@ def lembar_penilai(
         ``nip`` rated fewer pegawai than ``penilai.minimal_dinilai`` (or is not a pegawai).
     """
     p = _persiapan(workbook, periode, rules, ambang_anonimitas)
+    from ._render import render_penilai
+
     html = render_penilai(p, str(nip))
     if html is None:
         raise ParameterError(
