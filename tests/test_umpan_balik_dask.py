@@ -7,11 +7,11 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from _reference import require
 
 import kinerja_calib as kc
 from kinerja_calib import umpan_balik as ub
 
-distributed = pytest.importorskip("distributed")
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 
 
@@ -21,6 +21,7 @@ def _bytes(folder: Path) -> dict[Path, bytes]:
 
 @pytest.mark.slow
 def test_dask_localcluster_matches_local_and_restarts(tmp_path):
+    distributed = require("distributed")
     spec = importlib.util.spec_from_file_location("mini_workbook", FIXTURES / "mini.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
