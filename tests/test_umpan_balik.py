@@ -310,3 +310,32 @@ def test_injected_script_never_runs_in_a_real_browser(mini, tmp_path):
             assert not live["handlers"] and not live["tags"] and not live["csp"], (path, live)
             assert "<script>window.__pwned=1" in text  # the payload is shown as text
         browser.close()
+
+
+def test_period_without_realisasi_still_gives_sheets(mini):
+    folder, facts = mini
+    wb = kc.load_workbook(folder)
+    t = {k: v for k, v in wb.tables.items() if v is not None}
+    t["realisasi"] = t["realisasi"].loc[t["realisasi"]["periode"] == "2026-S1"]
+    page = ub.lembar_pegawai(kc.data.validate_tables(t, source="tanpa"), facts["pas"], "2026-S2")
+    assert "Belum ada realisasi indikator untuk periode 2026-S2" in page
+    assert page.rstrip().endswith("</html>")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_pdf_uses_one_browser_for_the_batch(mini, tmp_path, monkeypatch):
+    if not (os.environ.get("KINERJA_CALIB_CHROMIUM") or shutil.which("chromium")):
+        pytest.skip("Chromium tidak terpasang (apt-get install chromium)")
+    from kinerja_calib import _pdf
+
+    started = []
+    enter = _pdf.Pencetak.__enter__
+    monkeypatch.setattr(
+        _pdf.Pencetak, "__enter__", lambda self: (started.append(1), enter(self))[1]
+    )
+    hasil = ub.tulis_semua(kc.load_workbook(mini[0]), tmp_path, pdf=True, tampilkan=False)
+    pdfs = sorted(tmp_path.rglob("*.pdf"))
+    assert started == [1]
+    assert len(pdfs) == int(hasil["pegawai"].sum() + hasil["penilai"].sum()) == 18
+    assert all(_pdf.jumlah_halaman(p.read_bytes()) >= 1 for p in pdfs)

@@ -89,6 +89,11 @@ def _latest(values) -> list[str]:
 
 
 def _indikator(wb, r6, periode: str) -> pd.DataFrame:
+    rea = wb.realisasi
+    if rea is None or not (rea["periode"] == periode).any():  # e.g. only 360 in this period
+        cols = ["nip", "kode_indikator", "nama_indikator", "satuan", "target", "target_min"]
+        cols += ["target_max", "realisasi", "capaian", "arah", "jenis", "rating"]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     cp = capaian_pegawai(wb, periode=[periode], rules=r6).per_indikator
     cp = cp.loc[cp["periode"] == periode]
     if "jenis" in wb.indikator.columns:

@@ -1,4 +1,8 @@
-"""Small hand-written SVG bar charts for the feedback sheets (no matplotlib: ~100× faster).
+"""Small hand-written SVG bar charts for the feedback sheets (no matplotlib).
+
+Measured on the 5-bar capaian chart: 0.02 ms and 1.3 kB here against 33 ms and 19 kB for the
+same bars drawn by matplotlib and saved as SVG (2026-12-05, shared 2-core machine) — with two
+charts per sheet, matplotlib alone would take ~100 s for the sample province.
 
 Every label is escaped (:func:`markupsafe.escape`) and every number a reader sees is
 formatted by :mod:`kinerja_calib._angka` before it reaches here. The charts scale with the
