@@ -339,3 +339,16 @@ def test_pdf_uses_one_browser_for_the_batch(mini, tmp_path, monkeypatch):
     assert started == [1]
     assert len(pdfs) == int(hasil["pegawai"].sum() + hasil["penilai"].sum()) == 18
     assert all(_pdf.jumlah_halaman(p.read_bytes()) >= 1 for p in pdfs)
+
+
+def test_hidden_groups_change_no_sheet_on_a_sample_instansi(sampel, tmp_path):
+    """The same property on a real-sized instansi (46 pegawai, 10 rater sheets)."""
+    sub = sampel.untuk_instansi("MRJ-BKPSDM")
+    base = {k: v for k, v in sub.tables.items() if v is not None}
+    ub.tulis_semua(sub, tmp_path / "asli", tampilkan=False)
+    tables, n_hidden = _redraw_hidden(base, 7)
+    assert n_hidden > 50
+    ub.tulis_semua(kc.data.validate_tables(tables, source="ubah"), tmp_path / "u", tampilkan=False)
+    asli = {p.relative_to(tmp_path / "asli"): b for p, b in _bytes(tmp_path / "asli").items()}
+    ubah = {p.relative_to(tmp_path / "u"): b for p, b in _bytes(tmp_path / "u").items()}
+    assert len(asli) > 50 and ubah == asli

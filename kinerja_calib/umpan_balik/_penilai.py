@@ -16,7 +16,7 @@ import numpy as np
 from .. import labels
 from .._angka import bilangan, desimal, persen
 from ._siapkan import Persiapan
-from ._svg import batang, batang_ganda
+from ._svg import batang, batang_selisih
 
 __all__ = ["konteks_penilai"]
 
@@ -152,15 +152,11 @@ def konteks_penilai(p: Persiapan, nip: str) -> dict[str, Any] | None:
                 "median_f": med,
             }
         )
-    grafik = batang_ganda(
-        [
-            (a["nama"], _geser(a["anda_f"]), a["anda"], _geser(a["median_f"]), a["median"])
-            for a in aspek
-        ],
-        0.0,
-        2.0,
+    grafik = batang_selisih(
+        [(a["nama"], a["anda_f"], a["anda"], a["median_f"], a["median"]) for a in aspek],
+        1.0,
         ("Anda", "Median penilai lain"),
-        judul="Kelunakan per aspek: batang lebih panjang = lebih murah hati",
+        judul="Kelunakan per aspek: kanan = lebih murah hati, kiri = lebih keras",
     )
     nilai = {int(x["nilai"]): int(x["n"]) for x in p.penilai_nilai.baris(nip)}
     total = sum(nilai.values()) or 1
@@ -193,8 +189,3 @@ def konteks_penilai(p: Persiapan, nip: str) -> dict[str, Any] | None:
         "temuan": [{"kode": t, "efek": EFEK[t][0], "tip": EFEK[t][1]} for t in temuan],
         "batas_lunak": desimal(batas, 1),
     }
-
-
-def _geser(v: float | None) -> float | None:
-    """Leniency (−1…+1) moved onto a 0…2 bar axis (1 = as the other raters)."""
-    return None if v is None else v + 1.0

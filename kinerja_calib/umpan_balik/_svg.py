@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["batang", "batang_ganda"]
+__all__ = ["batang", "batang_ganda", "batang_selisih"]
 
 _W, _LABEL, _ROW = 640, 210, 26
 WARNA = {"utama": "#1f5f8b", "banding": "#c9822b", "garis": "#b03a2e", "latar": "#eef2f5"}
@@ -107,6 +107,50 @@ def batang_ganda(
         f'<text x="{_LABEL + 16}" y="{y}" class="ref">{escape(nama[0])}</text>'
         f'<rect x="{_LABEL + 200}" y="{y - 9}" width="12" height="10" '
         f'fill="{WARNA["banding"]}"/><text x="{_LABEL + 216}" y="{y}" class="ref">'
+        f"{escape(nama[1])}</text></svg>"
+    )
+    return Markup("".join(out))
+
+
+def batang_selisih(
+    baris: Sequence[tuple[str, float | None, str, float | None, str]],
+    batas: float,
+    nama: tuple[str, str],
+    judul: str = "",
+) -> Markup:
+    """Paired bars from a centre line (0) to ±``batas``: (label, a, a shown, b, b shown)."""
+    row, lebar = 34, _W - _LABEL - 70
+    nol = _LABEL + lebar / 2
+    h = row * len(baris) + 34
+    out = [
+        f'<svg class="grafik" viewBox="0 0 {_W} {h}" role="img" aria-label="{escape(judul)}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (label, a, sa, b, sb) in enumerate(baris):
+        y = 6 + i * row
+        out.append(
+            f'<text x="{_LABEL - 6}" y="{y + 18}" text-anchor="end" class="lbl">'
+            f"{escape(_potong(label))}</text>"
+        )
+        for j, (v, s, warna) in enumerate(((a, sa, "utama"), (b, sb, "banding"))):
+            yy = y + 2 + j * 14
+            if v is None:
+                out.append(f'<text x="{nol + 4:.1f}" y="{yy + 11}" class="val">{escape(s)}</text>')
+                continue
+            w = lebar / 2 * min(abs(v), batas) / batas
+            x = nol if v >= 0 else nol - w
+            tx, anchor = (nol + w + 4, "start") if v >= 0 else (nol - w - 4, "end")
+            out.append(
+                f'<rect x="{x:.1f}" y="{yy}" width="{w:.1f}" height="12" fill="{WARNA[warna]}"/>'
+                f'<text x="{tx:.1f}" y="{yy + 11}" text-anchor="{anchor}" class="val">'
+                f"{escape(s)}</text>"
+            )
+    out.append(
+        f'<line x1="{nol:.1f}" y1="2" x2="{nol:.1f}" y2="{h - 26}" stroke="#5b6770"/>'
+        f'<rect x="{_LABEL}" y="{h - 23}" width="12" height="10" fill="{WARNA["utama"]}"/>'
+        f'<text x="{_LABEL + 16}" y="{h - 14}" class="ref">{escape(nama[0])}</text>'
+        f'<rect x="{_LABEL + 200}" y="{h - 23}" width="12" height="10" '
+        f'fill="{WARNA["banding"]}"/><text x="{_LABEL + 216}" y="{h - 14}" class="ref">'
         f"{escape(nama[1])}</text></svg>"
     )
     return Markup("".join(out))
