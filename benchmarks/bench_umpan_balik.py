@@ -4,6 +4,13 @@ Usage::
 
     .venv/bin/python benchmarks/bench_umpan_balik.py                    # samples + 100 000 pegawai
     .venv/bin/python benchmarks/bench_umpan_balik.py --pegawai 10000 --peer 20
+    .venv/bin/python benchmarks/bench_umpan_balik.py --quick           # 10 000 pegawai, 5 peers
+
+Measured 2026-12-05 on the shared 2-core machine (``--pegawai 10000 --peer 20``): samples
+1 910 sheets in 7.0 s (272 sheets/s, load included; tracemalloc peak 25 MiB); 11 207 pegawai
+(13 370 sheets) in 41.7 s (321 sheets/s); Dask LocalCluster 2 workers 10.5 s on the samples
+(each task loads the data itself); papermill per pegawai 0.43 sheets/s — 626× slower. The
+projection to 4.3 M pegawai is ~4.4 h in one process, i.e. ~2.2 h on 2 workers, before I/O.
 
 Rows of the table, all in the same run:
 
@@ -109,7 +116,10 @@ def main() -> None:
     ap.add_argument("--pegawai", type=int, default=100_000)
     ap.add_argument("--peer", type=int, default=20)
     ap.add_argument("--tanpa-dask", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="10 000 pegawai, 5 notebook pembanding")
     args = ap.parse_args()
+    if args.quick:
+        args.pegawai, args.peer = min(args.pegawai, 10_000), min(args.peer, 5)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
