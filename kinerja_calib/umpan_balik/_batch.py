@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,12 +117,18 @@ def tulis_instansi(
     return hasil
 
 
+@lru_cache(maxsize=1)
+def _workbook_on_worker(path: str):
+    """The data folder, read once per worker process (every later task reuses it)."""
+    from ..data import load_workbook
+
+    return load_workbook(path)
+
+
 def _tugas_dask(sumber, kode: str, keluaran: str, opsi: dict[str, Any]) -> dict[str, Any]:
     """One Dask task: one instansi (``sumber`` is a data path or a scattered workbook)."""
     if isinstance(sumber, str | os.PathLike):
-        from ..data import load_workbook
-
-        sumber = load_workbook(sumber)
+        sumber = _workbook_on_worker(str(sumber))
     return tulis_instansi(sumber, kode, keluaran, **opsi)
 
 
