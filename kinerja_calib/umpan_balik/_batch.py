@@ -118,11 +118,20 @@ def tulis_instansi(
 
 
 @lru_cache(maxsize=1)
-def _workbook_on_worker(path: str):
-    """The data folder, read once per worker process (every later task reuses it)."""
+def _workbook_cached(path: str, signature: tuple):
     from ..data import load_workbook
 
     return load_workbook(path)
+
+
+def _workbook_on_worker(path: str):
+    """The data, read once per worker process while its files are unchanged (size, mtime)."""
+    p = Path(path)
+    files = sorted(p.glob("*")) if p.is_dir() else [p]
+    signature = tuple(
+        (f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()
+    )
+    return _workbook_cached(path, signature)
 
 
 def _tugas_dask(sumber, kode: str, keluaran: str, opsi: dict[str, Any]) -> dict[str, Any]:
