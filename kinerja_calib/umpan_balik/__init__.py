@@ -21,13 +21,13 @@ from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
 
 if TYPE_CHECKING:  # the heavy modules load on first use: `kinerja-calib --help` stays fast
-    from ._siapkan import Persiapan
+    from ._siapkan import Prepared
 
-__all__ = ["Persiapan", "lembar_pegawai", "lembar_penilai", "prepare", "tulis_semua"]
+__all__ = ["Prepared", "lembar_pegawai", "lembar_penilai", "prepare", "tulis_semua"]
 
 
 def __getattr__(name: str):
-    if name in ("prepare", "Persiapan"):
+    if name in ("prepare", "Prepared"):
         from . import _siapkan
 
         return getattr(_siapkan, name)
@@ -41,10 +41,10 @@ def tulis_semua(workbook, keluaran, **kwargs):
     return write_all(workbook, keluaran, **kwargs)
 
 
-def _persiapan(workbook, periode, rules, ambang_anonimitas) -> Persiapan:
-    from ._siapkan import Persiapan, prepare
+def _prepared(workbook, periode, rules, ambang_anonimitas) -> Prepared:
+    from ._siapkan import Prepared, prepare
 
-    if isinstance(workbook, Persiapan):
+    if isinstance(workbook, Prepared):
         return workbook
     return prepare(workbook, periode=periode, rules=rules, ambang_anonimitas=ambang_anonimitas)
 
@@ -60,7 +60,7 @@ def lembar_pegawai(
 
     Parameters
     ----------
-    workbook : Workbook or Persiapan
+    workbook : Workbook or Prepared
         The data (or tables already prepared by :func:`prepare`, for many sheets).
     nip : str
         The pegawai.
@@ -72,7 +72,7 @@ def lembar_pegawai(
     ParameterError
         ``nip`` is not a pegawai of the workbook.
     """
-    p = _persiapan(workbook, periode, rules, ambang_anonimitas)
+    p = _prepared(workbook, periode, rules, ambang_anonimitas)
     from ._render import render_pegawai
 
     html = render_pegawai(p, str(nip))
@@ -95,7 +95,7 @@ def lembar_penilai(
     ParameterError
         ``nip`` rated fewer pegawai than ``penilai.minimal_dinilai`` (or is not a pegawai).
     """
-    p = _persiapan(workbook, periode, rules, ambang_anonimitas)
+    p = _prepared(workbook, periode, rules, ambang_anonimitas)
     from ._render import render_penilai
 
     html = render_penilai(p, str(nip))

@@ -30,7 +30,7 @@ import pandas as pd
 from .._berkas import tulis_atomik
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["sheet_complete", "tulis_instansi", "tulis_semua"]
+__all__ = ["sheet_complete", "write_instansi", "tulis_semua"]
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _KOLOM_DAFTAR = ["nip", "nama", "unit", "jenis", "file"]
@@ -53,7 +53,7 @@ def sheet_complete(path: Path, penanda: str) -> bool:
     )
 
 
-def tulis_instansi(
+def write_instansi(
     wb,
     kode: str,
     keluaran: str | os.PathLike,
@@ -138,7 +138,7 @@ def _tugas_dask(sumber, kode: str, keluaran: str, opsi: dict[str, Any]) -> dict[
     """One Dask task: one instansi (``sumber`` is a data path or a scattered workbook)."""
     if isinstance(sumber, str | os.PathLike):
         sumber = _workbook_on_worker(str(sumber))
-    return tulis_instansi(sumber, kode, keluaran, **opsi)
+    return write_instansi(sumber, kode, keluaran, **opsi)
 
 
 def _dask(wb, kode: list[str], keluaran: Path, opsi: dict, scheduler, tampilkan: bool):
@@ -239,6 +239,6 @@ def tulis_semua(
     ):
         for k in kode:
             hasil.append(
-                tulis_instansi(workbook, k, keluaran, pencetak=pencetak, progress=bar, **opsi)
+                write_instansi(workbook, k, keluaran, pencetak=pencetak, progress=bar, **opsi)
             )
     return pd.DataFrame(hasil)

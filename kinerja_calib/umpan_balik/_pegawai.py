@@ -12,10 +12,10 @@ from typing import Any
 
 from .. import labels
 from .._angka import bilangan, desimal, persen
-from ._siapkan import Persiapan
-from ._svg import batang, batang_ganda
+from ._siapkan import Prepared
+from ._svg import bars, paired_bars
 
-__all__ = ["konteks_pegawai"]
+__all__ = ["context_pegawai"]
 
 ARTI_RATING = {
     "Di atas ekspektasi": "melampaui yang diharapkan",
@@ -66,7 +66,7 @@ def _indikator(rows: list[dict], r6) -> dict[str, Any]:
         )
     grafik = None
     if items:
-        grafik = batang(
+        grafik = bars(
             [(i["nama"], i["capaian_f"], i["capaian"]) for i in items],
             0.0,
             130.0,
@@ -153,7 +153,7 @@ def _matriks(skor: dict, r6) -> list[list[dict[str, Any]]]:
     return rows
 
 
-def _aspek(rows: list[dict], peran: list[dict], p: Persiapan) -> dict[str, Any]:
+def _aspek(rows: list[dict], peran: list[dict], p: Prepared) -> dict[str, Any]:
     nama = labels.ASPEK_BERAKHLAK
     by = {str(r["aspek"]): r for r in rows}
     items = []
@@ -196,7 +196,7 @@ def _aspek(rows: list[dict], peran: list[dict], p: Persiapan) -> dict[str, Any]:
     besar = [i for i in gaps[:2] if abs(i["gap"]) >= 0.5]
     grafik = None
     if ada_lain or ada_diri:
-        grafik = batang_ganda(
+        grafik = paired_bars(
             [(i["nama"], i["lain_f"], i["lain"], i["diri_f"], i["diri"]) for i in items],
             1.0,
             5.0,
@@ -216,7 +216,7 @@ def _aspek(rows: list[dict], peran: list[dict], p: Persiapan) -> dict[str, Any]:
     }
 
 
-def _kompetensi(rows: list[dict], p: Persiapan) -> dict[str, Any]:
+def _kompetensi(rows: list[dict], p: Prepared) -> dict[str, Any]:
     bentuk = {b["kode"]: b for b in p.ref["bentuk"]}
     saran = p.ref["saran"]
     jenis = {"M": "manajerial", "SK": "sosial kultural"}
@@ -319,17 +319,17 @@ def _langkah(ind: dict, asp: dict, komp: dict) -> list[str]:
     return out[:3]
 
 
-def konteks_pegawai(p: Persiapan, nip: str) -> dict[str, Any] | None:
+def context_pegawai(p: Prepared, nip: str) -> dict[str, Any] | None:
     """The template context of one pegawai's sheet, or ``None`` when ``nip`` is unknown."""
-    peg = p.pegawai.baris(nip)
+    peg = p.pegawai.rows(nip)
     if not peg:
         return None
     peg = peg[0]
-    tren_rows = p.skor.baris(nip)
+    tren_rows = p.skor.rows(nip)
     skor = next((r for r in tren_rows if r["periode"] == p.periode), None)
-    ind = _indikator(p.indikator.baris(nip), p.aturan)
-    asp = _aspek(p.aspek.baris(nip), p.peran.baris(nip), p)
-    komp = _kompetensi(p.kompetensi.baris(nip), p)
+    ind = _indikator(p.indikator.rows(nip), p.aturan)
+    asp = _aspek(p.aspek.rows(nip), p.peran.rows(nip), p)
+    komp = _kompetensi(p.kompetensi.rows(nip), p)
     tren = _tren([r for r in tren_rows if _f(r["capaian"]) is not None or _s(r["predikat"])])
     kurang = []
     if not ind["items"]:

@@ -15,10 +15,10 @@ import numpy as np
 
 from .. import labels
 from .._angka import bilangan, desimal, persen
-from ._siapkan import Persiapan
-from ._svg import batang, batang_selisih
+from ._siapkan import Prepared
+from ._svg import bars, diverging_bars
 
-__all__ = ["konteks_penilai"]
+__all__ = ["context_penilai"]
 
 EFEK = {
     "lunak": (
@@ -65,10 +65,10 @@ def _posisi(nilai: float, lain: np.ndarray) -> str:
     return persen(float(np.mean(lain < nilai)) if len(lain) else None, 0)
 
 
-def konteks_penilai(p: Persiapan, nip: str) -> dict[str, Any] | None:
+def context_penilai(p: Prepared, nip: str) -> dict[str, Any] | None:
     """The template context of one rater's sheet, or ``None`` without a sheet."""
-    rows = p.penilai.baris(nip)
-    peg = p.pegawai.baris(nip)
+    rows = p.penilai.rows(nip)
+    peg = p.pegawai.rows(nip)
     if not rows or not peg:
         return None
     r, peg = rows[0], peg[0]
@@ -131,7 +131,7 @@ def konteks_penilai(p: Persiapan, nip: str) -> dict[str, Any] | None:
             "posisi": _posisi(halo, sebaran["halo"][lain]) if banding and halo is not None else "–",
         },
     ]
-    per_aspek = {str(a["aspek"]): a for a in p.penilai_aspek.baris(nip)}
+    per_aspek = {str(a["aspek"]): a for a in p.penilai_aspek.rows(nip)}
     wide = sebaran.get("aspek")
     aspek = []
     for key, nama in labels.ASPEK_BERAKHLAK.items():
@@ -152,15 +152,15 @@ def konteks_penilai(p: Persiapan, nip: str) -> dict[str, Any] | None:
                 "median_f": med,
             }
         )
-    grafik = batang_selisih(
+    grafik = diverging_bars(
         [(a["nama"], a["anda_f"], a["anda"], a["median_f"], a["median"]) for a in aspek],
         1.0,
         ("Anda", "Median penilai lain"),
         judul="Kelunakan per aspek: kanan = lebih murah hati, kiri = lebih keras",
     )
-    nilai = {int(x["nilai"]): int(x["n"]) for x in p.penilai_nilai.baris(nip)}
+    nilai = {int(x["nilai"]): int(x["n"]) for x in p.penilai_nilai.rows(nip)}
     total = sum(nilai.values()) or 1
-    sebar = batang(
+    sebar = bars(
         [
             (f"Skor {k}", 100.0 * nilai.get(k, 0) / total, persen(nilai.get(k, 0) / total, 0))
             for k in range(1, 6)

@@ -9,9 +9,9 @@ from typing import Any
 import jinja2
 
 from .._escape import CSP
-from ._pegawai import konteks_pegawai
-from ._penilai import konteks_penilai
-from ._siapkan import Persiapan
+from ._pegawai import context_pegawai
+from ._penilai import context_penilai
+from ._siapkan import Prepared
 
 __all__ = ["TEMPLAT", "render", "render_pegawai", "render_penilai"]
 
@@ -35,18 +35,18 @@ def render(nama: str, konteks: dict[str, Any], judul: str, penanda: str) -> str:
     return _env().get_template(nama).render(csp=CSP, judul=judul, penanda=penanda, **konteks)
 
 
-def render_pegawai(p: Persiapan, nip: str) -> str | None:
+def render_pegawai(p: Prepared, nip: str) -> str | None:
     """The sheet of ``nip`` from prepared tables, or ``None`` when ``nip`` is not a pegawai."""
-    k = konteks_pegawai(p, nip)
+    k = context_pegawai(p, nip)
     if k is None:
         return None
     judul = f"Umpan balik kinerja {k['periode']} — {k['nama']}"
     return render("pegawai.html.j2", k, judul, f"pegawai|{nip}|{p.periode}")
 
 
-def render_penilai(p: Persiapan, nip: str) -> str | None:
+def render_penilai(p: Prepared, nip: str) -> str | None:
     """The rater sheet of ``nip``, or ``None`` when ``nip`` rated too few pegawai."""
-    k = konteks_penilai(p, nip)
+    k = context_penilai(p, nip)
     if k is None:
         return None
     judul = f"Kecenderungan penilaian {k['periode']} — {k['nama']}"

@@ -2,7 +2,7 @@
 
 :func:`prepare` scores the workbook (:func:`kinerja_calib.score_workbook`), applies the anonymity
 threshold to the 360 ratings (:func:`kinerja_calib.privacy.suppress_360`: hidden groups enter
-nothing, not even a rater's tendencies), and turns each table into a :class:`Kelompok` — rows
+nothing, not even a rater's tendencies), and turns each table into a :class:`Groups` — rows
 sorted by ``nip`` and sliced by position — so a sheet takes its rows without any pandas
 filtering per pegawai.
 """
@@ -23,7 +23,7 @@ from ..indicators import capaian_pegawai
 from ..privacy import AMBANG_BAWAAN, suppress_360
 from ..scoring import score_workbook
 
-__all__ = ["Kelompok", "Persiapan", "prepare", "referensi"]
+__all__ = ["Groups", "Prepared", "prepare", "referensi"]
 
 #: Roles whose ratings count as "others" against the self rating.
 PERAN_LAIN = ("atasan", "rekan", "bawahan", "pengguna_layanan")
@@ -34,7 +34,7 @@ def referensi() -> dict[str, Any]:
     return baca_toml("umpan_balik.toml")
 
 
-class Kelompok:
+class Groups:
     """Rows of a table grouped by one key column, sliced by position (no per-key filtering)."""
 
     def __init__(self, df: pd.DataFrame, key: str = "nip") -> None:
@@ -55,14 +55,14 @@ class Kelompok:
         """Every key, sorted."""
         return list(self._pos)
 
-    def baris(self, key: str) -> list[dict[str, Any]]:
+    def rows(self, key: str) -> list[dict[str, Any]]:
         """The rows of ``key`` as dicts (empty list when the key has none)."""
         a, b = self._pos.get(key, (0, 0))
         return [{c: v[i] for c, v in self._cols.items()} for i in range(a, b)]
 
 
 @dataclass
-class Persiapan:
+class Prepared:
     """What every sheet of one workbook and period reads (see :func:`prepare`)."""
 
     periode: str
@@ -71,16 +71,16 @@ class Persiapan:
     minimal: int
     aturan: _rules.Rules
     ref: dict[str, Any]
-    pegawai: Kelompok
+    pegawai: Groups
     instansi: dict[str, dict[str, Any]]
-    skor: Kelompok
-    indikator: Kelompok
-    aspek: Kelompok
-    peran: Kelompok
-    kompetensi: Kelompok
-    penilai: Kelompok
-    penilai_aspek: Kelompok
-    penilai_nilai: Kelompok
+    skor: Groups
+    indikator: Groups
+    aspek: Groups
+    peran: Groups
+    kompetensi: Groups
+    penilai: Groups
+    penilai_aspek: Groups
+    penilai_nilai: Groups
     sebaran: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
 
@@ -194,7 +194,7 @@ def prepare(
     rules: Any = "permenpanrb-6-2022",
     ambang_anonimitas: int = AMBANG_BAWAAN,
     minimal_dinilai: int | None = None,
-) -> Persiapan:
+) -> Prepared:
     """Compute, once, every table the sheets of ``wb`` read.
 
     Parameters
@@ -236,23 +236,23 @@ def prepare(
     else:
         komp = pd.DataFrame({"nip": pd.Series(dtype=object)})
     inst = wb.instansi.set_index("kode_instansi", drop=False)
-    return Persiapan(
+    return Prepared(
         periode=periode,
         periode_semua=semua,
         ambang=int(ambang_anonimitas),
         minimal=minimal,
         aturan=r6,
         ref=ref,
-        pegawai=Kelompok(wb.pegawai),
+        pegawai=Groups(wb.pegawai),
         instansi={str(k): v for k, v in inst.to_dict("index").items()},
-        skor=Kelompok(skor.sort_values(["nip", "periode"], kind="stable")),
-        indikator=Kelompok(_indikator(wb, r6, periode)),
-        aspek=Kelompok(aspek),
-        peran=Kelompok(peran),
-        kompetensi=Kelompok(komp),
-        penilai=Kelompok(tend),
-        penilai_aspek=Kelompok(per_aspek),
-        penilai_nilai=Kelompok(nilai),
+        skor=Groups(skor.sort_values(["nip", "periode"], kind="stable")),
+        indikator=Groups(_indikator(wb, r6, periode)),
+        aspek=Groups(aspek),
+        peran=Groups(peran),
+        kompetensi=Groups(komp),
+        penilai=Groups(tend),
+        penilai_aspek=Groups(per_aspek),
+        penilai_nilai=Groups(nilai),
         sebaran=_sebaran(tend, per_aspek),
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["batang", "batang_ganda", "batang_selisih"]
+__all__ = ["bars", "paired_bars", "diverging_bars"]
 
 _W, _LABEL, _ROW = 640, 210, 26
 WARNA = {"utama": "#1f5f8b", "banding": "#c9822b", "garis": "#b03a2e", "latar": "#eef2f5"}
@@ -26,7 +26,7 @@ def _x(v: float, lo: float, hi: float) -> float:
     return _LABEL + (_W - _LABEL - 70) * (v - lo) / (hi - lo)
 
 
-def batang(
+def bars(
     baris: Sequence[tuple[str, float | None, str]],
     lo: float,
     hi: float,
@@ -70,7 +70,7 @@ def batang(
     return Markup("".join(out))
 
 
-def batang_ganda(
+def paired_bars(
     baris: Sequence[tuple[str, float | None, str, float | None, str]],
     lo: float,
     hi: float,
@@ -112,7 +112,7 @@ def batang_ganda(
     return Markup("".join(out))
 
 
-def batang_selisih(
+def diverging_bars(
     baris: Sequence[tuple[str, float | None, str, float | None, str]],
     batas: float,
     nama: tuple[str, str],
