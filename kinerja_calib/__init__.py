@@ -39,6 +39,7 @@ _SUBMODULES = {
     "survey",
     "tahunan",
     "talent",
+    "umpan_balik",
     "widgets",
     "workshop",
 }

@@ -7,6 +7,7 @@ laporan    per-instansi reports with papermill (see :mod:`kinerja_calib.reports`
 workshop   the Voila workshop dashboard (see :mod:`kinerja_calib.workshop`).
 lab        JupyterLab on the course notebooks.
 nasional   simulate, score, calibrate and summarise a whole country (benchmark run).
+umpan-balik  feedback sheets per pegawai and per rater (see :mod:`kinerja_calib.umpan_balik`).
 """
 
 from __future__ import annotations
@@ -174,6 +175,10 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
 
+    from .umpan_balik import command as umpan_balik_command
+
+    umpan_balik_command.add_parser(sub)
+
     p = sub.add_parser("lab", help="buka JupyterLab pada folder notebooks/")
     p.add_argument("--port", type=int, default=None, help="port lokal")
     p.add_argument("--no-browser", action="store_true", help="jangan buka peramban otomatis")
@@ -307,6 +312,9 @@ _COMMANDS = {
     "workshop": _workshop,
     "lab": _lab,
     "nasional": _nasional,
+    "umpan-balik": lambda args: __import__(
+        "kinerja_calib.umpan_balik.command"
+    ).umpan_balik.command.run(args),
 }
 
 

@@ -1,0 +1,244 @@
+"""The batch of feedback sheets: one folder per instansi, atomic writes, restartable.
+
+Layout (issue 18)::
+
+    DIR/<kode_instansi>/pegawai/<nip>.html
+    DIR/<kode_instansi>/penilai/<nip>.html
+    DIR/<kode_instansi>/daftar.csv          nip, nama, unit, file (for the HR office)
+
+Each instansi is prepared once (:func:`~kinerja_calib.umpan_balik.prepare` on
+``wb.untuk_instansi(kode)``: 360 ratings of its own pegawai only), then its sheets are
+rendered from the prepared tables. A sheet is written with
+:func:`kinerja_calib._berkas.tulis_atomik`; ``lanjut=True`` skips a sheet whose file is
+already complete (it ends with ``</html>`` and carries its own marker), so an interrupted
+run restarts where it stopped. ``dask_scheduler`` spreads the instansi over a Dask
+distributed cluster: each task reads the data folder itself and writes only its own
+instansi folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._berkas import tulis_atomik
+from ..privacy import AMBANG_BAWAAN
+
+__all__ = ["sheet_complete", "write_instansi", "tulis_semua"]
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_KOLOM_DAFTAR = ["nip", "nama", "unit", "jenis", "file"]
+
+
+def _sel_csv(value: Any) -> str:
+    """A CSV cell a spreadsheet will not read as a formula."""
+    s = "" if value is None else str(value)
+    return "'" + s if s.startswith(_FORMULA) else s
+
+
+def sheet_complete(path: Path, penanda: str) -> bool:
+    """True when ``path`` is a complete sheet with marker ``penanda`` (for ``lanjut``)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return data.rstrip().endswith(b"</html>") and (
+        f'name="kinerja-calib-lembar" content="{penanda}"'.encode() in data
+    )
+
+
+def write_instansi(
+    wb,
+    kode: str,
+    keluaran: str | os.PathLike,
+    periode: str | None = None,
+    rules: Any = "permenpanrb-6-2022",
+    ambang_anonimitas: int = AMBANG_BAWAAN,
+    minimal_dinilai: int | None = None,
+    lanjut: bool = False,
+    pencetak=None,
+    progress=None,
+) -> dict[str, Any]:
+    """Write every sheet of one instansi; return the counts written and skipped."""
+    from ._render import render_pegawai, render_penilai
+    from ._siapkan import prepare
+
+    sub = wb.untuk_instansi(kode)
+    folder = Path(keluaran) / kode
+    hasil = {"kode_instansi": kode, "pegawai": 0, "penilai": 0, "dilewati": 0, "pdf": 0}
+    if not len(sub.pegawai):
+        return hasil
+    p = prepare(
+        sub,
+        periode=periode,
+        rules=rules,
+        ambang_anonimitas=ambang_anonimitas,
+        minimal_dinilai=minimal_dinilai,
+    )
+    peg = sub.pegawai
+    daftar = pd.DataFrame(
+        {
+            "nip": peg["nip"].astype(str),
+            "nama": peg["nama"].astype(str),
+            "unit": peg["unit_kerja"].astype(str),
+            "jenis": "pegawai",
+        }
+    )
+    penilai = daftar.loc[daftar["nip"].isin(p.penilai.keys())].assign(jenis="penilai")
+    daftar = pd.concat([daftar, penilai], ignore_index=True)
+    daftar["file"] = daftar["jenis"] + "/" + daftar["nip"] + ".html"
+    render = {"pegawai": render_pegawai, "penilai": render_penilai}
+    for nip, jenis, file in zip(daftar["nip"], daftar["jenis"], daftar["file"], strict=True):
+        path = folder / file
+        penanda = f"{jenis}|{nip}|{p.periode}"
+        if lanjut and sheet_complete(path, penanda):
+            hasil["dilewati"] += 1
+        else:
+            tulis_atomik(path, render[jenis](p, nip))
+            hasil[jenis] += 1
+        if pencetak is not None:
+            pdf = path.with_suffix(".pdf")
+            if not (lanjut and pdf.is_file() and pdf.stat().st_mtime >= path.stat().st_mtime):
+                tulis_atomik(pdf, pencetak.cetak(path))
+                hasil["pdf"] += 1
+        if progress is not None and jenis == "pegawai":
+            progress.update(1)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(_KOLOM_DAFTAR)
+    w.writerows([[_sel_csv(v) for v in row] for row in daftar[_KOLOM_DAFTAR].to_numpy()])
+    tulis_atomik(folder / "daftar.csv", buf.getvalue())
+    return hasil
+
+
+@lru_cache(maxsize=1)
+def _workbook_cached(path: str, signature: tuple):
+    from ..data import load_workbook
+
+    return load_workbook(path)
+
+
+def _workbook_on_worker(path: str):
+    """The data, read once per worker process while its files are unchanged (size, mtime)."""
+    p = Path(path)
+    files = sorted(p.glob("*")) if p.is_dir() else [p]
+    signature = tuple(
+        (f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()
+    )
+    return _workbook_cached(path, signature)
+
+
+def _tugas_dask(sumber, kode: str, keluaran: str, opsi: dict[str, Any]) -> dict[str, Any]:
+    """One Dask task: one instansi (``sumber`` is a data path or a scattered workbook)."""
+    if isinstance(sumber, str | os.PathLike):
+        sumber = _workbook_on_worker(str(sumber))
+    return write_instansi(sumber, kode, keluaran, **opsi)
+
+
+def _dask(wb, kode: list[str], keluaran: Path, opsi: dict, scheduler, tampilkan: bool):
+    from distributed import Client, as_completed
+    from tqdm.auto import tqdm
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        path = getattr(wb, "path", None)
+        sumber = str(path) if path and Path(path).exists() else client.scatter(wb, broadcast=True)
+        futures = [
+            client.submit(_tugas_dask, sumber, k, str(keluaran), opsi, key=f"umpan-balik-{k}")
+            for k in kode
+        ]
+        out = []
+        with tqdm(
+            total=len(futures), desc="Instansi", unit="instansi", disable=not tampilkan
+        ) as bar:
+            for fut in as_completed(futures):
+                out.append(fut.result())
+                bar.update(1)
+        return out
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def tulis_semua(
+    workbook,
+    keluaran: str | os.PathLike,
+    periode: str | None = None,
+    rules: Any = "permenpanrb-6-2022",
+    ambang_anonimitas: int = AMBANG_BAWAAN,
+    minimal_dinilai: int | None = None,
+    instansi: list[str] | None = None,
+    lanjut: bool = False,
+    pdf: bool = False,
+    dask_scheduler=None,
+    tampilkan: bool = True,
+) -> pd.DataFrame:
+    """Write the feedback sheets of every pegawai and rater, one folder per instansi.
+
+    Parameters
+    ----------
+    workbook : Workbook
+    keluaran : path
+        The output folder ``DIR``.
+    periode : str, optional
+        The period of the sheets (default: the latest).
+    instansi : list of str, optional
+        Only these ``kode_instansi``.
+    lanjut : bool
+        Skip sheets already written and complete.
+    pdf : bool
+        Also print each sheet to PDF with **one** headless Chromium for the whole batch.
+    dask_scheduler : str or distributed.Client, optional
+        Run one task per instansi on this Dask cluster (``pdf`` is not available there).
+    tampilkan : bool
+        tqdm progress bar.
+
+    Returns
+    -------
+    DataFrame
+        One row per instansi: ``kode_instansi, pegawai, penilai, dilewati, pdf`` (counts).
+    """
+    keluaran = Path(keluaran)
+    kode = list(instansi) if instansi else sorted(workbook.instansi["kode_instansi"].astype(str))
+    opsi = {
+        "periode": periode,
+        "rules": rules,
+        "ambang_anonimitas": ambang_anonimitas,
+        "minimal_dinilai": minimal_dinilai,
+        "lanjut": lanjut,
+    }
+    if dask_scheduler is not None:
+        if pdf:
+            from ..errors import ParameterError
+
+            raise ParameterError(
+                "--pdf belum tersedia bersama --dask-scheduler; jalankan tanpa salah satunya."
+            )
+        hasil = _dask(workbook, kode, keluaran, opsi, dask_scheduler, tampilkan)
+        return pd.DataFrame(hasil).sort_values("kode_instansi", ignore_index=True)
+    from contextlib import nullcontext
+
+    from tqdm.auto import tqdm
+
+    cetak = nullcontext(None)
+    if pdf:
+        from .._pdf import Pencetak, periksa_pdf
+
+        cetak = Pencetak(periksa_pdf())
+    total = int(workbook.pegawai["kode_instansi"].astype(str).isin(kode).sum())
+    hasil = []
+    with (
+        cetak as pencetak,
+        tqdm(total=total, desc="Lembar pegawai", unit="lembar", disable=not tampilkan) as bar,
+    ):
+        for k in kode:
+            hasil.append(
+                write_instansi(workbook, k, keluaran, pencetak=pencetak, progress=bar, **opsi)
+            )
+    return pd.DataFrame(hasil)
