@@ -145,7 +145,7 @@ __all__ = [
 #: The report template, relative to the notebooks folder.
 TEMPLAT = "laporan_instansi.ipynb"
 #: Course notebooks run per instansi (fixed list; a missing one is reported as an error).
-KURSUS = ("01", "02", "03", "04", "05")
+KURSUS = ("01", "02a", "02b", "02c", "02d", "03", "04a", "04b", "05")
 
 _NOTEBOOKS = notebook_folder()  # the checkout's notebooks/, or the copy in the wheel
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

@@ -4,7 +4,7 @@ One formatting module (:mod:`kinerja_calib._angka`): decimal comma, thousands do
 one rounding rule so a sentence and a table show the same digits. The fast tests pin the
 functions and every place that uses them (notebook tables, plot ticks and labels, widget
 readouts, printed objects, Excel headers and number formats); the slow test runs the batch
-for one small instansi (report + course 01–05 + Excel) and scans every produced page for
+for one small instansi (report + every course notebook + Excel) and scans every produced page for
 numbers written the English way.
 """
 
@@ -364,14 +364,14 @@ def test_excel_headers_and_number_formats(data_kecil, tmp_path):
 
 @pytest.mark.slow
 def test_batch_pages_show_no_english_numbers(data_kecil, tmp_path):
-    """Report + course 01–05 + Excel + index for one small instansi: every page is free of
+    """Report + every course notebook + Excel + index for one small instansi: every page is free of
     English-format numbers."""
     from kinerja_calib import reports
 
     out = tmp_path / "keluaran"
     reports.run_batch(data_kecil, out, instansi=["PENUH"], pekerja=1, excel=True, tampilkan=False)
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 1 + 6, [p.name for p in pages]
+    assert len(pages) == 2 + len(reports.KURSUS), [p.name for p in pages]
     found = {
         str(p.relative_to(out)): temuan_angka(teks_terlihat(p.read_text(encoding="utf-8")))
         for p in pages

@@ -3,7 +3,7 @@
 The workbook of ``tests/fixtures/reports/kecil.py`` holds instansi with 1, 2, 3 and 5
 pegawai, one without 360/SKM/kompetensi rows, one with data in one periode only and one
 pegawai without realisasi. The fast tests build every report section for each of them; the
-slow test runs the whole batch (report + course 01–05) once and scans every produced page.
+slow test runs the whole batch (report + every course notebook) once and scans every produced page.
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def _scan(out: Path, pages: list[Path]) -> None:
 
 @pytest.mark.slow
 def test_batch_on_small_instansi_shows_no_raw_error(data_kecil, tmp_path, monkeypatch):
-    """Report + course 01–05 for every tiny instansi: every page is free of tracebacks,
+    """Report + every course notebook for every tiny instansi: every page is free of tracebacks,
     warnings, exception names, paths and raw missing values (nan, None, <NA>, inf)."""
     import nbformat
 
@@ -231,7 +231,7 @@ def test_batch_on_small_instansi_shows_no_raw_error(data_kecil, tmp_path, monkey
     reports.run_batch(data_kecil, out, pekerja=2, tampilkan=False)
     assert not list(out.glob("*/gagal/*.ipynb"))  # every notebook ran for every instansi
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 1 + 6 * len(KECIL.INSTANSI)
+    assert len(pages) == 1 + (1 + len(reports.KURSUS)) * len(KECIL.INSTANSI)
     _scan(out, pages)
     for kode in KECIL.INSTANSI:
         nb = nbformat.read(out / kode / "laporan_instansi.ipynb", as_version=4)
@@ -269,11 +269,12 @@ def test_batch_without_optional_tables(data_kecil, tmp_path, monkeypatch):
     reports.run_batch(data, out, instansi=["K5"], pekerja=2, tampilkan=False)
     assert not list(out.glob("*/gagal/*.ipynb"))
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 1 + 6
+    assert len(pages) == 2 + len(reports.KURSUS)  # index + report + course
     _scan(out, pages)
-    kursus = teks_terlihat((out / "K5" / "02_penilaian_dan_predikat.html").read_text())
-    assert "Bagian ini memerlukan hasil survei kepuasan masyarakat (SKM)" in kursus
-    assert "Bagian ini memerlukan data kompetensi pegawai" in kursus
+    ikm = teks_terlihat((out / "K5" / "02d_kepuasan_masyarakat.html").read_text())
+    assert "Bagian ini memerlukan hasil survei kepuasan masyarakat (SKM)" in ikm
+    talenta = teks_terlihat((out / "K5" / "02c_kompetensi_dan_talenta.html").read_text())
+    assert "Bagian ini memerlukan data kompetensi pegawai" in talenta
 
 
 # --------------------------------------------------------------------------- package functions

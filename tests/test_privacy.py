@@ -346,13 +346,14 @@ def test_report_text_tells_the_truth_about_hidden_groups(mini_asli):
 
 # --------------------------------------------------------------------------- reach
 _NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-_BUKU = [*sorted(_NOTEBOOKS.glob("0[0-5]_*.ipynb")), _NOTEBOOKS / "laporan_instansi.ipynb"]
+_BUKU = [*sorted(_NOTEBOOKS.glob("0[0-5]*_*.ipynb")), _NOTEBOOKS / "laporan_instansi.ipynb"]
 
 
 def test_threshold_reaches_every_batch_task(mini_asli, tmp_path):
     from kinerja_calib import reports
 
-    course = sorted(_NOTEBOOKS.glob("0[1-5]_*.ipynb"))
+    course = sorted(_NOTEBOOKS.glob("0[1-5]*_*.ipynb"))
+    assert len(course) == len(reports.KURSUS)
     params = {"data": str(mini_asli), "periode": "", "aturan": "permenpanrb-6-2022"}
     extra = {"cache": str(tmp_path / "cache"), "kunci": "ab" * 32}
     codes, _, tasks = reports._tugas(
@@ -426,7 +427,7 @@ def _keluaran_sel(path: Path) -> list:
 
 @pytest.mark.skipif(not (_SAMPLES / "penilaian_360.csv").exists(), reason="tanpa data contoh")
 def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
-    """Report, every course copy (01-05, .html and the .ipynb outputs), Excel and index:
+    """Report, every course copy (.html and the .ipynb outputs), Excel and index:
     equal (after normalising run ids/times) when only the hidden groups' ratings change."""
     from kinerja_calib import reports
 
@@ -451,14 +452,14 @@ def test_batch_outputs_identical_when_only_hidden_ratings_change(tmp_path):
 
     one, two = tmp_path / "out1", tmp_path / "out2"
     pages = sorted(p.relative_to(one) for p in one.rglob("*.html"))
-    assert len(pages) == 7  # index + report + 01-05
+    assert len(pages) == 2 + len(reports.KURSUS)  # index + report + course
     assert pages == sorted(p.relative_to(two) for p in two.rglob("*.html"))
     for page in pages:
         (ta, ia), (tb, ib) = (_normal_html((d / page).read_text("utf-8")) for d in (one, two))
         assert ta == tb, f"{page}: teks berbeda"
         assert ia == ib, f"{page}: gambar berbeda"
     copies = sorted(p.relative_to(one) for p in one.glob("*/*.ipynb"))
-    assert len(copies) == 6
+    assert len(copies) == 1 + len(reports.KURSUS)
     for nb in copies:
         assert _keluaran_sel(one / nb) == _keluaran_sel(two / nb), f"{nb}: keluaran berbeda"
     xlsx = f"{_KECIL}/ringkasan_{_KECIL}.xlsx"

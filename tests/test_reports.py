@@ -275,17 +275,17 @@ def test_html_export_links_point_to_delivered_pages():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell(
-            "[← sebelumnya: 04](04_kesepakatan_penilai.ipynb) | [Daftar isi](00_mulai_di_sini.ipynb)"
+            "[← sebelumnya: 04b](04b_jumlah_penilai.ipynb) | [Daftar isi](00_mulai_di_sini.ipynb)"
             " | [berikutnya →](laporan_instansi.ipynb)\n\n"
-            "Lihat [bagian 2](02_penilaian_dan_predikat.ipynb#Kurva) dan "
+            "Lihat [bagian 2](02b_kurva_dan_rezim.ipynb#Kurva) dan "
             "[jawaban/05_jawaban.ipynb](jawaban/05_jawaban.ipynb); "
             "[sumber](https://example.org/a.ipynb), ![gambar](01_x.ipynb)."
         )
     ]
     html = reports.ekspor_html(nb)
     hrefs = re.findall(r'href="([^"]+)"', html)
-    assert "04_kesepakatan_penilai.html" in hrefs and "laporan_instansi.html" in hrefs
-    assert "02_penilaian_dan_predikat.html#Kurva" in hrefs
+    assert "04b_jumlah_penilai.html" in hrefs and "laporan_instansi.html" in hrefs
+    assert "02b_kurva_dan_rezim.html#Kurva" in hrefs
     assert "https://example.org/a.ipynb" in hrefs  # absolute links untouched
     assert not [h for h in hrefs if h.endswith(".ipynb") and "://" not in h]
     assert "jawaban/05_jawaban.ipynb" in html and "Daftar isi" in html  # kept as plain text
@@ -722,7 +722,7 @@ COURSE = [sorted((ROOT / "notebooks").glob(f"{p}_*.ipynb")) for p in reports.KUR
 
 @pytest.mark.slow
 @needs_samples
-@pytest.mark.skipif(not all(COURSE), reason="notebook kursus 01–05 belum lengkap")
+@pytest.mark.skipif(not all(COURSE), reason="notebook kursus belum lengkap")
 def test_full_course_for_one_instansi(tmp_path):
     _, _, codes = _sample_codes()
     out = tmp_path / "keluaran"
@@ -1331,7 +1331,7 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     nbformat.write(nb, lama / "laporan_instansi.ipynb")
     (lama / "laporan_instansi.html").write_text("ok")
     (out / "UJI-D" / "gagal").mkdir(parents=True)
-    nbformat.write(nb, out / "UJI-D" / "gagal" / "02_penilaian.ipynb")
+    nbformat.write(nb, out / "UJI-D" / "gagal" / "02a_rating.ipynb")
     baru = reports.HasilTugas("UJI-A", "laporan_instansi", "berhasil", 1.0, laporan=True)
     reports._simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
     codes, names, results = reports._muat_status(out)
@@ -1341,7 +1341,7 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     assert "tidak diketahui (dibuat versi lama)" in row and "50,0 %" in row
     assert "href='UJI-C/laporan_instansi.html'" in row
     row = _baris(page, "UJI-D")
-    assert "<td class='status'>Notebook kursus 02 gagal dibuat." in row
+    assert "<td class='status'>Notebook kursus 02a gagal dibuat." in row
     assert "dibuat versi lama" in row
-    assert "href='UJI-D/gagal/02_penilaian.ipynb'" in row
+    assert "href='UJI-D/gagal/02a_rating.ipynb'" in row
     assert "1 dari 3 instansi berhasil" in page

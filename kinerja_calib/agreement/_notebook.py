@@ -1,4 +1,4 @@
-"""Parameter checking and data loading for notebook 04 (and the per-instansi reports)."""
+"""Parameter checking and data loading for notebooks 04a and 04b (and the per-instansi reports)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def siapkan(
     aturan: str | None = None,
     ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> SimpleNamespace:
-    """Validate the parameters of notebook 04 and load the 360 ratings it needs.
+    """Validate the parameters of notebooks 04a and 04b and load the 360 ratings it needs.
 
     Parameters
     ----------
