@@ -199,6 +199,29 @@ def _k_butir(r, konteks: dict) -> str:
     )
 
 
+def _k_tahunan(r, konteks: dict) -> str:
+    if str(_get(r, "predikat_tahunan.metode")) == "median":
+        cara = "nilai tengah predikat semua periode tahun itu (bila dua, yang lebih rendah)"
+    else:
+        cara = "predikat periode terakhir tahun itu, yang merangkap evaluasi tahunan"
+    return (
+        f"**Predikat tahunan** diambil dari {cara}. Peraturan tidak menyebut cara "
+        "menurunkannya dari predikat periodik; instansi menetapkannya sendiri."
+    )
+
+
+def _k_smart(r, konteks: dict) -> str:
+    return (
+        "**Pemeriksaan SMART indikator** memberi peringatan bila satu indikator memikul lebih "
+        f"dari {_pct(_get(r, 'cek_smart.bobot_timpang'))} bobot jabatannya (jabatan dengan "
+        f"sekurang-kurangnya {_bil(_get(r, 'cek_smart.minimal_indikator'))} indikator), dan "
+        "membandingkan target dengan realisasi terdahulu hanya bila ada sekurang-kurangnya "
+        f"{_bil(_get(r, 'cek_smart.minimal_realisasi'))} nilai dari "
+        f"{_bil(_get(r, 'cek_smart.minimal_pemegang'))} pegawai. Angka-angka ini pilihan alat "
+        "ini, bukan peraturan; peringatannya bahan diskusi, bukan keputusan."
+    )
+
+
 def _k_ikm(r, konteks: dict) -> str:
     bulat = _bil(_get(r, "bobot.dibulatkan"))
     if str(_get(r, "bobot.metode")) == "rata_rata":
@@ -270,6 +293,8 @@ _TOPIK: tuple[_Topik, ...] = (
     _Topik(_R6, "batas capaian indikator", ("capaian.",), _k_capaian),
     _Topik(_R6, "penilaian kepala unit", ("kepala_unit.",), _k_kepala),
     _Topik(_R6, "rating per butir", ("rating_per_butir.",), _k_butir),
+    _Topik(_R6, "predikat tahunan", ("predikat_tahunan.",), _k_tahunan),
+    _Topik(_R6, "pemeriksaan SMART", ("cek_smart.",), _k_smart),
     _Topik(_SKM, "bobot IKM", ("bobot.",), _k_ikm),
     _Topik(_KOMP, "kategori Job Person Match", ("jpm.kategori.",), _k_jpm_kategori),
     _Topik(_KOMP, "perhitungan Job Person Match", ("jpm.batasi",), _k_jpm_batasi),

@@ -487,7 +487,7 @@ def test_missing_course_notebook_is_a_clear_error(mini, tmp_path):
     code = reports.run_batch(mini[0], out, notebooks=folder, instansi=["UJI-A"], tampilkan=False)
     assert code == 1
     index = (out / "index.html").read_text()
-    assert "02_*.ipynb" in unescape(index) and "05_*.ipynb" in unescape(index)
+    assert "02a_*.ipynb" in unescape(index) and "05_*.ipynb" in unescape(index)
     assert (out / "UJI-A" / "01_contoh.html").is_file()
 
 

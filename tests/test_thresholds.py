@@ -113,6 +113,9 @@ COVERED = {
         "kurva.*[*].minimal_orang": "test_kurva_counts_are_exact",
         "capaian.maksimum_per_indikator": "test_capaian_cap_per_indicator",
         "rating_per_butir.sebagian_besar": "test_sebagian_besar_share_is_exact",
+        "cek_smart.minimal_indikator": "test_cek_smart_minimal_counts",
+        "cek_smart.minimal_realisasi": "test_cek_smart_minimal_counts",
+        "cek_smart.minimal_pemegang": "test_cek_smart_minimal_counts",
     },
     "pp-30-2019": {
         "predikat.pita[*].batas_bawah": "test_pp30_bands",
@@ -121,6 +124,7 @@ COVERED = {
     "pp-46-2011": {
         "sebutan.pita[*].batas_bawah": "test_pp46_bands",
         "waktu_biaya.ambang_efisiensi": "test_pp46_efisiensi_24",
+        "tambahan.tugas_tambahan_batas": "test_pp46_tugas_tambahan_counts",
     },
     "skm-14-2017": {
         "interval.batas_bawah_nik": "test_ikm_categories",
@@ -181,6 +185,48 @@ def test_every_threshold_is_tested():
     for tests in COVERED.values():
         for t in tests.values():
             assert callable(globals()[t]), t
+
+
+# --------------------------------------------------------------------------- PP 46/2011 tugas tambahan
+def test_pp46_tugas_tambahan_counts():
+    """A count reaching a batas earns that level's points; one below earns the level before."""
+    from kinerja_calib.tahunan import nilai_skp_pp46
+
+    t = kc.rules.load("pp-46-2011")["tambahan"]
+    batas, poin = list(t["tugas_tambahan_batas"]), list(t["tugas_tambahan"])
+    at = nilai_skp_pp46(np.zeros(len(batas)), [int(b) for b in batas])
+    below = nilai_skp_pp46(np.zeros(len(batas)), [int(b) - 1 for b in batas])
+    np.testing.assert_array_equal(at, poin)
+    np.testing.assert_array_equal(below, [0.0, *poin[:-1]])
+
+
+# --------------------------------------------------------------------------- SMART practice counts
+def test_cek_smart_minimal_counts():
+    """Each count of the SMART check warns at the rules value and is quiet one below it."""
+    from test_indicators_smart import _catalogue, _history
+
+    from kinerja_calib.indicators import cek_smart
+
+    r = kc.rules.load("permenpanrb-6-2022")
+    n_ind = int(r["cek_smart"]["minimal_indikator"])
+    lopsided = [90.0] + [10.0 / (n_ind - 1)] * (n_ind - 1)
+    names = [f"Jumlah dokumen {i}" for i in range(n_ind)]
+    assert cek_smart(_catalogue(names, "naik", lopsided))["temuan"].str.startswith("Bobot").any()
+    assert cek_smart(
+        _catalogue(names[:-1], "naik", [90.0] + [10.0 / (n_ind - 2)] * (n_ind - 2))
+    ).empty
+    # the history check: 3 past values per holder; far target (500 against 40-60)
+    ind = _catalogue([f"Jumlah surat {i}" for i in range(n_ind)], "naik")
+    ind.loc[0, "target"] = 500.0
+    holders = int(r["cek_smart"]["minimal_pemegang"])
+    warned = lambda h, **o: (  # noqa: E731
+        cek_smart(ind, realisasi=_history(h), rules=kc.rules.load(overrides=o))["kriteria"] == "A"
+    ).any()
+    assert warned(holders) and not warned(holders - 1)
+    # minimal_realisasi: with one holder allowed, 3 values reach a threshold of 3, not of 4
+    assert int(r["cek_smart"]["minimal_realisasi"]) == 3
+    assert warned(1, **{"cek_smart.minimal_pemegang": 1})
+    assert not warned(1, **{"cek_smart.minimal_pemegang": 1, "cek_smart.minimal_realisasi": 4})
 
 
 # --------------------------------------------------------------------------- ratings (6/2022)
