@@ -352,3 +352,42 @@ def test_hidden_groups_change_no_sheet_on_a_sample_instansi(sampel, tmp_path):
     asli = {p.relative_to(tmp_path / "asli"): b for p, b in _bytes(tmp_path / "asli").items()}
     ubah = {p.relative_to(tmp_path / "u"): b for p, b in _bytes(tmp_path / "u").items()}
     assert len(asli) > 50 and ubah == asli
+
+
+_LABEL_BOXES = """() => Array.from(document.querySelectorAll('svg.grafik')).flatMap(svg => {
+    const w = svg.viewBox.baseVal.width;
+    return Array.from(svg.querySelectorAll('text')).map(t => {
+        const b = t.getBBox();
+        return {text: t.textContent, left: b.x, right: b.x + b.width, w};
+    });
+})"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_chart_labels_fit_inside_their_chart(tmp_path):
+    """The longest sample indicator names, cut to the chart's label length, are not clipped."""
+    chromium = os.environ.get("KINERJA_CALIB_CHROMIUM") or shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Chromium tidak terpasang (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from kinerja_calib.umpan_balik import _svg
+
+    names = pd.read_csv(ROOT / "data" / "samples" / "indikator.csv", dtype=str)["nama_indikator"]
+    longest = sorted(set(names), key=len)[-12:] + ["Indeks kepuasan masyarakat puskesmas"]
+    rows = [(n, 100.0 + i, f"{100 + i} %") for i, n in enumerate(longest)]
+    page_html = (ROOT / "kinerja_calib" / "umpan_balik" / "templat" / "_kepala.html.j2").read_text()
+    css = re.search(r"<style>(.*?)</style>", page_html, re.S).group(1)
+    body = _svg.bars(rows, 0, 130, [(80, "80 %"), (110, "110 %")], judul="uji")
+    path = tmp_path / "grafik.html"
+    path.write_text(f"<html><head><style>{css}</style></head><body>{body}</body></html>")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.resolve().as_uri())
+        boxes = page.evaluate(_LABEL_BOXES)
+        browser.close()
+    assert len(boxes) >= len(rows) * 2
+    clipped = [b["text"] for b in boxes if b["left"] < 0 or b["right"] > b["w"]]
+    assert not clipped, clipped

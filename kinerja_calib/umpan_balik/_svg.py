@@ -156,6 +156,6 @@ def diverging_bars(
     return Markup("".join(out))
 
 
-def _potong(label: str, n: int = 30) -> str:
+def _potong(label: str, n: int = 27) -> str:
     label = str(label)
     return label if len(label) <= n else label[: n - 1] + "…"
