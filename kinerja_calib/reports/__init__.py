@@ -43,7 +43,12 @@ Design notes
   wake-up for the pending ``execute_reply`` (jupyter/nbclient#312, jupyter_client#1059): the
   cell then "hangs" until the cell time-out. :mod:`kinerja_calib._nbclient` re-arms it.
 * The report content (sections, privacy) lives in the ``_sections_*`` modules
-  of this package and is re-exported here so the template can call ``kc.reports.siapkan_laporan``.
+  of this package and is re-exported here. The template calls, in order::
+
+      ctx = kc.reports.siapkan_laporan(data, kode_instansi, periode, aturan, ambang_anonimitas)
+      kc.reports.bagian_ringkasan(ctx)
+      kc.reports.bagian_capaian(ctx)
+      ...
 """
 
 from __future__ import annotations

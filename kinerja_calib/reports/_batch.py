@@ -1,3 +1,7 @@
+"""The batch driver: :func:`run_batch`, the process pool (rebuilt when a worker dies), the
+Dask path and the run session (private temporary folder, signals, clean shutdown).
+"""
+
 from __future__ import annotations
 
 import os

@@ -1,3 +1,7 @@
+"""Excel export of one instansi's report tables (:func:`ekspor_excel`), with cells that
+would start a formula neutralised (:func:`netralkan_formula`).
+"""
+
 from __future__ import annotations
 
 import os

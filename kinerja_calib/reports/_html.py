@@ -1,3 +1,7 @@
+"""Code-free HTML of an executed notebook (:func:`ekspor_html`): widgets and cells tagged
+:data:`~._sections_base.TAG_HAPUS` stripped, links between exported notebooks rewritten.
+"""
+
 from __future__ import annotations
 
 import re

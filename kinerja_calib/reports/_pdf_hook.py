@@ -1,3 +1,5 @@
+"""PDF copies of the successful reports, printed with Chromium after the batch."""
+
 from __future__ import annotations
 
 from pathlib import Path

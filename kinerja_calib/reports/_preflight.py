@@ -1,3 +1,7 @@
+"""Checks made in the parent before any notebook runs (rules, periode, writable output
+folders), the progress bar, and removal of temporary files left by earlier runs.
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,7 @@
+"""Report sections on the 360 ratings: behaviour scores, rater agreement and the raters
+(only aggregated; rater identities never appear).
+"""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,3 +1,19 @@
+"""Base of the report content: the context, the section object and shared formatting.
+
+:func:`siapkan_laporan` builds the :class:`KonteksLaporan` of one instansi; each ``bagian_*``
+(in the ``_sections_*`` modules) returns a :class:`Bagian` (Markdown text rendered from the
+data, tables, static figures) that displays itself in a notebook. The statistics come from
+the owning modules (scoring, survey, competency, talent, agreement, calibrate); the sections
+only filter, aggregate for display and word the results in Bahasa Indonesia.
+
+Privacy (see :mod:`kinerja_calib.privacy`): the context holds only the instansi's own rows;
+:func:`~kinerja_calib.params.validate` already drops the 360 groups below the threshold from
+the workbook, so the scores, predikat and calibration never see them; the ratings of the
+periode pass through :func:`~kinerja_calib.privacy.suppress_360` once more, last (idempotent).
+Per-rater values are published only aggregated (counts per unit and role); rater identities
+are used inside statistics only and never appear in a table, a figure or text.
+"""
+
 from __future__ import annotations
 
 import html

@@ -1,3 +1,7 @@
+"""Report sections: service survey (IKM), competency, talent, trend, rules used; and the
+machine-readable summary for ``index.html``.
+"""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,3 +1,7 @@
+"""Report sections: title, summary with decisions, achievement (capaian) and the
+distribution curve (kurva).
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,7 @@
+"""Run status: the status table printed after a batch, the per-instansi ``.status.json``
+and the ``index.html`` page rebuilt from all of them.
+"""
+
 from __future__ import annotations
 
 import html

@@ -1,3 +1,7 @@
+"""One task of the batch (a notebook through papermill, or an Excel export), run in a
+worker process, and the list of tasks for a run (:func:`buat_tugas`).
+"""
+
 from __future__ import annotations
 
 import json

@@ -1,3 +1,7 @@
+"""Task and result records (:class:`Tugas`, :class:`HasilTugas`), worker set-up, and the
+helpers that classify and word a task's failure.
+"""
+
 from __future__ import annotations
 
 import errno
@@ -9,6 +13,7 @@ from pathlib import Path
 from .._berkas import alasan_os as _alasan_os
 from .._notebooks import notebook_folder
 
+#: The report template, relative to the notebooks folder.
 TEMPLAT = "laporan_instansi.ipynb"
 #: Course notebooks run per instansi (fixed list; a missing one is reported as an error).
 KURSUS = ("01", "02", "03", "04", "05")
