@@ -16,7 +16,7 @@ Where the threshold is applied
 - :func:`kinerja_calib.scoring.skor_perilaku` and :func:`~kinerja_calib.scoring.score_workbook`
   suppress before computing (``ambang_anonimitas=3`` by default), so library users are safe
   by default.
-- The report (:mod:`kinerja_calib._laporan`) filters to its instansi and periode and applies
+- The report (:mod:`kinerja_calib.reports`) filters to its instansi and periode and applies
   :func:`suppress_360` again (idempotent: applying it twice changes nothing).
 
 How the predikat uses small groups (decision)

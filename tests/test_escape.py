@@ -211,7 +211,7 @@ def _section_html(bagian) -> str:
     """What the section puts into the notebook: Markdown (rendered) and table HTML."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from kinerja_calib._laporan import _tabel_html
+    from kinerja_calib.reports._sections_base import _tabel_html
 
     parts = [markdown2html_mistune(bagian.teks)]
     parts += [markdown2html_mistune(f"**{escape_text(j)}**") for j, _ in bagian.tabel]

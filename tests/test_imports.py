@@ -38,7 +38,7 @@ def test_report_imports_skip_scipy_stats_and_optimize():
     # cells: kc.reports in the first cell, then agreement, calibrate and the report figures.
     code = """
         import kinerja_calib as kc
-        import kinerja_calib.reports, kinerja_calib._laporan
+        import kinerja_calib.reports
         import kinerja_calib.agreement, kinerja_calib.calibrate, kinerja_calib.plots.reports
     """
     assert _loaded_after(code, ["scipy.stats", "scipy.optimize"]) == []

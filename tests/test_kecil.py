@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kinerja_calib import _laporan, reports
+from kinerja_calib import reports
+from kinerja_calib.reports import _sections_base
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 
@@ -104,14 +105,14 @@ def test_scanner_catches_raw_errors():
 
 # --------------------------------------------------------------------------- report sections
 
-SECTIONS = [n for n in _laporan.__all__ if n.startswith("bagian_")]
+SECTIONS = [n for n in reports.__all__ if n.startswith("bagian_")]
 
 
-def _render(bagian: _laporan.Bagian) -> str:
+def _render(bagian: reports.Bagian) -> str:
     """What the reader sees of a section: text, tables (as exported), figures drawn."""
     for fig in bagian.gambar:
-        _laporan._png(fig)
-    tables = "".join(f"<p>{j}</p>{_laporan._tabel_html(df)}" for j, df in bagian.tabel)
+        _sections_base._png(fig)
+    tables = "".join(f"<p>{j}</p>{_sections_base._tabel_html(df)}" for j, df in bagian.tabel)
     return f"<p>{bagian.teks}</p>{tables}<p>{bagian.catatan}</p>"
 
 

@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib import _catatan_aturan, _laporan, _pdf, reports
+from kinerja_calib import _catatan_aturan, _pdf, reports
 from kinerja_calib.errors import ReportError
+from kinerja_calib.reports import _sections_360, _sections_base
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -103,7 +104,7 @@ def test_rules_sentences_quote_what_the_instansi_set():
 
 
 def test_section_texts_have_no_code(ctx_mini):
-    for name in (n for n in _laporan.__all__ if n.startswith("bagian_")):
+    for name in (n for n in reports.__all__ if n.startswith("bagian_")):
         b = getattr(reports, name)(ctx_mini)
         teks = "\n".join([b.teks, b.catatan, *(j for j, _ in b.tabel)])
         assert not _kode_dalam(teks), (name, _kode_dalam(teks))
@@ -122,7 +123,7 @@ def test_headers_are_words_and_text_columns_are_left_aligned():
             "rwg": [0.5],
         }
     )
-    page = _laporan._tabel_html(df)
+    page = _sections_base._tabel_html(df)
     assert "Capaian rata-rata" in page and "Realisasi rata-rata" in page
     assert "rata rata" not in page and "r_wg" not in page
     assert "60 %" in page and "0,6<" not in page  # a share reads as a percentage
@@ -130,26 +131,26 @@ def test_headers_are_words_and_text_columns_are_left_aligned():
     assert "kiri-1" in classes  # the text column
     assert not [c for c in classes if c.startswith("kiri-") and c != "kiri-1"]
     # the stylesheet aligns exactly those columns left
-    assert ".tabel-laporan.kiri-1 td:nth-child(1)" in _laporan._GAYA
+    assert ".tabel-laporan.kiri-1 td:nth-child(1)" in _sections_base.GAYA
 
 
 def test_text_and_table_round_agreement_the_same_way(ctx_mini):
     """ICC 0,55 in a sentence and 0,6 in the table beside it was one value rounded twice."""
     b = reports.bagian_agreement(ctx_mini)
     (_, tab), *_ = b.tabel
-    page = _laporan._tabel_html(tab)
+    page = _sections_base._tabel_html(tab)
     shown = tab.dropna(subset=["icc1"])
     assert len(shown)
     for row in shown.itertuples(index=False):
         for kolom in ("icc1", "icc1k"):
-            cell = _laporan._sel(kolom, getattr(row, kolom))
+            cell = _sections_base.sel(kolom, getattr(row, kolom))
             assert re.search(re.escape(cell) + r"(?![\d,])", b.teks), (kolom, cell, b.teks)
             assert f"<td>{cell}</td>" in page, (kolom, cell)
 
 
 def test_ikm_axis_is_the_25_to_100_scale(ctx_mini):
-    tab = _laporan._ikm_table(ctx_mini)
-    fig = _laporan._plots().gambar_ikm(tab)
+    tab = _sections_base.ikm_table(ctx_mini)
+    fig = _sections_base.plots().gambar_ikm(tab)
     ax = fig.axes[0]
     assert ax.get_xlim() == (25.0, 100.0)
     assert "25–100" in ax.get_xlabel() and "0–100" not in ax.get_xlabel()
@@ -166,7 +167,7 @@ def test_long_per_pegawai_tables_are_closed(ctx_mini):
         b = getattr(reports, name)(ctx_mini)
         judul = [j for j, _ in b.tabel if kata in j]
         assert judul and set(judul) <= set(b.tertutup), name
-    html = _laporan._rincian_html("Daftar", pd.DataFrame({"nama": ["A"]}))
+    html = _sections_base._rincian_html("Daftar", pd.DataFrame({"nama": ["A"]}))
     assert html.startswith("<details class='rincian'>") and " open" not in html
 
 
@@ -183,7 +184,7 @@ def test_summary_names_the_kurva_decision_and_what_it_means():
     kode = inst.loc[inst["nama_instansi"] == "Kecamatan Telanaipura", "kode_instansi"].iloc[0]
     ctx = reports.siapkan_laporan(str(SAMPLES), kode)
     teks = reports.bagian_ringkasan(ctx).teks
-    moves = _laporan._proposal(ctx, kc.calibrate)
+    moves = _sections_360.proposal(ctx, kc.calibrate)
     assert len(moves)
     n = int(ctx.jumlah_predikat().sum())
     assert n == sizes[kode]

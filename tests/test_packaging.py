@@ -137,12 +137,13 @@ import json, sys
 from pathlib import Path
 import kinerja_calib as kc
 from kinerja_calib import reports, workshop
+from kinerja_calib.reports import _tasks_base
 from kinerja_calib.cli import main
 
 site, data, out = (Path(a) for a in sys.argv[1:4])
 where = {
     "package": kc.__file__,
-    "notebooks": str(reports._NOTEBOOKS),
+    "notebooks": str(_tasks_base.NOTEBOOKS),
     "workshop": str(workshop.folder_notebook()),
     "sys_path": sys.path,
 }

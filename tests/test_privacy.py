@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kinerja_calib as kc
-from kinerja_calib import ParameterError, _laporan
+from kinerja_calib import ParameterError, reports
 from kinerja_calib.labels import PERAN_PENILAI
 from kinerja_calib.privacy import assert_no_rater_ids, strip_rater_ids, suppress_360
+from kinerja_calib.reports import _sections_base, _tasks
 
 ASPEK = ("loyal", "adaptif")
 
@@ -210,7 +211,7 @@ def _ubah_tersembunyi(asli: Path, tujuan: Path, seed: int, hapus_satu: bool) -> 
 def _fig_bytes(fig) -> bytes:
     import matplotlib.pyplot as plt
 
-    data = _laporan._png(fig)
+    data = _sections_base._png(fig)
     plt.close(fig)
     return data
 
@@ -226,17 +227,17 @@ def _terbit(folder: Path) -> dict[str, object]:
     out["compare_regimes"] = kc.compare_regimes(wb)
     out["skor_perilaku"] = kc.scoring.skor_perilaku(wb.penilaian_360)
     # the report: context tables, every section (text, HTML tables, figures), Excel, index
-    ctx = _laporan.siapkan_laporan(str(folder), "UJI-A")
+    ctx = reports.siapkan_laporan(str(folder), "UJI-A")
     out["ctx.skor"] = ctx.skor
     out["ctx.penilaian"] = ctx.penilaian.reset_index(drop=True)
     out["excel"] = ctx.tabel_excel()
-    out["indeks"] = _laporan.ringkasan_indeks(ctx)
-    for name in (n for n in _laporan.__all__ if n.startswith("bagian_")):
-        b = getattr(_laporan, name)(ctx)
+    out["indeks"] = reports.ringkasan_indeks(ctx)
+    for name in (n for n in reports.__all__ if n.startswith("bagian_")):
+        b = getattr(reports, name)(ctx)
         out[name] = (
             b.teks,
             b.catatan,
-            [(j, _laporan._tabel_html(df)) for j, df in b.tabel],
+            [(j, _sections_base._tabel_html(df)) for j, df in b.tabel],
             [_fig_bytes(f) for f in b.gambar],
         )
     # notebook helpers (02 via params.validate, 03, 04, 05), one instansi and the province
@@ -337,8 +338,8 @@ def test_validate_applies_threshold_and_refuses_bad_values(mini_asli):
 
 
 def test_report_text_tells_the_truth_about_hidden_groups(mini_asli):
-    ctx = _laporan.siapkan_laporan(str(mini_asli), "UJI-A")
-    teks = _laporan.bagian_360(ctx).teks
+    ctx = reports.siapkan_laporan(str(mini_asli), "UJI-A")
+    teks = reports.bagian_360(ctx).teks
     assert "tidak digabung ke skor mana pun" not in teks
     assert "tidak masuk ke skor perilaku, predikat, kalibrasi" in teks
     assert "atasan" in teks
@@ -350,13 +351,12 @@ _BUKU = [*sorted(_NOTEBOOKS.glob("0[0-5]*_*.ipynb")), _NOTEBOOKS / "laporan_inst
 
 
 def test_threshold_reaches_every_batch_task(mini_asli, tmp_path):
-    from kinerja_calib import reports
 
     course = sorted(_NOTEBOOKS.glob("0[1-5]*_*.ipynb"))
     assert len(course) == len(reports.KURSUS)
     params = {"data": str(mini_asli), "periode": "", "aturan": "permenpanrb-6-2022"}
     extra = {"cache": str(tmp_path / "cache"), "kunci": "ab" * 32}
-    codes, _, tasks = reports._tugas(
+    codes, _, tasks = _tasks.buat_tugas(
         mini_asli, tmp_path / "out", None, _BUKU[-1], course, True, params, 5, 0, extra
     )
     assert sorted(codes) == ["UJI-A", "UJI-B"]

@@ -20,8 +20,9 @@ import pytest
 from _reference import require
 
 import kinerja_calib as kc
-from kinerja_calib import ParameterError, _laporan, _proses, reports
+from kinerja_calib import ParameterError, _nbclient, _proses, reports
 from kinerja_calib.privacy import assert_no_rater_ids
+from kinerja_calib.reports import _batch, _preflight, _sections_base, _status, _tasks, _tasks_base
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,7 +156,7 @@ def test_sections_render_without_rater_ids(ctx_a, name):
     assert "belum tersedia" not in bagian.teks  # every section calls the real module
     for _, df in bagian.tabel:
         assert_no_rater_ids(df)
-    html = "".join(_laporan._tabel_html(df) for _, df in bagian.tabel)
+    html = "".join(_sections_base._tabel_html(df) for _, df in bagian.tabel)
     assert "nip_penilai" not in html and "nip_penilai" not in bagian.teks
 
 
@@ -179,13 +180,13 @@ def test_sections_without_optional_tables(mini, tmp_path):
 def test_360_table_hides_sub_threshold_group(ctx_a, mini):
     facts = mini[1]
     b = reports.bagian_360(ctx_a)
-    html = "".join(_laporan._tabel_html(df) for _, df in b.tabel)
+    html = "".join(_sections_base._tabel_html(df) for _, df in b.tabel)
     kurang, pas = _row(html, facts["kurang"]), _row(html, facts["pas"])
     assert "(2 penilai)" not in kurang and "1,00" not in kurang  # its rekan ratings were all 1
     assert "(3 penilai)" in pas
     # ambang 2: the same group is now shown
     ctx2 = reports.siapkan_laporan(str(mini[0]), "UJI-A", ambang_anonimitas=2)
-    html2 = "".join(_laporan._tabel_html(df) for _, df in reports.bagian_360(ctx2).tabel)
+    html2 = "".join(_sections_base._tabel_html(df) for _, df in reports.bagian_360(ctx2).tabel)
     assert "1,00 (2 penilai)" in _row(html2, facts["kurang"])
 
 
@@ -253,7 +254,7 @@ def _notebook_with_widgets():
         nbformat.v4.new_output("display_data", {"text/markdown": "Hasil **terlihat**"}),
     ]
     hidden = nbformat.v4.new_code_cell("x = 1")
-    hidden.metadata["tags"] = [_laporan.TAG_HAPUS]
+    hidden.metadata["tags"] = [reports.TAG_HAPUS]
     hidden.outputs = [nbformat.v4.new_output("stream", name="stdout", text="JANGAN-TAMPIL")]
     nb.cells = [nbformat.v4.new_markdown_cell("# Judul uji"), code, hidden]
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
@@ -332,9 +333,9 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     shutil.copytree(mini[0], folder)
     wb = kc.load_workbook(folder)
     cache = tmp_path / "cache"
-    _laporan.tulis_cache(cache, folder, wb)
+    reports.tulis_cache(cache, folder, wb)
     assert sorted(p.name for p in cache.iterdir()) == ["UJI-A.pkl", "UJI-B.pkl", "_semua.pkl"]
-    monkeypatch.setenv(_laporan.ENV_CACHE, str(cache))
+    monkeypatch.setenv(reports.ENV_CACHE, str(cache))
     calls = []
     import kinerja_calib.data as data_mod
 
@@ -342,13 +343,13 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     monkeypatch.setattr(data_mod, "load_workbook", lambda p: calls.append(p) or real(p))
     ctx = reports.siapkan_laporan(str(folder), "UJI-B")
     assert calls == [] and ctx.nama_instansi == "Dinas Uji Beta"
-    whole = _laporan.workbook_dari_cache(folder)
+    whole = reports.workbook_dari_cache(folder)
     assert len(whole.instansi) == 2 and len(whole.pegawai) == len(wb.pegawai)
     # a changed data file invalidates the cache: the data is read again
     (folder / "instansi.csv").write_text((folder / "instansi.csv").read_text() + "\n")
     reports.siapkan_laporan(str(folder), "UJI-B")
     assert len(calls) == 1
-    assert _laporan.workbook_dari_cache(folder) is None
+    assert reports.workbook_dari_cache(folder) is None
 
 
 # --------------------------------------------------------------------------- papermill runs
@@ -500,10 +501,10 @@ def test_interrupted_notebook_write_leaves_nothing(mini, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reports, "ekspor_html", boom)
+    monkeypatch.setattr(_tasks, "ekspor_html", boom)
     task = reports.Tugas("UJI-A", "notebook", str(FAILING), str(folder), {"kode_instansi": "UJI-A"})
     with pytest.raises(KeyboardInterrupt):
-        reports._run_notebook(task)
+        _tasks._run_notebook(task)
     assert sorted(p.name for p in folder.rglob("*")) == []
 
 
@@ -529,7 +530,7 @@ def test_dead_kernel_is_retried_then_kept(tmp_path):
     task = reports.Tugas(
         "UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"}, ulang=1
     )
-    hasil = reports._run_task(task, in_worker=False)
+    hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal" and hasil.percobaan == 2
     assert "DeadKernelError" in hasil.galat
     kept = _read(folder / "gagal" / "mati.ipynb")
@@ -541,13 +542,13 @@ def test_dead_kernel_is_retried_then_kept(tmp_path):
 def test_retryable_errors():
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    assert reports._is_retryable(DeadKernelError("Kernel died"))
-    assert reports._is_retryable(RuntimeError("Kernel didn't respond in 60 seconds"))
-    assert reports._is_retryable(OSError("ZMQError: Address already in use"))
-    assert not reports._is_retryable(ValueError("galat di sel"))
-    assert not reports._is_retryable(RuntimeError("sengaja gagal"))
+    assert _tasks_base.is_retryable(DeadKernelError("Kernel died"))
+    assert _tasks_base.is_retryable(RuntimeError("Kernel didn't respond in 60 seconds"))
+    assert _tasks_base.is_retryable(OSError("ZMQError: Address already in use"))
+    assert not _tasks_base.is_retryable(ValueError("galat di sel"))
+    assert not _tasks_base.is_retryable(RuntimeError("sengaja gagal"))
     # a cell time-out gets one retry with a fresh kernel (safety net)
-    assert reports._is_retryable(CellTimeoutError("Cell execution timed out"))
+    assert _tasks_base.is_retryable(CellTimeoutError("Cell execution timed out"))
 
 
 class _FakeKernelClient:
@@ -596,7 +597,7 @@ def test_output_widget_echo_is_followed_by_a_socket_events_check():
         widget.output([], _display_msg("eksekusi-1"), None, 0)
         return kc.sent, client.widget_state["w1"]["outputs"]
 
-    with reports.patched_output_widgets():
+    with _nbclient.patched_output_widgets():
         sent, outputs = capture(NotebookClient(nbformat.v4.new_notebook()))
     assert len(sent) == 2 and sent[0]["header"]["msg_type"] == "comm_msg"
     assert sent[0]["content"]["data"]["state"]["outputs"][0]["data"]["text/plain"] == "42"
@@ -620,7 +621,7 @@ def test_notebook_run_keeps_the_output_widget_echo(tmp_path):
     )
     folder = tmp_path / "keluaran" / "UJI-A"
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
-    hasil = reports._run_task(task, in_worker=False)
+    hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "berhasil", hasil.galat
     out = _read(folder / "widget.ipynb")
     assert out.cells[-1].outputs[0]["text"] == "gema 1\n"
@@ -897,8 +898,8 @@ def test_sigkill_of_the_cli_takes_workers_and_kernels_with_it(mini, tmp_path, mo
     assert [p for p in _leftovers(out) if ".tmp" not in p] == []
     assert len(list(root.iterdir())) == 1
     monkeypatch.setattr(tempfile, "tempdir", str(root))
-    reports._sapu_sesi_lama()
-    reports._sapu_sementara(out)
+    _batch._sapu_sesi_lama()
+    _preflight.sapu_sementara(out)
     assert list(root.iterdir()) == [] and _leftovers(out) == []
 
 
@@ -947,8 +948,8 @@ def test_tampered_cache_is_never_unpickled(mini, tmp_path, monkeypatch):
 
 def _tanpa_pool(monkeypatch):
     """Make any notebook work fail the test (the checks must come first)."""
-    monkeypatch.setattr(reports, "_run_pool", lambda *a, **k: pytest.fail("notebooks ran"))
-    monkeypatch.setattr(reports, "_run_dask", lambda *a, **k: pytest.fail("notebooks ran"))
+    monkeypatch.setattr(_batch, "_run_pool", lambda *a, **k: pytest.fail("notebooks ran"))
+    monkeypatch.setattr(_batch, "_run_dask", lambda *a, **k: pytest.fail("notebooks ran"))
 
 
 def test_bad_periode_aturan_instansi_fail_before_any_notebook(mini, tmp_path, monkeypatch):
@@ -1064,14 +1065,14 @@ def test_unwritable_output_is_one_sentence_before_any_notebook(
     root = tmp_path / "tmp"
     root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(root))
-    real = reports._temp_in
+    real = _preflight._temp_in
 
     def full(folder, name):
         if Path(folder).name == "UJI-B":
             raise OSError(getattr(errno, nomor), "simulasi", str(folder / name))
         return real(folder, name)
 
-    monkeypatch.setattr(reports, "_temp_in", full)
+    monkeypatch.setattr(_preflight, "_temp_in", full)
     out = tmp_path / "keluaran"
     argv = ["laporan", str(mini[0]), "--keluaran", str(out), "--pekerja", "1"]
     assert main(argv) == 1
@@ -1127,15 +1128,15 @@ def test_write_error_in_a_worker_is_reported_as_not_saved(tmp_path, monkeypatch,
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "nb.html"))
 
-    monkeypatch.setattr(reports, "tulis_atomik", full)
+    monkeypatch.setattr(_tasks, "tulis_atomik", full)
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
-    hasil = reports._run_task(task, in_worker=False)
+    hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal" and hasil.berkas == []
     assert hasil.galat.startswith(f"Folder {folder} tidak dapat ditulis (disk penuh)")
     assert "tidak disimpan" in hasil.galat
     _no_temp_files(folder)
-    status = reports._status_table(["UJI-A"], [hasil])
-    reports._print_status(status, tmp_path / "keluaran", 1.0, [hasil])
+    status = _status.status_table(["UJI-A"], [hasil])
+    _status.print_status(status, tmp_path / "keluaran", 1.0, [hasil])
     printed = capsys.readouterr().out
     assert "Tidak ada notebook gagal yang tersimpan untuk: UJI-A" in printed
     assert "disimpan di" not in printed
@@ -1152,9 +1153,9 @@ def test_read_error_outside_the_output_is_not_called_unwritable(tmp_path, monkey
     def gone(*a, **k):
         raise OSError(errno.EACCES, "Permission denied", str(hilang))
 
-    monkeypatch.setattr(reports, "tulis_atomik", gone)
+    monkeypatch.setattr(_tasks, "tulis_atomik", gone)
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
-    hasil = reports._run_task(task, in_worker=False)
+    hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal"
     assert "tidak dapat ditulis" not in hasil.galat and "PermissionError" in hasil.galat
 
@@ -1176,7 +1177,7 @@ def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
         },
     }
     (out / "UJI-A" / ".status.json").write_text(json.dumps(doc))
-    codes, names, results = reports._muat_status(out)
+    codes, names, results = _status.muat_status(out)
     assert codes == ["UJI-A"]
     assert [Path(f).name for f in results[0].berkas] == ["laporan_instansi.html"]
     page = reports.tulis_indeks(out, codes, names, results).read_text()
@@ -1246,7 +1247,7 @@ def _index_uji(out: Path) -> Path:
         "berkas": ["gagal/laporan_instansi.ipynb"],
     }
     _status_uji(out, "UJI-C", "Dinas Gamma", {"laporan_instansi": gagal})
-    codes, names, results = reports._muat_status(out)
+    codes, names, results = _status.muat_status(out)
     return reports.tulis_indeks(out, codes, names, results)
 
 
@@ -1284,7 +1285,7 @@ def test_index_in_a_real_browser(tmp_path):
 
 
 def test_index_summary_is_type_checked_and_organisation_level():
-    aman = reports._ringkasan_aman(
+    aman = _status._ringkasan_aman(
         {
             "predikat_organisasi": ["<x>"],
             "porsi_predikat": {"Baik": 7.0, "Kurang/Misconduct": True, "Sangat Baik": 0.25},
@@ -1295,7 +1296,7 @@ def test_index_summary_is_type_checked_and_organisation_level():
     assert aman["predikat_organisasi"] == "" and aman["kurva"] is None
     assert aman["porsi_predikat"] == {"Sangat Baik": 0.25}
     assert "nip" not in aman
-    aman = reports._ringkasan_aman({"kurva": {"memenuhi": False, "perpindahan": -4}})
+    aman = _status._ringkasan_aman({"kurva": {"memenuhi": False, "perpindahan": -4}})
     assert aman["kurva"] == {"memenuhi": False, "pelanggaran": 0, "perpindahan": 0}
 
 
@@ -1326,15 +1327,15 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")
     summary = {"nama_instansi": "Dinas Lama", "periode": "2026-S1", "porsi_predikat": {"Baik": 0.5}}
-    cell.outputs = [nbformat.v4.new_output("display_data", data={_laporan.MIME_RINGKASAN: summary})]
+    cell.outputs = [nbformat.v4.new_output("display_data", data={reports.MIME_RINGKASAN: summary})]
     nb.cells = [cell]
     nbformat.write(nb, lama / "laporan_instansi.ipynb")
     (lama / "laporan_instansi.html").write_text("ok")
     (out / "UJI-D" / "gagal").mkdir(parents=True)
     nbformat.write(nb, out / "UJI-D" / "gagal" / "02a_rating.ipynb")
     baru = reports.HasilTugas("UJI-A", "laporan_instansi", "berhasil", 1.0, laporan=True)
-    reports._simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
-    codes, names, results = reports._muat_status(out)
+    _status.simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
+    codes, names, results = _status.muat_status(out)
     assert codes == ["UJI-A", "UJI-C", "UJI-D"] and names["UJI-C"] == "Dinas Lama"
     page = reports.tulis_indeks(out, codes, names, results).read_text()
     row = _baris(page, "UJI-C")
