@@ -321,7 +321,8 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
         return Bagian(
             "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna "
             f"layanan; instansi ini tidak memilikinya pada periode {_e(ctx.periode)} (setelah "
-            "ambang anonimitas)."
+            "ambang anonimitas).",
+            catatan=_catatan_umpan_balik(ctx),
         )
     # raters who only rated themselves are no rater effect on others
     raters = fx.raters.loc[fx.raters.index.isin(peran_utama(r).index)]
@@ -340,4 +341,18 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
         (per_unit, _penilai_per_unit(ctx, raters)),
     ]
-    return Bagian(text, tables, tertutup=(per_unit,))
+    return Bagian(text, tables, tertutup=(per_unit,), catatan=_catatan_umpan_balik(ctx))
+
+
+def _catatan_umpan_balik(ctx: KonteksLaporan) -> str:
+    """How many personal feedback sheets exist for this instansi — a count, never a link."""
+    from ..umpan_balik import jumlah_lembar
+
+    n = jumlah_lembar(ctx.wb.pegawai, ctx.penilaian)
+    return (
+        f"**Umpan balik pribadi.** Untuk periode {_e(ctx.periode)} tersedia lembar umpan balik "
+        f"bagi {fmt_angka(n['pegawai'])} pegawai dan lembar kecenderungan menilai bagi "
+        f"{fmt_angka(n['penilai'])} penilai instansi ini. Setiap lembar hanya untuk orang yang "
+        "bersangkutan; BKPSDM membagikannya satu per satu, sehingga lembar itu sengaja tidak "
+        "dilampirkan atau ditautkan di laporan ini."
+    )
