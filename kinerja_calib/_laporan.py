@@ -26,6 +26,7 @@ import html
 import importlib
 import io
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -1048,8 +1049,18 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 def _efek(ctx: KonteksLaporan, calibrate):
     """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
-    rating other than self-ratings is left after the anonymity threshold."""
-    fx = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+    rating other than self-ratings is left after the anonymity threshold. Its design warnings
+    (``PeringatanKalibrasi``) are kept in ``fx.info["peringatan"]`` and shown once, in
+    :func:`bagian_penilai`, not as Python warnings in the report."""
+
+    def fit():
+        with warnings.catch_warnings():
+            kategori = getattr(calibrate, "PeringatanKalibrasi", None)
+            if kategori is not None:
+                warnings.simplefilter("ignore", kategori)
+            return calibrate.rater_effects(ctx.penilaian)
+
+    fx = ctx.cached("efek", fit)
     return None if "kurang" in fx.info else fx
 
 
@@ -1320,7 +1331,8 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
         (per_unit, _penilai_per_unit(ctx, raters)),
     ]
-    return Bagian(text, tables, tertutup=(per_unit,))
+    catatan = " ".join(_e(m) for m in fx.info.get("peringatan", []))
+    return Bagian(text, tables, tertutup=(per_unit,), catatan=f"*{catatan}*" if catatan else "")
 
 
 def _ikm_table(ctx: KonteksLaporan) -> pd.DataFrame | None:
