@@ -210,3 +210,43 @@ def test_user_lambda_leaves_ratee_shrinkage_unchanged(design):
             auto.info["shrinkage_pegawai"], rel=1e-9
         )
     assert np.isfinite(auto.info["shrinkage_pegawai"]) and auto.info["shrinkage_pegawai"] < 10
+
+
+# ------------------------------------------------------------------ where the warning surfaces
+def test_report_shows_the_design_warning_once_as_a_note(tmp_path):
+    """The report fits the 360 model with the warning silenced (no Python warning on the
+    page) and prints its Indonesian sentence once, in the rater section's note. Instansi
+    K2 of the small-instansi fixture has one rater–ratee pair: 0 residual degrees of freedom."""
+    import importlib.util
+    from pathlib import Path
+
+    from kinerja_calib import reports
+
+    path = Path(__file__).parent / "fixtures" / "reports" / "kecil.py"
+    spec = importlib.util.spec_from_file_location("kecil_workbook", path)
+    kecil = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kecil)
+    kecil.tulis_kecil(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ctx = reports.siapkan_laporan(str(tmp_path), "K2")
+        bagian = reports.bagian_penilai(ctx)
+        ringkasan = reports.bagian_ringkasan(ctx)  # shares the cached fit: still no warning
+    assert bagian.catatan.count("derajat bebas sisa") == 1
+    assert "derajat bebas" not in bagian.teks and "derajat bebas" not in ringkasan.catatan
+
+
+def test_notebook_shows_a_peringatan_as_its_sentence_only():
+    """In a kernel, ``pasang_tampilan`` routes a kinerja-calib warning to one plain line (no
+    file path, no class name: the small-instansi scan forbids both); others as before."""
+    import io
+
+    from kinerja_calib import _tampil
+
+    seen = []
+    show = _tampil._tampil_peringatan(lambda *a: seen.append(a))
+    out = io.StringIO()
+    show(PeringatanKalibrasi("Desain penilaian jarang."), PeringatanKalibrasi, "/x/y.py", 3, out)
+    assert out.getvalue() == "Peringatan: Desain penilaian jarang.\n" and seen == []
+    show(UserWarning("lain"), UserWarning, "/x/y.py", 3, out)
+    assert len(seen) == 1 and out.getvalue().count("\n") == 1
