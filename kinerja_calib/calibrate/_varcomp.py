@@ -11,6 +11,13 @@ designs (one atasan + one rekan per pegawai, raters rating 2–3 people) the fix
 reproduces the data almost exactly and its residual variance collapses to 0, while the moment
 equations stay informative.
 
+:func:`~kinerja_calib.calibrate.rater_effects` uses all three equations when the residual
+degrees of freedom fall below ``AMBANG_DF_SISA`` of the pairs (and warns); otherwise it takes
+σ²_int from the residuals (several times more precise there) and solves the within-ratee and
+within-rater equations for σ²_penilai and σ²_pegawai. Over 20 seeded replicates of a connected
+design the log-λ RMSE was 0.24 / 0.19 / 0.08 at 120 / 600 / 2,000 ratees, against 0.56 / 0.31 /
+0.15 for the moments alone and 0.28 / 0.30 / 0.23 for the former residual-based components.
+
 References
 ----------
 .. [1] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components in
