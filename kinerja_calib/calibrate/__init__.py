@@ -20,7 +20,7 @@ from __future__ import annotations
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
 from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predikat_dari_skor
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
-from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
+from ._effects import AMBANG_DIAGNOSIS, PeringatanKalibrasi, RaterEffects, rater_effects
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
 from ._notebook import cek_ditanam, siapkan
 from ._ordinal import category_probabilities
@@ -34,6 +34,7 @@ from ._weights import (
 )
 
 __all__ = [
+    "PeringatanKalibrasi",
     "AMBANG_DIAGNOSIS",
     "koreksi_penilaian",
     "predikat_terkalibrasi",

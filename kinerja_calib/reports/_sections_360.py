@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -80,8 +82,18 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 def efek(ctx: KonteksLaporan, calibrate):
     """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
-    rating other than self-ratings is left after the anonymity threshold."""
-    fx = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+    rating other than self-ratings is left after the anonymity threshold. Its design warnings
+    (``PeringatanKalibrasi``) are kept in ``fx.info["peringatan"]`` and shown once, in
+    :func:`bagian_penilai`, not as Python warnings in the report."""
+
+    def fit():
+        with warnings.catch_warnings():
+            kategori = getattr(calibrate, "PeringatanKalibrasi", None)
+            if kategori is not None:
+                warnings.simplefilter("ignore", kategori)
+            return calibrate.rater_effects(ctx.penilaian)
+
+    fx = ctx.cached("efek", fit)
     return None if "kurang" in fx.info else fx
 
 
@@ -341,7 +353,11 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
         (per_unit, _penilai_per_unit(ctx, raters)),
     ]
-    return Bagian(text, tables, tertutup=(per_unit,), catatan=_catatan_umpan_balik(ctx))
+    peringatan = " ".join(_e(m) for m in fx.info.get("peringatan", []))
+    catatan = _catatan_umpan_balik(ctx)
+    if peringatan:
+        catatan = f"*{peringatan}*\n\n{catatan}"
+    return Bagian(text, tables, tertutup=(per_unit,), catatan=catatan)
 
 
 def _catatan_umpan_balik(ctx: KonteksLaporan) -> str:
