@@ -486,6 +486,20 @@ class Sesi:
         people["selesai"] = people["kasus_terkirim"] >= people["kasus_ronde"]
         return people
 
+    # ------------------------------------------------------------------ numbers
+    def ringkasan(self, ronde: int | None = None, *, bank=None, n_boot: int = 500, seed: int = 0):
+        """The trainer's live numbers (:class:`~kinerja_calib.pelatihan._statistik.Ringkasan`)."""
+        from ._statistik import summarise
+
+        return summarise(self.penilaian(), _load_bank(bank).kunci, ronde, n_boot=n_boot, seed=seed)
+
+    def umpan_balik(self, peserta: Peserta | str, *, bank=None):
+        """One participant's private view: own deviations and leniency against the room."""
+        from ._statistik import participant_feedback
+
+        id_peserta = peserta.id_peserta if isinstance(peserta, Peserta) else str(peserta)
+        return participant_feedback(self.penilaian(), _load_bank(bank).kunci, id_peserta)
+
     # ------------------------------------------------------------------ export
     def ekspor(self, path: str | os.PathLike) -> Path:
         """Write participants (no tokens) and ratings to ``.csv`` (ratings) or ``.xlsx``."""
