@@ -7,6 +7,7 @@ laporan    per-instansi reports with papermill (see :mod:`kinerja_calib.reports`
 workshop   the Voila workshop dashboard (see :mod:`kinerja_calib.workshop`).
 lab        JupyterLab on the course notebooks.
 nasional   simulate, score, calibrate and summarise a whole country (benchmark run).
+pelatihan  rater-training sessions (see :mod:`kinerja_calib.pelatihan.cli`).
 """
 
 from __future__ import annotations
@@ -184,6 +185,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=2026, help="benih acak (default 2026)")
     p.add_argument("--keluaran", type=Path, default=None, help="folder ringkasan (opsional)")
+
+    from .pelatihan import cli as pelatihan_cli
+
+    pelatihan_cli.add_parser(sub)
     return parser
 
 
@@ -301,12 +306,19 @@ def _nasional(args: argparse.Namespace) -> int:
     return nasional.run(pegawai=args.pegawai, seed=args.seed, keluaran=args.keluaran)
 
 
+def _pelatihan(args: argparse.Namespace) -> int:
+    from .pelatihan import cli as pelatihan_cli
+
+    return pelatihan_cli.run(args)
+
+
 _COMMANDS = {
     "validasi": _validasi,
     "laporan": _laporan,
     "workshop": _workshop,
     "lab": _lab,
     "nasional": _nasional,
+    "pelatihan": _pelatihan,
 }
 
 

@@ -165,3 +165,53 @@ def test_private_feedback_holds_only_own_data(simulated, bank):
     assert (pos["n_peserta_ruang"] == 30).all() and pos["persentil"].between(0, 100).all()
     summary = sesi.ringkasan(bank=bank, n_boot=100)
     assert summary.perubahan is not None and set(summary.kesepakatan["ronde"]) == {1, 2}
+
+
+def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, bank, monkeypatch, capsys):
+    from kinerja_calib.cli import main
+    from kinerja_calib.pelatihan import _sesi
+
+    monkeypatch.setattr(_sesi, "resolve_bank", lambda b=None: b if b is not None else bank)
+    assert (
+        main(
+            [
+                "pelatihan",
+                "buat",
+                "--db",
+                str(tmp_path),
+                "--nama",
+                "Kelas A",
+                "--kasus",
+                "V01",
+                "V02",
+            ]
+        )
+        == 0
+    )
+    assert "Kasus ronde 1: V01, V02" in capsys.readouterr().out
+    assert main(["pelatihan", "buat", "--db", str(tmp_path), "--nama", "X", "--kasus", "V09"]) == 1
+    assert "'kode_vinyet' tidak dikenal: V09" in capsys.readouterr().err
+    assert (
+        main(["pelatihan", "simulasi", "--db", str(tmp_path), "--peserta", "12", "--seed", "3"])
+        == 0
+    )
+    kode = capsys.readouterr().out.split("Sesi simulasi: ")[1].split(",")[0]
+    assert main(["pelatihan", "ringkasan", "--db", str(tmp_path), "--sesi", kode]) == 0
+    out = capsys.readouterr().out
+    assert "alpha_ordinal" in out and "Perubahan ronde 1 → 2" in out and "tepat" in out
+    assert (
+        main(
+            [
+                "pelatihan",
+                "ekspor",
+                "--db",
+                str(tmp_path),
+                "--sesi",
+                kode,
+                "--keluaran",
+                str(tmp_path / "a.csv"),
+            ]
+        )
+        == 0
+    )
+    assert len(pd.read_csv(tmp_path / "a.csv")) == 12 * 4 * 9 * 2

@@ -21,7 +21,7 @@ from ..errors import ParameterError
 from ..labels import ASPEK_BERAKHLAK, RATING
 from . import _simpan as simpan
 
-__all__ = ["Kiriman", "Peserta", "Sesi", "BUTIR_DINILAI", "vinyet"]
+__all__ = ["BUTIR_DINILAI", "Kiriman", "Peserta", "Sesi", "resolve_bank", "vinyet"]
 
 #: Every butir a participant rates per case, in form order.
 BUTIR_DINILAI = ("rating_hasil_kerja", "rating_perilaku", *ASPEK_BERAKHLAK)
@@ -33,7 +33,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _load_bank(bank=None):
+def resolve_bank(bank=None):
+    """``bank`` itself, or the packaged vignette bank when it is None."""
     if bank is not None:
         return bank
     from ._bank import load_bank  # the vignette bank ships separately
@@ -43,7 +44,7 @@ def _load_bank(bank=None):
 
 def vinyet(bank=None) -> pd.DataFrame:
     """The vignette cases of the bank (one row per case)."""
-    return _load_bank(bank).kasus
+    return resolve_bank(bank).kasus
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class Sesi:
         nama = _clean_text(nama, "nama sesi", problems)
         if not isinstance(ronde, int | float) or int(ronde) != ronde or not 1 <= ronde <= 5:
             problems.append(f"'ronde' harus bilangan bulat 1–5, bukan {ronde!r}.")
-        bank = _load_bank(bank)
+        bank = resolve_bank(bank)
         known = list(bank.kasus["kode"])
         codes = known if kode_vinyet is None else [str(k) for k in kode_vinyet]
         unknown = sorted(set(codes) - set(known))
@@ -245,11 +246,11 @@ class Sesi:
             raise ParameterError(f"Tutup dulu ronde sebelum ronde {ronde}.")
         previous = self.kasus_ronde(ronde - 1)
         if kode_vinyet is None and paralel:
-            bank = _load_bank(bank)
+            bank = resolve_bank(bank)
             kode_vinyet = [bank.kasus_paralel(k) or k for k in previous]
         codes = previous if kode_vinyet is None else [str(k) for k in kode_vinyet]
         if kode_vinyet is not None and (bank is not None or paralel):
-            known = set(_load_bank(bank).kasus["kode"])
+            known = set(resolve_bank(bank).kasus["kode"])
             unknown = sorted(set(codes) - known)
             if unknown:
                 raise ParameterError(f"'kode_vinyet' tidak dikenal: {', '.join(unknown)}.")
@@ -491,14 +492,16 @@ class Sesi:
         """The trainer's live numbers (:class:`~kinerja_calib.pelatihan._statistik.Ringkasan`)."""
         from ._statistik import summarise
 
-        return summarise(self.penilaian(), _load_bank(bank).kunci, ronde, n_boot=n_boot, seed=seed)
+        return summarise(
+            self.penilaian(), resolve_bank(bank).kunci, ronde, n_boot=n_boot, seed=seed
+        )
 
     def umpan_balik(self, peserta: Peserta | str, *, bank=None):
         """One participant's private view: own deviations and leniency against the room."""
         from ._statistik import participant_feedback
 
         id_peserta = peserta.id_peserta if isinstance(peserta, Peserta) else str(peserta)
-        return participant_feedback(self.penilaian(), _load_bank(bank).kunci, id_peserta)
+        return participant_feedback(self.penilaian(), resolve_bank(bank).kunci, id_peserta)
 
     # ------------------------------------------------------------------ export
     def ekspor(self, path: str | os.PathLike) -> Path:
