@@ -215,3 +215,34 @@ def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, bank, monkeypatch, capsys)
         == 0
     )
     assert len(pd.read_csv(tmp_path / "a.csv")) == 12 * 4 * 9 * 2
+
+
+def test_report_and_private_pages(simulated, bank, tmp_path, capsys):
+    from kinerja_calib.cli import main
+
+    sesi = simulated.sesi
+    kunci = tmp_path / "kunci.csv"
+    bank.kunci.to_csv(kunci, index=False)
+    out = tmp_path / "laporan"
+    argv = [
+        "pelatihan",
+        "laporan",
+        "--db",
+        str(sesi.db),
+        "--sesi",
+        sesi.kode_sesi,
+        "--keluaran",
+        str(out),
+    ]
+    assert main([*argv, "--kunci", str(kunci)]) == 0
+    assert "Halaman pribadi peserta: 30 berkas" in capsys.readouterr().out
+    report = (out / "laporan_pelatihan.html").read_text("utf-8")
+    assert "Laporan Sesi Pelatihan Penilai" in report and "menyatu" in report
+    assert "Peserta Simulasi" not in report and "kunci_csv" not in report  # no names, no code
+    people = sesi.daftar_peserta()
+    pages = sorted((out / "peserta").glob("*.html"))
+    assert [p.stem for p in pages] == sorted(people["id_peserta"])
+    for row in people.iloc[:5].itertuples():
+        page = (out / "peserta" / f"{row.id_peserta}.html").read_text("utf-8")
+        assert row.nama in page
+        assert not any(other in page for other in set(people["nama"]) - {row.nama})

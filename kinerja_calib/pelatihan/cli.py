@@ -18,7 +18,9 @@ _DB_HELP = (
 
 def add_parser(sub) -> None:
     """Register ``pelatihan`` and its subcommands on the main command's subparsers."""
-    group = sub.add_parser("pelatihan", help="pelatihan penilai: sesi, simulasi, ringkasan, ekspor")
+    group = sub.add_parser(
+        "pelatihan", help="pelatihan penilai: sesi, simulasi, ringkasan, laporan, ekspor"
+    )
     inner = group.add_subparsers(
         dest="pelatihan_perintah", metavar="PERINTAH", parser_class=type(group)
     )
@@ -47,6 +49,17 @@ def add_parser(sub) -> None:
     p.add_argument("--db", required=True, help=_DB_HELP)
     p.add_argument("--sesi", required=True, help="kode sesi (PLT-…)")
     p.add_argument("--ronde", type=int, default=None, help="hanya ronde ini (default: semua)")
+
+    p = inner.add_parser(
+        "laporan", help="laporan sesi tanpa kode (papermill) + halaman pribadi per peserta"
+    )
+    p.add_argument("--db", required=True, help=_DB_HELP)
+    p.add_argument("--sesi", required=True, help="kode sesi (PLT-…)")
+    p.add_argument("--keluaran", type=Path, required=True, help="folder hasil laporan")
+    p.add_argument("--pdf", action="store_true", help="juga tulis PDF (memerlukan Chromium)")
+    p.add_argument(
+        "--kunci", type=Path, default=None, help="berkas CSV kunci (default: bank vinyet bawaan)"
+    )
 
     p = inner.add_parser("ekspor", help="ekspor penilaian ke .csv atau .xlsx (tanpa token)")
     p.add_argument("--db", required=True, help=_DB_HELP)
@@ -116,6 +129,17 @@ def _ringkasan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _laporan(args: argparse.Namespace) -> int:
+    from ._laporan import render_report
+
+    written = render_report(args.db, args.sesi, args.keluaran, pdf=args.pdf, kunci_csv=args.kunci)
+    print(f"Laporan sesi: {written[0]}")
+    print(
+        f"Halaman pribadi peserta: {sum(p.parent.name == 'peserta' for p in written)} berkas di {written[0].parent / 'peserta'}"
+    )
+    return 0
+
+
 def _ekspor(args: argparse.Namespace) -> int:
     from ._sesi import Sesi
 
@@ -124,7 +148,13 @@ def _ekspor(args: argparse.Namespace) -> int:
     return 0
 
 
-_SUBCOMMANDS = {"buat": _buat, "simulasi": _simulasi, "ringkasan": _ringkasan, "ekspor": _ekspor}
+_SUBCOMMANDS = {
+    "buat": _buat,
+    "simulasi": _simulasi,
+    "ringkasan": _ringkasan,
+    "laporan": _laporan,
+    "ekspor": _ekspor,
+}
 
 
 def run(args: argparse.Namespace) -> int:
