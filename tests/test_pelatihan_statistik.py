@@ -238,6 +238,7 @@ def test_report_and_private_pages(simulated, bank, tmp_path, capsys):
     assert "Halaman pribadi peserta: 30 berkas" in capsys.readouterr().out
     report = (out / "laporan_pelatihan.html").read_text("utf-8")
     assert "Laporan Sesi Pelatihan Penilai" in report and "menyatu" in report
+    assert "data:image/png;base64," in report  # the leniency histogram
     assert "Peserta Simulasi" not in report and "kunci_csv" not in report  # no names, no code
     people = sesi.daftar_peserta()
     pages = sorted((out / "peserta").glob("*.html"))
@@ -246,3 +247,19 @@ def test_report_and_private_pages(simulated, bank, tmp_path, capsys):
         page = (out / "peserta" / f"{row.id_peserta}.html").read_text("utf-8")
         assert row.nama in page
         assert not any(other in page for other in set(people["nama"]) - {row.nama})
+
+
+def test_report_pdf(simulated, bank, tmp_path):
+    from kinerja_calib._pdf import cari_chromium, jumlah_halaman
+    from kinerja_calib.pelatihan import render_report
+
+    if cari_chromium() is None:
+        pytest.skip("Chromium tidak tersedia untuk --pdf")
+    kunci = tmp_path / "kunci.csv"
+    bank.kunci.to_csv(kunci, index=False)
+    sesi = simulated.sesi
+    written = render_report(sesi.db, sesi.kode_sesi, tmp_path / "out", pdf=True, kunci_csv=kunci)
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert len(pdfs) == 1 + 30
+    assert jumlah_halaman((tmp_path / "out" / "laporan_pelatihan.pdf").read_bytes()) >= 1
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)

@@ -9,6 +9,8 @@ anonymously) and, with ``pdf=True``, a PDF of each through headless Chromium.
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +155,7 @@ def bagian_akurasi(ctx: KonteksPelatihan):
 
 
 def bagian_kelonggaran(ctx: KonteksPelatihan):
-    """Histogram of participants' leniency on the aspects, one panel per round."""
+    """Histogram of participants' leniency on the aspects, one panel per round (embedded PNG)."""
     import matplotlib.pyplot as plt
 
     raters = ctx.ringkasan.penilai.query("skala == 'aspek'")
@@ -168,7 +170,12 @@ def bagian_kelonggaran(ctx: KonteksPelatihan):
         ax.set_xlabel("Kelonggaran (peserta − kunci)")
     axes[0][0].set_ylabel("Jumlah peserta")
     fig.tight_layout()
-    return fig
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    alt = "Histogram kelonggaran peserta per ronde"
+    return _html(f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">')
 
 
 def bagian_wilayah(ctx: KonteksPelatihan, by: str = "wilayah"):
