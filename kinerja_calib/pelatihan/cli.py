@@ -1,4 +1,4 @@
-"""``kinerja-calib pelatihan …``: create, simulate, summarise and export a training session.
+"""``kinerja-calib pelatihan …``: create, simulate, summarise, serve, report and export a session.
 
 Kept out of :mod:`kinerja_calib.cli` so the main command only registers the group; the
 heavy imports (SQLAlchemy, pandas, the vignette bank) happen when a subcommand runs.
@@ -19,7 +19,7 @@ _DB_HELP = (
 def add_parser(sub) -> None:
     """Register ``pelatihan`` and its subcommands on the main command's subparsers."""
     group = sub.add_parser(
-        "pelatihan", help="pelatihan penilai: sesi, simulasi, ringkasan, laporan, ekspor"
+        "pelatihan", help="pelatihan penilai: sesi, simulasi, ringkasan, laporan, mulai, ekspor"
     )
     inner = group.add_subparsers(
         dest="pelatihan_perintah", metavar="PERINTAH", parser_class=type(group)
@@ -60,6 +60,16 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--kunci", type=Path, default=None, help="berkas CSV kunci (default: bank vinyet bawaan)"
     )
+
+    p = inner.add_parser(
+        "mulai", help="jalankan halaman peserta dan dasbor pelatih (server web ringan)"
+    )
+    p.add_argument("--db", required=True, help=_DB_HELP)
+    p.add_argument("--sesi", required=True, help="kode sesi (PLT-…)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="alamat (default 127.0.0.1; 0.0.0.0 untuk LAN ruangan)"
+    )
+    p.add_argument("--port", type=int, default=8870, help="port (default 8870)")
 
     p = inner.add_parser("ekspor", help="ekspor penilaian ke .csv atau .xlsx (tanpa token)")
     p.add_argument("--db", required=True, help=_DB_HELP)
@@ -140,6 +150,32 @@ def _laporan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mulai(args: argparse.Namespace) -> int:
+    import asyncio
+    import socket
+
+    from ._server import make_app
+    from ._sesi import Sesi, resolve_bank
+
+    sesi = Sesi.buka(_db(args.db), args.sesi)
+    try:
+        kasus = resolve_bank().kasus
+    except ImportError:  # the bank is not installed: forms show case codes only
+        kasus = None
+    shown = socket.gethostbyname(socket.gethostname()) if args.host == "0.0.0.0" else args.host
+    base = f"http://{shown}:{args.port}"
+
+    async def serve() -> None:
+        make_app(sesi, kasus, host=shown).listen(args.port, address=args.host)
+        print(f"Peserta membuka: {base}/daftar")
+        print(f"Dasbor pelatih (jangan dibagikan): {base}/pelatih?token={sesi.token_pelatih}")
+        print("Hentikan dengan Ctrl+C.")
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+    return 0
+
+
 def _ekspor(args: argparse.Namespace) -> int:
     from ._sesi import Sesi
 
@@ -152,6 +188,7 @@ _SUBCOMMANDS = {
     "buat": _buat,
     "simulasi": _simulasi,
     "ringkasan": _ringkasan,
+    "mulai": _mulai,
     "laporan": _laporan,
     "ekspor": _ekspor,
 }

@@ -1,0 +1,253 @@
+"""A light web front end for a training session: participant forms and the trainer dashboard.
+
+Plain tornado handlers (no kernel per participant, no JavaScript): a participant joins at
+``/daftar`` and gets a personal link ``/p/<token>`` that shows the open round's cases, each
+with its own form (big touch targets, works on a phone); the trainer's dashboard
+``/pelatih?token=…`` refreshes itself every few seconds and opens/closes rounds.
+
+Hardening as for the workshop server: bound to 127.0.0.1 by default; every request whose
+``Host`` is not this server is refused; POSTs carry tornado's XSRF token and must come from
+this server's ``Origin``; the trainer page refuses a request without its token; pages carry
+a CSP under which no script runs and all data text is escaped. A participant's page shows
+only their own ratings.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from tornado import web
+
+from .._escape import escape_text
+from ..errors import ParameterError
+from ..labels import ASPEK_BERAKHLAK, RATING
+
+__all__ = ["CSP", "make_app"]
+
+#: No script at all; styles inline; forms only to this server; never framed.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+_CSS = (
+    "<style>body{font-family:sans-serif;max-width:46em;margin:1em auto;padding:0 .8em;font-size:1.1em}"
+    "fieldset{margin:.6em 0;border:1px solid #bbb}label{display:inline-block;padding:.5em .7em;margin:.15em;"
+    "border:1px solid #999;border-radius:.4em;min-width:2.5em}input[type=radio]{transform:scale(1.4);"
+    "margin-right:.4em}button{font-size:1.1em;padding:.7em 1.4em;margin:.5em 0}input[type=text]{font-size:1.1em;"
+    "width:100%;padding:.4em}.ok{color:#176b2c}.galat{color:#a00;white-space:pre-line}"
+    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}</style>"
+)
+
+
+def _page(title: str, body: str, refresh: int | None = None) -> str:
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    return (
+        '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"{meta}<title>{escape_text(title)}</title>{_CSS}</head><body>{body}</body></html>"
+    )
+
+
+class _Base(web.RequestHandler):
+    """Host and Origin checks shared by every page."""
+
+    def prepare(self) -> None:
+        host = self.request.host.rsplit(":", 1)[0].strip("[]").lower()
+        if host not in self.settings["allowed_hosts"]:
+            raise web.HTTPError(403, reason="Host ditolak")
+        if self.request.method == "POST":
+            origin = self.request.headers.get("Origin")
+            if origin and urlsplit(origin).netloc.lower() != self.request.host.lower():
+                raise web.HTTPError(403, reason="Origin ditolak")
+
+    @property
+    def sesi(self):
+        return self.settings["sesi"]
+
+    def set_default_headers(self) -> None:
+        self.set_header("X-Frame-Options", "DENY")
+        self.set_header("Referrer-Policy", "same-origin")  # no-referrer makes Origin "null"
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Security-Policy", CSP)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.finish(
+            _page("Ditolak", f"<p class='galat'>{status_code}: {escape_text(self._reason)}</p>")
+        )
+
+
+class _JoinHandler(_Base):
+    def get(self, message: str = "") -> None:
+        body = (
+            f"<h1>{escape_text(self.sesi.nama)}</h1><p>Daftar untuk ikut menilai. NIP tidak diperlukan.</p>"
+            f"{message}<form method='post' action='/daftar'>{self.xsrf_form_html()}"
+            "<p><label for='nama'>Nama</label><input type='text' id='nama' name='nama' required></p>"
+            "<p><label for='instansi'>Instansi</label><input type='text' id='instansi' name='instansi' required></p>"
+            "<p><label for='wilayah'>Wilayah</label><input type='text' id='wilayah' name='wilayah' required></p>"
+            "<button type='submit'>Daftar</button></form>"
+        )
+        self.finish(_page("Daftar", body))
+
+    def post(self) -> None:
+        try:
+            peserta = self.sesi.daftar(
+                *(self.get_body_argument(k, "") for k in ("nama", "instansi", "wilayah"))
+            )
+        except ParameterError as err:
+            return self.get(f"<p class='galat'>{escape_text(err)}</p>")
+        self.redirect(f"/p/{peserta.token}")
+
+
+class _ParticipantHandler(_Base):
+    def _peserta(self, token: str):
+        try:
+            return self.sesi.peserta(token)
+        except ParameterError:
+            raise web.HTTPError(404, reason="Tautan peserta tidak dikenal") from None
+
+    def get(self, token: str, message: str = "") -> None:
+        peserta = self._peserta(token)
+        ronde = self.sesi.ronde_aktif
+        if ronde is None:
+            return self.finish(
+                _page(
+                    "Menunggu",
+                    f"<h1>Halo, {escape_text(peserta.nama)}</h1><p>Belum ada ronde yang dibuka.</p>",
+                    refresh=5,
+                )
+            )
+        mine = self.sesi.penilaian(ronde)
+        mine = mine[mine["id_peserta"] == peserta.id_peserta]
+        done = set(mine["kode_vinyet"])
+        kasus = self.settings["kasus"]
+        forms = []
+        for kode in self.sesi.kasus_ronde(ronde):
+            info = kasus.get(kode, {})
+            status = (
+                "<span class='ok'>✔ terkirim (kirim lagi untuk mengganti)</span>"
+                if kode in done
+                else ""
+            )
+            fields = []
+            for name, label, options in (
+                ("hasil_kerja", "Rating hasil kerja", list(RATING)),
+                ("perilaku", "Rating perilaku", list(RATING)),
+                *(
+                    (key, ASPEK_BERAKHLAK[key], ["1", "2", "3", "4", "5"])
+                    for key in ASPEK_BERAKHLAK
+                ),
+            ):
+                radios = "".join(
+                    f"<label><input type='radio' name='{name}' value='{escape_text(o)}' required>{escape_text(o)}</label>"
+                    for o in options
+                )
+                fields.append(f"<fieldset><legend>{escape_text(label)}</legend>{radios}</fieldset>")
+            forms.append(
+                f"<section id='kasus-{escape_text(kode)}'><h2>{escape_text(kode)} {escape_text(info.get('judul', ''))}</h2>"
+                f"<p>{escape_text(info.get('ringkasan', ''))}</p>{status}"
+                f"<form method='post'>{self.xsrf_form_html()}<input type='hidden' name='kode_vinyet' value='{escape_text(kode)}'>"
+                f"<input type='hidden' name='ronde' value='{ronde}'>{''.join(fields)}"
+                f"<button type='submit'>Kirim {escape_text(kode)}</button></form></section>"
+            )
+        head = f"<h1>{escape_text(self.sesi.nama)} — ronde {ronde}</h1><p>Peserta: {escape_text(peserta.nama)}</p>"
+        self.finish(_page(f"Ronde {ronde}", head + message + "".join(forms)))
+
+    def post(self, token: str) -> None:
+        peserta = self._peserta(token)
+        arg = self.get_body_argument
+        try:
+            ronde = int(arg("ronde", "0"))
+            aspek = {k: arg(k, "") for k in ASPEK_BERAKHLAK}
+            hasil = self.sesi.kirim(
+                peserta,
+                arg("kode_vinyet", ""),
+                ronde,
+                arg("hasil_kerja", ""),
+                arg("perilaku", ""),
+                aspek,
+            )
+        except (ParameterError, ValueError) as err:
+            return self.get(token, f"<p class='galat'>{escape_text(err)}</p>")
+        note = "diganti" if hasil.diganti else "tersimpan"
+        self.get(token, f"<p class='ok'>Penilaian {escape_text(hasil.kode_vinyet)} {note}.</p>")
+
+
+class _TrainerHandler(_Base):
+    def _check_token(self) -> None:
+        given = self.get_argument("token", "")
+        if not given or not hmac.compare_digest(given.encode(), self.sesi.token_pelatih.encode()):
+            raise web.HTTPError(403, reason="Token pelatih diperlukan")
+
+    def get(self) -> None:
+        self._check_token()
+        ronde = self.sesi.ronde_aktif
+        status = self.sesi.status_kiriman(ronde)
+        selesai = int(status["selesai"].sum()) if len(status) else 0
+        rows = "".join(
+            f"<tr><td>{escape_text(r.nama)}</td><td>{escape_text(r.instansi)}</td><td>{escape_text(r.wilayah)}</td>"
+            f"<td>{r.kasus_terkirim}/{r.kasus_ronde}</td></tr>"
+            for r in status.itertuples()
+        )
+        token = escape_text(self.sesi.token_pelatih)
+        buttons = ""
+        if ronde is not None:
+            buttons += f"<form method='post' action='/pelatih/tutup?token={token}'>{self.xsrf_form_html()}<button>Tutup ronde {ronde}</button></form>"
+        states = self.sesi.status_ronde()
+        nxt = states.loc[states["status"] == "belum", "ronde"]
+        if ronde is None and len(nxt):
+            buttons += f"<form method='post' action='/pelatih/buka?token={token}'>{self.xsrf_form_html()}<button>Buka ronde {int(nxt.iloc[0])}</button></form>"
+        body = (
+            f"<h1>Dasbor pelatih: {escape_text(self.sesi.nama)}</h1>"
+            f"<p id='ringkas'>Ronde aktif: {ronde if ronde is not None else '–'}; peserta {len(status)}; "
+            f"selesai {selesai}.</p>{buttons}"
+            f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+        self.finish(_page("Dasbor pelatih", body, refresh=self.settings["refresh"]))
+
+    def post(self, action: str) -> None:
+        self._check_token()
+        ronde = self.sesi.ronde_aktif
+        if action == "tutup" and ronde is not None:
+            self.sesi.tutup_ronde(ronde)
+        elif action == "buka":
+            states = self.sesi.status_ronde()
+            nxt = states.loc[states["status"] == "belum", "ronde"]
+            if len(nxt):
+                self.sesi.buka_ronde(int(nxt.iloc[0]))
+        self.redirect(f"/pelatih?token={self.sesi.token_pelatih}")
+
+
+def make_app(sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 2) -> web.Application:
+    """The tornado application for ``sesi``.
+
+    Parameters
+    ----------
+    sesi : Sesi
+    kasus : DataFrame, optional
+        Case texts (``kode``, ``judul``, ``ringkasan``) shown on the form.
+    host : str
+        The bound address; requests must carry it (or localhost names) as ``Host``.
+    refresh : int
+        Seconds between dashboard refreshes.
+    """
+    texts = {} if kasus is None else kasus.set_index("kode").to_dict("index")
+    allowed = {"127.0.0.1", "localhost", "::1", host.lower()}
+    return web.Application(
+        [
+            (r"/", web.RedirectHandler, {"url": "/daftar"}),
+            (r"/daftar", _JoinHandler),
+            (r"/p/([A-Za-z0-9_\-]+)", _ParticipantHandler),
+            (r"/pelatih", _TrainerHandler),
+            (r"/pelatih/(tutup|buka)", _TrainerHandler),
+        ],
+        sesi=sesi,
+        kasus=texts,
+        allowed_hosts=allowed,
+        refresh=refresh,
+        xsrf_cookies=True,
+        cookie_secret=secrets.token_bytes(32),
+    )
