@@ -47,6 +47,7 @@ _EXPORTS = {
     "participant_page": "_laporan",
     "prepare_report": "_laporan",
     "render_report": "_laporan",
+    "tabel": "_laporan",
     "load_bank": "_bank",
     "VignetteBank": "_bank",
 }

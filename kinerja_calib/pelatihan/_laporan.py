@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._angka import bilangan, desimal, persen
+from .._angka import bilangan, desimal, persen, tabel_tampil
 from .._escape import add_csp, escape_text
 from ..labels import ASPEK_BERAKHLAK
 
@@ -33,6 +33,7 @@ __all__ = [
     "participant_page",
     "prepare_report",
     "render_report",
+    "tabel",
 ]
 
 _NAMA_BUTIR = {
@@ -84,6 +85,11 @@ def prepare_report(
     kunci = pd.read_csv(kunci_csv, dtype=str) if kunci_csv else resolve_bank().kunci
     penilaian = sesi.penilaian()
     return KonteksPelatihan(sesi, penilaian, kunci, summarise(penilaian, kunci, n_boot=n_boot))
+
+
+def tabel(df: pd.DataFrame, nd: int = 2) -> pd.DataFrame:
+    """``df`` for reading in a notebook: floats rounded to ``nd`` decimals, Indonesian format."""
+    return tabel_tampil(df.round(nd))
 
 
 def _html(text: str):
