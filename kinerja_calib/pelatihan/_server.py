@@ -119,9 +119,7 @@ class _ParticipantHandler(_Base):
                     refresh=5,
                 )
             )
-        mine = self.sesi.penilaian(ronde)
-        mine = mine[mine["id_peserta"] == peserta.id_peserta]
-        done = set(mine["kode_vinyet"])
+        done = set(self.sesi.penilaian(ronde, id_peserta=peserta.id_peserta)["kode_vinyet"])
         kasus = self.settings["kasus"]
         forms = []
         for kode in self.sesi.kasus_ronde(ronde):
@@ -221,7 +219,7 @@ class _TrainerHandler(_Base):
         self.redirect(f"/pelatih?token={self.sesi.token_pelatih}")
 
 
-def make_app(sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 2) -> web.Application:
+def make_app(sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1) -> web.Application:
     """The tornado application for ``sesi``.
 
     Parameters

@@ -448,7 +448,7 @@ class Sesi:
             )
         return Kiriman(id_peserta, ronde, kode_vinyet, previous is not None, count)
 
-    def penilaian(self, ronde: int | None = None) -> pd.DataFrame:
+    def penilaian(self, ronde: int | None = None, id_peserta: str | None = None) -> pd.DataFrame:
         """All ratings, long: one row per participant × round × case × butir.
 
         Columns: id_peserta, nama, instansi, wilayah, ronde, kode_vinyet, butir, nilai
@@ -466,6 +466,8 @@ class Sesi:
         )  # fmt: skip
         if ronde is not None:
             query = query.where(n.c.ronde == ronde)
+        if id_peserta is not None:  # one participant's own ratings (their private page)
+            query = query.where(n.c.id_peserta == id_peserta)
         with self._engine.connect() as conn:
             result = conn.execute(query)
             frame = pd.DataFrame(result.all(), columns=list(result.keys()))

@@ -167,7 +167,7 @@ def _mulai(args: argparse.Namespace) -> int:
 
     async def serve() -> None:
         make_app(sesi, kasus, host=shown).listen(args.port, address=args.host)
-        print(f"Peserta membuka: {base}/daftar")
+        print(f"Peserta membuka: {base}/daftar", flush=True)
         print(f"Dasbor pelatih (jangan dibagikan): {base}/pelatih?token={sesi.token_pelatih}")
         print("Hentikan dengan Ctrl+C.")
         await asyncio.Event().wait()
