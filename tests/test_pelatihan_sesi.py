@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _reference import require
 
 from kinerja_calib.errors import ParameterError
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
@@ -255,7 +256,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def postgres_url():
     """A throw-away PostgreSQL server in a temp dir, run as ``nobody`` when we are root."""
-    pytest.importorskip("psycopg", reason="psycopg (driver PostgreSQL) tidak terpasang")
+    require("psycopg")  # a dev dependency: missing means a broken environment, not a skip
     initdb, pg_ctl = PG_BIN / "initdb", PG_BIN / "pg_ctl"
     if not (initdb.exists() and pg_ctl.exists()):
         pytest.skip(f"PostgreSQL tidak tersedia: {initdb} tidak ada")
