@@ -22,6 +22,12 @@ from kinerja_calib.pelatihan._server import make_app
 CODES = ["V01", "V02"]
 N_PESERTA = 20
 # Screenshots to look at after a run (outside the checkout).
+KUNCI = pd.DataFrame(
+    [(k, "rating_hasil_kerja", RATING[1], "") for k in CODES]
+    + [(k, "rating_perilaku", RATING[2], "") for k in CODES]
+    + [(k, a, "3", "") for k in CODES for a in ASPEK_BERAKHLAK],
+    columns=["kode", "butir", "nilai", "alasan"],
+)
 SHOTS = (
     Path(os.environ.get("KINERJA_CALIB_TANGKAPAN", tempfile.gettempdir()))
     / "kinerja-calib-pelatihan"
@@ -54,7 +60,7 @@ def served(tmp_path):
     def run():
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = make_app(sesi, kasus, refresh=1).listen(port, address="127.0.0.1")
+        server = make_app(sesi, kasus, refresh=1, kunci=KUNCI).listen(port, address="127.0.0.1")
         holder.update(loop=loop, server=server)
         ready.set()
         loop.run_forever()
@@ -129,6 +135,12 @@ def test_twenty_participants_in_chromium(served):
         assert f"selesai {N_PESERTA}" in trainer.locator("#ringkas").inner_text()
         trainer.screenshot(path=str(SHOTS / "pelatih.png"), full_page=True)
         trainer.get_by_role("button", name="Tutup ronde 1").click()
+        numbers = trainer.locator("#angka-1").inner_text()
+        assert "α ordinal" in numbers and "Bahas lebih dulu: V0" in numbers and "tepat" in numbers
+        assert (
+            f"selesai {N_PESERTA}." in trainer.locator("#ringkas").inner_text()
+        )  # the closed round's
+        trainer.screenshot(path=str(SHOTS / "pelatih_ronde1_ditutup.png"), full_page=True)
         trainer.get_by_role("button", name="Buka ronde 2").click()
         for i, page in enumerate(pages):
             page.reload()
@@ -137,7 +149,10 @@ def test_twenty_participants_in_chromium(served):
             assert f"Peserta Web {i:02d}" in text
             assert not any(f"Peserta Web {j:02d}" in text for j in range(N_PESERTA) if j != i)
         trainer.reload()
-        assert f"Ronde aktif: 2; peserta {N_PESERTA}" in trainer.locator("#ringkas").inner_text()
+        assert (
+            f"Ronde aktif: 2 (kiriman ronde 2); peserta {N_PESERTA}; selesai 0."
+            in trainer.locator("#ringkas").inner_text()
+        )  # round 2 has 2 cases, each participant sent one
         browser.close()
     rows = sesi.penilaian()
     assert len(rows) == N_PESERTA * (len(CODES) + 1) * len(BUTIR_DINILAI)

@@ -51,6 +51,9 @@ def _page(title: str, body: str, refresh: int | None = None) -> str:
     )
 
 
+_STAT = {"alpha_ordinal": "α ordinal", "gwet_ac2": "AC2"}
+
+
 class _Base(web.RequestHandler):
     """Host and Origin checks shared by every page."""
 
@@ -198,13 +201,44 @@ class _TrainerHandler(_Base):
         if ronde is None and len(nxt):
             buttons += f"<form method='post' action='/pelatih/buka?token={token}'>{self.xsrf_form_html()}<button>Buka ronde {int(nxt.iloc[0])}</button></form>"
         body = (
-            f"<h1>Dasbor pelatih: {escape_text(self.sesi.nama)}</h1>"
-            f"<p id='ringkas'>Ronde aktif: {ronde if ronde is not None else '–'}; peserta {len(status)}; "
+            f"<h1>Dasbor pelatih: {escape_text(self.sesi.nama)}</h1>{self._numbers(states)}"
+            f"<p id='ringkas'>Ronde aktif: {ronde if ronde is not None else '–'} (kiriman ronde "
+            f"{int(status['ronde'].iloc[0]) if len(status) else '–'}); peserta {len(status)}; "
             f"selesai {selesai}.</p>{buttons}"
             f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
         self.finish(_page("Dasbor pelatih", body, refresh=self.settings["refresh"]))
+
+    def _numbers(self, states) -> str:
+        """Agreement, accuracy and cases to discuss of every closed round (cached: closed
+        rounds no longer change); empty without the bank's key."""
+        kunci = self.settings["kunci"]
+        if kunci is None:
+            return ""
+        from .._angka import desimal, persen
+        from ._statistik import summarise
+
+        cache = self.settings["cache"]
+        parts = []
+        for ronde in states.loc[states["status"] == "tutup", "ronde"]:
+            if ronde not in cache:
+                cache[ronde] = summarise(self.sesi.penilaian(int(ronde)), kunci, n_boot=200)
+            r = cache[ronde]
+            agree = "; ".join(
+                f"{_STAT[x.statistik]} {x.skala} {desimal(x.nilai, 2)} [{desimal(x.ci_low, 2)}; {desimal(x.ci_high, 2)}]"
+                for x in r.kesepakatan.itertuples()
+            )
+            acc = "; ".join(
+                f"{x.skala}: tepat {persen(x.tepat, 0)}, kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
+                for x in r.akurasi.itertuples()
+            )
+            top = ", ".join(r.kasus["kode_vinyet"].head(3))
+            parts.append(
+                f"<section class='angka' id='angka-{ronde}'><h2>Ronde {ronde}</h2><p>Kesepakatan: {escape_text(agree)}</p>"
+                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p><p>Bahas lebih dulu: {escape_text(top)}</p></section>"
+            )
+        return "".join(parts)
 
     def post(self, action: str) -> None:
         self._check_token()
@@ -219,7 +253,9 @@ class _TrainerHandler(_Base):
         self.redirect(f"/pelatih?token={self.sesi.token_pelatih}")
 
 
-def make_app(sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1) -> web.Application:
+def make_app(
+    sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1, kunci=None
+) -> web.Application:
     """The tornado application for ``sesi``.
 
     Parameters
@@ -231,6 +267,8 @@ def make_app(sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1) -> web
         The bound address; requests must carry it (or localhost names) as ``Host``.
     refresh : int
         Seconds between dashboard refreshes.
+    kunci : DataFrame, optional
+        The bank's key; with it the dashboard shows the numbers of every closed round.
     """
     texts = {} if kasus is None else kasus.set_index("kode").to_dict("index")
     allowed = {"127.0.0.1", "localhost", "::1", host.lower()}
@@ -246,6 +284,8 @@ def make_app(sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1) -> web
         kasus=texts,
         allowed_hosts=allowed,
         refresh=refresh,
+        kunci=kunci,
+        cache={},
         xsrf_cookies=True,
         cookie_secret=secrets.token_bytes(32),
     )

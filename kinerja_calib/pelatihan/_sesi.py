@@ -475,7 +475,10 @@ class Sesi:
 
     def status_kiriman(self, ronde: int | None = None) -> pd.DataFrame:
         """Who has submitted: one row per participant with cases done out of the round's."""
-        ronde = ronde or self.ronde_aktif or self.jumlah_ronde
+        if ronde is None:  # the open round, else the last one opened
+            status = self.status_ronde()
+            opened = status.loc[status["status"] != "belum", "ronde"]
+            ronde = self.ronde_aktif or (int(opened.max()) if len(opened) else 1)
         people = self.daftar_peserta()
         done = (
             self.penilaian(ronde)
@@ -486,7 +489,9 @@ class Sesi:
         people["ronde"] = ronde
         people["kasus_terkirim"] = people["id_peserta"].map(done).fillna(0).astype("int64")
         people["kasus_ronde"] = len(self.kasus_ronde(ronde))
-        people["selesai"] = people["kasus_terkirim"] >= people["kasus_ronde"]
+        people["selesai"] = (people["kasus_terkirim"] >= people["kasus_ronde"]) & (
+            people["kasus_ronde"] > 0
+        )
         return people
 
     # ------------------------------------------------------------------ numbers

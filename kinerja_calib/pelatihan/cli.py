@@ -159,14 +159,15 @@ def _mulai(args: argparse.Namespace) -> int:
 
     sesi = Sesi.buka(_db(args.db), args.sesi)
     try:
-        kasus = resolve_bank().kasus
-    except ImportError:  # the bank is not installed: forms show case codes only
-        kasus = None
+        bank = resolve_bank()
+        kasus, kunci = bank.kasus, bank.kunci
+    except ImportError:  # the bank is not installed: case codes only, no numbers
+        kasus = kunci = None
     shown = socket.gethostbyname(socket.gethostname()) if args.host == "0.0.0.0" else args.host
     base = f"http://{shown}:{args.port}"
 
     async def serve() -> None:
-        make_app(sesi, kasus, host=shown).listen(args.port, address=args.host)
+        make_app(sesi, kasus, host=shown, kunci=kunci).listen(args.port, address=args.host)
         print(f"Peserta membuka: {base}/daftar", flush=True)
         print(f"Dasbor pelatih (jangan dibagikan): {base}/pelatih?token={sesi.token_pelatih}")
         print("Hentikan dengan Ctrl+C.")
