@@ -9,25 +9,21 @@ import shutil
 import socket
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from kinerja_calib._escape import escape_text
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
-from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi
+from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi, load_bank
 from kinerja_calib.pelatihan._server import make_app
 
-CODES = ["V01", "V02"]
+CODES = ["V01", "V03"]  # of the packaged bank: a "turun" indicator, a range target
 N_PESERTA = 20
 # Screenshots to look at after a run (outside the checkout).
-KUNCI = pd.DataFrame(
-    [(k, "rating_hasil_kerja", RATING[1], "") for k in CODES]
-    + [(k, "rating_perilaku", RATING[2], "") for k in CODES]
-    + [(k, a, "3", "") for k in CODES for a in ASPEK_BERAKHLAK],
-    columns=["kode", "butir", "nilai", "alasan"],
-)
 SHOTS = (
     Path(os.environ.get("KINERJA_CALIB_TANGKAPAN", tempfile.gettempdir()))
     / "kinerja-calib-pelatihan"
@@ -36,22 +32,21 @@ SHOTS = (
 
 @dataclass
 class FakeBank:
+    """Stand-in holding only case texts, to check that data text is escaped."""
+
     kasus: pd.DataFrame
 
     def kasus_paralel(self, kode):
         return None
 
 
-@pytest.fixture
-def served(tmp_path):
-    kasus = pd.DataFrame(
-        {
-            "kode": CODES,
-            "judul": ["Perawat puskesmas", "Camat"],
-            "ringkasan": ["Cakupan imunisasi 96 %.", "<b>x</b>"],
-        }
-    )
-    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=FakeBank(kasus))
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+@contextmanager
+def _serving(sesi, **app_kwargs):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -60,7 +55,7 @@ def served(tmp_path):
     def run():
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = make_app(sesi, kasus, refresh=1, kunci=KUNCI).listen(port, address="127.0.0.1")
+        server = make_app(sesi, refresh=1, **app_kwargs).listen(port, address="127.0.0.1")
         holder.update(loop=loop, server=server)
         ready.set()
         loop.run_forever()
@@ -70,17 +65,31 @@ def served(tmp_path):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     ready.wait(30)
-    yield sesi, f"http://127.0.0.1:{port}", port
-    holder["loop"].call_soon_threadsafe(holder["loop"].stop)
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}", port
+    finally:
+        holder["loop"].call_soon_threadsafe(holder["loop"].stop)
+        thread.join(10)
+
+
+@pytest.fixture
+def served(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    with _serving(sesi, bank=bank) as (url, port):
+        yield sesi, url, port
+
+
+def _fetch(port: int, path: str, host: str = "127.0.0.1") -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Host": f"{host}:{port}"})
+    response = conn.getresponse()
+    status, body = response.status, response.read().decode("utf-8")
+    conn.close()
+    return status, body
 
 
 def _get(port: int, path: str, host: str = "127.0.0.1") -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path, headers={"Host": f"{host}:{port}"})
-    status = conn.getresponse().status
-    conn.close()
-    return status
+    return _fetch(port, path, host)[0]
 
 
 def test_trainer_page_needs_token_and_host_is_checked(served):
@@ -90,6 +99,40 @@ def test_trainer_page_needs_token_and_host_is_checked(served):
     assert _get(port, f"/pelatih?token={sesi.token_pelatih}") == 200
     assert _get(port, "/daftar", host="evil.example") == 403
     assert _get(port, "/p/tidak-ada") == 404
+
+
+def test_participant_page_shows_the_whole_case_from_the_bank(served, bank):
+    sesi, _url, port = served
+    me = sesi.daftar("Peserta Satu", "Kecamatan", "Wilayah A")
+    other = sesi.daftar("Peserta Dua", "Dinas Perikanan", "Wilayah Tujuh")
+    sesi.kirim(other, "V01", 1, RATING[2], RATING[2], dict.fromkeys(ASPEK_BERAKHLAK, 5))
+    status, page = _fetch(port, f"/p/{me.token}")
+    assert status == 200
+    ind, per = bank.indikator, bank.perilaku
+    for kode in CODES:
+        assert escape_text(bank.kasus.set_index("kode").loc[kode, "judul"]) in page
+        for text in ind.loc[ind["kode"] == kode, "indikator"]:
+            assert escape_text(text) in page
+        for text in per.loc[per["kode"] == kode, "bukti"]:
+            assert escape_text(text) in page
+    # V01: "Rata-rata waktu penyiapan surat keterangan" is a "turun" indicator, 1200 berkas the
+    # target of another; V03 has the range target 90-100.
+    turun = escape_text("Rata-rata waktu penyiapan surat keterangan")
+    assert f"{turun} (makin kecil makin baik)" in page
+    assert f"<td>{escape_text('1.200')}</td><td>610</td>" in page
+    assert "<td>90–100</td><td>92</td>" in page
+    assert not any(x in page for x in ("Peserta Dua", "Perikanan", "Wilayah Tujuh"))
+    assert "Kunci" not in page and bank.kunci["alasan"].iloc[0] not in page  # no key shown
+
+
+def test_case_text_is_escaped(tmp_path):
+    kasus = pd.DataFrame({"kode": ["V01"], "judul": ["<i>Camat</i>"], "ringkasan": ["<b>x</b>"]})
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=["V01"], ronde=1, bank=FakeBank(kasus))
+    me = sesi.daftar("Peserta", "Kecamatan", "Wilayah A")
+    with _serving(sesi, kasus=kasus) as (_url, port):
+        page = _fetch(port, f"/p/{me.token}")[1]
+    assert escape_text("<b>x</b>") in page and escape_text("<i>Camat</i>") in page
+    assert "<b>x</b>" not in page and "<i>" not in page
 
 
 def _rate(page, kode: str, i: int) -> None:
@@ -106,7 +149,7 @@ def test_twenty_participants_in_chromium(served):
     chromium = os.environ.get("KINERJA_CALIB_CHROMIUM") or shutil.which("chromium")
     if chromium is None:
         pytest.skip("Chromium tidak terpasang (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     sesi, url, _port = served
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -129,10 +172,11 @@ def test_twenty_participants_in_chromium(served):
             for kode in CODES:
                 _rate(page, kode, i)
             pages.append(page)
-        assert "<b>x</b>" in pages[0].locator("#kasus-V02").inner_text()  # escaped, not markup
+        case = pages[0].locator("#kasus-V03").inner_text()
+        assert "Kelengkapan dokumentasi asuhan" in case and "90–100" in case
         pages[0].screenshot(path=str(SHOTS / "peserta.png"), full_page=True)
-        trainer.reload()
-        assert f"selesai {N_PESERTA}" in trainer.locator("#ringkas").inner_text()
+        # The dashboard refreshes itself (a reload would race its own refresh).
+        expect(trainer.locator("#ringkas")).to_contain_text(f"selesai {N_PESERTA}.")
         trainer.screenshot(path=str(SHOTS / "pelatih.png"), full_page=True)
         trainer.get_by_role("button", name="Tutup ronde 1").click()
         numbers = trainer.locator("#angka-1").inner_text()
@@ -148,10 +192,8 @@ def test_twenty_participants_in_chromium(served):
             text = page.content()
             assert f"Peserta Web {i:02d}" in text
             assert not any(f"Peserta Web {j:02d}" in text for j in range(N_PESERTA) if j != i)
-        trainer.reload()
-        assert (
+        expect(trainer.locator("#ringkas")).to_contain_text(
             f"Ronde aktif: 2 (kiriman ronde 2); peserta {N_PESERTA}; selesai 0."
-            in trainer.locator("#ringkas").inner_text()
         )  # round 2 has 2 cases, each participant sent one
         browser.close()
     rows = sesi.penilaian()

@@ -1,6 +1,7 @@
 """Session store of the rater training (kinerja_calib.pelatihan._sesi / _simpan).
 
-The vignette bank ships separately; these tests build a four-case bank in a fixture.
+Most tests use a four-case stand-in bank (a fixture) so that the store is tested on its own;
+``test_packaged_bank_is_the_default`` checks the store against the packaged vignette bank.
 """
 
 from __future__ import annotations
@@ -128,6 +129,21 @@ def test_create_and_join_refuse_bad_input(tmp_path, bank):
     assert sesi.kasus_ronde(1) == CODES  # all cases by default
     with pytest.raises(ParameterError, match="'wilayah' wajib diisi"):
         sesi.daftar("Budi", "BKPSDM", "")
+
+
+def test_packaged_bank_is_the_default(tmp_path):
+    from kinerja_calib import pelatihan
+
+    real = pelatihan.load_bank()
+    assert pelatihan.vinyet().equals(real.kasus)
+    sesi = Sesi.buat(tmp_path, "Bank bawaan", ronde=2)
+    assert sesi.kasus_ronde(1) == list(real.kasus["kode"])
+    with pytest.raises(ParameterError, match="V99"):
+        Sesi.buat(tmp_path, "Kode asing", kode_vinyet=["V01", "V99"])
+    sesi.tutup_ronde(1)
+    sesi.buka_ronde(2, paralel=True)
+    expected = [real.kasus_paralel(k) for k in sesi.kasus_ronde(1)]
+    assert sesi.kasus_ronde(2) == expected and expected[:2] == ["V02", "V01"]
 
 
 def test_rounds_close_and_parallel_cases(sesi, bank):

@@ -1,4 +1,8 @@
-"""Live numbers and the simulated session of the rater training (kinerja_calib.pelatihan)."""
+"""Live numbers and the simulated session of the rater training (kinerja_calib.pelatihan).
+
+Hand-computed numbers use a four-case stand-in bank (``bank``); the simulated session, the
+CLI and the report run on the packaged vignette bank (``real_bank``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pandas as pd
 import pytest
 
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
-from kinerja_calib.pelatihan import Sesi, simulate_session
+from kinerja_calib.pelatihan import Sesi, load_bank, simulate_session
 from kinerja_calib.pelatihan._statistik import (
     accuracy,
     agreement,
@@ -123,16 +127,22 @@ def test_perfect_agreement_and_disagreement_ranking(bank):
     assert ranked.set_index("kode_vinyet").loc["V01", "sebaran"] == 0
 
 
+@pytest.fixture(scope="module")
+def real_bank():
+    return load_bank()
+
+
 @pytest.fixture
-def simulated(tmp_path, bank):
-    sesi = Sesi.buat(tmp_path, "Simulasi", kode_vinyet=CODES, ronde=2, bank=bank)
-    return simulate_session(sesi, bank.kunci, n_peserta=30, perbaikan=0.6, seed=7)
+def simulated(tmp_path, real_bank):
+    sesi = Sesi.buat(tmp_path, "Simulasi", ronde=2)  # every case of the packaged bank
+    return simulate_session(sesi, real_bank.kunci, n_peserta=30, perbaikan=0.6, seed=7)
 
 
-def test_simulated_session_recovers_planted_leniency(simulated, bank):
+def test_simulated_session_recovers_planted_leniency(simulated, real_bank):
     rows = simulated.sesi.penilaian()
-    assert len(rows) == 30 * 4 * 9 * 2
-    raters = rater_summary(rows[rows["ronde"] == 1], bank.kunci)
+    n_kasus = len(real_bank.kasus)
+    assert len(rows) == 30 * n_kasus * 9 * 2
+    raters = rater_summary(rows[rows["ronde"] == 1], real_bank.kunci)
     got = raters[raters["skala"] == "aspek"].set_index("id_peserta")["kelonggaran"]
     planted = simulated.efek.set_index("id_peserta")["kelonggaran"]
     r = np.corrcoef(planted.loc[got.index], got)[0, 1]
@@ -140,10 +150,10 @@ def test_simulated_session_recovers_planted_leniency(simulated, bank):
     assert r >= 0.9, r
 
 
-def test_simulated_room_converges_with_ci(simulated, bank):
-    change = convergence(simulated.sesi.penilaian(), bank.kunci, n_boot=1000, seed=1).set_index(
-        ["skala", "ukuran"]
-    )
+def test_simulated_room_converges_with_ci(simulated, real_bank):
+    change = convergence(
+        simulated.sesi.penilaian(), real_bank.kunci, n_boot=1000, seed=1
+    ).set_index(["skala", "ukuran"])
     assert change.loc[("aspek", "jarak"), "ci_high"] < 0  # closer to the key in round 2
     assert change.loc[("aspek", "sebaran"), "ci_high"] < 0  # and closer to one another
     row = change.loc[("aspek", "jarak")]
@@ -151,27 +161,28 @@ def test_simulated_room_converges_with_ci(simulated, bank):
     assert (change["n_peserta"] == 30).all()
 
 
-def test_private_feedback_holds_only_own_data(simulated, bank):
+def test_private_feedback_holds_only_own_data(simulated, real_bank):
     sesi = simulated.sesi
     me = sesi.daftar_peserta().iloc[3]
-    view = sesi.umpan_balik(me["id_peserta"], bank=bank)
+    view = sesi.umpan_balik(me["id_peserta"])  # the packaged bank by default
     assert view.nama == me["nama"]
-    assert len(view.deviasi) == 4 * 9 * 2
-    assert view.deviasi["alasan"].str.startswith("alasan").all()
+    assert len(view.deviasi) == len(real_bank.kasus) * 9 * 2
+    # Each deviation carries the key's reason for that case and butir.
+    reasons = real_bank.kunci.rename(columns={"kode": "kode_vinyet"})
+    got = view.deviasi.merge(reasons, on=["kode_vinyet", "butir"], suffixes=("", "_kunci"))
+    assert len(got) == len(view.deviasi) and (got["alasan"] == got["alasan_kunci"]).all()
     others = set(sesi.daftar_peserta()["nama"]) - {me["nama"]}
     text = view.deviasi.to_csv() + view.posisi.to_csv()
     assert not any(name in text for name in others)
     pos = view.posisi.set_index(["ronde", "skala"])
     assert (pos["n_peserta_ruang"] == 30).all() and pos["persentil"].between(0, 100).all()
-    summary = sesi.ringkasan(bank=bank, n_boot=100)
+    summary = sesi.ringkasan(n_boot=100)
     assert summary.perubahan is not None and set(summary.kesepakatan["ronde"]) == {1, 2}
 
 
-def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, bank, monkeypatch, capsys):
+def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, real_bank, capsys):
     from kinerja_calib.cli import main
-    from kinerja_calib.pelatihan import _sesi
 
-    monkeypatch.setattr(_sesi, "resolve_bank", lambda b=None: b if b is not None else bank)
     assert (
         main(
             [
@@ -189,8 +200,8 @@ def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, bank, monkeypatch, capsys)
         == 0
     )
     assert "Kasus ronde 1: V01, V02" in capsys.readouterr().out
-    assert main(["pelatihan", "buat", "--db", str(tmp_path), "--nama", "X", "--kasus", "V09"]) == 1
-    assert "'kode_vinyet' tidak dikenal: V09" in capsys.readouterr().err
+    assert main(["pelatihan", "buat", "--db", str(tmp_path), "--nama", "X", "--kasus", "V99"]) == 1
+    assert "'kode_vinyet' tidak dikenal: V99" in capsys.readouterr().err
     assert (
         main(["pelatihan", "simulasi", "--db", str(tmp_path), "--peserta", "12", "--seed", "3"])
         == 0
@@ -214,15 +225,13 @@ def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, bank, monkeypatch, capsys)
         )
         == 0
     )
-    assert len(pd.read_csv(tmp_path / "a.csv")) == 12 * 4 * 9 * 2
+    assert len(pd.read_csv(tmp_path / "a.csv")) == 12 * len(real_bank.kasus) * 9 * 2
 
 
-def test_report_and_private_pages(simulated, bank, tmp_path, capsys):
+def test_report_and_private_pages(simulated, tmp_path, capsys):
     from kinerja_calib.cli import main
 
     sesi = simulated.sesi
-    kunci = tmp_path / "kunci.csv"
-    bank.kunci.to_csv(kunci, index=False)
     out = tmp_path / "laporan"
     argv = [
         "pelatihan",
@@ -234,7 +243,7 @@ def test_report_and_private_pages(simulated, bank, tmp_path, capsys):
         "--keluaran",
         str(out),
     ]
-    assert main([*argv, "--kunci", str(kunci)]) == 0
+    assert main(argv) == 0  # the key of the packaged bank
     assert "Halaman pribadi peserta: 30 berkas" in capsys.readouterr().out
     report = (out / "laporan_pelatihan.html").read_text("utf-8")
     assert "Laporan Sesi Pelatihan Penilai" in report and "menyatu" in report
@@ -249,14 +258,14 @@ def test_report_and_private_pages(simulated, bank, tmp_path, capsys):
         assert not any(other in page for other in set(people["nama"]) - {row.nama})
 
 
-def test_report_pdf(simulated, bank, tmp_path):
+def test_report_pdf(simulated, real_bank, tmp_path):
     from kinerja_calib._pdf import cari_chromium, jumlah_halaman
     from kinerja_calib.pelatihan import render_report
 
     if cari_chromium() is None:
         pytest.skip("Chromium tidak tersedia untuk --pdf")
     kunci = tmp_path / "kunci.csv"
-    bank.kunci.to_csv(kunci, index=False)
+    real_bank.kunci.to_csv(kunci, index=False)  # the key given as a CSV file
     sesi = simulated.sesi
     written = render_report(sesi.db, sesi.kode_sesi, tmp_path / "out", pdf=True, kunci_csv=kunci)
     pdfs = [p for p in written if p.suffix == ".pdf"]

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from tornado import web
 
+from .._angka import ringkas
 from .._escape import escape_text
 from ..errors import ParameterError
 from ..labels import ASPEK_BERAKHLAK, RATING
@@ -38,7 +39,8 @@ _CSS = (
     "border:1px solid #999;border-radius:.4em;min-width:2.5em}input[type=radio]{transform:scale(1.4);"
     "margin-right:.4em}button{font-size:1.1em;padding:.7em 1.4em;margin:.5em 0}input[type=text]{font-size:1.1em;"
     "width:100%;padding:.4em}.ok{color:#176b2c}.galat{color:#a00;white-space:pre-line}"
-    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}</style>"
+    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
+    ".gulir{overflow-x:auto}.indikator{font-size:.85em}</style>"
 )
 
 
@@ -52,6 +54,42 @@ def _page(title: str, body: str, refresh: int | None = None) -> str:
 
 
 _STAT = {"alpha_ordinal": "α ordinal", "gwet_ac2": "AC2"}
+
+
+def _target(row: dict) -> str:
+    atas = row.get("target_atas")
+    if atas is not None and atas == atas:  # a range target
+        return f"{ringkas(row['target'])}–{ringkas(atas)}"
+    return ringkas(row["target"])
+
+
+def _case_text(info: dict) -> str:
+    """The case as a participant reads it: who, the summary, the SKP indicators with target
+    and realisasi, and the evidence of behaviour per BerAKHLAK aspect (all escaped)."""
+    who = " · ".join(escape_text(info[k]) for k in ("jabatan", "unit_kerja") if info.get(k))
+    html = f"<p class='siapa'>{who}</p>" if who else ""
+    html += f"<p>{escape_text(info.get('ringkasan', ''))}</p>"
+    indikator = info.get("indikator") or []
+    if indikator:
+        rows = "".join(
+            f"<tr><td>{escape_text(r['indikator'])}"
+            f"{' (makin kecil makin baik)' if r.get('arah') == 'turun' else ''}</td>"
+            f"<td>{escape_text(r.get('jenis', ''))}</td><td>{escape_text(_target(r))}</td>"
+            f"<td>{escape_text(ringkas(r['realisasi']))}</td><td>{escape_text(r.get('satuan', ''))}</td></tr>"
+            for r in indikator
+        )
+        html += (
+            "<div class='gulir'><table class='indikator'><thead><tr><th>Indikator SKP</th><th>Jenis</th><th>Target</th>"
+            f"<th>Realisasi</th><th>Satuan</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+    perilaku = info.get("perilaku") or {}
+    if perilaku:
+        items = "".join(
+            f"<li><b>{escape_text(ASPEK_BERAKHLAK.get(a, a))}</b>: {escape_text(bukti)}</li>"
+            for a, bukti in perilaku.items()
+        )
+        html += f"<p>Bukti perilaku:</p><ul class='perilaku'>{items}</ul>"
+    return html
 
 
 class _Base(web.RequestHandler):
@@ -148,7 +186,7 @@ class _ParticipantHandler(_Base):
                 fields.append(f"<fieldset><legend>{escape_text(label)}</legend>{radios}</fieldset>")
             forms.append(
                 f"<section id='kasus-{escape_text(kode)}'><h2>{escape_text(kode)} {escape_text(info.get('judul', ''))}</h2>"
-                f"<p>{escape_text(info.get('ringkasan', ''))}</p>{status}"
+                f"{_case_text(info)}{status}"
                 f"<form method='post'>{self.xsrf_form_html()}<input type='hidden' name='kode_vinyet' value='{escape_text(kode)}'>"
                 f"<input type='hidden' name='ronde' value='{ronde}'>{''.join(fields)}"
                 f"<button type='submit'>Kirim {escape_text(kode)}</button></form></section>"
@@ -253,8 +291,29 @@ class _TrainerHandler(_Base):
         self.redirect(f"/pelatih?token={self.sesi.token_pelatih}")
 
 
+def _case_texts(kasus, bank) -> dict:
+    """``kode`` -> the case's fields, with its indicators (list of dicts) and its evidence
+    of behaviour (aspect -> text) when the bank has them."""
+    if kasus is None and bank is not None:
+        kasus = bank.kasus
+    if kasus is None:
+        return {}
+    texts = kasus.set_index("kode").to_dict("index")
+    indikator = getattr(bank, "indikator", None)
+    if indikator is not None:
+        for kode, part in indikator.groupby("kode", sort=False):
+            if kode in texts:
+                texts[kode]["indikator"] = part.sort_values("no").to_dict("records")
+    perilaku = getattr(bank, "perilaku", None)
+    if perilaku is not None:
+        for kode, part in perilaku.groupby("kode", sort=False):
+            if kode in texts:
+                texts[kode]["perilaku"] = dict(zip(part["aspek"], part["bukti"], strict=True))
+    return texts
+
+
 def make_app(
-    sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1, kunci=None
+    sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1, kunci=None, bank=None
 ) -> web.Application:
     """The tornado application for ``sesi``.
 
@@ -262,15 +321,22 @@ def make_app(
     ----------
     sesi : Sesi
     kasus : DataFrame, optional
-        Case texts (``kode``, ``judul``, ``ringkasan``) shown on the form.
+        Case texts (``kode``, ``judul``, ``ringkasan``, optionally ``jabatan``,
+        ``unit_kerja``) shown on the form; ``bank.kasus`` when omitted.
     host : str
         The bound address; requests must carry it (or localhost names) as ``Host``.
     refresh : int
         Seconds between dashboard refreshes.
     kunci : DataFrame, optional
-        The bank's key; with it the dashboard shows the numbers of every closed round.
+        The bank's key; with it the dashboard shows the numbers of every closed round
+        (``bank.kunci`` when omitted).
+    bank : VignetteBank, optional
+        The vignette bank: the form then shows each case's SKP indicators and its
+        evidence of behaviour per aspect.
     """
-    texts = {} if kasus is None else kasus.set_index("kode").to_dict("index")
+    texts = _case_texts(kasus, bank)
+    if kunci is None and bank is not None:
+        kunci = getattr(bank, "kunci", None)
     allowed = {"127.0.0.1", "localhost", "::1", host.lower()}
     return web.Application(
         [

@@ -158,16 +158,12 @@ def _mulai(args: argparse.Namespace) -> int:
     from ._sesi import Sesi, resolve_bank
 
     sesi = Sesi.buka(_db(args.db), args.sesi)
-    try:
-        bank = resolve_bank()
-        kasus, kunci = bank.kasus, bank.kunci
-    except ImportError:  # the bank is not installed: case codes only, no numbers
-        kasus = kunci = None
+    bank = resolve_bank()
     shown = socket.gethostbyname(socket.gethostname()) if args.host == "0.0.0.0" else args.host
     base = f"http://{shown}:{args.port}"
 
     async def serve() -> None:
-        make_app(sesi, kasus, host=shown, kunci=kunci).listen(args.port, address=args.host)
+        make_app(sesi, host=shown, bank=bank).listen(args.port, address=args.host)
         print(f"Peserta membuka: {base}/daftar", flush=True)
         print(f"Dasbor pelatih (jangan dibagikan): {base}/pelatih?token={sesi.token_pelatih}")
         print("Hentikan dengan Ctrl+C.")
