@@ -228,7 +228,18 @@ def test_cli_buat_simulasi_ringkasan_ekspor(tmp_path, real_bank, capsys):
     assert len(pd.read_csv(tmp_path / "a.csv")) == 12 * len(real_bank.kasus) * 9 * 2
 
 
-def test_report_and_private_pages(simulated, tmp_path, capsys):
+def test_case_table_reads_in_indonesian(real_bank):
+    from kinerja_calib.pelatihan import NAMA_KESALAHAN, tabel_vinyet
+
+    t = tabel_vinyet()
+    assert t["Kode"].tolist() == real_bank.kasus["kode"].tolist()
+    named = set(t["Kesalahan yang diuji"].str.split(", ").explode())
+    assert named <= set(NAMA_KESALAHAN.values()) and "kelonggaran" in named
+    assert not named & set(NAMA_KESALAHAN)  # no English codes left
+
+
+def test_report_and_private_pages(simulated, real_bank, tmp_path, capsys):
+    from kinerja_calib._escape import escape_text
     from kinerja_calib.cli import main
 
     sesi = simulated.sesi
@@ -249,6 +260,10 @@ def test_report_and_private_pages(simulated, tmp_path, capsys):
     assert "Laporan Sesi Pelatihan Penilai" in report and "menyatu" in report
     assert "data:image/png;base64," in report  # the leniency histogram
     assert "Peserta Simulasi" not in report and "kunci_csv" not in report  # no names, no code
+    # Cases to revisit carry the bank's title and the error they test, in Indonesian.
+    assert "Kesalahan yang diuji" in report
+    assert any(escape_text(j) in report for j in real_bank.kasus["judul"])
+    assert "central_tendency" not in report
     people = sesi.daftar_peserta()
     pages = sorted((out / "peserta").glob("*.html"))
     assert [p.stem for p in pages] == sorted(people["id_peserta"])

@@ -48,6 +48,8 @@ _EXPORTS = {
     "prepare_report": "_laporan",
     "render_report": "_laporan",
     "tabel": "_laporan",
+    "tabel_vinyet": "_laporan",
+    "NAMA_KESALAHAN": "_bank",
     "load_bank": "_bank",
     "VignetteBank": "_bank",
 }

@@ -49,7 +49,7 @@ import pandas as pd
 from .. import labels
 from ..errors import ParameterError
 
-__all__ = ["KESALAHAN", "VignetteBank", "load_bank"]
+__all__ = ["KESALAHAN", "NAMA_KESALAHAN", "VignetteBank", "load_bank"]
 
 #: Rater errors a case is built to provoke.
 KESALAHAN = (
@@ -60,6 +60,16 @@ KESALAHAN = (
     "similar_to_me",
     "effort_vs_result",
 )
+
+#: How a person reads each rater error (report, notebook).
+NAMA_KESALAHAN = {
+    "leniency": "kelonggaran",
+    "halo": "efek halo",
+    "central_tendency": "kecenderungan ke tengah",
+    "recency": "efek kebaruan",
+    "similar_to_me": "kemiripan dengan diri",
+    "effort_vs_result": "usaha disamakan dengan hasil",
+}
 
 ASPEK = tuple(labels.ASPEK_BERAKHLAK)
 BUTIR_DINILAI = ("rating_hasil_kerja", "rating_perilaku", *ASPEK)

@@ -34,6 +34,7 @@ __all__ = [
     "prepare_report",
     "render_report",
     "tabel",
+    "tabel_vinyet",
 ]
 
 _NAMA_BUTIR = {
@@ -53,6 +54,8 @@ class KonteksPelatihan:
     penilaian: pd.DataFrame
     kunci: pd.DataFrame
     ringkasan: object
+    #: The bank's cases (``kode``, ``judul``, ``kesalahan_sasaran``); None without a bank.
+    kasus: pd.DataFrame | None = None
 
 
 def _db(value):
@@ -82,9 +85,34 @@ def prepare_report(
         simulate_session(sesi, bank.kunci, n_peserta=30)
     else:
         sesi = Sesi.buka(_db(db), kode_sesi)
-    kunci = pd.read_csv(kunci_csv, dtype=str) if kunci_csv else resolve_bank().kunci
+    bank = resolve_bank()
+    kunci = pd.read_csv(kunci_csv, dtype=str) if kunci_csv else bank.kunci
     penilaian = sesi.penilaian()
-    return KonteksPelatihan(sesi, penilaian, kunci, summarise(penilaian, kunci, n_boot=n_boot))
+    return KonteksPelatihan(
+        sesi, penilaian, kunci, summarise(penilaian, kunci, n_boot=n_boot), bank.kasus
+    )
+
+
+def tabel_vinyet(bank=None) -> pd.DataFrame:
+    """The cases of the bank for reading: code, title, instansi, jabatan, the errors each
+    case is built to provoke (in Indonesian) and its parallel case."""
+    from ._bank import NAMA_KESALAHAN
+    from ._sesi import resolve_bank
+
+    k = resolve_bank(bank).kasus
+    return pd.DataFrame(
+        {
+            "Kode": k["kode"],
+            "Judul": k["judul"],
+            "Instansi": k["instansi_jenis"],
+            "Jenis jabatan": k["jenis_jabatan"],
+            "Kesalahan yang diuji": [
+                ", ".join(NAMA_KESALAHAN.get(x, x) for x in str(v).split(",") if x)
+                for v in k["kesalahan_sasaran"]
+            ],
+            "Kasus paralel": k["paralel"],
+        }
+    )
 
 
 def tabel(df: pd.DataFrame, nd: int = 2) -> pd.DataFrame:
@@ -204,10 +232,19 @@ def bagian_wilayah(ctx: KonteksPelatihan, by: str = "wilayah"):
 def bagian_kasus(ctx: KonteksPelatihan, n: int = 5):
     """Cases to revisit: most spread among participants first."""
     k = ctx.ringkasan.kasus.groupby("ronde").head(n)
+    columns = {"Ronde": k["ronde"], "Kasus": k["kode_vinyet"]}
+    if ctx.kasus is not None:
+        from ._bank import NAMA_KESALAHAN
+
+        info = ctx.kasus.set_index("kode").reindex(k["kode_vinyet"])
+        columns["Judul"] = info["judul"].fillna("").to_numpy()
+        columns["Kesalahan yang diuji"] = [
+            ", ".join(NAMA_KESALAHAN.get(x, x) for x in str(v).split(",") if x)
+            for v in info["kesalahan_sasaran"].fillna("")
+        ]
     rows = pd.DataFrame(
         {
-            "Ronde": k["ronde"],
-            "Kasus": k["kode_vinyet"],
+            **columns,
             "Sebaran (0–1)": [desimal(x, 2) for x in k["sebaran"]],
             "Jarak ke kunci (0–1)": [desimal(x, 2) for x in k["jarak"]],
         }
