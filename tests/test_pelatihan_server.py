@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import segno
 
 from kinerja_calib._escape import escape_text
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
 from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi, load_bank
-from kinerja_calib.pelatihan._server import make_app
+from kinerja_calib.pelatihan._server import make_app, qr_teks
 
 CODES = ["V01", "V03"]  # of the packaged bank: a "turun" indicator, a range target
 N_PESERTA = 20
@@ -55,7 +56,8 @@ def _serving(sesi, **app_kwargs):
     def run():
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = make_app(sesi, refresh=1, **app_kwargs).listen(port, address="127.0.0.1")
+        app = make_app(sesi, refresh=1, url_peserta=f"http://127.0.0.1:{port}/daftar", **app_kwargs)
+        server = app.listen(port, address="127.0.0.1")
         holder.update(loop=loop, server=server)
         ready.set()
         loop.run_forever()
@@ -96,9 +98,21 @@ def test_trainer_page_needs_token_and_host_is_checked(served):
     sesi, _url, port = served
     assert _get(port, "/pelatih") == 403
     assert _get(port, "/pelatih?token=salah") == 403
-    assert _get(port, f"/pelatih?token={sesi.token_pelatih}") == 200
+    status, page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")
+    assert status == 200
+    # The join address with its QR code, for the projector (an inline SVG the CSP allows).
+    assert "<img src='data:image/svg+xml" in page and "alt='Kode QR alamat peserta'" in page
+    assert escape_text(f"http://127.0.0.1:{port}/daftar") in page
     assert _get(port, "/daftar", host="evil.example") == 403
     assert _get(port, "/p/tidak-ada") == 404
+
+
+def test_terminal_qr_code_is_a_square_of_modules():
+    url = "http://192.168.1.20:8866/daftar"
+    lines = qr_teks(url).strip("\n").splitlines()
+    n = len(segno.make(url, error="m").matrix) + 4  # symbol and a border of 2 each side
+    assert len(lines) == (n + 1) // 2 and {len(line) for line in lines} == {n}  # two rows a line
+    assert qr_teks(url) != qr_teks(url + "x")
 
 
 def test_participant_page_shows_the_whole_case_from_the_bank(served, bank):

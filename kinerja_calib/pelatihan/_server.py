@@ -25,7 +25,7 @@ from .._escape import escape_text
 from ..errors import ParameterError
 from ..labels import ASPEK_BERAKHLAK, RATING
 
-__all__ = ["CSP", "make_app"]
+__all__ = ["CSP", "make_app", "qr_svg", "qr_teks"]
 
 #: No script at all; styles inline; forms only to this server; never framed.
 CSP = (
@@ -42,6 +42,24 @@ _CSS = (
     "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
     ".gulir{overflow-x:auto}.indikator{font-size:.85em}</style>"
 )
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as an SVG ``data:`` URI (allowed by :data:`CSP`), for a projector."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=6, border=2)
+
+
+def qr_teks(url: str) -> str:
+    """A QR code of ``url`` drawn with block characters, for the terminal."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
 
 
 def _page(title: str, body: str, refresh: int | None = None) -> str:
@@ -238,8 +256,15 @@ class _TrainerHandler(_Base):
         nxt = states.loc[states["status"] == "belum", "ronde"]
         if ronde is None and len(nxt):
             buttons += f"<form method='post' action='/pelatih/buka?token={token}'>{self.xsrf_form_html()}<button>Buka ronde {int(nxt.iloc[0])}</button></form>"
+        url = self.settings["url_peserta"]
+        qr = (
+            f"<figure id='qr'><img src='{self.settings['qr']}' alt='Kode QR alamat peserta' width='180'>"
+            f"<figcaption>Peserta membuka: {escape_text(url)}</figcaption></figure>"
+            if url
+            else ""
+        )
         body = (
-            f"<h1>Dasbor pelatih: {escape_text(self.sesi.nama)}</h1>{self._numbers(states)}"
+            f"<h1>Dasbor pelatih: {escape_text(self.sesi.nama)}</h1>{qr}{self._numbers(states)}"
             f"<p id='ringkas'>Ronde aktif: {ronde if ronde is not None else '–'} (kiriman ronde "
             f"{int(status['ronde'].iloc[0]) if len(status) else '–'}); peserta {len(status)}; "
             f"selesai {selesai}.</p>{buttons}"
@@ -313,7 +338,13 @@ def _case_texts(kasus, bank) -> dict:
 
 
 def make_app(
-    sesi, kasus=None, host: str = "127.0.0.1", refresh: int = 1, kunci=None, bank=None
+    sesi,
+    kasus=None,
+    host: str = "127.0.0.1",
+    refresh: int = 1,
+    kunci=None,
+    bank=None,
+    url_peserta: str | None = None,
 ) -> web.Application:
     """The tornado application for ``sesi``.
 
@@ -333,6 +364,8 @@ def make_app(
     bank : VignetteBank, optional
         The vignette bank: the form then shows each case's SKP indicators and its
         evidence of behaviour per aspect.
+    url_peserta : str, optional
+        The participants' join address; the dashboard then shows it with a QR code.
     """
     texts = _case_texts(kasus, bank)
     if kunci is None and bank is not None:
@@ -351,6 +384,8 @@ def make_app(
         allowed_hosts=allowed,
         refresh=refresh,
         kunci=kunci,
+        url_peserta=url_peserta,
+        qr=qr_svg(url_peserta) if url_peserta else "",
         cache={},
         xsrf_cookies=True,
         cookie_secret=secrets.token_bytes(32),

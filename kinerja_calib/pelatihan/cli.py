@@ -154,7 +154,7 @@ def _mulai(args: argparse.Namespace) -> int:
     import asyncio
     import socket
 
-    from ._server import make_app
+    from ._server import make_app, qr_teks
     from ._sesi import Sesi, resolve_bank
 
     sesi = Sesi.buka(_db(args.db), args.sesi)
@@ -163,9 +163,13 @@ def _mulai(args: argparse.Namespace) -> int:
     base = f"http://{shown}:{args.port}"
 
     async def serve() -> None:
-        make_app(sesi, host=shown, bank=bank).listen(args.port, address=args.host)
+        app = make_app(sesi, host=shown, bank=bank, url_peserta=f"{base}/daftar")
+        app.listen(args.port, address=args.host)
         print(f"Peserta membuka: {base}/daftar", flush=True)
         print(f"Dasbor pelatih (jangan dibagikan): {base}/pelatih?token={sesi.token_pelatih}")
+        if args.host not in ("127.0.0.1", "localhost", "::1"):  # a room's LAN: scan to join
+            print("Kode QR alamat peserta (juga tampil di dasbor pelatih):")
+            print(qr_teks(f"{base}/daftar"), flush=True)
         print("Hentikan dengan Ctrl+C.")
         await asyncio.Event().wait()
 
