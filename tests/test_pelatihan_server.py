@@ -136,7 +136,20 @@ def test_participant_page_shows_the_whole_case_from_the_bank(served, bank):
     assert f"<td>{escape_text('1.200')}</td><td>610</td>" in page
     assert "<td>90–100</td><td>92</td>" in page
     assert not any(x in page for x in ("Peserta Dua", "Perikanan", "Wilayah Tujuh"))
-    assert "Kunci" not in page and bank.kunci["alasan"].iloc[0] not in page  # no key shown
+    assert "Kunci" not in page and "umpan-balik" not in page  # no key while the round is open
+    # After the round closes, the participant sees their own deviations with the key's reasons.
+    mine = dict.fromkeys(ASPEK_BERAKHLAK, 3) | {"kolaboratif": 5}
+    sesi.kirim(me, "V01", 1, RATING[2], RATING[0], mine)
+    sesi.tutup_ronde(1)
+    page = _fetch(port, f"/p/{me.token}")[1]
+    assert "id='umpan-balik'" in page and "Belum ada ronde yang dibuka" in page
+    key = bank.kunci.set_index(["kode", "butir"])["alasan"]
+    assert (
+        escape_text(key.loc[("V01", "rating_hasil_kerja")]) in page
+    )  # key: Di bawah, gave Di atas
+    assert escape_text(key.loc[("V01", "kolaboratif")]) in page
+    assert not any(x in page for x in ("Peserta Dua", "Perikanan", "Wilayah Tujuh"))
+    assert 'http-equiv="refresh"' not in page  # no reload while reading
 
 
 def test_case_text_is_escaped(tmp_path):
@@ -199,6 +212,10 @@ def test_twenty_participants_in_chromium(served):
             f"selesai {N_PESERTA}." in trainer.locator("#ringkas").inner_text()
         )  # the closed round's
         trainer.screenshot(path=str(SHOTS / "pelatih_ronde1_ditutup.png"), full_page=True)
+        pages[0].reload()  # between rounds: the private feedback with the key's reasons
+        feedback = pages[0].locator("#umpan-balik").inner_text()
+        assert "Posisi Anda di ruangan" in feedback and f"{N_PESERTA} peserta" in feedback
+        pages[0].screenshot(path=str(SHOTS / "peserta_umpan_balik.png"), full_page=True)
         trainer.get_by_role("button", name="Buka ronde 2").click()
         for i, page in enumerate(pages):
             page.reload()

@@ -30,6 +30,7 @@ __all__ = [
     "bagian_partisipasi",
     "bagian_perubahan",
     "bagian_wilayah",
+    "feedback_html",
     "participant_page",
     "prepare_report",
     "render_report",
@@ -288,18 +289,16 @@ _CSS = (
 )
 
 
-def participant_page(ctx: KonteksPelatihan, id_peserta: str) -> str:
-    """A participant's private HTML page: only their own ratings, the room anonymously."""
-    from ._statistik import participant_feedback
-
-    view = participant_feedback(ctx.penilaian, ctx.kunci, id_peserta)
-    pos = view.posisi
+def feedback_html(view, heading: str = "h2") -> str:
+    """HTML of a participant's private feedback (a :class:`UmpanBalikPeserta`): their
+    leniency against the room's quartiles, and every item off the key with the key's reason.
+    Holds no other participant's name or ratings."""
     lines = [
         f"<p>Ronde {r.ronde}, {escape_text(_NAMA_SKALA[r.skala])}: kelonggaran Anda "
         f"{desimal(r.kelonggaran_anda, 2, tanda=True)} (ruangan: median {desimal(r.median_ruang, 2, tanda=True)}, "
         f"separuh peserta antara {desimal(r.q25, 2, tanda=True)} dan {desimal(r.q75, 2, tanda=True)}; "
         f"{bilangan(r.n_peserta_ruang)} peserta).</p>"
-        for r in pos.itertuples()
+        for r in view.posisi.itertuples()
     ]
     d = view.deviasi[view.deviasi["selisih"] != 0]
     rows = pd.DataFrame(
@@ -313,15 +312,24 @@ def participant_page(ctx: KonteksPelatihan, id_peserta: str) -> str:
             "Alasan kunci": d["alasan"].fillna(""),
         }
     )
+    return (
+        f"<{heading}>Posisi Anda di ruangan</{heading}>"
+        + "".join(lines)
+        + "<p>Kelonggaran positif: lebih murah hati daripada kunci; negatif: lebih ketat.</p>"
+        f"<{heading}>Butir yang berbeda dari kunci</{heading}>"
+        + (_table(rows) if len(rows) else "<p>Semua nilai Anda sama dengan kunci.</p>")
+    )
+
+
+def participant_page(ctx: KonteksPelatihan, id_peserta: str) -> str:
+    """A participant's private HTML page: only their own ratings, the room anonymously."""
+    from ._statistik import participant_feedback
+
+    view = participant_feedback(ctx.penilaian, ctx.kunci, id_peserta)
     body = (
         f"<h1>Umpan balik pribadi: {escape_text(view.nama)}</h1>"
         f"<p>Sesi {escape_text(ctx.sesi.nama)}. Halaman ini hanya untuk Anda; tidak memuat nilai peserta lain.</p>"
-        "<h2>Posisi Anda di ruangan</h2>"
-        + "".join(lines)
-        + "<p>Kelonggaran positif: lebih murah hati "
-        "daripada kunci; negatif: lebih ketat.</p>"
-        "<h2>Butir yang berbeda dari kunci</h2>"
-        + (_table(rows) if len(rows) else "<p>Semua nilai Anda sama dengan kunci.</p>")
+        + feedback_html(view)
     )
     page = (
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'

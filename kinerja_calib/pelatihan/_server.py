@@ -170,14 +170,16 @@ class _ParticipantHandler(_Base):
     def get(self, token: str, message: str = "") -> None:
         peserta = self._peserta(token)
         ronde = self.sesi.ronde_aktif
+        feedback = self._feedback(peserta)
         if ronde is None:
-            return self.finish(
-                _page(
-                    "Menunggu",
-                    f"<h1>Halo, {escape_text(peserta.nama)}</h1><p>Belum ada ronde yang dibuka.</p>",
-                    refresh=5,
-                )
+            hello = f"<h1>Halo, {escape_text(peserta.nama)}</h1><p>Belum ada ronde yang dibuka.</p>"
+            if not feedback:
+                return self.finish(_page("Menunggu", hello, refresh=5))
+            again = (  # no self-refresh while the participant reads: a link instead
+                f"<p><a href='/p/{escape_text(token)}'>Muat ulang halaman ini</a> "
+                "saat pelatih membuka ronde berikutnya.</p>"
             )
+            return self.finish(_page("Umpan balik", hello + again + feedback))
         done = set(self.sesi.penilaian(ronde, id_peserta=peserta.id_peserta)["kode_vinyet"])
         kasus = self.settings["kasus"]
         forms = []
@@ -210,7 +212,34 @@ class _ParticipantHandler(_Base):
                 f"<button type='submit'>Kirim {escape_text(kode)}</button></form></section>"
             )
         head = f"<h1>{escape_text(self.sesi.nama)} — ronde {ronde}</h1><p>Peserta: {escape_text(peserta.nama)}</p>"
-        self.finish(_page(f"Ronde {ronde}", head + message + "".join(forms)))
+        self.finish(_page(f"Ronde {ronde}", head + message + "".join(forms) + feedback))
+
+    def _feedback(self, peserta) -> str:
+        """The participant's own deviations from the key, with its reasons, and their leniency
+        against the room (anonymous), for the rounds already closed; empty before that or
+        without the key. The closed rounds' ratings no longer change, so they are cached."""
+        kunci = self.settings["kunci"]
+        if kunci is None:
+            return ""
+        states = self.sesi.status_ronde()
+        closed = tuple(int(r) for r in states.loc[states["status"] == "tutup", "ronde"])
+        if not closed:
+            return ""
+        from ._laporan import feedback_html
+        from ._statistik import participant_feedback
+
+        cache, key = self.settings["cache"], ("penilaian", closed)
+        if key not in cache:
+            rows = self.sesi.penilaian()
+            cache[key] = rows[rows["ronde"].isin(closed)]
+        view = participant_feedback(cache[key], kunci, peserta.id_peserta)
+        if view.deviasi.empty:
+            return ""
+        return (
+            "<section id='umpan-balik'><h2>Umpan balik pribadi (ronde yang sudah ditutup)</h2>"
+            "<p>Hanya Anda yang melihat bagian ini; ruangan ditampilkan tanpa nama.</p>"
+            f"<div class='gulir'>{feedback_html(view, 'h3')}</div></section>"
+        )
 
     def post(self, token: str) -> None:
         peserta = self._peserta(token)
