@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 import segno
 
+from kinerja_calib._angka import desimal
 from kinerja_calib._escape import escape_text
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
-from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi, load_bank
+from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi, convergence, load_bank, simulate_session
 from kinerja_calib.pelatihan._server import make_app, qr_teks
 
 CODES = ["V01", "V03"]  # of the packaged bank: a "turun" indicator, a range target
@@ -150,6 +151,29 @@ def test_participant_page_shows_the_whole_case_from_the_bank(served, bank):
     assert escape_text(key.loc[("V01", "kolaboratif")]) in page
     assert not any(x in page for x in ("Peserta Dua", "Perikanan", "Wilayah Tujuh"))
     assert 'http-equiv="refresh"' not in page  # no reload while reading
+
+
+def test_dashboard_shows_closed_rounds_by_wilayah_and_the_change(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas simulasi", kode_vinyet=["V01", "V05", "V09"], bank=bank)
+    simulate_session(sesi, bank.kunci, n_peserta=15, perbaikan=0.8, seed=3)
+    with _serving(sesi, bank=bank) as (_url, port):
+        page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")[1]
+        assert "id='perubahan'" not in page  # round 2 still open
+        sesi.tutup_ronde(2)
+        page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")[1]
+    assert "id='angka-1'" in page and "id='angka-2'" in page
+    # 15 simulated participants over 5 wilayah: every group of 3 reaches the threshold.
+    wilayah = sesi.daftar_peserta()["wilayah"].value_counts()
+    assert (wilayah >= 3).all()
+    for name in wilayah.index:
+        assert escape_text(f"{name} (3 peserta)") in page
+    change = convergence(sesi.penilaian(), bank.kunci, 1, 2, n_boot=500).set_index(
+        ["skala", "ukuran"]
+    )
+    row = change.loc[("aspek", "jarak")]
+    assert row["ci_high"] < 0  # the planted improvement shows
+    shown = f"aspek jarak ke kunci {desimal(row['perubahan'], 2, tanda=True)}"
+    assert escape_text(shown) in page
 
 
 def test_case_text_is_escaped(tmp_path):

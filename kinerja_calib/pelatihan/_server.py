@@ -72,6 +72,7 @@ def _page(title: str, body: str, refresh: int | None = None) -> str:
 
 
 _STAT = {"alpha_ordinal": "α ordinal", "gwet_ac2": "AC2"}
+_UKURAN = {"jarak": "jarak ke kunci", "sebaran": "sebaran antarpeserta"}
 
 
 def _target(row: dict) -> str:
@@ -303,19 +304,21 @@ class _TrainerHandler(_Base):
         self.finish(_page("Dasbor pelatih", body, refresh=self.settings["refresh"]))
 
     def _numbers(self, states) -> str:
-        """Agreement, accuracy and cases to discuss of every closed round (cached: closed
-        rounds no longer change); empty without the bank's key."""
+        """Agreement, accuracy, the view by wilayah and the cases to discuss of every closed
+        round, and the round 1 -> 2 change once two rounds are closed (cached: closed rounds
+        no longer change); empty without the bank's key."""
         kunci = self.settings["kunci"]
         if kunci is None:
             return ""
         from .._angka import desimal, persen
-        from ._statistik import summarise
+        from ._statistik import convergence, summarise
 
         cache = self.settings["cache"]
+        closed = [int(r) for r in states.loc[states["status"] == "tutup", "ronde"]]
         parts = []
-        for ronde in states.loc[states["status"] == "tutup", "ronde"]:
+        for ronde in closed:
             if ronde not in cache:
-                cache[ronde] = summarise(self.sesi.penilaian(int(ronde)), kunci, n_boot=200)
+                cache[ronde] = summarise(self.sesi.penilaian(ronde), kunci, n_boot=200)
             r = cache[ronde]
             agree = "; ".join(
                 f"{_STAT[x.statistik]} {x.skala} {desimal(x.nilai, 2)} [{desimal(x.ci_low, 2)}; {desimal(x.ci_high, 2)}]"
@@ -325,10 +328,33 @@ class _TrainerHandler(_Base):
                 f"{x.skala}: tepat {persen(x.tepat, 0)}, kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
                 for x in r.akurasi.itertuples()
             )
+            region = "; ".join(
+                f"{x.wilayah} ({x.n_peserta} peserta): tepat {persen(x.tepat, 0)}, "
+                f"kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
+                for x in r.wilayah[r.wilayah["skala"] == "aspek"].itertuples()
+            )
             top = ", ".join(r.kasus["kode_vinyet"].head(3))
             parts.append(
                 f"<section class='angka' id='angka-{ronde}'><h2>Ronde {ronde}</h2><p>Kesepakatan: {escape_text(agree)}</p>"
-                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p><p>Bahas lebih dulu: {escape_text(top)}</p></section>"
+                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p>"
+                f"<p>Per wilayah (aspek; kelompok di bawah ambang anonimitas digabung): {escape_text(region or '–')}</p>"
+                f"<p>Bahas lebih dulu: {escape_text(top)}</p></section>"
+            )
+        if len(closed) >= 2:
+            key = ("perubahan", tuple(closed[:2]))
+            if key not in cache:
+                rows = self.sesi.penilaian()
+                rows = rows[rows["ronde"].isin(closed[:2])]
+                cache[key] = convergence(rows, kunci, closed[0], closed[1], n_boot=500)
+            change = "; ".join(
+                f"{x.skala} {_UKURAN[x.ukuran]} {desimal(x.perubahan, 2, tanda=True)} "
+                f"[{desimal(x.ci_low, 2)}; {desimal(x.ci_high, 2)}]"
+                for x in cache[key].itertuples()
+            )
+            parts.append(
+                f"<section class='angka' id='perubahan'><h2>Ronde {closed[0]} → {closed[1]}: apakah ruangan menyatu?</h2>"
+                f"<p>{escape_text(change)} (negatif = membaik; rentang 95 % bootstrap atas peserta "
+                "yang ikut kedua ronde).</p></section>"
             )
         return "".join(parts)
 
