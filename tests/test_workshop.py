@@ -220,15 +220,34 @@ class Workshop:
     def kernels(self) -> list[int]:
         return _children(self.voila)
 
-    def get(self, path: str, headers: dict[str, str] | None = None):
-        """GET without following redirects; return (status, headers, body text)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=180)
+    def get(self, path: str, headers: dict[str, str] | None = None, limit: float = 300.0):
+        """GET without following redirects; return (status, headers, body text).
+
+        The whole response must arrive within ``limit`` seconds: Voila streams the page while
+        the kernel starts, and when the kernel never answers (seen on an overloaded machine)
+        it leaves the chunked response open — the test fails with the server log instead of
+        hanging the suite.
+        """
+        deadline = time.monotonic() + limit
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.request("GET", path, headers=headers or {})
             res = conn.getresponse()
-            return res.status, res.headers, res.read().decode("utf-8", "replace")
+            body = bytearray()
+            while chunk := self._read_some(res, deadline):
+                body += chunk
+            return res.status, res.headers, body.decode("utf-8", "replace")
         finally:
             conn.close()
+
+    def _read_some(self, res: http.client.HTTPResponse, deadline: float) -> bytes:
+        while True:
+            if time.monotonic() > deadline:
+                pytest.fail(f"no complete answer from the workshop server:\n{self.log()[-3000:]}")
+            try:
+                return res.read1(65536)
+            except TimeoutError:
+                continue
 
     def open_dashboard(self) -> tuple[str, str]:
         """Load the dashboard with the token; return (kernel id, login cookie)."""
