@@ -8,9 +8,9 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ._bagian import alokasi_pegawai
-from ._jalan import HasilNasional, jalankan
+from ._jalan import HasilNasional, run_country
 
-__all__ = ["format_tahap", "run", "tulis_ringkasan"]
+__all__ = ["format_tahap", "run_and_write", "tulis_ringkasan"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,8 +50,8 @@ def tulis_ringkasan(hasil: HasilNasional, keluaran: Path) -> list[Path]:
     return [tulis_atomik(keluaran / name, df.to_csv(index=False)) for name, df in files.items()]
 
 
-def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
-    """``kinerja-calib nasional``: run :func:`jalankan`, print the stage table, write CSVs.
+def run_and_write(pegawai: int, seed: int, keluaran: Path | None) -> int:
+    """``kinerja-calib nasional``: run :func:`run_country`, print the stage table, write CSVs.
 
     Returns the exit code (0 = success). Parameter problems raise
     :class:`kinerja_calib.errors.ParameterError` (the CLI prints them in Indonesian).
@@ -67,7 +67,7 @@ def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
         f"(benih {seed}).",
         flush=True,
     )
-    hasil = jalankan(pegawai, seed)
+    hasil = run_country(pegawai, seed)
     r = hasil.ringkasan
     print(
         f"Selesai dalam {_angka(hasil.detik, 1)} detik dengan {hasil.pekerja} proses pekerja "

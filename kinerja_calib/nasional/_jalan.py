@@ -31,7 +31,7 @@ from ._bagian import (
     rss_puncak_mib,
 )
 
-__all__ = ["HasilNasional", "jalankan"]
+__all__ = ["HasilNasional", "run_country"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ class _PengukurMemori:
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class HasilNasional:
-    """Result of :func:`jalankan`.
+    """Result of :func:`run_country`.
 
     Attributes
     ----------
@@ -137,7 +137,7 @@ def _siaga() -> int:
     return os.getpid()
 
 
-def _jalankan_tugas(
+def _run_tasks(
     bagian: list[BagianProvinsi], pekerja: int, bar, ukur: _PengukurMemori
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Run all parts, and each province's agreement as soon as its parts are done."""
@@ -192,7 +192,7 @@ def _jalankan_tugas(
                 yield jenis, hasil
 
 
-def jalankan(
+def run_country(
     pegawai: int,
     seed: int = 2026,
     *,
@@ -243,7 +243,7 @@ def jalankan(
     with _PengukurMemori() as ukur:
         bar = _tqdm(len(bagian) + n_prov, "nasional") if progress else _Diam()
         try:
-            for jenis, h in _jalankan_tugas(bagian, pekerja, bar, ukur):
+            for jenis, h in _run_tasks(bagian, pekerja, bar, ukur):
                 (hasil_bagian if jenis == "bagian" else hasil_prov).append(h)
         finally:
             bar.close()
