@@ -116,7 +116,7 @@ def compare_weights(
     hasil_kerja: pd.Series | str | None = None,
     rules: Any = None,
     periode: str | None = None,
-    fx: Any = None,
+    effects: Any = None,
     acuan: str | None = None,
 ) -> PerbandinganBobot | DataKurang:
     """Compare 360 source weightings: composites, predikat shares and who changes predikat.
@@ -135,7 +135,7 @@ def compare_weights(
         Thresholds and matrix (default ``permenpanrb-6-2022``).
     periode : str, optional
         Period (default latest).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         Severity-correct the ratings first.
     acuan : str, optional
         Reference weighting for ``n_berubah`` (default the first convention: the pooled mean).
@@ -151,7 +151,7 @@ def compare_weights(
     acuan = acuan or next(iter(schemes))
     if acuan not in schemes:
         raise ParameterError(f"Skema acuan '{acuan}' tidak ada; pilih dari {list(schemes)}.")
-    scores = {name: composite_scores(ratings, w, periode, fx) for name, w in schemes.items()}
+    scores = {name: composite_scores(ratings, w, periode, effects) for name, w in schemes.items()}
     skor = pd.DataFrame(scores)
     pred = pd.DataFrame(
         {name: predikat_dari_skor(skor[name], hasil_kerja, rules) for name in schemes}

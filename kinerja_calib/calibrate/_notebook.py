@@ -93,12 +93,14 @@ def siapkan(
     )
 
 
-def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN) -> pd.DataFrame:
+def cek_ditanam(
+    effects, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN
+) -> pd.DataFrame:
     """How well the rater model found the planted raters — aggregated, never one row per rater.
 
     Parameters
     ----------
-    fx : RaterEffects
+    effects : RaterEffects
         ``kc.calibrate.rater_effects(...)`` (``.raters`` indexed by ``nip_penilai``).
     kebenaran_penilai : DataFrame
         The sample's documented truth by ``nip_penilai``: ``keparahan`` and ``ditanam``
@@ -115,8 +117,8 @@ def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN
         severe among all raters), ``didiagnosis_sesuai`` (raters whose diagnosis names the
         planted direction).
     """
-    est = fx.raters[["keparahan", "diagnosis"]].assign(
-        peringkat=fx.raters["keparahan"].rank(pct=True)
+    est = effects.raters[["keparahan", "diagnosis"]].assign(
+        peringkat=effects.raters["keparahan"].rank(pct=True)
     )
     benar = kebenaran_penilai[["keparahan", "ditanam"]].rename(
         columns={"keparahan": "keparahan_benar"}

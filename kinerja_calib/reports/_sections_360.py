@@ -45,9 +45,9 @@ def proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
     s = ctx.skor_periode[["nip", "kode_instansi", "predikat", "capaian"]]
     s = s.loc[s["predikat"].notna()].copy()
     parts = [_z(s["capaian"].to_numpy(dtype=float))]
-    fx = efek(ctx, calibrate)
-    if fx is not None:
-        kal = fx.ratees["skor_terkalibrasi"].reindex(s["nip"]).to_numpy(dtype=float)
+    effects = efek(ctx, calibrate)
+    if effects is not None:
+        kal = effects.ratees["skor_terkalibrasi"].reindex(s["nip"]).to_numpy(dtype=float)
         parts.append(_z(kal))
     stack = np.vstack(parts)
     ada = np.isfinite(stack)
@@ -81,8 +81,8 @@ def _z(x: np.ndarray) -> np.ndarray:
 def efek(ctx: KonteksLaporan, calibrate):
     """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
     rating other than self-ratings is left after the anonymity threshold."""
-    fx = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
-    return None if "kurang" in fx.info else fx
+    effects = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+    return None if "kurang" in effects.info else effects
 
 
 def _per_pegawai_360(ctx: KonteksLaporan) -> pd.DataFrame:
@@ -316,15 +316,15 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
     if calibrate is None or not hasattr(calibrate, "rater_effects"):
         return belum_tersedia("calibrate")
     r = ctx.penilaian
-    fx = efek(ctx, calibrate)
-    if fx is None:
+    effects = efek(ctx, calibrate)
+    if effects is None:
         return Bagian(
             "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna "
             f"layanan; instansi ini tidak memilikinya pada periode {_e(ctx.periode)} (setelah "
             "ambang anonimitas)."
         )
     # raters who only rated themselves are no rater effect on others
-    raters = fx.raters.loc[fx.raters.index.isin(peran_utama(r).index)]
+    raters = effects.raters.loc[effects.raters.index.isin(peran_utama(r).index)]
     f = flags(raters)
     text = (
         f"Dari {fmt_angka(len(raters))} penilai pada periode {_e(ctx.periode)}, model efek penilai "

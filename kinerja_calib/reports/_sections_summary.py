@@ -200,10 +200,10 @@ def _keputusan_penilai(ctx: KonteksLaporan) -> str | None:
     calibrate = module("calibrate")
     if calibrate is None or not hasattr(calibrate, "rater_effects") or not len(ctx.penilaian):
         return None
-    fx = efek(ctx, calibrate)
-    if fx is None:
+    effects = efek(ctx, calibrate)
+    if effects is None:
         return None
-    raters = fx.raters.loc[fx.raters.index.isin(peran_utama(ctx.penilaian).index)]
+    raters = effects.raters.loc[effects.raters.index.isin(peran_utama(ctx.penilaian).index)]
     f = flags(raters)
     lunak, keras = int(f["terlalu_lunak"].sum()), int(f["terlalu_keras"].sum())
     if not lunak + keras:
