@@ -17,7 +17,7 @@ from kinerja_calib.calibrate import (
     effective_weights,
     predikat_dari_skor,
     rater_effects,
-    reliability_curve,
+    role_reliability_curve,
     source_weights,
 )
 from kinerja_calib.errors import ParameterError
@@ -323,7 +323,7 @@ def test_reliability_weights_beat_equal_weights(sim_small):
     sw = source_weights(sim_small.ratings, n_boot=0)
     equal = np.full(len(lam), 1 / len(lam))
     assert sw.attrs["nilai_kriteria"] >= _reliability(equal, lam, S) - 1e-9
-    curve = reliability_curve(sim_small.ratings)
+    curve = role_reliability_curve(sim_small.ratings)
     for _, g in curve.groupby("peran_penilai"):
         assert np.all(np.diff(g["reliabilitas"]) > 0)  # Spearman–Brown grows with k
 
@@ -533,7 +533,7 @@ def test_figures_and_panels_render(sim_small):
         gambar.sebelum_sesudah(fx, sim_small.truth["skor_sebenarnya"]),
         gambar.keparahan_penilai(fx, sim_small.raters),
         gambar.bobot_sumber(sw),
-        gambar.kurva_reliabilitas(reliability_curve(r), sw),
+        gambar.kurva_reliabilitas(role_reliability_curve(r), sw),
         gambar.porsi_predikat_bobot(compare_weights(r)),
         gambar.usulan_distribusi(p, "X"),
         gambar.bobot_ahp(ahp_weights(SAATY_DRINKS)),
@@ -688,3 +688,9 @@ def test_severity_plot_never_draws_one_rater(sim_small):
     assert sum(heights) == len(q)  # every rater counted once, none drawn alone
     points = ax2.lines[0].get_xydata()
     assert len(points) == 10 and len(q) > 100  # ten group means, not one point per rater
+
+
+def test_reliability_curve_alias():
+    """Issue 14 renamed calibrate.reliability_curve; the old name stays for one release."""
+    assert kc.calibrate.reliability_curve is role_reliability_curve
+    assert kc.calibrate.reliability_curve is not kc.agreement.reliability_curve

@@ -310,7 +310,7 @@ def test_calibration_on_self_ratings_only_is_a_sentence():
     assert fx.ringkasan().startswith("Bagian ini memerlukan penilaian 360")
     for hasil in (
         calibrate.source_weights(r),
-        calibrate.reliability_curve(r),
+        calibrate.role_reliability_curve(r),
         calibrate.compare_weights(r),
     ):
         assert str(hasil) == calibrate._types.KURANG_PENILAI

@@ -5,8 +5,8 @@ What agencies calibrate with:
 - :func:`rater_effects` — who rated whom: an additive (ratee + rater + role + aspect) model fitted
   by sparse least squares with shrinkage for raters with few ratings, or an ordinal many-facet
   Rasch model; rater diagnostics in Indonesian, variance components and the rater network.
-- :func:`source_weights`, :func:`compare_weights`, :func:`reliability_curve` — 360 source weights
-  from evidence (composite reliability, an external criterion, or known truth).
+- :func:`source_weights`, :func:`compare_weights`, :func:`role_reliability_curve` — 360 source
+  weights from evidence (composite reliability, an external criterion, or known truth).
 - :func:`calibrate_distribution` — the fewest predikat moves that meet the SE MenPANRB 3/2023
   curve, as a *proposal* for the calibration meeting.
 - :func:`ahp_weights`, :func:`effective_weights` — indicator weights: Saaty's AHP and the share of
@@ -27,11 +27,14 @@ from ._ordinal import category_probabilities
 from ._weights import (
     RoleComposite,
     composite_scores,
-    reliability_curve,
     role_composite,
     role_means,
+    role_reliability_curve,
     source_weights,
 )
+
+# alias kept for one release (issue 14)
+reliability_curve = role_reliability_curve
 
 __all__ = [
     "AMBANG_DIAGNOSIS",
@@ -56,6 +59,7 @@ __all__ = [
     "reliability_curve",
     "role_composite",
     "role_means",
+    "role_reliability_curve",
     "cek_ditanam",
     "siapkan",
     "source_weights",

@@ -19,8 +19,8 @@ from ._types import KURANG_PENILAI
 __all__ = [
     "RoleComposite",
     "composite_scores",
-    "reliability_curve",
     "role_composite",
+    "role_reliability_curve",
     "role_means",
     "source_weights",
     "weights_vector",
@@ -394,10 +394,13 @@ def source_weights(
     return out
 
 
-def reliability_curve(
+def role_reliability_curve(
     ratings: pd.DataFrame, k_max: int = 10, periode: str | None = None, effects: Any = None
 ) -> pd.DataFrame | DataKurang:
     """Reliability of the mean of ``k`` raters of each role (Spearman–Brown from the data).
+
+    Not :func:`kinerja_calib.agreement.reliability_curve`, which bootstraps the mean of ``k``
+    raters of one wide ratee × rater table.
 
     The single-rater reliability of role ``g`` is ``λ_g² / (λ_g² + k̄_g·(S_gg − λ_g²))``
     (the error variance of a role mean scaled back to one rater); the curve is
