@@ -15,7 +15,7 @@ from kinerja_calib.calibrate import (
     calibrate_distribution,
     compare_weights,
     effective_weights,
-    predikat_dari_skor,
+    predikat_from_score,
     rater_effects,
     role_reliability_curve,
     source_weights,
@@ -166,9 +166,9 @@ def test_predikat_misclassification_falls_by_30_percent_on_default_scenario():
         hk = hk.astype(object)
         b = np.polyfit(df["skor_sebenarnya"], df["skor_mentah"], 1)
         truth_scale = pd.Series(np.polyval(b, df["skor_sebenarnya"]), index=df.index)
-        p_true = predikat_dari_skor(truth_scale, hk)
-        wrong_raw += (predikat_dari_skor(df["skor_mentah"], hk) != p_true).sum()
-        wrong_cal += (predikat_dari_skor(df["skor_terkalibrasi"], hk) != p_true).sum()
+        p_true = predikat_from_score(truth_scale, hk)
+        wrong_raw += (predikat_from_score(df["skor_mentah"], hk) != p_true).sum()
+        wrong_cal += (predikat_from_score(df["skor_terkalibrasi"], hk) != p_true).sum()
     assert wrong_raw > 300
     # seeds 20–22: 506 → 327 wrong (−35 %); per seed −31 %, −32 %, −45 %
     assert 1 - wrong_cal / wrong_raw >= 0.30

@@ -225,7 +225,7 @@ def _terbit(folder: Path) -> dict[str, object]:
     out["score_workbook"] = kc.score_workbook(wb)
     out["score_workbook_pp30"] = kc.score_workbook(wb, "pp-30-2019")
     out["compare_regimes"] = kc.compare_regimes(wb)
-    out["skor_perilaku"] = kc.scoring.skor_perilaku(wb.penilaian_360)
+    out["skor_perilaku"] = kc.scoring.perilaku_score(wb.penilaian_360)
     # the report: context tables, every section (text, HTML tables, figures), Excel, index
     ctx = reports.siapkan_laporan(str(folder), "UJI-A")
     out["ctx.skor"] = ctx.skor
@@ -308,17 +308,18 @@ def test_hidden_group_enters_no_score_atasan_still_counts():
     base[("B", "rekan")] = 3
     r = _ratings(base)
     r.loc[(r["nip"] == "A") & (r["peran_penilai"] == "rekan"), "nilai"] = 1.0
-    sp = kc.scoring.skor_perilaku(r).set_index("nip")
+    sp = kc.scoring.perilaku_score(r).set_index("nip")
     atasan_a = r.loc[(r["nip"] == "A") & (r["peran_penilai"] == "atasan"), "nilai"].mean()
     assert sp.loc["A", "skor_perilaku"] == pytest.approx(atasan_a)  # atasan alone
     assert sp.loc["A", "n_penilai"] == 1 and pd.isna(sp.loc["A", "skor_rekan"])
     assert sp.loc["B", "n_penilai"] == 4 and sp.loc["B", "skor_rekan"] == pytest.approx(10 / 3)
     # ambang 1 restores the old behaviour (every rating) for teaching
     assert (
-        kc.scoring.skor_perilaku(r, ambang_anonimitas=1).set_index("nip").loc["A", "n_penilai"] == 3
+        kc.scoring.perilaku_score(r, ambang_anonimitas=1).set_index("nip").loc["A", "n_penilai"]
+        == 3
     )
     with pytest.raises(ParameterError, match="ambang_anonimitas"):
-        kc.scoring.skor_perilaku(r, ambang_anonimitas=0)
+        kc.scoring.perilaku_score(r, ambang_anonimitas=0)
 
 
 def test_validate_applies_threshold_and_refuses_bad_values(mini_asli):

@@ -21,12 +21,12 @@ from kinerja_calib.scoring import (
     nilai_pp30,
     nilai_pp46,
     nilai_waktu_biaya,
+    perilaku_score,
     predikat,
     predikat_pp30,
     rating_hasil_kerja,
     rating_perilaku,
     sebutan_pp46,
-    skor_perilaku,
 )
 
 B, S, A = labels.RATING  # di bawah, sesuai, di atas
@@ -301,18 +301,18 @@ def test_nilai_pp46_weights():
 
 
 # ---- 360 composite and whole workbooks
-def test_skor_perilaku_excludes_self_and_weights_roles():
+def test_perilaku_score_excludes_self_and_weights_roles():
     r360 = tables()["penilaian_360"]
-    sp = skor_perilaku(r360, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
+    sp = perilaku_score(r360, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
     a = sp.loc[NIP["a"]]
     # atasan 4.5 (w 0.4), rekan 4.0 (w 0.2); renormalised: (0.4·4.5 + 0.2·4.0)/0.6
     assert a["skor_perilaku"] == pytest.approx((0.4 * 4.5 + 0.2 * 4.0) / 0.6)
     assert a["skor_diri"] == 5.0 and a["n_penilai"] == 3
     r = kc.rules.load(overrides={"bobot_peran": {"atasan": 0.5, "rekan": 0.5}})
-    sp2 = skor_perilaku(r360, r, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
+    sp2 = perilaku_score(r360, r, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
     assert sp2.loc[NIP["a"], "skor_perilaku"] == pytest.approx(4.25)
     # default threshold 3: a's two rekan are hidden -> atasan alone, one rater counted
-    d = skor_perilaku(r360, periode="2026-S1").set_index("nip").loc[NIP["a"]]
+    d = perilaku_score(r360, periode="2026-S1").set_index("nip").loc[NIP["a"]]
     assert d["skor_perilaku"] == 4.5 and d["n_penilai"] == 1 and pd.isna(d["skor_rekan"])
 
 
@@ -406,9 +406,9 @@ def test_samples_score_fast_enough_and_consistent(samples_dir):
     assert len(s) == len(wb.pegawai) * len(set(wb.realisasi["periode"]))
     assert set(s["predikat"].dropna()) <= set(labels.PREDIKAT)
     # self never enters the composite: the composite ignores the diri column
-    sp = skor_perilaku(wb.penilaian_360)
+    sp = perilaku_score(wb.penilaian_360)
     with_self = kc.rules.load(overrides={"bobot_peran.diri": 1.0})
-    sp2 = skor_perilaku(wb.penilaian_360, with_self)
+    sp2 = perilaku_score(wb.penilaian_360, with_self)
     assert not np.allclose(sp["skor_perilaku"], sp2["skor_perilaku"])
     v = cek_kurva(
         s[s["periode"] == s["periode"].max()], "predikat_organisasi", by="kode_instansi", semua=True
@@ -454,3 +454,10 @@ def test_score_workbook_pp30_without_360_uses_70_30():
     s = kc.score_workbook(workbook(), "pp-30-2019", periode="2026-S1", pakai_360=False)
     b = s.set_index("nip").loc[NIP["b"]]
     assert b["nilai_akhir"] == pytest.approx(0.7 * 109 + 0.3 * b["nilai_perilaku"])
+
+
+def test_old_score_names_are_aliases():
+    """Issue 14 renamed the score helpers; the old names stay for one release."""
+    assert kc.scoring.skor_perilaku is kc.scoring.perilaku_score
+    assert kc.scoring.rating_dari_skor is kc.scoring.rating_from_score
+    assert kc.calibrate.predikat_dari_skor is kc.calibrate.predikat_from_score

@@ -18,7 +18,7 @@ The statistics never import matplotlib; figures live in :mod:`kinerja_calib.plot
 from __future__ import annotations
 
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
-from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predikat_dari_skor
+from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predikat_from_score
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
@@ -33,8 +33,9 @@ from ._weights import (
     source_weights,
 )
 
-# alias kept for one release (issue 14)
+# aliases kept for one release (issue 14)
 reliability_curve = role_reliability_curve
+predikat_dari_skor = predikat_from_score
 
 __all__ = [
     "AMBANG_DIAGNOSIS",
@@ -55,6 +56,7 @@ __all__ = [
     "composite_scores",
     "effective_weights",
     "predikat_dari_skor",
+    "predikat_from_score",
     "rater_effects",
     "reliability_curve",
     "role_composite",

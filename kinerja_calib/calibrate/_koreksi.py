@@ -125,7 +125,7 @@ def predikat_terkalibrasi(
         rp = skor[key].merge(pr[[*key, "rating_perilaku"]], on=key, how="left")
         rating_p = rp["rating_perilaku"].astype(object).to_numpy()
     else:
-        sp = scoring.skor_perilaku(kor, r, periode=per, ambang_anonimitas=ambang_anonimitas)
+        sp = scoring.perilaku_score(kor, r, periode=per, ambang_anonimitas=ambang_anonimitas)
         sp = skor[key].merge(sp[[*key, "skor_perilaku"]], on=key, how="left")
         rating_p = np.asarray(
             scoring.rating_perilaku(sp["skor_perilaku"].to_numpy(float), r), dtype=object

@@ -12,7 +12,7 @@ The pieces, in the order the course uses them:
   (1–5) → the three-level rating, with the instansi-configurable thresholds of the rules.
 - :func:`predikat` — (rating hasil kerja, rating perilaku) → predikat (6/2022 matrix).
 - :func:`kurva_constraints`, :func:`cek_kurva` — SE MenPANRB 3/2023 pola distribusi.
-- :func:`skor_perilaku` — 360 composite per pegawai × periode (self excluded, shown apart).
+- :func:`perilaku_score` — 360 composite per pegawai × periode (self excluded, shown apart).
 - :func:`nilai_pp30`, :func:`predikat_pp30`, :func:`nilai_waktu_biaya`, :func:`nilai_pp46`,
   :func:`sebutan_pp46` — the legacy numeric regimes.
 - :func:`score_workbook`, :func:`compare_regimes` — whole workbooks.
@@ -55,11 +55,11 @@ from ._lama import (
     predikat_pp30,
     sebutan_pp46,
 )
-from ._perilaku import skor_perilaku
+from ._perilaku import perilaku_score
 from ._rating import (
     nilai_capaian_iki,
     predikat,
-    rating_dari_skor,
+    rating_from_score,
     rating_hasil_kerja,
     rating_perilaku,
 )
@@ -70,6 +70,10 @@ from ._workbook import (
     score_workbook,
     sensitivitas_bobot,
 )
+
+# aliases kept for one release (issue 14)
+skor_perilaku = perilaku_score
+rating_dari_skor = rating_from_score
 
 __all__ = [
     "METODE_RATING",
@@ -91,6 +95,7 @@ __all__ = [
     "porsi_cara_rating",
     "rating_butir",
     "rating_dari_skor",
+    "rating_from_score",
     "rating_hasil_kerja",
     "rating_hasil_kerja_per_butir",
     "rating_perilaku",
@@ -99,4 +104,5 @@ __all__ = [
     "sebutan_pp46",
     "sensitivitas_bobot",
     "skor_perilaku",
+    "perilaku_score",
 ]

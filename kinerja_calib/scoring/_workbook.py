@@ -29,7 +29,7 @@ from ._lama import (
     predikat_pp30,
     sebutan_pp46,
 )
-from ._perilaku import skor_perilaku
+from ._perilaku import perilaku_score
 from ._rating import nilai_capaian_iki, predikat, rating_hasil_kerja, rating_perilaku
 
 __all__ = [
@@ -111,7 +111,7 @@ def _komponen(
         per_rea = per_360 = periode
     cp = capaian_pegawai(wb, periode=per_rea, rules=rules_6_2022)
     sp = (
-        skor_perilaku(r360, rules_6_2022, periode=per_360, ambang_anonimitas=ambang_anonimitas)
+        perilaku_score(r360, rules_6_2022, periode=per_360, ambang_anonimitas=ambang_anonimitas)
         if r360 is not None and len(r360) and per_360 != []
         else pd.DataFrame(columns=["periode", "nip", "skor_perilaku", "skor_diri", "n_penilai"])
     )
@@ -303,7 +303,7 @@ def score_workbook(
     pakai_360 : bool, optional
         PP 30/2019 only: 60/40 instead of 70/30 (default from the rules: true).
     ambang_anonimitas : int, default 3
-        Anonymity threshold of :func:`skor_perilaku`: anonymous 360 groups below it enter
+        Anonymity threshold of :func:`perilaku_score`: anonymous 360 groups below it enter
         no score, rating, predikat or count.
 
     Returns
@@ -436,7 +436,7 @@ def sensitivitas_bobot(
     periode : str, default "" (the latest period)
     ambang_anonimitas : int, default 3
         Anonymity threshold of the 360 composite
-        (:func:`kinerja_calib.scoring.skor_perilaku`).
+        (:func:`kinerja_calib.scoring.perilaku_score`).
 
     Returns
     -------

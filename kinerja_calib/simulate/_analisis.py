@@ -64,7 +64,7 @@ _BP = "Butuh Perbaikan"
 
 def _rating3(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """0/1/2 = di bawah / sesuai / di atas ekspektasi (NaN → -1), compared at 9 decimals
-    like :func:`kinerja_calib.scoring.rating_dari_skor` (:mod:`kinerja_calib._presisi`)."""
+    like :func:`kinerja_calib.scoring.rating_from_score` (:mod:`kinerja_calib._presisi`)."""
     return tingkat(x, [lo, hi]).astype(np.int8)
 
 

@@ -128,7 +128,7 @@ def panel_bobot_360(
     roles = _urutan_peran(rc.roles)  # the sliders' order; weights go to rc in rc.roles order
     m = rc.means
     base = _cal.composite_scores(ratings, "gabungan", periode, effects)
-    base_pred = _cal.predikat_dari_skor(base, hasil_kerja, rules).astype(object)
+    base_pred = _cal.predikat_from_score(base, hasil_kerja, rules).astype(object)
     start = bobot_awal if bobot_awal is not None else _bobot_aturan(rules, roles)
     sliders = {
         r: widgets.IntSlider(
@@ -167,7 +167,7 @@ def panel_bobot_360(
         w = w / w.sum()
         w_rc = np.array([w[roles.index(r)] for r in rc.roles])  # rc's own role order
         skor = rc.score(w_rc)
-        pred = _cal.predikat_dari_skor(skor, hasil_kerja, rules)
+        pred = _cal.predikat_from_score(skor, hasil_kerja, rules)
         rel = rc.reliability(w_rc)
         berubah = int((pred.astype(object) != base_pred.reindex(pred.index)).sum())
         shares = pred.value_counts(normalize=True).reindex(PREDIKAT, fill_value=0.0)
