@@ -375,7 +375,7 @@ def test_distribution_moves_lowest_baik_down():
     assert p.perpindahan["alasan"].str.contains("batas maksimal 70 % Baik terlampaui").all()
     assert "bukan keputusan" in p.catatan
     after = p.predikat.rename(columns={"predikat_usulan": "predikat"})
-    assert kc.scoring.cek_kurva(after["predikat"].astype(str), "Baik").empty
+    assert kc.scoring.check_kurva(after["predikat"].astype(str), "Baik").empty
 
 
 def test_distribution_minimal_moves_match_cek_kurva_and_meet_constraints():
@@ -392,11 +392,11 @@ def test_distribution_minimal_moves_match_cek_kurva_and_meet_constraints():
     after = p.predikat.rename(columns={"predikat_usulan": "predikat"})
     after["predikat"] = after["predikat"].astype(str)
     after = after[after["kode_instansi"].isin(ok["kode_instansi"])]
-    assert kc.scoring.cek_kurva(after, org_of, by="kode_instansi").empty
+    assert kc.scoring.check_kurva(after, org_of, by="kode_instansi").empty
     # never more moves than a single-constraint lower bound allows to be needed... and exactly
     # the violation count when only one constraint is violated
     before = s.assign(predikat=s["predikat"].astype(str))
-    v = kc.scoring.cek_kurva(before, org_of, by="kode_instansi")
+    v = kc.scoring.check_kurva(before, org_of, by="kode_instansi")
     single = v.groupby("kode_instansi").filter(lambda g: len(g) == 1)
     moves = p.ringkasan.set_index("kode_instansi")["n_pindah"]
     for kode, need in single.set_index("kode_instansi")["harus_pindah"].items():
@@ -688,9 +688,3 @@ def test_severity_plot_never_draws_one_rater(sim_small):
     assert sum(heights) == len(q)  # every rater counted once, none drawn alone
     points = ax2.lines[0].get_xydata()
     assert len(points) == 10 and len(q) > 100  # ten group means, not one point per rater
-
-
-def test_reliability_curve_alias():
-    """Issue 14 renamed calibrate.reliability_curve; the old name stays for one release."""
-    assert kc.calibrate.reliability_curve is role_reliability_curve
-    assert kc.calibrate.reliability_curve is not kc.agreement.reliability_curve

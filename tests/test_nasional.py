@@ -176,9 +176,3 @@ def test_cli_rejects_file_as_output_folder(tmp_path, capsys):
 def test_cli_rejects_tiny_country(capsys):
     assert main(["nasional", "--pegawai", "100", "--seed", "1"]) == 1
     assert "minimal" in capsys.readouterr().err
-
-
-def test_old_names_are_aliases():
-    """Issue 14 renamed ``jalankan``/``run``; the old names stay for one release."""
-    assert nasional.jalankan is nasional.run_country
-    assert nasional.run is nasional.run_and_write

@@ -484,12 +484,12 @@ def test_planted_raters_summarised_per_kind_never_per_rater():
         {"keparahan": [2.0, 2.0, 4.0, -3.0, -1.0, 0.0], "ditanam": [*"kkk", "l", "l", None]},
         index=pd.Index(list("abcdef"), name="nip_penilai"),
     ).replace({"k": "keras", "l": "lunak"})
-    t = kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=3)
+    t = kc.calibrate.check_planted(SimpleNamespace(raters=raters), truth, ambang=3)
     assert t["ditanam"].tolist() == ["keras"]  # 2 lenient raters: too few to show
     row = t.iloc[0]
     assert row["jumlah_penilai"] == 3 and row["didiagnosis_sesuai"] == 2
     assert row["keparahan_rata_rata"] == 2.0 and row["keparahan_benar_rata_rata"] == pytest.approx(
         8 / 3
     )
-    assert len(kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=2)) == 2
+    assert len(kc.calibrate.check_planted(SimpleNamespace(raters=raters), truth, ambang=2)) == 2
     assert_no_rater_ids(t)

@@ -66,18 +66,18 @@ def _row(html: str, nip: str) -> str:
 )
 def test_periksa_kode_refuses_escaping_codes(kode):
     with pytest.raises(ParameterError, match="tidak sah"):
-        reports.periksa_kode(kode)
+        reports.validate_kode(kode)
 
 
 @pytest.mark.parametrize("kode", [101, 1.5, None, True])
 def test_periksa_kode_refuses_non_text(kode):
     with pytest.raises(ParameterError, match="harus teks"):
-        reports.periksa_kode(kode)
+        reports.validate_kode(kode)
 
 
 def test_periksa_kode_accepts_sample_style_codes():
-    assert reports.periksa_kode("JMB-KEC-TELANAI") == "JMB-KEC-TELANAI"
-    assert reports.periksa_kode("0101") == "0101"
+    assert reports.validate_kode("JMB-KEC-TELANAI") == "JMB-KEC-TELANAI"
+    assert reports.validate_kode("0101") == "0101"
 
 
 def test_run_batch_refuses_bad_codes_before_writing(mini, tmp_path):

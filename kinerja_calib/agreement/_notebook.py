@@ -58,9 +58,9 @@ def siapkan(
     ParameterError
         All parameter problems at once, in Indonesian, each saying what to fix.
     """
-    from ..params import Pemeriksa, validate
+    from ..params import ProblemCollector, validate
 
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("seed", seed, bulat=True)
     cek.pilihan("peran", peran, PERAN_PENILAI)
     cek.angka("target", target, 0, 1, buka=True, contoh="0.8")

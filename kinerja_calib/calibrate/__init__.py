@@ -22,7 +22,7 @@ from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predik
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
-from ._notebook import cek_ditanam, siapkan
+from ._notebook import check_planted, siapkan
 from ._ordinal import category_probabilities
 from ._weights import (
     RoleComposite,
@@ -36,6 +36,7 @@ from ._weights import (
 # aliases kept for one release (issue 14)
 reliability_curve = role_reliability_curve
 predikat_dari_skor = predikat_from_score
+cek_ditanam = check_planted
 
 __all__ = [
     "AMBANG_DIAGNOSIS",
@@ -63,6 +64,7 @@ __all__ = [
     "role_means",
     "role_reliability_curve",
     "cek_ditanam",
+    "check_planted",
     "siapkan",
     "source_weights",
 ]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["cek_ditanam", "siapkan"]
+__all__ = ["check_planted", "siapkan"]
 
 
 def siapkan(
@@ -57,9 +57,9 @@ def siapkan(
         All parameter problems at once, in Indonesian, each saying what to fix.
     """
     from .. import scoring
-    from ..params import Pemeriksa, validate
+    from ..params import ProblemCollector, validate
 
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("seed", seed, bulat=True)
     cek.angka("n_boot", n_boot, 0, bulat=True)
     cek.angka("batas_atasan", batas_atasan, 0, 1)
@@ -93,7 +93,7 @@ def siapkan(
     )
 
 
-def cek_ditanam(
+def check_planted(
     effects, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN
 ) -> pd.DataFrame:
     """How well the rater model found the planted raters — aggregated, never one row per rater.

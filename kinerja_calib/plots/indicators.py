@@ -84,7 +84,7 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure 
 
 def ringkasan_smart(temuan: pd.DataFrame, judul: str | None = None) -> Figure:
     """Bar chart of SMART findings per criterion and severity (output of
-    :func:`kinerja_calib.indicators.cek_smart`)."""
+    :func:`kinerja_calib.indicators.check_smart`)."""
     ct = pd.crosstab(
         pd.Categorical(temuan["kriteria"], categories=list(_KRITERIA)),
         pd.Categorical(temuan["tingkat"], categories=["galat", "peringatan"]),

@@ -65,8 +65,8 @@ from ._sections_base import (
     TAG_HAPUS,
     Bagian,
     KonteksLaporan,
-    periksa_kode,
     siapkan_laporan,
+    validate_kode,
 )
 from ._sections_other import (
     bagian_aturan,
@@ -80,6 +80,9 @@ from ._sections_other import (
 from ._sections_summary import bagian_capaian, bagian_judul, bagian_kurva, bagian_ringkasan
 from ._status import pesan_galat, tulis_indeks
 from ._tasks_base import KURSUS, TEMPLAT, HasilTugas, Tugas
+
+# alias kept for one release (issue 14)
+periksa_kode = validate_kode
 
 __all__ = [
     "Bagian",
@@ -108,6 +111,7 @@ __all__ = [
     "ekspor_html",
     "netralkan_formula",
     "periksa_kode",
+    "validate_kode",
     "pesan_galat",
     "ringkasan_indeks",
     "run_batch",

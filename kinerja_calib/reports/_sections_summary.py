@@ -331,21 +331,21 @@ def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
 def violations(ctx: KonteksLaporan) -> pd.DataFrame | None:
     scoring = module("scoring")
     s = ctx.skor_periode
-    if scoring is None or s is None or not hasattr(scoring, "cek_kurva"):
+    if scoring is None or s is None or not hasattr(scoring, "check_kurva"):
         return None
     pred = s["predikat"].dropna()
     if not len(pred):
         return None
     return ctx.cached(
         "cek_kurva",
-        lambda: scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan),
+        lambda: scoring.check_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan),
     )
 
 
 def _tabel_kurva(ctx: KonteksLaporan, scoring) -> pd.DataFrame:
     """Every kurva constraint of the organisation predikat with its status, in words."""
     pred = ctx.skor_periode["predikat"].dropna()
-    semua = scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan, semua=True)
+    semua = scoring.check_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan, semua=True)
     status = np.where(
         semua["terpenuhi"].astype(bool),
         "terpenuhi",

@@ -19,7 +19,7 @@ from .._berkas import tulis_atomik
 from .._escape import add_csp, escape_text
 from .._tampil import KOSONG, angka
 from ..errors import ParameterError
-from ._sections_base import periksa_kode
+from ._sections_base import validate_kode
 from ._tasks import read_summary
 from ._tasks_base import KURSUS, TEMPLAT, HasilTugas
 
@@ -225,7 +225,7 @@ def muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]
     codes, names, results = [], {}, []
     for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
         try:
-            kode = periksa_kode(folder.name)
+            kode = validate_kode(folder.name)
         except ParameterError:
             continue
         doc = _baca_status(folder)

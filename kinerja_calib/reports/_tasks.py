@@ -23,7 +23,7 @@ from ..errors import ParameterError, ReportError
 from ._excel import ekspor_excel
 from ._html import ekspor_html
 from ._preflight import periksa_periode, siapkan_keluaran
-from ._sections_base import MIME_RINGKASAN, periksa_kode
+from ._sections_base import MIME_RINGKASAN, validate_kode
 from ._tasks_base import (
     KURSUS,
     HasilTugas,
@@ -273,7 +273,7 @@ def buat_tugas(
     """
     wb, codes, names = _load(data)
     if instansi:
-        chosen = [periksa_kode(k) for k in instansi]
+        chosen = [validate_kode(k) for k in instansi]
         unknown = [k for k in chosen if k not in names]
         if unknown:
             raise ParameterError(
@@ -282,7 +282,7 @@ def buat_tugas(
             )
         codes = list(dict.fromkeys(chosen))
     else:
-        codes = [periksa_kode(k) for k in codes]
+        codes = [validate_kode(k) for k in codes]
     periksa_periode(wb, codes, params.get("periode", ""), bool(instansi))
 
     tasks: list[Tugas] = []

@@ -11,7 +11,7 @@ The pieces, in the order the course uses them:
 - :func:`rating_hasil_kerja`, :func:`rating_perilaku` — a capaian (%) or a 360 composite
   (1–5) → the three-level rating, with the instansi-configurable thresholds of the rules.
 - :func:`predikat` — (rating hasil kerja, rating perilaku) → predikat (6/2022 matrix).
-- :func:`kurva_constraints`, :func:`cek_kurva` — SE MenPANRB 3/2023 pola distribusi.
+- :func:`kurva_constraints`, :func:`check_kurva` — SE MenPANRB 3/2023 pola distribusi.
 - :func:`perilaku_score` — 360 composite per pegawai × periode (self excluded, shown apart).
 - :func:`nilai_pp30`, :func:`predikat_pp30`, :func:`nilai_waktu_biaya`, :func:`nilai_pp46`,
   :func:`sebutan_pp46` — the legacy numeric regimes.
@@ -46,7 +46,7 @@ from .._butir import (
     penentu_perilaku as penentu_perilaku,
 )
 from .._kurva import batas_kurva as _batas  # noqa: F401  (tests reach the kurva rounding here)
-from ._distribusi import cek_kurva, kurva_constraints
+from ._distribusi import check_kurva, kurva_constraints
 from ._lama import (
     angka_kredit,
     nilai_pp30,
@@ -74,6 +74,7 @@ from ._workbook import (
 # aliases kept for one release (issue 14)
 skor_perilaku = perilaku_score
 rating_dari_skor = rating_from_score
+cek_kurva = check_kurva
 
 __all__ = [
     "METODE_RATING",
@@ -82,6 +83,7 @@ __all__ = [
     "agregasi_rating",
     "angka_kredit",
     "cek_kurva",
+    "check_kurva",
     "compare_regimes",
     "kepala_unit",
     "keterangan_metode",

@@ -1,0 +1,35 @@
+"""Issue 14 renamed public names to one vocabulary (CONTRIBUTING.md §2–3); each old name stays
+an alias of the new object for one release, because callers outside this change still use it."""
+
+from __future__ import annotations
+
+import pytest
+
+import kinerja_calib as kc
+from kinerja_calib import indicators, nasional, params, reports, workshop
+
+ALIASES = [
+    (nasional, "jalankan", "run_country"),
+    (nasional, "run", "run_and_write"),
+    (kc.calibrate, "reliability_curve", "role_reliability_curve"),
+    (kc.scoring, "skor_perilaku", "perilaku_score"),
+    (kc.scoring, "rating_dari_skor", "rating_from_score"),
+    (kc.calibrate, "predikat_dari_skor", "predikat_from_score"),
+    (kc.scoring, "cek_kurva", "check_kurva"),
+    (indicators, "cek_smart", "check_smart"),
+    (workshop, "cek_lingkungan", "check_environment"),
+    (kc.calibrate, "cek_ditanam", "check_planted"),
+    (reports, "periksa_kode", "validate_kode"),
+    (params, "Pemeriksa", "ProblemCollector"),
+]
+
+
+@pytest.mark.parametrize(("module", "old", "new"), ALIASES, ids=[a[1] for a in ALIASES])
+def test_old_name_is_the_new_object_and_both_are_exported(module, old, new):
+    assert getattr(module, old) is getattr(module, new)
+    assert new in module.__all__ and old in module.__all__
+
+
+def test_role_reliability_curve_is_not_the_agreement_one():
+    """The rename removed a collision: the two reliability curves are different functions."""
+    assert kc.calibrate.role_reliability_curve is not kc.agreement.reliability_curve
