@@ -259,7 +259,7 @@ def validate(
     wb = None
     if path is not None:
         kode = kode_instansi if kode_ok else ""
-        wb = data_mod.workbook_dari_cache(path, kode) if kode else None
+        wb = data_mod.load_cached_workbook(path, kode) if kode else None
         if wb is None:
             try:
                 wb = data_mod.load_workbook(path)

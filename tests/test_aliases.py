@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib import indicators, nasional, params, reports, workshop
+from kinerja_calib import _aturan, indicators, nasional, params, reports, workshop
 
 ALIASES = [
     (nasional, "jalankan", "run_country"),
@@ -21,6 +21,15 @@ ALIASES = [
     (kc.calibrate, "cek_ditanam", "check_planted"),
     (reports, "periksa_kode", "validate_kode"),
     (params, "Pemeriksa", "ProblemCollector"),
+    (reports, "tulis_atomik", "write_atomic"),
+    (reports, "tulis_cache", "write_cache"),
+    (reports, "tulis_indeks", "write_index"),
+    (reports, "ekspor_excel", "write_excel"),
+    (reports, "ekspor_html", "render_html"),
+    (reports, "workbook_dari_cache", "load_cached_workbook"),
+    (kc.data, "tulis_cache", "write_cache"),
+    (kc.data, "workbook_dari_cache", "load_cached_workbook"),
+    (kc.agreement, "baca_kebenaran", "load_truth"),
 ]
 
 
@@ -28,6 +37,11 @@ ALIASES = [
 def test_old_name_is_the_new_object_and_both_are_exported(module, old, new):
     assert getattr(module, old) is getattr(module, new)
     assert new in module.__all__ and old in module.__all__
+
+
+def test_names_outside_all_keep_their_alias():
+    assert nasional.tulis_ringkasan is nasional.write_summary
+    assert _aturan.muat is _aturan.load
 
 
 def test_role_reliability_curve_is_not_the_agreement_one():

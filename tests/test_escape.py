@@ -261,7 +261,7 @@ def test_sections_show_the_data_as_text(hostile_ctx):
 
 def test_index_page_escapes_names_and_carries_csp(tmp_path):
     bad = hostile("Dinas", "nama_instansi")
-    path = reports.tulis_indeks(tmp_path, ["UJI-A"], {"UJI-A": bad}, [])
+    path = reports.write_index(tmp_path, ["UJI-A"], {"UJI-A": bad}, [])
     page = path.read_text(encoding="utf-8")
     assert f'content="{CSP}"' in page
     assert not _live_markup(page)
@@ -276,7 +276,7 @@ def test_html_export_carries_csp_and_no_script():
     nb.cells[1].outputs = [
         nbformat.v4.new_output("display_data", data={"text/markdown": escape_text(PAYLOADS[0])})
     ]
-    page = reports.ekspor_html(nb)
+    page = reports.render_html(nb)
     head = page.split("<head>", 1)[1]
     assert head.startswith('<meta http-equiv="Content-Security-Policy"')
     assert "<script" not in page.lower()

@@ -150,7 +150,7 @@ def test_index_shows_a_plain_sentence_for_a_failure(tmp_path):
     hasil = [
         reports.HasilTugas("K1", f"0{i}_x", "gagal", 1.0, g) for i, g in enumerate(raw, start=1)
     ]
-    page = reports.tulis_indeks(tmp_path, ["K1"], {"K1": "Dinas Kecil"}, hasil).read_text()
+    page = reports.write_index(tmp_path, ["K1"], {"K1": "Dinas Kecil"}, hasil).read_text()
     text = teks_terlihat(page)
     assert temuan(text) == []
     assert "Data tidak ditemukan: prov. Periksa jalur folder." in text

@@ -100,7 +100,7 @@ def test_validate_data_error_stays_data_error(tmp_path):
 
 def test_validate_uses_the_instansi_cache(mini, tmp_path, monkeypatch):
     wb = data_mod.load_workbook(mini)
-    data_mod.tulis_cache(tmp_path / "c", mini, wb)
+    data_mod.write_cache(tmp_path / "c", mini, wb)
     monkeypatch.setenv(data_mod.ENV_CACHE, str(tmp_path / "c"))
     monkeypatch.setattr(data_mod, "load_workbook", lambda *a, **k: pytest.fail("data read"))
     ctx = validate(str(mini), "UJI-A")

@@ -225,13 +225,13 @@ def test_tulis_atomik_interrupted_leaves_no_partial_file(tmp_path):
         raise KeyboardInterrupt  # e.g. Ctrl-C after the temp file was written
 
     with pytest.raises(KeyboardInterrupt):
-        reports.tulis_atomik(target, broken)
+        reports.write_atomic(target, broken)
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
     # an existing report survives an interrupted rewrite untouched
-    reports.tulis_atomik(target, "<html>lama</html>")
+    reports.write_atomic(target, "<html>lama</html>")
     with pytest.raises(KeyboardInterrupt):
-        reports.tulis_atomik(target, broken)
+        reports.write_atomic(target, broken)
     assert target.read_text() == "<html>lama</html>"
     assert [p.name for p in tmp_path.iterdir()] == ["laporan.html"]
 
@@ -262,7 +262,7 @@ def _notebook_with_widgets():
 
 
 def test_html_export_is_code_free_and_offline():
-    html = reports.ekspor_html(_notebook_with_widgets())
+    html = reports.render_html(_notebook_with_widgets())
     assert "Hasil" in html and "Judul uji" in html
     assert "import rahasia" not in html and "print(" not in html
     assert "JANGAN-TAMPIL" not in html
@@ -283,7 +283,7 @@ def test_html_export_links_point_to_delivered_pages():
             "[sumber](https://example.org/a.ipynb), ![gambar](01_x.ipynb)."
         )
     ]
-    html = reports.ekspor_html(nb)
+    html = reports.render_html(nb)
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert "04b_jumlah_penilai.html" in hrefs and "laporan_instansi.html" in hrefs
     assert "02b_kurva_dan_rezim.html#Kurva" in hrefs
@@ -305,7 +305,7 @@ def test_excel_export_neutralises_formulas(mini, tmp_path):
     skm.loc[skm["unit_layanan"] == "Loket Alfa", "unit_layanan"] = "+SUM(1,2)"
     skm.to_csv(folder / "survei_skm.csv", index=False)
     target = tmp_path / "ringkasan.xlsx"
-    reports.ekspor_excel(folder, "UJI-A", target)
+    reports.write_excel(folder, "UJI-A", target)
     wb = openpyxl.load_workbook(target)
     assert {"info", "predikat", "capaian", "ikm", "360_ditekan"} <= set(wb.sheetnames)
     values = []
@@ -333,7 +333,7 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     shutil.copytree(mini[0], folder)
     wb = kc.load_workbook(folder)
     cache = tmp_path / "cache"
-    reports.tulis_cache(cache, folder, wb)
+    reports.write_cache(cache, folder, wb)
     assert sorted(p.name for p in cache.iterdir()) == ["UJI-A.pkl", "UJI-B.pkl", "_semua.pkl"]
     monkeypatch.setenv(reports.ENV_CACHE, str(cache))
     calls = []
@@ -343,13 +343,13 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     monkeypatch.setattr(data_mod, "load_workbook", lambda p: calls.append(p) or real(p))
     ctx = reports.siapkan_laporan(str(folder), "UJI-B")
     assert calls == [] and ctx.nama_instansi == "Dinas Uji Beta"
-    whole = reports.workbook_dari_cache(folder)
+    whole = reports.load_cached_workbook(folder)
     assert len(whole.instansi) == 2 and len(whole.pegawai) == len(wb.pegawai)
     # a changed data file invalidates the cache: the data is read again
     (folder / "instansi.csv").write_text((folder / "instansi.csv").read_text() + "\n")
     reports.siapkan_laporan(str(folder), "UJI-B")
     assert len(calls) == 1
-    assert reports.workbook_dari_cache(folder) is None
+    assert reports.load_cached_workbook(folder) is None
 
 
 # --------------------------------------------------------------------------- papermill runs
@@ -501,7 +501,7 @@ def test_interrupted_notebook_write_leaves_nothing(mini, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_tasks, "ekspor_html", boom)
+    monkeypatch.setattr(_tasks, "render_html", boom)
     task = reports.Tugas("UJI-A", "notebook", str(FAILING), str(folder), {"kode_instansi": "UJI-A"})
     with pytest.raises(KeyboardInterrupt):
         _tasks._run_notebook(task)
@@ -753,7 +753,7 @@ _SEL_CACHE = """\
 import json, os, pathlib
 from kinerja_calib import data as d
 cache = os.environ.get(d.ENV_CACHE, "")
-wb = d.workbook_dari_cache(data, kode_instansi)
+wb = d.load_cached_workbook(data, kode_instansi)
 info = {"cache": cache, "mode": oct(os.stat(os.path.dirname(cache)).st_mode & 0o777),
         "hit": wb is not None and set(wb.instansi["kode_instansi"]) == {kode_instansi},
         "kernel": os.getpid(), "pekerja": os.getppid()}
@@ -922,24 +922,24 @@ def test_tampered_cache_is_never_unpickled(mini, tmp_path, monkeypatch):
     shutil.copytree(mini[0], folder)
     wb = kc.load_workbook(folder)
     cache = tmp_path / "cache"
-    key = data_mod.tulis_cache(cache, folder, wb, kunci=b"k" * 32)
+    key = data_mod.write_cache(cache, folder, wb, kunci=b"k" * 32)
     monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
     monkeypatch.setenv(data_mod.ENV_KUNCI, key.hex())
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is not None  # signed: used
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is not None  # signed: used
     proof = tmp_path / "bukti.txt"
     evil = pickle.dumps(_Jahat(str(proof)))
     good = (cache / "UJI-A.pkl").read_bytes()
     # 1) a planted pickle with no (or a wrong) signature; 2) a good file with its payload
     #    replaced; 3) another instansi's signed slice renamed; 4) no key in the environment
     (cache / "UJI-A.pkl").write_bytes(evil)
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is None
     (cache / "UJI-A.pkl").write_bytes(good[:36] + evil)
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is None
     (cache / "UJI-A.pkl").write_bytes((cache / "UJI-B.pkl").read_bytes())
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is None
     (cache / "_semua.pkl").write_bytes(evil)
     monkeypatch.delenv(data_mod.ENV_KUNCI)
-    assert data_mod.workbook_dari_cache(folder) is None
+    assert data_mod.load_cached_workbook(folder) is None
     assert not proof.exists()
     # the reader falls back to the data itself
     assert len(kc.load_workbook(folder).pegawai) == len(wb.pegawai)
@@ -1128,7 +1128,7 @@ def test_write_error_in_a_worker_is_reported_as_not_saved(tmp_path, monkeypatch,
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "nb.html"))
 
-    monkeypatch.setattr(_tasks, "tulis_atomik", full)
+    monkeypatch.setattr(_tasks, "write_atomic", full)
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
     hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal" and hasil.berkas == []
@@ -1153,7 +1153,7 @@ def test_read_error_outside_the_output_is_not_called_unwritable(tmp_path, monkey
     def gone(*a, **k):
         raise OSError(errno.EACCES, "Permission denied", str(hilang))
 
-    monkeypatch.setattr(_tasks, "tulis_atomik", gone)
+    monkeypatch.setattr(_tasks, "write_atomic", gone)
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
     hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal"
@@ -1180,7 +1180,7 @@ def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
     codes, names, results = _status.muat_status(out)
     assert codes == ["UJI-A"]
     assert [Path(f).name for f in results[0].berkas] == ["laporan_instansi.html"]
-    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    page = reports.write_index(out, codes, names, results).read_text()
     assert "<script>alert" not in page and "passwd" not in page and "javascript:" not in page
 
 
@@ -1248,7 +1248,7 @@ def _index_uji(out: Path) -> Path:
     }
     _status_uji(out, "UJI-C", "Dinas Gamma", {"laporan_instansi": gagal})
     codes, names, results = _status.muat_status(out)
-    return reports.tulis_indeks(out, codes, names, results)
+    return reports.write_index(out, codes, names, results)
 
 
 @pytest.mark.slow
@@ -1337,7 +1337,7 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     _status.simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
     codes, names, results = _status.muat_status(out)
     assert codes == ["UJI-A", "UJI-C", "UJI-D"] and names["UJI-C"] == "Dinas Lama"
-    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    page = reports.write_index(out, codes, names, results).read_text()
     row = _baris(page, "UJI-C")
     assert "tidak diketahui (dibuat versi lama)" in row and "50,0 %" in row
     assert "href='UJI-C/laporan_instansi.html'" in row

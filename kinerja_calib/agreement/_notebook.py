@@ -9,7 +9,7 @@ import pandas as pd
 from ..labels import PERAN_PENILAI
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["baca_kebenaran", "siapkan"]
+__all__ = ["load_truth", "siapkan"]
 
 
 def siapkan(
@@ -88,7 +88,7 @@ def siapkan(
     )
 
 
-def baca_kebenaran(p: SimpleNamespace, nama: str) -> pd.DataFrame | None:
+def load_truth(p: SimpleNamespace, nama: str) -> pd.DataFrame | None:
     """Read ``kebenaran/<nama>.csv`` beside the data (the sample's documented truth)."""
     if p.kebenaran is None or not (p.kebenaran / f"{nama}.csv").exists():
         return None

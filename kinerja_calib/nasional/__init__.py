@@ -40,11 +40,13 @@ from __future__ import annotations
 from ._bagian import PROVINSI, alokasi_pegawai
 from ._bagian import kesepakatan_provinsi as _kesepakatan  # noqa: F401  (tests)
 from ._bagian import pasangan_rata as _pasangan_rata  # noqa: F401  (tests)
-from ._cli import format_tahap, run_and_write, tulis_ringkasan  # noqa: F401  (public, as before)
+from ._cli import format_tahap, run_and_write, write_summary  # noqa: F401  (public, as before)
 from ._jalan import HasilNasional, run_country
 
 # alias kept for one release (issue 14)
 jalankan = run_country
+# alias kept for one release (issue 14)
+tulis_ringkasan = write_summary
 # alias kept for one release (issue 14)
 run = run_and_write
 

@@ -10,7 +10,7 @@ from ..errors import ParameterError
 from ._bagian import alokasi_pegawai
 from ._jalan import HasilNasional, run_country
 
-__all__ = ["format_tahap", "run_and_write", "tulis_ringkasan"]
+__all__ = ["format_tahap", "run_and_write", "write_summary"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -35,10 +35,10 @@ def format_tahap(tahap: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def tulis_ringkasan(hasil: HasilNasional, keluaran: Path) -> list[Path]:
+def write_summary(hasil: HasilNasional, keluaran: Path) -> list[Path]:
     """Write ``ringkasan_provinsi.csv``, ``predikat_provinsi.csv``, ``kesepakatan_provinsi.csv``
     and ``tahap.csv`` atomically into ``keluaran``."""
-    from .._berkas import tulis_atomik
+    from .._berkas import write_atomic
 
     keluaran = Path(keluaran)
     files = {
@@ -47,7 +47,7 @@ def tulis_ringkasan(hasil: HasilNasional, keluaran: Path) -> list[Path]:
         "kesepakatan_provinsi.csv": hasil.kesepakatan,
         "tahap.csv": hasil.tahap,
     }
-    return [tulis_atomik(keluaran / name, df.to_csv(index=False)) for name, df in files.items()]
+    return [write_atomic(keluaran / name, df.to_csv(index=False)) for name, df in files.items()]
 
 
 def run_and_write(pegawai: int, seed: int, keluaran: Path | None) -> int:
@@ -95,6 +95,6 @@ def run_and_write(pegawai: int, seed: int, keluaran: Path | None) -> int:
         f"antarprovinsi."
     )
     if keluaran is not None:
-        paths = tulis_ringkasan(hasil, keluaran)
+        paths = write_summary(hasil, keluaran)
         print(f"\nRingkasan ditulis ke {Path(keluaran)}: " + ", ".join(p.name for p in paths))
     return 0

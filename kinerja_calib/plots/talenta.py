@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from .. import competency as _competency
 from .. import talent as _talent
 from .._angka import bilangan, desimal, persen, ringkas
-from .._aturan import ambil, muat
+from .._aturan import ambil, load
 from .._escape import escape_mathtext
 from .._tampil import DataKurang
 from ..labels import POTENSI, RATING
@@ -66,7 +66,7 @@ def ikm_per_unit(
     """
     if not hasil["ikm"].notna().any():
         return _KURANG_SKM
-    r = muat(rules, "skm-14-2017")
+    r = load(rules, "skm-14-2017")
     cols = [label] if isinstance(label, str) else list(label)
     t = hasil.sort_values("ikm", kind="stable", na_position="first")
     names = t[cols].astype(str).agg(" · ".join, axis=1).map(escape_mathtext)
@@ -151,7 +151,7 @@ def distribusi_jpm(tabel_jpm: pd.DataFrame, rules: Any = None) -> Figure | DataK
     rules : str, path or mapping, optional
         Competency rules (default ``"kompetensi-38-2017"``).
     """
-    r = muat(rules, "kompetensi-38-2017")
+    r = load(rules, "kompetensi-38-2017")
     names = list(ambil(r, "jpm", "kategori", "nama"))
     bawah = list(ambil(r, "jpm", "kategori", "batas_bawah"))
     x = tabel_jpm["jpm"].dropna().to_numpy()
@@ -188,7 +188,7 @@ def peta_sembilan_kotak(
     judul : str
         Figure title.
     """
-    r = muat(rules, "talenta-3-2020")
+    r = load(rules, "talenta-3-2020")
     grid = _talent.matriks_kotak(r).iloc[::-1]  # rows potensi low -> high (y up)
     ring = _talent.ringkasan_kotak(peta, rules=r).set_index("kotak")
     suksesi = {int(x) for x in ambil(r, "kelompok_suksesi")}

@@ -53,12 +53,12 @@ Design notes
 
 from __future__ import annotations
 
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from .._proses import Dihentikan
-from ..data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
+from ..data import ENV_CACHE, load_cached_workbook, sidik_data, write_cache
 from ._batch import run_batch
-from ._excel import ekspor_excel, netralkan_formula
-from ._html import ekspor_html
+from ._excel import netralkan_formula, write_excel
+from ._html import render_html
 from ._sections_360 import bagian_360, bagian_agreement, bagian_penilai
 from ._sections_base import (
     MIME_RINGKASAN,
@@ -78,11 +78,17 @@ from ._sections_other import (
     tampilkan_ringkasan,
 )
 from ._sections_summary import bagian_capaian, bagian_judul, bagian_kurva, bagian_ringkasan
-from ._status import pesan_galat, tulis_indeks
+from ._status import pesan_galat, write_index
 from ._tasks_base import KURSUS, TEMPLAT, HasilTugas, Tugas
 
-# alias kept for one release (issue 14)
+# aliases kept for one release (issue 14)
 periksa_kode = validate_kode
+tulis_atomik = write_atomic
+tulis_cache = write_cache
+tulis_indeks = write_index
+ekspor_excel = write_excel
+ekspor_html = render_html
+workbook_dari_cache = load_cached_workbook
 
 __all__ = [
     "Bagian",
@@ -108,7 +114,9 @@ __all__ = [
     "bagian_talenta",
     "bagian_tren",
     "ekspor_excel",
+    "write_excel",
     "ekspor_html",
+    "render_html",
     "netralkan_formula",
     "periksa_kode",
     "validate_kode",
@@ -119,7 +127,11 @@ __all__ = [
     "sidik_data",
     "tampilkan_ringkasan",
     "tulis_atomik",
+    "write_atomic",
     "tulis_cache",
+    "write_cache",
     "tulis_indeks",
+    "write_index",
+    "load_cached_workbook",
     "workbook_dari_cache",
 ]

@@ -1,4 +1,4 @@
-"""Excel export of one instansi's report tables (:func:`ekspor_excel`), with cells that
+"""Excel export of one instansi's report tables (:func:`write_excel`), with cells that
 would start a formula neutralised (:func:`netralkan_formula`).
 """
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .._angka import format_angka_excel, judul_kolom
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
 from ._sections_base import KonteksLaporan, siapkan_laporan
@@ -35,7 +35,7 @@ def netralkan_formula(value: Any) -> Any:
     return value
 
 
-def ekspor_excel(
+def write_excel(
     data: str | os.PathLike | KonteksLaporan,
     kode_instansi: str | None = None,
     path: str | os.PathLike | None = None,
@@ -96,4 +96,4 @@ def ekspor_excel(
                             cell.value = "'" + str(cell.value)
                             cell.data_type = "s"
 
-    return tulis_atomik(path, writer)
+    return write_atomic(path, writer)

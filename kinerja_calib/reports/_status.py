@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._angka import bilangan, desimal
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from .._escape import add_csp, escape_text
 from .._tampil import KOSONG, angka
 from ..errors import ParameterError
@@ -132,7 +132,7 @@ def simpan_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -
             "nama_instansi": names.get(kode, str(old.get("nama_instansi", ""))),
             "tugas": tugas,
         }
-        tulis_atomik(folder / _STATUS, json.dumps(doc, ensure_ascii=False, indent=1))
+        write_atomic(folder / _STATUS, json.dumps(doc, ensure_ascii=False, indent=1))
 
 
 def _ringkasan_aman(value: Any) -> dict | None:
@@ -424,7 +424,7 @@ def _tautan(r: HasilTugas, out: Path) -> tuple[str, bool] | None:
     return item, r.laporan or ".html" not in by_ext
 
 
-def tulis_indeks(
+def write_index(
     keluaran: str | os.PathLike,
     codes: Iterable[str],
     names: dict[str, str],
@@ -524,7 +524,7 @@ tidak dipakai untuk skor, predikat atau kalibrasi mana pun; identitas penilai ti
 dalam laporan.</p>
 </body></html>
 """
-    return tulis_atomik(out / "index.html", add_csp(page))
+    return write_atomic(out / "index.html", add_csp(page))
 
 
 # --------------------------------------------------------------------------- Excel
