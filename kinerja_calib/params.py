@@ -3,7 +3,7 @@
 The first code cell after a notebook's ``parameters`` cell (the one papermill injects values
 into) validates the parameters through a package function (docs/praktik.md §D): papermill only
 *warns* about unknown or mistyped parameters, so the checks live here. Each notebook module's
-``siapkan`` is a thin wrapper::
+``prepare`` is a thin wrapper::
 
     cek = ProblemCollector()
     cek.angka("n_boot", n_boot, 0, bulat=True)       # notebook-specific checks ...

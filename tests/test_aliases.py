@@ -30,6 +30,23 @@ ALIASES = [
     (kc.data, "tulis_cache", "write_cache"),
     (kc.data, "workbook_dari_cache", "load_cached_workbook"),
     (kc.agreement, "baca_kebenaran", "load_truth"),
+    (kc.agreement, "siapkan", "prepare"),
+    (kc.calibrate, "siapkan", "prepare"),
+    (kc.simulate, "siapkan", "prepare"),
+    (reports, "siapkan_laporan", "prepare_report"),
+    (reports, "tampilkan_ringkasan", "show_summary"),
+    (reports, "bagian_judul", "section_judul"),
+    (reports, "bagian_ringkasan", "section_ringkasan"),
+    (reports, "bagian_capaian", "section_capaian"),
+    (reports, "bagian_kurva", "section_kurva"),
+    (reports, "bagian_360", "section_360"),
+    (reports, "bagian_agreement", "section_agreement"),
+    (reports, "bagian_penilai", "section_penilai"),
+    (reports, "bagian_ikm", "section_ikm"),
+    (reports, "bagian_kompetensi", "section_kompetensi"),
+    (reports, "bagian_talenta", "section_talenta"),
+    (reports, "bagian_tren", "section_tren"),
+    (reports, "bagian_aturan", "section_aturan"),
 ]
 
 

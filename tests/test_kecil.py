@@ -105,7 +105,7 @@ def test_scanner_catches_raw_errors():
 
 # --------------------------------------------------------------------------- report sections
 
-SECTIONS = [n for n in reports.__all__ if n.startswith("bagian_")]
+SECTIONS = [n for n in reports.__all__ if n.startswith("section_")]
 
 
 def _render(bagian: reports.Bagian) -> str:
@@ -126,7 +126,7 @@ def test_report_sections_on_small_instansi(data_kecil, kode):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ctx = reports.siapkan_laporan(str(data_kecil), kode)
+        ctx = reports.prepare_report(str(data_kecil), kode)
         pages = {name: _render(getattr(reports, name)(ctx)) for name in SECTIONS}
         summary = reports.ringkasan_indeks(ctx)
     plt.close("all")
@@ -355,12 +355,12 @@ def test_score_workbook_periode_only_in_realisasi(data_kecil):
 def test_course_setup_accepts_an_instansi_without_360(data_kecil):
     from kinerja_calib import agreement, calibrate
 
-    p4 = agreement.siapkan(str(data_kecil), "KOSONG")
+    p4 = agreement.prepare(str(data_kecil), "KOSONG")
     assert p4.periode == "2026-S2" and p4.ratings.empty
-    p5 = calibrate.siapkan(str(data_kecil), "KOSONG")
+    p5 = calibrate.prepare(str(data_kecil), "KOSONG")
     assert p5.periode == "2026-S2" and p5.ratings.empty and len(p5.skor) == 4
     # with 360 ratings the latest 360 periode is still the default
-    assert agreement.siapkan(str(data_kecil), "K3").periode == "2026-S1"
+    assert agreement.prepare(str(data_kecil), "K3").periode == "2026-S1"
 
 
 def test_optional_tables_absent_give_empty_tables():

@@ -227,12 +227,12 @@ def _terbit(folder: Path) -> dict[str, object]:
     out["compare_regimes"] = kc.compare_regimes(wb)
     out["skor_perilaku"] = kc.scoring.perilaku_score(wb.penilaian_360)
     # the report: context tables, every section (text, HTML tables, figures), Excel, index
-    ctx = reports.siapkan_laporan(str(folder), "UJI-A")
+    ctx = reports.prepare_report(str(folder), "UJI-A")
     out["ctx.skor"] = ctx.skor
     out["ctx.penilaian"] = ctx.penilaian.reset_index(drop=True)
     out["excel"] = ctx.tabel_excel()
     out["indeks"] = reports.ringkasan_indeks(ctx)
-    for name in (n for n in reports.__all__ if n.startswith("bagian_")):
+    for name in (n for n in reports.__all__ if n.startswith("section_")):
         b = getattr(reports, name)(ctx)
         out[name] = (
             b.teks,
@@ -245,12 +245,12 @@ def _terbit(folder: Path) -> dict[str, object]:
         p = params.validate(str(folder), kode, "", tabel_periode=["realisasi", "penilaian_360"])
         out[f"02.wb360[{kode}]"] = p.wb.penilaian_360
         out[f"02.skor[{kode}]"] = kc.score_workbook(p.wb, periode=p.periode)
-        p3 = simulate.siapkan(str(folder), kode, "", n_pegawai=20, n_ulangan=1)
+        p3 = simulate.prepare(str(folder), kode, "", n_pegawai=20, n_ulangan=1)
         out[f"03.wb360[{kode}]"] = p3.wb.penilaian_360
-        p4 = agreement.siapkan(str(folder), kode, "")
+        p4 = agreement.prepare(str(folder), kode, "")
         out[f"04.ratings[{kode}]"] = p4.ratings
         out[f"04.tabel[{kode}]"] = agreement.agreement_table(p4.ratings, by=["peran_penilai"])
-        p5 = calibrate.siapkan(str(folder), kode, "", n_boot=0)
+        p5 = calibrate.prepare(str(folder), kode, "", n_boot=0)
         out[f"05.ratings[{kode}]"] = p5.ratings
         out[f"05.skor[{kode}]"] = p5.skor
         fx = calibrate.rater_effects(p5.ratings, pegawai=p5.wb.pegawai)
@@ -339,8 +339,8 @@ def test_validate_applies_threshold_and_refuses_bad_values(mini_asli):
 
 
 def test_report_text_tells_the_truth_about_hidden_groups(mini_asli):
-    ctx = reports.siapkan_laporan(str(mini_asli), "UJI-A")
-    teks = reports.bagian_360(ctx).teks
+    ctx = reports.prepare_report(str(mini_asli), "UJI-A")
+    teks = reports.section_360(ctx).teks
     assert "tidak digabung ke skor mana pun" not in teks
     assert "tidak masuk ke skor perilaku, predikat, kalibrasi" in teks
     assert "atasan" in teks
@@ -379,7 +379,7 @@ def test_every_notebook_takes_and_uses_the_threshold(path):
     # passed on to the shared entry (params.validate through the helpers) or applied at once
     assert re.search(
         r"ambang_anonimitas=ambang_anonimitas|suppress_workbook\(wb, ambang_anonimitas\)"
-        r"|siapkan_laporan\([^)]*ambang_anonimitas\)",
+        r"|prepare_report\([^)]*ambang_anonimitas\)",
         used,
     ), path.name
 

@@ -48,7 +48,7 @@ def mini(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ctx_a(mini):
-    return reports.siapkan_laporan(str(mini[0]), "UJI-A")
+    return reports.prepare_report(str(mini[0]), "UJI-A")
 
 
 def _row(html: str, nip: str) -> str:
@@ -101,17 +101,17 @@ def test_run_batch_refuses_bad_numbers(mini, tmp_path):
 def test_siapkan_laporan_validates_parameters(mini):
     data = str(mini[0])
     with pytest.raises(ParameterError, match="tidak ada di data"):
-        reports.siapkan_laporan(data, "UJI-Z")
+        reports.prepare_report(data, "UJI-Z")
     with pytest.raises(ParameterError, match="-r kode_instansi"):
-        reports.siapkan_laporan(data, 101)
+        reports.prepare_report(data, 101)
     with pytest.raises(ParameterError, match="Periode '2030-S1'"):
-        reports.siapkan_laporan(data, "UJI-A", periode="2030-S1")
+        reports.prepare_report(data, "UJI-A", periode="2030-S1")
     with pytest.raises(ParameterError, match="ambang_anonimitas"):
-        reports.siapkan_laporan(data, "UJI-A", ambang_anonimitas=0)
+        reports.prepare_report(data, "UJI-A", ambang_anonimitas=0)
     with pytest.raises(ParameterError, match="tidak ditemukan"):
-        reports.siapkan_laporan(data + "-tidak-ada", "UJI-A")
+        reports.prepare_report(data + "-tidak-ada", "UJI-A")
     with pytest.raises(ParameterError, match="tidak dikenal"):
-        reports.siapkan_laporan(data, "UJI-A", aturan="aturan-fiktif")
+        reports.prepare_report(data, "UJI-A", aturan="aturan-fiktif")
 
 
 def test_context_holds_only_own_instansi(ctx_a, mini):
@@ -133,19 +133,30 @@ def test_context_holds_only_own_instansi(ctx_a, mini):
 
 
 SECTIONS = [
-    "bagian_judul",
-    "bagian_ringkasan",
-    "bagian_capaian",
-    "bagian_kurva",
-    "bagian_360",
-    "bagian_agreement",
-    "bagian_penilai",
-    "bagian_ikm",
-    "bagian_kompetensi",
-    "bagian_talenta",
-    "bagian_tren",
-    "bagian_aturan",
+    "section_judul",
+    "section_ringkasan",
+    "section_capaian",
+    "section_kurva",
+    "section_360",
+    "section_agreement",
+    "section_penilai",
+    "section_ikm",
+    "section_kompetensi",
+    "section_talenta",
+    "section_tren",
+    "section_aturan",
 ]
+
+
+def test_template_calls_every_section_by_its_new_name():
+    """The report template calls each ``section_*`` once and none of the issue-14 aliases."""
+    root = Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "notebooks" / reports.TEMPLAT, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    called = re.findall(r"kc\.reports\.(\w+)\(", code)
+    assert [n for n in called if n.startswith("section_")] == SECTIONS
+    assert {"prepare_report", "show_summary"} <= set(called)
+    assert not re.search(r"\b(bagian_\w+|siapkan_laporan|tampilkan_ringkasan)\(", code)
 
 
 @pytest.mark.parametrize("name", SECTIONS)
@@ -169,29 +180,29 @@ def test_sections_without_optional_tables(mini, tmp_path):
     (folder / "kompetensi.csv").unlink()
     peg = pd.read_csv(folder / "pegawai.csv", dtype=str).drop(columns="potensi")
     peg.to_csv(folder / "pegawai.csv", index=False)
-    ctx = reports.siapkan_laporan(str(folder), "UJI-B")
+    ctx = reports.prepare_report(str(folder), "UJI-B")
     texts = {name: getattr(reports, name)(ctx).teks for name in SECTIONS}
-    assert "Tidak ada data survei" in texts["bagian_ikm"]
-    assert "Tidak ada data kompetensi" in texts["bagian_kompetensi"]
-    assert "potensi" in texts["bagian_talenta"]
+    assert "Tidak ada data survei" in texts["section_ikm"]
+    assert "Tidak ada data kompetensi" in texts["section_kompetensi"]
+    assert "potensi" in texts["section_talenta"]
     assert not any("belum tersedia" in t for t in texts.values())
 
 
 def test_360_table_hides_sub_threshold_group(ctx_a, mini):
     facts = mini[1]
-    b = reports.bagian_360(ctx_a)
+    b = reports.section_360(ctx_a)
     html = "".join(_sections_base._tabel_html(df) for _, df in b.tabel)
     kurang, pas = _row(html, facts["kurang"]), _row(html, facts["pas"])
     assert "(2 penilai)" not in kurang and "1,00" not in kurang  # its rekan ratings were all 1
     assert "(3 penilai)" in pas
     # ambang 2: the same group is now shown
-    ctx2 = reports.siapkan_laporan(str(mini[0]), "UJI-A", ambang_anonimitas=2)
-    html2 = "".join(_sections_base._tabel_html(df) for _, df in reports.bagian_360(ctx2).tabel)
+    ctx2 = reports.prepare_report(str(mini[0]), "UJI-A", ambang_anonimitas=2)
+    html2 = "".join(_sections_base._tabel_html(df) for _, df in reports.section_360(ctx2).tabel)
     assert "1,00 (2 penilai)" in _row(html2, facts["kurang"])
 
 
 def test_penilai_section_is_aggregated(ctx_a):
-    b = reports.bagian_penilai(ctx_a)
+    b = reports.section_penilai(ctx_a)
     for _, df in b.tabel:
         assert "jumlah_penilai" in df.columns
         assert not any("nip" in str(c) for c in df.columns)
@@ -204,7 +215,7 @@ def test_summary_for_index(ctx_a, mini):
     # per-item ratings (issue 19): all 7 rated pegawai are Baik; a "Baik" organisation may
     # have at most 70 % Baik and must have some Butuh Perbaikan/Kurang — 2 rules, 3 moves
     assert s["kurva"] == {"memenuhi": False, "pelanggaran": 2, "perpindahan": 3}
-    b = reports.siapkan_laporan(str(mini[0]), "UJI-B")
+    b = reports.prepare_report(str(mini[0]), "UJI-B")
     kurva = reports.ringkasan_indeks(b)["kurva"]
     assert kurva == {"memenuhi": False, "pelanggaran": 1, "perpindahan": 1}
     # the same figures the report's kurva section shows (one computation, cached)
@@ -341,13 +352,13 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
 
     real = data_mod.load_workbook
     monkeypatch.setattr(data_mod, "load_workbook", lambda p: calls.append(p) or real(p))
-    ctx = reports.siapkan_laporan(str(folder), "UJI-B")
+    ctx = reports.prepare_report(str(folder), "UJI-B")
     assert calls == [] and ctx.nama_instansi == "Dinas Uji Beta"
     whole = reports.load_cached_workbook(folder)
     assert len(whole.instansi) == 2 and len(whole.pegawai) == len(wb.pegawai)
     # a changed data file invalidates the cache: the data is read again
     (folder / "instansi.csv").write_text((folder / "instansi.csv").read_text() + "\n")
-    reports.siapkan_laporan(str(folder), "UJI-B")
+    reports.prepare_report(str(folder), "UJI-B")
     assert len(calls) == 1
     assert reports.load_cached_workbook(folder) is None
 
@@ -382,7 +393,7 @@ def test_batch_on_mini_workbook(mini, tmp_path):
         assert facts["nama"][other] not in html
         assert not any(nip in html for nip in facts["nip"][other])
         assert "nip_penilai" not in html
-        assert "kc.reports" not in html and "siapkan_laporan" not in html  # no code
+        assert "kc.reports" not in html and "prepare_report" not in html  # no code
         assert 'class="jp-InputPrompt' not in html
         assert not re.findall(r"<script[^>]+src=", html)
         assert html.count("data:image/png;base64") >= 3  # static figures embedded

@@ -39,12 +39,13 @@ from ._base import Estimate, to_wide
 from ._decide import bootstrap, raters_needed, reliability_curve, spearman_brown
 from ._icc import icc
 from ._kappa import cohen_kappa, fleiss_kappa, gwet_ac, weight_matrix
-from ._notebook import load_truth, siapkan
+from ._notebook import load_truth, prepare
 from ._table import STATISTICS, agreement_table, label_alpha, label_icc, label_rwg, slot_table
 from ._within import kendall_w, rwg, rwg_j
 
-# alias kept for one release (issue 14)
+# aliases kept for one release (issue 14)
 baca_kebenaran = load_truth
+siapkan = prepare
 
 __all__ = [
     "STATISTICS",
@@ -67,6 +68,7 @@ __all__ = [
     "reliability_curve",
     "rwg",
     "rwg_j",
+    "prepare",
     "siapkan",
     "slot_table",
     "spearman_brown",

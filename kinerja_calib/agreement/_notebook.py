@@ -9,10 +9,10 @@ import pandas as pd
 from ..labels import PERAN_PENILAI
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["load_truth", "siapkan"]
+__all__ = ["load_truth", "prepare"]
 
 
-def siapkan(
+def prepare(
     data: str = "../data/samples",
     kode_instansi: str = "",
     periode: str = "",

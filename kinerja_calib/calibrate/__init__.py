@@ -22,7 +22,7 @@ from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predik
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
 from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
-from ._notebook import check_planted, siapkan
+from ._notebook import check_planted, prepare
 from ._ordinal import category_probabilities
 from ._weights import (
     RoleComposite,
@@ -37,6 +37,7 @@ from ._weights import (
 reliability_curve = role_reliability_curve
 predikat_dari_skor = predikat_from_score
 cek_ditanam = check_planted
+siapkan = prepare
 
 __all__ = [
     "AMBANG_DIAGNOSIS",
@@ -65,6 +66,7 @@ __all__ = [
     "role_reliability_curve",
     "cek_ditanam",
     "check_planted",
+    "prepare",
     "siapkan",
     "source_weights",
 ]

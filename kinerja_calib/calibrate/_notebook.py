@@ -8,10 +8,10 @@ import pandas as pd
 
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["check_planted", "siapkan"]
+__all__ = ["check_planted", "prepare"]
 
 
-def siapkan(
+def prepare(
     data: str = "../data/samples",
     kode_instansi: str = "",
     periode: str = "",

@@ -13,7 +13,7 @@ from .._tampil import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ._onefactor import composite, loadings, pairwise_cov, reliability
-from ._prepare import prepare, tanpa_penilai_lain
+from ._prepare import rating_data, tanpa_penilai_lain
 from ._types import KURANG_PENILAI
 
 __all__ = [
@@ -48,7 +48,7 @@ def role_means(
         Index ``nip``, one column per role (``diri`` excluded); ``means`` holds the mean of the
         per-rater means (each rater counts once), ``k`` the number of raters.
     """
-    d = prepare(ratings, periode)
+    d = rating_data(ratings, periode)
     y = d.y
     if effects is not None:
         sev = effects.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0).to_numpy()
@@ -118,7 +118,7 @@ def composite_scores(
     if isinstance(weights, str):
         if weights != "gabungan":
             raise ParameterError("`weights` teks hanya boleh 'gabungan'.")
-        d = prepare(ratings, periode)
+        d = rating_data(ratings, periode)
         y = d.y
         if effects is not None:
             sev = effects.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0)

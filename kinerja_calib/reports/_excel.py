@@ -12,7 +12,7 @@ from .._angka import format_angka_excel, judul_kolom
 from .._berkas import write_atomic
 from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
-from ._sections_base import KonteksLaporan, siapkan_laporan
+from ._sections_base import KonteksLaporan, prepare_report
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,7 +63,7 @@ def write_excel(
     ctx = (
         data
         if isinstance(data, KonteksLaporan)
-        else siapkan_laporan(str(data), kode_instansi, periode, aturan, ambang_anonimitas)
+        else prepare_report(str(data), kode_instansi, periode, aturan, ambang_anonimitas)
     )
     if path is None:
         raise ParameterError("Berikan jalur berkas .xlsx tujuan (path).")

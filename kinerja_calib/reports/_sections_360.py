@@ -106,7 +106,7 @@ def _per_pegawai_360(ctx: KonteksLaporan) -> pd.DataFrame:
     return out.fillna("–")
 
 
-def bagian_360(ctx: KonteksLaporan) -> Bagian:
+def section_360(ctx: KonteksLaporan) -> Bagian:
     """360 results by rater source, self shown apart, after the anonymity threshold."""
     r = ctx.penilaian
     if not len(r):
@@ -167,7 +167,7 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     return Bagian(text, tables, [fig], tertutup=(per_aspek, ditekan, per_pegawai))
 
 
-def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
+def section_agreement(ctx: KonteksLaporan) -> Bagian:
     """Rater agreement per rater source and the advice on how many raters are needed."""
     agreement = module("agreement")
     if agreement is None or not hasattr(agreement, "agreement_table"):
@@ -310,7 +310,7 @@ def _penilai_per_peran(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFram
     return out.rename_axis("peran_utama").reset_index()
 
 
-def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
+def section_penilai(ctx: KonteksLaporan) -> Bagian:
     """Raters flagged lenient/severe, aggregated per unit and role — never naming a rater."""
     calibrate = module("calibrate")
     if calibrate is None or not hasattr(calibrate, "rater_effects"):

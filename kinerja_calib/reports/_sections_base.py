@@ -1,6 +1,6 @@
 """Base of the report content: the context, the section object and shared formatting.
 
-:func:`siapkan_laporan` builds the :class:`KonteksLaporan` of one instansi; each ``bagian_*``
+:func:`prepare_report` builds the :class:`KonteksLaporan` of one instansi; each ``section_*``
 (in the ``_sections_*`` modules) returns a :class:`Bagian` (Markdown text rendered from the
 data, tables, static figures) that displays itself in a notebook. The statistics come from
 the owning modules (scoring, survey, competency, talent, agreement, calibrate); the sections
@@ -215,7 +215,7 @@ class KonteksLaporan:
         return sheets
 
 
-def siapkan_laporan(
+def prepare_report(
     data: str,
     kode_instansi: str,
     periode: str = "",
@@ -360,7 +360,7 @@ def sel(kolom: str, x: Any) -> str:
 
 # --------------------------------------------------------------------------- display
 
-#: Report stylesheet (emitted once, by :func:`bagian_judul`): text columns left, numbers
+#: Report stylesheet (emitted once, by :func:`section_judul`): text columns left, numbers
 #: right; closed detail sections; print layout for the PDF (A4, no figure or table row cut,
 #: headings kept with what follows, the executive summary and the rules appendix on their
 #: own pages).

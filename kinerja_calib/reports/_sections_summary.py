@@ -28,7 +28,7 @@ from ._sections_base import (
 )
 
 
-def bagian_judul(ctx: KonteksLaporan) -> Bagian:
+def section_judul(ctx: KonteksLaporan) -> Bagian:
     """Report heading: the instansi's name, code and periode (and the report's stylesheet)."""
     return Bagian(
         f"## {_e(ctx.nama_instansi)}\n\nKode {_e(ctx.kode_instansi)} · {_e(ctx.jenis)} · "
@@ -217,7 +217,7 @@ def _keputusan_penilai(ctx: KonteksLaporan) -> str | None:
     )
 
 
-def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
+def section_ringkasan(ctx: KonteksLaporan) -> Bagian:
     """Executive summary: organisation predikat, predikat shares, the decisions the leader
     must take and what each means for the people involved."""
     s = ctx.skor_periode
@@ -298,7 +298,7 @@ def _capaian_indikator(ctx: KonteksLaporan) -> pd.DataFrame | None:
     return out
 
 
-def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
+def section_capaian(ctx: KonteksLaporan) -> Bagian:
     """Indicator achievement (capaian) per jabatan, and the weakest indicators."""
     if ctx.skor is None:
         return belum_tersedia("scoring")
@@ -362,7 +362,7 @@ def _tabel_kurva(ctx: KonteksLaporan, scoring) -> pd.DataFrame:
     )
 
 
-def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
+def section_kurva(ctx: KonteksLaporan) -> Bagian:
     """Predikat distribution against the kurva distribusi, with the calibration proposal."""
     scoring = module("scoring")
     s = ctx.skor_periode

@@ -24,7 +24,7 @@ __all__ = [
     "confusion_predikat",
     "monte_carlo",
     "scenario_bias",
-    "siapkan",
+    "prepare",
 ]
 
 #: Bias families of :func:`monte_carlo`: name → (Indonesian label, Scenario fields).
@@ -423,7 +423,7 @@ def monte_carlo(
 # ---------------------------------------------------------------------------
 # Notebook 03 parameters
 # ---------------------------------------------------------------------------
-def siapkan(
+def prepare(
     data: str = "../data/samples",
     kode_instansi: str = "",
     periode: str = "",
