@@ -30,6 +30,7 @@ _SUBMODULES = {
     "indicators",
     "nasional",
     "params",
+    "pelatihan",
     "plots",
     "privacy",
     "reports",

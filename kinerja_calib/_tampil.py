@@ -15,6 +15,7 @@ IPython only).
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._angka import KOSONG, desimal, label_tampil, pemformat_kolom
+from .errors import Peringatan
 
 __all__ = [
     "KOSONG",
@@ -202,6 +204,20 @@ def _html_styler(styler) -> str | None:
     return f"<p><em>{TABEL_KOSONG}</em></p>" if styler.data.empty else styler._repr_html_()
 
 
+def _tampil_peringatan(asli):
+    """``warnings.showwarning`` that writes a :class:`~kinerja_calib.errors.Peringatan` as its
+    Indonesian sentence alone (no file, line or class name); any other warning as before."""
+
+    def tampil(message, category, filename, lineno, file=None, line=None):
+        if isinstance(category, type) and issubclass(category, Peringatan):
+            print(f"Peringatan: {message}", file=sys.stderr if file is None else file)
+        else:
+            asli(message, category, filename, lineno, file, line)
+
+    tampil._kinerja_calib = True
+    return tampil
+
+
 def pasang_tampilan(shell=None) -> None:
     """Make the running IPython kernel show missing values as "–" in every table.
 
@@ -212,7 +228,9 @@ def pasang_tampilan(shell=None) -> None:
     needs its own, e.g. ``.format(kc.persen)``). Also a last-resort filter: Python warnings (numpy's "Mean of
     empty slice", matplotlib, pandas FutureWarning …) are kept out of the outputs unless
     the environment variable ``KINERJA_CALIB_TAMPILKAN_PERINGATAN=1`` is set (the tests set
-    it, so a warning there still fails them). Outside IPython (a script, a test) only the
+    it, so a warning there still fails them). A warning raised on purpose by kinerja-calib
+    (:class:`~kinerja_calib.errors.Peringatan`, e.g. a sparse rating design) is always shown,
+    as its Indonesian sentence only. Outside IPython (a script, a test) only the
     pandas option is set: no warning is ever filtered there.
     """
     pd.set_option("styler.format.na_rep", KOSONG)
@@ -227,6 +245,10 @@ def pasang_tampilan(shell=None) -> None:
         shell = get_ipython()
     if shell is None:
         return
+    if getattr(shell, "kernel", None) is not None and not getattr(
+        warnings.showwarning, "_kinerja_calib", False
+    ):
+        warnings.showwarning = _tampil_peringatan(warnings.showwarning)
     if os.environ.get(ENV_PERINGATAN) != "1" and getattr(shell, "kernel", None) is not None:
         warnings.filterwarnings("ignore", category=RuntimeWarning)
         warnings.filterwarnings("ignore", category=FutureWarning)

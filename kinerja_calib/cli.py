@@ -8,6 +8,7 @@ workshop   the Voila workshop dashboard (see :mod:`kinerja_calib.workshop`).
 lab        JupyterLab on the course notebooks.
 nasional   simulate, score, calibrate and summarise a whole country (benchmark run).
 umpan-balik  feedback sheets per pegawai and per rater (see :mod:`kinerja_calib.umpan_balik`).
+pelatihan  rater-training sessions (see :mod:`kinerja_calib.pelatihan.cli`).
 """
 
 from __future__ import annotations
@@ -189,6 +190,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=2026, help="benih acak (default 2026)")
     p.add_argument("--keluaran", type=Path, default=None, help="folder ringkasan (opsional)")
+
+    from .pelatihan import cli as pelatihan_cli
+
+    pelatihan_cli.add_parser(sub)
     return parser
 
 
@@ -306,6 +311,12 @@ def _nasional(args: argparse.Namespace) -> int:
     return nasional.run_and_write(pegawai=args.pegawai, seed=args.seed, keluaran=args.keluaran)
 
 
+def _pelatihan(args: argparse.Namespace) -> int:
+    from .pelatihan import cli as pelatihan_cli
+
+    return pelatihan_cli.run(args)
+
+
 _COMMANDS = {
     "validasi": _validasi,
     "laporan": _laporan,
@@ -315,6 +326,7 @@ _COMMANDS = {
     "umpan-balik": lambda args: __import__(
         "kinerja_calib.umpan_balik.command"
     ).umpan_balik.command.run(args),
+    "pelatihan": _pelatihan,
 }
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "DataError",
     "KinerjaCalibError",
     "ParameterError",
+    "Peringatan",
     "Problem",
     "ReportError",
     "tabel_masalah",
@@ -24,6 +25,15 @@ __all__ = [
 
 class KinerjaCalibError(Exception):
     """Base class of every error raised on purpose by kinerja-calib."""
+
+
+class Peringatan(UserWarning):
+    """Base class of every warning raised on purpose by kinerja-calib.
+
+    Its message is a sentence in Bahasa Indonesia for the user; in a notebook
+    (:func:`kinerja_calib._tampil.pasang_tampilan`) it is shown as that sentence alone, without
+    the file and line Python adds.
+    """
 
 
 @dataclass(frozen=True)

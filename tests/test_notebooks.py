@@ -40,7 +40,9 @@ def test_the_course_is_complete():
     # 00 (orientation, not run per instansi) and the notebooks the batch copies per instansi
     assert [_prefix(p) for p in COURSE] == ["00", *reports.KURSUS]
     answers = sorted((NOTEBOOKS / "jawaban").glob("*.ipynb"))
-    assert [_prefix(p) for p in answers] == ["00", *reports.KURSUS]
+    # 06 is the trainer's notebook for a rater-training session (not run per instansi)
+    assert [_prefix(p) for p in answers] == ["00", *reports.KURSUS, "06"]
+    assert (NOTEBOOKS / "06_pelatihan_penilai.ipynb").exists()
     assert all(p.name == f"{_prefix(p)}_jawaban.ipynb" for p in answers)
     assert (NOTEBOOKS / "laporan_instansi.ipynb").exists()
 

@@ -128,6 +128,13 @@ def test_wheel_ships_every_notebook_of_the_course(wheel):
     assert {
         f"kinerja_calib/rules/{p.name}" for p in (ROOT / "kinerja_calib/rules").glob("*.toml")
     } <= names
+    # the vignette bank of the rater training is package data (pelatihan/bank/*.toml)
+    bank = {
+        f"kinerja_calib/pelatihan/bank/{p.name}"
+        for p in (ROOT / "kinerja_calib/pelatihan/bank").glob("*.toml")
+    }
+    assert len(bank) >= 24 and bank <= names
+    assert "laporan_pelatihan.ipynb" in shipped
     # the answer notebooks and the samples are the repository's, not the package's
     assert not any("jawaban" in n or "data/samples" in n for n in names)
 

@@ -391,3 +391,16 @@ def test_chart_labels_fit_inside_their_chart(tmp_path):
     assert len(boxes) >= len(rows) * 2
     clipped = [b["text"] for b in boxes if b["left"] < 0 or b["right"] > b["w"]]
     assert not clipped, clipped
+
+
+def test_instansi_report_states_the_sheet_counts_never_a_sheet(keluaran_sampel):
+    """The report's rater section counts the sheets the batch wrote, and links none."""
+    out, _ = keluaran_sampel
+    for kode in SAMPEL_INSTANSI:
+        daftar = pd.read_csv(out / kode / "daftar.csv", dtype=str)["jenis"].value_counts()
+        ctx = kc.reports.siapkan_laporan(str(ROOT / "data" / "samples"), kode)
+        catatan = kc.reports.bagian_penilai(ctx).catatan
+        assert f"bagi {daftar['pegawai']} pegawai" in catatan, (kode, catatan)
+        assert f"bagi {daftar['penilai']} penilai" in catatan, (kode, catatan)
+        assert "pegawai/" not in catatan and ".html" not in catatan
+        assert not NIP_RE.search(catatan)

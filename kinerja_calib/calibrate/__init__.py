@@ -20,7 +20,7 @@ from __future__ import annotations
 from ._ahp import RANDOM_INDEX, AHPResult, ahp_weights, effective_weights
 from ._banding import KONVENSI_BOBOT, PerbandinganBobot, compare_weights, predikat_from_score
 from ._distribution import CATATAN_USULAN, DistributionProposal, calibrate_distribution
-from ._effects import AMBANG_DIAGNOSIS, RaterEffects, rater_effects
+from ._effects import AMBANG_DIAGNOSIS, PeringatanKalibrasi, RaterEffects, rater_effects
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
 from ._notebook import check_planted, prepare
 from ._ordinal import category_probabilities
@@ -40,6 +40,7 @@ cek_ditanam = check_planted
 siapkan = prepare
 
 __all__ = [
+    "PeringatanKalibrasi",
     "AMBANG_DIAGNOSIS",
     "koreksi_penilaian",
     "predikat_terkalibrasi",

@@ -33,8 +33,15 @@ from ._diagnostics import (
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, prepare, tanpa_penilai_lain
 from ._types import AdditiveFit, RaterEffects, RatingData
+from ._varcomp import (
+    AMBANG_DF_SISA,
+    PeringatanKalibrasi,
+    design_warnings,
+    moment_components,
+    warn_design,
+)
 
-__all__ = ["AMBANG_DIAGNOSIS", "RaterEffects", "rater_effects"]
+__all__ = ["AMBANG_DIAGNOSIS", "PeringatanKalibrasi", "RaterEffects", "rater_effects"]
 
 # ---------------------------------------------------------------------------------------------
 # the additive fit
@@ -58,7 +65,13 @@ def _variance_parts(
     s2_int = max((s2_eff - s2_w) / m_bar, 0.0) if np.isfinite(s2_w) else np.nan
     if not np.isfinite(s2_w):
         s2_w = s2_eff
-    return {"s2_eff": max(s2_eff, 1e-12), "s2_w": s2_w, "s2_int": s2_int, "m_bar": m_bar}
+    return {
+        "s2_eff": max(s2_eff, 1e-12),
+        "s2_w": s2_w,
+        "s2_int": s2_int,
+        "m_bar": m_bar,
+        "s2_w_free": float(s2_w) if df_within > 0 else 0.0,
+    }
 
 
 def _moment_var(est: np.ndarray, sampling_var: np.ndarray) -> float:
@@ -93,10 +106,13 @@ def rater_effects(
     shrinkage : "auto", float or None
         Ridge parameter λ for the rater effects: a rater with ``n`` ratings has their effect
         shrunk toward 0 by about ``n / (n + λ)`` (the random-effect BLUP). ``"auto"`` sets
-        ``λ = σ²_eff / σ²_penilai`` from the variance components of an unshrunk first fit
-        (σ²_eff = error variance of one rating, including the rater × ratee interaction spread
-        over the aspects of a pair). ``None`` or 0: no shrinkage (ordinary least squares with
-        fixed effects; this also switches off ``shrinkage_pegawai`` and ``bobot_penilai``, giving
+        ``λ = σ²_eff / σ²_penilai`` from variance components estimated by unbiased moment
+        equations on the pair means (Gao & Owen 2017; see ``_varcomp``), which need no residual
+        degrees of freedom, so λ stays finite in sparse designs (σ²_eff = error variance of one
+        rating, including the rater × ratee interaction spread over the aspects of a pair). A
+        number sets λ only: σ²_eff and ``shrinkage_pegawai="auto"`` do not depend on it.
+        ``None``: no shrinkage (ordinary least squares with fixed effects and their own residual
+        variance; this also switches off ``shrinkage_pegawai`` and ``bobot_penilai``, giving
         exactly the OLS solution).
     include_role, include_aspect : bool
         Model role (``peran_penilai``) and aspect effects.
@@ -133,6 +149,13 @@ def rater_effects(
     -------
     RaterEffects
         ``.ratees``, ``.raters``, ``.komponen``, ``.jaringan``, ``.efek`` (see the class).
+
+    Warns
+    -----
+    PeringatanKalibrasi
+        In Indonesian, also listed in ``.info["peringatan"]``: fewer residual degrees of
+        freedom than 20 % of the pairs (variance components less certain), or
+        ``shrinkage=None`` when at least 20 % of the raters rate one pegawai only.
 
     Notes
     -----
@@ -211,6 +234,7 @@ def rater_effects(
         )
     if pegawai is not None:
         annotate_units(fx, pegawai)
+    warn_design(fx.info.get("peringatan", []))
     return fx
 
 
@@ -288,11 +312,28 @@ def _additive(
     n_rater = np.bincount(data.rater, minlength=nb).astype(np.float64)
     n_params = na + nb + (ng if include_role else 1) - 1
     args = (include_role, include_aspect, comp_ratee, comp_rater, tol, layout(data, *comp))
-    fit0, x0 = fit_additive(data, lam_fixed or 0.0, *args)
+    # the unshrunk fit: its role/aspect effects feed the variance components, which therefore
+    # never depend on a user-supplied λ (nor does λ_pegawai = σ²_eff / σ²_pegawai)
+    fit0, x0 = fit_additive(data, 0.0, *args)
     parts = _variance_parts(data, fit0, n_comp, n_params)
-    s2_eff = parts["s2_eff"]
-    s2_b = _moment_var(fit0.b, s2_eff / np.maximum(n_rater, 1))
-    s2_a0 = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
+    df_pair = npairs - n_params + n_comp
+    peringatan = design_warnings(data, df_pair, ols)
+    if ols:  # the fixed-effects model: its own residual variance
+        s2_eff = parts["s2_eff"]
+        s2_b = _moment_var(fit0.b, s2_eff / np.maximum(n_rater, 1))
+        s2_a0 = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
+    else:  # random effects: unbiased moments (no λ involved), see _varcomp
+        # σ²_int from the residuals while they have degrees of freedom to spare (more precise);
+        # in sparse designs from the moment equations, which need none (λ never collapses)
+        s2_int = None
+        if df_pair >= AMBANG_DF_SISA * npairs:
+            s2_int = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
+        mc = moment_components(data, fit0, parts["s2_w_free"], s2_int)
+        s2_eff, s2_b, s2_a0 = mc["s2_eff"], mc["s2_b"], mc["s2_a"]
+        if parts["s2_w_free"] > 0:
+            parts = {**parts, "s2_eff": s2_eff, "s2_int": mc["s2_int"]}
+        else:  # one rating per pair: interaction and noise are not separable; all is galat
+            parts = {**parts, "s2_eff": s2_eff, "s2_w": s2_eff, "s2_int": np.nan}
     lam = lam_fixed if lam_fixed is not None else (float(s2_eff / s2_b) if s2_b > 0 else 1e6)
     if ols or shrinkage_pegawai is None:
         lam_a = 0.0
@@ -306,7 +347,7 @@ def _additive(
             raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0.")
     pair_w = None
     x1 = x0
-    if lam != (lam_fixed or 0.0) or lam_a > 0:
+    if lam > 0 or lam_a > 0:
         # warm start from the unshrunk solution (a zero grand mean appended when ratees are
         # penalised, since that adds one column)
         start = np.concatenate([x0, [0.0]]) if lam_a > 0 else x0
@@ -316,7 +357,8 @@ def _additive(
     if bobot_penilai and not ols:
         pair_w = _rater_weights(data, fit, kappa=10.0)
         fit, _ = fit_additive(data, lam, *args, x0=x1, lam_a=lam_a, pair_w=pair_w)
-    parts = _variance_parts(data, fit, n_comp, n_params)
+    if ols:
+        parts = _variance_parts(data, fit, n_comp, n_params)
     w_obs = data.pair_n if pair_w is None else pair_w
     n_eff_rater = np.bincount(data.pair_rater, weights=w_obs, minlength=nb)
     n_eff_ratee = np.bincount(data.pair_ratee, weights=w_obs, minlength=na)
@@ -326,7 +368,7 @@ def _additive(
         data.pair_ratee, weights=share**2 * se_b[data.pair_rater] ** 2, minlength=na
     )
     se_a = np.sqrt(s2_eff / (n_eff_ratee + lam_a) + var_corr)
-    s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
+    s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1)) if ols else s2_a0
     raw = np.bincount(data.ratee, weights=data.y, minlength=na) / n_ratee
     n_pen = np.bincount(data.pair_ratee, minlength=na)
     ratees = pd.DataFrame(
@@ -395,6 +437,7 @@ def _additive(
         "sigma2_eff": s2_eff,
         "n_penilaian": int(len(data.y)),
         "n_pasangan": int(npairs),
+        "peringatan": peringatan,
     }
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, float(lam), "additive", data.periode, info

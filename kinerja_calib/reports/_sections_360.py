@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -80,8 +82,18 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 def efek(ctx: KonteksLaporan, calibrate):
     """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
-    rating other than self-ratings is left after the anonymity threshold."""
-    effects = ctx.cached("efek", lambda: calibrate.rater_effects(ctx.penilaian))
+    rating other than self-ratings is left after the anonymity threshold. Its design warnings
+    (``PeringatanKalibrasi``) are kept in ``effects.info["peringatan"]`` and shown once, in
+    :func:`section_penilai`, not as Python warnings in the report."""
+
+    def fit():
+        with warnings.catch_warnings():
+            kategori = getattr(calibrate, "PeringatanKalibrasi", None)
+            if kategori is not None:
+                warnings.simplefilter("ignore", kategori)
+            return calibrate.rater_effects(ctx.penilaian)
+
+    effects = ctx.cached("efek", fit)
     return None if "kurang" in effects.info else effects
 
 
@@ -321,7 +333,8 @@ def section_penilai(ctx: KonteksLaporan) -> Bagian:
         return Bagian(
             "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna "
             f"layanan; instansi ini tidak memilikinya pada periode {_e(ctx.periode)} (setelah "
-            "ambang anonimitas)."
+            "ambang anonimitas).",
+            catatan=_catatan_umpan_balik(ctx),
         )
     # raters who only rated themselves are no rater effect on others
     raters = effects.raters.loc[effects.raters.index.isin(peran_utama(r).index)]
@@ -340,4 +353,22 @@ def section_penilai(ctx: KonteksLaporan) -> Bagian:
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
         (per_unit, _penilai_per_unit(ctx, raters)),
     ]
-    return Bagian(text, tables, tertutup=(per_unit,))
+    peringatan = " ".join(_e(m) for m in effects.info.get("peringatan", []))
+    catatan = _catatan_umpan_balik(ctx)
+    if peringatan:
+        catatan = f"*{peringatan}*\n\n{catatan}"
+    return Bagian(text, tables, tertutup=(per_unit,), catatan=catatan)
+
+
+def _catatan_umpan_balik(ctx: KonteksLaporan) -> str:
+    """How many personal feedback sheets exist for this instansi — a count, never a link."""
+    from ..umpan_balik import jumlah_lembar
+
+    n = jumlah_lembar(ctx.wb.pegawai, ctx.penilaian)
+    return (
+        f"**Umpan balik pribadi.** Untuk periode {_e(ctx.periode)} tersedia lembar umpan balik "
+        f"bagi {fmt_angka(n['pegawai'])} pegawai dan lembar kecenderungan menilai bagi "
+        f"{fmt_angka(n['penilai'])} penilai instansi ini. Setiap lembar hanya untuk orang yang "
+        "bersangkutan; BKPSDM membagikannya satu per satu, sehingga lembar itu sengaja tidak "
+        "dilampirkan atau ditautkan di laporan ini."
+    )

@@ -23,11 +23,18 @@ from ..privacy import AMBANG_BAWAAN
 if TYPE_CHECKING:  # the heavy modules load on first use: `kinerja-calib --help` stays fast
     from ._siapkan import Prepared
 
-__all__ = ["Prepared", "lembar_pegawai", "lembar_penilai", "prepare", "tulis_semua"]
+__all__ = [
+    "Prepared",
+    "jumlah_lembar",
+    "lembar_pegawai",
+    "lembar_penilai",
+    "prepare",
+    "tulis_semua",
+]
 
 
 def __getattr__(name: str):
-    if name in ("prepare", "Prepared"):
+    if name in ("prepare", "Prepared", "jumlah_lembar"):
         from . import _siapkan
 
         return getattr(_siapkan, name)

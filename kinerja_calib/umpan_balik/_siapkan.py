@@ -257,6 +257,36 @@ def prepare(
     )
 
 
+def jumlah_lembar(
+    pegawai: pd.DataFrame, penilaian: pd.DataFrame, minimal_dinilai: int | None = None
+) -> dict[str, int]:
+    """How many sheets the batch writes for one instansi and period.
+
+    Parameters
+    ----------
+    pegawai : DataFrame
+        The instansi's pegawai table (one sheet each).
+    penilaian : DataFrame
+        The period's 360 ratings *after* the anonymity threshold
+        (:func:`~kinerja_calib.privacy.suppress_360`), as the sheets use them.
+    minimal_dinilai : int, optional
+        Raters need at least this many pegawai for a sheet; default from the data file.
+
+    Returns
+    -------
+    dict
+        ``{"pegawai": n, "penilai": m}`` — the same rule as :func:`prepare` and the batch, so
+        a report can state the counts without linking to (or reading) any sheet.
+    """
+    minimal = (
+        referensi()["penilai"]["minimal_dinilai"] if minimal_dinilai is None else minimal_dinilai
+    )
+    n_penilai = 0
+    if penilaian is not None and len(penilaian):
+        n_penilai = len(_kecenderungan(penilaian, pegawai, int(minimal))[0])
+    return {"pegawai": int(pegawai["nip"].nunique()), "penilai": int(n_penilai)}
+
+
 def labels_360() -> tuple[str, ...]:
     """Text columns of an empty ``penilaian_360`` table."""
     return ("periode", "nip", "nip_penilai", "peran_penilai", "aspek")

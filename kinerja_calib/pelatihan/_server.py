@@ -1,0 +1,447 @@
+"""A light web front end for a training session: participant forms and the trainer dashboard.
+
+Plain tornado handlers (no kernel per participant, no JavaScript): a participant joins at
+``/daftar`` and gets a personal link ``/p/<token>`` that shows the open round's cases, each
+with its own form (big touch targets, works on a phone); the trainer's dashboard
+``/pelatih?token=…`` refreshes itself every few seconds and opens/closes rounds.
+
+Hardening as for the workshop server: bound to 127.0.0.1 by default; every request whose
+``Host`` is not this server is refused; POSTs carry tornado's XSRF token and must come from
+this server's ``Origin``; the trainer page refuses a request without its token; pages carry
+a CSP under which no script runs and all data text is escaped. A participant's page shows
+only their own ratings.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from tornado import web
+
+from .._angka import ringkas
+from .._escape import escape_text
+from ..errors import ParameterError
+from ..labels import ASPEK_BERAKHLAK, RATING
+
+__all__ = ["CSP", "make_app", "qr_svg", "qr_teks"]
+
+#: No script at all; styles inline; forms only to this server; never framed.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+_CSS = (
+    "<style>body{font-family:sans-serif;max-width:46em;margin:1em auto;padding:0 .8em;font-size:1.1em}"
+    "fieldset{margin:.6em 0;border:1px solid #bbb}label{display:inline-block;padding:.5em .7em;margin:.15em;"
+    "border:1px solid #999;border-radius:.4em;min-width:2.5em}input[type=radio]{transform:scale(1.4);"
+    "margin-right:.4em}button{font-size:1.1em;padding:.7em 1.4em;margin:.5em 0}input[type=text]{font-size:1.1em;"
+    "width:100%;padding:.4em}.ok{color:#176b2c}.galat{color:#a00;white-space:pre-line}"
+    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
+    ".gulir{overflow-x:auto}.indikator{font-size:.85em}</style>"
+)
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as an SVG ``data:`` URI (allowed by :data:`CSP`), for a projector."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=6, border=2)
+
+
+def qr_teks(url: str) -> str:
+    """A QR code of ``url`` drawn with block characters, for the terminal."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def _page(title: str, body: str, refresh: int | None = None) -> str:
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    return (
+        '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"{meta}<title>{escape_text(title)}</title>{_CSS}</head><body>{body}</body></html>"
+    )
+
+
+_STAT = {"alpha_ordinal": "α ordinal", "gwet_ac2": "AC2"}
+_UKURAN = {"jarak": "jarak ke kunci", "sebaran": "sebaran antarpeserta"}
+
+
+def _target(row: dict) -> str:
+    atas = row.get("target_atas")
+    if atas is not None and atas == atas:  # a range target
+        return f"{ringkas(row['target'])}–{ringkas(atas)}"
+    return ringkas(row["target"])
+
+
+def _case_text(info: dict) -> str:
+    """The case as a participant reads it: who, the summary, the SKP indicators with target
+    and realisasi, and the evidence of behaviour per BerAKHLAK aspect (all escaped)."""
+    who = " · ".join(escape_text(info[k]) for k in ("jabatan", "unit_kerja") if info.get(k))
+    html = f"<p class='siapa'>{who}</p>" if who else ""
+    html += f"<p>{escape_text(info.get('ringkasan', ''))}</p>"
+    indikator = info.get("indikator") or []
+    if indikator:
+        rows = "".join(
+            f"<tr><td>{escape_text(r['indikator'])}"
+            f"{' (makin kecil makin baik)' if r.get('arah') == 'turun' else ''}</td>"
+            f"<td>{escape_text(r.get('jenis', ''))}</td><td>{escape_text(_target(r))}</td>"
+            f"<td>{escape_text(ringkas(r['realisasi']))}</td><td>{escape_text(r.get('satuan', ''))}</td></tr>"
+            for r in indikator
+        )
+        html += (
+            "<div class='gulir'><table class='indikator'><thead><tr><th>Indikator SKP</th><th>Jenis</th><th>Target</th>"
+            f"<th>Realisasi</th><th>Satuan</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+    perilaku = info.get("perilaku") or {}
+    if perilaku:
+        items = "".join(
+            f"<li><b>{escape_text(ASPEK_BERAKHLAK.get(a, a))}</b>: {escape_text(bukti)}</li>"
+            for a, bukti in perilaku.items()
+        )
+        html += f"<p>Bukti perilaku:</p><ul class='perilaku'>{items}</ul>"
+    return html
+
+
+class _Base(web.RequestHandler):
+    """Host and Origin checks shared by every page."""
+
+    def prepare(self) -> None:
+        host = self.request.host.rsplit(":", 1)[0].strip("[]").lower()
+        if host not in self.settings["allowed_hosts"]:
+            raise web.HTTPError(403, reason="Host ditolak")
+        if self.request.method == "POST":
+            origin = self.request.headers.get("Origin")
+            if origin and urlsplit(origin).netloc.lower() != self.request.host.lower():
+                raise web.HTTPError(403, reason="Origin ditolak")
+
+    @property
+    def sesi(self):
+        return self.settings["sesi"]
+
+    def set_default_headers(self) -> None:
+        self.set_header("X-Frame-Options", "DENY")
+        self.set_header("Referrer-Policy", "same-origin")  # no-referrer makes Origin "null"
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Security-Policy", CSP)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.finish(
+            _page("Ditolak", f"<p class='galat'>{status_code}: {escape_text(self._reason)}</p>")
+        )
+
+
+class _JoinHandler(_Base):
+    def get(self, message: str = "") -> None:
+        body = (
+            f"<h1>{escape_text(self.sesi.nama)}</h1><p>Daftar untuk ikut menilai. NIP tidak diperlukan.</p>"
+            f"{message}<form method='post' action='/daftar'>{self.xsrf_form_html()}"
+            "<p><label for='nama'>Nama</label><input type='text' id='nama' name='nama' required></p>"
+            "<p><label for='instansi'>Instansi</label><input type='text' id='instansi' name='instansi' required></p>"
+            "<p><label for='wilayah'>Wilayah</label><input type='text' id='wilayah' name='wilayah' required></p>"
+            "<button type='submit'>Daftar</button></form>"
+        )
+        self.finish(_page("Daftar", body))
+
+    def post(self) -> None:
+        try:
+            peserta = self.sesi.daftar(
+                *(self.get_body_argument(k, "") for k in ("nama", "instansi", "wilayah"))
+            )
+        except ParameterError as err:
+            return self.get(f"<p class='galat'>{escape_text(err)}</p>")
+        self.redirect(f"/p/{peserta.token}")
+
+
+class _ParticipantHandler(_Base):
+    def _peserta(self, token: str):
+        try:
+            return self.sesi.peserta(token)
+        except ParameterError:
+            raise web.HTTPError(404, reason="Tautan peserta tidak dikenal") from None
+
+    def get(self, token: str, message: str = "") -> None:
+        peserta = self._peserta(token)
+        ronde = self.sesi.ronde_aktif
+        feedback = self._feedback(peserta)
+        if ronde is None:
+            hello = f"<h1>Halo, {escape_text(peserta.nama)}</h1><p>Belum ada ronde yang dibuka.</p>"
+            if not feedback:
+                return self.finish(_page("Menunggu", hello, refresh=5))
+            again = (  # no self-refresh while the participant reads: a link instead
+                f"<p><a href='/p/{escape_text(token)}'>Muat ulang halaman ini</a> "
+                "saat pelatih membuka ronde berikutnya.</p>"
+            )
+            return self.finish(_page("Umpan balik", hello + again + feedback))
+        done = set(self.sesi.penilaian(ronde, id_peserta=peserta.id_peserta)["kode_vinyet"])
+        kasus = self.settings["kasus"]
+        forms = []
+        for kode in self.sesi.kasus_ronde(ronde):
+            info = kasus.get(kode, {})
+            status = (
+                "<span class='ok'>✔ terkirim (kirim lagi untuk mengganti)</span>"
+                if kode in done
+                else ""
+            )
+            fields = []
+            for name, label, options in (
+                ("hasil_kerja", "Rating hasil kerja", list(RATING)),
+                ("perilaku", "Rating perilaku", list(RATING)),
+                *(
+                    (key, ASPEK_BERAKHLAK[key], ["1", "2", "3", "4", "5"])
+                    for key in ASPEK_BERAKHLAK
+                ),
+            ):
+                radios = "".join(
+                    f"<label><input type='radio' name='{name}' value='{escape_text(o)}' required>{escape_text(o)}</label>"
+                    for o in options
+                )
+                fields.append(f"<fieldset><legend>{escape_text(label)}</legend>{radios}</fieldset>")
+            forms.append(
+                f"<section id='kasus-{escape_text(kode)}'><h2>{escape_text(kode)} {escape_text(info.get('judul', ''))}</h2>"
+                f"{_case_text(info)}{status}"
+                f"<form method='post'>{self.xsrf_form_html()}<input type='hidden' name='kode_vinyet' value='{escape_text(kode)}'>"
+                f"<input type='hidden' name='ronde' value='{ronde}'>{''.join(fields)}"
+                f"<button type='submit'>Kirim {escape_text(kode)}</button></form></section>"
+            )
+        head = f"<h1>{escape_text(self.sesi.nama)} — ronde {ronde}</h1><p>Peserta: {escape_text(peserta.nama)}</p>"
+        self.finish(_page(f"Ronde {ronde}", head + message + "".join(forms) + feedback))
+
+    def _feedback(self, peserta) -> str:
+        """The participant's own deviations from the key, with its reasons, and their leniency
+        against the room (anonymous), for the rounds already closed; empty before that or
+        without the key. The closed rounds' ratings no longer change, so they are cached."""
+        kunci = self.settings["kunci"]
+        if kunci is None:
+            return ""
+        states = self.sesi.status_ronde()
+        closed = tuple(int(r) for r in states.loc[states["status"] == "tutup", "ronde"])
+        if not closed:
+            return ""
+        from ._laporan import feedback_html
+        from ._statistik import participant_feedback
+
+        cache, key = self.settings["cache"], ("penilaian", closed)
+        if key not in cache:
+            rows = self.sesi.penilaian()
+            cache[key] = rows[rows["ronde"].isin(closed)]
+        view = participant_feedback(cache[key], kunci, peserta.id_peserta)
+        if view.deviasi.empty:
+            return ""
+        return (
+            "<section id='umpan-balik'><h2>Umpan balik pribadi (ronde yang sudah ditutup)</h2>"
+            "<p>Hanya Anda yang melihat bagian ini; ruangan ditampilkan tanpa nama.</p>"
+            f"<div class='gulir'>{feedback_html(view, 'h3')}</div></section>"
+        )
+
+    def post(self, token: str) -> None:
+        peserta = self._peserta(token)
+        arg = self.get_body_argument
+        try:
+            ronde = int(arg("ronde", "0"))
+            aspek = {k: arg(k, "") for k in ASPEK_BERAKHLAK}
+            hasil = self.sesi.kirim(
+                peserta,
+                arg("kode_vinyet", ""),
+                ronde,
+                arg("hasil_kerja", ""),
+                arg("perilaku", ""),
+                aspek,
+            )
+        except (ParameterError, ValueError) as err:
+            return self.get(token, f"<p class='galat'>{escape_text(err)}</p>")
+        note = "diganti" if hasil.diganti else "tersimpan"
+        self.get(token, f"<p class='ok'>Penilaian {escape_text(hasil.kode_vinyet)} {note}.</p>")
+
+
+class _TrainerHandler(_Base):
+    def _check_token(self) -> None:
+        given = self.get_argument("token", "")
+        if not given or not hmac.compare_digest(given.encode(), self.sesi.token_pelatih.encode()):
+            raise web.HTTPError(403, reason="Token pelatih diperlukan")
+
+    def get(self) -> None:
+        self._check_token()
+        ronde = self.sesi.ronde_aktif
+        status = self.sesi.status_kiriman(ronde)
+        selesai = int(status["selesai"].sum()) if len(status) else 0
+        rows = "".join(
+            f"<tr><td>{escape_text(r.nama)}</td><td>{escape_text(r.instansi)}</td><td>{escape_text(r.wilayah)}</td>"
+            f"<td>{r.kasus_terkirim}/{r.kasus_ronde}</td></tr>"
+            for r in status.itertuples()
+        )
+        token = escape_text(self.sesi.token_pelatih)
+        buttons = ""
+        if ronde is not None:
+            buttons += f"<form method='post' action='/pelatih/tutup?token={token}'>{self.xsrf_form_html()}<button>Tutup ronde {ronde}</button></form>"
+        states = self.sesi.status_ronde()
+        nxt = states.loc[states["status"] == "belum", "ronde"]
+        if ronde is None and len(nxt):
+            buttons += f"<form method='post' action='/pelatih/buka?token={token}'>{self.xsrf_form_html()}<button>Buka ronde {int(nxt.iloc[0])}</button></form>"
+        url = self.settings["url_peserta"]
+        qr = (
+            f"<figure id='qr'><img src='{self.settings['qr']}' alt='Kode QR alamat peserta' width='180'>"
+            f"<figcaption>Peserta membuka: {escape_text(url)}</figcaption></figure>"
+            if url
+            else ""
+        )
+        body = (
+            f"<h1>Dasbor pelatih: {escape_text(self.sesi.nama)}</h1>{qr}{self._numbers(states)}"
+            f"<p id='ringkas'>Ronde aktif: {ronde if ronde is not None else '–'} (kiriman ronde "
+            f"{int(status['ronde'].iloc[0]) if len(status) else '–'}); peserta {len(status)}; "
+            f"selesai {selesai}.</p>{buttons}"
+            f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+        self.finish(_page("Dasbor pelatih", body, refresh=self.settings["refresh"]))
+
+    def _numbers(self, states) -> str:
+        """Agreement, accuracy, the view by wilayah and the cases to discuss of every closed
+        round, and the round 1 -> 2 change once two rounds are closed (cached: closed rounds
+        no longer change); empty without the bank's key."""
+        kunci = self.settings["kunci"]
+        if kunci is None:
+            return ""
+        from .._angka import desimal, persen
+        from ._statistik import convergence, summarise
+
+        cache = self.settings["cache"]
+        closed = [int(r) for r in states.loc[states["status"] == "tutup", "ronde"]]
+        parts = []
+        for ronde in closed:
+            if ronde not in cache:
+                cache[ronde] = summarise(self.sesi.penilaian(ronde), kunci, n_boot=200)
+            r = cache[ronde]
+            agree = "; ".join(
+                f"{_STAT[x.statistik]} {x.skala} {desimal(x.nilai, 2)} [{desimal(x.ci_low, 2)}; {desimal(x.ci_high, 2)}]"
+                for x in r.kesepakatan.itertuples()
+            )
+            acc = "; ".join(
+                f"{x.skala}: tepat {persen(x.tepat, 0)}, kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
+                for x in r.akurasi.itertuples()
+            )
+            region = "; ".join(
+                f"{x.wilayah} ({x.n_peserta} peserta): tepat {persen(x.tepat, 0)}, "
+                f"kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
+                for x in r.wilayah[r.wilayah["skala"] == "aspek"].itertuples()
+            )
+            top = ", ".join(r.kasus["kode_vinyet"].head(3))
+            parts.append(
+                f"<section class='angka' id='angka-{ronde}'><h2>Ronde {ronde}</h2><p>Kesepakatan: {escape_text(agree)}</p>"
+                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p>"
+                f"<p>Per wilayah (aspek; kelompok di bawah ambang anonimitas digabung): {escape_text(region or '–')}</p>"
+                f"<p>Bahas lebih dulu: {escape_text(top)}</p></section>"
+            )
+        if len(closed) >= 2:
+            key = ("perubahan", tuple(closed[:2]))
+            if key not in cache:
+                rows = self.sesi.penilaian()
+                rows = rows[rows["ronde"].isin(closed[:2])]
+                cache[key] = convergence(rows, kunci, closed[0], closed[1], n_boot=500)
+            change = "; ".join(
+                f"{x.skala} {_UKURAN[x.ukuran]} {desimal(x.perubahan, 2, tanda=True)} "
+                f"[{desimal(x.ci_low, 2)}; {desimal(x.ci_high, 2)}]"
+                for x in cache[key].itertuples()
+            )
+            parts.append(
+                f"<section class='angka' id='perubahan'><h2>Ronde {closed[0]} → {closed[1]}: apakah ruangan menyatu?</h2>"
+                f"<p>{escape_text(change)} (negatif = membaik; rentang 95 % bootstrap atas peserta "
+                "yang ikut kedua ronde).</p></section>"
+            )
+        return "".join(parts)
+
+    def post(self, action: str) -> None:
+        self._check_token()
+        ronde = self.sesi.ronde_aktif
+        if action == "tutup" and ronde is not None:
+            self.sesi.tutup_ronde(ronde)
+        elif action == "buka":
+            states = self.sesi.status_ronde()
+            nxt = states.loc[states["status"] == "belum", "ronde"]
+            if len(nxt):
+                self.sesi.buka_ronde(int(nxt.iloc[0]))
+        self.redirect(f"/pelatih?token={self.sesi.token_pelatih}")
+
+
+def _case_texts(kasus, bank) -> dict:
+    """``kode`` -> the case's fields, with its indicators (list of dicts) and its evidence
+    of behaviour (aspect -> text) when the bank has them."""
+    if kasus is None and bank is not None:
+        kasus = bank.kasus
+    if kasus is None:
+        return {}
+    texts = kasus.set_index("kode").to_dict("index")
+    indikator = getattr(bank, "indikator", None)
+    if indikator is not None:
+        for kode, part in indikator.groupby("kode", sort=False):
+            if kode in texts:
+                texts[kode]["indikator"] = part.sort_values("no").to_dict("records")
+    perilaku = getattr(bank, "perilaku", None)
+    if perilaku is not None:
+        for kode, part in perilaku.groupby("kode", sort=False):
+            if kode in texts:
+                texts[kode]["perilaku"] = dict(zip(part["aspek"], part["bukti"], strict=True))
+    return texts
+
+
+def make_app(
+    sesi,
+    kasus=None,
+    host: str = "127.0.0.1",
+    refresh: int = 1,
+    kunci=None,
+    bank=None,
+    url_peserta: str | None = None,
+) -> web.Application:
+    """The tornado application for ``sesi``.
+
+    Parameters
+    ----------
+    sesi : Sesi
+    kasus : DataFrame, optional
+        Case texts (``kode``, ``judul``, ``ringkasan``, optionally ``jabatan``,
+        ``unit_kerja``) shown on the form; ``bank.kasus`` when omitted.
+    host : str
+        The bound address; requests must carry it (or localhost names) as ``Host``.
+    refresh : int
+        Seconds between dashboard refreshes.
+    kunci : DataFrame, optional
+        The bank's key; with it the dashboard shows the numbers of every closed round
+        (``bank.kunci`` when omitted).
+    bank : VignetteBank, optional
+        The vignette bank: the form then shows each case's SKP indicators and its
+        evidence of behaviour per aspect.
+    url_peserta : str, optional
+        The participants' join address; the dashboard then shows it with a QR code.
+    """
+    texts = _case_texts(kasus, bank)
+    if kunci is None and bank is not None:
+        kunci = getattr(bank, "kunci", None)
+    allowed = {"127.0.0.1", "localhost", "::1", host.lower()}
+    return web.Application(
+        [
+            (r"/", web.RedirectHandler, {"url": "/daftar"}),
+            (r"/daftar", _JoinHandler),
+            (r"/p/([A-Za-z0-9_\-]+)", _ParticipantHandler),
+            (r"/pelatih", _TrainerHandler),
+            (r"/pelatih/(tutup|buka)", _TrainerHandler),
+        ],
+        sesi=sesi,
+        kasus=texts,
+        allowed_hosts=allowed,
+        refresh=refresh,
+        kunci=kunci,
+        url_peserta=url_peserta,
+        qr=qr_svg(url_peserta) if url_peserta else "",
+        cache={},
+        xsrf_cookies=True,
+        cookie_secret=secrets.token_bytes(32),
+    )
