@@ -7,6 +7,8 @@ import pytest
 
 import kinerja_calib as kc
 from kinerja_calib import _aturan, indicators, nasional, params, reports, workshop
+from kinerja_calib.plots import indicators as plots_indicators
+from kinerja_calib.plots import simulate as plots_simulate
 
 ALIASES = [
     (nasional, "jalankan", "run_country"),
@@ -31,6 +33,8 @@ ALIASES = [
     (kc.data, "workbook_dari_cache", "load_cached_workbook"),
     (kc.agreement, "baca_kebenaran", "load_truth"),
     (kc.agreement, "siapkan", "prepare"),
+    (plots_indicators, "sensitivitas_bobot", "weight_sensitivity"),
+    (plots_simulate, "panel_bias", "distribution_and_confusion"),
     (kc.calibrate, "siapkan", "prepare"),
     (kc.simulate, "siapkan", "prepare"),
     (reports, "siapkan_laporan", "prepare_report"),

@@ -219,7 +219,7 @@ def test_indicator_figures_and_widgets():
     from kinerja_calib.widgets import indicators as app
 
     s = kc.indicators.sensitivitas_bobot(workbook(), "P1", periode="2026-S1")
-    assert isinstance(gambar.sensitivitas_bobot(s), Figure)
+    assert isinstance(gambar.weight_sensitivity(s), Figure)
     assert isinstance(gambar.ringkasan_smart(check_smart(kc.indicators.contoh_indikator())), Figure)
     skor = kc.score_workbook(workbook(), periode="2026-S1")
     assert isinstance(gambar.distribusi_capaian(skor), Figure)

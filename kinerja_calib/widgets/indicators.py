@@ -191,7 +191,7 @@ def panel_sensitivitas(
     ``kode_indikator``, or all); ``ambang_anonimitas`` is the notebook's anonymity threshold
     (:func:`kinerja_calib.indicators.sensitivitas_bobot`).
     """
-    from ..plots.indicators import sensitivitas_bobot as gambar
+    from ..plots.indicators import weight_sensitivity as gambar
 
     ind = wb.indikator
     if kode_instansi is None and kode_indikator is not None:
