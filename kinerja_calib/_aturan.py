@@ -1,4 +1,4 @@
-"""Private rules access for survey, competency, talent and plots/talenta (no domain logic).
+"""Private rules access for survey, competency, talent and plots/talent (no domain logic).
 
 Names and paths are loaded by :func:`kinerja_calib.rules.resolve` (validated, flags unwrapped,
 cached). A plain mapping is also accepted (e.g. a hand-written table in a test or notebook);

@@ -356,7 +356,7 @@ def matriks_kesenjangan(
     -------
     pandas.DataFrame
         Rows = groups, columns = competencies, values = mean gap (negative = below
-        standard). Ready for :func:`kinerja_calib.plots.talenta.heatmap_kesenjangan`.
+        standard). Ready for :func:`kinerja_calib.plots.talent.heatmap_kesenjangan`.
     """
     r = _rules(rules)
     data = _check(kompetensi, r, by)

@@ -68,3 +68,11 @@ def test_names_outside_all_keep_their_alias():
 def test_role_reliability_curve_is_not_the_agreement_one():
     """The rename removed a collision: the two reliability curves are different functions."""
     assert kc.calibrate.role_reliability_curve is not kc.agreement.reliability_curve
+
+
+def test_plots_talenta_is_an_alias_module_of_plots_talent():
+    from kinerja_calib.plots import talent, talenta
+
+    assert set(talent.__all__) <= set(talenta.__all__)
+    for name in talenta.__all__:
+        assert getattr(talenta, name) is getattr(talent, name)

@@ -198,15 +198,15 @@ def test_figures_on_empty_input_are_a_sentence():
     import pandas as pd
 
     from kinerja_calib import competency
-    from kinerja_calib.plots import talenta
+    from kinerja_calib.plots import talent as plots_talent
 
     kosong = pd.DataFrame(columns=["nip", "kompetensi", "level_standar", "level_aktual"])
     jpm = competency.jpm_table(kosong)
     ikm = pd.DataFrame(columns=["unit_layanan", "ikm", "mutu", "n_responden"])
     for note in (
-        talenta.distribusi_jpm(jpm),
-        talenta.ikm_per_unit(ikm),
-        talenta.heatmap_kesenjangan(pd.DataFrame()),
+        plots_talent.distribusi_jpm(jpm),
+        plots_talent.ikm_per_unit(ikm),
+        plots_talent.heatmap_kesenjangan(pd.DataFrame()),
     ):
         assert str(note).startswith("Bagian ini memerlukan")
 
