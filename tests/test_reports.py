@@ -1188,7 +1188,7 @@ def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
         },
     }
     (out / "UJI-A" / ".status.json").write_text(json.dumps(doc))
-    codes, names, results = _status.muat_status(out)
+    codes, names, results = _status.load_status(out)
     assert codes == ["UJI-A"]
     assert [Path(f).name for f in results[0].berkas] == ["laporan_instansi.html"]
     page = reports.write_index(out, codes, names, results).read_text()
@@ -1258,7 +1258,7 @@ def _index_uji(out: Path) -> Path:
         "berkas": ["gagal/laporan_instansi.ipynb"],
     }
     _status_uji(out, "UJI-C", "Dinas Gamma", {"laporan_instansi": gagal})
-    codes, names, results = _status.muat_status(out)
+    codes, names, results = _status.load_status(out)
     return reports.write_index(out, codes, names, results)
 
 
@@ -1345,8 +1345,8 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     (out / "UJI-D" / "gagal").mkdir(parents=True)
     nbformat.write(nb, out / "UJI-D" / "gagal" / "02a_rating.ipynb")
     baru = reports.HasilTugas("UJI-A", "laporan_instansi", "berhasil", 1.0, laporan=True)
-    _status.simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
-    codes, names, results = _status.muat_status(out)
+    _status.write_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
+    codes, names, results = _status.load_status(out)
     assert codes == ["UJI-A", "UJI-C", "UJI-D"] and names["UJI-C"] == "Dinas Lama"
     page = reports.write_index(out, codes, names, results).read_text()
     row = _baris(page, "UJI-C")

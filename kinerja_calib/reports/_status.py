@@ -96,7 +96,7 @@ def _baca_status(folder: Path) -> dict | None:
     return doc
 
 
-def simpan_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -> None:
+def write_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -> None:
     """Merge this run's results into each instansi's ``.status.json`` (atomically).
 
     One entry per notebook (the latest run of it): status, error, attempts, seconds, time,
@@ -216,7 +216,7 @@ def _status_versi_lama(folder: Path, kode: str) -> list[HasilTugas]:
     return found
 
 
-def muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]:
+def load_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]:
     """Every instansi of the output folder with a status record: codes, names, results.
 
     The records are read as untrusted JSON: only file names of the delivered kinds that

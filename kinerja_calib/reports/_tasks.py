@@ -22,7 +22,7 @@ from ..data import ENV_CACHE, ENV_KUNCI, write_cache
 from ..errors import ParameterError, ReportError
 from ._excel import write_excel
 from ._html import render_html
-from ._preflight import periksa_periode, siapkan_keluaran
+from ._preflight import periksa_periode, prepare_output
 from ._sections_base import MIME_RINGKASAN, validate_kode
 from ._tasks_base import (
     KURSUS,
@@ -296,7 +296,7 @@ def buat_tugas(
         ]
         if excel:
             tasks.append(Tugas(kode, "excel", str(data), dest, dict(p), 0, False, extra))
-    siapkan_keluaran(out, codes)
+    prepare_output(out, codes)
     # Validate the workbook once here and hand each report its instansi's slice (a signed
     # pickle in the run's private folder, checked against the data files' fingerprint)
     # instead of re-validating the province per notebook.
