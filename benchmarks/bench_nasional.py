@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python benchmarks/bench_nasional.py --quick      # 10 k and 100 k
     .venv/bin/python benchmarks/bench_nasional.py --nasional   # also 4,3 M (≈ 200 M ratings)
 
-Each configuration runs :func:`kinerja_calib.nasional.jalankan` in a **fresh Python process**
+Each configuration runs :func:`kinerja_calib.nasional.run_country` in a **fresh Python process**
 (so peak memory is that run's own) and is compared with itself on one worker: the same
 country, the same seed, serial (1 process) vs the process pool (2 workers on a 2-core
 machine), interleaved. The figures reported:
@@ -40,7 +40,7 @@ def _one(pegawai: int, pekerja: int, seed: int) -> dict:
     from kinerja_calib import nasional
 
     load = os.getloadavg()[0]
-    h = nasional.jalankan(pegawai, seed, pekerja=pekerja, progress=False)
+    h = nasional.run_country(pegawai, seed, pekerja=pekerja, progress=False)
     total = h.tahap.iloc[-1]
     return {
         "pegawai": pegawai,

@@ -166,22 +166,22 @@ def run_size(n: int, rng: np.random.Generator, repeats: int) -> list[tuple]:
         }
     )
     org = dict(zip(range(units), rng.choice(labels.PREDIKAT_ORGANISASI, size=units), strict=True))
-    ours_n = len(kc.scoring.cek_kurva(df, org, by="unit"))
+    ours_n = len(kc.scoring.check_kurva(df, org, by="unit"))
     assert ours_n == peer_kurva(df, org)
     t = timed(
         {
-            "ours": lambda: kc.scoring.cek_kurva(df, org, by="unit"),
+            "ours": lambda: kc.scoring.check_kurva(df, org, by="unit"),
             "peer": lambda: peer_kurva(df, org),
         },
         max(1, repeats // 2),
     )
     rows.append(
         (
-            f"cek_kurva ({units} unit)",
+            f"check_kurva ({units} unit)",
             n,
             t["ours"],
             t["peer"],
-            peak_mb(lambda: kc.scoring.cek_kurva(df, org, by="unit")),
+            peak_mb(lambda: kc.scoring.check_kurva(df, org, by="unit")),
             peak_mb(lambda: peer_kurva(df, org)),
         )
     )

@@ -1,4 +1,4 @@
-"""Private rules access for survey, competency, talent and plots/talenta (no domain logic).
+"""Private rules access for survey, competency, talent and plots/talent (no domain logic).
 
 Names and paths are loaded by :func:`kinerja_calib.rules.resolve` (validated, flags unwrapped,
 cached). A plain mapping is also accepted (e.g. a hand-written table in a test or notebook);
@@ -14,10 +14,10 @@ from typing import Any
 
 from .errors import ParameterError
 
-__all__ = ["ambil", "muat", "nilai"]
+__all__ = ["ambil", "load", "muat", "nilai"]
 
 
-def muat(rules: Any, default: str) -> Mapping[str, Any]:
+def load(rules: Any, default: str) -> Mapping[str, Any]:
     """Return a rules mapping: ``rules`` itself, the file named ``rules``, or ``default``."""
     if rules is None or isinstance(rules, str | Path):
         from . import rules as rules_pkg
@@ -44,3 +44,7 @@ def ambil(rules: Mapping[str, Any], *keys: str) -> Any:
     for key in keys:
         node = nilai(node)[key]
     return nilai(node)
+
+
+# aliases kept for one release (issue 14)
+muat = load

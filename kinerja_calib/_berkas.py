@@ -3,7 +3,7 @@
 The low layer under every module that writes a result file (:mod:`kinerja_calib.reports`,
 :mod:`kinerja_calib.nasional`): a reader never sees a half-written file, and an interrupted
 run leaves the previous version (or nothing) behind. It imports nothing of the package.
-:func:`tulis_atomik` is public as ``kinerja_calib.reports.tulis_atomik``.
+:func:`write_atomic` is public as ``kinerja_calib.reports.write_atomic``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-__all__ = ["ALASAN_OS", "SESI", "TEMP_RE", "alasan_os", "temp_in", "tulis_atomik"]
+__all__ = ["ALASAN_OS", "SESI", "TEMP_RE", "alasan_os", "temp_in", "tulis_atomik", "write_atomic"]
 
 
 #: This batch run's id (``<parent pid>x<8 hex>``), part of every temporary file name it
@@ -44,7 +44,7 @@ def temp_in(folder: Path, name: str):
             tmp.unlink()
 
 
-def tulis_atomik(
+def write_atomic(
     path: str | os.PathLike,
     data: str | bytes | Callable[[Path], None],
     *,
@@ -94,3 +94,7 @@ ALASAN_OS = {
 def alasan_os(err: OSError) -> str:
     """The reason of a write error, in Indonesian (disk full, read-only, no permission, …)."""
     return ALASAN_OS.get(err.errno or 0, err.strerror or type(err).__name__)
+
+
+# aliases kept for one release (issue 14)
+tulis_atomik = write_atomic

@@ -1,6 +1,6 @@
 """The one rounding rule of the kurva distribusi: how many persons a share allows.
 
-Shared by :func:`kinerja_calib.scoring.cek_kurva` (the check) and
+Shared by :func:`kinerja_calib.scoring.check_kurva` (the check) and
 :func:`kinerja_calib.calibrate.calibrate_distribution` (the proposal), so the two never
 disagree on a count.
 """

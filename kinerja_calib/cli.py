@@ -308,7 +308,7 @@ def _lab(args: argparse.Namespace) -> int:
 def _nasional(args: argparse.Namespace) -> int:
     from . import nasional
 
-    return nasional.run(pegawai=args.pegawai, seed=args.seed, keluaran=args.keluaran)
+    return nasional.run_and_write(pegawai=args.pegawai, seed=args.seed, keluaran=args.keluaran)
 
 
 def _pelatihan(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._aturan import ambil, muat
+from ._aturan import ambil, load
 from ._presisi import tingkat
 from .errors import DataError, ParameterError, Problem
 
@@ -66,7 +66,7 @@ def untuk_pegawai(wb, nip=None) -> pd.DataFrame:
 
 
 def _rules(rules: Any) -> Mapping[str, Any]:
-    return muat(rules, _DEFAULT_RULES)
+    return load(rules, _DEFAULT_RULES)
 
 
 def daftar_kompetensi(rules: Any = None) -> pd.DataFrame:
@@ -356,7 +356,7 @@ def matriks_kesenjangan(
     -------
     pandas.DataFrame
         Rows = groups, columns = competencies, values = mean gap (negative = below
-        standard). Ready for :func:`kinerja_calib.plots.talenta.heatmap_kesenjangan`.
+        standard). Ready for :func:`kinerja_calib.plots.talent.heatmap_kesenjangan`.
     """
     r = _rules(rules)
     data = _check(kompetensi, r, by)

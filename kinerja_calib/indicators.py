@@ -2,7 +2,7 @@
 
 - :func:`capaian` — realisasi vs target → percent, the PermenPANRB 8/2021 formulas
   (kondisi normal, kondisi khusus, range targets), vectorised.
-- :func:`cek_smart` — a trainer-readable table of findings (Indonesian) about an
+- :func:`check_smart` — a trainer-readable table of findings (Indonesian) about an
   ``indikator`` table (docs/skema-data.md §2.3), optionally with past ``realisasi`` and ``pegawai``.
 - :func:`capaian_pegawai` — capaian per pegawai × indikator and the weighted capaian per
   pegawai × periode of a workbook.
@@ -37,6 +37,7 @@ __all__ = [
     "capaian",
     "capaian_pegawai",
     "cek_smart",
+    "check_smart",
     "contoh_indikator",
     "sensitivitas_bobot",
     "target_efektif",
@@ -50,7 +51,7 @@ def _ringkas(x) -> str:
 
 ArrayLike = Any
 
-#: Columns of the :func:`cek_smart` findings table.
+#: Columns of the :func:`check_smart` findings table.
 KOLOM_TEMUAN = [
     "kode_instansi",
     "jabatan",
@@ -108,7 +109,7 @@ def _finding(df: pd.DataFrame, mask, kriteria, tingkat, temuan, saran) -> pd.Dat
     return sub
 
 
-def cek_smart(
+def check_smart(
     indikator: pd.DataFrame,
     realisasi: pd.DataFrame | None = None,
     pegawai: pd.DataFrame | None = None,
@@ -129,7 +130,7 @@ def cek_smart(
         The ``pegawai`` table for the relevant check: each indicator's jabatan should exist
         among the instansi's pegawai.
     rules : Rules or str, optional
-        Rules whose ``cek_smart`` section holds the practice thresholds (default: the
+        Rules whose ``check_smart`` section holds the practice thresholds (default: the
         default regime's file): ``bobot_timpang``, ``minimal_indikator``,
         ``minimal_realisasi``, ``minimal_pemegang`` — all flagged UNCONFIRMED there, as no
         regulation gives them. A rules file without that section skips those checks.
@@ -167,7 +168,7 @@ def cek_smart(
     ...         "Menurunkan angka infeksi nosokomial", "Jumlah pasien dilayani",
     ...         "Jumlah edukasi pasien"], "satuan": "kasus", "target": [5.0, 900, 40],
     ...     "arah": "naik", "bobot": [80.0, 10, 10]})
-    >>> cek_smart(ind)[["kode_indikator", "kriteria"]].values.tolist()
+    >>> check_smart(ind)[["kode_indikator", "kriteria"]].values.tolist()
     [['', 'R'], ['A', 'S']]
     """
     if not isinstance(indikator, pd.DataFrame):
@@ -492,3 +493,7 @@ def contoh_indikator() -> pd.DataFrame:
     for c in ("target", "target_min", "target_max", "bobot"):
         df[c] = df[c].astype(float)
     return df
+
+
+# alias kept for one release (issue 14)
+cek_smart = check_smart

@@ -3,14 +3,14 @@
 The first code cell after a notebook's ``parameters`` cell (the one papermill injects values
 into) validates the parameters through a package function (docs/praktik.md §D): papermill only
 *warns* about unknown or mistyped parameters, so the checks live here. Each notebook module's
-``siapkan`` is a thin wrapper::
+``prepare`` is a thin wrapper::
 
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("n_boot", n_boot, 0, bulat=True)       # notebook-specific checks ...
     ctx = validate(data, kode_instansi, periode, aturan, pemeriksa=cek)  # ... one error
 
 :func:`validate` collects **all** problems (its own and those already in the
-:class:`Pemeriksa`) and raises one :class:`~kinerja_calib.errors.ParameterError` in
+:class:`ProblemCollector`) and raises one :class:`~kinerja_calib.errors.ParameterError` in
 Indonesian, listing the valid choices (instansi codes, periods, rules names). Data errors of
 the workbook itself stay a :class:`~kinerja_calib.errors.DataError` (every bad cell at once).
 
@@ -35,18 +35,18 @@ import numpy as np
 from .errors import DataError, KinerjaCalibError, ParameterError
 from .privacy import AMBANG_BAWAAN
 
-__all__ = ["TABEL_BERPERIODE", "Konteks", "Pemeriksa", "validate"]
+__all__ = ["TABEL_BERPERIODE", "Konteks", "Pemeriksa", "ProblemCollector", "validate"]
 
 #: Tables with a ``periode`` column (the default source of the valid periods).
 TABEL_BERPERIODE = ("realisasi", "penilaian_360", "survei_skm")
 
 
-class Pemeriksa:
+class ProblemCollector:
     """Collects parameter problems (Indonesian sentences) and raises them together.
 
     Examples
     --------
-    >>> cek = Pemeriksa()
+    >>> cek = ProblemCollector()
     >>> cek.angka("target", 1.5, 0, 1, buka=True, contoh="0.8")
     False
     >>> cek.pilihan("peran", "teman", ["atasan", "rekan"])
@@ -191,7 +191,7 @@ def validate(
     periode: Any = "",
     aturan: Any = "permenpanrb-6-2022",
     *,
-    pemeriksa: Pemeriksa | None = None,
+    pemeriksa: ProblemCollector | None = None,
     tabel_periode: str | Sequence[str] = TABEL_BERPERIODE,
     wajib: Sequence[str] = (),
     untuk: str = "analisis ini",
@@ -210,7 +210,7 @@ def validate(
         "" = the latest period of ``tabel_periode``; else a period present there.
     aturan : str, path or Rules, optional
         Rules name or path (``kc.rules.available()`` lists the names); ``None`` skips it.
-    pemeriksa : Pemeriksa, optional
+    pemeriksa : ProblemCollector, optional
         Problems the caller already found (its own parameters); raised together with these.
     tabel_periode : str or sequence of str
         Table(s) whose ``periode`` column defines the valid periods.
@@ -238,7 +238,7 @@ def validate(
     from . import rules as rules_mod
     from .privacy import suppress_workbook
 
-    cek = pemeriksa if pemeriksa is not None else Pemeriksa()
+    cek = pemeriksa if pemeriksa is not None else ProblemCollector()
     ambang_ok = cek.angka("ambang_anonimitas", ambang_anonimitas, 1, bulat=True, contoh="3")
     path = None
     if not isinstance(data, str | Path) or not str(data):
@@ -259,7 +259,7 @@ def validate(
     wb = None
     if path is not None:
         kode = kode_instansi if kode_ok else ""
-        wb = data_mod.workbook_dari_cache(path, kode) if kode else None
+        wb = data_mod.load_cached_workbook(path, kode) if kode else None
         if wb is None:
             try:
                 wb = data_mod.load_workbook(path)
@@ -326,3 +326,7 @@ def validate(
         ambang=int(ambang_anonimitas),
         ditekan=ditekan,
     )
+
+
+# alias kept for one release (issue 14)
+Pemeriksa = ProblemCollector

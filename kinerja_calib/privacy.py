@@ -13,7 +13,7 @@ Where the threshold is applied
 - :func:`kinerja_calib.params.validate` (the shared entry of every notebook) applies
   :func:`suppress_workbook` right after loading and filtering the workbook, so everything
   downstream in a notebook (scores, calibration, agreement, plots) sees only kept groups.
-- :func:`kinerja_calib.scoring.skor_perilaku` and :func:`~kinerja_calib.scoring.score_workbook`
+- :func:`kinerja_calib.scoring.perilaku_score` and :func:`~kinerja_calib.scoring.score_workbook`
   suppress before computing (``ambang_anonimitas=3`` by default), so library users are safe
   by default.
 - The report (:mod:`kinerja_calib.reports`) filters to its instansi and periode and applies

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._aturan import ambil, muat
+from ._aturan import ambil, load
 from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
 from .errors import DataError, ParameterError, Problem
 
@@ -70,7 +70,7 @@ def responden(wb, periode: str | None = None) -> pd.DataFrame:
 
 
 def _rules(rules: Any) -> Mapping[str, Any]:
-    return muat(rules, _DEFAULT_RULES)
+    return load(rules, _DEFAULT_RULES)
 
 
 def daftar_unsur(rules: Any = None) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._aturan import ambil, muat
+from ._aturan import ambil, load
 from .errors import DataError, ParameterError, Problem
 from .labels import POTENSI, PREDIKAT, RATING
 
@@ -50,7 +50,7 @@ _DEFAULT_RULES = "talenta-3-2020"
 
 
 def _rules(rules: Any) -> Mapping[str, Any]:
-    return muat(rules, _DEFAULT_RULES)
+    return load(rules, _DEFAULT_RULES)
 
 
 def matriks_kotak(rules: Any = None) -> pd.DataFrame:

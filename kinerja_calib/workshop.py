@@ -4,7 +4,7 @@
 one kernel per participant, everything served locally so it works in an offline room). The
 server asks for a fresh random token on every request, answers only to its own address,
 caps and culls kernels, and stops with the command (:func:`serve`, :mod:`._voila`);
-``kinerja-calib lab`` opens JupyterLab on ``notebooks/``. :func:`cek_lingkungan` is what
+``kinerja-calib lab`` opens JupyterLab on ``notebooks/``. :func:`check_environment` is what
 notebook 00 shows participants: which packages are present, in plain Indonesian.
 """
 
@@ -29,7 +29,14 @@ from ._notebooks import notebook_folder
 from ._proses import ENV_INDUK
 from .errors import KinerjaCalibError
 
-__all__ = ["DASBOR", "cek_lingkungan", "folder_notebook", "lab", "serve"]
+__all__ = [
+    "DASBOR",
+    "cek_lingkungan",
+    "check_environment",
+    "folder_notebook",
+    "lab",
+    "serve",
+]
 
 #: File name of the Voila dashboard inside ``notebooks/``.
 DASBOR = "workshop_dasbor.ipynb"
@@ -237,7 +244,7 @@ def _requirements() -> list[Requirement]:
     return [Requirement(r) for r in reqs if "extra ==" not in r]
 
 
-def cek_lingkungan() -> pd.DataFrame:
+def check_environment() -> pd.DataFrame:
     """Check that every runtime dependency is installed in a supported version.
 
     Returns
@@ -269,3 +276,7 @@ def cek_lingkungan() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# alias kept for one release (issue 14)
+cek_lingkungan = check_environment

@@ -557,12 +557,12 @@ def test_plots_return_figures():
 
 def test_siapkan_validates_parameters(samples_dir):
     with pytest.raises(ParameterError) as err:
-        A.siapkan(str(samples_dir), peran="teman", target=1.5, k_maks=1, seed="x")
+        A.prepare(str(samples_dir), peran="teman", target=1.5, k_maks=1, seed="x")
     msg = str(err.value)
     assert "peran" in msg and "target" in msg and "k_maks" in msg and "seed" in msg
     if (samples_dir / "penilaian_360.csv").exists():
         with pytest.raises(ParameterError, match="Periode"):
-            A.siapkan(str(samples_dir), periode="1999-S1")
+            A.prepare(str(samples_dir), periode="1999-S1")
 
 
 def test_alpha_interval_is_shift_invariant():

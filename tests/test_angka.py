@@ -343,7 +343,7 @@ def test_excel_headers_and_number_formats(data_kecil, tmp_path):
     from kinerja_calib import reports
 
     target = tmp_path / "ringkasan.xlsx"
-    reports.ekspor_excel(data_kecil, "PENUH", target)
+    reports.write_excel(data_kecil, "PENUH", target)
     wb = openpyxl.load_workbook(target)
     ws = wb["predikat"]
     heads = [c.value for c in ws[1]]

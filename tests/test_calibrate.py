@@ -15,9 +15,9 @@ from kinerja_calib.calibrate import (
     calibrate_distribution,
     compare_weights,
     effective_weights,
-    predikat_dari_skor,
+    predikat_from_score,
     rater_effects,
-    reliability_curve,
+    role_reliability_curve,
     source_weights,
 )
 from kinerja_calib.errors import ParameterError
@@ -166,9 +166,9 @@ def test_predikat_misclassification_falls_by_30_percent_on_default_scenario():
         hk = hk.astype(object)
         b = np.polyfit(df["skor_sebenarnya"], df["skor_mentah"], 1)
         truth_scale = pd.Series(np.polyval(b, df["skor_sebenarnya"]), index=df.index)
-        p_true = predikat_dari_skor(truth_scale, hk)
-        wrong_raw += (predikat_dari_skor(df["skor_mentah"], hk) != p_true).sum()
-        wrong_cal += (predikat_dari_skor(df["skor_terkalibrasi"], hk) != p_true).sum()
+        p_true = predikat_from_score(truth_scale, hk)
+        wrong_raw += (predikat_from_score(df["skor_mentah"], hk) != p_true).sum()
+        wrong_cal += (predikat_from_score(df["skor_terkalibrasi"], hk) != p_true).sum()
     assert wrong_raw > 300
     # seeds 20–22: 506 → 327 wrong (−35 %); per seed −31 %, −32 %, −45 %
     assert 1 - wrong_cal / wrong_raw >= 0.30
@@ -323,7 +323,7 @@ def test_reliability_weights_beat_equal_weights(sim_small):
     sw = source_weights(sim_small.ratings, n_boot=0)
     equal = np.full(len(lam), 1 / len(lam))
     assert sw.attrs["nilai_kriteria"] >= _reliability(equal, lam, S) - 1e-9
-    curve = reliability_curve(sim_small.ratings)
+    curve = role_reliability_curve(sim_small.ratings)
     for _, g in curve.groupby("peran_penilai"):
         assert np.all(np.diff(g["reliabilitas"]) > 0)  # Spearman–Brown grows with k
 
@@ -375,7 +375,7 @@ def test_distribution_moves_lowest_baik_down():
     assert p.perpindahan["alasan"].str.contains("batas maksimal 70 % Baik terlampaui").all()
     assert "bukan keputusan" in p.catatan
     after = p.predikat.rename(columns={"predikat_usulan": "predikat"})
-    assert kc.scoring.cek_kurva(after["predikat"].astype(str), "Baik").empty
+    assert kc.scoring.check_kurva(after["predikat"].astype(str), "Baik").empty
 
 
 def test_distribution_minimal_moves_match_cek_kurva_and_meet_constraints():
@@ -392,11 +392,11 @@ def test_distribution_minimal_moves_match_cek_kurva_and_meet_constraints():
     after = p.predikat.rename(columns={"predikat_usulan": "predikat"})
     after["predikat"] = after["predikat"].astype(str)
     after = after[after["kode_instansi"].isin(ok["kode_instansi"])]
-    assert kc.scoring.cek_kurva(after, org_of, by="kode_instansi").empty
+    assert kc.scoring.check_kurva(after, org_of, by="kode_instansi").empty
     # never more moves than a single-constraint lower bound allows to be needed... and exactly
     # the violation count when only one constraint is violated
     before = s.assign(predikat=s["predikat"].astype(str))
-    v = kc.scoring.cek_kurva(before, org_of, by="kode_instansi")
+    v = kc.scoring.check_kurva(before, org_of, by="kode_instansi")
     single = v.groupby("kode_instansi").filter(lambda g: len(g) == 1)
     moves = p.ringkasan.set_index("kode_instansi")["n_pindah"]
     for kode, need in single.set_index("kode_instansi")["harus_pindah"].items():
@@ -533,7 +533,7 @@ def test_figures_and_panels_render(sim_small):
         gambar.sebelum_sesudah(fx, sim_small.truth["skor_sebenarnya"]),
         gambar.keparahan_penilai(fx, sim_small.raters),
         gambar.bobot_sumber(sw),
-        gambar.kurva_reliabilitas(reliability_curve(r), sw),
+        gambar.kurva_reliabilitas(role_reliability_curve(r), sw),
         gambar.porsi_predikat_bobot(compare_weights(r)),
         gambar.usulan_distribusi(p, "X"),
         gambar.bobot_ahp(ahp_weights(SAATY_DRINKS)),

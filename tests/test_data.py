@@ -933,7 +933,7 @@ def test_workbook_cache_hit_is_identical_and_changed_data_invalidates(
 
     wb = load_workbook(valid_dir)
     cache = tmp_path / "cache"
-    data_mod.tulis_cache(cache, valid_dir, wb)
+    data_mod.write_cache(cache, valid_dir, wb)
     monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
     # a hit never reads the files: make any read fail loudly
     monkeypatch.setattr(data_mod, "_read_csv", lambda *a, **k: pytest.fail("data read"))
@@ -944,16 +944,16 @@ def test_workbook_cache_hit_is_identical_and_changed_data_invalidates(
         if a is not None:
             pd.testing.assert_frame_equal(a, b)
     kode = str(wb.instansi["kode_instansi"].iloc[0])
-    part = data_mod.workbook_dari_cache(valid_dir, kode)
+    part = data_mod.load_cached_workbook(valid_dir, kode)
     pd.testing.assert_frame_equal(part.pegawai, wb.untuk_instansi(kode).pegawai)
     # another rating scale is another key: the cache is not used
-    assert data_mod.workbook_dari_cache(valid_dir, skala=(1, 7)) is None
+    assert data_mod.load_cached_workbook(valid_dir, skala=(1, 7)) is None
     monkeypatch.undo()
     monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
     # a changed data file invalidates it: the data is read (and validated) again
     f = valid_dir / "instansi.csv"
     f.write_text(f.read_text() + "\n")
-    assert data_mod.workbook_dari_cache(valid_dir) is None
+    assert data_mod.load_cached_workbook(valid_dir) is None
     calls = []
     real = data_mod._read_csv
     monkeypatch.setattr(data_mod, "_read_csv", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -965,12 +965,12 @@ def test_workbook_cache_unset_or_broken_is_ignored(valid_dir, tmp_path, monkeypa
     from kinerja_calib import data as data_mod
 
     monkeypatch.delenv(data_mod.ENV_CACHE, raising=False)
-    assert data_mod.workbook_dari_cache(valid_dir) is None
+    assert data_mod.load_cached_workbook(valid_dir) is None
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "_semua.pkl").write_bytes(b"not a pickle")
     monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
-    assert data_mod.workbook_dari_cache(valid_dir) is None
+    assert data_mod.load_cached_workbook(valid_dir) is None
     assert len(load_workbook(valid_dir).pegawai) > 0
 
 

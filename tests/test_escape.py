@@ -193,12 +193,12 @@ def test_escape_mathtext_keeps_dollars_literal_in_a_figure():
 
 # --------------------------------------------------------------------------- report sections
 
-SECTIONS = [n for n in reports.__all__ if n.startswith("bagian_")]
+SECTIONS = [n for n in reports.__all__ if n.startswith("section_")]
 
 
 @pytest.fixture(scope="module")
 def hostile_ctx(hostile_data):
-    return reports.siapkan_laporan(str(hostile_data[0]), "UJI-A")
+    return reports.prepare_report(str(hostile_data[0]), "UJI-A")
 
 
 def test_hostile_workbook_passes_validation_with_payloads_intact(hostile_ctx):
@@ -231,7 +231,7 @@ def test_sections_escape_every_data_string(hostile_ctx, name):
     assert "&#" not in str(bagian)  # the plain-text repr shows the data as written
 
 
-@pytest.mark.parametrize("name", ["bagian_capaian", "bagian_ikm"])
+@pytest.mark.parametrize("name", ["section_capaian", "section_ikm"])
 def test_section_figures_draw_data_labels_literally(hostile_ctx, name):
     """A ``$…$`` in a jabatan or unit name is no mathtext: the figure draws, label intact."""
     (fig,) = getattr(reports, name)(hostile_ctx).gambar
@@ -253,7 +253,7 @@ def test_sections_show_the_data_as_text(hostile_ctx):
         hostile("Integritas", "kompetensi"),
     ):
         assert value in text, value
-    judul = pages["bagian_judul"]
+    judul = pages["section_judul"]
     assert html.unescape(re.sub(r"<[^>]+>", "", judul)).startswith(
         hostile("Dinas Uji Alfa", "nama_instansi")
     )
@@ -261,7 +261,7 @@ def test_sections_show_the_data_as_text(hostile_ctx):
 
 def test_index_page_escapes_names_and_carries_csp(tmp_path):
     bad = hostile("Dinas", "nama_instansi")
-    path = reports.tulis_indeks(tmp_path, ["UJI-A"], {"UJI-A": bad}, [])
+    path = reports.write_index(tmp_path, ["UJI-A"], {"UJI-A": bad}, [])
     page = path.read_text(encoding="utf-8")
     assert f'content="{CSP}"' in page
     assert not _live_markup(page)
@@ -276,7 +276,7 @@ def test_html_export_carries_csp_and_no_script():
     nb.cells[1].outputs = [
         nbformat.v4.new_output("display_data", data={"text/markdown": escape_text(PAYLOADS[0])})
     ]
-    page = reports.ekspor_html(nb)
+    page = reports.render_html(nb)
     head = page.split("<head>", 1)[1]
     assert head.startswith('<meta http-equiv="Content-Security-Policy"')
     assert "<script" not in page.lower()
@@ -435,7 +435,7 @@ def test_escaping_changes_nothing_a_reader_sees_on_ordinary_data(tmp_path):
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     _tulis_mini(tmp_path)
-    ctx = reports.siapkan_laporan(str(tmp_path), "UJI-A")
+    ctx = reports.prepare_report(str(tmp_path), "UJI-A")
 
     def seen(markdown: str) -> str:
         return html.unescape(markdown2html_mistune(markdown))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import kinerja_calib as kc
 from kinerja_calib.errors import ParameterError
-from kinerja_calib.indicators import capaian, capaian_pegawai, cek_smart
+from kinerja_calib.indicators import capaian, capaian_pegawai, check_smart
 
 pos = st.floats(min_value=0.01, max_value=1e4, allow_nan=False, allow_infinity=False)
 
@@ -147,7 +147,7 @@ def _catalogue():
 
 
 def test_cek_smart_findings():
-    f = cek_smart(_catalogue())
+    f = check_smart(_catalogue())
     assert list(f.columns) == kc.indicators.KOLOM_TEMUAN
     by = {(r.kode_indikator, r.kriteria) for r in f.itertuples()}
     assert ("I2", "S") in by  # vague wording
@@ -164,11 +164,11 @@ def test_cek_smart_findings():
 
 def test_cek_smart_clean_catalogue_and_history():
     t = tables()
-    assert cek_smart(t["indikator"], pegawai=t["pegawai"]).empty
+    assert check_smart(t["indikator"], pegawai=t["pegawai"]).empty
     # history: past realisasi of P1 between 60 and 120; a target of 500 is out of reach
     ind = t["indikator"].copy()
     ind.loc[ind["kode_indikator"] == "P1", "target"] = 500.0
-    f = cek_smart(ind, realisasi=t["realisasi"], pegawai=t["pegawai"])
+    f = check_smart(ind, realisasi=t["realisasi"], pegawai=t["pegawai"])
     a = f[f["kriteria"] == "A"]
     assert a["kode_indikator"].tolist() == ["P1"]
     assert "di luar rentang realisasi terdahulu (60–120)" in a["temuan"].item()
@@ -178,7 +178,7 @@ def test_cek_smart_relevance_against_pegawai():
     t = tables()
     ind = t["indikator"].copy()
     ind.loc[ind["kode_indikator"] == "K1", "jabatan"] = "Kepala Seksi"
-    f = cek_smart(ind, pegawai=t["pegawai"])
+    f = check_smart(ind, pegawai=t["pegawai"])
     assert ("K1", "R") in {(r.kode_indikator, r.kriteria) for r in f.itertuples()}
 
 
@@ -208,7 +208,7 @@ def test_sensitivitas_bobot_shares_sum_to_one_and_weight_zero_equals_drop():
 
 
 def test_contoh_indikator_has_the_intended_flaws():
-    f = cek_smart(kc.indicators.contoh_indikator())
+    f = check_smart(kc.indicators.contoh_indikator())
     assert set(f["kode_indikator"]) == {"DIK-1", "DIK-2", "DIK-3", ""}
 
 
@@ -219,16 +219,16 @@ def test_indicator_figures_and_widgets():
     from kinerja_calib.widgets import indicators as app
 
     s = kc.indicators.sensitivitas_bobot(workbook(), "P1", periode="2026-S1")
-    assert isinstance(gambar.sensitivitas_bobot(s), Figure)
-    assert isinstance(gambar.ringkasan_smart(cek_smart(kc.indicators.contoh_indikator())), Figure)
+    assert isinstance(gambar.weight_sensitivity(s), Figure)
+    assert isinstance(gambar.ringkasan_smart(check_smart(kc.indicators.contoh_indikator())), Figure)
     skor = kc.score_workbook(workbook(), periode="2026-S1")
     assert isinstance(gambar.distribusi_capaian(skor), Figure)
     w = app.pembangun_indikator()
     draft = w.draf()
-    assert len(draft) == 1 and cek_smart(draft).empty
+    assert len(draft) == 1 and check_smart(draft).empty
     nama = w.children[1].children[0]
     nama.value = "Meningkatkan pelayanan secara optimal"
-    assert "S" in set(cek_smart(w.draf())["kriteria"])
+    assert "S" in set(check_smart(w.draf())["kriteria"])
     panel = app.panel_sensitivitas(workbook(), "P1", periode="2026-S1")
     assert panel.children[0].value == "P1"
-    assert "Tidak ada temuan" in app.tabel_temuan_html(cek_smart(draft))
+    assert "Tidak ada temuan" in app.tabel_temuan_html(check_smart(draft))

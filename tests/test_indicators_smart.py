@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib.indicators import cek_smart
+from kinerja_calib.indicators import check_smart
 
 
 def _catalogue(names, arah, bobot=None, jabatan="Perawat"):
@@ -42,7 +42,7 @@ def test_direction_contradicting_the_wording():
         "Ketepatan waktu layanan dokumen",  # I7 naik: right (punctuality)
     ]
     arah = ["naik", "naik", "turun", "naik", "naik", "turun", "turun", "naik"]
-    f = cek_smart(_catalogue(names, arah))
+    f = check_smart(_catalogue(names, arah))
     assert _flagged(f, "bertentangan") == ["I0", "I1", "I2"]
     row = f[f["kode_indikator"] == "I1"].iloc[0]
     assert (row["kriteria"], row["tingkat"]) == ("S", "peringatan")
@@ -50,21 +50,25 @@ def test_direction_contradicting_the_wording():
 
 
 def test_lopsided_weights_threshold_and_small_jabatan_from_rules():
-    f = cek_smart(_catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [70.0, 15, 15]))
+    f = check_smart(_catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [70.0, 15, 15]))
     w = f[f["temuan"].str.startswith("Bobot timpang")]
     assert len(w) == 1 and w["kode_indikator"].item() == "" and w["kriteria"].item() == "R"
     assert "70 %" in w["temuan"].item() and "(3 indikator)" in w["temuan"].item()
     # exactly at the threshold (0.6 in the rules file) is not lopsided
-    assert cek_smart(_catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [60.0, 20, 20])).empty
+    assert check_smart(
+        _catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [60.0, 20, 20])
+    ).empty
     # two indicators: below minimal_indikator = 3, quiet however uneven
-    assert cek_smart(_catalogue(["Jumlah a", "Jumlah b"], "naik", [90.0, 10])).empty
+    assert check_smart(_catalogue(["Jumlah a", "Jumlah b"], "naik", [90.0, 10])).empty
     # the thresholds are read from the rules: an instansi that sets 0.5 gets the warning
     r = kc.rules.load(overrides={"cek_smart.bobot_timpang": 0.5})
-    g = cek_smart(_catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [60.0, 20, 20]), rules=r)
+    g = check_smart(
+        _catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [60.0, 20, 20]), rules=r
+    )
     assert g["temuan"].str.startswith("Bobot timpang").sum() == 1
     assert r.info("cek_smart.bobot_timpang")["sumber"] == "ditetapkan instansi"
-    # a rules file without a cek_smart section skips the practice checks (no hidden default)
-    h = cek_smart(
+    # a rules file without a check_smart section skips the practice checks (no hidden default)
+    h = check_smart(
         _catalogue(["Jumlah a", "Jumlah b", "Jumlah c"], "naik", [90.0, 5, 5]), rules="pp-30-2019"
     )
     assert not h["temuan"].str.startswith("Bobot timpang").any()
@@ -91,10 +95,10 @@ def _history(n_holders: int) -> pd.DataFrame:
 def test_history_check_quiet_on_jabatan_held_by_few(holders, warned):
     ind = _catalogue(["Jumlah dokumen", "Jumlah surat", "Jumlah arsip"], "naik")
     ind.loc[0, "target"] = 500.0  # far above every past realisasi (40-60)
-    f = cek_smart(ind, realisasi=_history(holders))
+    f = check_smart(ind, realisasi=_history(holders))
     assert (f["kriteria"] == "A").any() == warned
     r = kc.rules.load(overrides={"cek_smart.minimal_pemegang": 1})
-    assert (cek_smart(ind, realisasi=_history(holders), rules=r)["kriteria"] == "A").any()
+    assert (check_smart(ind, realisasi=_history(holders), rules=r)["kriteria"] == "A").any()
 
 
 def test_sample_catalogue_catches_all_planted_weak_indicators(samples_dir):
@@ -102,7 +106,7 @@ def test_sample_catalogue_catches_all_planted_weak_indicators(samples_dir):
     rl = pd.read_csv(samples_dir / "realisasi.csv", dtype={"nip": str})
     pg = pd.read_csv(samples_dir / "pegawai.csv", dtype={"nip": str})
     weak = pd.read_csv(samples_dir / "kebenaran" / "indikator_lemah.csv")
-    f = cek_smart(ind, realisasi=rl, pegawai=pg)
+    f = check_smart(ind, realisasi=rl, pegawai=pg)
     per_ind = weak["kode_indikator"].isin(f["kode_indikator"])
     per_jab = weak.set_index(["kode_instansi", "jabatan"]).index.isin(
         f.loc[f["kode_indikator"] == "", ["kode_instansi", "jabatan"]].apply(tuple, axis=1)

@@ -105,7 +105,7 @@ def test_scanner_catches_raw_errors():
 
 # --------------------------------------------------------------------------- report sections
 
-SECTIONS = [n for n in reports.__all__ if n.startswith("bagian_")]
+SECTIONS = [n for n in reports.__all__ if n.startswith("section_")]
 
 
 def _render(bagian: reports.Bagian) -> str:
@@ -126,7 +126,7 @@ def test_report_sections_on_small_instansi(data_kecil, kode):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ctx = reports.siapkan_laporan(str(data_kecil), kode)
+        ctx = reports.prepare_report(str(data_kecil), kode)
         pages = {name: _render(getattr(reports, name)(ctx)) for name in SECTIONS}
         summary = reports.ringkasan_indeks(ctx)
     plt.close("all")
@@ -150,7 +150,7 @@ def test_index_shows_a_plain_sentence_for_a_failure(tmp_path):
     hasil = [
         reports.HasilTugas("K1", f"0{i}_x", "gagal", 1.0, g) for i, g in enumerate(raw, start=1)
     ]
-    page = reports.tulis_indeks(tmp_path, ["K1"], {"K1": "Dinas Kecil"}, hasil).read_text()
+    page = reports.write_index(tmp_path, ["K1"], {"K1": "Dinas Kecil"}, hasil).read_text()
     text = teks_terlihat(page)
     assert temuan(text) == []
     assert "Data tidak ditemukan: prov. Periksa jalur folder." in text
@@ -198,15 +198,15 @@ def test_figures_on_empty_input_are_a_sentence():
     import pandas as pd
 
     from kinerja_calib import competency
-    from kinerja_calib.plots import talenta
+    from kinerja_calib.plots import talent as plots_talent
 
     kosong = pd.DataFrame(columns=["nip", "kompetensi", "level_standar", "level_aktual"])
     jpm = competency.jpm_table(kosong)
     ikm = pd.DataFrame(columns=["unit_layanan", "ikm", "mutu", "n_responden"])
     for note in (
-        talenta.distribusi_jpm(jpm),
-        talenta.ikm_per_unit(ikm),
-        talenta.heatmap_kesenjangan(pd.DataFrame()),
+        plots_talent.distribusi_jpm(jpm),
+        plots_talent.ikm_per_unit(ikm),
+        plots_talent.heatmap_kesenjangan(pd.DataFrame()),
     ):
         assert str(note).startswith("Bagian ini memerlukan")
 
@@ -310,7 +310,7 @@ def test_calibration_on_self_ratings_only_is_a_sentence():
     assert fx.ringkasan().startswith("Bagian ini memerlukan penilaian 360")
     for hasil in (
         calibrate.source_weights(r),
-        calibrate.reliability_curve(r),
+        calibrate.role_reliability_curve(r),
         calibrate.compare_weights(r),
     ):
         assert str(hasil) == calibrate._types.KURANG_PENILAI
@@ -355,12 +355,12 @@ def test_score_workbook_periode_only_in_realisasi(data_kecil):
 def test_course_setup_accepts_an_instansi_without_360(data_kecil):
     from kinerja_calib import agreement, calibrate
 
-    p4 = agreement.siapkan(str(data_kecil), "KOSONG")
+    p4 = agreement.prepare(str(data_kecil), "KOSONG")
     assert p4.periode == "2026-S2" and p4.ratings.empty
-    p5 = calibrate.siapkan(str(data_kecil), "KOSONG")
+    p5 = calibrate.prepare(str(data_kecil), "KOSONG")
     assert p5.periode == "2026-S2" and p5.ratings.empty and len(p5.skor) == 4
     # with 360 ratings the latest 360 periode is still the default
-    assert agreement.siapkan(str(data_kecil), "K3").periode == "2026-S1"
+    assert agreement.prepare(str(data_kecil), "K3").periode == "2026-S1"
 
 
 def test_optional_tables_absent_give_empty_tables():

@@ -70,7 +70,7 @@ def test_ordinal_model_refused_in_indonesian():
 
 
 def test_on_the_sample_province_calibration_targets_true_low_performers():
-    p = kc.calibrate.siapkan("data/samples", "", "", "permenpanrb-6-2022")
+    p = kc.calibrate.prepare("data/samples", "", "", "permenpanrb-6-2022")
     fx = kc.calibrate.rater_effects(p.ratings, pegawai=p.wb.pegawai)
     out = kc.calibrate.predikat_terkalibrasi(p.skor, p.ratings, fx, rules=p.aturan)
     truth = pd.read_csv("data/samples/kebenaran/pegawai.csv", dtype={"nip": str})

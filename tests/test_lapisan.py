@@ -398,7 +398,7 @@ def test_moved_names_stay_public_where_they_were():
     assert kc.indicators.sensitivitas_bobot is kc.scoring.sensitivitas_bobot
     for name in ("capaian", "capaian_pegawai", "target_efektif", "CapaianPegawai"):
         assert getattr(kc.indicators, name) is getattr(_capaian, name)
-    assert kc.reports.tulis_atomik is _berkas.tulis_atomik
+    assert kc.reports.write_atomic is _berkas.write_atomic
     assert kc.rules.daftarkan_validator is kc.rules._registry.daftarkan_validator
     assert kc.calibrate.RaterEffects.__name__ == "RaterEffects"
     assert callable(kc.simulate.generate_organisation)

@@ -55,7 +55,7 @@ def mini(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ctx_mini(mini):
-    return reports.siapkan_laporan(str(mini[0]), "UJI-A")
+    return reports.prepare_report(str(mini[0]), "UJI-A")
 
 
 needs_samples = pytest.mark.skipif(
@@ -72,7 +72,7 @@ def _sample_sizes() -> pd.Series:
 
 
 def test_rules_appendix_is_sentences_without_code(ctx_mini):
-    teks = reports.bagian_aturan(ctx_mini).teks
+    teks = reports.section_aturan(ctx_mini).teks
     assert not _kode_dalam(teks), _kode_dalam(teks)
     # it still says which numbers are unconfirmed and that the instansi may decide
     assert "belum dapat dicocokkan dengan teks resmi" in teks
@@ -104,7 +104,7 @@ def test_rules_sentences_quote_what_the_instansi_set():
 
 
 def test_section_texts_have_no_code(ctx_mini):
-    for name in (n for n in reports.__all__ if n.startswith("bagian_")):
+    for name in (n for n in reports.__all__ if n.startswith("section_")):
         b = getattr(reports, name)(ctx_mini)
         teks = "\n".join([b.teks, b.catatan, *(j for j, _ in b.tabel)])
         assert not _kode_dalam(teks), (name, _kode_dalam(teks))
@@ -136,7 +136,7 @@ def test_headers_are_words_and_text_columns_are_left_aligned():
 
 def test_text_and_table_round_agreement_the_same_way(ctx_mini):
     """ICC 0,55 in a sentence and 0,6 in the table beside it was one value rounded twice."""
-    b = reports.bagian_agreement(ctx_mini)
+    b = reports.section_agreement(ctx_mini)
     (_, tab), *_ = b.tabel
     page = _sections_base._tabel_html(tab)
     shown = tab.dropna(subset=["icc1"])
@@ -159,9 +159,9 @@ def test_ikm_axis_is_the_25_to_100_scale(ctx_mini):
 def test_long_per_pegawai_tables_are_closed(ctx_mini):
     """Per-pegawai lists are shown only inside closed details, never in the body."""
     per_pegawai = {
-        "bagian_360": "per pegawai",
-        "bagian_talenta": "Kelompok suksesi",
-        "bagian_capaian": "semua jabatan",
+        "section_360": "per pegawai",
+        "section_talenta": "Kelompok suksesi",
+        "section_capaian": "semua jabatan",
     }
     for name, kata in per_pegawai.items():
         b = getattr(reports, name)(ctx_mini)
@@ -182,8 +182,8 @@ def test_summary_names_the_kurva_decision_and_what_it_means():
     sizes = _sample_sizes()
     inst = pd.read_csv(SAMPLES / "instansi.csv", dtype=str)
     kode = inst.loc[inst["nama_instansi"] == "Kecamatan Telanaipura", "kode_instansi"].iloc[0]
-    ctx = reports.siapkan_laporan(str(SAMPLES), kode)
-    teks = reports.bagian_ringkasan(ctx).teks
+    ctx = reports.prepare_report(str(SAMPLES), kode)
+    teks = reports.section_ringkasan(ctx).teks
     moves = _sections_360.proposal(ctx, kc.calibrate)
     assert len(moves)
     n = int(ctx.jumlah_predikat().sum())
@@ -197,7 +197,7 @@ def test_summary_names_the_kurva_decision_and_what_it_means():
 
 
 def test_summary_when_the_kurva_is_met(ctx_mini):
-    teks = reports.bagian_ringkasan(ctx_mini).teks
+    teks = reports.section_ringkasan(ctx_mini).teks
     assert "Predikat organisasi" in teks and "Keputusan untuk pimpinan" in teks
 
 

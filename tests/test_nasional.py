@@ -35,7 +35,7 @@ KOLOM_RINGKASAN = [
 @pytest.fixture(scope="module")
 def keluaran(tmp_path_factory):
     out = tmp_path_factory.mktemp("nasional")
-    assert nasional.run(pegawai=N, seed=1, keluaran=out) == 0
+    assert nasional.run_and_write(pegawai=N, seed=1, keluaran=out) == 0
     return out
 
 
@@ -108,18 +108,18 @@ def test_agreement_table_per_role(keluaran):
 @pytest.fixture(scope="module")
 def kecil():
     """The smallest country (20 pegawai per province), in this process."""
-    return nasional.jalankan(760, seed=3, pekerja=1, progress=False)
+    return nasional.run_country(760, seed=3, pekerja=1, progress=False)
 
 
 def test_other_seed_differs(kecil):
-    b = nasional.jalankan(760, seed=4, progress=False).ringkasan
+    b = nasional.run_country(760, seed=4, progress=False).ringkasan
     assert (kecil.ringkasan["n_pegawai"] == b["n_pegawai"]).all()
     assert not np.allclose(kecil.ringkasan["porsi_berubah"], b["porsi_berubah"])
 
 
 def test_process_pool_gives_the_same_summaries(kecil):
     """Two worker processes (the national default) reproduce the in-process run exactly."""
-    b = nasional.jalankan(760, seed=3, pekerja=2, progress=False)
+    b = nasional.run_country(760, seed=3, pekerja=2, progress=False)
     assert kecil.pekerja == 1 and b.pekerja == 2
     pd.testing.assert_frame_equal(kecil.ringkasan, b.ringkasan, check_exact=True)
     pd.testing.assert_frame_equal(kecil.predikat, b.predikat, check_exact=True)

@@ -10,7 +10,7 @@ import pytest
 
 from kinerja_calib import data as data_mod
 from kinerja_calib.errors import DataError, ParameterError
-from kinerja_calib.params import Pemeriksa, validate
+from kinerja_calib.params import ProblemCollector, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 
@@ -27,7 +27,7 @@ def mini(tmp_path_factory):
 
 
 def test_pemeriksa_number_and_choice_messages():
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     assert cek.angka("seed", 3, bulat=True)
     assert not cek.angka("seed", "x", bulat=True)
     assert not cek.angka("n", True, 0, bulat=True)  # bool is not a number here
@@ -45,7 +45,7 @@ def test_pemeriksa_number_and_choice_messages():
     ]
     with pytest.raises(ParameterError, match=r"(?s)seed.*n harus.*target.*k harus.*peran"):
         cek.periksa()
-    Pemeriksa().periksa()  # nothing to report: no error
+    ProblemCollector().periksa()  # nothing to report: no error
 
 
 def test_validate_defaults_whole_province_latest_period(mini):
@@ -64,7 +64,7 @@ def test_validate_filters_instansi_and_checks_period(mini):
 
 
 def test_validate_collects_every_problem_in_one_error(mini):
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("seed", "x", bulat=True)
     with pytest.raises(ParameterError) as err:
         validate(str(mini), "UJI-Z", "2026-S1", "aturan-fiktif", pemeriksa=cek)
@@ -100,7 +100,7 @@ def test_validate_data_error_stays_data_error(tmp_path):
 
 def test_validate_uses_the_instansi_cache(mini, tmp_path, monkeypatch):
     wb = data_mod.load_workbook(mini)
-    data_mod.tulis_cache(tmp_path / "c", mini, wb)
+    data_mod.write_cache(tmp_path / "c", mini, wb)
     monkeypatch.setenv(data_mod.ENV_CACHE, str(tmp_path / "c"))
     monkeypatch.setattr(data_mod, "load_workbook", lambda *a, **k: pytest.fail("data read"))
     ctx = validate(str(mini), "UJI-A")

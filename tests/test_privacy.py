@@ -225,14 +225,14 @@ def _terbit(folder: Path) -> dict[str, object]:
     out["score_workbook"] = kc.score_workbook(wb)
     out["score_workbook_pp30"] = kc.score_workbook(wb, "pp-30-2019")
     out["compare_regimes"] = kc.compare_regimes(wb)
-    out["skor_perilaku"] = kc.scoring.skor_perilaku(wb.penilaian_360)
+    out["skor_perilaku"] = kc.scoring.perilaku_score(wb.penilaian_360)
     # the report: context tables, every section (text, HTML tables, figures), Excel, index
-    ctx = reports.siapkan_laporan(str(folder), "UJI-A")
+    ctx = reports.prepare_report(str(folder), "UJI-A")
     out["ctx.skor"] = ctx.skor
     out["ctx.penilaian"] = ctx.penilaian.reset_index(drop=True)
     out["excel"] = ctx.tabel_excel()
     out["indeks"] = reports.ringkasan_indeks(ctx)
-    for name in (n for n in reports.__all__ if n.startswith("bagian_")):
+    for name in (n for n in reports.__all__ if n.startswith("section_")):
         b = getattr(reports, name)(ctx)
         out[name] = (
             b.teks,
@@ -245,12 +245,12 @@ def _terbit(folder: Path) -> dict[str, object]:
         p = params.validate(str(folder), kode, "", tabel_periode=["realisasi", "penilaian_360"])
         out[f"02.wb360[{kode}]"] = p.wb.penilaian_360
         out[f"02.skor[{kode}]"] = kc.score_workbook(p.wb, periode=p.periode)
-        p3 = simulate.siapkan(str(folder), kode, "", n_pegawai=20, n_ulangan=1)
+        p3 = simulate.prepare(str(folder), kode, "", n_pegawai=20, n_ulangan=1)
         out[f"03.wb360[{kode}]"] = p3.wb.penilaian_360
-        p4 = agreement.siapkan(str(folder), kode, "")
+        p4 = agreement.prepare(str(folder), kode, "")
         out[f"04.ratings[{kode}]"] = p4.ratings
         out[f"04.tabel[{kode}]"] = agreement.agreement_table(p4.ratings, by=["peran_penilai"])
-        p5 = calibrate.siapkan(str(folder), kode, "", n_boot=0)
+        p5 = calibrate.prepare(str(folder), kode, "", n_boot=0)
         out[f"05.ratings[{kode}]"] = p5.ratings
         out[f"05.skor[{kode}]"] = p5.skor
         fx = calibrate.rater_effects(p5.ratings, pegawai=p5.wb.pegawai)
@@ -308,17 +308,18 @@ def test_hidden_group_enters_no_score_atasan_still_counts():
     base[("B", "rekan")] = 3
     r = _ratings(base)
     r.loc[(r["nip"] == "A") & (r["peran_penilai"] == "rekan"), "nilai"] = 1.0
-    sp = kc.scoring.skor_perilaku(r).set_index("nip")
+    sp = kc.scoring.perilaku_score(r).set_index("nip")
     atasan_a = r.loc[(r["nip"] == "A") & (r["peran_penilai"] == "atasan"), "nilai"].mean()
     assert sp.loc["A", "skor_perilaku"] == pytest.approx(atasan_a)  # atasan alone
     assert sp.loc["A", "n_penilai"] == 1 and pd.isna(sp.loc["A", "skor_rekan"])
     assert sp.loc["B", "n_penilai"] == 4 and sp.loc["B", "skor_rekan"] == pytest.approx(10 / 3)
     # ambang 1 restores the old behaviour (every rating) for teaching
     assert (
-        kc.scoring.skor_perilaku(r, ambang_anonimitas=1).set_index("nip").loc["A", "n_penilai"] == 3
+        kc.scoring.perilaku_score(r, ambang_anonimitas=1).set_index("nip").loc["A", "n_penilai"]
+        == 3
     )
     with pytest.raises(ParameterError, match="ambang_anonimitas"):
-        kc.scoring.skor_perilaku(r, ambang_anonimitas=0)
+        kc.scoring.perilaku_score(r, ambang_anonimitas=0)
 
 
 def test_validate_applies_threshold_and_refuses_bad_values(mini_asli):
@@ -338,8 +339,8 @@ def test_validate_applies_threshold_and_refuses_bad_values(mini_asli):
 
 
 def test_report_text_tells_the_truth_about_hidden_groups(mini_asli):
-    ctx = reports.siapkan_laporan(str(mini_asli), "UJI-A")
-    teks = reports.bagian_360(ctx).teks
+    ctx = reports.prepare_report(str(mini_asli), "UJI-A")
+    teks = reports.section_360(ctx).teks
     assert "tidak digabung ke skor mana pun" not in teks
     assert "tidak masuk ke skor perilaku, predikat, kalibrasi" in teks
     assert "atasan" in teks
@@ -378,7 +379,7 @@ def test_every_notebook_takes_and_uses_the_threshold(path):
     # passed on to the shared entry (params.validate through the helpers) or applied at once
     assert re.search(
         r"ambang_anonimitas=ambang_anonimitas|suppress_workbook\(wb, ambang_anonimitas\)"
-        r"|siapkan_laporan\([^)]*ambang_anonimitas\)",
+        r"|prepare_report\([^)]*ambang_anonimitas\)",
         used,
     ), path.name
 
@@ -483,12 +484,12 @@ def test_planted_raters_summarised_per_kind_never_per_rater():
         {"keparahan": [2.0, 2.0, 4.0, -3.0, -1.0, 0.0], "ditanam": [*"kkk", "l", "l", None]},
         index=pd.Index(list("abcdef"), name="nip_penilai"),
     ).replace({"k": "keras", "l": "lunak"})
-    t = kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=3)
+    t = kc.calibrate.check_planted(SimpleNamespace(raters=raters), truth, ambang=3)
     assert t["ditanam"].tolist() == ["keras"]  # 2 lenient raters: too few to show
     row = t.iloc[0]
     assert row["jumlah_penilai"] == 3 and row["didiagnosis_sesuai"] == 2
     assert row["keparahan_rata_rata"] == 2.0 and row["keparahan_benar_rata_rata"] == pytest.approx(
         8 / 3
     )
-    assert len(kc.calibrate.cek_ditanam(SimpleNamespace(raters=raters), truth, ambang=2)) == 2
+    assert len(kc.calibrate.check_planted(SimpleNamespace(raters=raters), truth, ambang=2)) == 2
     assert_no_rater_ids(t)

@@ -48,7 +48,7 @@ def mini(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ctx_a(mini):
-    return reports.siapkan_laporan(str(mini[0]), "UJI-A")
+    return reports.prepare_report(str(mini[0]), "UJI-A")
 
 
 def _row(html: str, nip: str) -> str:
@@ -66,18 +66,18 @@ def _row(html: str, nip: str) -> str:
 )
 def test_periksa_kode_refuses_escaping_codes(kode):
     with pytest.raises(ParameterError, match="tidak sah"):
-        reports.periksa_kode(kode)
+        reports.validate_kode(kode)
 
 
 @pytest.mark.parametrize("kode", [101, 1.5, None, True])
 def test_periksa_kode_refuses_non_text(kode):
     with pytest.raises(ParameterError, match="harus teks"):
-        reports.periksa_kode(kode)
+        reports.validate_kode(kode)
 
 
 def test_periksa_kode_accepts_sample_style_codes():
-    assert reports.periksa_kode("JMB-KEC-TELANAI") == "JMB-KEC-TELANAI"
-    assert reports.periksa_kode("0101") == "0101"
+    assert reports.validate_kode("JMB-KEC-TELANAI") == "JMB-KEC-TELANAI"
+    assert reports.validate_kode("0101") == "0101"
 
 
 def test_run_batch_refuses_bad_codes_before_writing(mini, tmp_path):
@@ -101,17 +101,17 @@ def test_run_batch_refuses_bad_numbers(mini, tmp_path):
 def test_siapkan_laporan_validates_parameters(mini):
     data = str(mini[0])
     with pytest.raises(ParameterError, match="tidak ada di data"):
-        reports.siapkan_laporan(data, "UJI-Z")
+        reports.prepare_report(data, "UJI-Z")
     with pytest.raises(ParameterError, match="-r kode_instansi"):
-        reports.siapkan_laporan(data, 101)
+        reports.prepare_report(data, 101)
     with pytest.raises(ParameterError, match="Periode '2030-S1'"):
-        reports.siapkan_laporan(data, "UJI-A", periode="2030-S1")
+        reports.prepare_report(data, "UJI-A", periode="2030-S1")
     with pytest.raises(ParameterError, match="ambang_anonimitas"):
-        reports.siapkan_laporan(data, "UJI-A", ambang_anonimitas=0)
+        reports.prepare_report(data, "UJI-A", ambang_anonimitas=0)
     with pytest.raises(ParameterError, match="tidak ditemukan"):
-        reports.siapkan_laporan(data + "-tidak-ada", "UJI-A")
+        reports.prepare_report(data + "-tidak-ada", "UJI-A")
     with pytest.raises(ParameterError, match="tidak dikenal"):
-        reports.siapkan_laporan(data, "UJI-A", aturan="aturan-fiktif")
+        reports.prepare_report(data, "UJI-A", aturan="aturan-fiktif")
 
 
 def test_context_holds_only_own_instansi(ctx_a, mini):
@@ -133,19 +133,30 @@ def test_context_holds_only_own_instansi(ctx_a, mini):
 
 
 SECTIONS = [
-    "bagian_judul",
-    "bagian_ringkasan",
-    "bagian_capaian",
-    "bagian_kurva",
-    "bagian_360",
-    "bagian_agreement",
-    "bagian_penilai",
-    "bagian_ikm",
-    "bagian_kompetensi",
-    "bagian_talenta",
-    "bagian_tren",
-    "bagian_aturan",
+    "section_judul",
+    "section_ringkasan",
+    "section_capaian",
+    "section_kurva",
+    "section_360",
+    "section_agreement",
+    "section_penilai",
+    "section_ikm",
+    "section_kompetensi",
+    "section_talenta",
+    "section_tren",
+    "section_aturan",
 ]
+
+
+def test_template_calls_every_section_by_its_new_name():
+    """The report template calls each ``section_*`` once and none of the issue-14 aliases."""
+    root = Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "notebooks" / reports.TEMPLAT, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    called = re.findall(r"kc\.reports\.(\w+)\(", code)
+    assert [n for n in called if n.startswith("section_")] == SECTIONS
+    assert {"prepare_report", "show_summary"} <= set(called)
+    assert not re.search(r"\b(bagian_\w+|siapkan_laporan|tampilkan_ringkasan)\(", code)
 
 
 @pytest.mark.parametrize("name", SECTIONS)
@@ -169,29 +180,29 @@ def test_sections_without_optional_tables(mini, tmp_path):
     (folder / "kompetensi.csv").unlink()
     peg = pd.read_csv(folder / "pegawai.csv", dtype=str).drop(columns="potensi")
     peg.to_csv(folder / "pegawai.csv", index=False)
-    ctx = reports.siapkan_laporan(str(folder), "UJI-B")
+    ctx = reports.prepare_report(str(folder), "UJI-B")
     texts = {name: getattr(reports, name)(ctx).teks for name in SECTIONS}
-    assert "Tidak ada data survei" in texts["bagian_ikm"]
-    assert "Tidak ada data kompetensi" in texts["bagian_kompetensi"]
-    assert "potensi" in texts["bagian_talenta"]
+    assert "Tidak ada data survei" in texts["section_ikm"]
+    assert "Tidak ada data kompetensi" in texts["section_kompetensi"]
+    assert "potensi" in texts["section_talenta"]
     assert not any("belum tersedia" in t for t in texts.values())
 
 
 def test_360_table_hides_sub_threshold_group(ctx_a, mini):
     facts = mini[1]
-    b = reports.bagian_360(ctx_a)
+    b = reports.section_360(ctx_a)
     html = "".join(_sections_base._tabel_html(df) for _, df in b.tabel)
     kurang, pas = _row(html, facts["kurang"]), _row(html, facts["pas"])
     assert "(2 penilai)" not in kurang and "1,00" not in kurang  # its rekan ratings were all 1
     assert "(3 penilai)" in pas
     # ambang 2: the same group is now shown
-    ctx2 = reports.siapkan_laporan(str(mini[0]), "UJI-A", ambang_anonimitas=2)
-    html2 = "".join(_sections_base._tabel_html(df) for _, df in reports.bagian_360(ctx2).tabel)
+    ctx2 = reports.prepare_report(str(mini[0]), "UJI-A", ambang_anonimitas=2)
+    html2 = "".join(_sections_base._tabel_html(df) for _, df in reports.section_360(ctx2).tabel)
     assert "1,00 (2 penilai)" in _row(html2, facts["kurang"])
 
 
 def test_penilai_section_is_aggregated(ctx_a):
-    b = reports.bagian_penilai(ctx_a)
+    b = reports.section_penilai(ctx_a)
     for _, df in b.tabel:
         assert "jumlah_penilai" in df.columns
         assert not any("nip" in str(c) for c in df.columns)
@@ -204,7 +215,7 @@ def test_summary_for_index(ctx_a, mini):
     # per-item ratings (issue 19): all 7 rated pegawai are Baik; a "Baik" organisation may
     # have at most 70 % Baik and must have some Butuh Perbaikan/Kurang — 2 rules, 3 moves
     assert s["kurva"] == {"memenuhi": False, "pelanggaran": 2, "perpindahan": 3}
-    b = reports.siapkan_laporan(str(mini[0]), "UJI-B")
+    b = reports.prepare_report(str(mini[0]), "UJI-B")
     kurva = reports.ringkasan_indeks(b)["kurva"]
     assert kurva == {"memenuhi": False, "pelanggaran": 1, "perpindahan": 1}
     # the same figures the report's kurva section shows (one computation, cached)
@@ -225,13 +236,13 @@ def test_tulis_atomik_interrupted_leaves_no_partial_file(tmp_path):
         raise KeyboardInterrupt  # e.g. Ctrl-C after the temp file was written
 
     with pytest.raises(KeyboardInterrupt):
-        reports.tulis_atomik(target, broken)
+        reports.write_atomic(target, broken)
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
     # an existing report survives an interrupted rewrite untouched
-    reports.tulis_atomik(target, "<html>lama</html>")
+    reports.write_atomic(target, "<html>lama</html>")
     with pytest.raises(KeyboardInterrupt):
-        reports.tulis_atomik(target, broken)
+        reports.write_atomic(target, broken)
     assert target.read_text() == "<html>lama</html>"
     assert [p.name for p in tmp_path.iterdir()] == ["laporan.html"]
 
@@ -262,7 +273,7 @@ def _notebook_with_widgets():
 
 
 def test_html_export_is_code_free_and_offline():
-    html = reports.ekspor_html(_notebook_with_widgets())
+    html = reports.render_html(_notebook_with_widgets())
     assert "Hasil" in html and "Judul uji" in html
     assert "import rahasia" not in html and "print(" not in html
     assert "JANGAN-TAMPIL" not in html
@@ -283,7 +294,7 @@ def test_html_export_links_point_to_delivered_pages():
             "[sumber](https://example.org/a.ipynb), ![gambar](01_x.ipynb)."
         )
     ]
-    html = reports.ekspor_html(nb)
+    html = reports.render_html(nb)
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert "04b_jumlah_penilai.html" in hrefs and "laporan_instansi.html" in hrefs
     assert "02b_kurva_dan_rezim.html#Kurva" in hrefs
@@ -305,7 +316,7 @@ def test_excel_export_neutralises_formulas(mini, tmp_path):
     skm.loc[skm["unit_layanan"] == "Loket Alfa", "unit_layanan"] = "+SUM(1,2)"
     skm.to_csv(folder / "survei_skm.csv", index=False)
     target = tmp_path / "ringkasan.xlsx"
-    reports.ekspor_excel(folder, "UJI-A", target)
+    reports.write_excel(folder, "UJI-A", target)
     wb = openpyxl.load_workbook(target)
     assert {"info", "predikat", "capaian", "ikm", "360_ditekan"} <= set(wb.sheetnames)
     values = []
@@ -333,7 +344,7 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
     shutil.copytree(mini[0], folder)
     wb = kc.load_workbook(folder)
     cache = tmp_path / "cache"
-    reports.tulis_cache(cache, folder, wb)
+    reports.write_cache(cache, folder, wb)
     assert sorted(p.name for p in cache.iterdir()) == ["UJI-A.pkl", "UJI-B.pkl", "_semua.pkl"]
     monkeypatch.setenv(reports.ENV_CACHE, str(cache))
     calls = []
@@ -341,15 +352,15 @@ def test_workbook_cache_used_and_invalidated(mini, tmp_path, monkeypatch):
 
     real = data_mod.load_workbook
     monkeypatch.setattr(data_mod, "load_workbook", lambda p: calls.append(p) or real(p))
-    ctx = reports.siapkan_laporan(str(folder), "UJI-B")
+    ctx = reports.prepare_report(str(folder), "UJI-B")
     assert calls == [] and ctx.nama_instansi == "Dinas Uji Beta"
-    whole = reports.workbook_dari_cache(folder)
+    whole = reports.load_cached_workbook(folder)
     assert len(whole.instansi) == 2 and len(whole.pegawai) == len(wb.pegawai)
     # a changed data file invalidates the cache: the data is read again
     (folder / "instansi.csv").write_text((folder / "instansi.csv").read_text() + "\n")
-    reports.siapkan_laporan(str(folder), "UJI-B")
+    reports.prepare_report(str(folder), "UJI-B")
     assert len(calls) == 1
-    assert reports.workbook_dari_cache(folder) is None
+    assert reports.load_cached_workbook(folder) is None
 
 
 # --------------------------------------------------------------------------- papermill runs
@@ -382,7 +393,7 @@ def test_batch_on_mini_workbook(mini, tmp_path):
         assert facts["nama"][other] not in html
         assert not any(nip in html for nip in facts["nip"][other])
         assert "nip_penilai" not in html
-        assert "kc.reports" not in html and "siapkan_laporan" not in html  # no code
+        assert "kc.reports" not in html and "prepare_report" not in html  # no code
         assert 'class="jp-InputPrompt' not in html
         assert not re.findall(r"<script[^>]+src=", html)
         assert html.count("data:image/png;base64") >= 3  # static figures embedded
@@ -501,7 +512,7 @@ def test_interrupted_notebook_write_leaves_nothing(mini, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_tasks, "ekspor_html", boom)
+    monkeypatch.setattr(_tasks, "render_html", boom)
     task = reports.Tugas("UJI-A", "notebook", str(FAILING), str(folder), {"kode_instansi": "UJI-A"})
     with pytest.raises(KeyboardInterrupt):
         _tasks._run_notebook(task)
@@ -753,7 +764,7 @@ _SEL_CACHE = """\
 import json, os, pathlib
 from kinerja_calib import data as d
 cache = os.environ.get(d.ENV_CACHE, "")
-wb = d.workbook_dari_cache(data, kode_instansi)
+wb = d.load_cached_workbook(data, kode_instansi)
 info = {"cache": cache, "mode": oct(os.stat(os.path.dirname(cache)).st_mode & 0o777),
         "hit": wb is not None and set(wb.instansi["kode_instansi"]) == {kode_instansi},
         "kernel": os.getpid(), "pekerja": os.getppid()}
@@ -922,24 +933,24 @@ def test_tampered_cache_is_never_unpickled(mini, tmp_path, monkeypatch):
     shutil.copytree(mini[0], folder)
     wb = kc.load_workbook(folder)
     cache = tmp_path / "cache"
-    key = data_mod.tulis_cache(cache, folder, wb, kunci=b"k" * 32)
+    key = data_mod.write_cache(cache, folder, wb, kunci=b"k" * 32)
     monkeypatch.setenv(data_mod.ENV_CACHE, str(cache))
     monkeypatch.setenv(data_mod.ENV_KUNCI, key.hex())
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is not None  # signed: used
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is not None  # signed: used
     proof = tmp_path / "bukti.txt"
     evil = pickle.dumps(_Jahat(str(proof)))
     good = (cache / "UJI-A.pkl").read_bytes()
     # 1) a planted pickle with no (or a wrong) signature; 2) a good file with its payload
     #    replaced; 3) another instansi's signed slice renamed; 4) no key in the environment
     (cache / "UJI-A.pkl").write_bytes(evil)
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is None
     (cache / "UJI-A.pkl").write_bytes(good[:36] + evil)
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is None
     (cache / "UJI-A.pkl").write_bytes((cache / "UJI-B.pkl").read_bytes())
-    assert data_mod.workbook_dari_cache(folder, "UJI-A") is None
+    assert data_mod.load_cached_workbook(folder, "UJI-A") is None
     (cache / "_semua.pkl").write_bytes(evil)
     monkeypatch.delenv(data_mod.ENV_KUNCI)
-    assert data_mod.workbook_dari_cache(folder) is None
+    assert data_mod.load_cached_workbook(folder) is None
     assert not proof.exists()
     # the reader falls back to the data itself
     assert len(kc.load_workbook(folder).pegawai) == len(wb.pegawai)
@@ -1128,7 +1139,7 @@ def test_write_error_in_a_worker_is_reported_as_not_saved(tmp_path, monkeypatch,
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "nb.html"))
 
-    monkeypatch.setattr(_tasks, "tulis_atomik", full)
+    monkeypatch.setattr(_tasks, "write_atomic", full)
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
     hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal" and hasil.berkas == []
@@ -1153,7 +1164,7 @@ def test_read_error_outside_the_output_is_not_called_unwritable(tmp_path, monkey
     def gone(*a, **k):
         raise OSError(errno.EACCES, "Permission denied", str(hilang))
 
-    monkeypatch.setattr(_tasks, "tulis_atomik", gone)
+    monkeypatch.setattr(_tasks, "write_atomic", gone)
     task = reports.Tugas("UJI-A", "notebook", str(source), str(folder), {"kode_instansi": "UJI-A"})
     hasil = _tasks.run_task(task, in_worker=False)
     assert hasil.status == "gagal"
@@ -1177,10 +1188,10 @@ def test_index_from_tampered_status_links_nothing_foreign(tmp_path):
         },
     }
     (out / "UJI-A" / ".status.json").write_text(json.dumps(doc))
-    codes, names, results = _status.muat_status(out)
+    codes, names, results = _status.load_status(out)
     assert codes == ["UJI-A"]
     assert [Path(f).name for f in results[0].berkas] == ["laporan_instansi.html"]
-    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    page = reports.write_index(out, codes, names, results).read_text()
     assert "<script>alert" not in page and "passwd" not in page and "javascript:" not in page
 
 
@@ -1247,8 +1258,8 @@ def _index_uji(out: Path) -> Path:
         "berkas": ["gagal/laporan_instansi.ipynb"],
     }
     _status_uji(out, "UJI-C", "Dinas Gamma", {"laporan_instansi": gagal})
-    codes, names, results = _status.muat_status(out)
-    return reports.tulis_indeks(out, codes, names, results)
+    codes, names, results = _status.load_status(out)
+    return reports.write_index(out, codes, names, results)
 
 
 @pytest.mark.slow
@@ -1334,10 +1345,10 @@ def test_index_lists_folders_made_by_an_older_version(tmp_path):
     (out / "UJI-D" / "gagal").mkdir(parents=True)
     nbformat.write(nb, out / "UJI-D" / "gagal" / "02a_rating.ipynb")
     baru = reports.HasilTugas("UJI-A", "laporan_instansi", "berhasil", 1.0, laporan=True)
-    _status.simpan_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
-    codes, names, results = _status.muat_status(out)
+    _status.write_status(out, {"UJI-A": "Dinas Uji Alfa"}, [baru])
+    codes, names, results = _status.load_status(out)
     assert codes == ["UJI-A", "UJI-C", "UJI-D"] and names["UJI-C"] == "Dinas Lama"
-    page = reports.tulis_indeks(out, codes, names, results).read_text()
+    page = reports.write_index(out, codes, names, results).read_text()
     row = _baris(page, "UJI-C")
     assert "tidak diketahui (dibuat versi lama)" in row and "50,0 %" in row
     assert "href='UJI-C/laporan_instansi.html'" in row

@@ -15,18 +15,18 @@ import kinerja_calib as kc
 from kinerja_calib import labels
 from kinerja_calib.errors import ParameterError
 from kinerja_calib.scoring import (
-    cek_kurva,
+    check_kurva,
     kurva_constraints,
     nilai_capaian_iki,
     nilai_pp30,
     nilai_pp46,
     nilai_waktu_biaya,
+    perilaku_score,
     predikat,
     predikat_pp30,
     rating_hasil_kerja,
     rating_perilaku,
     sebutan_pp46,
-    skor_perilaku,
 )
 
 B, S, A = labels.RATING  # di bawah, sesuai, di atas
@@ -181,7 +181,7 @@ def test_kurva_constraints_contract():
     ],
 )
 def test_cek_kurva_compliant(org, mix):
-    assert cek_kurva(mix, org).empty
+    assert check_kurva(mix, org).empty
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_cek_kurva_compliant(org, mix):
     ],
 )
 def test_cek_kurva_violations(org, mix, aturan, pindah):
-    v = cek_kurva(mix, org)
+    v = check_kurva(mix, org)
     row = v.set_index("aturan").loc[aturan]
     assert row["harus_pindah"] == pindah
     assert not row["terpenuhi"]
@@ -207,15 +207,15 @@ def test_cek_kurva_violations(org, mix, aturan, pindah):
 def test_cek_kurva_small_units_rounding():
     # 7 pegawai, Butuh Perbaikan: maks 10 % SB → floor(0.7) = 0 persons (literal reading)
     mix = _mix(sb=1, bp=6)
-    v = cek_kurva(mix, "Butuh Perbaikan")
+    v = check_kurva(mix, "Butuh Perbaikan")
     assert v["aturan"].tolist() == ["Butuh Perbaikan-2"] and v["batas"].item() == 0
     # min 60 % of 7 → ceil(4.2) = 5 persons
-    v = cek_kurva(_mix(bp=4, b=3), "Butuh Perbaikan")
+    v = check_kurva(_mix(bp=4, b=3), "Butuh Perbaikan")
     assert v.set_index("aturan").loc["Butuh Perbaikan-1", "batas"] == 5
     # the lenient rounding allows ceil(0.7) = 1 Sangat Baik and needs floor(4.2) = 4 BP
     r = kc.rules.load(overrides={"kurva.pembulatan": "ke_atas_untuk_maks_ke_bawah_untuk_min"})
-    assert cek_kurva(mix, "Butuh Perbaikan", rules=r).empty
-    assert cek_kurva(_mix(bp=4, b=3), "Butuh Perbaikan", rules=r).empty
+    assert check_kurva(mix, "Butuh Perbaikan", rules=r).empty
+    assert check_kurva(_mix(bp=4, b=3), "Butuh Perbaikan", rules=r).empty
 
 
 def test_cek_kurva_grouped_by_instansi_and_all_rows():
@@ -225,15 +225,15 @@ def test_cek_kurva_grouped_by_instansi_and_all_rows():
             "predikat": _mix(b=7, bp=3) + _mix(sb=9, b=1),
         }
     )
-    v = cek_kurva(df, {"X": "Baik", "Y": "Istimewa"}, by="kode_instansi")
+    v = check_kurva(df, {"X": "Baik", "Y": "Istimewa"}, by="kode_instansi")
     assert v["kode_instansi"].tolist() == ["Y"]
     assert v["harus_pindah"].item() == 2  # 9 SB, at most 7
-    allrows = cek_kurva(df, "Baik", by="kode_instansi", semua=True)
+    allrows = check_kurva(df, "Baik", by="kode_instansi", semua=True)
     assert set(allrows["kode_instansi"]) == {"X", "Y"} and "terpenuhi" in allrows
 
 
 def test_cek_kurva_ignores_missing_predikat():
-    assert cek_kurva(_mix(sb=7, b=3) + [None], "Istimewa").empty
+    assert check_kurva(_mix(sb=7, b=3) + [None], "Istimewa").empty
 
 
 # ---- PP 30/2019 Pasal 41(5) bands [S12][S17]
@@ -301,18 +301,18 @@ def test_nilai_pp46_weights():
 
 
 # ---- 360 composite and whole workbooks
-def test_skor_perilaku_excludes_self_and_weights_roles():
+def test_perilaku_score_excludes_self_and_weights_roles():
     r360 = tables()["penilaian_360"]
-    sp = skor_perilaku(r360, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
+    sp = perilaku_score(r360, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
     a = sp.loc[NIP["a"]]
     # atasan 4.5 (w 0.4), rekan 4.0 (w 0.2); renormalised: (0.4·4.5 + 0.2·4.0)/0.6
     assert a["skor_perilaku"] == pytest.approx((0.4 * 4.5 + 0.2 * 4.0) / 0.6)
     assert a["skor_diri"] == 5.0 and a["n_penilai"] == 3
     r = kc.rules.load(overrides={"bobot_peran": {"atasan": 0.5, "rekan": 0.5}})
-    sp2 = skor_perilaku(r360, r, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
+    sp2 = perilaku_score(r360, r, periode="2026-S1", ambang_anonimitas=1).set_index("nip")
     assert sp2.loc[NIP["a"], "skor_perilaku"] == pytest.approx(4.25)
     # default threshold 3: a's two rekan are hidden -> atasan alone, one rater counted
-    d = skor_perilaku(r360, periode="2026-S1").set_index("nip").loc[NIP["a"]]
+    d = perilaku_score(r360, periode="2026-S1").set_index("nip").loc[NIP["a"]]
     assert d["skor_perilaku"] == 4.5 and d["n_penilai"] == 1 and pd.isna(d["skor_rekan"])
 
 
@@ -406,11 +406,11 @@ def test_samples_score_fast_enough_and_consistent(samples_dir):
     assert len(s) == len(wb.pegawai) * len(set(wb.realisasi["periode"]))
     assert set(s["predikat"].dropna()) <= set(labels.PREDIKAT)
     # self never enters the composite: the composite ignores the diri column
-    sp = skor_perilaku(wb.penilaian_360)
+    sp = perilaku_score(wb.penilaian_360)
     with_self = kc.rules.load(overrides={"bobot_peran.diri": 1.0})
-    sp2 = skor_perilaku(wb.penilaian_360, with_self)
+    sp2 = perilaku_score(wb.penilaian_360, with_self)
     assert not np.allclose(sp["skor_perilaku"], sp2["skor_perilaku"])
-    v = cek_kurva(
+    v = check_kurva(
         s[s["periode"] == s["periode"].max()], "predikat_organisasi", by="kode_instansi", semua=True
     )
     assert set(v["kode_instansi"]) == set(wb.instansi["kode_instansi"])
@@ -445,7 +445,7 @@ def test_cek_kurva_by_two_columns():
             "predikat": _mix(b=7, bp=3) + _mix(b=10),
         }
     )
-    v = cek_kurva(df, "Baik", by=["kode_instansi", "periode"])
+    v = check_kurva(df, "Baik", by=["kode_instansi", "periode"])
     assert set(v["periode"]) == {"2026-S2"}
     assert set(v["aturan"]) == {"Baik-1", "Baik-3"}
 

@@ -352,7 +352,7 @@ def test_figures_build():
         gambar.matriks_konfusi(sim),
         gambar.matriks_konfusi(tab, normalisasi=False),
         gambar.skor_vs_sebenarnya(tab),
-        gambar.panel_bias(sim, tab),
+        gambar.distribution_and_confusion(sim, tab),
         gambar.batang_monte_carlo(
             monte_carlo(Scenario(n_pegawai=200), n_rep=2, seed=1, biases=["tanpa_bias", "halo"]),
             ["predikat_salah", "pelanggaran_kurva"],

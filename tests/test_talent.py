@@ -155,13 +155,13 @@ def test_ringkasan_counts_all_boxes():
 def test_figures_smoke():
     from matplotlib.figure import Figure
 
-    from kinerja_calib.plots import talenta
+    from kinerja_calib.plots import talent as plots_talent
 
     peta = kc.talent.peta_talenta(_pegawai())
-    assert isinstance(talenta.peta_sembilan_kotak(peta), Figure)
+    assert isinstance(plots_talent.peta_sembilan_kotak(peta), Figure)
     survei = pd.DataFrame({f"u{i}": [4.0, 3.0, 2.0, 3.0] for i in range(1, 10)})
     survei["unit_layanan"] = ["A", "A", "B", "B"]
-    assert isinstance(talenta.ikm_per_unit(kc.survey.ikm(survei, by="unit_layanan")), Figure)
+    assert isinstance(plots_talent.ikm_per_unit(kc.survey.ikm(survei, by="unit_layanan")), Figure)
     komp = pd.DataFrame(
         {
             "nip": ["1", "1", "2"],
@@ -170,8 +170,10 @@ def test_figures_smoke():
             "level_aktual": [2, 4, 3],
         }
     )
-    assert isinstance(talenta.heatmap_kesenjangan(kc.competency.matriks_kesenjangan(komp)), Figure)
-    assert isinstance(talenta.distribusi_jpm(kc.competency.jpm_table(komp)), Figure)
+    assert isinstance(
+        plots_talent.heatmap_kesenjangan(kc.competency.matriks_kesenjangan(komp)), Figure
+    )
+    assert isinstance(plots_talent.distribusi_jpm(kc.competency.jpm_table(komp)), Figure)
 
 
 @pytest.mark.parametrize(

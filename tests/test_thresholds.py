@@ -205,14 +205,14 @@ def test_cek_smart_minimal_counts():
     """Each count of the SMART check warns at the rules value and is quiet one below it."""
     from test_indicators_smart import _catalogue, _history
 
-    from kinerja_calib.indicators import cek_smart
+    from kinerja_calib.indicators import check_smart
 
     r = kc.rules.load("permenpanrb-6-2022")
     n_ind = int(r["cek_smart"]["minimal_indikator"])
     lopsided = [90.0] + [10.0 / (n_ind - 1)] * (n_ind - 1)
     names = [f"Jumlah dokumen {i}" for i in range(n_ind)]
-    assert cek_smart(_catalogue(names, "naik", lopsided))["temuan"].str.startswith("Bobot").any()
-    assert cek_smart(
+    assert check_smart(_catalogue(names, "naik", lopsided))["temuan"].str.startswith("Bobot").any()
+    assert check_smart(
         _catalogue(names[:-1], "naik", [90.0] + [10.0 / (n_ind - 2)] * (n_ind - 2))
     ).empty
     # the history check: 3 past values per holder; far target (500 against 40-60)
@@ -220,7 +220,7 @@ def test_cek_smart_minimal_counts():
     ind.loc[0, "target"] = 500.0
     holders = int(r["cek_smart"]["minimal_pemegang"])
     warned = lambda h, **o: (  # noqa: E731
-        cek_smart(ind, realisasi=_history(h), rules=kc.rules.load(overrides=o))["kriteria"] == "A"
+        check_smart(ind, realisasi=_history(h), rules=kc.rules.load(overrides=o))["kriteria"] == "A"
     ).any()
     assert warned(holders) and not warned(holders - 1)
     # minimal_realisasi: with one holder allowed, 3 values reach a threshold of 3, not of 4
@@ -618,7 +618,7 @@ def test_cek_kurva_at_noisy_integer_count(n):
 
 
 def cek_kurva_row(mix, aturan):
-    v = scoring.cek_kurva(mix, "Baik", semua=True)
+    v = scoring.check_kurva(mix, "Baik", semua=True)
     return v.set_index("aturan").loc[aturan]
 
 

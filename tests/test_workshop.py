@@ -24,7 +24,7 @@ from kinerja_calib import workshop
 
 
 def test_cek_lingkungan_reports_every_runtime_dependency_as_ok():
-    cek = workshop.cek_lingkungan()
+    cek = workshop.check_environment()
     assert list(cek.columns) == ["paket", "dibutuhkan", "terpasang", "status", "saran"]
     assert {"pandas", "papermill", "voila", "ipywidgets"} <= set(cek["paket"])
     assert (cek["status"] == "OK").all(), cek[cek["status"] != "OK"]
@@ -33,7 +33,7 @@ def test_cek_lingkungan_reports_every_runtime_dependency_as_ok():
 def test_cek_lingkungan_names_missing_and_mismatched_packages(monkeypatch):
     fake = [Requirement("paket-yang-tidak-ada>=1"), Requirement("pandas<1")]
     monkeypatch.setattr(workshop, "_requirements", lambda: fake)
-    cek = workshop.cek_lingkungan().set_index("paket")
+    cek = workshop.check_environment().set_index("paket")
     assert cek.loc["paket-yang-tidak-ada", "status"] == "BELUM TERPASANG"
     assert "jalankan.py siapkan" in cek.loc["paket-yang-tidak-ada", "saran"]
     assert cek.loc["pandas", "status"] == "VERSI TIDAK COCOK"

@@ -39,15 +39,20 @@ from ._base import Estimate, to_wide
 from ._decide import bootstrap, raters_needed, reliability_curve, spearman_brown
 from ._icc import icc
 from ._kappa import cohen_kappa, fleiss_kappa, gwet_ac, weight_matrix
-from ._notebook import baca_kebenaran, siapkan
+from ._notebook import load_truth, prepare
 from ._table import STATISTICS, agreement_table, label_alpha, label_icc, label_rwg, slot_table
 from ._within import kendall_w, rwg, rwg_j
+
+# aliases kept for one release (issue 14)
+baca_kebenaran = load_truth
+siapkan = prepare
 
 __all__ = [
     "STATISTICS",
     "Estimate",
     "agreement_table",
     "baca_kebenaran",
+    "load_truth",
     "bootstrap",
     "coincidence_matrix",
     "cohen_kappa",
@@ -63,6 +68,7 @@ __all__ = [
     "reliability_curve",
     "rwg",
     "rwg_j",
+    "prepare",
     "siapkan",
     "slot_table",
     "spearman_brown",

@@ -9,10 +9,10 @@ import pandas as pd
 from ..labels import PERAN_PENILAI
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["baca_kebenaran", "siapkan"]
+__all__ = ["load_truth", "prepare"]
 
 
-def siapkan(
+def prepare(
     data: str = "../data/samples",
     kode_instansi: str = "",
     periode: str = "",
@@ -58,9 +58,9 @@ def siapkan(
     ParameterError
         All parameter problems at once, in Indonesian, each saying what to fix.
     """
-    from ..params import Pemeriksa, validate
+    from ..params import ProblemCollector, validate
 
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("seed", seed, bulat=True)
     cek.pilihan("peran", peran, PERAN_PENILAI)
     cek.angka("target", target, 0, 1, buka=True, contoh="0.8")
@@ -88,7 +88,7 @@ def siapkan(
     )
 
 
-def baca_kebenaran(p: SimpleNamespace, nama: str) -> pd.DataFrame | None:
+def load_truth(p: SimpleNamespace, nama: str) -> pd.DataFrame | None:
     """Read ``kebenaran/<nama>.csv`` beside the data (the sample's documented truth)."""
     if p.kebenaran is None or not (p.kebenaran / f"{nama}.csv").exists():
         return None

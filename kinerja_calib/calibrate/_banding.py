@@ -17,7 +17,7 @@ from ._prepare import tanpa_penilai_lain
 from ._types import KURANG_PENILAI
 from ._weights import composite_scores, weights_vector
 
-__all__ = ["KONVENSI_BOBOT", "PerbandinganBobot", "compare_weights", "predikat_dari_skor"]
+__all__ = ["KONVENSI_BOBOT", "PerbandinganBobot", "compare_weights", "predikat_from_score"]
 
 #: Conventional weightings compared by :func:`compare_weights`. None of them is regulated: the
 #: split of the perilaku score across rater sources is UNCONFIRMED under PP 30/2019, PermenPANRB
@@ -40,7 +40,7 @@ KONVENSI_BOBOT: dict[str, dict[str, float] | str] = {
 # ---------------------------------------------------------------------------------------------
 
 
-def predikat_dari_skor(
+def predikat_from_score(
     skor: pd.Series, hasil_kerja: pd.Series | str | None = None, rules: Any = None
 ) -> pd.Series:
     """Predikat per pegawai from a 360 perilaku score (and a hasil kerja rating).
@@ -116,7 +116,7 @@ def compare_weights(
     hasil_kerja: pd.Series | str | None = None,
     rules: Any = None,
     periode: str | None = None,
-    fx: Any = None,
+    effects: Any = None,
     acuan: str | None = None,
 ) -> PerbandinganBobot | DataKurang:
     """Compare 360 source weightings: composites, predikat shares and who changes predikat.
@@ -135,7 +135,7 @@ def compare_weights(
         Thresholds and matrix (default ``permenpanrb-6-2022``).
     periode : str, optional
         Period (default latest).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         Severity-correct the ratings first.
     acuan : str, optional
         Reference weighting for ``n_berubah`` (default the first convention: the pooled mean).
@@ -151,10 +151,10 @@ def compare_weights(
     acuan = acuan or next(iter(schemes))
     if acuan not in schemes:
         raise ParameterError(f"Skema acuan '{acuan}' tidak ada; pilih dari {list(schemes)}.")
-    scores = {name: composite_scores(ratings, w, periode, fx) for name, w in schemes.items()}
+    scores = {name: composite_scores(ratings, w, periode, effects) for name, w in schemes.items()}
     skor = pd.DataFrame(scores)
     pred = pd.DataFrame(
-        {name: predikat_dari_skor(skor[name], hasil_kerja, rules) for name in schemes}
+        {name: predikat_from_score(skor[name], hasil_kerja, rules) for name in schemes}
     )
     ref = pred[acuan].astype(object)
     rows = []

@@ -112,13 +112,13 @@ def diagnose(
     )
 
 
-def annotate_units(fx: RaterEffects, pegawai: pd.DataFrame) -> None:
+def annotate_units(effects: RaterEffects, pegawai: pd.DataFrame) -> None:
     """Add which instansi / unit kerja each connected component holds."""
     cols = [c for c in ("kode_instansi", "unit_kerja") if c in pegawai.columns]
     if "nip" not in pegawai.columns or not cols:
         raise ParameterError("`pegawai` harus memuat kolom nip dan kode_instansi/unit_kerja.")
     peg = pegawai.assign(nip=pegawai["nip"].astype(str)).drop_duplicates("nip").set_index("nip")
-    d = fx.ratees[["komponen"]].join(peg[cols], how="left")
+    d = effects.ratees[["komponen"]].join(peg[cols], how="left")
     if "kode_instansi" in cols:
         inst = d.groupby("komponen")["kode_instansi"].agg(
             lambda v: (
@@ -126,13 +126,13 @@ def annotate_units(fx: RaterEffects, pegawai: pd.DataFrame) -> None:
                 + (" …" if v.nunique() > 5 else "")
             )
         )
-        fx.jaringan["instansi"] = inst.reindex(fx.jaringan.index)
+        effects.jaringan["instansi"] = inst.reindex(effects.jaringan.index)
     if "unit_kerja" in cols:
         key = d["unit_kerja"].astype(str)
         if "kode_instansi" in cols:
             key = d["kode_instansi"].astype(str) + "|" + key
-        fx.jaringan["n_unit_kerja"] = (
-            key.groupby(d["komponen"]).nunique().reindex(fx.jaringan.index)
+        effects.jaringan["n_unit_kerja"] = (
+            key.groupby(d["komponen"]).nunique().reindex(effects.jaringan.index)
         )
 
 

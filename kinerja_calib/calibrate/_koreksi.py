@@ -29,14 +29,14 @@ from ..privacy import AMBANG_BAWAAN
 __all__ = ["koreksi_penilaian", "predikat_terkalibrasi"]
 
 
-def koreksi_penilaian(penilaian: pd.DataFrame, fx, rules=None) -> pd.DataFrame:
+def koreksi_penilaian(penilaian: pd.DataFrame, effects, rules=None) -> pd.DataFrame:
     """The 360 table with each rating corrected for its rater's severity.
 
     Parameters
     ----------
     penilaian : DataFrame
         Long 360 table (``nip_penilai``, ``nilai`` and the other columns, kept as they are).
-    fx : RaterEffects
+    effects : RaterEffects
         :func:`kinerja_calib.calibrate.rater_effects` with ``method="additive"`` fitted on
         these ratings (or a superset).
     rules : Rules or str, optional
@@ -52,20 +52,20 @@ def koreksi_penilaian(penilaian: pd.DataFrame, fx, rules=None) -> pd.DataFrame:
     Examples
     --------
     >>> import types
-    >>> fx = types.SimpleNamespace(method="additive",
+    >>> effects = types.SimpleNamespace(method="additive",
     ...     raters=pd.DataFrame({"keparahan": [0.5, -0.25]}, index=["K", "L"]))
     >>> p = pd.DataFrame({"nip_penilai": ["K", "L", "X"], "nilai": [2, 4, 3]})
-    >>> koreksi_penilaian(p, fx)["nilai"].tolist()
+    >>> koreksi_penilaian(p, effects)["nilai"].tolist()
     [3.0, 4.0, 3.0]
     """
-    if isinstance(fx, DataKurang):  # too little data for rater effects: nothing is corrected
-        fx = None
-    elif getattr(fx, "method", "additive") != "additive":
+    if isinstance(effects, DataKurang):  # too little data for rater effects: nothing is corrected
+        effects = None
+    elif getattr(effects, "method", "additive") != "additive":
         raise ParameterError(
             "Koreksi penilaian memerlukan model aditif (rater_effects(..., method='additive')): "
             "keparahan model ordinal dalam logit, bukan dalam satuan nilai."
         )
-    raters = getattr(fx, "raters", None)
+    raters = getattr(effects, "raters", None)
     kep = raters["keparahan"] if raters is not None else pd.Series(dtype=float)
     kep = kep[~kep.index.duplicated()]
     geser = penilaian["nip_penilai"].astype(str).map(kep).astype(float)
@@ -81,7 +81,7 @@ def koreksi_penilaian(penilaian: pd.DataFrame, fx, rules=None) -> pd.DataFrame:
 def predikat_terkalibrasi(
     skor: pd.DataFrame,
     penilaian: pd.DataFrame,
-    fx,
+    effects,
     rules=None,
     ambang_anonimitas: int = AMBANG_BAWAAN,
 ) -> pd.DataFrame:
@@ -94,7 +94,7 @@ def predikat_terkalibrasi(
         ``rating_hasil_kerja``, ``rating_perilaku``, ``predikat``).
     penilaian : DataFrame
         The 360 ratings of that period (kept groups; hidden ones are dropped again here).
-    fx : RaterEffects
+    effects : RaterEffects
         Additive rater effects fitted on ``penilaian``.
     rules : Rules or str, optional
         ``permenpanrb-6-2022`` rules (default).
@@ -110,7 +110,7 @@ def predikat_terkalibrasi(
         rater.
     """
     r = _rules.resolve(rules, "permenpanrb-6-2022")
-    kor = koreksi_penilaian(penilaian, fx, r)
+    kor = koreksi_penilaian(penilaian, effects, r)
     key = ["periode", "nip"]
     if "periode" not in kor.columns:
         kor = kor.assign(periode=skor["periode"].iloc[0] if len(skor) else "")
@@ -125,7 +125,7 @@ def predikat_terkalibrasi(
         rp = skor[key].merge(pr[[*key, "rating_perilaku"]], on=key, how="left")
         rating_p = rp["rating_perilaku"].astype(object).to_numpy()
     else:
-        sp = scoring.skor_perilaku(kor, r, periode=per, ambang_anonimitas=ambang_anonimitas)
+        sp = scoring.perilaku_score(kor, r, periode=per, ambang_anonimitas=ambang_anonimitas)
         sp = skor[key].merge(sp[[*key, "skor_perilaku"]], on=key, how="left")
         rating_p = np.asarray(
             scoring.rating_perilaku(sp["skor_perilaku"].to_numpy(float), r), dtype=object

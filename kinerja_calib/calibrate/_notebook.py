@@ -8,10 +8,10 @@ import pandas as pd
 
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["cek_ditanam", "siapkan"]
+__all__ = ["check_planted", "prepare"]
 
 
-def siapkan(
+def prepare(
     data: str = "../data/samples",
     kode_instansi: str = "",
     periode: str = "",
@@ -57,9 +57,9 @@ def siapkan(
         All parameter problems at once, in Indonesian, each saying what to fix.
     """
     from .. import scoring
-    from ..params import Pemeriksa, validate
+    from ..params import ProblemCollector, validate
 
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("seed", seed, bulat=True)
     cek.angka("n_boot", n_boot, 0, bulat=True)
     cek.angka("batas_atasan", batas_atasan, 0, 1)
@@ -93,12 +93,14 @@ def siapkan(
     )
 
 
-def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN) -> pd.DataFrame:
+def check_planted(
+    effects, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN
+) -> pd.DataFrame:
     """How well the rater model found the planted raters — aggregated, never one row per rater.
 
     Parameters
     ----------
-    fx : RaterEffects
+    effects : RaterEffects
         ``kc.calibrate.rater_effects(...)`` (``.raters`` indexed by ``nip_penilai``).
     kebenaran_penilai : DataFrame
         The sample's documented truth by ``nip_penilai``: ``keparahan`` and ``ditanam``
@@ -115,8 +117,8 @@ def cek_ditanam(fx, kebenaran_penilai: pd.DataFrame, ambang: int = AMBANG_BAWAAN
         severe among all raters), ``didiagnosis_sesuai`` (raters whose diagnosis names the
         planted direction).
     """
-    est = fx.raters[["keparahan", "diagnosis"]].assign(
-        peringkat=fx.raters["keparahan"].rank(pct=True)
+    est = effects.raters[["keparahan", "diagnosis"]].assign(
+        peringkat=effects.raters["keparahan"].rank(pct=True)
     )
     benar = kebenaran_penilai[["keparahan", "ditanam"]].rename(
         columns={"keparahan": "keparahan_benar"}

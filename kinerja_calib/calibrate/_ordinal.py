@@ -62,7 +62,7 @@ def fit_mfrm(
     Parameters
     ----------
     data : RatingData
-        Output of :func:`kinerja_calib.calibrate._effects.prepare`.
+        Output of :func:`kinerja_calib.calibrate._prepare.rating_data`.
     include_role, include_aspect : bool
         Model the role and aspect facets.
     max_iter, tol : int, float

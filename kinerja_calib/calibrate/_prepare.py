@@ -11,7 +11,7 @@ from .._periode import TERBARU, pilih_periode
 from ..errors import ParameterError
 from ._types import KURANG_PENILAI, RaterEffects, RatingData
 
-__all__ = ["KOLOM_WAJIB", "efek_kosong", "prepare", "tanpa_penilai_lain"]
+__all__ = ["KOLOM_WAJIB", "efek_kosong", "prepare", "rating_data", "tanpa_penilai_lain"]
 
 KOLOM_WAJIB = ("nip", "nip_penilai", "peran_penilai", "aspek", "nilai")
 
@@ -20,7 +20,7 @@ def tanpa_penilai_lain(ratings: pd.DataFrame, periode: str | None) -> bool:
     """True when the (period's) table holds no rating other than self-ratings."""
     need = {"nip", "nip_penilai", "peran_penilai", "nilai"}
     if not need <= set(ratings.columns):
-        return False  # let prepare() name the missing columns
+        return False  # let rating_data() name the missing columns
     r, _ = _select_period(ratings, periode)
     nilai = pd.to_numeric(r["nilai"], errors="coerce")
     bukan_diri = (r["peran_penilai"].astype("string") != "diri").fillna(False) & nilai.notna()
@@ -129,7 +129,7 @@ def _lookup(table: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
     return np.append(table, np.asarray(missing, table.dtype))[codes]
 
 
-def prepare(ratings: pd.DataFrame, periode: str | None = None) -> RatingData:
+def rating_data(ratings: pd.DataFrame, periode: str | None = None) -> RatingData:
     """Validate the long 360 table and encode it as integer codes (self ratings split off)."""
     if not isinstance(ratings, pd.DataFrame):
         raise ParameterError("`ratings` harus berupa DataFrame penilaian_360 (format panjang).")
@@ -205,3 +205,8 @@ def prepare(ratings: pd.DataFrame, periode: str | None = None) -> RatingData:
         skor_diri,
         periode,
     )
+
+
+# Old name, kept until calibrate/_effects.py (being edited elsewhere) calls rating_data: the
+# notebook entry point is calibrate.prepare (issue 14).
+prepare = rating_data

@@ -99,7 +99,7 @@ class RaterEffects:
 
 @dataclass
 class RatingData:
-    """The long 360 table as integer codes (self ratings split off): see :func:`prepare`."""
+    """The long 360 table as integer codes (self ratings split off): see :func:`~kinerja_calib.calibrate._prepare.rating_data`."""
 
     y: np.ndarray
     ratee: np.ndarray

@@ -13,14 +13,14 @@ from .._tampil import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ._onefactor import composite, loadings, pairwise_cov, reliability
-from ._prepare import prepare, tanpa_penilai_lain
+from ._prepare import rating_data, tanpa_penilai_lain
 from ._types import KURANG_PENILAI
 
 __all__ = [
     "RoleComposite",
     "composite_scores",
-    "reliability_curve",
     "role_composite",
+    "role_reliability_curve",
     "role_means",
     "source_weights",
     "weights_vector",
@@ -28,7 +28,7 @@ __all__ = [
 
 
 def role_means(
-    ratings: pd.DataFrame, periode: str | None = None, fx: Any = None
+    ratings: pd.DataFrame, periode: str | None = None, effects: Any = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-ratee mean rating of each rater role (self excluded) and the number of raters.
 
@@ -38,7 +38,7 @@ def role_means(
         Long ``penilaian_360`` table.
     periode : str, optional
         As in :func:`rater_effects` (default: latest period).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         When given, every rating is first corrected for its rater's severity
         (``nilai + keparahan``), so the role means are calibrated.
 
@@ -48,10 +48,10 @@ def role_means(
         Index ``nip``, one column per role (``diri`` excluded); ``means`` holds the mean of the
         per-rater means (each rater counts once), ``k`` the number of raters.
     """
-    d = prepare(ratings, periode)
+    d = rating_data(ratings, periode)
     y = d.y
-    if fx is not None:
-        sev = fx.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0).to_numpy()
+    if effects is not None:
+        sev = effects.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0).to_numpy()
         y = y + sev[d.rater]
     na, nb, ng, _, npairs = d.sizes
     pair_mean = np.bincount(d.pair, weights=y, minlength=npairs) / d.pair_n
@@ -93,7 +93,7 @@ def composite_scores(
     ratings: pd.DataFrame,
     weights: Any = "gabungan",
     periode: str | None = None,
-    fx: Any = None,
+    effects: Any = None,
 ) -> pd.Series:
     """360 composite per ratee under source weights (self excluded).
 
@@ -107,7 +107,7 @@ def composite_scores(
         plain mean of all non-self ratings (each role weighs by its headcount).
     periode : str, optional
         Period (default latest).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         Correct each rating for its rater's severity first.
 
     Returns
@@ -118,17 +118,17 @@ def composite_scores(
     if isinstance(weights, str):
         if weights != "gabungan":
             raise ParameterError("`weights` teks hanya boleh 'gabungan'.")
-        d = prepare(ratings, periode)
+        d = rating_data(ratings, periode)
         y = d.y
-        if fx is not None:
-            sev = fx.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0)
+        if effects is not None:
+            sev = effects.raters["keparahan"].reindex(d.rater_ids.astype(str)).fillna(0.0)
             y = y + sev.to_numpy()[d.rater]
         na = len(d.ratee_ids)
         val = np.bincount(d.ratee, weights=y, minlength=na) / np.bincount(d.ratee, minlength=na)
         return pd.Series(
             val, index=pd.Index(d.ratee_ids.astype(str), name="nip"), name="skor_komposit"
         )
-    m, _ = role_means(ratings, periode, fx)
+    m, _ = role_means(ratings, periode, effects)
     w = weights_vector(weights, m.columns)
     return pd.Series(composite(m.to_numpy(), w), index=m.index, name="skor_komposit")
 
@@ -170,7 +170,7 @@ class RoleComposite:
 
 
 def role_composite(
-    ratings: pd.DataFrame, periode: str | None = None, fx: Any = None
+    ratings: pd.DataFrame, periode: str | None = None, effects: Any = None
 ) -> RoleComposite | DataKurang:
     """The role means with their covariance and loadings, for weights chosen live.
 
@@ -180,7 +180,7 @@ def role_composite(
         Long ``penilaian_360`` table.
     periode : str, optional
         Period (default the latest; ``"semua"`` pools every period).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         Correct each rating for its rater's severity first.
 
     Returns
@@ -191,7 +191,7 @@ def role_composite(
     """
     if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
-    m, _ = role_means(ratings, periode, fx)
+    m, _ = role_means(ratings, periode, effects)
     cov = pairwise_cov(m.to_numpy())
     return RoleComposite(m, cov, loadings(cov))
 
@@ -278,7 +278,7 @@ def source_weights(
     n_boot: int = 200,
     seed: SeedLike = None,
     periode: str | None = None,
-    fx: Any = None,
+    effects: Any = None,
     ci: float = 0.95,
 ) -> pd.DataFrame | DataKurang:
     """Weights per rater role (``peran_penilai``) chosen from evidence, with bootstrap intervals.
@@ -304,7 +304,7 @@ def source_weights(
         Seed of the bootstrap.
     periode : str, optional
         Period (default latest).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         Use severity-corrected ratings (see :func:`role_means`).
     ci : float
         Interval coverage.
@@ -344,7 +344,7 @@ def source_weights(
         return DataKurang(KURANG_PENILAI)
     if criterion not in ("reliabilitas", "kriteria", "kebenaran"):
         raise ParameterError("`criterion` harus 'reliabilitas', 'kriteria' atau 'kebenaran'.")
-    mdf, kdf = role_means(ratings, periode, fx)
+    mdf, kdf = role_means(ratings, periode, effects)
     roles = mdf.columns
     bnds = _bounds(bounds, roles)
     m = mdf.to_numpy()
@@ -394,10 +394,13 @@ def source_weights(
     return out
 
 
-def reliability_curve(
-    ratings: pd.DataFrame, k_max: int = 10, periode: str | None = None, fx: Any = None
+def role_reliability_curve(
+    ratings: pd.DataFrame, k_max: int = 10, periode: str | None = None, effects: Any = None
 ) -> pd.DataFrame | DataKurang:
     """Reliability of the mean of ``k`` raters of each role (Spearman–Brown from the data).
+
+    Not :func:`kinerja_calib.agreement.reliability_curve`, which bootstraps the mean of ``k``
+    raters of one wide ratee × rater table.
 
     The single-rater reliability of role ``g`` is ``λ_g² / (λ_g² + k̄_g·(S_gg − λ_g²))``
     (the error variance of a role mean scaled back to one rater); the curve is
@@ -411,7 +414,7 @@ def reliability_curve(
     """
     if tanpa_penilai_lain(ratings, periode):
         return DataKurang(KURANG_PENILAI)
-    mdf, kdf = role_means(ratings, periode, fx)
+    mdf, kdf = role_means(ratings, periode, effects)
     m = mdf.to_numpy()
     S = pairwise_cov(m)
     lam = loadings(S)

@@ -106,7 +106,7 @@ import pandas as pd
 from ..errors import DataError, ParameterError, Problem
 from ._builder import Builder, as_text, empty_table, missing_table
 from ._builder import cell_text as _cell_text  # noqa: F401
-from ._cache import ENV_CACHE, ENV_KUNCI, sidik_data, tulis_cache, workbook_dari_cache
+from ._cache import ENV_CACHE, ENV_KUNCI, load_cached_workbook, sidik_data, write_cache
 from ._csv import CHUNK_ROWS as _CHUNK_ROWS
 from ._csv import read_csv as _read_csv
 from ._problems import Problems, fmt_int
@@ -123,6 +123,10 @@ from ._xlsx import xlsx_cell_text as _xlsx_cell_text  # noqa: F401
 # this module, so patching them here still changes what load_workbook does. Modules of
 # this package never import this facade.
 
+# aliases kept for one release (issue 14)
+tulis_cache = write_cache
+workbook_dari_cache = load_cached_workbook
+
 __all__ = [
     "ENV_CACHE",
     "ENV_KUNCI",
@@ -134,7 +138,9 @@ __all__ = [
     "load_workbook",
     "sidik_data",
     "tulis_cache",
+    "write_cache",
     "validate_tables",
+    "load_cached_workbook",
     "workbook_dari_cache",
 ]
 
@@ -169,7 +175,7 @@ def load_workbook(path, skala: tuple[float, float] = (1, 5)) -> Workbook:
     <StringDtype(storage='python', na_value=nan)>
     """
     path = Path(path)
-    cached = workbook_dari_cache(path, skala=skala)
+    cached = load_cached_workbook(path, skala=skala)
     if cached is not None:
         return cached
     try:

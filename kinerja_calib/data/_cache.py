@@ -11,7 +11,7 @@ from ..errors import ParameterError
 from ._workbook import Workbook
 
 #: Environment variable naming a folder of validated-workbook caches (written by
-#: :func:`tulis_cache`, e.g. by :func:`kinerja_calib.reports.run_batch` once in the parent
+#: :func:`write_cache`, e.g. by :func:`kinerja_calib.reports.run_batch` once in the parent
 #: process, in a private temporary folder). When it is set, :func:`load_workbook` and the
 #: notebooks' parameter check use a cache whose signature, source path, data-file fingerprint
 #: and ``skala`` match instead of re-reading and re-validating the data.
@@ -71,7 +71,7 @@ def _cache_key_env() -> bytes | None:
     return key if len(key) >= 16 else None
 
 
-def tulis_cache(
+def write_cache(
     folder: str | os.PathLike,
     data: str | os.PathLike,
     wb_all: Workbook,
@@ -82,7 +82,7 @@ def tulis_cache(
     """Write the signed workbook cache: ``_semua.pkl`` plus one ``<kode>.pkl`` per instansi.
 
     Each file is ``KCC1`` + HMAC-SHA256(key, name + payload) + a pickle; readers verify the
-    signature before unpickling (:func:`workbook_dari_cache`). Put the folder somewhere private
+    signature before unpickling (:func:`load_cached_workbook`). Put the folder somewhere private
     (``run_batch`` uses a fresh ``tempfile.mkdtemp`` folder, mode 0700, removed on exit), never
     in a folder that is shipped to users.
 
@@ -128,7 +128,7 @@ def tulis_cache(
     return kunci
 
 
-def workbook_dari_cache(
+def load_cached_workbook(
     path: str | os.PathLike, kode_instansi: str | None = None, skala=(1, 5)
 ) -> Workbook | None:
     """The validated workbook (or one instansi's slice) from the cache, else ``None``.
@@ -160,7 +160,7 @@ def workbook_dari_cache(
         return None  # not written by this run: never unpickled
     try:
         path = Path(path).expanduser().resolve()
-        blob = pickle.loads(payload)  # signed by tulis_cache with this run's key
+        blob = pickle.loads(payload)  # signed by write_cache with this run's key
         key = (blob["sumber"], blob["sidik"], blob.get("skala"))
         if key != (str(path), sidik_data(path), tuple(float(x) for x in skala)):
             return None

@@ -1,6 +1,7 @@
 """National run: simulate the whole country, score, calibrate and summarise agreement.
 
-``kinerja-calib nasional --pegawai N --seed S [--keluaran DIR]`` calls :func:`run`.
+``kinerja-calib nasional --pegawai N --seed S [--keluaran DIR]`` calls :func:`run_and_write`,
+which runs the computation :func:`run_country`, prints the stage table and writes the CSVs.
 
 The country is a union of provinces and every 360 rater network lives inside one instansi
 (atasan, rekan, bawahan and pengguna layanan never cross instansi), so the national run is
@@ -39,8 +40,15 @@ from __future__ import annotations
 from ._bagian import PROVINSI, alokasi_pegawai
 from ._bagian import kesepakatan_provinsi as _kesepakatan  # noqa: F401  (tests)
 from ._bagian import pasangan_rata as _pasangan_rata  # noqa: F401  (tests)
-from ._cli import format_tahap, run, tulis_ringkasan  # noqa: F401  (public, as before)
-from ._jalan import HasilNasional, jalankan
+from ._cli import format_tahap, run_and_write, write_summary  # noqa: F401  (public, as before)
+from ._jalan import HasilNasional, run_country
+
+# alias kept for one release (issue 14)
+jalankan = run_country
+# alias kept for one release (issue 14)
+tulis_ringkasan = write_summary
+# alias kept for one release (issue 14)
+run = run_and_write
 
 __all__ = [
     "PROVINSI",
@@ -48,4 +56,6 @@ __all__ = [
     "alokasi_pegawai",
     "jalankan",
     "run",
+    "run_and_write",
+    "run_country",
 ]

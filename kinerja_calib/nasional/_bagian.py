@@ -23,7 +23,7 @@ __all__ = [
     "SLUG",
     "TAHAP",
     "UKURAN_BAGIAN",
-    "BagianProvinsi",
+    "ProvinceChunk",
     "alokasi_pegawai",
     "kesepakatan_provinsi",
     "pasangan_rata",
@@ -98,8 +98,12 @@ def alokasi_pegawai(pegawai: int) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class BagianProvinsi:
-    """One part of one province (the unit of work of the pool)."""
+class ProvinceChunk:
+    """One chunk of one province (the unit of work of the pool).
+
+    The CLI output calls a chunk a *bagian*; it is unrelated to
+    :class:`kinerja_calib.reports.Bagian` (a section of the instansi report).
+    """
 
     nomor: int
     provinsi: str
@@ -110,7 +114,7 @@ class BagianProvinsi:
     aturan: str = _ATURAN
 
 
-def rencana_bagian(pegawai: int, seed: int, ukuran_bagian: int) -> list[BagianProvinsi]:
+def rencana_bagian(pegawai: int, seed: int, ukuran_bagian: int) -> list[ProvinceChunk]:
     alok = alokasi_pegawai(pegawai)
     ss = np.random.SeedSequence(seed)
     ss_geser, ss_bagian = ss.spawn(2)
@@ -126,7 +130,7 @@ def rencana_bagian(pegawai: int, seed: int, ukuran_bagian: int) -> list[BagianPr
         parts += [(prov, b, int(s), float(g)) for b, s in enumerate(sizes)]
     seeds = ss_bagian.spawn(len(parts))
     return [
-        BagianProvinsi(i, prov, b, n, g, sd)
+        ProvinceChunk(i, prov, b, n, g, sd)
         for i, ((prov, b, n, g), sd) in enumerate(zip(parts, seeds, strict=True))
     ]
 
@@ -139,14 +143,14 @@ def rss_puncak_mib() -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 2**20
 
 
-class _Jam:
+class _StageTimer:
     """Wall and CPU seconds, peak RSS and rows of consecutive stages."""
 
     def __init__(self) -> None:
         self.tahap: dict[str, tuple[float, float, float, int]] = {}
         self._w, self._c = time.perf_counter(), time.process_time()
 
-    def catat(self, nama: str, baris: int) -> None:
+    def record(self, nama: str, baris: int) -> None:
         w, c = time.perf_counter(), time.process_time()
         self.tahap[nama] = (w - self._w, c - self._c, rss_puncak_mib(), int(baris))
         self._w, self._c = w, c
@@ -188,12 +192,12 @@ def pasangan_rata(r: pd.DataFrame) -> tuple:
     )
 
 
-def proses_bagian(t: BagianProvinsi) -> dict[str, Any]:
+def proses_bagian(t: ProvinceChunk) -> dict[str, Any]:
     """Simulate, score and calibrate one part; return counts and rater × ratee means."""
     from .. import calibrate, rules, scoring, simulate
 
     rl = rules.load(t.aturan)
-    jam = _Jam()
+    timer = _StageTimer()
 
     s = simulate.Scenario(
         n_pegawai=t.n_pegawai,
@@ -204,25 +208,25 @@ def proses_bagian(t: BagianProvinsi) -> dict[str, Any]:
     )
     sim = simulate.simulate_ratings(s, seed=np.random.default_rng(t.seed))
     r = sim.ratings
-    jam.catat("simulasi", len(r))
+    timer.record("simulasi", len(r))
 
     tab = simulate.bandingkan_predikat(sim, rl)
-    jam.catat("skor", len(tab))
+    timer.record("skor", len(tab))
 
-    fx = calibrate.rater_effects(r)
-    skor_kal = fx.ratees["skor_terkalibrasi"].reindex(tab["nip"].to_numpy(dtype=object))
+    effects = calibrate.rater_effects(r)
+    skor_kal = effects.ratees["skor_terkalibrasi"].reindex(tab["nip"].to_numpy(dtype=object))
     rp_kal = scoring.rating_perilaku(skor_kal.to_numpy(dtype=float), rules=rl)
     pred_kal = scoring.predikat(
         tab["rating_hasil_kerja"].to_numpy(dtype=object), np.asarray(rp_kal, dtype=object), rl
     )
-    jam.catat("kalibrasi", int(fx.info["n_penilaian"]))
+    timer.record("kalibrasi", int(effects.info["n_penilaian"]))
 
     mentah = _kode_predikat(tab["predikat"])
     kal = _kode_predikat(pred_kal)
     benar = _kode_predikat(tab["predikat_sebenarnya"])
     both = (mentah >= 0) & (kal >= 0)
     pasangan = pasangan_rata(r)
-    jam.catat("pasangan", len(pasangan[0]))
+    timer.record("pasangan", len(pasangan[0]))
 
     return {
         "nomor": t.nomor,
@@ -230,7 +234,7 @@ def proses_bagian(t: BagianProvinsi) -> dict[str, Any]:
         "n_pegawai": len(tab),
         "n_instansi": s.n_instansi,
         "n_penilaian": len(r),
-        "n_penilai": len(fx.raters),
+        "n_penilai": len(effects.raters),
         "mentah": np.bincount(mentah[mentah >= 0], minlength=len(PREDIKAT)),
         "terkalibrasi": np.bincount(kal[kal >= 0], minlength=len(PREDIKAT)),
         "sebenarnya": np.bincount(benar[benar >= 0], minlength=len(PREDIKAT)),
@@ -240,7 +244,7 @@ def proses_bagian(t: BagianProvinsi) -> dict[str, Any]:
         "n_keliru_mentah": int((mentah[mentah >= 0] != benar[mentah >= 0]).sum()),
         "n_keliru_terkalibrasi": int((kal[kal >= 0] != benar[kal >= 0]).sum()),
         "pasangan": pasangan,
-        "tahap": jam.tahap,
+        "tahap": timer.tahap,
     }
 
 
@@ -248,7 +252,7 @@ def kesepakatan_provinsi(provinsi: str, pasangan: list[tuple]) -> dict[str, Any]
     """ICC(1) and α per role and pooled (roles other than diri) for one province."""
     from .. import agreement
 
-    jam = _Jam()
+    timer = _StageTimer()
     off_e = np.cumsum([0] + [p[4] for p in pasangan[:-1]])
     off_r = np.cumsum([0] + [p[5] for p in pasangan[:-1]])
     df = pd.DataFrame(
@@ -269,10 +273,10 @@ def kesepakatan_provinsi(provinsi: str, pasangan: list[tuple]) -> dict[str, Any]
     per_peran = agreement.agreement_table(df, by=["peran_penilai"], statistics=stats)
     semua = agreement.agreement_table(df, by=[], statistics=stats)
     per_peran.insert(0, "provinsi", provinsi)
-    jam.catat("kesepakatan", len(df))
+    timer.record("kesepakatan", len(df))
     return {
         "provinsi": provinsi,
         "per_peran": per_peran,
         "semua": semua.iloc[0].to_dict(),
-        "tahap": jam.tahap,
+        "tahap": timer.tahap,
     }

@@ -8,9 +8,9 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ._bagian import alokasi_pegawai
-from ._jalan import HasilNasional, jalankan
+from ._jalan import HasilNasional, run_country
 
-__all__ = ["format_tahap", "run", "tulis_ringkasan"]
+__all__ = ["format_tahap", "run_and_write", "write_summary"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -35,10 +35,10 @@ def format_tahap(tahap: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def tulis_ringkasan(hasil: HasilNasional, keluaran: Path) -> list[Path]:
+def write_summary(hasil: HasilNasional, keluaran: Path) -> list[Path]:
     """Write ``ringkasan_provinsi.csv``, ``predikat_provinsi.csv``, ``kesepakatan_provinsi.csv``
     and ``tahap.csv`` atomically into ``keluaran``."""
-    from .._berkas import tulis_atomik
+    from .._berkas import write_atomic
 
     keluaran = Path(keluaran)
     files = {
@@ -47,11 +47,11 @@ def tulis_ringkasan(hasil: HasilNasional, keluaran: Path) -> list[Path]:
         "kesepakatan_provinsi.csv": hasil.kesepakatan,
         "tahap.csv": hasil.tahap,
     }
-    return [tulis_atomik(keluaran / name, df.to_csv(index=False)) for name, df in files.items()]
+    return [write_atomic(keluaran / name, df.to_csv(index=False)) for name, df in files.items()]
 
 
-def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
-    """``kinerja-calib nasional``: run :func:`jalankan`, print the stage table, write CSVs.
+def run_and_write(pegawai: int, seed: int, keluaran: Path | None) -> int:
+    """``kinerja-calib nasional``: run :func:`run_country`, print the stage table, write CSVs.
 
     Returns the exit code (0 = success). Parameter problems raise
     :class:`kinerja_calib.errors.ParameterError` (the CLI prints them in Indonesian).
@@ -67,7 +67,7 @@ def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
         f"(benih {seed}).",
         flush=True,
     )
-    hasil = jalankan(pegawai, seed)
+    hasil = run_country(pegawai, seed)
     r = hasil.ringkasan
     print(
         f"Selesai dalam {_angka(hasil.detik, 1)} detik dengan {hasil.pekerja} proses pekerja "
@@ -95,6 +95,6 @@ def run(pegawai: int, seed: int, keluaran: Path | None) -> int:
         f"antarprovinsi."
     )
     if keluaran is not None:
-        paths = tulis_ringkasan(hasil, keluaran)
+        paths = write_summary(hasil, keluaran)
         print(f"\nRingkasan ditulis ke {Path(keluaran)}: " + ", ".join(p.name for p in paths))
     return 0

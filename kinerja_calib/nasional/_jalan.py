@@ -24,20 +24,20 @@ from ._bagian import (
     SLUG,
     TAHAP,
     UKURAN_BAGIAN,
-    BagianProvinsi,
+    ProvinceChunk,
     kesepakatan_provinsi,
     proses_bagian,
     rencana_bagian,
     rss_puncak_mib,
 )
 
-__all__ = ["HasilNasional", "jalankan"]
+__all__ = ["HasilNasional", "run_country"]
 
 
 # ---------------------------------------------------------------------------------------------
 # memory sampler (parent + workers)
 # ---------------------------------------------------------------------------------------------
-class _PengukurMemori:
+class _MemorySampler:
     """Samples the summed RSS of this process and its children every ``interval`` s."""
 
     def __init__(self, interval: float = 0.2) -> None:
@@ -65,13 +65,13 @@ class _PengukurMemori:
             self.puncak = max(self.puncak, self._rss_total())
             self._stop.wait(self.interval)
 
-    def mulai(self) -> None:
+    def start(self) -> None:
         """Start sampling (after any fork: a forked child must not inherit this thread)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._loop, daemon=True)
             self._thread.start()
 
-    def __enter__(self) -> _PengukurMemori:
+    def __enter__(self) -> _MemorySampler:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -86,7 +86,7 @@ class _PengukurMemori:
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class HasilNasional:
-    """Result of :func:`jalankan`.
+    """Result of :func:`run_country`.
 
     Attributes
     ----------
@@ -133,12 +133,13 @@ def _tqdm(total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="tugas", disable=None, leave=False)
 
 
-def _siaga() -> int:
+def _warm_up() -> int:
+    """Does nothing in a worker: submitting it starts the workers before the sampler."""
     return os.getpid()
 
 
-def _jalankan_tugas(
-    bagian: list[BagianProvinsi], pekerja: int, bar, ukur: _PengukurMemori
+def _run_tasks(
+    bagian: list[ProvinceChunk], pekerja: int, bar, ukur: _MemorySampler
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Run all parts, and each province's agreement as soon as its parts are done."""
     sisa = pd.Series([b.provinsi for b in bagian]).value_counts().to_dict()
@@ -154,7 +155,7 @@ def _jalankan_tugas(
         return [x for _, x in sorted(kumpulan.pop(p), key=lambda t: t[0])]
 
     if pekerja <= 1:
-        ukur.mulai()
+        ukur.start()
         for b in bagian:
             bar.set_postfix_str(f"{b.provinsi} ({b.n_pegawai:,} pegawai)".replace(",", "."))
             hasil = proses_bagian(b)
@@ -173,8 +174,8 @@ def _jalankan_tugas(
     if metode == "fork":  # import once here (pandas, scipy: ~1 s), not in every worker
         from .. import agreement, calibrate, scoring, simulate  # noqa: F401
     with ProcessPoolExecutor(max_workers=pekerja, mp_context=get_context(metode)) as pool:
-        pool.submit(_siaga).result()
-        ukur.mulai()
+        pool.submit(_warm_up).result()
+        ukur.start()
         # largest parts first so the last tasks are short
         urut = sorted(bagian, key=lambda b: -b.n_pegawai)
         jalan = {pool.submit(proses_bagian, b): "bagian" for b in urut}
@@ -192,7 +193,7 @@ def _jalankan_tugas(
                 yield jenis, hasil
 
 
-def jalankan(
+def run_country(
     pegawai: int,
     seed: int = 2026,
     *,
@@ -240,10 +241,10 @@ def jalankan(
             resource.getrusage(resource.RUSAGE_CHILDREN),
         )
     )
-    with _PengukurMemori() as ukur:
-        bar = _tqdm(len(bagian) + n_prov, "nasional") if progress else _Diam()
+    with _MemorySampler() as ukur:
+        bar = _tqdm(len(bagian) + n_prov, "nasional") if progress else _NoProgressBar()
         try:
-            for jenis, h in _jalankan_tugas(bagian, pekerja, bar, ukur):
+            for jenis, h in _run_tasks(bagian, pekerja, bar, ukur):
                 (hasil_bagian if jenis == "bagian" else hasil_prov).append(h)
         finally:
             bar.close()
@@ -304,7 +305,9 @@ def jalankan(
     )
 
 
-class _Diam:
+class _NoProgressBar:
+    """Stands in for the tqdm bar when ``progress=False``."""
+
     def update(self, *a: object) -> None: ...
     def set_postfix_str(self, *a: object) -> None: ...
     def close(self) -> None: ...

@@ -39,19 +39,19 @@ def _fig(width: float = 7.5, height: float = 4.2, ncols: int = 1) -> tuple[Figur
 
 
 @terima_kurang
-def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure | DataKurang:
+def sebelum_sesudah(effects: Any, kebenaran: pd.Series | None = None) -> Figure | DataKurang:
     """Raw mean vs calibrated score per pegawai (and, with the truth, both against it).
 
     Parameters
     ----------
-    fx : RaterEffects
+    effects : RaterEffects
         Output of :func:`kinerja_calib.calibrate.rater_effects`.
     kebenaran : Series, optional
         True score per nip (simulated data); adds a panel with both scores against it.
     """
-    if "kurang" in getattr(fx, "info", {}):
-        return DataKurang(fx.info["kurang"])
-    r = fx.ratees
+    if "kurang" in getattr(effects, "info", {}):
+        return DataKurang(effects.info["kurang"])
+    r = effects.ratees
     with gaya():
         fig, axes = _fig(
             11 if kebenaran is not None else 6.5, 4.4, 2 if kebenaran is not None else 1
@@ -102,7 +102,7 @@ def sebelum_sesudah(fx: Any, kebenaran: pd.Series | None = None) -> Figure | Dat
 
 @terima_kurang
 def keparahan_penilai(
-    fx: Any, kebenaran: pd.DataFrame | pd.Series | None = None, n_min: int = 20, bins: int = 10
+    effects: Any, kebenaran: pd.DataFrame | pd.Series | None = None, n_min: int = 20, bins: int = 10
 ) -> Figure | DataKurang:
     """Distribution of rater severity, stacked by diagnosis — never one dot per rater.
 
@@ -112,7 +112,7 @@ def keparahan_penilai(
 
     Parameters
     ----------
-    fx : RaterEffects
+    effects : RaterEffects
     kebenaran : Series or DataFrame, optional
         True severity per ``nip_penilai`` (``keparahan``; the synthetic sample's answer key):
         adds a panel with the mean estimated severity per decile of true severity.
@@ -121,9 +121,9 @@ def keparahan_penilai(
     bins : int
         Number of groups of true severity in the second panel.
     """
-    if "kurang" in getattr(fx, "info", {}):
-        return DataKurang(fx.info["kurang"])
-    q = fx.raters[fx.raters["n"] >= n_min]
+    if "kurang" in getattr(effects, "info", {}):
+        return DataKurang(effects.info["kurang"])
+    q = effects.raters[effects.raters["n"] >= n_min]
     if q.empty:
         return DataKurang(
             f"Belum ada penilai dengan sedikitnya {n_min} nilai, sehingga sebaran keparahan "

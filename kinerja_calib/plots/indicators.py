@@ -13,7 +13,12 @@ from .._tampil import DataKurang
 from ..errors import ParameterError
 from ._style import WARNA_PREDIKAT, Gambar, gaya
 
-__all__ = ["distribusi_capaian", "ringkasan_smart", "sensitivitas_bobot"]
+__all__ = [
+    "distribusi_capaian",
+    "ringkasan_smart",
+    "sensitivitas_bobot",
+    "weight_sensitivity",
+]
 
 _KRITERIA = {
     "S": "Spesifik",
@@ -24,7 +29,7 @@ _KRITERIA = {
 }
 
 
-def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure | DataKurang:
+def weight_sensitivity(hasil: pd.DataFrame, judul: str | None = None) -> Figure | DataKurang:
     """Stacked areas of predikat shares as one indicator's weight moves.
 
     A :class:`~kinerja_calib._tampil.DataKurang` note when no pegawai has a predikat.
@@ -84,7 +89,7 @@ def sensitivitas_bobot(hasil: pd.DataFrame, judul: str | None = None) -> Figure 
 
 def ringkasan_smart(temuan: pd.DataFrame, judul: str | None = None) -> Figure:
     """Bar chart of SMART findings per criterion and severity (output of
-    :func:`kinerja_calib.indicators.cek_smart`)."""
+    :func:`kinerja_calib.indicators.check_smart`)."""
     ct = pd.crosstab(
         pd.Categorical(temuan["kriteria"], categories=list(_KRITERIA)),
         pd.Categorical(temuan["tingkat"], categories=["galat", "peringatan"]),
@@ -141,3 +146,7 @@ def distribusi_capaian(skor: pd.DataFrame, rules=None, judul: str | None = None)
         ax.set_ylabel("Jumlah pegawai")
         ax.set_title(judul or "Sebaran capaian dan ambang rating hasil kerja")
     return fig
+
+
+# alias kept for one release (issue 14): the figure had the name of the table it draws
+sensitivitas_bobot = weight_sensitivity

@@ -132,7 +132,7 @@ def kurva_distribusi(
     constraint that is violated is labelled with the number of pegawai that would have to
     move.
     """
-    from ..scoring import cek_kurva
+    from ..scoring import check_kurva
 
     if "periode" in skor.columns and skor["periode"].nunique() > 1:
         raise ParameterError(
@@ -149,7 +149,7 @@ def kurva_distribusi(
         codes = wanted
     codes = codes[:maks_panel]
     data = skor[skor["kode_instansi"].isin(codes)]
-    cons = cek_kurva(data, "predikat_organisasi", rules=r, by="kode_instansi", semua=True)
+    cons = check_kurva(data, "predikat_organisasi", rules=r, by="kode_instansi", semua=True)
     n = len(codes)
     ncol = min(kolom, n)
     nrow = math.ceil(n / ncol)

@@ -24,6 +24,7 @@ from ._style import WARNA_PERAN, WARNA_PREDIKAT, Gambar, gaya
 __all__ = [
     "batang_monte_carlo",
     "distribusi_nilai",
+    "distribution_and_confusion",
     "matriks_konfusi",
     "panel_bias",
     "skor_vs_sebenarnya",
@@ -277,8 +278,9 @@ def batang_monte_carlo(
     return fig
 
 
-def panel_bias(sim: _sim.Simulation, tabel: pd.DataFrame | None = None) -> Figure:
-    """Two panels for the widget: rating distribution by role, and predikat confusion."""
+def distribution_and_confusion(sim: _sim.Simulation, tabel: pd.DataFrame | None = None) -> Figure:
+    """Two panels for :func:`kinerja_calib.widgets.simulate.panel_bias`: rating distribution by
+    role, and predikat confusion."""
     tabel = _sim.bandingkan_predikat(sim) if tabel is None else tabel
     with gaya():
         # fixed margins instead of a layout engine: the widget redraws in well under 1 s
@@ -288,3 +290,7 @@ def panel_bias(sim: _sim.Simulation, tabel: pd.DataFrame | None = None) -> Figur
         a1.set_title("Sebaran nilai menurut peran")
         _draw_confusion(a2, _sim.confusion_predikat(tabel), True)
     return fig
+
+
+# alias kept for one release (issue 14): the figure had the name of the widget that shows it
+panel_bias = distribution_and_confusion

@@ -45,41 +45,64 @@ Design notes
 * The report content (sections, privacy) lives in the ``_sections_*`` modules
   of this package and is re-exported here. The template calls, in order::
 
-      ctx = kc.reports.siapkan_laporan(data, kode_instansi, periode, aturan, ambang_anonimitas)
-      kc.reports.bagian_ringkasan(ctx)
-      kc.reports.bagian_capaian(ctx)
+      ctx = kc.reports.prepare_report(data, kode_instansi, periode, aturan, ambang_anonimitas)
+      kc.reports.section_ringkasan(ctx)
+      kc.reports.section_capaian(ctx)
       ...
 """
 
 from __future__ import annotations
 
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from .._proses import Dihentikan
-from ..data import ENV_CACHE, sidik_data, tulis_cache, workbook_dari_cache
+from ..data import ENV_CACHE, load_cached_workbook, sidik_data, write_cache
 from ._batch import run_batch
-from ._excel import ekspor_excel, netralkan_formula
-from ._html import ekspor_html
-from ._sections_360 import bagian_360, bagian_agreement, bagian_penilai
+from ._excel import netralkan_formula, write_excel
+from ._html import render_html
+from ._sections_360 import section_360, section_agreement, section_penilai
 from ._sections_base import (
     MIME_RINGKASAN,
     TAG_HAPUS,
     Bagian,
     KonteksLaporan,
-    periksa_kode,
-    siapkan_laporan,
+    prepare_report,
+    validate_kode,
 )
 from ._sections_other import (
-    bagian_aturan,
-    bagian_ikm,
-    bagian_kompetensi,
-    bagian_talenta,
-    bagian_tren,
     ringkasan_indeks,
-    tampilkan_ringkasan,
+    section_aturan,
+    section_ikm,
+    section_kompetensi,
+    section_talenta,
+    section_tren,
+    show_summary,
 )
-from ._sections_summary import bagian_capaian, bagian_judul, bagian_kurva, bagian_ringkasan
-from ._status import pesan_galat, tulis_indeks
+from ._sections_summary import section_capaian, section_judul, section_kurva, section_ringkasan
+from ._status import pesan_galat, write_index
 from ._tasks_base import KURSUS, TEMPLAT, HasilTugas, Tugas
+
+# aliases kept for one release (issue 14)
+periksa_kode = validate_kode
+siapkan_laporan = prepare_report
+tampilkan_ringkasan = show_summary
+bagian_judul = section_judul
+bagian_ringkasan = section_ringkasan
+bagian_capaian = section_capaian
+bagian_kurva = section_kurva
+bagian_360 = section_360
+bagian_agreement = section_agreement
+bagian_penilai = section_penilai
+bagian_ikm = section_ikm
+bagian_kompetensi = section_kompetensi
+bagian_talenta = section_talenta
+bagian_tren = section_tren
+bagian_aturan = section_aturan
+tulis_atomik = write_atomic
+tulis_cache = write_cache
+tulis_indeks = write_index
+ekspor_excel = write_excel
+ekspor_html = render_html
+workbook_dari_cache = load_cached_workbook
 
 __all__ = [
     "Bagian",
@@ -93,29 +116,50 @@ __all__ = [
     "TEMPLAT",
     "Tugas",
     "bagian_360",
+    "section_360",
     "bagian_agreement",
+    "section_agreement",
     "bagian_aturan",
+    "section_aturan",
     "bagian_capaian",
+    "section_capaian",
     "bagian_ikm",
+    "section_ikm",
     "bagian_judul",
+    "section_judul",
     "bagian_kompetensi",
+    "section_kompetensi",
     "bagian_kurva",
+    "section_kurva",
     "bagian_penilai",
+    "section_penilai",
     "bagian_ringkasan",
+    "section_ringkasan",
     "bagian_talenta",
+    "section_talenta",
     "bagian_tren",
+    "section_tren",
     "ekspor_excel",
+    "write_excel",
     "ekspor_html",
+    "render_html",
     "netralkan_formula",
     "periksa_kode",
+    "validate_kode",
     "pesan_galat",
     "ringkasan_indeks",
     "run_batch",
     "siapkan_laporan",
+    "prepare_report",
     "sidik_data",
     "tampilkan_ringkasan",
+    "show_summary",
     "tulis_atomik",
+    "write_atomic",
     "tulis_cache",
+    "write_cache",
     "tulis_indeks",
+    "write_index",
+    "load_cached_workbook",
     "workbook_dari_cache",
 ]

@@ -24,7 +24,7 @@ from ..errors import ParameterError, ReportError
 from ..privacy import AMBANG_BAWAAN
 from ._pdf_hook import tulis_pdf
 from ._preflight import periksa_aturan, progress, sapu_sementara
-from ._status import muat_status, print_status, simpan_status, status_table, tulis_indeks
+from ._status import load_status, print_status, status_table, write_index, write_status
 from ._tasks import buat_tugas, course_notebooks, run_task
 from ._tasks_base import (
     NOTEBOOKS,
@@ -202,9 +202,9 @@ def run_batch(
 
         status = status_table(codes, results)
         try:
-            simpan_status(out, names, results)
-            semua_kode, semua_nama, semua = muat_status(out)
-            tulis_indeks(out, semua_kode, semua_nama, semua, detik=wall)
+            write_status(out, names, results)
+            semua_kode, semua_nama, semua = load_status(out)
+            write_index(out, semua_kode, semua_nama, semua, detik=wall)
         except OSError as err:
             where = Path(err.filename).parent if err.filename else out
             raise ReportError(pesan_tulis(err, where)) from err

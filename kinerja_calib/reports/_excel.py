@@ -1,4 +1,4 @@
-"""Excel export of one instansi's report tables (:func:`ekspor_excel`), with cells that
+"""Excel export of one instansi's report tables (:func:`write_excel`), with cells that
 would start a formula neutralised (:func:`netralkan_formula`).
 """
 
@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .._angka import format_angka_excel, judul_kolom
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
-from ._sections_base import KonteksLaporan, siapkan_laporan
+from ._sections_base import KonteksLaporan, prepare_report
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +35,7 @@ def netralkan_formula(value: Any) -> Any:
     return value
 
 
-def ekspor_excel(
+def write_excel(
     data: str | os.PathLike | KonteksLaporan,
     kode_instansi: str | None = None,
     path: str | os.PathLike | None = None,
@@ -63,7 +63,7 @@ def ekspor_excel(
     ctx = (
         data
         if isinstance(data, KonteksLaporan)
-        else siapkan_laporan(str(data), kode_instansi, periode, aturan, ambang_anonimitas)
+        else prepare_report(str(data), kode_instansi, periode, aturan, ambang_anonimitas)
     )
     if path is None:
         raise ParameterError("Berikan jalur berkas .xlsx tujuan (path).")
@@ -96,4 +96,4 @@ def ekspor_excel(
                             cell.value = "'" + str(cell.value)
                             cell.data_type = "s"
 
-    return tulis_atomik(path, writer)
+    return write_atomic(path, writer)

@@ -1,4 +1,4 @@
-"""Code-free HTML of an executed notebook (:func:`ekspor_html`): widgets and cells tagged
+"""Code-free HTML of an executed notebook (:func:`render_html`): widgets and cells tagged
 :data:`~._sections_base.TAG_HAPUS` stripped, links between exported notebooks rewritten.
 """
 
@@ -23,7 +23,7 @@ def _strip_widgets(nb) -> None:
         ]
 
 
-def ekspor_html(nb, judul: str | None = None) -> str:
+def render_html(nb, judul: str | None = None) -> str:
     """Return a code-free, offline HTML page for an executed notebook.
 
     Inputs and prompts are excluded; cells tagged ``hapus-dari-html`` (e.g. the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from .._pdf import Pencetak
 from .._proses import Dihentikan
 from ..errors import ReportError
@@ -38,7 +38,7 @@ def tulis_pdf(results: list[HasilTugas], chromium: str, tampilkan: bool) -> None
             for r, page in laporan:
                 try:
                     target = page.with_suffix(".pdf")
-                    tulis_atomik(target, pencetak.cetak(page))
+                    write_atomic(target, pencetak.cetak(page))
                     r.berkas.append(str(target))
                 except Dihentikan:
                     raise

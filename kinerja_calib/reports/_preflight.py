@@ -81,7 +81,7 @@ def periksa_periode(wb, codes: list[str], periode: str, dipilih: bool) -> None:
         )
 
 
-def siapkan_keluaran(out: Path, codes: list[str]) -> None:
+def prepare_output(out: Path, codes: list[str]) -> None:
     """Create the output folders and check that each can be written (before any notebook).
 
     Also removes what earlier runs killed with SIGKILL may have left there: their temporary

@@ -47,9 +47,9 @@ def proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
     s = ctx.skor_periode[["nip", "kode_instansi", "predikat", "capaian"]]
     s = s.loc[s["predikat"].notna()].copy()
     parts = [_z(s["capaian"].to_numpy(dtype=float))]
-    fx = efek(ctx, calibrate)
-    if fx is not None:
-        kal = fx.ratees["skor_terkalibrasi"].reindex(s["nip"]).to_numpy(dtype=float)
+    effects = efek(ctx, calibrate)
+    if effects is not None:
+        kal = effects.ratees["skor_terkalibrasi"].reindex(s["nip"]).to_numpy(dtype=float)
         parts.append(_z(kal))
     stack = np.vstack(parts)
     ada = np.isfinite(stack)
@@ -83,8 +83,8 @@ def _z(x: np.ndarray) -> np.ndarray:
 def efek(ctx: KonteksLaporan, calibrate):
     """``calibrate.rater_effects`` of the report's 360 ratings (cached), or ``None`` when no
     rating other than self-ratings is left after the anonymity threshold. Its design warnings
-    (``PeringatanKalibrasi``) are kept in ``fx.info["peringatan"]`` and shown once, in
-    :func:`bagian_penilai`, not as Python warnings in the report."""
+    (``PeringatanKalibrasi``) are kept in ``effects.info["peringatan"]`` and shown once, in
+    :func:`section_penilai`, not as Python warnings in the report."""
 
     def fit():
         with warnings.catch_warnings():
@@ -93,8 +93,8 @@ def efek(ctx: KonteksLaporan, calibrate):
                 warnings.simplefilter("ignore", kategori)
             return calibrate.rater_effects(ctx.penilaian)
 
-    fx = ctx.cached("efek", fit)
-    return None if "kurang" in fx.info else fx
+    effects = ctx.cached("efek", fit)
+    return None if "kurang" in effects.info else effects
 
 
 def _per_pegawai_360(ctx: KonteksLaporan) -> pd.DataFrame:
@@ -118,7 +118,7 @@ def _per_pegawai_360(ctx: KonteksLaporan) -> pd.DataFrame:
     return out.fillna("–")
 
 
-def bagian_360(ctx: KonteksLaporan) -> Bagian:
+def section_360(ctx: KonteksLaporan) -> Bagian:
     """360 results by rater source, self shown apart, after the anonymity threshold."""
     r = ctx.penilaian
     if not len(r):
@@ -179,7 +179,7 @@ def bagian_360(ctx: KonteksLaporan) -> Bagian:
     return Bagian(text, tables, [fig], tertutup=(per_aspek, ditekan, per_pegawai))
 
 
-def bagian_agreement(ctx: KonteksLaporan) -> Bagian:
+def section_agreement(ctx: KonteksLaporan) -> Bagian:
     """Rater agreement per rater source and the advice on how many raters are needed."""
     agreement = module("agreement")
     if agreement is None or not hasattr(agreement, "agreement_table"):
@@ -322,14 +322,14 @@ def _penilai_per_peran(ctx: KonteksLaporan, raters: pd.DataFrame) -> pd.DataFram
     return out.rename_axis("peran_utama").reset_index()
 
 
-def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
+def section_penilai(ctx: KonteksLaporan) -> Bagian:
     """Raters flagged lenient/severe, aggregated per unit and role — never naming a rater."""
     calibrate = module("calibrate")
     if calibrate is None or not hasattr(calibrate, "rater_effects"):
         return belum_tersedia("calibrate")
     r = ctx.penilaian
-    fx = efek(ctx, calibrate)
-    if fx is None:
+    effects = efek(ctx, calibrate)
+    if effects is None:
         return Bagian(
             "Bagian ini memerlukan penilaian 360 dari atasan, rekan, bawahan atau pengguna "
             f"layanan; instansi ini tidak memilikinya pada periode {_e(ctx.periode)} (setelah "
@@ -337,7 +337,7 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
             catatan=_catatan_umpan_balik(ctx),
         )
     # raters who only rated themselves are no rater effect on others
-    raters = fx.raters.loc[fx.raters.index.isin(peran_utama(r).index)]
+    raters = effects.raters.loc[effects.raters.index.isin(peran_utama(r).index)]
     f = flags(raters)
     text = (
         f"Dari {fmt_angka(len(raters))} penilai pada periode {_e(ctx.periode)}, model efek penilai "
@@ -353,7 +353,7 @@ def bagian_penilai(ctx: KonteksLaporan) -> Bagian:
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
         (per_unit, _penilai_per_unit(ctx, raters)),
     ]
-    peringatan = " ".join(_e(m) for m in fx.info.get("peringatan", []))
+    peringatan = " ".join(_e(m) for m in effects.info.get("peringatan", []))
     catatan = _catatan_umpan_balik(ctx)
     if peringatan:
         catatan = f"*{peringatan}*\n\n{catatan}"

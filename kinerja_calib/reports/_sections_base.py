@@ -1,6 +1,6 @@
 """Base of the report content: the context, the section object and shared formatting.
 
-:func:`siapkan_laporan` builds the :class:`KonteksLaporan` of one instansi; each ``bagian_*``
+:func:`prepare_report` builds the :class:`KonteksLaporan` of one instansi; each ``section_*``
 (in the ``_sections_*`` modules) returns a :class:`Bagian` (Markdown text rendered from the
 data, tables, static figures) that displays itself in a notebook. The statistics come from
 the owning modules (scoring, survey, competency, talent, agreement, calibrate); the sections
@@ -48,7 +48,7 @@ _KODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # --------------------------------------------------------------------------- parameters
 
 
-def periksa_kode(kode: Any) -> str:
+def validate_kode(kode: Any) -> str:
     """Return ``kode`` if it is a safe instansi code (letters, digits, ``_``, ``-``).
 
     Codes become folder names under the output folder, so anything that could escape it
@@ -61,9 +61,9 @@ def periksa_kode(kode: Any) -> str:
 
     Examples
     --------
-    >>> periksa_kode("DINKES-1501")
+    >>> validate_kode("DINKES-1501")
     'DINKES-1501'
-    >>> periksa_kode("../../etc")
+    >>> validate_kode("../../etc")
     Traceback (most recent call last):
     ...
     kinerja_calib.errors.ParameterError: Kode instansi '../../etc' tidak sah: ...
@@ -215,7 +215,7 @@ class KonteksLaporan:
         return sheets
 
 
-def siapkan_laporan(
+def prepare_report(
     data: str,
     kode_instansi: str,
     periode: str = "",
@@ -233,7 +233,7 @@ def siapkan_laporan(
         Workbook folder or ``.xlsx``; relative paths are resolved from the current
         folder (the notebook's folder under papermill).
     kode_instansi : str
-        An instansi of the workbook (text; see :func:`periksa_kode`).
+        An instansi of the workbook (text; see :func:`validate_kode`).
     periode : str
         A periode of the data (``""`` = the latest).
     aturan : str
@@ -247,12 +247,12 @@ def siapkan_laporan(
         Any bad parameter, with an Indonesian message saying what to use instead.
     """
     from .._tampil import pasang_tampilan
-    from ..params import Pemeriksa, validate
+    from ..params import ProblemCollector, validate
 
     pasang_tampilan()  # in the report's kernel: missing values as "–", no stray warnings
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     try:
-        kode = periksa_kode(kode_instansi)
+        kode = validate_kode(kode_instansi)
     except ParameterError as err:
         cek.tambah(str(err))
         kode = ""
@@ -360,7 +360,7 @@ def sel(kolom: str, x: Any) -> str:
 
 # --------------------------------------------------------------------------- display
 
-#: Report stylesheet (emitted once, by :func:`bagian_judul`): text columns left, numbers
+#: Report stylesheet (emitted once, by :func:`section_judul`): text columns left, numbers
 #: right; closed detail sections; print layout for the PDF (A4, no figure or table row cut,
 #: headings kept with what follows, the executive summary and the rules appendix on their
 #: own pages).

@@ -27,7 +27,7 @@ from ._sections_base import (
 from ._sections_summary import violations
 
 
-def bagian_ikm(ctx: KonteksLaporan) -> Bagian:
+def section_ikm(ctx: KonteksLaporan) -> Bagian:
     """IKM (PermenPANRB 14/2017) per service unit."""
     tab = ctx.cached("ikm", lambda: ikm_table(ctx))
     if tab is None:
@@ -51,7 +51,7 @@ def bagian_ikm(ctx: KonteksLaporan) -> Bagian:
     return Bagian(text, [("IKM per unit layanan", tab)], [fig])
 
 
-def bagian_kompetensi(ctx: KonteksLaporan) -> Bagian:
+def section_kompetensi(ctx: KonteksLaporan) -> Bagian:
     """Competency gaps (Job Person Match) per competency."""
     competency = module("competency")
     k = ctx.wb.kompetensi
@@ -93,7 +93,7 @@ def bagian_kompetensi(ctx: KonteksLaporan) -> Bagian:
     return Bagian(text, tables, tertutup=("Kategori JPM", "Kesenjangan per kompetensi"))
 
 
-def bagian_talenta(ctx: KonteksLaporan) -> Bagian:
+def section_talenta(ctx: KonteksLaporan) -> Bagian:
     """9-box talent map with follow-ups: pendidikan lanjutan shortlist, promotion pool 7–9."""
     talent = module("talent")
     s = ctx.skor_periode
@@ -136,7 +136,7 @@ def bagian_talenta(ctx: KonteksLaporan) -> Bagian:
     return Bagian(text, tables, [fig], tertutup=tuple(j for j, _ in tables))
 
 
-def bagian_tren(ctx: KonteksLaporan) -> Bagian:
+def section_tren(ctx: KonteksLaporan) -> Bagian:
     """Trend between periods: predikat shares and mean capaian per periode."""
     s = ctx.skor
     if s is None:
@@ -170,7 +170,7 @@ def bagian_tren(ctx: KonteksLaporan) -> Bagian:
     return Bagian(text, [("Porsi predikat (%) per periode", tab)], [fig])
 
 
-def bagian_aturan(ctx: KonteksLaporan) -> Bagian:
+def section_aturan(ctx: KonteksLaporan) -> Bagian:
     """Which numbers of the rules are unconfirmed and what the instansi may decide, in plain
     sentences (no configuration key, no code: those are in the README and the course)."""
     from .. import rules as rules_mod
@@ -245,7 +245,7 @@ def ringkasan_indeks(ctx: KonteksLaporan) -> dict:
     }
 
 
-def tampilkan_ringkasan(ctx: KonteksLaporan) -> None:
+def show_summary(ctx: KonteksLaporan) -> None:
     """Emit the summary as a custom-mimetype output (the cell is removed from the HTML)."""
     from IPython.display import display
 

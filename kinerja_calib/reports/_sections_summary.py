@@ -28,7 +28,7 @@ from ._sections_base import (
 )
 
 
-def bagian_judul(ctx: KonteksLaporan) -> Bagian:
+def section_judul(ctx: KonteksLaporan) -> Bagian:
     """Report heading: the instansi's name, code and periode (and the report's stylesheet)."""
     return Bagian(
         f"## {_e(ctx.nama_instansi)}\n\nKode {_e(ctx.kode_instansi)} · {_e(ctx.jenis)} · "
@@ -200,10 +200,10 @@ def _keputusan_penilai(ctx: KonteksLaporan) -> str | None:
     calibrate = module("calibrate")
     if calibrate is None or not hasattr(calibrate, "rater_effects") or not len(ctx.penilaian):
         return None
-    fx = efek(ctx, calibrate)
-    if fx is None:
+    effects = efek(ctx, calibrate)
+    if effects is None:
         return None
-    raters = fx.raters.loc[fx.raters.index.isin(peran_utama(ctx.penilaian).index)]
+    raters = effects.raters.loc[effects.raters.index.isin(peran_utama(ctx.penilaian).index)]
     f = flags(raters)
     lunak, keras = int(f["terlalu_lunak"].sum()), int(f["terlalu_keras"].sum())
     if not lunak + keras:
@@ -217,7 +217,7 @@ def _keputusan_penilai(ctx: KonteksLaporan) -> str | None:
     )
 
 
-def bagian_ringkasan(ctx: KonteksLaporan) -> Bagian:
+def section_ringkasan(ctx: KonteksLaporan) -> Bagian:
     """Executive summary: organisation predikat, predikat shares, the decisions the leader
     must take and what each means for the people involved."""
     s = ctx.skor_periode
@@ -298,7 +298,7 @@ def _capaian_indikator(ctx: KonteksLaporan) -> pd.DataFrame | None:
     return out
 
 
-def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
+def section_capaian(ctx: KonteksLaporan) -> Bagian:
     """Indicator achievement (capaian) per jabatan, and the weakest indicators."""
     if ctx.skor is None:
         return belum_tersedia("scoring")
@@ -331,21 +331,21 @@ def bagian_capaian(ctx: KonteksLaporan) -> Bagian:
 def violations(ctx: KonteksLaporan) -> pd.DataFrame | None:
     scoring = module("scoring")
     s = ctx.skor_periode
-    if scoring is None or s is None or not hasattr(scoring, "cek_kurva"):
+    if scoring is None or s is None or not hasattr(scoring, "check_kurva"):
         return None
     pred = s["predikat"].dropna()
     if not len(pred):
         return None
     return ctx.cached(
         "cek_kurva",
-        lambda: scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan),
+        lambda: scoring.check_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan),
     )
 
 
 def _tabel_kurva(ctx: KonteksLaporan, scoring) -> pd.DataFrame:
     """Every kurva constraint of the organisation predikat with its status, in words."""
     pred = ctx.skor_periode["predikat"].dropna()
-    semua = scoring.cek_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan, semua=True)
+    semua = scoring.check_kurva(pred, ctx.predikat_organisasi, rules=ctx.aturan, semua=True)
     status = np.where(
         semua["terpenuhi"].astype(bool),
         "terpenuhi",
@@ -362,7 +362,7 @@ def _tabel_kurva(ctx: KonteksLaporan, scoring) -> pd.DataFrame:
     )
 
 
-def bagian_kurva(ctx: KonteksLaporan) -> Bagian:
+def section_kurva(ctx: KonteksLaporan) -> Bagian:
     """Predikat distribution against the kurva distribusi, with the calibration proposal."""
     scoring = module("scoring")
     s = ctx.skor_periode

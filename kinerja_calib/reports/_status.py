@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from .._angka import bilangan, desimal
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from .._escape import add_csp, escape_text
 from .._tampil import KOSONG, angka
 from ..errors import ParameterError
-from ._sections_base import periksa_kode
+from ._sections_base import validate_kode
 from ._tasks import read_summary
 from ._tasks_base import KURSUS, TEMPLAT, HasilTugas
 
@@ -96,7 +96,7 @@ def _baca_status(folder: Path) -> dict | None:
     return doc
 
 
-def simpan_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -> None:
+def write_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -> None:
     """Merge this run's results into each instansi's ``.status.json`` (atomically).
 
     One entry per notebook (the latest run of it): status, error, attempts, seconds, time,
@@ -132,7 +132,7 @@ def simpan_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -
             "nama_instansi": names.get(kode, str(old.get("nama_instansi", ""))),
             "tugas": tugas,
         }
-        tulis_atomik(folder / _STATUS, json.dumps(doc, ensure_ascii=False, indent=1))
+        write_atomic(folder / _STATUS, json.dumps(doc, ensure_ascii=False, indent=1))
 
 
 def _ringkasan_aman(value: Any) -> dict | None:
@@ -216,7 +216,7 @@ def _status_versi_lama(folder: Path, kode: str) -> list[HasilTugas]:
     return found
 
 
-def muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]:
+def load_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]:
     """Every instansi of the output folder with a status record: codes, names, results.
 
     The records are read as untrusted JSON: only file names of the delivered kinds that
@@ -225,7 +225,7 @@ def muat_status(out: Path) -> tuple[list[str], dict[str, str], list[HasilTugas]]
     codes, names, results = [], {}, []
     for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
         try:
-            kode = periksa_kode(folder.name)
+            kode = validate_kode(folder.name)
         except ParameterError:
             continue
         doc = _baca_status(folder)
@@ -424,7 +424,7 @@ def _tautan(r: HasilTugas, out: Path) -> tuple[str, bool] | None:
     return item, r.laporan or ".html" not in by_ext
 
 
-def tulis_indeks(
+def write_index(
     keluaran: str | os.PathLike,
     codes: Iterable[str],
     names: dict[str, str],
@@ -524,7 +524,7 @@ tidak dipakai untuk skor, predikat atau kalibrasi mana pun; identitas penilai ti
 dalam laporan.</p>
 </body></html>
 """
-    return tulis_atomik(out / "index.html", add_csp(page))
+    return write_atomic(out / "index.html", add_csp(page))
 
 
 # --------------------------------------------------------------------------- Excel

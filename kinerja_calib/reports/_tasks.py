@@ -16,14 +16,14 @@ from typing import Any
 from .._berkas import ALASAN_OS as _ALASAN_OS
 from .._berkas import SESI as _SESI
 from .._berkas import temp_in as _temp_in
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from .._nbclient import patched_output_widgets
-from ..data import ENV_CACHE, ENV_KUNCI, tulis_cache
+from ..data import ENV_CACHE, ENV_KUNCI, write_cache
 from ..errors import ParameterError, ReportError
-from ._excel import ekspor_excel
-from ._html import ekspor_html
-from ._preflight import periksa_periode, siapkan_keluaran
-from ._sections_base import MIME_RINGKASAN, periksa_kode
+from ._excel import write_excel
+from ._html import render_html
+from ._preflight import periksa_periode, prepare_output
+from ._sections_base import MIME_RINGKASAN, validate_kode
 from ._tasks_base import (
     KURSUS,
     HasilTugas,
@@ -105,7 +105,7 @@ def run_task(tugas: Tugas, *, in_worker: bool = True) -> HasilTugas:
 def _run_excel(tugas: Tugas) -> HasilTugas:
     p = tugas.parameter
     target = Path(tugas.folder) / f"ringkasan_{tugas.kode}.xlsx"
-    ekspor_excel(
+    write_excel(
         tugas.masukan,
         tugas.kode,
         target,
@@ -177,7 +177,7 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
                         f"Parameter: `{json.dumps(tugas.parameter, ensure_ascii=False)}`"
                     )
                     nb.cells.insert(0, note)
-                    tulis_atomik(failed_nb, nbformat.writes(nb))
+                    write_atomic(failed_nb, nbformat.writes(nb))
             except OSError as err:
                 error += (
                     f" {pesan_tulis(err, failed_nb.parent)} Notebook yang gagal tidak disimpan."
@@ -199,8 +199,8 @@ def _run_notebook(tugas: Tugas) -> HasilTugas:
 
         nb = nbformat.read(tmp, as_version=4)
         ringkasan = read_summary(nb) if tugas.laporan else None
-        page = ekspor_html(nb)
-        tulis_atomik(final_html, page)
+        page = render_html(nb)
+        write_atomic(final_html, page)
         os.replace(tmp, final_nb)
     with suppress(FileNotFoundError):
         failed_nb.unlink()
@@ -273,7 +273,7 @@ def buat_tugas(
     """
     wb, codes, names = _load(data)
     if instansi:
-        chosen = [periksa_kode(k) for k in instansi]
+        chosen = [validate_kode(k) for k in instansi]
         unknown = [k for k in chosen if k not in names]
         if unknown:
             raise ParameterError(
@@ -282,7 +282,7 @@ def buat_tugas(
             )
         codes = list(dict.fromkeys(chosen))
     else:
-        codes = [periksa_kode(k) for k in codes]
+        codes = [validate_kode(k) for k in codes]
     periksa_periode(wb, codes, params.get("periode", ""), bool(instansi))
 
     tasks: list[Tugas] = []
@@ -296,14 +296,14 @@ def buat_tugas(
         ]
         if excel:
             tasks.append(Tugas(kode, "excel", str(data), dest, dict(p), 0, False, extra))
-    siapkan_keluaran(out, codes)
+    prepare_output(out, codes)
     # Validate the workbook once here and hand each report its instansi's slice (a signed
     # pickle in the run's private folder, checked against the data files' fingerprint)
     # instead of re-validating the province per notebook.
     if extra.get("cache"):
         cache = Path(extra["cache"])
         try:
-            tulis_cache(cache, data, wb, kunci=bytes.fromhex(extra["kunci"]))
+            write_cache(cache, data, wb, kunci=bytes.fromhex(extra["kunci"]))
         except OSError as err:
             raise ReportError(
                 pesan_tulis(

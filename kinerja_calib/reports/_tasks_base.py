@@ -32,7 +32,7 @@ _RETRYABLE_TEXT = (
 
 
 # --------------------------------------------------------------------------- atomic writes
-# (in the low layer kinerja_calib._berkas; ``tulis_atomik`` stays public here)
+# (in the low layer kinerja_calib._berkas; ``write_atomic`` stays public here)
 
 
 # --------------------------------------------------------------------------- HTML export

@@ -11,8 +11,8 @@ The pieces, in the order the course uses them:
 - :func:`rating_hasil_kerja`, :func:`rating_perilaku` — a capaian (%) or a 360 composite
   (1–5) → the three-level rating, with the instansi-configurable thresholds of the rules.
 - :func:`predikat` — (rating hasil kerja, rating perilaku) → predikat (6/2022 matrix).
-- :func:`kurva_constraints`, :func:`cek_kurva` — SE MenPANRB 3/2023 pola distribusi.
-- :func:`skor_perilaku` — 360 composite per pegawai × periode (self excluded, shown apart).
+- :func:`kurva_constraints`, :func:`check_kurva` — SE MenPANRB 3/2023 pola distribusi.
+- :func:`perilaku_score` — 360 composite per pegawai × periode (self excluded, shown apart).
 - :func:`nilai_pp30`, :func:`predikat_pp30`, :func:`nilai_waktu_biaya`, :func:`nilai_pp46`,
   :func:`sebutan_pp46` — the legacy numeric regimes.
 - :func:`score_workbook`, :func:`compare_regimes` — whole workbooks.
@@ -46,7 +46,7 @@ from .._butir import (
     penentu_perilaku as penentu_perilaku,
 )
 from .._kurva import batas_kurva as _batas  # noqa: F401  (tests reach the kurva rounding here)
-from ._distribusi import cek_kurva, kurva_constraints
+from ._distribusi import check_kurva, kurva_constraints
 from ._lama import (
     angka_kredit,
     nilai_pp30,
@@ -55,11 +55,11 @@ from ._lama import (
     predikat_pp30,
     sebutan_pp46,
 )
-from ._perilaku import skor_perilaku
+from ._perilaku import perilaku_score
 from ._rating import (
     nilai_capaian_iki,
     predikat,
-    rating_dari_skor,
+    rating_from_score,
     rating_hasil_kerja,
     rating_perilaku,
 )
@@ -71,6 +71,11 @@ from ._workbook import (
     sensitivitas_bobot,
 )
 
+# aliases kept for one release (issue 14)
+skor_perilaku = perilaku_score
+rating_dari_skor = rating_from_score
+cek_kurva = check_kurva
+
 __all__ = [
     "METODE_RATING",
     "NAMA_CARA_RATING",
@@ -78,6 +83,7 @@ __all__ = [
     "agregasi_rating",
     "angka_kredit",
     "cek_kurva",
+    "check_kurva",
     "compare_regimes",
     "kepala_unit",
     "keterangan_metode",
@@ -91,6 +97,7 @@ __all__ = [
     "porsi_cara_rating",
     "rating_butir",
     "rating_dari_skor",
+    "rating_from_score",
     "rating_hasil_kerja",
     "rating_hasil_kerja_per_butir",
     "rating_perilaku",
@@ -99,4 +106,5 @@ __all__ = [
     "sebutan_pp46",
     "sensitivitas_bobot",
     "skor_perilaku",
+    "perilaku_score",
 ]

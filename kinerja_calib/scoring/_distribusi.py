@@ -12,7 +12,7 @@ from .._kurva import batas_kurva as _batas
 from ..errors import ParameterError
 from ._dasar import ArrayLike, need_rezim, rules_for, to_codes
 
-__all__ = ["cek_kurva", "kurva_constraints"]
+__all__ = ["check_kurva", "kurva_constraints"]
 
 
 # --------------------------------------------------------------------------- kurva
@@ -94,7 +94,7 @@ def kurva_constraints(predikat_organisasi: str, rules=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_KURVA_COLUMNS)
 
 
-def cek_kurva(
+def check_kurva(
     predikat_pegawai: ArrayLike | pd.DataFrame,
     predikat_organisasi: str | Mapping | pd.Series,
     rules=None,
@@ -131,11 +131,11 @@ def cek_kurva(
     Examples
     --------
     >>> p = ["Baik"] * 8 + ["Butuh Perbaikan"] * 2
-    >>> cek_kurva(p, "Baik")[["aturan", "jumlah", "batas", "harus_pindah"]].values.tolist()
+    >>> check_kurva(p, "Baik")[["aturan", "jumlah", "batas", "harus_pindah"]].values.tolist()
     [['Baik-1', 8, 7, 1]]
     """
     r = rules_for(rules, "permenpanrb-6-2022")
-    need_rezim(r, "permenpanrb-6-2022", "cek_kurva")
+    need_rezim(r, "permenpanrb-6-2022", "check_kurva")
     mode = r.get_path("kurva.pembulatan")
     if by is None:
         if isinstance(predikat_pegawai, pd.DataFrame):

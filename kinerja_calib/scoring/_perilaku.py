@@ -10,11 +10,11 @@ from .._periode import pilih_periode as _pick_periode
 from ..privacy import AMBANG_BAWAAN
 from ._dasar import rules_for
 
-__all__ = ["skor_perilaku"]
+__all__ = ["perilaku_score"]
 
 
 # --------------------------------------------------------------------------- 360
-def skor_perilaku(
+def perilaku_score(
     penilaian_360: pd.DataFrame, rules=None, periode=None, ambang_anonimitas: int = AMBANG_BAWAAN
 ) -> pd.DataFrame:
     """The 360 perilaku composite per pegawai × periode (self excluded, shown apart).

@@ -22,7 +22,7 @@ from ._dasar import (
 __all__ = [
     "nilai_capaian_iki",
     "predikat",
-    "rating_dari_skor",
+    "rating_from_score",
     "rating_hasil_kerja",
     "rating_perilaku",
 ]
@@ -88,7 +88,7 @@ def nilai_capaian_iki(
 
 
 # --------------------------------------------------------------------------- ratings
-def rating_dari_skor(skor: ArrayLike, batas_bawah: float, batas_atas: float) -> ArrayLike:
+def rating_from_score(skor: ArrayLike, batas_bawah: float, batas_atas: float) -> ArrayLike:
     """Three-level rating from a number: ``< batas_bawah`` → di bawah, ``>= batas_atas``
     → di atas, else sesuai ekspektasi. NaN stays missing. Returns an ordered categorical
     (a Series when ``skor`` is one).
@@ -98,7 +98,7 @@ def rating_dari_skor(skor: ArrayLike, batas_bawah: float, batas_atas: float) -> 
 
     Examples
     --------
-    >>> rating_dari_skor((0.4 * 2 + 0.2 * 5) / 0.6, 3.0, 4.0)
+    >>> rating_from_score((0.4 * 2 + 0.2 * 5) / 0.6, 3.0, 4.0)
     'Sesuai ekspektasi'
     """
     x = bulatkan(to_float(skor))
@@ -126,7 +126,7 @@ def rating_hasil_kerja(capaian: ArrayLike, rules=None) -> ArrayLike:
     """
     r = rules_for(rules, "permenpanrb-6-2022")
     a = r.get_path("ambang.capaian")
-    return rating_dari_skor(capaian, a["batas_bawah"], a["batas_atas"])
+    return rating_from_score(capaian, a["batas_bawah"], a["batas_atas"])
 
 
 def rating_perilaku(skor: ArrayLike, rules=None) -> ArrayLike:
@@ -136,7 +136,7 @@ def rating_perilaku(skor: ArrayLike, rules=None) -> ArrayLike:
     """
     r = rules_for(rules, "permenpanrb-6-2022")
     a = r.get_path("ambang.perilaku")
-    return rating_dari_skor(skor, a["batas_bawah"], a["batas_atas"])
+    return rating_from_score(skor, a["batas_bawah"], a["batas_atas"])
 
 
 def predikat(rating_hasil_kerja: ArrayLike, rating_perilaku: ArrayLike, rules=None) -> ArrayLike:

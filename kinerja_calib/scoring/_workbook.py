@@ -29,7 +29,7 @@ from ._lama import (
     predikat_pp30,
     sebutan_pp46,
 )
-from ._perilaku import skor_perilaku
+from ._perilaku import perilaku_score
 from ._rating import nilai_capaian_iki, predikat, rating_hasil_kerja, rating_perilaku
 
 __all__ = [
@@ -83,7 +83,7 @@ VARIAN_RATING = {
 
 def _komponen(
     wb,
-    r6: _rules.Rules,
+    rules_6_2022: _rules.Rules,
     periode,
     ambang_anonimitas: int = AMBANG_BAWAAN,
     varian: Sequence[str] = (),
@@ -109,9 +109,9 @@ def _komponen(
         per_rea, per_360 = untuk(rea), untuk(r360)
     else:
         per_rea = per_360 = periode
-    cp = capaian_pegawai(wb, periode=per_rea, rules=r6)
+    cp = capaian_pegawai(wb, periode=per_rea, rules=rules_6_2022)
     sp = (
-        skor_perilaku(r360, r6, periode=per_360, ambang_anonimitas=ambang_anonimitas)
+        perilaku_score(r360, rules_6_2022, periode=per_360, ambang_anonimitas=ambang_anonimitas)
         if r360 is not None and len(r360) and per_360 != []
         else pd.DataFrame(columns=["periode", "nip", "skor_perilaku", "skor_diri", "n_penilai"])
     )
@@ -140,7 +140,7 @@ def _komponen(
         "capaian"
     ].transform("mean")
     base["capaian_unit"] = unit_cap
-    metode = r6.get_path("kepala_unit.metode", "individu")
+    metode = rules_6_2022.get_path("kepala_unit.metode", "individu")
     use_unit = base["kepala_unit"].to_numpy(bool) & (metode == "organisasi")
     dari_unit = use_unit & base["capaian_unit"].notna().to_numpy()
     base["capaian_dasar_rating"] = np.where(
@@ -148,9 +148,9 @@ def _komponen(
     )
     # per-item hasil kerja does not depend on the way of rating: computed once for all of them
     key = ["periode", "nip"]
-    hk_cnt = rating_hasil_kerja_per_butir(wb, rules=r6, per_indikator=cp.per_indikator)
+    hk_cnt = rating_hasil_kerja_per_butir(wb, rules=rules_6_2022, per_indikator=cp.per_indikator)
     hk_cnt = base[key].merge(hk_cnt, on=key, how="left")
-    args = (base, hk_cnt, wb.penilaian_360, per_360, r6, ambang_anonimitas, dari_unit)
+    args = (base, hk_cnt, wb.penilaian_360, per_360, rules_6_2022, ambang_anonimitas, dari_unit)
     base = base.assign(**_ratings_6_2022(*args))
     for nama in varian:
         base[f"predikat_{nama}"] = _ratings_6_2022(*args, *VARIAN_RATING[nama])["predikat"]
@@ -164,7 +164,7 @@ def _ratings_6_2022(
     hk_cnt: pd.DataFrame,
     r360: pd.DataFrame | None,
     per_360,
-    r6: _rules.Rules,
+    rules_6_2022: _rules.Rules,
     ambang_anonimitas: int,
     dari_unit: np.ndarray,
     metode: str | None = None,
@@ -180,32 +180,40 @@ def _ratings_6_2022(
     item in both methods. ``hk_cnt``: the per-item hasil kerja of ``base``'s rows (same
     order, from :func:`rating_hasil_kerja_per_butir`).
     """
-    metode = metode_rating(r6) if metode is None else metode
-    penentu = penentu_perilaku(r6) if penentu is None else penentu
+    metode = metode_rating(rules_6_2022) if metode is None else metode
+    penentu = penentu_perilaku(rules_6_2022) if penentu is None else penentu
     key = ["periode", "nip"]
     idx = base[key]
     if r360 is not None and len(r360) and per_360 != []:
         pr = rating_perilaku_per_aspek(
-            r360, mode=penentu, rules=r6, periode=per_360, ambang_anonimitas=ambang_anonimitas
+            r360,
+            mode=penentu,
+            rules=rules_6_2022,
+            periode=per_360,
+            ambang_anonimitas=ambang_anonimitas,
         )
     else:
         pr = pd.DataFrame(columns=[*key, "rating_perilaku", "n_di_atas", "n_di_bawah"])
         pr = pr.assign(penentu=None, rating_360_lain=None, selisih_360=False)
     pr = idx.merge(pr, on=key, how="left")
     out: dict[str, Any] = {}
-    rh_avg = np.asarray(rating_hasil_kerja(base["capaian_dasar_rating"], r6), dtype=object)
+    rh_avg = np.asarray(
+        rating_hasil_kerja(base["capaian_dasar_rating"], rules_6_2022), dtype=object
+    )
     if metode == "per_butir":
         rh = np.where(dari_unit, rh_avg, hk_cnt["rating_hasil_kerja"].astype(object).to_numpy())
         rp = pr["rating_perilaku"].astype(object).to_numpy()
         pen = pr["penentu"].astype(object).to_numpy()
     else:
         rh = rh_avg
-        rp = np.asarray(rating_perilaku(base["skor_perilaku"].astype(float), r6), dtype=object)
+        rp = np.asarray(
+            rating_perilaku(base["skor_perilaku"].astype(float), rules_6_2022), dtype=object
+        )
         pen = np.where(base["skor_perilaku"].notna(), "komposit_360", None)
     cat = pd.CategoricalDtype(list(labels.RATING), ordered=True)
     out["rating_hasil_kerja"] = pd.Series(rh, index=base.index).astype(cat)
     out["rating_perilaku"] = pd.Series(rp, index=base.index).astype(cat)
-    out["predikat"] = predikat(out["rating_hasil_kerja"], out["rating_perilaku"], r6)
+    out["predikat"] = predikat(out["rating_hasil_kerja"], out["rating_perilaku"], rules_6_2022)
     out["metode_rating"] = metode
     out["penentu_perilaku"] = pd.Series(pen, index=base.index).astype(object)
     out["n_indikator_di_atas"] = hk_cnt["n_di_atas"].to_numpy()
@@ -295,7 +303,7 @@ def score_workbook(
     pakai_360 : bool, optional
         PP 30/2019 only: 60/40 instead of 70/30 (default from the rules: true).
     ambang_anonimitas : int, default 3
-        Anonymity threshold of :func:`skor_perilaku`: anonymous 360 groups below it enter
+        Anonymity threshold of :func:`perilaku_score`: anonymous 360 groups below it enter
         no score, rating, predikat or count.
 
     Returns
@@ -340,8 +348,8 @@ def score_workbook(
             f"score_workbook tidak mengenal rezim '{r.rezim}'. Pilih permenpanrb-6-2022, "
             "pp-30-2019 atau pp-46-2011."
         )
-    r6 = r if r.rezim == "permenpanrb-6-2022" else _rules.load("permenpanrb-6-2022")
-    base, per_ind = _komponen(wb, r6, periode, ambang_anonimitas)
+    rules_6_2022 = r if r.rezim == "permenpanrb-6-2022" else _rules.load("permenpanrb-6-2022")
+    base, per_ind = _komponen(wb, rules_6_2022, periode, ambang_anonimitas)
     if r.rezim == "permenpanrb-6-2022":
         return base
     num = _numerik(base, per_ind, r, inovasi, pakai_360)
@@ -382,10 +390,12 @@ def compare_regimes(
         predikat_pp30, nilai_pp46, sebutan_pp46``.
     """
     given = dict(rules or {})
-    r6 = _rules.resolve(given.get("permenpanrb-6-2022"), "permenpanrb-6-2022")
+    rules_6_2022 = _rules.resolve(given.get("permenpanrb-6-2022"), "permenpanrb-6-2022")
     r30 = _rules.resolve(given.get("pp-30-2019"), "pp-30-2019")
     r46 = _rules.resolve(given.get("pp-46-2011"), "pp-46-2011")
-    base, per_ind = _komponen(wb, r6, periode, ambang_anonimitas, varian=tuple(VARIAN_RATING))
+    base, per_ind = _komponen(
+        wb, rules_6_2022, periode, ambang_anonimitas, varian=tuple(VARIAN_RATING)
+    )
     n30 = _numerik(base, per_ind, r30, inovasi, pakai_360)
     n46 = _numerik(base, per_ind, r46, inovasi, pakai_360)
     out = base[[*_ID_COLS, "capaian", "skor_perilaku"]].copy()
@@ -426,7 +436,7 @@ def sensitivitas_bobot(
     periode : str, default "" (the latest period)
     ambang_anonimitas : int, default 3
         Anonymity threshold of the 360 composite
-        (:func:`kinerja_calib.scoring.skor_perilaku`).
+        (:func:`kinerja_calib.scoring.perilaku_score`).
 
     Returns
     -------

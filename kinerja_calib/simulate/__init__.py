@@ -31,13 +31,16 @@ from ._analisis import (
     bandingkan_predikat,
     confusion_predikat,
     monte_carlo,
+    prepare,
     scenario_bias,
-    siapkan,
 )
 from ._hasil import Simulation
 from ._model import rate_organisation, simulate_ratings
 from ._organisasi import generate_organisation
 from ._skenario import KOLOM_PENILAIAN, Scenario, variance_shares
+
+# alias kept for one release (issue 14)
+siapkan = prepare
 
 __all__ = [
     "BIAS",
@@ -51,6 +54,7 @@ __all__ = [
     "monte_carlo",
     "rate_organisation",
     "scenario_bias",
+    "prepare",
     "siapkan",
     "simulate_ratings",
     "variance_shares",

@@ -24,7 +24,7 @@ __all__ = [
     "confusion_predikat",
     "monte_carlo",
     "scenario_bias",
-    "siapkan",
+    "prepare",
 ]
 
 #: Bias families of :func:`monte_carlo`: name → (Indonesian label, Scenario fields).
@@ -64,7 +64,7 @@ _BP = "Butuh Perbaikan"
 
 def _rating3(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """0/1/2 = di bawah / sesuai / di atas ekspektasi (NaN → -1), compared at 9 decimals
-    like :func:`kinerja_calib.scoring.rating_dari_skor` (:mod:`kinerja_calib._presisi`)."""
+    like :func:`kinerja_calib.scoring.rating_from_score` (:mod:`kinerja_calib._presisi`)."""
     return tingkat(x, [lo, hi]).astype(np.int8)
 
 
@@ -271,7 +271,7 @@ def confusion_predikat(
 
 
 def _share_kurva_violations(tab: pd.DataFrame, instansi: pd.DataFrame | None, rl, col: str):
-    """Share of (periode, instansi) groups violating the kurva (``scoring.cek_kurva``)."""
+    """Share of (periode, instansi) groups violating the kurva (``scoring.check_kurva``)."""
     from .. import scoring
 
     if instansi is None or "predikat_organisasi" not in instansi:
@@ -291,7 +291,7 @@ def _share_kurva_violations(tab: pd.DataFrame, instansi: pd.DataFrame | None, rl
     if frame.empty:
         return np.nan
     keys = ["periode", "kode_instansi"]
-    viol = scoring.cek_kurva(frame, "predikat_organisasi", rules=rl, by=keys)
+    viol = scoring.check_kurva(frame, "predikat_organisasi", rules=rl, by=keys)
     total = len(frame.drop_duplicates(keys))
     return len(viol.drop_duplicates(keys)) / total
 
@@ -423,7 +423,7 @@ def monte_carlo(
 # ---------------------------------------------------------------------------
 # Notebook 03 parameters
 # ---------------------------------------------------------------------------
-def siapkan(
+def prepare(
     data: str = "../data/samples",
     kode_instansi: str = "",
     periode: str = "",
@@ -462,9 +462,9 @@ def siapkan(
     """
     from types import SimpleNamespace
 
-    from ..params import Pemeriksa, validate
+    from ..params import ProblemCollector, validate
 
-    cek = Pemeriksa()
+    cek = ProblemCollector()
     cek.angka("seed", seed, bulat=True)
     cek.angka("n_ulangan", n_ulangan, 1, bulat=True)
     cek.angka("n_pegawai", n_pegawai, 20, bulat=True)

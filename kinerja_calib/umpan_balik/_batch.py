@@ -9,7 +9,7 @@ Layout (issue 18)::
 Each instansi is prepared once (:func:`~kinerja_calib.umpan_balik.prepare` on
 ``wb.untuk_instansi(kode)``: 360 ratings of its own pegawai only), then its sheets are
 rendered from the prepared tables. A sheet is written with
-:func:`kinerja_calib._berkas.tulis_atomik`; ``lanjut=True`` skips a sheet whose file is
+:func:`kinerja_calib._berkas.write_atomic`; ``lanjut=True`` skips a sheet whose file is
 already complete (it ends with ``</html>`` and carries its own marker), so an interrupted
 run restarts where it stopped. ``dask_scheduler`` spreads the instansi over a Dask
 distributed cluster: each task reads the data folder itself and writes only its own
@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._berkas import tulis_atomik
+from .._berkas import write_atomic
 from ..privacy import AMBANG_BAWAAN
 
 __all__ = ["sheet_complete", "write_instansi", "tulis_semua"]
@@ -100,12 +100,12 @@ def write_instansi(
         if lanjut and sheet_complete(path, penanda):
             hasil["dilewati"] += 1
         else:
-            tulis_atomik(path, render[jenis](p, nip))
+            write_atomic(path, render[jenis](p, nip))
             hasil[jenis] += 1
         if pencetak is not None:
             pdf = path.with_suffix(".pdf")
             if not (lanjut and pdf.is_file() and pdf.stat().st_mtime >= path.stat().st_mtime):
-                tulis_atomik(pdf, pencetak.cetak(path))
+                write_atomic(pdf, pencetak.cetak(path))
                 hasil["pdf"] += 1
         if progress is not None and jenis == "pegawai":
             progress.update(1)
@@ -113,7 +113,7 @@ def write_instansi(
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(_KOLOM_DAFTAR)
     w.writerows([[_sel_csv(v) for v in row] for row in daftar[_KOLOM_DAFTAR].to_numpy()])
-    tulis_atomik(folder / "daftar.csv", buf.getvalue())
+    write_atomic(folder / "daftar.csv", buf.getvalue())
     return hasil
 
 

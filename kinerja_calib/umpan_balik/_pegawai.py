@@ -37,9 +37,9 @@ def _s(v: Any) -> str | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
-def _indikator(rows: list[dict], r6) -> dict[str, Any]:
-    lo = float(r6.get_path("ambang.capaian.batas_bawah"))
-    hi = float(r6.get_path("ambang.capaian.batas_atas"))
+def _indikator(rows: list[dict], rules_6_2022) -> dict[str, Any]:
+    lo = float(rules_6_2022.get_path("ambang.capaian.batas_bawah"))
+    hi = float(rules_6_2022.get_path("ambang.capaian.batas_atas"))
     items = []
     for r in sorted(rows, key=lambda r: str(r["kode_indikator"])):
         c = _f(r["capaian"])
@@ -86,9 +86,9 @@ def _perlu(n: int, s: float) -> int:
     return int(math.floor(s * n + 1e-9)) + 1
 
 
-def _penggerak(skor: dict, r6) -> dict[str, Any]:
+def _penggerak(skor: dict, rules_6_2022) -> dict[str, Any]:
     """What the two ratings rest on and what would move them (per-item counts)."""
-    s = float(r6.get_path("rating_per_butir.sebagian_besar"))
+    s = float(rules_6_2022.get_path("rating_per_butir.sebagian_besar"))
     n = int(skor["n_indikator"] or 0)
     atas, bawah = int(skor["n_indikator_di_atas"]), int(skor["n_indikator_di_bawah"])
     teks_hk: list[str] = []
@@ -136,8 +136,8 @@ def _penggerak(skor: dict, r6) -> dict[str, Any]:
     return {"hasil_kerja": teks_hk, "perilaku": teks_pk}
 
 
-def _matriks(skor: dict, r6) -> list[list[dict[str, Any]]]:
-    m = r6.get_path("matriks.predikat")
+def _matriks(skor: dict, rules_6_2022) -> list[list[dict[str, Any]]]:
+    m = rules_6_2022.get_path("matriks.predikat")
     rows = []
     for i in reversed(range(3)):
         rows.append(

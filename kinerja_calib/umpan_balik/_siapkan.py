@@ -88,20 +88,20 @@ def _latest(values) -> list[str]:
     return sorted({str(v) for v in values if isinstance(v, str) and v})
 
 
-def _indikator(wb, r6, periode: str) -> pd.DataFrame:
+def _indikator(wb, rules_6_2022, periode: str) -> pd.DataFrame:
     rea = wb.realisasi
     if rea is None or not (rea["periode"] == periode).any():  # e.g. only 360 in this period
         cols = ["nip", "kode_indikator", "nama_indikator", "satuan", "target", "target_min"]
         cols += ["target_max", "realisasi", "capaian", "arah", "jenis", "rating"]
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    cp = capaian_pegawai(wb, periode=[periode], rules=r6).per_indikator
+    cp = capaian_pegawai(wb, periode=[periode], rules=rules_6_2022).per_indikator
     cp = cp.loc[cp["periode"] == periode]
     if "jenis" in wb.indikator.columns:
         jenis = wb.indikator.set_index("kode_indikator")["jenis"]
         cp = cp.assign(jenis=cp["kode_indikator"].map(jenis).fillna("utama").astype(str))
     else:
         cp = cp.assign(jenis="utama")
-    rating = rating_butir(cp["capaian"], rules=r6).astype(object)
+    rating = rating_butir(cp["capaian"], rules=rules_6_2022).astype(object)
     return cp.assign(rating=rating.where(rating.notna(), None))
 
 
@@ -209,10 +209,10 @@ def prepare(
     minimal_dinilai : int, optional
         Raters need at least this many pegawai for a sheet; default from the data file.
     """
-    r6 = _rules.resolve(rules)
+    rules_6_2022 = _rules.resolve(rules)
     ref = referensi()
     minimal = int(ref["penilai"]["minimal_dinilai"] if minimal_dinilai is None else minimal_dinilai)
-    skor = score_workbook(wb, rules=r6, ambang_anonimitas=ambang_anonimitas)
+    skor = score_workbook(wb, rules=rules_6_2022, ambang_anonimitas=ambang_anonimitas)
     semua = _latest(skor["periode"].unique())
     if periode is None:
         periode = semua[-1]
@@ -241,12 +241,12 @@ def prepare(
         periode_semua=semua,
         ambang=int(ambang_anonimitas),
         minimal=minimal,
-        aturan=r6,
+        aturan=rules_6_2022,
         ref=ref,
         pegawai=Groups(wb.pegawai),
         instansi={str(k): v for k, v in inst.to_dict("index").items()},
         skor=Groups(skor.sort_values(["nip", "periode"], kind="stable")),
-        indikator=Groups(_indikator(wb, r6, periode)),
+        indikator=Groups(_indikator(wb, rules_6_2022, periode)),
         aspek=Groups(aspek),
         peran=Groups(peran),
         kompetensi=Groups(komp),

@@ -87,7 +87,7 @@ def panel_bobot_360(
     ratings: pd.DataFrame,
     hasil_kerja: pd.Series | str | None = None,
     rules: Any = None,
-    fx: Any = None,
+    effects: Any = None,
     periode: str | None = None,
     bobot_awal: dict[str, float] | None = None,
     dpi: int = 90,
@@ -108,7 +108,7 @@ def panel_bobot_360(
         so in one sentence under the chart).
     rules : Rules or str, optional
         Thresholds, matrix and starting weights (default ``permenpanrb-6-2022``).
-    fx : RaterEffects, optional
+    effects : RaterEffects, optional
         Use severity-corrected ratings.
     periode : str, optional
         Period (default latest).
@@ -122,13 +122,13 @@ def panel_bobot_360(
         With ``.sliders`` (integer percent points per role), ``.perbarui()`` and ``.hasil``
         (last weights as shares, composite, predikat and reliability).
     """
-    rc = _cal.role_composite(ratings, periode, fx)
+    rc = _cal.role_composite(ratings, periode, effects)
     if isinstance(rc, DataKurang):
         return rc
     roles = _urutan_peran(rc.roles)  # the sliders' order; weights go to rc in rc.roles order
     m = rc.means
-    base = _cal.composite_scores(ratings, "gabungan", periode, fx)
-    base_pred = _cal.predikat_dari_skor(base, hasil_kerja, rules).astype(object)
+    base = _cal.composite_scores(ratings, "gabungan", periode, effects)
+    base_pred = _cal.predikat_from_score(base, hasil_kerja, rules).astype(object)
     start = bobot_awal if bobot_awal is not None else _bobot_aturan(rules, roles)
     sliders = {
         r: widgets.IntSlider(
@@ -167,7 +167,7 @@ def panel_bobot_360(
         w = w / w.sum()
         w_rc = np.array([w[roles.index(r)] for r in rc.roles])  # rc's own role order
         skor = rc.score(w_rc)
-        pred = _cal.predikat_dari_skor(skor, hasil_kerja, rules)
+        pred = _cal.predikat_from_score(skor, hasil_kerja, rules)
         rel = rc.reliability(w_rc)
         berubah = int((pred.astype(object) != base_pred.reindex(pred.index)).sum())
         shares = pred.value_counts(normalize=True).reindex(PREDIKAT, fill_value=0.0)

@@ -18,7 +18,7 @@ from IPython.display import HTML, Image, display
 from .. import labels
 from .._angka import bilangan, persen, ringkas
 from .._tampil import DataKurang
-from ..indicators import KOLOM_TEMUAN, capaian, cek_smart, sensitivitas_bobot
+from ..indicators import KOLOM_TEMUAN, capaian, check_smart, sensitivitas_bobot
 from ..privacy import AMBANG_BAWAAN
 
 __all__ = ["pembangun_indikator", "panel_sensitivitas", "tabel_temuan_html"]
@@ -27,7 +27,7 @@ _WARNA = {"galat": "#b2182b", "peringatan": "#b35806"}
 
 
 def tabel_temuan_html(temuan: pd.DataFrame, kosong: str = "✓ Tidak ada temuan.") -> str:
-    """Findings of :func:`cek_smart` as a small HTML table (for widgets and reports)."""
+    """Findings of :func:`check_smart` as a small HTML table (for widgets and reports)."""
     if temuan.empty:
         return f"<p style='color:#1a9850'><b>{html.escape(kosong)}</b></p>"
     rows = []
@@ -117,7 +117,7 @@ def pembangun_indikator(
         tmin.layout.display = tmax.layout.display = None if rentang.value else "none"
         target.layout.display = "none" if rentang.value else None
         df = draf()
-        temuan = cek_smart(df)
+        temuan = check_smart(df)
         row = df.iloc[-1]
         cap = capaian(
             contoh.value,
@@ -191,7 +191,7 @@ def panel_sensitivitas(
     ``kode_indikator``, or all); ``ambang_anonimitas`` is the notebook's anonymity threshold
     (:func:`kinerja_calib.indicators.sensitivitas_bobot`).
     """
-    from ..plots.indicators import sensitivitas_bobot as gambar
+    from ..plots.indicators import weight_sensitivity as gambar
 
     ind = wb.indikator
     if kode_instansi is None and kode_indikator is not None:

@@ -136,7 +136,7 @@ def panel_bias(
             pegawai, s, seed=seed, instansi=instansi, periode=base.periode[:1]
         )
         tabel = _sim.bandingkan_predikat(sim, rules=rules)
-        fig = _gambar.panel_bias(sim, tabel)
+        fig = _gambar.distribution_and_confusion(sim, tabel)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)
         with out:
