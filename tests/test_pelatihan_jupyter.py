@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,6 +20,7 @@ from traitlets.config import Config, Configurable
 from kinerja_calib._escape import escape_text
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
 from kinerja_calib.pelatihan import Sesi, load_bank
+from kinerja_calib.pelatihan.cli import jupyter_command
 from kinerja_calib.pelatihan.jupyter import CONFIG_FILE, ENV, mount
 
 CODES = ["V01", "V03"]
@@ -73,23 +74,16 @@ def jupyter(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pelatihan-jupyter")
     sesi = Sesi.buat(tmp / "sesi", "Kelas di Jupyter", kode_vinyet=CODES, ronde=2, bank=load_bank())
     port = _free_port()
-    env = {
-        **os.environ,
-        ENV["db"]: str(tmp / "sesi"),
-        ENV["sesi"]: sesi.kode_sesi,
-        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(tmp / "config"),  # no user config of this machine
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "server",
-        f"--config={CONFIG_FILE}",
-        f"--port={port}",
+    # The command `kinerja-calib pelatihan mulai --jupyter server` runs, plus test-only options.
+    args = argparse.Namespace(
+        db=str(tmp / "sesi"), sesi=sesi.kode_sesi, host="127.0.0.1", port=port, jupyter="server"
+    )
+    cmd, env = jupyter_command(args)
+    assert cmd[3:5] == ["server", f"--config={CONFIG_FILE}"]
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp / "runtime")
+    env["JUPYTER_CONFIG_DIR"] = str(tmp / "config")  # no user config of this machine
+    cmd += [
         "--ServerApp.port_retries=0",
-        "--ip=127.0.0.1",
-        "--no-browser",
         f"--IdentityProvider.token={JUPYTER_TOKEN}",
         f"--ServerApp.base_url={BASE}",
         f"--ServerApp.root_dir={tmp}",
