@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import nbformat
 import pytest
 from tornado import web
 from traitlets.config import Config, Configurable
@@ -171,14 +172,22 @@ def test_join_rate_and_see_it_on_the_dashboard_through_jupyter_server(jupyter):
     assert f"{root}/daftar" in log.read_text()
 
 
-def test_jupyter_itself_still_needs_its_token(jupyter):
-    _sesi, port, _log = jupyter
+def test_jupyter_and_voila_on_the_same_server_still_need_its_token(jupyter):
+    _sesi, port, log = jupyter
+    tmp = log.parent
     client = _Client(port)
     assert client.request("GET", f"{BASE}api/contents")[0] == 403
     status, body, _ = client.request(
         "GET", f"{BASE}api/contents", headers={"Authorization": f"token {JUPYTER_TOKEN}"}
     )
     assert status == 200 and json.loads(body)["type"] == "directory"
+    # Voila's dashboards run on the same server (voila is a jupyter_server extension too).
+    (tmp / "papan.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    voila = f"{BASE}voila/render/papan.ipynb"
+    assert client.request("GET", voila)[0] in (302, 403)
+    assert (
+        client.request("GET", voila, headers={"Authorization": f"token {JUPYTER_TOKEN}"})[0] == 200
+    )
 
 
 class _FakeServerApp(Configurable):

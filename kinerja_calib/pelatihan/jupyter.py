@@ -25,6 +25,12 @@ option                    environment variable                 meaning
 The trainer token is the session's own (printed by ``kinerja-calib pelatihan buat``), so the
 dashboard link stays the same whichever server shows it.
 
+For Voilà, start ``jupyter server`` (or ``jupyter lab``) rather than the standalone ``voila``
+command: Voilà's own server builds a tornado application of its own and loads no Jupyter
+Server extension, while on ``jupyter server`` Voilà is an extension serving
+``<base_url>voila/render/<notebook>`` next to these pages (``kinerja-calib pelatihan mulai
+--jupyter server``).
+
 The extension is enabled only when asked: installing the package does **not** put a file in
 ``jupyter_server_config.d`` (that would mount the pages, and expose a session, in every Jupyter
 any user of the environment starts). Either pass the shipped config file, which only enables
