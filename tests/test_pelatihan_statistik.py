@@ -287,3 +287,32 @@ def test_report_pdf(simulated, real_bank, tmp_path):
     assert len(pdfs) == 1 + 30
     assert jumlah_halaman((tmp_path / "out" / "laporan_pelatihan.pdf").read_bytes()) >= 1
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+
+
+def test_simulated_effects_are_sized_by_the_rater_simulator_scenario(tmp_path, real_bank):
+    from kinerja_calib.pelatihan._simulasi import rater_effects
+    from kinerja_calib.simulate import Scenario
+
+    base = Scenario()
+    kappa = base.ambang()
+    point = (kappa[-1] - kappa[0]) / (len(kappa) - 1)  # latent units per scale point
+    one = rater_effects(500, np.random.default_rng(4), base)
+    two = rater_effects(500, np.random.default_rng(4), base.replace(sd_keparahan=2.3))
+    # Same draws, twice the scenario's leniency SD: exactly twice the planted leniency.
+    np.testing.assert_allclose(two["kelonggaran"], 2 * one["kelonggaran"])
+    assert one["galat"].iloc[0] == pytest.approx(base.sd_galat / point)
+    assert np.sqrt((one["halo"] ** 2).mean()) == pytest.approx(base.sd_halo / point, rel=0.1)
+    assert np.isinf(one["lebar"]).mean() == pytest.approx(1 - base.porsi_rentang_sempit, abs=0.04)
+    lunak = rater_effects(
+        500, np.random.default_rng(4), base.replace(porsi_penilai_lunak=0.2, besar_penilai_lunak=1)
+    )
+    shifted = lunak["kelonggaran"] - one["kelonggaran"]
+    assert (shifted.round(9) > 0).sum() == 100  # 20 % planted, each + 1 total SD in points
+    assert shifted.max() == pytest.approx(base.sd_skala / point)
+
+    # A scenario without rater effects rates every case exactly as the key.
+    perfect = Scenario.tanpa_bias(sd_galat=0.0)
+    sesi = Sesi.buat(tmp_path, "Tanpa bias", kode_vinyet=["V01", "V03", "V05"], ronde=1)
+    simulate_session(sesi, real_bank.kunci, n_peserta=5, seed=1, scenario=perfect)
+    acc = accuracy(sesi.penilaian(), real_bank.kunci).set_index("skala")
+    assert (acc["tepat"] == 1).all() and (acc["kelonggaran"] == 0).all()

@@ -15,6 +15,7 @@ only their own ratings.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from .._escape import escape_text
 from ..errors import ParameterError
 from ..labels import ASPEK_BERAKHLAK, RATING
 
-__all__ = ["CSP", "make_app", "qr_svg", "qr_teks"]
+__all__ = ["CSP", "make_app", "make_handlers", "qr_svg", "qr_teks"]
 
 #: No script at all; styles inline; forms only to this server; never framed.
 CSP = (
@@ -112,11 +113,16 @@ def _case_text(info: dict) -> str:
 
 
 class _Base(web.RequestHandler):
-    """Host and Origin checks shared by every page."""
+    """Host and Origin checks shared by every page; ``conf`` is the session's configuration
+    from :func:`make_handlers` (handler arguments, not application settings, so the same
+    handlers can join another application such as a Jupyter server)."""
+
+    def initialize(self, conf: dict) -> None:
+        self.conf = conf
 
     def prepare(self) -> None:
         host = self.request.host.rsplit(":", 1)[0].strip("[]").lower()
-        if host not in self.settings["allowed_hosts"]:
+        if host not in self.conf["allowed_hosts"]:
             raise web.HTTPError(403, reason="Host ditolak")
         if self.request.method == "POST":
             origin = self.request.headers.get("Origin")
@@ -125,7 +131,7 @@ class _Base(web.RequestHandler):
 
     @property
     def sesi(self):
-        return self.settings["sesi"]
+        return self.conf["sesi"]
 
     def set_default_headers(self) -> None:
         self.set_header("X-Frame-Options", "DENY")
@@ -143,7 +149,7 @@ class _JoinHandler(_Base):
     def get(self, message: str = "") -> None:
         body = (
             f"<h1>{escape_text(self.sesi.nama)}</h1><p>Daftar untuk ikut menilai. NIP tidak diperlukan.</p>"
-            f"{message}<form method='post' action='/daftar'>{self.xsrf_form_html()}"
+            f"{message}<form method='post' action='{self.conf['prefix']}/daftar'>{self.xsrf_form_html()}"
             "<p><label for='nama'>Nama</label><input type='text' id='nama' name='nama' required></p>"
             "<p><label for='instansi'>Instansi</label><input type='text' id='instansi' name='instansi' required></p>"
             "<p><label for='wilayah'>Wilayah</label><input type='text' id='wilayah' name='wilayah' required></p>"
@@ -158,7 +164,7 @@ class _JoinHandler(_Base):
             )
         except ParameterError as err:
             return self.get(f"<p class='galat'>{escape_text(err)}</p>")
-        self.redirect(f"/p/{peserta.token}")
+        self.redirect(f"{self.conf['prefix']}/p/{peserta.token}")
 
 
 class _ParticipantHandler(_Base):
@@ -177,12 +183,12 @@ class _ParticipantHandler(_Base):
             if not feedback:
                 return self.finish(_page("Menunggu", hello, refresh=5))
             again = (  # no self-refresh while the participant reads: a link instead
-                f"<p><a href='/p/{escape_text(token)}'>Muat ulang halaman ini</a> "
+                f"<p><a href='{escape_text(self.conf['prefix'])}/p/{escape_text(token)}'>Muat ulang halaman ini</a> "
                 "saat pelatih membuka ronde berikutnya.</p>"
             )
             return self.finish(_page("Umpan balik", hello + again + feedback))
         done = set(self.sesi.penilaian(ronde, id_peserta=peserta.id_peserta)["kode_vinyet"])
-        kasus = self.settings["kasus"]
+        kasus = self.conf["kasus"]
         forms = []
         for kode in self.sesi.kasus_ronde(ronde):
             info = kasus.get(kode, {})
@@ -219,7 +225,7 @@ class _ParticipantHandler(_Base):
         """The participant's own deviations from the key, with its reasons, and their leniency
         against the room (anonymous), for the rounds already closed; empty before that or
         without the key. The closed rounds' ratings no longer change, so they are cached."""
-        kunci = self.settings["kunci"]
+        kunci = self.conf["kunci"]
         if kunci is None:
             return ""
         states = self.sesi.status_ronde()
@@ -229,7 +235,7 @@ class _ParticipantHandler(_Base):
         from ._laporan import feedback_html
         from ._statistik import participant_feedback
 
-        cache, key = self.settings["cache"], ("penilaian", closed)
+        cache, key = self.conf["cache"], ("penilaian", closed)
         if key not in cache:
             rows = self.sesi.penilaian()
             cache[key] = rows[rows["ronde"].isin(closed)]
@@ -279,16 +285,17 @@ class _TrainerHandler(_Base):
             for r in status.itertuples()
         )
         token = escape_text(self.sesi.token_pelatih)
+        prefix = escape_text(self.conf["prefix"])
         buttons = ""
         if ronde is not None:
-            buttons += f"<form method='post' action='/pelatih/tutup?token={token}'>{self.xsrf_form_html()}<button>Tutup ronde {ronde}</button></form>"
+            buttons += f"<form method='post' action='{prefix}/pelatih/tutup?token={token}'>{self.xsrf_form_html()}<button>Tutup ronde {ronde}</button></form>"
         states = self.sesi.status_ronde()
         nxt = states.loc[states["status"] == "belum", "ronde"]
         if ronde is None and len(nxt):
-            buttons += f"<form method='post' action='/pelatih/buka?token={token}'>{self.xsrf_form_html()}<button>Buka ronde {int(nxt.iloc[0])}</button></form>"
-        url = self.settings["url_peserta"]
+            buttons += f"<form method='post' action='{prefix}/pelatih/buka?token={token}'>{self.xsrf_form_html()}<button>Buka ronde {int(nxt.iloc[0])}</button></form>"
+        url = self.conf["url_peserta"]
         qr = (
-            f"<figure id='qr'><img src='{self.settings['qr']}' alt='Kode QR alamat peserta' width='180'>"
+            f"<figure id='qr'><img src='{self.conf['qr']}' alt='Kode QR alamat peserta' width='180'>"
             f"<figcaption>Peserta membuka: {escape_text(url)}</figcaption></figure>"
             if url
             else ""
@@ -301,19 +308,19 @@ class _TrainerHandler(_Base):
             f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-        self.finish(_page("Dasbor pelatih", body, refresh=self.settings["refresh"]))
+        self.finish(_page("Dasbor pelatih", body, refresh=self.conf["refresh"]))
 
     def _numbers(self, states) -> str:
         """Agreement, accuracy, the view by wilayah and the cases to discuss of every closed
         round, and the round 1 -> 2 change once two rounds are closed (cached: closed rounds
         no longer change); empty without the bank's key."""
-        kunci = self.settings["kunci"]
+        kunci = self.conf["kunci"]
         if kunci is None:
             return ""
         from .._angka import desimal, persen
         from ._statistik import convergence, summarise
 
-        cache = self.settings["cache"]
+        cache = self.conf["cache"]
         closed = [int(r) for r in states.loc[states["status"] == "tutup", "ronde"]]
         parts = []
         for ronde in closed:
@@ -368,7 +375,7 @@ class _TrainerHandler(_Base):
             nxt = states.loc[states["status"] == "belum", "ronde"]
             if len(nxt):
                 self.sesi.buka_ronde(int(nxt.iloc[0]))
-        self.redirect(f"/pelatih?token={self.sesi.token_pelatih}")
+        self.redirect(f"{self.conf['prefix']}/pelatih?token={self.sesi.token_pelatih}")
 
 
 def _case_texts(kasus, bank) -> dict:
@@ -392,25 +399,30 @@ def _case_texts(kasus, bank) -> dict:
     return texts
 
 
-def make_app(
+def make_handlers(
     sesi,
+    prefix: str = "",
     kasus=None,
     host: str = "127.0.0.1",
     refresh: int = 1,
     kunci=None,
     bank=None,
     url_peserta: str | None = None,
-) -> web.Application:
-    """The tornado application for ``sesi``.
+) -> list[tuple]:
+    """The routes of the session's pages under ``prefix``, ready for
+    :meth:`tornado.web.Application.add_handlers` or :func:`make_app`.
 
     Parameters
     ----------
     sesi : Sesi
+    prefix : str
+        URL path the pages live under, without a trailing slash (``""`` for a server of
+        their own, ``"/pelatihan"`` or ``"<base_url>pelatihan"`` inside a Jupyter server).
     kasus : DataFrame, optional
         Case texts (``kode``, ``judul``, ``ringkasan``, optionally ``jabatan``,
         ``unit_kerja``) shown on the form; ``bank.kasus`` when omitted.
     host : str
-        The bound address; requests must carry it (or localhost names) as ``Host``.
+        The address participants use; requests must carry it (or localhost names) as ``Host``.
     refresh : int
         Seconds between dashboard refreshes.
     kunci : DataFrame, optional
@@ -422,26 +434,38 @@ def make_app(
     url_peserta : str, optional
         The participants' join address; the dashboard then shows it with a QR code.
     """
-    texts = _case_texts(kasus, bank)
+    prefix = prefix.rstrip("/")
     if kunci is None and bank is not None:
         kunci = getattr(bank, "kunci", None)
-    allowed = {"127.0.0.1", "localhost", "::1", host.lower()}
+    conf = {
+        "sesi": sesi,
+        "prefix": prefix,
+        "kasus": _case_texts(kasus, bank),
+        "allowed_hosts": {"127.0.0.1", "localhost", "::1", host.lower()},
+        "refresh": refresh,
+        "kunci": kunci,
+        "url_peserta": url_peserta,
+        "qr": qr_svg(url_peserta) if url_peserta else "",
+        "cache": {},
+    }
+    args, prefix = {"conf": conf}, re.escape(prefix)
+    return [
+        (prefix + "/?", web.RedirectHandler, {"url": conf["prefix"] + "/daftar"}),
+        (prefix + "/daftar", _JoinHandler, args),
+        (prefix + r"/p/([A-Za-z0-9_\-]+)", _ParticipantHandler, args),
+        (prefix + "/pelatih", _TrainerHandler, args),
+        (prefix + "/pelatih/(tutup|buka)", _TrainerHandler, args),
+    ]
+
+
+def make_app(sesi, **kwargs) -> web.Application:
+    """The session's pages as a tornado application of their own, at the root path.
+
+    ``kwargs`` are those of :func:`make_handlers` (``kasus``, ``host``, ``refresh``,
+    ``kunci``, ``bank``, ``url_peserta``). POSTs are checked against tornado's XSRF cookie.
+    """
     return web.Application(
-        [
-            (r"/", web.RedirectHandler, {"url": "/daftar"}),
-            (r"/daftar", _JoinHandler),
-            (r"/p/([A-Za-z0-9_\-]+)", _ParticipantHandler),
-            (r"/pelatih", _TrainerHandler),
-            (r"/pelatih/(tutup|buka)", _TrainerHandler),
-        ],
-        sesi=sesi,
-        kasus=texts,
-        allowed_hosts=allowed,
-        refresh=refresh,
-        kunci=kunci,
-        url_peserta=url_peserta,
-        qr=qr_svg(url_peserta) if url_peserta else "",
-        cache={},
+        make_handlers(sesi, **kwargs),
         xsrf_cookies=True,
         cookie_secret=secrets.token_bytes(32),
     )

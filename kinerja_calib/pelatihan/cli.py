@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "jupyter_command", "run"]
 
 _DB_HELP = (
     "folder sesi (satu berkas SQLite per sesi) atau URL SQLAlchemy, mis. postgresql+psycopg://…"
@@ -70,6 +70,14 @@ def add_parser(sub) -> None:
         "--host", default="127.0.0.1", help="alamat (default 127.0.0.1; 0.0.0.0 untuk LAN ruangan)"
     )
     p.add_argument("--port", type=int, default=8870, help="port (default 8870)")
+    p.add_argument(
+        "--jupyter",
+        nargs="?",
+        const="lab",
+        choices=("lab", "server"),
+        help="sajikan halaman di server Jupyter yang sama dengan notebook pelatih "
+        "(jupyter lab, atau jupyter server untuk Voilà), di <alamat>/pelatihan/",
+    )
 
     p = inner.add_parser("ekspor", help="ekspor penilaian ke .csv atau .xlsx (tanpa token)")
     p.add_argument("--db", required=True, help=_DB_HELP)
@@ -150,7 +158,29 @@ def _laporan(args: argparse.Namespace) -> int:
     return 0
 
 
+def jupyter_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that start ``jupyter lab``/``jupyter server`` with the
+    session's pages enabled by the shipped config file (see :mod:`.jupyter`)."""
+    import os
+    import sys
+
+    from .jupyter import CONFIG_FILE, ENV
+
+    env = {**os.environ, ENV["db"]: args.db, ENV["sesi"]: args.sesi}
+    cmd = [sys.executable, "-m", "jupyter", args.jupyter, f"--config={CONFIG_FILE}"]
+    cmd += [f"--ip={args.host}", f"--port={args.port}", "--no-browser"]
+    return cmd, env
+
+
 def _mulai(args: argparse.Namespace) -> int:
+    if args.jupyter:
+        import subprocess
+
+        cmd, env = jupyter_command(args)
+        print(
+            "Alamat peserta dan dasbor pelatih tercetak di log Jupyter (kinerja_calib.pelatihan)."
+        )
+        return subprocess.call(cmd, env=env)
     import asyncio
     import socket
 
