@@ -602,10 +602,10 @@ def test_pair_solver_equals_dense_weighted_ridge(lam, lam_a):
     from kinerja_calib.calibrate._diagnostics import components as _components
     from kinerja_calib.calibrate._lsmr import fit_additive as _fit_additive
     from kinerja_calib.calibrate._lsmr import layout as _layout
-    from kinerja_calib.calibrate._prepare import prepare
+    from kinerja_calib.calibrate._prepare import rating_data
 
     df = _multi_component(seed=5)
-    data = prepare(df)
+    data = rating_data(df)
     na, nb, ng, _, npairs = data.sizes
     ca, cb, n_comp = _components(data)
     rng = np.random.default_rng(0)

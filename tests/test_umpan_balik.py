@@ -398,8 +398,8 @@ def test_instansi_report_states_the_sheet_counts_never_a_sheet(keluaran_sampel):
     out, _ = keluaran_sampel
     for kode in SAMPEL_INSTANSI:
         daftar = pd.read_csv(out / kode / "daftar.csv", dtype=str)["jenis"].value_counts()
-        ctx = kc.reports.siapkan_laporan(str(ROOT / "data" / "samples"), kode)
-        catatan = kc.reports.bagian_penilai(ctx).catatan
+        ctx = kc.reports.prepare_report(str(ROOT / "data" / "samples"), kode)
+        catatan = kc.reports.section_penilai(ctx).catatan
         assert f"bagi {daftar['pegawai']} pegawai" in catatan, (kode, catatan)
         assert f"bagi {daftar['penilai']} penilai" in catatan, (kode, catatan)
         assert "pegawai/" not in catatan and ".html" not in catatan

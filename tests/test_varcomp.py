@@ -229,9 +229,9 @@ def test_report_shows_the_design_warning_once_as_a_note(tmp_path):
     kecil.tulis_kecil(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ctx = reports.siapkan_laporan(str(tmp_path), "K2")
-        bagian = reports.bagian_penilai(ctx)
-        ringkasan = reports.bagian_ringkasan(ctx)  # shares the cached fit: still no warning
+        ctx = reports.prepare_report(str(tmp_path), "K2")
+        bagian = reports.section_penilai(ctx)
+        ringkasan = reports.section_ringkasan(ctx)  # shares the cached fit: still no warning
     assert bagian.catatan.count("derajat bebas sisa") == 1
     assert "derajat bebas" not in bagian.teks and "derajat bebas" not in ringkasan.catatan
 

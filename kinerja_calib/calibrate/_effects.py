@@ -31,7 +31,7 @@ from ._diagnostics import (
     komponen_table,
 )
 from ._lsmr import fit_additive, layout
-from ._prepare import efek_kosong, prepare, tanpa_penilai_lain
+from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
 from ._types import AdditiveFit, RaterEffects, RatingData
 from ._varcomp import (
     AMBANG_DF_SISA,
@@ -209,10 +209,10 @@ def rater_effects(
     ...     "nip_penilai": ["x", "y", "x", "y", "x", "y"],
     ...     "peran_penilai": ["rekan"] * 6, "aspek": ["loyal"] * 6,
     ...     "nilai": [4.0, 3.0, 5.0, 4.0, 3.0, 2.0]})
-    >>> fx = rater_effects(r, shrinkage=None)
-    >>> fx.raters["keparahan"].round(2).tolist()
+    >>> effects = rater_effects(r, shrinkage=None)
+    >>> effects.raters["keparahan"].round(2).tolist()
     [-0.5, 0.5]
-    >>> fx.ratees["skor_terkalibrasi"].round(2).tolist()
+    >>> effects.ratees["skor_terkalibrasi"].round(2).tolist()
     [3.5, 4.5, 2.5]
     """
     if method not in ("additive", "ordinal"):
@@ -220,7 +220,7 @@ def rater_effects(
     if tanpa_penilai_lain(ratings, periode):
         return efek_kosong(ratings, periode, method)
     with _single_thread_blas():
-        fx = _rater_effects(
+        effects = _rater_effects(
             ratings,
             shrinkage,
             include_role,
@@ -233,9 +233,9 @@ def rater_effects(
             ordinal_options,
         )
     if pegawai is not None:
-        annotate_units(fx, pegawai)
-    warn_design(fx.info.get("peringatan", []))
-    return fx
+        annotate_units(effects, pegawai)
+    warn_design(effects.info.get("peringatan", []))
+    return effects
 
 
 def _single_thread_blas():
@@ -254,7 +254,7 @@ def _rater_effects(
     bobot_penilai,
     ordinal_options,
 ) -> RaterEffects:
-    data = prepare(ratings, periode)
+    data = rating_data(ratings, periode)
     if method == "ordinal":
         from ._ordinal import fit_mfrm
 

@@ -11,7 +11,7 @@ from .._periode import TERBARU, pilih_periode
 from ..errors import ParameterError
 from ._types import KURANG_PENILAI, RaterEffects, RatingData
 
-__all__ = ["KOLOM_WAJIB", "efek_kosong", "prepare", "rating_data", "tanpa_penilai_lain"]
+__all__ = ["KOLOM_WAJIB", "efek_kosong", "rating_data", "tanpa_penilai_lain"]
 
 KOLOM_WAJIB = ("nip", "nip_penilai", "peran_penilai", "aspek", "nilai")
 
@@ -205,8 +205,3 @@ def rating_data(ratings: pd.DataFrame, periode: str | None = None) -> RatingData
         skor_diri,
         periode,
     )
-
-
-# Old name, kept until calibrate/_effects.py (being edited elsewhere) calls rating_data: the
-# notebook entry point is calibrate.prepare (issue 14).
-prepare = rating_data

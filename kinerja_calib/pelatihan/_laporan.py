@@ -2,7 +2,7 @@
 
 The template ``notebooks/laporan_pelatihan.ipynb`` narrates; it calls the ``bagian_*``
 functions here, which return HTML displays. :func:`render_report` runs the template with
-papermill, exports it code-free with :func:`kinerja_calib.reports.ekspor_html`, writes
+papermill, exports it code-free with :func:`kinerja_calib.reports.render_html`, writes
 ``peserta/<id_peserta>.html`` for every participant (their own ratings only, the room
 anonymously) and, with ``pdf=True``, a PDF of each through headless Chromium.
 """
@@ -349,7 +349,7 @@ def render_report(
     import papermill as pm
 
     from .._notebooks import notebook_folder
-    from ..reports import ekspor_html
+    from ..reports import render_html
 
     out = Path(keluaran)
     (out / "peserta").mkdir(parents=True, exist_ok=True)
@@ -361,7 +361,7 @@ def render_report(
         progress_bar=False,
     )
     written = [out / "laporan_pelatihan.html"]
-    written[0].write_text(ekspor_html(nbformat.read(executed, as_version=4)), encoding="utf-8")
+    written[0].write_text(render_html(nbformat.read(executed, as_version=4)), encoding="utf-8")
     executed.unlink()
     ctx = prepare_report(db, kode_sesi, kunci_csv, n_boot=200)
     for pid in ctx.sesi.daftar_peserta()["id_peserta"]:
