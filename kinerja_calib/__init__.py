@@ -51,12 +51,12 @@ _REEXPORTS = {
     "Workbook": "data",
     "score_workbook": "scoring",
     "compare_regimes": "scoring",
-    "angka": "_tampil",
+    "angka": "_display",
     "bilangan": "_angka",
     "desimal": "_angka",
     "persen": "_angka",
-    "contoh": "_tampil",
-    "DataKurang": "_tampil",
+    "contoh": "_display",
+    "DataKurang": "_display",
 }
 
 __all__ = [

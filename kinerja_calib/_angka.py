@@ -18,7 +18,7 @@ call                    value                           shown
 
 **The rounding rule.** A value is rounded to the decimals shown *half away from zero on the
 decimal value written*, after the float noise is removed with
-:func:`kinerja_calib._presisi.bulatkan_setengah_atas` (the rounding the rules use for their
+:func:`kinerja_calib._precision.bulatkan_setengah_atas` (the rounding the rules use for their
 thresholds): 0.125 → ``0,13``, -0.125 → ``-0,13`` (a signed effect and its mirror look
 alike), 1.005 → ``1,01`` although the binary 1.005 is 1.00499…, 2.5 → ``3``. Python's own
 ``f"{x:.2f}"`` rounds the binary value, exact ties to even (``0.12``; ``1.00``; ``2``), which
@@ -29,7 +29,7 @@ values are :data:`KOSONG` ("–").
 **Percent.** Shares (0–1) are shown as percent with a space before the sign, as Indonesian
 style writes it: ``persen(0.6, 0)`` → ``60 %``. A share is never shown as ``0,6``.
 
-This module sits at the bottom of the package (numpy, pandas and :mod:`._presisi` only).
+This module sits at the bottom of the package (numpy, pandas and :mod:`._precision` only).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._presisi import bulatkan_setengah_atas
+from ._precision import bulatkan_setengah_atas
 
 __all__ = [
     "KOSONG",
@@ -78,7 +78,7 @@ def _float(x: Any) -> float | None:
 def bulatkan_tampil(x: Any, n: int = 0) -> np.ndarray:
     """``x`` rounded to ``n`` decimals by the display rule (half away from zero, no noise).
 
-    Vectorised; NaN stays NaN. Equal to :func:`~kinerja_calib._presisi.bulatkan_setengah_atas`
+    Vectorised; NaN stays NaN. Equal to :func:`~kinerja_calib._precision.bulatkan_setengah_atas`
     for values ≥ 0.
 
     Examples

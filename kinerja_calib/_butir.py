@@ -26,7 +26,7 @@ The aggregation rule (:func:`agregasi_rating`) with ``s = sebagian_besar``, coun
    (half is not "sebagian besar", so the condition for Di bawah is not met), ties such as
    one item of each rating, and "most above but one main result below".
 
-Shares and ``s`` are compared after rounding to 9 decimals (:mod:`kinerja_calib._presisi`).
+Shares and ``s`` are compared after rounding to 9 decimals (:mod:`kinerja_calib._precision`).
 The rule is monotone: raising one item's rating never lowers the overall rating, and the
 order of items does not matter.
 
@@ -48,7 +48,7 @@ import pandas as pd
 from . import labels
 from . import rules as _rules
 from ._angka import bilangan
-from ._presisi import bulatkan, tingkat
+from ._precision import bulatkan, tingkat
 from .errors import ParameterError
 from .privacy import AMBANG_BAWAAN
 
@@ -132,7 +132,7 @@ def rating_butir(capaian: Any, rules=None) -> pd.Series | pd.Categorical:
     """Rating of each indicator from its own capaian (percent), with ``ambang.capaian``.
 
     ``capaian < batas_bawah`` → Di bawah, ``>= batas_atas`` → Di atas, else Sesuai; both sides
-    rounded to 9 decimals first (:func:`kinerja_calib._presisi.tingkat`), so a capaian
+    rounded to 9 decimals first (:func:`kinerja_calib._precision.tingkat`), so a capaian
     computed as ``79.99999999999999`` is 80. NaN stays missing.
 
     Returns

@@ -15,7 +15,7 @@ import pandas as pd
 from . import labels
 from . import rules as _rules
 from ._periode import pilih_periode
-from ._presisi import bulatkan
+from ._precision import bulatkan
 from .errors import ParameterError
 
 __all__ = ["CapaianPegawai", "as_float", "capaian", "capaian_pegawai", "target_efektif"]
@@ -56,7 +56,7 @@ def target_efektif(
 
     PermenPANRB 8/2021: for a range target, a realisasi above the range uses the upper
     bound, below the range the lower bound. Returns ``(target, di_dalam_rentang)``.
-    Realisasi and bounds are compared at 9 decimals (:mod:`kinerja_calib._presisi`), so a
+    Realisasi and bounds are compared at 9 decimals (:mod:`kinerja_calib._precision`), so a
     realisasi computed as ``0.1 * 3`` lies inside a range starting at 0.3.
     """
     r = as_float(realisasi, "realisasi")

@@ -10,7 +10,7 @@ unconfirmed keys no topic covers are counted in one closing sentence; values the
 itself are named by topic.
 
 This module sits low: it reads :class:`~kinerja_calib.rules.Rules` objects and formats
-numbers with :func:`kinerja_calib._tampil.angka`; it computes nothing.
+numbers with :func:`kinerja_calib._display.angka`; it computes nothing.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._display import angka
 from ._escape import escape_text as _e
-from ._tampil import angka
 
 __all__ = ["kalimat_aturan"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._presisi import bulatkan, bulatkan_setengah_atas
+from ._precision import bulatkan, bulatkan_setengah_atas
 from .errors import ParameterError
 
 __all__ = ["PEMBULATAN_KURVA", "batas_kurva"]
@@ -32,7 +32,7 @@ def batas_kurva(
     """Persons allowed (``jenis`` "maks") or required ("min") for share ``p`` of ``n``.
 
     ``p × n`` is rounded to 9 decimals before it is floored / ceiled
-    (:mod:`kinerja_calib._presisi`): 0.2 × 15 is 3 persons, 0.7 × 3 is 2.1. A missing
+    (:mod:`kinerja_calib._precision`): 0.2 × 15 is 3 persons, 0.7 × 3 is 2.1. A missing
     share allows everyone (maks) or requires ``mo`` (min); a min is never below ``mo``.
     Vectorised over aligned arrays (scalars broadcast).
     """

@@ -56,7 +56,7 @@ from traitlets import Integer, default
 from voila.app import Voila
 
 from ._nbclient import patch_output_widgets
-from ._proses import ENV_INDUK, mati_bersama
+from ._processes import ENV_INDUK, mati_bersama
 
 #: Folder with the dashboard page template (Voila's "lab" page without CDN style sheets).
 TEMPLAT = Path(__file__).resolve().parent / "_voila_templat"
@@ -73,9 +73,9 @@ PENUH = (
 
 
 def die_with_parent() -> None:
-    """SIGTERM this server when the CLI that started it dies (:func:`~kinerja_calib._proses.mati_bersama`).
+    """SIGTERM this server when the CLI that started it dies (:func:`~kinerja_calib._processes.mati_bersama`).
 
-    Only when :data:`~kinerja_calib._proses.ENV_INDUK` names the expected parent (the CLI
+    Only when :data:`~kinerja_calib._processes.ENV_INDUK` names the expected parent (the CLI
     sets it); the parent then also stops the server itself on SIGINT/SIGTERM.
     """
     expected = os.environ.get(ENV_INDUK)

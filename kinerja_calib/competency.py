@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._aturan import ambil, load
-from ._presisi import tingkat
+from ._precision import tingkat
+from ._rules_access import ambil, load
 from .errors import DataError, ParameterError, Problem
 
 __all__ = [
@@ -169,7 +169,7 @@ def kategori_jpm(value: Any, rules: Any = None) -> Any:
     -----
     Optimal: JPM >= 90; Cukup Optimal: 78 <= JPM < 90; Kurang Optimal: JPM < 78
     (Peraturan BRIN 3/2023 Pasal 33 [S29a]; 90/78 UNCONFIRMED in BKN regulation text).
-    JPM and bounds are compared after rounding to 9 decimals (:mod:`kinerja_calib._presisi`).
+    JPM and bounds are compared after rounding to 9 decimals (:mod:`kinerja_calib._precision`).
 
     Examples
     --------
@@ -185,7 +185,7 @@ def kategori_jpm(value: Any, rules: Any = None) -> Any:
     x = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
     finite = np.isfinite(x)
     # the last category whose lower bound is reached, compared at 9 decimals
-    # (kinerja_calib._presisi): 0.3 * 3 * 100 = 89.99999999999999 is Optimal
+    # (kinerja_calib._precision): 0.3 * 3 * 100 = 89.99999999999999 is Optimal
     idx = np.clip(tingkat(np.where(finite, x, 0.0), bawah) - 1, 0, len(names) - 1)
     out = np.where(finite, names[idx], None)
     if scalar:

@@ -31,7 +31,7 @@ class Peringatan(UserWarning):
     """Base class of every warning raised on purpose by kinerja-calib.
 
     Its message is a sentence in Bahasa Indonesia for the user; in a notebook
-    (:func:`kinerja_calib._tampil.pasang_tampilan`) it is shown as that sentence alone, without
+    (:func:`kinerja_calib._display.pasang_tampilan`) it is shown as that sentence alone, without
     the file and line Python adds.
     """
 

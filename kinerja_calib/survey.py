@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._aturan import ambil, load
-from ._presisi import bulatkan, bulatkan_setengah_atas, tingkat
+from ._precision import bulatkan, bulatkan_setengah_atas, tingkat
+from ._rules_access import ambil, load
 from .errors import DataError, ParameterError, Problem
 
 __all__ = ["METODE", "daftar_unsur", "ikm", "kinerja_unit", "mutu", "nrr", "responden"]
@@ -302,7 +302,7 @@ def _kelas(value: Any, field: str, rules: Any) -> Any:
             "sudah dikalikan 25."
         )
     # Round half up to the table's decimals (noise removed first), then the first class
-    # whose lower bound is reached (compared at 9 decimals): kinerja_calib._presisi.
+    # whose lower bound is reached (compared at 9 decimals): kinerja_calib._precision.
     rounded = bulatkan_setengah_atas(np.where(finite, x, 0.0), desimal)
     idx = np.clip(tingkat(rounded, bawah) - 1, 0, len(labels) - 1)
     out = np.where(finite, labels[idx], None)
@@ -333,7 +333,7 @@ def mutu(value: Any, rules: Any = None) -> Any:
     The interval table is written to two decimals with gaps between classes (64.99 |
     65.00, 76.60 | 76.61, 88.30 | 88.31) [S25]. Values are rounded half up to two
     decimals (``interval.desimal``; float noise removed first, so 76.605 → 76.61) and
-    compared with the lower bounds 65.00, 76.61, 88.31 (:mod:`kinerja_calib._presisi`).
+    compared with the lower bounds 65.00, 76.61, 88.31 (:mod:`kinerja_calib._precision`).
 
     Examples
     --------

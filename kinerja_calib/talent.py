@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._aturan import ambil, load
+from ._rules_access import ambil, load
 from .errors import DataError, ParameterError, Problem
 from .labels import POTENSI, PREDIKAT, RATING
 

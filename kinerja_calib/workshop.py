@@ -26,7 +26,7 @@ import pandas as pd
 from packaging.requirements import Requirement
 
 from ._notebooks import notebook_folder
-from ._proses import ENV_INDUK
+from ._processes import ENV_INDUK
 from .errors import KinerjaCalibError
 
 __all__ = [

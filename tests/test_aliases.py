@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib import _aturan, indicators, nasional, params, reports, workshop
+from kinerja_calib import _rules_access, indicators, nasional, params, reports, workshop
 from kinerja_calib.plots import indicators as plots_indicators
 from kinerja_calib.plots import simulate as plots_simulate
 
@@ -62,7 +62,7 @@ def test_old_name_is_the_new_object_and_both_are_exported(module, old, new):
 
 def test_names_outside_all_keep_their_alias():
     assert nasional.tulis_ringkasan is nasional.write_summary
-    assert _aturan.muat is _aturan.load
+    assert _rules_access.muat is _rules_access.load
 
 
 def test_role_reliability_curve_is_not_the_agreement_one():

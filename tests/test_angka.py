@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 import kinerja_calib as kc
-from kinerja_calib import _angka, _tampil
-from kinerja_calib._presisi import bulatkan_setengah_atas
+from kinerja_calib import _angka, _display
+from kinerja_calib._precision import bulatkan_setengah_atas
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 PLOTS = Path(kc.__file__).parent / "plots"
@@ -141,7 +141,7 @@ def test_missing_or_junk_is_a_dash(kosong):
 def test_one_rounding_rule_half_up_on_the_written_decimal():
     # Python's f"{x:.2f}" rounds the binary value, ties to even: 0.125 -> 0.12,
     # 1.005 (binary 1.00499…) -> 1.00, 2.5 -> 2. The display rule rounds the decimal
-    # written half away from zero, as the rules round their thresholds (_presisi).
+    # written half away from zero, as the rules round their thresholds (_precision).
     assert f"{0.125:.2f}" == "0.12" and f"{1.005:.2f}" == "1.00" and f"{2.5:.0f}" == "2"
     assert _angka.desimal(0.125, 2) == "0,13"
     assert _angka.desimal(1.005, 2) == "1,01" and _angka.desimal(0.145, 2) == "0,15"
@@ -193,7 +193,7 @@ def test_notebook_tables_are_indonesian():
             "ok": [True, False],
         }
     )
-    page = _tampil._html_frame(df)
+    page = _display._html_frame(df)
     text = teks_terlihat(page)
     assert temuan_angka(text) == [], text
     for frag in ("1.601", "3,4167", "25 %", "50 %", "0,7", "2026", "198503152010011002", "–"):
@@ -201,26 +201,26 @@ def test_notebook_tables_are_indonesian():
     assert "2.026" not in text  # a year is a code, not a quantity
     # a share column is shown as percent: "70 %", "5,5 %", never "0,7"
     shares = pd.DataFrame({"proporsi": [0.7, 0.1, np.nan], "porsi_Baik": [0.055, 0.5, 0.25]})
-    t = teks_terlihat(_tampil._html_frame(shares))
+    t = teks_terlihat(_display._html_frame(shares))
     assert "70 %" in t and "10 %" in t and "5,5 %" in t and "50,0 %" in t, t
     assert "0,7" not in t and temuan_angka(t) == []
     # float labels of the index (a rounded threshold, sd) are Indonesian too
     s = pd.Series([0.1, 0.2], index=pd.Index([0.5, 1.15], name="sd"), name="x")
-    assert "1,15" in teks_terlihat(_tampil._html_series(s))
+    assert "1,15" in teks_terlihat(_display._html_series(s))
     # describe() labels its quantiles "25%": shown "25 %"
-    d = teks_terlihat(_tampil._html_frame(pd.DataFrame({"x": [1.0, 2.0, 3.5]}).describe()))
+    d = teks_terlihat(_display._html_frame(pd.DataFrame({"x": [1.0, 2.0, 3.5]}).describe()))
     assert temuan_angka(d) == [] and "25 %" in d and "3,5" in d
 
 
 def test_notebook_tables_only_format_the_rows_shown():
     big = pd.DataFrame({"x": np.arange(100_000) / 8})
     with pd.option_context("display.max_rows", 10, "display.min_rows", 10):
-        page = _tampil._html_frame(big)
+        page = _display._html_frame(big)
     assert "12.499,875" in page and page.count("<tr>") < 20
 
 
 def test_styler_uses_decimal_comma():
-    _tampil.pasang_tampilan()
+    _display.pasang_tampilan()
     html = pd.DataFrame({"x": [1234.5]}).style.to_html()
     assert "1.234,5" in html
 

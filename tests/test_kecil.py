@@ -174,7 +174,7 @@ def test_tables_show_a_dash_for_missing_values():
     import numpy as np
     import pandas as pd
 
-    from kinerja_calib import _tampil
+    from kinerja_calib import _display
 
     df = pd.DataFrame(
         {
@@ -183,13 +183,13 @@ def test_tables_show_a_dash_for_missing_values():
             "c": ["x", None, pd.NA],
         }
     )
-    text = teks_terlihat(_tampil._html_frame(df))
+    text = teks_terlihat(_display._html_frame(df))
     assert temuan(text) == []
     assert text.count("–") == 5 and "1,5" in text
-    assert _tampil.TABEL_KOSONG in _tampil._html_frame(df.iloc[:0])  # no header-only table
-    assert len(_tampil.contoh(df, 6, seed=1)) == 3
-    assert not _tampil.contoh(df.iloc[:0], 6)  # a DataKurang note
-    assert str(_tampil.memerlukan(2, 1, "pegawai dengan penilaian 360")) == (
+    assert _display.TABEL_KOSONG in _display._html_frame(df.iloc[:0])  # no header-only table
+    assert len(_display.contoh(df, 6, seed=1)) == 3
+    assert not _display.contoh(df.iloc[:0], 6)  # a DataKurang note
+    assert str(_display.memerlukan(2, 1, "pegawai dengan penilaian 360")) == (
         "Bagian ini memerlukan minimal 2 pegawai dengan penilaian 360; instansi ini memiliki 1."
     )
 
@@ -225,9 +225,9 @@ def test_batch_on_small_instansi_shows_no_raw_error(data_kecil, tmp_path, monkey
     warnings, exception names, paths and raw missing values (nan, None, <NA>, inf)."""
     import nbformat
 
-    from kinerja_calib import _tampil
+    from kinerja_calib import _display
 
-    monkeypatch.setenv(_tampil.ENV_PERINGATAN, "1")  # a warning must reach the page (and fail)
+    monkeypatch.setenv(_display.ENV_PERINGATAN, "1")  # a warning must reach the page (and fail)
     out = tmp_path / "keluaran"
     reports.run_batch(data_kecil, out, pekerja=2, tampilkan=False)
     assert not list(out.glob("*/gagal/*.ipynb"))  # every notebook ran for every instansi
@@ -259,9 +259,9 @@ def test_batch_without_optional_tables(data_kecil, tmp_path, monkeypatch):
     for a small instansi and says what is missing."""
     import shutil
 
-    from kinerja_calib import _tampil
+    from kinerja_calib import _display
 
-    monkeypatch.setenv(_tampil.ENV_PERINGATAN, "1")
+    monkeypatch.setenv(_display.ENV_PERINGATAN, "1")
     data = tmp_path / "data"
     shutil.copytree(data_kecil, data)
     (data / "survei_skm.csv").unlink()

@@ -93,7 +93,7 @@ def test_no_360_in_the_period_or_too_little_data():
     row = kc.calibrate.predikat_terkalibrasi(skor, lain, _fx({"K": 1.0})).iloc[0]
     assert pd.isna(row["rating_perilaku"]) and pd.isna(row["predikat"])
     # a DataKurang note instead of rater effects: nothing is corrected
-    from kinerja_calib._tampil import DataKurang
+    from kinerja_calib._display import DataKurang
 
     same = kc.calibrate.predikat_terkalibrasi(skor, p, DataKurang("sedikit")).iloc[0]
     assert (same["rating_perilaku"], bool(same["berubah"])) == (B, False)

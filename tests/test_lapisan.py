@@ -446,7 +446,7 @@ def test_role_composite_is_the_weights_modules_own_arithmetic():
     import pandas as pd
 
     import kinerja_calib as kc
-    from kinerja_calib._tampil import DataKurang
+    from kinerja_calib._display import DataKurang
 
     r = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=300), seed=3).ratings
     rc = kc.calibrate.role_composite(r)

@@ -20,7 +20,7 @@ import pytest
 from _reference import require
 
 import kinerja_calib as kc
-from kinerja_calib import ParameterError, _nbclient, _proses, reports
+from kinerja_calib import ParameterError, _nbclient, _processes, reports
 from kinerja_calib.privacy import assert_no_rater_ids
 from kinerja_calib.reports import _batch, _preflight, _sections_base, _status, _tasks, _tasks_base
 
@@ -1317,14 +1317,14 @@ def test_descendants_without_psutil(monkeypatch):
 
     proc = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
     try:
-        assert _tunggu(lambda: len(_proses.keturunan([proc.pid])) == 1, 10)
-        with_psutil = _proses.keturunan([proc.pid])
+        assert _tunggu(lambda: len(_processes.keturunan([proc.pid])) == 1, 10)
+        with_psutil = _processes.keturunan([proc.pid])
         with monkeypatch.context() as m:
             m.setitem(sys.modules, "psutil", None)
-            assert _proses.keturunan([proc.pid]) == with_psutil
-        _proses.bunuh([proc.pid])
+            assert _processes.keturunan([proc.pid]) == with_psutil
+        _processes.bunuh([proc.pid])
         proc.wait(timeout=10)
-        assert _tunggu(lambda: not _proses.hidup(with_psutil[0]), 10)
+        assert _tunggu(lambda: not _processes.hidup(with_psutil[0]), 10)
     finally:
         proc.kill()
 

@@ -186,7 +186,7 @@ def test_figures_smoke():
     ],
 )
 def test_rules_validators_refuse_bad_overrides(name, override, message):
-    import kinerja_calib.rules._validasi_sdm  # noqa: F401
+    import kinerja_calib.rules._validators_sdm  # noqa: F401
 
     with pytest.raises(ParameterError, match=message):
         kc.rules.load(name, overrides=override)

@@ -22,7 +22,7 @@ from _workbook_kecil import NIP, tables
 
 import kinerja_calib as kc
 from kinerja_calib import competency, labels, scoring, survey, talent
-from kinerja_calib._presisi import PRESISI, bulatkan, bulatkan_setengah_atas, tingkat
+from kinerja_calib._precision import PRESISI, bulatkan, bulatkan_setengah_atas, tingkat
 from kinerja_calib.calibrate._distribution import _limit
 from kinerja_calib.indicators import capaian, capaian_pegawai, target_efektif
 
@@ -255,7 +255,7 @@ def test_worked_example_360_rating_and_predikat():
     assert skor == 2.9999999999999996  # the float noise the issue found
     assert scoring.rating_perilaku(skor) == S
     assert scoring.predikat(S, scoring.rating_perilaku(skor)) == "Baik"
-    from kinerja_calib.simulate._analisis import _rating3
+    from kinerja_calib.simulate._analysis import _rating3
 
     assert _rating3(np.array([skor, np.nextafter(4.0, 0), 3.0 - STEP]), 3.0, 4.0).tolist() == [
         1,

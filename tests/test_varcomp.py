@@ -241,10 +241,10 @@ def test_notebook_shows_a_peringatan_as_its_sentence_only():
     file path, no class name: the small-instansi scan forbids both); others as before."""
     import io
 
-    from kinerja_calib import _tampil
+    from kinerja_calib import _display
 
     seen = []
-    show = _tampil._tampil_peringatan(lambda *a: seen.append(a))
+    show = _display._tampil_peringatan(lambda *a: seen.append(a))
     out = io.StringIO()
     show(PeringatanKalibrasi("Desain penilaian jarang."), PeringatanKalibrasi, "/x/y.py", 3, out)
     assert out.getvalue() == "Peringatan: Desain penilaian jarang.\n" and seen == []

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._angka import persen
-from .._tampil import DataKurang
+from .._display import DataKurang
 from ..errors import ParameterError
 from ..labels import PREDIKAT, RATING
 from ._prepare import tanpa_penilai_lain

@@ -67,7 +67,7 @@ def _limit(p: float, n: int, jenis: str, minimal: int, mode: str) -> int:
     """Persons allowed (maks) or required (min) for share ``p`` of ``n`` under ``mode``.
 
     The one rule of :func:`kinerja_calib.scoring.check_kurva` (``p × n`` rounded to 9
-    decimals before it is floored / ceiled, :mod:`kinerja_calib._presisi`), so the proposal
+    decimals before it is floored / ceiled, :mod:`kinerja_calib._precision`), so the proposal
     and the check never disagree on a count.
     """
     return int(batas_kurva(p, n, jenis, minimal, mode))  # checks ``mode`` too

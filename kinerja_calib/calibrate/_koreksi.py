@@ -21,8 +21,8 @@ import pandas as pd
 
 from .. import labels, scoring
 from .. import rules as _rules
-from .._presisi import bulatkan_setengah_atas
-from .._tampil import DataKurang
+from .._display import DataKurang
+from .._precision import bulatkan_setengah_atas
 from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
 

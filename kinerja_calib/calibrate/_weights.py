@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._tampil import DataKurang
+from .._display import DataKurang
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
 from ._onefactor import composite, loadings, pairwise_cov, reliability
@@ -186,7 +186,7 @@ def role_composite(
     Returns
     -------
     RoleComposite or DataKurang
-        :class:`~kinerja_calib._tampil.DataKurang` when the table has no rating other than
+        :class:`~kinerja_calib._display.DataKurang` when the table has no rating other than
         self-ratings.
     """
     if tanpa_penilai_lain(ratings, periode):

@@ -37,11 +37,11 @@ province, ``Scenario.sd_wilayah``).
 
 from __future__ import annotations
 
-from ._bagian import PROVINSI, alokasi_pegawai
-from ._bagian import kesepakatan_provinsi as _kesepakatan  # noqa: F401  (tests)
-from ._bagian import pasangan_rata as _pasangan_rata  # noqa: F401  (tests)
+from ._chunks import PROVINSI, alokasi_pegawai
+from ._chunks import kesepakatan_provinsi as _kesepakatan  # noqa: F401  (tests)
+from ._chunks import pasangan_rata as _pasangan_rata  # noqa: F401  (tests)
 from ._cli import format_tahap, run_and_write, write_summary  # noqa: F401  (public, as before)
-from ._jalan import HasilNasional, run_country
+from ._driver import HasilNasional, run_country
 
 # alias kept for one release (issue 14)
 jalankan = run_country

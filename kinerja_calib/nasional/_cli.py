@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ParameterError
-from ._bagian import alokasi_pegawai
-from ._jalan import HasilNasional, run_country
+from ._chunks import alokasi_pegawai
+from ._driver import HasilNasional, run_country
 
 __all__ = ["format_tahap", "run_and_write", "write_summary"]
 

@@ -45,7 +45,7 @@ def terapkan_gaya() -> None:
     :class:`~matplotlib.figure.Figure` objects returned by ``kinerja_calib.plots`` display
     as images (they are built without pyplot).
     """
-    from .._tampil import pasang_tampilan
+    from .._display import pasang_tampilan
 
     mpl.rcParams.update(_RC)
     pasang_tampilan()  # tables show missing values as "–"; warnings kept out of outputs

@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from .. import labels
 from .._angka import desimal, ringkas
+from .._display import DataKurang
 from .._escape import escape_mathtext
-from .._tampil import DataKurang
 from ..errors import ParameterError
 from ._style import WARNA_PERAN, Gambar, gaya
 

@@ -13,8 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._angka import desimal, persen
+from .._display import DataKurang, terima_kurang
 from .._escape import escape_mathtext
-from .._tampil import DataKurang, terima_kurang
 from ..labels import NAMA_PERAN, PREDIKAT
 from ._style import WARNA_PERAN, WARNA_PREDIKAT, Gambar, gaya
 
@@ -335,7 +335,7 @@ def bobot_efektif(
     """Nominal vs effective vs suggested weight of one jabatan's indicators.
 
     Without ``kode_instansi``/``jabatan``: the jabatan of the indicator whose effective weight
-    is farthest from its nominal one. A :class:`~kinerja_calib._tampil.DataKurang` note when
+    is farthest from its nominal one. A :class:`~kinerja_calib._display.DataKurang` note when
     no effective weight could be computed (too few pegawai per jabatan).
     """
     if kode_instansi is None or jabatan is None:

@@ -8,8 +8,8 @@ from matplotlib.figure import Figure
 
 from .. import labels
 from .._angka import ringkas
+from .._display import DataKurang
 from .._escape import escape_mathtext
-from .._tampil import DataKurang
 from ..errors import ParameterError
 from ._style import WARNA_PREDIKAT, Gambar, gaya
 
@@ -32,7 +32,7 @@ _KRITERIA = {
 def weight_sensitivity(hasil: pd.DataFrame, judul: str | None = None) -> Figure | DataKurang:
     """Stacked areas of predikat shares as one indicator's weight moves.
 
-    A :class:`~kinerja_calib._tampil.DataKurang` note when no pegawai has a predikat.
+    A :class:`~kinerja_calib._display.DataKurang` note when no pegawai has a predikat.
 
     Parameters
     ----------

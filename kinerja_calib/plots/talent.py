@@ -2,7 +2,7 @@
 
 Labels in Bahasa Indonesia. Every function returns a :class:`matplotlib.figure.Figure`
 built without pyplot (nothing shown twice by the inline backend), or a
-:class:`~kinerja_calib._tampil.DataKurang` sentence when there is nothing to draw. Import this module
+:class:`~kinerja_calib._display.DataKurang` sentence when there is nothing to draw. Import this module
 explicitly: ``from kinerja_calib.plots import talent`` (the old name ``plots.talenta`` is an
 alias module kept for one release, issue 14).
 """
@@ -19,9 +19,9 @@ from matplotlib.figure import Figure
 from .. import competency as _competency
 from .. import talent as _talent
 from .._angka import bilangan, desimal, persen, ringkas
-from .._aturan import ambil, load
+from .._display import DataKurang
 from .._escape import escape_mathtext
-from .._tampil import DataKurang
+from .._rules_access import ambil, load
 from ..labels import POTENSI, RATING
 from ._style import Gambar, gaya
 

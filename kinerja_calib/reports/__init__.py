@@ -54,7 +54,7 @@ Design notes
 from __future__ import annotations
 
 from .._berkas import write_atomic
-from .._proses import Dihentikan
+from .._processes import Dihentikan
 from ..data import ENV_CACHE, load_cached_workbook, sidik_data, write_cache
 from ._batch import run_batch
 from ._excel import netralkan_formula, write_excel

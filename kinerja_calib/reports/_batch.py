@@ -19,7 +19,7 @@ from typing import Any
 
 from .._berkas import SESI as _SESI
 from .._pdf import periksa_pdf
-from .._proses import bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
+from .._processes import bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
 from ..errors import ParameterError, ReportError
 from ..privacy import AMBANG_BAWAAN
 from ._pdf_hook import tulis_pdf

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .._berkas import write_atomic
 from .._pdf import Pencetak
-from .._proses import Dihentikan
+from .._processes import Dihentikan
 from ..errors import ReportError
 from ._tasks_base import HasilTugas, one_line, pesan_tulis
 

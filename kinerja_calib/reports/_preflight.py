@@ -15,7 +15,7 @@ from typing import Any
 from .._berkas import SESI as _SESI
 from .._berkas import TEMP_RE as _TEMP_RE
 from .._berkas import temp_in as _temp_in
-from .._proses import hidup
+from .._processes import hidup
 from ..errors import KinerjaCalibError, ParameterError, ReportError
 from ._tasks_base import HasilTugas, Tugas, pesan_tulis
 

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import KOSONG, angka
 from .._escape import escape_text as _e
-from .._tampil import KOSONG, angka
 from ..errors import ParameterError
 from ..labels import NAMA_PERAN, PERAN_PENILAI, PERAN_TIDAK_ANONIM, PREDIKAT
 from ..privacy import (
@@ -246,7 +246,7 @@ def prepare_report(
     ParameterError
         Any bad parameter, with an Indonesian message saying what to use instead.
     """
-    from .._tampil import pasang_tampilan
+    from .._display import pasang_tampilan
     from ..params import ProblemCollector, validate
 
     pasang_tampilan()  # in the report's kernel: missing values as "–", no stray warnings

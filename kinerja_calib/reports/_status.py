@@ -16,8 +16,8 @@ from typing import Any
 
 from .._angka import bilangan, desimal
 from .._berkas import write_atomic
+from .._display import KOSONG, angka
 from .._escape import add_csp, escape_text
-from .._tampil import KOSONG, angka
 from ..errors import ParameterError
 from ._sections_base import validate_kode
 from ._tasks import read_summary

@@ -45,7 +45,7 @@ validated again.
 Precision
 ---------
 A threshold here is compared with a computed score only after both are rounded to 9
-decimals (:mod:`kinerja_calib._presisi`): a 360 composite computed as 2.9999999999999996
+decimals (:mod:`kinerja_calib._precision`): a 360 composite computed as 2.9999999999999996
 meets ``ambang.perilaku.batas_bawah = 3.0``; a kurva count ``proporsi × n`` (0.2 × 15) is
 rounded the same way before it is floored or ceiled.
 
@@ -69,7 +69,7 @@ Examples
 
 from __future__ import annotations
 
-from . import _validasi, _validasi_sdm  # noqa: F401  (register the content validators)
+from . import _validators, _validators_sdm  # noqa: F401  (register the content validators)
 from ._catatan import catatan_belum_terkonfirmasi
 from ._model import SUMBER_INSTANSI, Rules  # noqa: F401  (SUMBER_INSTANSI: public, as before)
 from ._muat import FOLDER as _FOLDER  # noqa: F401  (the built-in files; tests read them)

@@ -1,7 +1,7 @@
 """The registry of content validators, one per regime, apart from the loader.
 
 :mod:`kinerja_calib.rules` (the loader) asks :data:`VALIDATORS` for the regime of a file it
-has just parsed; the validator modules (``_validasi``, ``_validasi_sdm``) register here. The
+has just parsed; the validator modules (``_validators``, ``_validators_sdm``) register here. The
 validators read a rules object only through :meth:`~kinerja_calib.rules.Rules.get_path`
 (:class:`RulesView`), so they never import the loader and the loader imports them.
 """

@@ -3,7 +3,7 @@
 Every regulatory number comes from a rules file (:mod:`kinerja_calib.rules`); nothing is
 hard-coded here. All functions are vectorised over pandas Series / numpy arrays. Every
 comparison of a score with a threshold (ratings, bands, kurva person counts) is made after
-rounding both to 9 decimals (:mod:`kinerja_calib._presisi`), never on raw float noise.
+rounding both to 9 decimals (:mod:`kinerja_calib._precision`), never on raw float noise.
 
 The pieces, in the order the course uses them:
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import labels
 from .. import rules as _rules
-from .._presisi import bulatkan, bulatkan_setengah_atas, tingkat
+from .._precision import bulatkan, bulatkan_setengah_atas, tingkat
 from ._dasar import (
     ArrayLike,
     categorical,
@@ -65,7 +65,7 @@ def angka_kredit(
 def _pita(x: np.ndarray, pita, extra_ok: np.ndarray | None = None) -> np.ndarray:
     """Index into ``pita`` (high → low) of the first band with x >= batas_bawah; -1 NaN.
 
-    Compared at 9 decimals (:func:`kinerja_calib._presisi.tingkat`).
+    Compared at 9 decimals (:func:`kinerja_calib._precision.tingkat`).
     """
     lows = np.array([b["batas_bawah"] for b in pita], dtype=float)
     reached = tingkat(x, lows)
@@ -207,7 +207,7 @@ def konversi_perilaku(skor: np.ndarray, r: _rules.Rules) -> np.ndarray:
     k = r["konversi_perilaku"]
     xs = np.asarray(k["skala"], dtype=float)
     ys = np.asarray(k["nilai_perilaku"], dtype=float)
-    x = bulatkan(skor)  # 2.9999999999999996 converts exactly like 3 (kinerja_calib._presisi)
+    x = bulatkan(skor)  # 2.9999999999999996 converts exactly like 3 (kinerja_calib._precision)
     return np.where(np.isnan(x), np.nan, np.interp(x, xs, ys))
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels
-from .._presisi import bulatkan, bulatkan_setengah_atas
+from .._precision import bulatkan, bulatkan_setengah_atas
 from ..errors import ParameterError
 from ._dasar import (
     ArrayLike,
@@ -77,7 +77,7 @@ def nilai_capaian_iki(
     cfg = r["nilai_capaian_iki"]
     xs = np.array([t["capaian"] for t in cfg["titik"]], dtype=float)
     ys = np.array([t["nilai_iki"] for t in cfg["titik"]], dtype=float)
-    c = bulatkan(to_float(capaian))  # 9 decimals: see kinerja_calib._presisi
+    c = bulatkan(to_float(capaian))  # 9 decimals: see kinerja_calib._precision
     x = bulatkan_setengah_atas(c) if cfg["celah"] == "bulatkan" else c
     out = np.interp(x, bulatkan(xs), ys, left=ys[0], right=float(cfg["maksimum"]))
     out = np.where(np.isnan(c), np.nan, out)
@@ -94,7 +94,7 @@ def rating_from_score(skor: ArrayLike, batas_bawah: float, batas_atas: float) ->
     (a Series when ``skor`` is one).
 
     Score and thresholds are compared after rounding to 9 decimals
-    (:mod:`kinerja_calib._presisi`): a composite computed as ``2.9999999999999996`` is 3.
+    (:mod:`kinerja_calib._precision`): a composite computed as ``2.9999999999999996`` is 3.
 
     Examples
     --------

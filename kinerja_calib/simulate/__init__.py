@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from ._analisis import (
+from ._analysis import (
     BIAS,
     METRIK,
     bandingkan_predikat,
@@ -34,10 +34,10 @@ from ._analisis import (
     prepare,
     scenario_bias,
 )
-from ._hasil import Simulation
 from ._model import rate_organisation, simulate_ratings
-from ._organisasi import generate_organisation
-from ._skenario import KOLOM_PENILAIAN, Scenario, variance_shares
+from ._organisation import generate_organisation
+from ._result import Simulation
+from ._scenario import KOLOM_PENILAIAN, Scenario, variance_shares
 
 # alias kept for one release (issue 14)
 siapkan = prepare

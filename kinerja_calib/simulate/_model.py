@@ -7,9 +7,9 @@ import pandas as pd
 
 from .._util import SeedLike, as_rng
 from ..errors import ParameterError
-from ._hasil import Simulation
-from ._organisasi import build_pairs, generate_organisation
-from ._skenario import ASPEK, PERAN, R_DIRI, Scenario
+from ._organisation import build_pairs, generate_organisation
+from ._result import Simulation
+from ._scenario import ASPEK, PERAN, R_DIRI, Scenario
 
 __all__ = ["rate_organisation", "simulate_ratings"]
 

@@ -21,7 +21,7 @@ from ..errors import ParameterError
 from ..privacy import AMBANG_BAWAAN
 
 if TYPE_CHECKING:  # the heavy modules load on first use: `kinerja-calib --help` stays fast
-    from ._siapkan import Prepared
+    from ._prepare import Prepared
 
 __all__ = [
     "Prepared",
@@ -35,9 +35,9 @@ __all__ = [
 
 def __getattr__(name: str):
     if name in ("prepare", "Prepared", "jumlah_lembar"):
-        from . import _siapkan
+        from . import _prepare
 
-        return getattr(_siapkan, name)
+        return getattr(_prepare, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -49,7 +49,7 @@ def tulis_semua(workbook, keluaran, **kwargs):
 
 
 def _prepared(workbook, periode, rules, ambang_anonimitas) -> Prepared:
-    from ._siapkan import Prepared, prepare
+    from ._prepare import Prepared, prepare
 
     if isinstance(workbook, Prepared):
         return workbook

@@ -66,8 +66,8 @@ def write_instansi(
     progress=None,
 ) -> dict[str, Any]:
     """Write every sheet of one instansi; return the counts written and skipped."""
+    from ._prepare import prepare
     from ._render import render_pegawai, render_penilai
-    from ._siapkan import prepare
 
     sub = wb.untuk_instansi(kode)
     folder = Path(keluaran) / kode

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import labels
 from .._angka import bilangan, desimal, persen
-from ._siapkan import Prepared
+from ._prepare import Prepared
 from ._svg import bars, paired_bars
 
 __all__ = ["context_pegawai"]

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import labels
 from .._angka import bilangan, desimal, persen
-from ._siapkan import Prepared
+from ._prepare import Prepared
 from ._svg import bars, diverging_bars
 
 __all__ = ["context_penilai"]

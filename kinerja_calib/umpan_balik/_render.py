@@ -11,7 +11,7 @@ import jinja2
 from .._escape import CSP
 from ._pegawai import context_pegawai
 from ._penilai import context_penilai
-from ._siapkan import Prepared
+from ._prepare import Prepared
 
 __all__ = ["TEMPLAT", "render", "render_pegawai", "render_penilai"]
 

@@ -19,8 +19,8 @@ from IPython.display import Image, display
 
 from .. import calibrate as _cal
 from .._angka import bilangan, desimal, persen
+from .._display import DataKurang, angka
 from .._escape import escape_text
-from .._tampil import DataKurang, angka
 from ..labels import NAMA_PERAN, PERAN_PENILAI, PREDIKAT, RATING
 from ..plots import calibrate as _gambar
 

@@ -17,7 +17,7 @@ from IPython.display import HTML, Image, display
 
 from .. import labels
 from .._angka import bilangan, persen, ringkas
-from .._tampil import DataKurang
+from .._display import DataKurang
 from ..indicators import KOLOM_TEMUAN, capaian, check_smart, sensitivitas_bobot
 from ..privacy import AMBANG_BAWAAN
 

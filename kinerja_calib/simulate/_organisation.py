@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..labels import PREDIKAT_ORGANISASI
-from ._skenario import R_ATASAN, R_BAWAHAN, R_DIRI, R_PL, R_REKAN, Scenario
+from ._scenario import R_ATASAN, R_BAWAHAN, R_DIRI, R_PL, R_REKAN, Scenario
 
 __all__: list[str] = []
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._angka import bilangan
 from ..errors import ParameterError
-from ._skenario import Scenario
+from ._scenario import Scenario
 
 __all__ = ["Simulation"]
 

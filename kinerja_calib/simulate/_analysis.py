@@ -7,15 +7,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._presisi import tingkat
+from .._precision import tingkat
 from .._util import SeedLike
 from ..errors import ParameterError
 from ..labels import PREDIKAT
 from ..privacy import AMBANG_BAWAAN
-from ._hasil import Simulation
 from ._model import rate_organisation
-from ._organisasi import generate_organisation
-from ._skenario import ASPEK, PERAN, R_DIRI, Scenario
+from ._organisation import generate_organisation
+from ._result import Simulation
+from ._scenario import ASPEK, PERAN, R_DIRI, Scenario
 
 __all__ = [
     "BIAS",
@@ -64,7 +64,7 @@ _BP = "Butuh Perbaikan"
 
 def _rating3(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """0/1/2 = di bawah / sesuai / di atas ekspektasi (NaN → -1), compared at 9 decimals
-    like :func:`kinerja_calib.scoring.rating_from_score` (:mod:`kinerja_calib._presisi`)."""
+    like :func:`kinerja_calib.scoring.rating_from_score` (:mod:`kinerja_calib._precision`)."""
     return tingkat(x, [lo, hi]).astype(np.int8)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..labels import PREDIKAT
-from ._bagian import (
+from ._chunks import (
     PARALEL_MULAI,
     PROVINSI,
     SLUG,
