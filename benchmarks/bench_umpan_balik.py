@@ -12,6 +12,12 @@ Measured 2026-12-05 on the shared 2-core machine (``--pegawai 10000 --peer 20``)
 (each task loads the data itself); papermill per pegawai 0.43 sheets/s — 626× slower. The
 projection to 4.3 M pegawai is ~4.4 h in one process, i.e. ~2.2 h on 2 workers, before I/O.
 
+Default run (``--pegawai 100000 --peer 20``), 2026-12-05 on a quiet 2-core machine: samples
+1 910 sheets in 7.1 s (269 sheets/s); 100 863 pegawai (120 330 sheets) in 665 s (181 sheets/s:
+slower per sheet than at 11 k, not yet explained; peak memory of this row not measured);
+Dask 2 workers 4.3 s on the samples; papermill per pegawai 0.42 sheets/s, 640× slower. The
+projection from the 100 k row is ~7.9 h in one process for 4.3 M pegawai, ~4 h on 2 workers.
+
 Rows of the table, all in the same run:
 
 - ``sampel``: :func:`kinerja_calib.umpan_balik.tulis_semua` on data/samples (1 601 pegawai,
