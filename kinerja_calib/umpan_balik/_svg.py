@@ -38,10 +38,7 @@ def bars(
     ``garis`` = reference lines (value, label), e.g. the target or a threshold.
     """
     h = _ROW * len(baris) + 30
-    out = [
-        f'<svg class="grafik" viewBox="0 0 {_W} {h}" role="img" aria-label="{escape(judul)}" '
-        'xmlns="http://www.w3.org/2000/svg">'
-    ]
+    out = [_buka(h, judul)]
     for i, (label, v, shown) in enumerate(baris):
         y = 8 + i * _ROW
         out.append(
@@ -80,10 +77,7 @@ def paired_bars(
     """Paired bars per label: (label, a, a shown, b, b shown), legend ``nama`` = (a, b)."""
     row = 34
     h = row * len(baris) + 34
-    out = [
-        f'<svg class="grafik" viewBox="0 0 {_W} {h}" role="img" aria-label="{escape(judul)}" '
-        'xmlns="http://www.w3.org/2000/svg">'
-    ]
+    out = [_buka(h, judul)]
     for i, (label, a, sa, b, sb) in enumerate(baris):
         y = 6 + i * row
         out.append(
@@ -101,14 +95,7 @@ def paired_bars(
                 f'fill="{WARNA[warna]}"/><text x="{x + 4:.1f}" y="{yy + 11}" class="val">'
                 f"{escape(s)}</text>"
             )
-    y = h - 14
-    out.append(
-        f'<rect x="{_LABEL}" y="{y - 9}" width="12" height="10" fill="{WARNA["utama"]}"/>'
-        f'<text x="{_LABEL + 16}" y="{y}" class="ref">{escape(nama[0])}</text>'
-        f'<rect x="{_LABEL + 200}" y="{y - 9}" width="12" height="10" '
-        f'fill="{WARNA["banding"]}"/><text x="{_LABEL + 216}" y="{y}" class="ref">'
-        f"{escape(nama[1])}</text></svg>"
-    )
+    out.append(_legenda(h, nama) + "</svg>")
     return Markup("".join(out))
 
 
@@ -122,10 +109,7 @@ def diverging_bars(
     row, lebar = 34, _W - _LABEL - 70
     nol = _LABEL + lebar / 2
     h = row * len(baris) + 34
-    out = [
-        f'<svg class="grafik" viewBox="0 0 {_W} {h}" role="img" aria-label="{escape(judul)}" '
-        'xmlns="http://www.w3.org/2000/svg">'
-    ]
+    out = [_buka(h, judul)]
     for i, (label, a, sa, b, sb) in enumerate(baris):
         y = 6 + i * row
         out.append(
@@ -147,13 +131,29 @@ def diverging_bars(
             )
     out.append(
         f'<line x1="{nol:.1f}" y1="2" x2="{nol:.1f}" y2="{h - 26}" stroke="#5b6770"/>'
+        + _legenda(h, nama)
+        + "</svg>"
+    )
+    return Markup("".join(out))
+
+
+def _buka(h: int, judul: str) -> str:
+    """The opening ``<svg>`` tag of a chart ``h`` units high."""
+    return (
+        f'<svg class="grafik" viewBox="0 0 {_W} {h}" role="img" aria-label="{escape(judul)}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+    )
+
+
+def _legenda(h: int, nama: tuple[str, str]) -> str:
+    """The two-colour legend on the last line of a paired chart ``h`` units high."""
+    return (
         f'<rect x="{_LABEL}" y="{h - 23}" width="12" height="10" fill="{WARNA["utama"]}"/>'
         f'<text x="{_LABEL + 16}" y="{h - 14}" class="ref">{escape(nama[0])}</text>'
         f'<rect x="{_LABEL + 200}" y="{h - 23}" width="12" height="10" '
         f'fill="{WARNA["banding"]}"/><text x="{_LABEL + 216}" y="{h - 14}" class="ref">'
-        f"{escape(nama[1])}</text></svg>"
+        f"{escape(nama[1])}</text>"
     )
-    return Markup("".join(out))
 
 
 def _potong(label: str, n: int = 27) -> str:
