@@ -204,7 +204,7 @@ def _html_styler(styler) -> str | None:
     return f"<p><em>{TABEL_KOSONG}</em></p>" if styler.data.empty else styler._repr_html_()
 
 
-def _tampil_peringatan(asli):
+def _show_warning(asli):
     """``warnings.showwarning`` that writes a :class:`~kinerja_calib.errors.Peringatan` as its
     Indonesian sentence alone (no file, line or class name); any other warning as before."""
 
@@ -248,7 +248,7 @@ def pasang_tampilan(shell=None) -> None:
     if getattr(shell, "kernel", None) is not None and not getattr(
         warnings.showwarning, "_kinerja_calib", False
     ):
-        warnings.showwarning = _tampil_peringatan(warnings.showwarning)
+        warnings.showwarning = _show_warning(warnings.showwarning)
     if os.environ.get(ENV_PERINGATAN) != "1" and getattr(shell, "kernel", None) is not None:
         warnings.filterwarnings("ignore", category=RuntimeWarning)
         warnings.filterwarnings("ignore", category=FutureWarning)

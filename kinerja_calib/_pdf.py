@@ -9,7 +9,7 @@ page carries a restrictive Content-Security-Policy as well).
 
 Chromium is not a Python package: it comes from the system (``apt-get install chromium`` on
 Debian/Ubuntu) or from the path in the environment variable :data:`ENV_CHROMIUM`.
-:func:`periksa_pdf` says so in Indonesian, before any notebook runs, when it is missing.
+:func:`validate_pdf` says so in Indonesian, before any notebook runs, when it is missing.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import ReportError
 
-__all__ = ["ENV_CHROMIUM", "Pencetak", "cari_chromium", "jumlah_halaman", "periksa_pdf"]
+__all__ = ["ENV_CHROMIUM", "Pencetak", "cari_chromium", "jumlah_halaman", "validate_pdf"]
 
 #: Environment variable holding the Chromium binary to use (the tests set it too).
 ENV_CHROMIUM = "KINERJA_CALIB_CHROMIUM"
@@ -51,7 +51,7 @@ def cari_chromium() -> str | None:
     return None
 
 
-def periksa_pdf() -> str:
+def validate_pdf() -> str:
     """Return the Chromium binary for PDF output, or raise a clear Indonesian error.
 
     Raises
@@ -96,7 +96,7 @@ class Pencetak:
 
     Examples
     --------
-    ``with Pencetak(periksa_pdf()) as p: data = p.cetak(Path("laporan_instansi.html"))``
+    ``with Pencetak(validate_pdf()) as p: data = p.cetak(Path("laporan_instansi.html"))``
     """
 
     def __init__(self, chromium: str, batas_waktu: float = 120.0) -> None:

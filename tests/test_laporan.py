@@ -217,7 +217,7 @@ def test_pdf_without_chromium_is_one_indonesian_error_before_any_notebook(
     monkeypatch.delenv(_pdf.ENV_CHROMIUM)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ReportError, match="tidak ditemukan"):
-        _pdf.periksa_pdf()
+        _pdf.validate_pdf()
 
 
 def test_cli_pdf_without_chromium(mini, tmp_path, monkeypatch, capsys):

@@ -244,7 +244,7 @@ def test_notebook_shows_a_peringatan_as_its_sentence_only():
     from kinerja_calib import _display
 
     seen = []
-    show = _display._tampil_peringatan(lambda *a: seen.append(a))
+    show = _display._show_warning(lambda *a: seen.append(a))
     out = io.StringIO()
     show(PeringatanKalibrasi("Desain penilaian jarang."), PeringatanKalibrasi, "/x/y.py", 3, out)
     assert out.getvalue() == "Peringatan: Desain penilaian jarang.\n" and seen == []

@@ -369,9 +369,9 @@ def render_report(
         path.write_text(participant_page(ctx, pid), encoding="utf-8")
         written.append(path)
     if pdf:
-        from .._pdf import Pencetak, periksa_pdf
+        from .._pdf import Pencetak, validate_pdf
 
-        with Pencetak(periksa_pdf()) as printer:
+        with Pencetak(validate_pdf()) as printer:
             for html in list(written):
                 pdf_path = html.with_suffix(".pdf")
                 pdf_path.write_bytes(printer.cetak(html))

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from .._berkas import SESI as _SESI
-from .._pdf import periksa_pdf
+from .._pdf import validate_pdf
 from .._processes import bunuh, hidup, keturunan, mati_bersama, tangkap_sinyal
 from ..errors import ParameterError, ReportError
 from ..privacy import AMBANG_BAWAAN
-from ._pdf_hook import tulis_pdf
-from ._preflight import periksa_aturan, progress, sapu_sementara
+from ._pdf_write import write_pdf
+from ._preflight import progress, sapu_sementara, validate_rules
 from ._status import load_status, print_status, status_table, write_index, write_status
 from ._tasks import buat_tugas, course_notebooks, run_task
 from ._tasks_base import (
@@ -150,8 +150,8 @@ def run_batch(
     else:
         course, missing = course_notebooks(folder)
 
-    periksa_aturan(aturan)
-    chromium = periksa_pdf() if pdf else None  # before any notebook runs
+    validate_rules(aturan)
+    chromium = validate_pdf() if pdf else None  # before any notebook runs
 
     # Start the worker processes first: each imports papermill, nbconvert and pandas (1-2 s)
     # while this process validates the province, instead of after it.
@@ -197,7 +197,7 @@ def run_batch(
         else:
             results += _run_pool(kolam, tasks, codes, tampilkan)
         if chromium is not None:
-            tulis_pdf(results, chromium, tampilkan)
+            write_pdf(results, chromium, tampilkan)
         wall = time.perf_counter() - t0
 
         status = status_table(codes, results)

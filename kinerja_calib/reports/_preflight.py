@@ -45,7 +45,7 @@ def progress(codes: list[str], tasks: list[Tugas], show: bool):
 # --------------------------------------------------------------------------- checks
 
 
-def periksa_aturan(aturan: Any) -> None:
+def validate_rules(aturan: Any) -> None:
     """Load the rules once in the parent: a typo fails in seconds, before any notebook."""
     from .. import rules as rules_mod
 
@@ -55,7 +55,7 @@ def periksa_aturan(aturan: Any) -> None:
         raise ParameterError(f"--aturan: {err}") from err
 
 
-def periksa_periode(wb, codes: list[str], periode: str, dipilih: bool) -> None:
+def validate_periode(wb, codes: list[str], periode: str, dipilih: bool) -> None:
     """Refuse a ``periode`` that none of the chosen instansi has (listing the valid ones)."""
     from ..params import TABEL_BERPERIODE
 

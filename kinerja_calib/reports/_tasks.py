@@ -22,7 +22,7 @@ from ..data import ENV_CACHE, ENV_KUNCI, write_cache
 from ..errors import ParameterError, ReportError
 from ._excel import write_excel
 from ._html import render_html
-from ._preflight import periksa_periode, prepare_output
+from ._preflight import prepare_output, validate_periode
 from ._sections_base import MIME_RINGKASAN, validate_kode
 from ._tasks_base import (
     KURSUS,
@@ -283,7 +283,7 @@ def buat_tugas(
         codes = list(dict.fromkeys(chosen))
     else:
         codes = [validate_kode(k) for k in codes]
-    periksa_periode(wb, codes, params.get("periode", ""), bool(instansi))
+    validate_periode(wb, codes, params.get("periode", ""), bool(instansi))
 
     tasks: list[Tugas] = []
     for kode in codes:

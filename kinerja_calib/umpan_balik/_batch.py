@@ -228,9 +228,9 @@ def tulis_semua(
 
     cetak = nullcontext(None)
     if pdf:
-        from .._pdf import Pencetak, periksa_pdf
+        from .._pdf import Pencetak, validate_pdf
 
-        cetak = Pencetak(periksa_pdf())
+        cetak = Pencetak(validate_pdf())
     total = int(workbook.pegawai["kode_instansi"].astype(str).isin(kode).sum())
     hasil = []
     with (

@@ -11,7 +11,7 @@ from ..errors import ReportError
 from ._tasks_base import HasilTugas, one_line, pesan_tulis
 
 
-def tulis_pdf(results: list[HasilTugas], chromium: str, tampilkan: bool) -> None:
+def write_pdf(results: list[HasilTugas], chromium: str, tampilkan: bool) -> None:
     """Print every report written in this run to PDF beside its HTML, with one browser.
 
     The PDF joins the result's files (so the index can link it); a report whose PDF cannot
