@@ -448,12 +448,17 @@ def test_cli_laporan(mini, tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys):
+def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys, monkeypatch):
     data, _ = mini
     out = tmp_path / "keluaran"
+    log = tmp_path / "catatan" / "pekerja.log"
+    monkeypatch.setenv("KINERJA_CALIB_LOG", str(log))
     code = reports.run_batch(data, out, templat=FAILING, hanya_laporan=True, pekerja=2)
     assert code == 1
     printed = capsys.readouterr().out
+    # the kernels' stderr goes to a log outside the folder users ship, and the message says where
+    assert log.is_file() and f"pesan kernel ada di {log}" in printed
+    assert _leftovers(out) == []
     assert "gagal" in printed and "sengaja gagal untuk UJI-B" in printed
     assert (out / "UJI-A" / "gagal_untuk_uji_b.html").is_file()
     kept = out / "UJI-B" / "gagal" / "gagal_untuk_uji_b.ipynb"
@@ -781,11 +786,11 @@ if __name__ == "__main__":  # kinerja-calib laporan with a test template
 
 
 def _leftovers(*folders: Path) -> list[str]:
-    """Caches, pickles and temporary files anywhere under ``folders``."""
+    """Caches, pickles, logs and temporary files anywhere under ``folders``."""
     bad = []
     for folder in folders:
         for p in folder.rglob("*"):
-            if p.name == ".cache" or p.suffix == ".pkl" or ".tmp" in p.name:
+            if p.name in (".cache", ".log") or p.suffix in (".pkl", ".log") or ".tmp" in p.name:
                 bad.append(str(p))
     return bad
 

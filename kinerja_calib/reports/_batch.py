@@ -34,6 +34,7 @@ from ._tasks_base import (
     hasil_gagal,
     init_worker,
     pesan_tulis,
+    worker_log_path,
 )
 
 
@@ -174,7 +175,7 @@ def run_batch(
             "sesi": str(sesi.folder) if kolam is not None else None,
             "sesi_id": sesi.id,
             # local pool only: a Dask worker keeps its own stderr
-            "log": str(out / ".log" / "pekerja.log") if kolam is not None else None,
+            "log": str(worker_log_path()) if kolam is not None else None,
         }
         codes, names, tasks = buat_tugas(
             data, out, instansi, template, course, excel, params, ambang_anonimitas, ulang, extra

@@ -21,7 +21,7 @@ from .._escape import add_csp, escape_text
 from ..errors import ParameterError
 from ._sections_base import validate_kode
 from ._tasks import read_summary
-from ._tasks_base import KURSUS, TEMPLAT, HasilTugas
+from ._tasks_base import KURSUS, TEMPLAT, HasilTugas, worker_log_path
 
 
 def status_table(codes: list[str], results: list[HasilTugas]):
@@ -60,7 +60,7 @@ def print_status(status, out: Path, wall: float, results: list[HasilTugas]) -> N
         if kept:
             print(
                 f"Notebook yang gagal disimpan di {out}/<kode>/gagal/ untuk diperiksa "
-                f"({', '.join(kept)}); pesan kernel ada di {out / '.log' / 'pekerja.log'}."
+                f"({', '.join(kept)}); pesan kernel ada di {worker_log_path()}."
             )
         if lost:
             print(

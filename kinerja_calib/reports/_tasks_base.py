@@ -115,13 +115,32 @@ def init_worker(log: str | None = None) -> None:
     warnings.filterwarnings("ignore", module="papermill")
     warnings.filterwarnings("ignore", module="nbconvert")
     if log:
-        Path(log).parent.mkdir(parents=True, exist_ok=True)
+        Path(log).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 2)  # kernels inherit it: their start-up warnings stay out of the console
         os.close(fd)
 
 
 _LOG_PEKERJA: list[str] = []  # the log this worker process already writes to
+
+#: Environment variable naming the workers' log file (default: :func:`worker_log_path`).
+ENV_LOG = "KINERJA_CALIB_LOG"
+
+
+def worker_log_path() -> Path:
+    """Where the workers' and kernels' stderr goes: outside the output folder.
+
+    The output folder is what an HR office zips and sends, so nothing but reports sits
+    there. The log is ``$KINERJA_CALIB_LOG`` if set, else ``pekerja.log`` in the user's state
+    folder (``$XDG_STATE_HOME/kinerja-calib``, by default ``~/.local/state/kinerja-calib``;
+    created with mode 0700 when the first worker writes). Not the temporary folder: the log
+    is meant to be read after a failed run, and the batch leaves nothing in ``TMPDIR``.
+    """
+    env = os.environ.get(ENV_LOG)
+    if env:
+        return Path(env)
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "kinerja-calib" / "pekerja.log"
 
 
 def log_pekerja(log: str | None) -> None:
