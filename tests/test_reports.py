@@ -471,6 +471,9 @@ def test_failing_instansi_does_not_stop_the_others(mini, tmp_path, capsys, monke
     index = (out / "index.html").read_text()
     assert "1 dari 2 instansi berhasil" in index and "galat teknis" in index
     assert "RuntimeError" not in index  # the raw error stays in the log and gagal/
+    status = (out / "UJI-B" / ".status.json").read_text(encoding="utf-8")
+    assert "RuntimeError" not in status and "sengaja gagal" not in status
+    assert "galat teknis" in status
     _no_temp_files(out)
 
     # a re-run with a fixed notebook replaces the failure cleanly

@@ -99,9 +99,10 @@ def _baca_status(folder: Path) -> dict | None:
 def write_status(out: Path, names: dict[str, str], results: list[HasilTugas]) -> None:
     """Merge this run's results into each instansi's ``.status.json`` (atomically).
 
-    One entry per notebook (the latest run of it): status, error, attempts, seconds, time,
-    file names (relative) and the index summary (predikat shares; no personal data). A failed
-    task whose previous good files are still there keeps that report's summary.
+    One entry per notebook (the latest run of it): status, error (the plain sentence of
+    :func:`pesan_galat`), attempts, seconds, time, file names (relative) and the index summary
+    (predikat shares; no personal data). A failed task whose previous good files are still
+    there keeps that report's summary.
     """
     by_kode: dict[str, list[HasilTugas]] = {}
     for r in results:
@@ -117,7 +118,9 @@ def write_status(out: Path, names: dict[str, str], results: list[HasilTugas]) ->
                 ringkasan = prev.get("ringkasan")
             tugas[r.nama] = {
                 "status": r.status,
-                "galat": r.galat,
+                # the plain sentence the index shows, never the raw exception text: the
+                # folder is shipped, and a raw message can carry values from the data
+                "galat": pesan_galat(r.galat) if r.galat else "",
                 "percobaan": r.percobaan,
                 "detik": r.detik,
                 "waktu": r.waktu,
