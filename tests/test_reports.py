@@ -283,6 +283,20 @@ def test_html_export_is_code_free_and_offline():
     assert '<html lang="id">' in html
 
 
+def test_html_export_figures_have_indonesian_alt_text():
+    import base64
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("gambar()")
+    code.outputs = [nbformat.v4.new_output("display_data", {"image/png": png})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Grafik"), code]
+    html = reports.render_html(nb)
+    alts = re.findall(r'<img[^>]*\balt="([^"]*)"', html)
+    assert alts == ["Grafik; isi dan artinya dijelaskan pada teks di sekitarnya"]
+    assert "No description" not in html
+
+
 def test_html_export_links_point_to_delivered_pages():
     nb = nbformat.v4.new_notebook()
     nb.cells = [

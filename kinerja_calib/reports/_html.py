@@ -62,7 +62,14 @@ def render_html(nb, judul: str | None = None) -> str:
     resources = {"metadata": {"name": judul or _first_heading(nb) or "Laporan"}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = re.sub(r"<html( lang=\"[^\"]*\")?>", '<html lang="id">', body, count=1)
+    body = body.replace(f'alt="{_ALT_NBCONVERT}"', f'alt="{ALT_GRAFIK}"')
     return add_csp(body)
+
+
+#: The English alt text nbconvert gives every image that has none.
+_ALT_NBCONVERT = "No description has been provided for this image"
+#: The Indonesian alt text of a report figure (the text around each figure interprets it).
+ALT_GRAFIK = "Grafik; isi dan artinya dijelaskan pada teks di sekitarnya"
 
 
 #: Markdown link ``[label](target)`` (no nested brackets; target without spaces).
