@@ -412,7 +412,16 @@ def _keluaran_sel(path: Path) -> list:
 
     found = []
     for cell in nbformat.read(path, as_version=4).cells:
+        # consecutive stream outputs are joined: how the kernel's stdout is cut into
+        # messages depends on timing (one run gave one output, the next two), not on data
+        outputs = []
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            same = outputs and out.get("output_type") == "stream" == outputs[-1]["output_type"]
+            if same and out.get("name") == outputs[-1].get("name"):
+                outputs[-1] = {**outputs[-1], "text": outputs[-1]["text"] + out.get("text", "")}
+            else:
+                outputs.append(out)
+        for out in outputs:
             data = out.get("data", {})
             text = out.get("text", "") + str(data.get("text/plain", ""))
             text = re.sub(r" at 0x[0-9a-f]+>", ">", text)  # reprs name a memory address
