@@ -92,6 +92,8 @@ def rater_effects(
     shrinkage_pegawai: float | Literal["auto"] | None = "auto",
     bobot_penilai: bool = True,
     pegawai: pd.DataFrame | None = None,
+    kelompok_penilai: Any = None,
+    kemiringan: bool = False,
     **ordinal_options: Any,
 ) -> RaterEffects:
     """Estimate rater severity and calibrated ratee scores from a long 360 table.
@@ -142,6 +144,14 @@ def rater_effects(
     pegawai : DataFrame, optional
         The ``pegawai`` table; when given, ``.jaringan`` also lists the ``instansi`` and the
         number of ``unit_kerja`` in each connected component (which units cannot be compared).
+    kelompok_penilai : str, Series or mapping, optional
+        Hierarchical rater prior (issue 16; opt-in, see ``_hierarki``): an unpenalised
+        leniency per rater group — a column of ``pegawai`` looked up by the rater's NIP
+        (``"unit_kerja"``, ``"instansi"``, ``"wilayah"``) or a mapping ``nip_penilai →
+        kelompok`` — with each rater shrunk toward their group; the ratee shrinkage is applied
+        afterwards. ``.info["kelompok_penilai"]`` holds the group leniencies.
+    kemiringan : bool
+        Rater slopes (scale use) shrunk toward 1 (issue 16; opt-in); ``.raters["kemiringan"]``.
     **ordinal_options
         Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
 
@@ -232,10 +242,22 @@ def rater_effects(
             bobot_penilai,
             ordinal_options,
         )
+        if kelompok_penilai is not None or kemiringan:
+            effects = _refine(effects, ratings, periode, kelompok_penilai, kemiringan, pegawai)
     if pegawai is not None:
         annotate_units(effects, pegawai)
     warn_design(effects.info.get("peringatan", []))
     return effects
+
+
+def _refine(effects, ratings, periode, kelompok, kemiringan, pegawai) -> RaterEffects:
+    if effects.method != "additive" or effects.shrinkage == 0:
+        raise ParameterError(
+            "`kelompok_penilai` dan `kemiringan` hanya untuk model aditif dengan penyusutan."
+        )
+    from ._hierarki import hierarchical
+
+    return hierarchical(effects, rating_data(ratings, periode), kelompok, kemiringan, pegawai)
 
 
 def _single_thread_blas():
