@@ -147,7 +147,8 @@ def rater_effects(
     kelompok_penilai : str, Series or mapping, optional
         Hierarchical rater prior (issue 16; opt-in, see ``_hierarki``): an unpenalised
         leniency per rater group — a column of ``pegawai`` looked up by the rater's NIP
-        (``"unit_kerja"``, ``"instansi"``, ``"wilayah"``) or a mapping ``nip_penilai →
+        (``"unit_kerja"``, ``"kode_instansi"``, ``"wilayah"`` joined from the ``instansi``
+        table) or a mapping ``nip_penilai →
         kelompok`` — with each rater shrunk toward their group; the ratee shrinkage is applied
         afterwards. ``.info["kelompok_penilai"]`` holds the group leniencies.
     kemiringan : bool

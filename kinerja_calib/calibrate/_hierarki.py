@@ -38,8 +38,8 @@ from ._types import RaterEffects, RatingData
 
 __all__ = ["KELOMPOK_KOLOM", "hierarchical"]
 
-#: Columns of the ``pegawai`` table a rater group may be named by.
-KELOMPOK_KOLOM = ("unit_kerja", "instansi", "wilayah")
+#: Typical rater groups (columns of ``pegawai``; ``wilayah`` joined from ``instansi``).
+KELOMPOK_KOLOM = ("unit_kerja", "kode_instansi", "wilayah")
 _LAIN = "(tanpa kelompok)"
 
 
@@ -158,7 +158,8 @@ def hierarchical(
         The encoded ratings the fit was made on.
     kelompok : str, Series or mapping, optional
         Rater group: a column of ``pegawai`` looked up by the rater's NIP (``"unit_kerja"``,
-        ``"instansi"``, ``"wilayah"``) or a mapping ``nip_penilai → kelompok``.
+        ``"kode_instansi"``, or ``"wilayah"`` once joined from the ``instansi`` table) or a
+        mapping ``nip_penilai → kelompok``. Raters without a group share one.
     kemiringan : bool
         Fit rater slopes shrunk toward 1.
     pegawai : DataFrame, optional
