@@ -306,7 +306,12 @@ def run(name: str, seed: int = 1) -> list[dict]:
     t0 = time.perf_counter()
     rows["mentah"] = df.groupby("nip")["nilai"].mean()
     times = {}
-    for label, kw in {"bawaan": {}, "OLS": {"shrinkage": None}, **_options(sc)}.items():
+    fits = {
+        "bawaan": {},
+        "tanpa bobot penilai": {"bobot_penilai": False},
+        "OLS": {"shrinkage": None},
+    }
+    for label, kw in {**fits, **_options(sc)}.items():
         t0 = time.perf_counter()
         rows[label] = _fit(df, org, **kw)
         times[label] = time.perf_counter() - t0
@@ -374,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tanpa-mixedlm", action="store_true", help="lewati pembanding statsmodels")
     ap.add_argument("--quick", action="store_true", help="(sama; ukuran sudah kecil)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seeds", type=int, nargs="*", default=[2, 3], help="seed tambahan (rerata)")
     args = ap.parse_args(argv)
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
@@ -383,6 +389,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# bench_batas — seed {args.seed}, 3.000 pegawai per skenario, {K} aspek per pasangan")
     print()
     print(tab.round(3).to_string())
+    if args.seeds:
+        more = [row for seed in args.seeds for name in SCENARIOS for row in run(name, seed)] + rows
+        rep = pd.DataFrame(more).groupby(["skenario", "penaksir"], sort=False)
+        seeds = sorted({args.seed, *args.seeds})
+        print()
+        print(f"## rerata seed {', '.join(map(str, seeds))}: r dan bagian dari gain BLUP-benar")
+        summ = rep[["r", "bagian_BLUP"]].agg(["mean", "min", "max"])
+        summ.columns = [f"{a} {b}" for a, b in summ.columns]
+        print(summ.round(3).to_string())
     if not args.tanpa_mixedlm:
         print()
         print("## pembanding: statsmodels MixedLM (REML, efek acak bersilang) pada subset")

@@ -11,7 +11,9 @@ effects removed, grand mean ``μ`` subtracted) the model is::
   the group by ``λ_u = σ²_eff / σ²_u`` (σ²_u: the rater variance within groups). The ratee
   effects ``α`` are unpenalised in this stage — a ratee penalty would push real differences
   between weakly linked groups into ``g`` — and Kelley's ratee shrinkage
-  (``shrinkage_pegawai``) is applied afterwards, with the rater effects held fixed.
+  (``shrinkage_pegawai``) is applied afterwards, with the rater effects held fixed. Without
+  groups the ratees keep the default's penalty in the joint fit (else the raters' shrinkage
+  toward 0 would move a leniency shared by a weakly linked region into the ratees).
 - ``kemiringan``: every rater has a slope ``s`` (scale use: below 1 = central tendency), shrunk
   toward 1 by ``λ_s = σ²_eff / σ²_s`` (σ²_s by moments of the per-rater least-squares slopes);
   the slopes are scaled to a rating-weighted mean of 1, so ``α`` stays on the rating scale.
@@ -85,24 +87,31 @@ def _pair_means(data: RatingData, effects: RaterEffects) -> np.ndarray:
     return data.pair_ysum / data.pair_n - c[data.pair_role] - d_pair
 
 
-def _solve_linear(data, z, n, s, gp, ng, lam_u, x0):
-    """Least squares for (α, g, u) with the slopes ``s`` held fixed; ridge √λ_u on ``u``."""
+def _solve_linear(data, z, n, s, gp, ng, lam_u, x0, lam_a=0.0):
+    """Least squares for (α, g, u) with the slopes ``s`` held fixed; ridge √λ_u on ``u`` and,
+    when ``lam_a > 0``, √λ_a on ``α`` (then the first group's effect is the free intercept)."""
     na, nb = len(data.ratee_ids), len(data.rater_ids)
     npairs = len(z)
     w = np.sqrt(n)
     rows = np.repeat(np.arange(npairs), 3)
     cols = np.stack([data.pair_ratee, na + gp, na + ng + data.pair_rater], 1).ravel()
-    # the first group is the reference (g = 0): α carries the level, so nothing is left to the
-    # near null space (α + c, g − c·s) once the slopes differ
-    vals = np.stack([w * s[data.pair_rater], np.where(gp > 0, w, 0.0), w], 1).ravel()
+    # with α unpenalised the first group is the reference (g = 0): α carries the level, so
+    # nothing is left to the near null space (α + c, g − c·s) once the slopes differ
+    g_val = w if lam_a > 0 else np.where(gp > 0, w, 0.0)
+    vals = np.stack([w * s[data.pair_rater], g_val, w], 1).ravel()
     ncol = na + ng + nb
-    rows = np.concatenate([rows, npairs + np.arange(nb)])
-    cols = np.concatenate([cols, na + ng + np.arange(nb)])
-    vals = np.concatenate([vals, np.full(nb, np.sqrt(lam_u))])
+    ridge = [(na + ng, nb, lam_u)] + ([(0, na, lam_a)] if lam_a > 0 else [])
+    rows = [rows] + [
+        npairs + sum(r[1] for r in ridge[:i]) + np.arange(m) for i, (_, m, _) in enumerate(ridge)
+    ]
+    cols = [cols] + [c0 + np.arange(m) for c0, m, _ in ridge]
+    vals = [vals] + [np.full(m, np.sqrt(lam)) for _, m, lam in ridge]
+    rows, cols, vals = (np.concatenate(v) for v in (rows, cols, vals))
+    n_pad = sum(m for _, m, _ in ridge)
     colsq = np.bincount(cols, weights=vals**2, minlength=ncol)
     scale = 1.0 / np.sqrt(np.where(colsq > 0, colsq, 1.0))
-    A = sparse.csr_matrix((vals * scale[cols], (rows, cols)), shape=(npairs + nb, ncol))
-    rhs = np.concatenate([w * z, np.zeros(nb)])
+    A = sparse.csr_matrix((vals * scale[cols], (rows, cols)), shape=(npairs + n_pad, ncol))
+    rhs = np.concatenate([w * z, np.zeros(n_pad)])
     start = None if x0 is None else x0 / scale
     sol = lsmr(A, rhs, atol=1e-10, btol=1e-10, maxiter=20 * ncol + 1000, x0=start)
     x = sol[0] * scale
@@ -188,7 +197,13 @@ def hierarchical(
     s2_b = s2_eff / lam if lam > 0 else np.inf
     s = np.ones(nb)
     lam_u = lam
-    alpha, g, u, x = _solve_linear(data, z, n, s, gp, ng, lam_u, None)
+    lam_a = float(effects.info.get("shrinkage_pegawai", 0.0))
+    # with groups the ratees are free in this stage and shrunk afterwards (a ratee penalty would
+    # push real differences between weakly linked groups into the group leniency); without, they
+    # keep the default's penalty, else the raters' shrinkage toward 0 would move leniency shared
+    # by a whole weakly linked region into the ratees
+    lam_a1 = lam_a if kelompok is None else 0.0
+    alpha, g, u, x = _solve_linear(data, z, n, s, gp, ng, lam_u, None, lam_a1)
     if ng > 1 and np.isfinite(s2_b):  # rater variance within groups: total minus between
         n_r = np.bincount(data.pair_rater, weights=n, minlength=nb)
         n_g = np.bincount(gcode, weights=n_r, minlength=ng)
@@ -196,7 +211,7 @@ def hierarchical(
         s2_g = float(np.average(gm[gcode] ** 2) - np.mean(s2_eff / np.maximum(n_g[gcode], 1)))
         s2_u = max(s2_b - max(s2_g, 0.0), 0.1 * s2_b)
         lam_u = s2_eff / s2_u
-        alpha, g, u, x = _solve_linear(data, z, n, s, gp, ng, lam_u, x)
+        alpha, g, u, x = _solve_linear(data, z, n, s, gp, ng, lam_u, x, lam_a1)
     lam_s = np.inf
     if kemiringan:
         lam_s = _slope_prior(data, z - g[gp] - u[data.pair_rater], n, alpha, nb, s2_eff)
@@ -215,11 +230,10 @@ def hierarchical(
             s_new /= np.average(s_new, weights=sn)  # rating-weighted mean slope 1
             step = float(np.max(np.abs(s_new - s)))
             s = s_new
-            alpha, g, u, x = _solve_linear(data, z, n, s, gp, ng, lam_u, None)
+            alpha, g, u, x = _solve_linear(data, z, n, s, gp, ng, lam_u, None, lam_a1)
             if step < 1e-5:
                 break
     # ratee shrinkage afterwards, rater effects fixed (Kelley: toward the grand mean)
-    lam_a = float(effects.info.get("shrinkage_pegawai", 0.0))
     resid = z - g[gp] - u[data.pair_rater]
     sp = s[data.pair_rater]
     num = np.bincount(data.pair_ratee, weights=n * sp * resid, minlength=na)
