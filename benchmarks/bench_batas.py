@@ -17,7 +17,9 @@ score + pair interaction + noise):
 * ``dua wilayah``: the ``bawaan`` design split into two regions; region B's raters are +0.5
   more lenient (the true scores do not differ); 5 % of the cross-unit links cross regions.
 
-Estimators: ``mentah`` (raw mean), ``bawaan`` (``rater_effects`` default), ``OLS``
+Estimators: ``mentah`` (raw mean), ``bawaan`` (``rater_effects`` default), ``tanpa bobot
+penilai`` (``bobot_penilai=False``), ``λ benar`` (``rater_effects`` given the true λ and
+λ_pegawai, no rater weights: the same estimator as BLUP-benar through our solver), ``OLS``
 (``shrinkage=None``), the options of this issue (``kelompok_penilai`` by region / unit,
 ``kemiringan``), ``BLUP-benar`` — the mixed-model equations solved with the generator's *true*
 variance components (rater and ratee effects random, role fixed, pair error σ²_int + σ²_w / n):
@@ -310,6 +312,13 @@ def run(name: str, seed: int = 1) -> list[dict]:
         "bawaan": {},
         "tanpa bobot penilai": {"bobot_penilai": False},
         "OLS": {"shrinkage": None},
+    }
+    vc = sc["vc"]
+    s2_eff = vc["s2_w"] + K * vc["s2_int"]  # one rating's error, as rater_effects counts it
+    fits["λ benar"] = {
+        "bobot_penilai": False,
+        "shrinkage": s2_eff / vc["s2_b"],
+        "shrinkage_pegawai": s2_eff / vc["s2_a"],
     }
     for label, kw in {**fits, **_options(sc)}.items():
         t0 = time.perf_counter()
