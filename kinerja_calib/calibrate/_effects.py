@@ -461,6 +461,7 @@ def _additive(
         "n_penilaian": int(len(data.y)),
         "n_pasangan": int(npairs),
         "peringatan": peringatan,
+        "bobot_pasangan": w_obs,  # pair weights of the fit (reused by the _hierarki options)
     }
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, float(lam), "additive", data.periode, info

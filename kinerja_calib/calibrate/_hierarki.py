@@ -20,8 +20,8 @@ effects removed, grand mean ``μ`` subtracted) the model is::
   The model is bilinear: alternating least squares (a sparse LSMR solve of the linear part,
   then the closed-form 2 × 2 ridge regression of every rater) until the slopes settle.
 
-Pairs are weighted by their number of ratings (the default's rater-consistency weighting is
-not applied); ``se`` is the default fit's. Rater effects are centred within each connected
+Pairs carry the default fit's weights (their number of ratings, times the rater-consistency
+weight when ``bobot_penilai``); ``se`` is the default fit's. Rater effects are centred within each connected
 component as in the default, so scores stay comparable with it.
 """
 
@@ -187,7 +187,8 @@ def hierarchical(
     na, nb = len(data.ratee_ids), len(data.rater_ids)
     gcode, glabels = _group_codes(data, kelompok, pegawai)
     ng = len(glabels)
-    n = data.pair_n.astype(np.float64)
+    # the default fit's pair weights (ratings × rater consistency when bobot_penilai)
+    n = np.asarray(effects.info.get("bobot_pasangan", data.pair_n), dtype=np.float64)
     z0 = _pair_means(data, effects)
     mu = float(np.average(z0, weights=n))
     z = z0 - mu
