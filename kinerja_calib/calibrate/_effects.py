@@ -150,9 +150,13 @@ def rater_effects(
         (``"unit_kerja"``, ``"kode_instansi"``, ``"wilayah"`` joined from the ``instansi``
         table) or a mapping ``nip_penilai →
         kelompok`` — with each rater shrunk toward their group; the ratee shrinkage is applied
-        afterwards. ``.info["kelompok_penilai"]`` holds the group leniencies.
+        afterwards. ``.info["kelompok_penilai"]`` holds the group leniencies. Measured in
+        ``benchmarks/bench_batas.py``: r 0.908 vs 0.883 where two regions' raters differ in
+        leniency, but 0.907 vs 0.914 (unit groups) where groups do not differ — hence opt-in.
     kemiringan : bool
         Rater slopes (scale use) shrunk toward 1 (issue 16; opt-in); ``.raters["kemiringan"]``.
+        Same as the default where raters share a slope, r 0.879 vs 0.877 with 30 % central-
+        tendency raters (``bench_batas``), at 1.4–1.9× the time.
     **ordinal_options
         Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
 
