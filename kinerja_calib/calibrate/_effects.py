@@ -387,6 +387,8 @@ def _additive(
     if ols:
         parts = _variance_parts(data, fit, n_comp, n_params)
     w_obs = data.pair_n if pair_w is None else pair_w
+    rater_w = np.ones(nb)
+    rater_w[data.pair_rater] = w_obs / data.pair_n  # one value per rater
     n_eff_rater = np.bincount(data.pair_rater, weights=w_obs, minlength=nb)
     n_eff_ratee = np.bincount(data.pair_ratee, weights=w_obs, minlength=na)
     se_b = np.sqrt(s2_eff / (n_eff_rater + lam))
@@ -465,7 +467,7 @@ def _additive(
         "n_penilaian": int(len(data.y)),
         "n_pasangan": int(npairs),
         "peringatan": peringatan,
-        "bobot_pasangan": w_obs,  # pair weights of the fit (reused by the _hierarki options)
+        "bobot_relatif_penilai": rater_w,  # rater-consistency weights (reused by _hierarki)
     }
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, float(lam), "additive", data.periode, info

@@ -188,7 +188,8 @@ def hierarchical(
     gcode, glabels = _group_codes(data, kelompok, pegawai)
     ng = len(glabels)
     # the default fit's pair weights (ratings × rater consistency when bobot_penilai)
-    n = np.asarray(effects.info.get("bobot_pasangan", data.pair_n), dtype=np.float64)
+    rater_w = effects.info.get("bobot_relatif_penilai", np.ones(nb))
+    n = data.pair_n * np.asarray(rater_w, dtype=np.float64)[data.pair_rater]
     z0 = _pair_means(data, effects)
     mu = float(np.average(z0, weights=n))
     z = z0 - mu
