@@ -158,3 +158,14 @@ def test_slopes_recover_planted_central_tendency():
     }
     assert r["base"] == pytest.approx(0.9580, abs=5e-4)
     assert r["slopes"] == pytest.approx(0.9764, abs=5e-4)
+
+
+def test_both_options_together():
+    df, truth, groups, region = _planted_regions()
+    fx = _fit(df, kelompok_penilai=groups, kemiringan=True)
+    s = fx.ratees["skor_terkalibrasi"]
+    assert np.isfinite(s).all() and np.isfinite(fx.raters["kemiringan"]).all()
+    # no planted slopes here: the slope variance is estimated ~0, so the group fit is unchanged
+    only_groups = _fit(df, kelompok_penilai=groups).ratees["skor_terkalibrasi"]
+    assert float(np.max(np.abs(s - only_groups))) < 0.01
+    assert abs(_gap(s, region)) < 0.01
