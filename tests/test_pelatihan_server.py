@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -12,12 +13,13 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
 import segno
 
-from kinerja_calib._angka import desimal
+from kinerja_calib._angka import desimal, persen
 from kinerja_calib._escape import escape_text
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
 from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi, convergence, load_bank, simulate_session
@@ -99,6 +101,7 @@ def test_trainer_page_needs_token_and_host_is_checked(served):
     sesi, _url, port = served
     assert _get(port, "/pelatih") == 403
     assert _get(port, "/pelatih?token=salah") == 403
+    assert _get(port, "/pelatih/tunggu?versi=x") == 403  # the long-poll too
     status, page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")
     assert status == 200
     # The join address with its QR code, for the projector (an inline SVG the CSP allows).
@@ -174,6 +177,156 @@ def test_dashboard_shows_closed_rounds_by_wilayah_and_the_change(tmp_path, bank)
     assert row["ci_high"] < 0  # the planted improvement shows
     shown = f"aspek jarak ke kunci {desimal(row['perubahan'], 2, tanda=True)}"
     assert escape_text(shown) in page
+
+
+def test_dashboard_by_instansi_on_the_simulated_session(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas simulasi", kode_vinyet=["V01", "V05", "V09"], bank=bank)
+    simulate_session(sesi, bank.kunci, n_peserta=15, perbaikan=0.8, seed=3)
+    # Two more in round 2 from an instansi of their own (below the threshold of 3), both in
+    # Kab. Sleman: the instansi and the wilayah groupings now differ.
+    key = bank.kunci.set_index(["kode", "butir"])["nilai"]
+    for i in range(2):
+        extra = sesi.daftar(f"Tambahan {i}", "Puskesmas Depok", "Kab. Sleman")
+        for kode in ["V01", "V05", "V09"]:
+            aspek = {a: int(key[(kode, a)]) for a in ASPEK_BERAKHLAK}
+            k = key[(kode, "rating_hasil_kerja")], key[(kode, "rating_perilaku")]
+            sesi.kirim(extra, kode, 2, *k, aspek)
+    sesi.tutup_ronde(2)
+    with _serving(sesi, bank=bank) as (_url, port):
+        page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")[1]
+    # By hand: per participant the exact share and mean signed distance on the aspects of
+    # round 2, then the mean over the instansi's participants.
+    rows = sesi.penilaian(2)
+    rows = rows[rows["butir"].isin(list(ASPEK_BERAKHLAK))]
+    gap = rows["skor"] - [
+        int(key[(k, b)]) for k, b in zip(rows["kode_vinyet"], rows["butir"], strict=True)
+    ]
+    person = (
+        rows.assign(tepat=gap.eq(0), beda=gap)
+        .groupby(["instansi", "id_peserta"])[["tepat", "beda"]]
+        .mean()
+        .groupby("instansi")
+        .agg(n=("tepat", "size"), tepat=("tepat", "mean"), beda=("beda", "mean"))
+    )
+    assert person.loc["Puskesmas Depok", "n"] == 2 and (person["n"] == 3).sum() == 5
+    start = page.index("<p id='instansi-2'>")
+    shown = page[start : page.index("</p>", start)]
+    assert shown.startswith("<p id='instansi-2'>Per instansi (aspek;")
+    for name, r in person[person["n"] >= 3].iterrows():
+        text = f"{name} (3 peserta): tepat {persen(r['tepat'], 0)}, "
+        text += f"kelonggaran {desimal(r['beda'], 2, tanda=True)}"
+        assert escape_text(text) in shown
+    assert "Puskesmas" not in shown and "lainnya" not in shown  # 2 < 3: not shown at all
+    assert shown.count(escape_text("peserta)")) == 5
+    # The wilayah view keeps them: Kab. Sleman has 3 + 2 participants in round 2.
+    assert escape_text("Kab. Sleman (5 peserta)") in page[page.index("<p id='wilayah-2'>") :]
+
+
+class _Browser:
+    """HTTP keeping the ``_xsrf`` cookie, as a participant's browser does."""
+
+    def __init__(self, port: int):
+        self.port, self.cookie = port, ""
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        text = resp.read().decode("utf-8")
+        cookie = resp.getheader("Set-Cookie")
+        if cookie and cookie.startswith("_xsrf="):
+            self.cookie = cookie.split(";", 1)[0]
+        out = resp.status, text, resp.getheader("Location") or ""
+        conn.close()
+        return out
+
+
+def _wait_in_thread(port: int, path: str) -> tuple[threading.Thread, dict]:
+    answer: dict = {}
+
+    def run():
+        answer["status"], answer["body"] = _fetch_long(port, path)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, answer
+
+
+def _fetch_long(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    out = response.status, response.read().decode("utf-8")
+    conn.close()
+    return out
+
+
+def test_long_poll_wakes_on_a_submission_and_the_dashboard_shows_it(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    # A fingerprint check once an hour: only the submission's own wake-up can answer.
+    with _serving(sesi, bank=bank, tunggu=3600, periksa=3600) as (_url, port):
+        client = _Browser(port)
+        page = client.request("GET", "/daftar")[1]
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+        person = {"nama": "Peserta Dorong", "instansi": "RSUD", "wilayah": "Kota Malang"}
+        personal = client.request("POST", "/daftar", {"_xsrf": xsrf, **person})[2]
+        token = sesi.token_pelatih
+        dashboard = _fetch(port, f"/pelatih?token={token}")[1]
+        before = re.search(r"versi=([0-9-]+)", dashboard).group(1)
+        assert before == sesi.versi()
+        assert "<td>Peserta Dorong</td><td>RSUD</td><td>Kota Malang</td><td>0/2</td>" in dashboard
+        thread, answer = _wait_in_thread(port, f"/pelatih/tunggu?token={token}&versi={before}")
+        form = {"_xsrf": xsrf, "kode_vinyet": "V01", "ronde": "1"}
+        form |= {"hasil_kerja": RATING[1], "perilaku": RATING[1]}
+        form |= dict.fromkeys(ASPEK_BERAKHLAK, "3")
+        assert "Penilaian V01 tersimpan" in client.request("POST", personal, form)[1]
+        thread.join()
+        assert answer["status"] == 200 and answer["body"] == sesi.versi() != before
+        dashboard = _fetch(port, f"/pelatih?token={token}")[1]
+    assert "<td>Peserta Dorong</td><td>RSUD</td><td>Kota Malang</td><td>1/2</td>" in dashboard
+    assert f"versi={answer['body']}" in dashboard
+
+
+def test_long_poll_sees_writes_from_elsewhere_and_needs_the_token(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    with _serving(sesi, bank=bank, tunggu=3600, periksa=0.2) as (_url, port):
+        assert _get(port, "/pelatih/tunggu") == 403
+        assert _get(port, "/pelatih/tunggu?token=salah&versi=x") == 403
+        path = f"/pelatih/tunggu?token={sesi.token_pelatih}&versi={sesi.versi()}"
+        thread, answer = _wait_in_thread(port, path)
+        sesi.tutup_ronde(1)  # another process's write: no wake-up, the fingerprint check sees it
+        thread.join()
+    assert answer == {"status": 200, "body": sesi.versi()}
+
+
+def test_long_poll_answers_the_same_fingerprint_when_nothing_changes(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    with _serving(sesi, bank=bank, tunggu=0.3, periksa=0.1) as (_url, port):
+        status, body = _fetch(port, f"/pelatih/tunggu?token={sesi.token_pelatih}&versi=lama")
+        assert (status, body) == (200, sesi.versi())  # differs: at once
+        status, body = _fetch(port, f"/pelatih/tunggu?token={sesi.token_pelatih}&versi={body}")
+    assert (status, body) == (200, sesi.versi())  # unchanged: the same, after the hold
+
+
+def test_dashboard_script_is_the_only_one_and_nonced(served):
+    sesi, _url, port = served
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", f"/pelatih?token={sesi.token_pelatih}")
+    resp = conn.getresponse()
+    page, csp = resp.read().decode(), resp.getheader("Content-Security-Policy")
+    conn.close()
+    nonce = re.search(r"script-src 'nonce-([A-Za-z0-9_-]+)'; connect-src 'self'", csp).group(1)
+    assert page.count("<script") == 1 and f'<script nonce="{nonce}">' in page
+    assert '<noscript><meta http-equiv="refresh" content="1"></noscript>' in page
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/daftar")
+    assert "script-src 'none'" in conn.getresponse().getheader("Content-Security-Policy")
+    conn.close()
 
 
 def test_case_text_is_escaped(tmp_path):

@@ -3,23 +3,32 @@
 Plain tornado handlers (no kernel per participant, no JavaScript): a participant joins at
 ``/daftar`` and gets a personal link ``/p/<token>`` that shows the open round's cases, each
 with its own form (big touch targets, works on a phone); the trainer's dashboard
-``/pelatih?token=…`` refreshes itself every few seconds and opens/closes rounds.
+``/pelatih?token=…`` opens/closes rounds and reloads itself as soon as something changes:
+a small script (the only one, allowed by a per-response CSP nonce on that page alone)
+long-polls ``/pelatih/tunggu``, which answers when a submission, a join or a round change
+wakes it (or, for writes from another process or server, when the session's fingerprint
+:meth:`Sesi.versi` changes, checked every few seconds). Without JavaScript the page falls back
+to reloading itself every ``refresh`` seconds.
 
 Hardening as for the workshop server: bound to 127.0.0.1 by default; every request whose
 ``Host`` is not this server is refused; POSTs carry tornado's XSRF token and must come from
-this server's ``Origin``; the trainer page refuses a request without its token; pages carry
-a CSP under which no script runs and all data text is escaped. A participant's page shows
+this server's ``Origin``; the trainer page and its long-poll refuse a request without its
+token; pages carry a CSP under which no script runs (the dashboard: only its own nonce'd
+script, which may fetch from this server alone) and all data text is escaped. A participant's page shows
 only their own ratings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+import json
 import re
 import secrets
+import time
 from urllib.parse import urlsplit
 
-from tornado import web
+from tornado import locks, web
 
 from .._angka import ringkas
 from .._escape import escape_text
@@ -63,13 +72,33 @@ def qr_teks(url: str) -> str:
     return out.getvalue()
 
 
-def _page(title: str, body: str, refresh: int | None = None) -> str:
+def _page(title: str, body: str, refresh: int | None = None, head: str = "") -> str:
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    meta += head
     return (
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{meta}<title>{escape_text(title)}</title>{_CSS}</head><body>{body}</body></html>"
     )
+
+
+def _notify(conf: dict) -> None:
+    """Wake every dashboard waiting in :class:`_WaitHandler` (call on the server's loop)."""
+    conf["bangun"].notify_all()
+
+
+#: The dashboard's script: long-poll ``tunggu`` and reload when the fingerprint changes; on an
+#: error retry after 2 s. Filled with the URL and the fingerprint as JSON strings.
+_PUSH_JS = (
+    "(function(){{var u={url},v={versi};function w(){{fetch(u,{{cache:'no-store',"
+    "credentials:'same-origin'}}).then(function(r){{if(!r.ok)throw r;return r.text()}})"
+    ".then(function(t){{if(t!==v){{location.reload()}}else{{w()}}}})"
+    ".catch(function(){{setTimeout(w,2000)}})}}w()}})();"
+)
+
+
+def _js_string(text: str) -> str:
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 _STAT = {"alpha_ordinal": "α ordinal", "gwet_ac2": "AC2"}
@@ -164,6 +193,7 @@ class _JoinHandler(_Base):
             )
         except ParameterError as err:
             return self.get(f"<p class='galat'>{escape_text(err)}</p>")
+        _notify(self.conf)
         self.redirect(f"{self.conf['prefix']}/p/{peserta.token}")
 
 
@@ -264,6 +294,7 @@ class _ParticipantHandler(_Base):
             )
         except (ParameterError, ValueError) as err:
             return self.get(token, f"<p class='galat'>{escape_text(err)}</p>")
+        _notify(self.conf)
         note = "diganti" if hasil.diganti else "tersimpan"
         self.get(token, f"<p class='ok'>Penilaian {escape_text(hasil.kode_vinyet)} {note}.</p>")
 
@@ -276,6 +307,7 @@ class _TrainerHandler(_Base):
 
     def get(self) -> None:
         self._check_token()
+        versi = self.sesi.versi()  # before reading: a later change wakes the page
         ronde = self.sesi.ronde_aktif
         status = self.sesi.status_kiriman(ronde)
         selesai = int(status["selesai"].sum()) if len(status) else 0
@@ -308,7 +340,15 @@ class _TrainerHandler(_Base):
             f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-        self.finish(_page("Dasbor pelatih", body, refresh=self.conf["refresh"]))
+        nonce = secrets.token_urlsafe(16)
+        self.set_header("Content-Security-Policy", _dashboard_csp(nonce))
+        wait = f"{self.conf['prefix']}/pelatih/tunggu?token={self.sesi.token_pelatih}&versi={versi}"
+        script = _PUSH_JS.format(url=_js_string(wait), versi=_js_string(versi))
+        head = (
+            f'<noscript><meta http-equiv="refresh" content="{self.conf["refresh"]}"></noscript>'
+            f'<script nonce="{nonce}">{script}</script>'
+        )
+        self.finish(_page("Dasbor pelatih", body, head=head))
 
     def _numbers(self, states) -> str:
         """Agreement, accuracy, the view by wilayah and the cases to discuss of every closed
@@ -335,16 +375,15 @@ class _TrainerHandler(_Base):
                 f"{x.skala}: tepat {persen(x.tepat, 0)}, kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
                 for x in r.akurasi.itertuples()
             )
-            region = "; ".join(
-                f"{x.wilayah} ({x.n_peserta} peserta): tepat {persen(x.tepat, 0)}, "
-                f"kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
-                for x in r.wilayah[r.wilayah["skala"] == "aspek"].itertuples()
+            groups = "".join(
+                f"<p id='{by}-{ronde}'>Per {by} (aspek; kelompok di bawah ambang anonimitas digabung): "
+                f"{escape_text(_group_text(getattr(r, by), by) or '–')}</p>"
+                for by in ("wilayah", "instansi")
             )
             top = ", ".join(r.kasus["kode_vinyet"].head(3))
             parts.append(
                 f"<section class='angka' id='angka-{ronde}'><h2>Ronde {ronde}</h2><p>Kesepakatan: {escape_text(agree)}</p>"
-                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p>"
-                f"<p>Per wilayah (aspek; kelompok di bawah ambang anonimitas digabung): {escape_text(region or '–')}</p>"
+                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p>{groups}"
                 f"<p>Bahas lebih dulu: {escape_text(top)}</p></section>"
             )
         if len(closed) >= 2:
@@ -375,7 +414,51 @@ class _TrainerHandler(_Base):
             nxt = states.loc[states["status"] == "belum", "ronde"]
             if len(nxt):
                 self.sesi.buka_ronde(int(nxt.iloc[0]))
+        _notify(self.conf)
         self.redirect(f"{self.conf['prefix']}/pelatih?token={self.sesi.token_pelatih}")
+
+
+class _WaitHandler(_TrainerHandler):
+    """Long-poll for the dashboard: answers (text, the session's fingerprint) as soon as it
+    differs from ``versi``, woken by this server's submissions at once and re-checked every
+    ``periksa`` seconds for writes from elsewhere; after ``tunggu`` seconds it answers anyway."""
+
+    SUPPORTED_METHODS = ("GET",)
+    _gone = False
+
+    def on_connection_close(self) -> None:
+        self._gone = True  # the loop below ends at its next check
+
+    async def get(self) -> None:
+        self._check_token()
+        seen = self.get_argument("versi", "")
+        end = time.monotonic() + self.conf["tunggu"]
+        while True:
+            now = self.sesi.versi()
+            left = end - time.monotonic()
+            if now != seen or left <= 0 or self._gone:
+                break
+            wait = dt.timedelta(seconds=min(self.conf["periksa"], left))
+            await self.conf["bangun"].wait(timeout=wait)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(now)
+
+
+def _dashboard_csp(nonce: str) -> str:
+    """:data:`CSP` with the dashboard's own script allowed (by nonce) and fetches to this server."""
+    return CSP.replace("script-src 'none'", f"script-src 'nonce-{nonce}'; connect-src 'self'")
+
+
+def _group_text(frame, by: str) -> str:
+    """``name (n peserta): tepat x %, kelonggaran ±y`` per group of ``by`` on the aspect scale
+    (groups below the anonymity threshold were already merged or dropped)."""
+    from .._angka import desimal, persen
+
+    return "; ".join(
+        f"{getattr(x, by)} ({x.n_peserta} peserta): tepat {persen(x.tepat, 0)}, "
+        f"kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
+        for x in frame[frame["skala"] == "aspek"].itertuples()
+    )
 
 
 def _case_texts(kasus, bank) -> dict:
@@ -408,6 +491,8 @@ def make_handlers(
     kunci=None,
     bank=None,
     url_peserta: str | None = None,
+    tunggu: float = 25.0,
+    periksa: float = 2.0,
 ) -> list[tuple]:
     """The routes of the session's pages under ``prefix``, ready for
     :meth:`tornado.web.Application.add_handlers` or :func:`make_app`.
@@ -424,7 +509,8 @@ def make_handlers(
     host : str
         The address participants use; requests must carry it (or localhost names) as ``Host``.
     refresh : int
-        Seconds between dashboard refreshes.
+        Seconds between dashboard reloads when the browser runs no JavaScript (with it the
+        dashboard reloads when :class:`_WaitHandler` reports a change).
     kunci : DataFrame, optional
         The bank's key; with it the dashboard shows the numbers of every closed round
         (``bank.kunci`` when omitted).
@@ -433,6 +519,11 @@ def make_handlers(
         evidence of behaviour per aspect.
     url_peserta : str, optional
         The participants' join address; the dashboard then shows it with a QR code.
+    tunggu : float
+        Longest hold of the dashboard's long-poll, seconds.
+    periksa : float
+        Seconds between checks of the session's fingerprint while a long-poll waits (this
+        server's own submissions wake it at once; this catches writes from elsewhere).
     """
     prefix = prefix.rstrip("/")
     if kunci is None and bank is not None:
@@ -447,6 +538,9 @@ def make_handlers(
         "url_peserta": url_peserta,
         "qr": qr_svg(url_peserta) if url_peserta else "",
         "cache": {},
+        "bangun": locks.Condition(),
+        "tunggu": tunggu,
+        "periksa": periksa,
     }
     args, prefix = {"conf": conf}, re.escape(prefix)
     return [
@@ -454,6 +548,7 @@ def make_handlers(
         (prefix + "/daftar", _JoinHandler, args),
         (prefix + r"/p/([A-Za-z0-9_\-]+)", _ParticipantHandler, args),
         (prefix + "/pelatih", _TrainerHandler, args),
+        (prefix + "/pelatih/tunggu", _WaitHandler, args),
         (prefix + "/pelatih/(tutup|buka)", _TrainerHandler, args),
     ]
 
@@ -462,7 +557,7 @@ def make_app(sesi, **kwargs) -> web.Application:
     """The session's pages as a tornado application of their own, at the root path.
 
     ``kwargs`` are those of :func:`make_handlers` (``kasus``, ``host``, ``refresh``,
-    ``kunci``, ``bank``, ``url_peserta``). POSTs are checked against tornado's XSRF cookie.
+    ``kunci``, ``bank``, ``url_peserta``, ``tunggu``, ``periksa``). POSTs are checked against tornado's XSRF cookie.
     """
     return web.Application(
         make_handlers(sesi, **kwargs),

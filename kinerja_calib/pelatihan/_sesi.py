@@ -494,6 +494,27 @@ class Sesi:
         )
         return people
 
+    def versi(self) -> str:
+        """A fingerprint of everything the trainer's dashboard shows: participants, ratings
+        (a replaced submission counts) and round states, in one query. Equal fingerprints
+        mean nothing changed, whichever server or process wrote to the session."""
+        p, n, r = _T.PESERTA, _T.PENILAIAN, _T.RONDE
+
+        def scalar(column, table):
+            return sa.select(column).where(table.c.kode_sesi == self.kode_sesi).scalar_subquery()
+
+        query = sa.select(
+            scalar(sa.func.count(), p),
+            scalar(sa.func.count(), n),
+            scalar(sa.func.coalesce(sa.func.sum(n.c.kiriman_ke), 0), n),
+            *(  # rounds only move belum -> buka -> tutup: these sums change at every step
+                scalar(sa.func.coalesce(sa.func.sum(sa.case((r.c.status == s, r.c.ronde))), 0), r)
+                for s in ("buka", "tutup")
+            ),
+        )
+        with self._engine.connect() as conn:
+            return "-".join(str(int(x)) for x in conn.execute(query).one())
+
     # ------------------------------------------------------------------ numbers
     def ringkasan(self, ronde: int | None = None, *, bank=None, n_boot: int = 500, seed: int = 0):
         """The trainer's live numbers (:class:`~kinerja_calib.pelatihan._statistik.Ringkasan`)."""
