@@ -250,23 +250,24 @@ def _wait_in_thread(port: int, path: str) -> tuple[threading.Thread, dict]:
     answer: dict = {}
 
     def run():
-        answer["status"], answer["body"] = _fetch_long(port, path)
+        answer["status"], answer["versi"], answer["body"] = _fetch_long(port, path)
 
     thread = threading.Thread(target=run)
     thread.start()
     return thread, answer
 
 
-def _fetch_long(port: int, path: str) -> tuple[int, str]:
+def _fetch_long(port: int, path: str) -> tuple[int, str, str]:
+    """Status, ``X-Versi`` header and body (no time limit that matters: 120 s)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", path)
     response = conn.getresponse()
-    out = response.status, response.read().decode("utf-8")
+    out = response.status, response.getheader("X-Versi"), response.read().decode("utf-8")
     conn.close()
     return out
 
 
-def test_long_poll_wakes_on_a_submission_and_the_dashboard_shows_it(tmp_path, bank):
+def test_long_poll_wakes_on_a_submission_and_returns_it(tmp_path, bank):
     sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
     # A fingerprint check once an hour: only the submission's own wake-up can answer.
     with _serving(sesi, bank=bank, tunggu=3600, periksa=3600) as (_url, port):
@@ -276,20 +277,20 @@ def test_long_poll_wakes_on_a_submission_and_the_dashboard_shows_it(tmp_path, ba
         person = {"nama": "Peserta Dorong", "instansi": "RSUD", "wilayah": "Kota Malang"}
         personal = client.request("POST", "/daftar", {"_xsrf": xsrf, **person})[2]
         token = sesi.token_pelatih
-        dashboard = _fetch(port, f"/pelatih?token={token}")[1]
-        before = re.search(r"versi=([0-9-]+)", dashboard).group(1)
-        assert before == sesi.versi()
-        assert "<td>Peserta Dorong</td><td>RSUD</td><td>Kota Malang</td><td>0/2</td>" in dashboard
+        _status, before, dashboard = _fetch_long(port, f"/pelatih?token={token}")
+        assert before == sesi.versi() and f'v="{before}"' in dashboard  # the script's start
+        row = "<tr><td>Peserta Dorong</td><td>RSUD</td><td>Kota Malang</td><td>{}/2</td></tr>"
+        assert row.format(0) in dashboard
         thread, answer = _wait_in_thread(port, f"/pelatih/tunggu?token={token}&versi={before}")
         form = {"_xsrf": xsrf, "kode_vinyet": "V01", "ronde": "1"}
         form |= {"hasil_kerja": RATING[1], "perilaku": RATING[1]}
         form |= dict.fromkeys(ASPEK_BERAKHLAK, "3")
         assert "Penilaian V01 tersimpan" in client.request("POST", personal, form)[1]
         thread.join()
-        assert answer["status"] == 200 and answer["body"] == sesi.versi() != before
-        dashboard = _fetch(port, f"/pelatih?token={token}")[1]
-    assert "<td>Peserta Dorong</td><td>RSUD</td><td>Kota Malang</td><td>1/2</td>" in dashboard
-    assert f"versi={answer['body']}" in dashboard
+    assert answer["status"] == 200 and answer["versi"] == sesi.versi() != before
+    # The answer is the new dashboard body, showing the submission (no second request).
+    assert row.format(1) in answer["body"] and row.format(0) not in answer["body"]
+    assert answer["body"].startswith("<h1>Dasbor pelatih: Kelas uji</h1>")
 
 
 def test_long_poll_sees_writes_from_elsewhere_and_needs_the_token(tmp_path, bank):
@@ -301,16 +302,18 @@ def test_long_poll_sees_writes_from_elsewhere_and_needs_the_token(tmp_path, bank
         thread, answer = _wait_in_thread(port, path)
         sesi.tutup_ronde(1)  # another process's write: no wake-up, the fingerprint check sees it
         thread.join()
-    assert answer == {"status": 200, "body": sesi.versi()}
+    assert (answer["status"], answer["versi"]) == (200, sesi.versi())
+    assert "Ronde aktif: –" in answer["body"] and "<button>Buka ronde 2</button>" in answer["body"]
 
 
-def test_long_poll_answers_the_same_fingerprint_when_nothing_changes(tmp_path, bank):
+def test_long_poll_answers_nothing_new_when_nothing_changes(tmp_path, bank):
     sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
     with _serving(sesi, bank=bank, tunggu=0.3, periksa=0.1) as (_url, port):
-        status, body = _fetch(port, f"/pelatih/tunggu?token={sesi.token_pelatih}&versi=lama")
-        assert (status, body) == (200, sesi.versi())  # differs: at once
-        status, body = _fetch(port, f"/pelatih/tunggu?token={sesi.token_pelatih}&versi={body}")
-    assert (status, body) == (200, sesi.versi())  # unchanged: the same, after the hold
+        base = f"/pelatih/tunggu?token={sesi.token_pelatih}&versi="
+        status, versi, body = _fetch_long(port, base + "lama")
+        assert (status, versi) == (200, sesi.versi()) and "id='ringkas'" in body  # at once
+        status, again, body = _fetch_long(port, base + versi)
+    assert (status, again, body) == (200, versi, "")  # unchanged: after the hold, no body
 
 
 def test_dashboard_script_is_the_only_one_and_nonced(served):

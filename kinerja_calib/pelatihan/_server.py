@@ -87,12 +87,15 @@ def _notify(conf: dict) -> None:
     conf["bangun"].notify_all()
 
 
-#: The dashboard's script: long-poll ``tunggu`` and reload when the fingerprint changes; on an
-#: error retry after 2 s. Filled with the URL and the fingerprint as JSON strings.
+#: The dashboard's script: long-poll ``tunggu`` with the page's fingerprint; an answer with a
+#: new fingerprint (header ``X-Versi``) carries the new page body, which replaces the old one
+#: (inert: scripts in it never run); on an error retry after 2 s. Filled with the URL (ending
+#: in ``versi=``) and the fingerprint as JSON strings.
 _PUSH_JS = (
-    "(function(){{var u={url},v={versi};function w(){{fetch(u,{{cache:'no-store',"
-    "credentials:'same-origin'}}).then(function(r){{if(!r.ok)throw r;return r.text()}})"
-    ".then(function(t){{if(t!==v){{location.reload()}}else{{w()}}}})"
+    "(function(){{var u={url},v={versi};function w(){{fetch(u+encodeURIComponent(v),"
+    "{{cache:'no-store',credentials:'same-origin'}}).then(function(r){{if(!r.ok)throw r;"
+    "var n=r.headers.get('X-Versi');return r.text().then(function(t){{if(n&&n!==v&&t){{v=n;"
+    "document.body.replaceWith(new DOMParser().parseFromString(t,'text/html').body)}}w()}})}})"
     ".catch(function(){{setTimeout(w,2000)}})}}w()}})();"
 )
 
@@ -307,7 +310,22 @@ class _TrainerHandler(_Base):
 
     def get(self) -> None:
         self._check_token()
-        versi = self.sesi.versi()  # before reading: a later change wakes the page
+        versi, body = self._body()
+        nonce = secrets.token_urlsafe(16)
+        self.set_header("Content-Security-Policy", _dashboard_csp(nonce))
+        self.set_header("X-Versi", versi)
+        wait = f"{self.conf['prefix']}/pelatih/tunggu?token={self.sesi.token_pelatih}&versi="
+        script = _PUSH_JS.format(url=_js_string(wait), versi=_js_string(versi))
+        head = (
+            f'<noscript><meta http-equiv="refresh" content="{self.conf["refresh"]}"></noscript>'
+            f'<script nonce="{nonce}">{script}</script>'
+        )
+        self.finish(_page("Dasbor pelatih", body, head=head))
+
+    def _body(self) -> tuple[str, str]:
+        """The session's fingerprint (read first: a later change wakes the page) and the
+        dashboard's body."""
+        versi = self.sesi.versi()
         ronde = self.sesi.ronde_aktif
         status = self.sesi.status_kiriman(ronde)
         selesai = int(status["selesai"].sum()) if len(status) else 0
@@ -340,15 +358,7 @@ class _TrainerHandler(_Base):
             f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-        nonce = secrets.token_urlsafe(16)
-        self.set_header("Content-Security-Policy", _dashboard_csp(nonce))
-        wait = f"{self.conf['prefix']}/pelatih/tunggu?token={self.sesi.token_pelatih}&versi={versi}"
-        script = _PUSH_JS.format(url=_js_string(wait), versi=_js_string(versi))
-        head = (
-            f'<noscript><meta http-equiv="refresh" content="{self.conf["refresh"]}"></noscript>'
-            f'<script nonce="{nonce}">{script}</script>'
-        )
-        self.finish(_page("Dasbor pelatih", body, head=head))
+        return versi, body
 
     def _numbers(self, states) -> str:
         """Agreement, accuracy, the view by wilayah and the cases to discuss of every closed
@@ -419,9 +429,11 @@ class _TrainerHandler(_Base):
 
 
 class _WaitHandler(_TrainerHandler):
-    """Long-poll for the dashboard: answers (text, the session's fingerprint) as soon as it
-    differs from ``versi``, woken by this server's submissions at once and re-checked every
-    ``periksa`` seconds for writes from elsewhere; after ``tunggu`` seconds it answers anyway."""
+    """Long-poll for the dashboard: as soon as the session's fingerprint differs from
+    ``versi`` it answers with the new dashboard body (header ``X-Versi``: the new
+    fingerprint), so the page updates without a second request. Woken by this server's
+    submissions at once; the fingerprint is also re-checked every ``periksa`` seconds for
+    writes from elsewhere. After ``tunggu`` seconds unchanged it answers with no body."""
 
     SUPPORTED_METHODS = ("GET",)
     _gone = False
@@ -440,8 +452,11 @@ class _WaitHandler(_TrainerHandler):
                 break
             wait = dt.timedelta(seconds=min(self.conf["periksa"], left))
             await self.conf["bangun"].wait(timeout=wait)
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(now)
+        body = ""
+        if now != seen and not self._gone:
+            now, body = self._body()
+        self.set_header("X-Versi", now)
+        self.finish(body)
 
 
 def _dashboard_csp(nonce: str) -> str:
