@@ -169,7 +169,7 @@ def test_dashboard_shows_closed_rounds_by_wilayah_and_the_change(tmp_path, bank)
     wilayah = sesi.daftar_peserta()["wilayah"].value_counts()
     assert (wilayah >= 3).all()
     for name in wilayah.index:
-        assert escape_text(f"{name} (3 peserta)") in page
+        assert f"<tr><td>{escape_text(name)}</td><td>3</td>" in page
     change = convergence(sesi.penilaian(), bank.kunci, 1, 2, n_boot=500).set_index(
         ["skala", "ukuran"]
     )
@@ -209,17 +209,18 @@ def test_dashboard_by_instansi_on_the_simulated_session(tmp_path, bank):
         .agg(n=("tepat", "size"), tepat=("tepat", "mean"), beda=("beda", "mean"))
     )
     assert person.loc["Puskesmas Depok", "n"] == 2 and (person["n"] == 3).sum() == 5
-    start = page.index("<p id='instansi-2'>")
-    shown = page[start : page.index("</p>", start)]
-    assert shown.startswith("<p id='instansi-2'>Per instansi (aspek;")
+    start = page.index("<table class='kelompok' id='instansi-2'>")
+    shown = page[start : page.index("</table>", start)]
+    assert "<caption>Per instansi (aspek)</caption>" in shown
     for name, r in person[person["n"] >= 3].iterrows():
-        text = f"{name} (3 peserta): tepat {persen(r['tepat'], 0)}, "
-        text += f"kelonggaran {desimal(r['beda'], 2, tanda=True)}"
-        assert escape_text(text) in shown
+        cells = (name, "3", persen(r["tepat"], 0), desimal(r["beda"], 2, tanda=True))
+        assert "<tr>" + "".join(f"<td>{escape_text(c)}</td>" for c in cells) + "</tr>" in shown
     assert "Puskesmas" not in shown and "lainnya" not in shown  # 2 < 3: not shown at all
-    assert shown.count(escape_text("peserta)")) == 5
+    assert shown.count("<tr><td>") == 5
     # The wilayah view keeps them: Kab. Sleman has 3 + 2 participants in round 2.
-    assert escape_text("Kab. Sleman (5 peserta)") in page[page.index("<p id='wilayah-2'>") :]
+    start = page.index("<table class='kelompok' id='wilayah-2'>")
+    sleman = f"<tr><td>{escape_text('Kab. Sleman')}</td><td>5</td>"
+    assert sleman in page[start : page.index("</table>", start)]
 
 
 class _Browser:

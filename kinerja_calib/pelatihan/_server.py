@@ -34,6 +34,7 @@ from .._angka import ringkas
 from .._escape import escape_text
 from ..errors import ParameterError
 from ..labels import ASPEK_BERAKHLAK, RATING
+from ..privacy import AMBANG_BAWAAN
 
 __all__ = ["CSP", "make_app", "make_handlers", "qr_svg", "qr_teks"]
 
@@ -50,7 +51,9 @@ _CSS = (
     "margin-right:.4em}button{font-size:1.1em;padding:.7em 1.4em;margin:.5em 0}input[type=text]{font-size:1.1em;"
     "width:100%;padding:.4em}.ok{color:#176b2c}.galat{color:#a00;white-space:pre-line}"
     "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
-    ".gulir{overflow-x:auto}.indikator{font-size:.85em}</style>"
+    ".gulir{overflow-x:auto}.indikator{font-size:.85em}.kelompok{display:inline-table;"
+    "margin:0 1em .5em 0;vertical-align:top}caption{text-align:left;font-weight:bold}"
+    ".catatan{font-size:.85em}</style>"
 )
 
 
@@ -385,10 +388,11 @@ class _TrainerHandler(_Base):
                 f"{x.skala}: tepat {persen(x.tepat, 0)}, kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
                 for x in r.akurasi.itertuples()
             )
-            groups = "".join(
-                f"<p id='{by}-{ronde}'>Per {by} (aspek; kelompok di bawah ambang anonimitas digabung): "
-                f"{escape_text(_group_text(getattr(r, by), by) or '–')}</p>"
-                for by in ("wilayah", "instansi")
+            groups = "".join(_group_table(getattr(r, by), by, ronde) for by in _KELOMPOK)
+            groups = (
+                f"<div class='gulir'>{groups}</div><p class='catatan'>Kelompok dengan kurang dari "
+                f"{AMBANG_BAWAAN} peserta digabung menjadi (lainnya); bila tetap kurang dari "
+                f"{AMBANG_BAWAAN}, tidak ditampilkan.</p>"
             )
             top = ", ".join(r.kasus["kode_vinyet"].head(3))
             parts.append(
@@ -464,15 +468,26 @@ def _dashboard_csp(nonce: str) -> str:
     return CSP.replace("script-src 'none'", f"script-src 'nonce-{nonce}'; connect-src 'self'")
 
 
-def _group_text(frame, by: str) -> str:
-    """``name (n peserta): tepat x %, kelonggaran ±y`` per group of ``by`` on the aspect scale
-    (groups below the anonymity threshold were already merged or dropped)."""
+_KELOMPOK = {"wilayah": "Wilayah", "instansi": "Instansi"}
+
+
+def _group_table(frame, by: str, ronde: int) -> str:
+    """Table ``<by>-<ronde>``: per group of ``by`` on the aspect scale its participants,
+    exact share and leniency (groups below the anonymity threshold were already merged or
+    dropped by :func:`~._statistik.group_summary`)."""
     from .._angka import desimal, persen
 
-    return "; ".join(
-        f"{getattr(x, by)} ({x.n_peserta} peserta): tepat {persen(x.tepat, 0)}, "
-        f"kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
+    rows = "".join(
+        f"<tr><td>{escape_text(getattr(x, by))}</td><td>{x.n_peserta}</td>"
+        f"<td>{escape_text(persen(x.tepat, 0))}</td>"
+        f"<td>{escape_text(desimal(x.kelonggaran, 2, tanda=True))}</td></tr>"
         for x in frame[frame["skala"] == "aspek"].itertuples()
+    )
+    rows = rows or "<tr><td colspan='4'>– (tidak ada kelompok yang mencapai ambang)</td></tr>"
+    return (
+        f"<table class='kelompok' id='{by}-{ronde}'><caption>Per {by.lower()} (aspek)</caption>"
+        f"<thead><tr><th>{_KELOMPOK[by]}</th><th>Peserta</th><th>Tepat</th><th>Kelonggaran</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
