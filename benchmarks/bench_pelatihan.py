@@ -59,6 +59,8 @@ MODES = {"segar 1 s": 1.0, "segar 0,5 s": 0.5, "dorong": None}
 JUPYTER_TOKEN = "token-bench-pelatihan"
 ROW = re.compile(r"<tr><td>(P\d+)</td><td>[^<]*</td><td>[^<]*</td><td>(\d+)/\d+</td></tr>")
 FORM_CELL = """import kinerja_calib, pandas, ipywidgets as w
+from kinerja_calib.pelatihan import Sesi, load_bank
+bank = load_bank()
 w.VBox([w.ToggleButtons(options=['Di bawah ekspektasi', 'Sesuai ekspektasi', 'Di atas ekspektasi'])]
        + [w.ToggleButtons(options=['1', '2', '3', '4', '5'], description=a) for a in
           ['berorientasi_pelayanan', 'akuntabel', 'kompeten', 'harmonis', 'loyal', 'adaptif', 'kolaboratif']])"""
@@ -242,7 +244,7 @@ def _print_room(title: str, r: dict, args) -> None:
             f"  {mode:<12} kirim → tampil di dasbor: p50 {desimal(np.median(sent), 2)} s, "
             f"p95 {desimal(np.percentile(sent, 95), 2)} s, maks {desimal(sent.max(), 2)} s; "
             f"tersimpan → tampil p95 {desimal(np.percentile(saved, 95), 2)} s "
-            f"({r['loads'][mode]} muat); diam {args.diam} s: CPU {desimal(cpu, 2)} s, {loads} muat"
+            f"({r['loads'][mode]} muat); diam {desimal(args.diam, 0)} s: CPU {desimal(cpu, 2)} s, {loads} muat"
         )
 
 
@@ -355,7 +357,8 @@ def jupyter(args) -> None:
         need = args.peserta * pss / 1024
         print(
             f"pembanding Voilà: {len(voila['mem'])} kernel dari {args.voila} halaman formulir di "
-            f"server yang sama; per kernel RSS {desimal(rss, 0)} MB, PSS {desimal(pss, 0)} MB; "
+            f"server yang sama (bank vinyet dimuat; batas bawah: belum ada interaksi); per kernel "
+            f"RSS {desimal(rss, 0)} MB, PSS {desimal(pss, 0)} MB; "
             f"per halaman {desimal(voila['wall'], 1)} s, CPU {desimal(voila['cpu'], 1)} s; server "
             f"sesudahnya RSS {desimal(after[0], 0)} MB"
         )
