@@ -1,21 +1,21 @@
 """A light web front end for a training session: participant forms and the trainer dashboard.
 
-Plain tornado handlers (no kernel per participant, no JavaScript): a participant joins at
-``/daftar`` and gets a personal link ``/p/<token>`` that shows the open round's cases, each
-with its own form (big touch targets, works on a phone); the trainer's dashboard
-``/pelatih?token=…`` opens/closes rounds and reloads itself as soon as something changes:
-a small script (the only one, allowed by a per-response CSP nonce on that page alone)
-long-polls ``/pelatih/tunggu``, which answers when a submission, a join or a round change
-wakes it (or, for writes from another process or server, when the session's fingerprint
-:meth:`Sesi.versi` changes, checked every few seconds). Without JavaScript the page falls back
-to reloading itself every ``refresh`` seconds.
+Plain tornado handlers (no kernel per participant; no JavaScript on the participant's pages):
+a participant joins at ``/daftar`` and gets a personal link ``/p/<token>`` that shows the open
+round's cases, each with its own form (big touch targets, works on a phone). The trainer's
+dashboard ``/pelatih?token=…`` opens/closes rounds and updates as soon as something changes:
+its one small script (allowed by a per-response CSP nonce on that page alone) long-polls
+``/pelatih/tunggu``, which is woken by this server's submissions, joins and round changes (and,
+for writes from another process or server, re-checks the fingerprint :meth:`Sesi.versi` every
+few seconds) and answers with the new page body. Without JavaScript the page reloads itself
+every ``refresh`` seconds instead.
 
 Hardening as for the workshop server: bound to 127.0.0.1 by default; every request whose
 ``Host`` is not this server is refused; POSTs carry tornado's XSRF token and must come from
 this server's ``Origin``; the trainer page and its long-poll refuse a request without its
 token; pages carry a CSP under which no script runs (the dashboard: only its own nonce'd
-script, which may fetch from this server alone) and all data text is escaped. A participant's page shows
-only their own ratings.
+script, which may fetch from this server alone) and all data text is escaped. A
+participant's page shows only their own ratings.
 """
 
 from __future__ import annotations
