@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -12,12 +13,13 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
 import segno
 
-from kinerja_calib._angka import desimal
+from kinerja_calib._angka import desimal, persen
 from kinerja_calib._escape import escape_text
 from kinerja_calib.labels import ASPEK_BERAKHLAK, RATING
 from kinerja_calib.pelatihan import BUTIR_DINILAI, Sesi, convergence, load_bank, simulate_session
@@ -99,6 +101,7 @@ def test_trainer_page_needs_token_and_host_is_checked(served):
     sesi, _url, port = served
     assert _get(port, "/pelatih") == 403
     assert _get(port, "/pelatih?token=salah") == 403
+    assert _get(port, "/pelatih/tunggu?versi=x") == 403  # the long-poll too
     status, page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")
     assert status == 200
     # The join address with its QR code, for the projector (an inline SVG the CSP allows).
@@ -166,7 +169,7 @@ def test_dashboard_shows_closed_rounds_by_wilayah_and_the_change(tmp_path, bank)
     wilayah = sesi.daftar_peserta()["wilayah"].value_counts()
     assert (wilayah >= 3).all()
     for name in wilayah.index:
-        assert escape_text(f"{name} (3 peserta)") in page
+        assert f"<tr><td>{escape_text(name)}</td><td>3</td>" in page
     change = convergence(sesi.penilaian(), bank.kunci, 1, 2, n_boot=500).set_index(
         ["skala", "ukuran"]
     )
@@ -174,6 +177,160 @@ def test_dashboard_shows_closed_rounds_by_wilayah_and_the_change(tmp_path, bank)
     assert row["ci_high"] < 0  # the planted improvement shows
     shown = f"aspek jarak ke kunci {desimal(row['perubahan'], 2, tanda=True)}"
     assert escape_text(shown) in page
+
+
+def test_dashboard_by_instansi_on_the_simulated_session(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas simulasi", kode_vinyet=["V01", "V05", "V09"], bank=bank)
+    simulate_session(sesi, bank.kunci, n_peserta=15, perbaikan=0.8, seed=3)
+    # Two more in round 2 from an instansi of their own (below the threshold of 3), both in
+    # Kab. Sleman: the instansi and the wilayah groupings now differ.
+    key = bank.kunci.set_index(["kode", "butir"])["nilai"]
+    for i in range(2):
+        extra = sesi.daftar(f"Tambahan {i}", "Puskesmas Depok", "Kab. Sleman")
+        for kode in ["V01", "V05", "V09"]:
+            aspek = {a: int(key[(kode, a)]) for a in ASPEK_BERAKHLAK}
+            k = key[(kode, "rating_hasil_kerja")], key[(kode, "rating_perilaku")]
+            sesi.kirim(extra, kode, 2, *k, aspek)
+    sesi.tutup_ronde(2)
+    with _serving(sesi, bank=bank) as (_url, port):
+        page = _fetch(port, f"/pelatih?token={sesi.token_pelatih}")[1]
+    # By hand: per participant the exact share and mean signed distance on the aspects of
+    # round 2, then the mean over the instansi's participants.
+    rows = sesi.penilaian(2)
+    rows = rows[rows["butir"].isin(list(ASPEK_BERAKHLAK))]
+    gap = rows["skor"] - [
+        int(key[(k, b)]) for k, b in zip(rows["kode_vinyet"], rows["butir"], strict=True)
+    ]
+    person = (
+        rows.assign(tepat=gap.eq(0), beda=gap)
+        .groupby(["instansi", "id_peserta"])[["tepat", "beda"]]
+        .mean()
+        .groupby("instansi")
+        .agg(n=("tepat", "size"), tepat=("tepat", "mean"), beda=("beda", "mean"))
+    )
+    assert person.loc["Puskesmas Depok", "n"] == 2 and (person["n"] == 3).sum() == 5
+    start = page.index("<table class='kelompok' id='instansi-2'>")
+    shown = page[start : page.index("</table>", start)]
+    assert "<caption>Per instansi (aspek)</caption>" in shown
+    for name, r in person[person["n"] >= 3].iterrows():
+        cells = (name, "3", persen(r["tepat"], 0), desimal(r["beda"], 2, tanda=True))
+        assert "<tr>" + "".join(f"<td>{escape_text(c)}</td>" for c in cells) + "</tr>" in shown
+    assert "Puskesmas" not in shown and "lainnya" not in shown  # 2 < 3: not shown at all
+    assert shown.count("<tr><td>") == 5
+    # The wilayah view keeps them: Kab. Sleman has 3 + 2 participants in round 2.
+    start = page.index("<table class='kelompok' id='wilayah-2'>")
+    sleman = f"<tr><td>{escape_text('Kab. Sleman')}</td><td>5</td>"
+    assert sleman in page[start : page.index("</table>", start)]
+
+
+class _Browser:
+    """HTTP keeping the ``_xsrf`` cookie, as a participant's browser does."""
+
+    def __init__(self, port: int):
+        self.port, self.cookie = port, ""
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        text = resp.read().decode("utf-8")
+        cookie = resp.getheader("Set-Cookie")
+        if cookie and cookie.startswith("_xsrf="):
+            self.cookie = cookie.split(";", 1)[0]
+        out = resp.status, text, resp.getheader("Location") or ""
+        conn.close()
+        return out
+
+
+def _wait_in_thread(port: int, path: str) -> tuple[threading.Thread, dict]:
+    answer: dict = {}
+
+    def run():
+        answer["status"], answer["versi"], answer["body"] = _fetch_long(port, path)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, answer
+
+
+def _fetch_long(port: int, path: str) -> tuple[int, str, str]:
+    """Status, ``X-Versi`` header and body (no time limit that matters: 120 s)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    out = response.status, response.getheader("X-Versi"), response.read().decode("utf-8")
+    conn.close()
+    return out
+
+
+def test_long_poll_wakes_on_a_submission_and_returns_it(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    # A fingerprint check once an hour: only the submission's own wake-up can answer.
+    with _serving(sesi, bank=bank, tunggu=3600, periksa=3600) as (_url, port):
+        client = _Browser(port)
+        page = client.request("GET", "/daftar")[1]
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+        person = {"nama": "Peserta Dorong", "instansi": "RSUD", "wilayah": "Kota Malang"}
+        personal = client.request("POST", "/daftar", {"_xsrf": xsrf, **person})[2]
+        token = sesi.token_pelatih
+        _status, before, dashboard = _fetch_long(port, f"/pelatih?token={token}")
+        assert before == sesi.versi() and f'v="{before}"' in dashboard  # the script's start
+        row = "<tr><td>Peserta Dorong</td><td>RSUD</td><td>Kota Malang</td><td>{}/2</td></tr>"
+        assert row.format(0) in dashboard
+        thread, answer = _wait_in_thread(port, f"/pelatih/tunggu?token={token}&versi={before}")
+        form = {"_xsrf": xsrf, "kode_vinyet": "V01", "ronde": "1"}
+        form |= {"hasil_kerja": RATING[1], "perilaku": RATING[1]}
+        form |= dict.fromkeys(ASPEK_BERAKHLAK, "3")
+        assert "Penilaian V01 tersimpan" in client.request("POST", personal, form)[1]
+        thread.join()
+    assert answer["status"] == 200 and answer["versi"] == sesi.versi() != before
+    # The answer is the new dashboard body, showing the submission (no second request).
+    assert row.format(1) in answer["body"] and row.format(0) not in answer["body"]
+    assert answer["body"].startswith("<h1>Dasbor pelatih: Kelas uji</h1>")
+
+
+def test_long_poll_sees_writes_from_elsewhere_and_needs_the_token(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    with _serving(sesi, bank=bank, tunggu=3600, periksa=0.2) as (_url, port):
+        assert _get(port, "/pelatih/tunggu") == 403
+        assert _get(port, "/pelatih/tunggu?token=salah&versi=x") == 403
+        path = f"/pelatih/tunggu?token={sesi.token_pelatih}&versi={sesi.versi()}"
+        thread, answer = _wait_in_thread(port, path)
+        sesi.tutup_ronde(1)  # another process's write: no wake-up, the fingerprint check sees it
+        thread.join()
+    assert (answer["status"], answer["versi"]) == (200, sesi.versi())
+    assert "Ronde aktif: –" in answer["body"] and "<button>Buka ronde 2</button>" in answer["body"]
+
+
+def test_long_poll_answers_nothing_new_when_nothing_changes(tmp_path, bank):
+    sesi = Sesi.buat(tmp_path, "Kelas uji", kode_vinyet=CODES, ronde=2, bank=bank)
+    with _serving(sesi, bank=bank, tunggu=0.3, periksa=0.1) as (_url, port):
+        base = f"/pelatih/tunggu?token={sesi.token_pelatih}&versi="
+        status, versi, body = _fetch_long(port, base + "lama")
+        assert (status, versi) == (200, sesi.versi()) and "id='ringkas'" in body  # at once
+        status, again, body = _fetch_long(port, base + versi)
+    assert (status, again, body) == (200, versi, "")  # unchanged: after the hold, no body
+
+
+def test_dashboard_script_is_the_only_one_and_nonced(served):
+    sesi, _url, port = served
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", f"/pelatih?token={sesi.token_pelatih}")
+    resp = conn.getresponse()
+    page, csp = resp.read().decode(), resp.getheader("Content-Security-Policy")
+    conn.close()
+    nonce = re.search(r"script-src 'nonce-([A-Za-z0-9_-]+)'; connect-src 'self'", csp).group(1)
+    assert page.count("<script") == 1 and f'<script nonce="{nonce}">' in page
+    assert '<noscript><meta http-equiv="refresh" content="1"></noscript>' in page
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/daftar")
+    assert "script-src 'none'" in conn.getresponse().getheader("Content-Security-Policy")
+    conn.close()
 
 
 def test_case_text_is_escaped(tmp_path):

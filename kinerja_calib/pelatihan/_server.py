@@ -1,30 +1,40 @@
 """A light web front end for a training session: participant forms and the trainer dashboard.
 
-Plain tornado handlers (no kernel per participant, no JavaScript): a participant joins at
-``/daftar`` and gets a personal link ``/p/<token>`` that shows the open round's cases, each
-with its own form (big touch targets, works on a phone); the trainer's dashboard
-``/pelatih?token=…`` refreshes itself every few seconds and opens/closes rounds.
+Plain tornado handlers (no kernel per participant; no JavaScript on the participant's pages):
+a participant joins at ``/daftar`` and gets a personal link ``/p/<token>`` that shows the open
+round's cases, each with its own form (big touch targets, works on a phone). The trainer's
+dashboard ``/pelatih?token=…`` opens/closes rounds and updates as soon as something changes:
+its one small script (allowed by a per-response CSP nonce on that page alone) long-polls
+``/pelatih/tunggu``, which is woken by this server's submissions, joins and round changes (and,
+for writes from another process or server, re-checks the fingerprint :meth:`Sesi.versi` every
+few seconds) and answers with the new page body. Without JavaScript the page reloads itself
+every ``refresh`` seconds instead.
 
 Hardening as for the workshop server: bound to 127.0.0.1 by default; every request whose
 ``Host`` is not this server is refused; POSTs carry tornado's XSRF token and must come from
-this server's ``Origin``; the trainer page refuses a request without its token; pages carry
-a CSP under which no script runs and all data text is escaped. A participant's page shows
-only their own ratings.
+this server's ``Origin``; the trainer page and its long-poll refuse a request without its
+token; pages carry a CSP under which no script runs (the dashboard: only its own nonce'd
+script, which may fetch from this server alone) and all data text is escaped. A
+participant's page shows only their own ratings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+import json
 import re
 import secrets
+import time
 from urllib.parse import urlsplit
 
-from tornado import web
+from tornado import locks, web
 
 from .._angka import ringkas
 from .._escape import escape_text
 from ..errors import ParameterError
 from ..labels import ASPEK_BERAKHLAK, RATING
+from ..privacy import AMBANG_BAWAAN
 
 __all__ = ["CSP", "make_app", "make_handlers", "qr_svg", "qr_teks"]
 
@@ -41,7 +51,9 @@ _CSS = (
     "margin-right:.4em}button{font-size:1.1em;padding:.7em 1.4em;margin:.5em 0}input[type=text]{font-size:1.1em;"
     "width:100%;padding:.4em}.ok{color:#176b2c}.galat{color:#a00;white-space:pre-line}"
     "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
-    ".gulir{overflow-x:auto}.indikator{font-size:.85em}</style>"
+    ".gulir{overflow-x:auto}.indikator{font-size:.85em}.kelompok{display:inline-table;"
+    "margin:0 1em .5em 0;vertical-align:top}caption{text-align:left;font-weight:bold}"
+    ".catatan{font-size:.85em}</style>"
 )
 
 
@@ -63,13 +75,36 @@ def qr_teks(url: str) -> str:
     return out.getvalue()
 
 
-def _page(title: str, body: str, refresh: int | None = None) -> str:
+def _page(title: str, body: str, refresh: int | None = None, head: str = "") -> str:
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    meta += head
     return (
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{meta}<title>{escape_text(title)}</title>{_CSS}</head><body>{body}</body></html>"
     )
+
+
+def _notify(conf: dict) -> None:
+    """Wake every dashboard waiting in :class:`_WaitHandler` (call on the server's loop)."""
+    conf["bangun"].notify_all()
+
+
+#: The dashboard's script: long-poll ``tunggu`` with the page's fingerprint; an answer with a
+#: new fingerprint (header ``X-Versi``) carries the new page body, which replaces the old one
+#: (inert: scripts in it never run); on an error retry after 2 s. Filled with the URL (ending
+#: in ``versi=``) and the fingerprint as JSON strings.
+_PUSH_JS = (
+    "(function(){{var u={url},v={versi};function w(){{fetch(u+encodeURIComponent(v),"
+    "{{cache:'no-store',credentials:'same-origin'}}).then(function(r){{if(!r.ok)throw r;"
+    "var n=r.headers.get('X-Versi');return r.text().then(function(t){{if(n&&n!==v&&t){{v=n;"
+    "document.body.replaceWith(new DOMParser().parseFromString(t,'text/html').body)}}w()}})}})"
+    ".catch(function(){{setTimeout(w,2000)}})}}w()}})();"
+)
+
+
+def _js_string(text: str) -> str:
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 _STAT = {"alpha_ordinal": "α ordinal", "gwet_ac2": "AC2"}
@@ -164,6 +199,7 @@ class _JoinHandler(_Base):
             )
         except ParameterError as err:
             return self.get(f"<p class='galat'>{escape_text(err)}</p>")
+        _notify(self.conf)
         self.redirect(f"{self.conf['prefix']}/p/{peserta.token}")
 
 
@@ -264,6 +300,7 @@ class _ParticipantHandler(_Base):
             )
         except (ParameterError, ValueError) as err:
             return self.get(token, f"<p class='galat'>{escape_text(err)}</p>")
+        _notify(self.conf)
         note = "diganti" if hasil.diganti else "tersimpan"
         self.get(token, f"<p class='ok'>Penilaian {escape_text(hasil.kode_vinyet)} {note}.</p>")
 
@@ -276,6 +313,22 @@ class _TrainerHandler(_Base):
 
     def get(self) -> None:
         self._check_token()
+        versi, body = self._body()
+        nonce = secrets.token_urlsafe(16)
+        self.set_header("Content-Security-Policy", _dashboard_csp(nonce))
+        self.set_header("X-Versi", versi)
+        wait = f"{self.conf['prefix']}/pelatih/tunggu?token={self.sesi.token_pelatih}&versi="
+        script = _PUSH_JS.format(url=_js_string(wait), versi=_js_string(versi))
+        head = (
+            f'<noscript><meta http-equiv="refresh" content="{self.conf["refresh"]}"></noscript>'
+            f'<script nonce="{nonce}">{script}</script>'
+        )
+        self.finish(_page("Dasbor pelatih", body, head=head))
+
+    def _body(self) -> tuple[str, str]:
+        """The session's fingerprint (read first: a later change wakes the page) and the
+        dashboard's body."""
+        versi = self.sesi.versi()
         ronde = self.sesi.ronde_aktif
         status = self.sesi.status_kiriman(ronde)
         selesai = int(status["selesai"].sum()) if len(status) else 0
@@ -308,7 +361,7 @@ class _TrainerHandler(_Base):
             f"<table><thead><tr><th>Nama</th><th>Instansi</th><th>Wilayah</th><th>Kasus terkirim</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-        self.finish(_page("Dasbor pelatih", body, refresh=self.conf["refresh"]))
+        return versi, body
 
     def _numbers(self, states) -> str:
         """Agreement, accuracy, the view by wilayah and the cases to discuss of every closed
@@ -335,16 +388,16 @@ class _TrainerHandler(_Base):
                 f"{x.skala}: tepat {persen(x.tepat, 0)}, kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
                 for x in r.akurasi.itertuples()
             )
-            region = "; ".join(
-                f"{x.wilayah} ({x.n_peserta} peserta): tepat {persen(x.tepat, 0)}, "
-                f"kelonggaran {desimal(x.kelonggaran, 2, tanda=True)}"
-                for x in r.wilayah[r.wilayah["skala"] == "aspek"].itertuples()
+            groups = "".join(_group_table(getattr(r, by), by, ronde) for by in _KELOMPOK)
+            groups = (
+                f"<div class='gulir'>{groups}</div><p class='catatan'>Kelompok dengan kurang dari "
+                f"{AMBANG_BAWAAN} peserta digabung menjadi (lainnya); bila tetap kurang dari "
+                f"{AMBANG_BAWAAN}, tidak ditampilkan.</p>"
             )
             top = ", ".join(r.kasus["kode_vinyet"].head(3))
             parts.append(
                 f"<section class='angka' id='angka-{ronde}'><h2>Ronde {ronde}</h2><p>Kesepakatan: {escape_text(agree)}</p>"
-                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p>"
-                f"<p>Per wilayah (aspek; kelompok di bawah ambang anonimitas digabung): {escape_text(region or '–')}</p>"
+                f"<p>Akurasi terhadap kunci: {escape_text(acc)}</p>{groups}"
                 f"<p>Bahas lebih dulu: {escape_text(top)}</p></section>"
             )
         if len(closed) >= 2:
@@ -375,7 +428,67 @@ class _TrainerHandler(_Base):
             nxt = states.loc[states["status"] == "belum", "ronde"]
             if len(nxt):
                 self.sesi.buka_ronde(int(nxt.iloc[0]))
+        _notify(self.conf)
         self.redirect(f"{self.conf['prefix']}/pelatih?token={self.sesi.token_pelatih}")
+
+
+class _WaitHandler(_TrainerHandler):
+    """Long-poll for the dashboard: as soon as the session's fingerprint differs from
+    ``versi`` it answers with the new dashboard body (header ``X-Versi``: the new
+    fingerprint), so the page updates without a second request. Woken by this server's
+    submissions at once; the fingerprint is also re-checked every ``periksa`` seconds for
+    writes from elsewhere. After ``tunggu`` seconds unchanged it answers with no body."""
+
+    SUPPORTED_METHODS = ("GET",)
+    _gone = False
+
+    def on_connection_close(self) -> None:
+        self._gone = True  # the loop below ends at its next check
+
+    async def get(self) -> None:
+        self._check_token()
+        seen = self.get_argument("versi", "")
+        end = time.monotonic() + self.conf["tunggu"]
+        while True:
+            now = self.sesi.versi()
+            left = end - time.monotonic()
+            if now != seen or left <= 0 or self._gone:
+                break
+            wait = dt.timedelta(seconds=min(self.conf["periksa"], left))
+            await self.conf["bangun"].wait(timeout=wait)
+        body = ""
+        if now != seen and not self._gone:
+            now, body = self._body()
+        self.set_header("X-Versi", now)
+        self.finish(body)
+
+
+def _dashboard_csp(nonce: str) -> str:
+    """:data:`CSP` with the dashboard's own script allowed (by nonce) and fetches to this server."""
+    return CSP.replace("script-src 'none'", f"script-src 'nonce-{nonce}'; connect-src 'self'")
+
+
+_KELOMPOK = {"wilayah": "Wilayah", "instansi": "Instansi"}
+
+
+def _group_table(frame, by: str, ronde: int) -> str:
+    """Table ``<by>-<ronde>``: per group of ``by`` on the aspect scale its participants,
+    exact share and leniency (groups below the anonymity threshold were already merged or
+    dropped by :func:`~._statistik.group_summary`)."""
+    from .._angka import desimal, persen
+
+    rows = "".join(
+        f"<tr><td>{escape_text(getattr(x, by))}</td><td>{x.n_peserta}</td>"
+        f"<td>{escape_text(persen(x.tepat, 0))}</td>"
+        f"<td>{escape_text(desimal(x.kelonggaran, 2, tanda=True))}</td></tr>"
+        for x in frame[frame["skala"] == "aspek"].itertuples()
+    )
+    rows = rows or "<tr><td colspan='4'>– (tidak ada kelompok yang mencapai ambang)</td></tr>"
+    return (
+        f"<table class='kelompok' id='{by}-{ronde}'><caption>Per {by.lower()} (aspek)</caption>"
+        f"<thead><tr><th>{_KELOMPOK[by]}</th><th>Peserta</th><th>Tepat</th><th>Kelonggaran</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _case_texts(kasus, bank) -> dict:
@@ -408,6 +521,8 @@ def make_handlers(
     kunci=None,
     bank=None,
     url_peserta: str | None = None,
+    tunggu: float = 25.0,
+    periksa: float = 2.0,
 ) -> list[tuple]:
     """The routes of the session's pages under ``prefix``, ready for
     :meth:`tornado.web.Application.add_handlers` or :func:`make_app`.
@@ -424,7 +539,8 @@ def make_handlers(
     host : str
         The address participants use; requests must carry it (or localhost names) as ``Host``.
     refresh : int
-        Seconds between dashboard refreshes.
+        Seconds between dashboard reloads when the browser runs no JavaScript (with it the
+        dashboard reloads when :class:`_WaitHandler` reports a change).
     kunci : DataFrame, optional
         The bank's key; with it the dashboard shows the numbers of every closed round
         (``bank.kunci`` when omitted).
@@ -433,6 +549,11 @@ def make_handlers(
         evidence of behaviour per aspect.
     url_peserta : str, optional
         The participants' join address; the dashboard then shows it with a QR code.
+    tunggu : float
+        Longest hold of the dashboard's long-poll, seconds.
+    periksa : float
+        Seconds between checks of the session's fingerprint while a long-poll waits (this
+        server's own submissions wake it at once; this catches writes from elsewhere).
     """
     prefix = prefix.rstrip("/")
     if kunci is None and bank is not None:
@@ -447,6 +568,9 @@ def make_handlers(
         "url_peserta": url_peserta,
         "qr": qr_svg(url_peserta) if url_peserta else "",
         "cache": {},
+        "bangun": locks.Condition(),
+        "tunggu": tunggu,
+        "periksa": periksa,
     }
     args, prefix = {"conf": conf}, re.escape(prefix)
     return [
@@ -454,6 +578,7 @@ def make_handlers(
         (prefix + "/daftar", _JoinHandler, args),
         (prefix + r"/p/([A-Za-z0-9_\-]+)", _ParticipantHandler, args),
         (prefix + "/pelatih", _TrainerHandler, args),
+        (prefix + "/pelatih/tunggu", _WaitHandler, args),
         (prefix + "/pelatih/(tutup|buka)", _TrainerHandler, args),
     ]
 
@@ -462,7 +587,7 @@ def make_app(sesi, **kwargs) -> web.Application:
     """The session's pages as a tornado application of their own, at the root path.
 
     ``kwargs`` are those of :func:`make_handlers` (``kasus``, ``host``, ``refresh``,
-    ``kunci``, ``bank``, ``url_peserta``). POSTs are checked against tornado's XSRF cookie.
+    ``kunci``, ``bank``, ``url_peserta``, ``tunggu``, ``periksa``). POSTs are checked against tornado's XSRF cookie.
     """
     return web.Application(
         make_handlers(sesi, **kwargs),

@@ -480,12 +480,14 @@ class Sesi:
             opened = status.loc[status["status"] != "belum", "ronde"]
             ronde = self.ronde_aktif or (int(opened.max()) if len(opened) else 1)
         people = self.daftar_peserta()
-        done = (
-            self.penilaian(ronde)
-            .drop_duplicates(["id_peserta", "kode_vinyet"])
-            .groupby("id_peserta")
-            .size()
+        n = _T.PENILAIAN
+        query = (  # counted by the database: the dashboard asks this on every load
+            sa.select(n.c.id_peserta, sa.func.count(sa.distinct(n.c.kode_vinyet)))
+            .where(n.c.kode_sesi == self.kode_sesi, n.c.ronde == ronde)
+            .group_by(n.c.id_peserta)
         )
+        with self._engine.connect() as conn:
+            done = dict(conn.execute(query).all())
         people["ronde"] = ronde
         people["kasus_terkirim"] = people["id_peserta"].map(done).fillna(0).astype("int64")
         people["kasus_ronde"] = len(self.kasus_ronde(ronde))
@@ -493,6 +495,27 @@ class Sesi:
             people["kasus_ronde"] > 0
         )
         return people
+
+    def versi(self) -> str:
+        """A fingerprint of everything the trainer's dashboard shows: participants, ratings
+        (a replaced submission counts) and round states, in one query. Equal fingerprints
+        mean nothing changed, whichever server or process wrote to the session."""
+        p, n, r = _T.PESERTA, _T.PENILAIAN, _T.RONDE
+
+        def scalar(column, table):
+            return sa.select(column).where(table.c.kode_sesi == self.kode_sesi).scalar_subquery()
+
+        query = sa.select(
+            scalar(sa.func.count(), p),
+            scalar(sa.func.count(), n),
+            scalar(sa.func.coalesce(sa.func.sum(n.c.kiriman_ke), 0), n),
+            *(  # rounds only move belum -> buka -> tutup: these sums change at every step
+                scalar(sa.func.coalesce(sa.func.sum(sa.case((r.c.status == s, r.c.ronde))), 0), r)
+                for s in ("buka", "tutup")
+            ),
+        )
+        with self._engine.connect() as conn:
+            return "-".join(str(int(x)) for x in conn.execute(query).one())
 
     # ------------------------------------------------------------------ numbers
     def ringkasan(self, ronde: int | None = None, *, bank=None, n_boot: int = 500, seed: int = 0):

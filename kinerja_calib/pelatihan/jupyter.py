@@ -8,8 +8,9 @@ form), ``pelatih?token=…`` (the trainer's dashboard). They are plain tornado h
 participant costs a request, not a kernel, and they keep their own checks: ``Host`` must be this
 server, POSTs must come from this server's ``Origin`` and carry tornado's XSRF token (the same
 ``_xsrf`` cookie Jupyter uses), the dashboard refuses a request without the session's trainer
-token, pages carry a CSP under which no script runs. They do not ask for the Jupyter token (the
-participants never get it); every Jupyter page still does.
+token (so does its long-poll ``pelatih/tunggu``), pages carry a CSP under which no script runs
+(the dashboard: only its own nonce'd script, fetching from this server alone). They do not ask
+for the Jupyter token (the participants never get it); every Jupyter page still does.
 
 Configuration (command-line option, config file, or environment variable; the option wins):
 
