@@ -209,6 +209,26 @@ def test_missing_data_gives_a_complete_sheet(mini):
 # --------------------------------------------------------------------------- batch, CLI
 
 
+def test_split_instansi_gives_the_rows_of_untuk_instansi(sampel):
+    """The batch's one-pass split equals filtering every table per instansi, row for row."""
+    from kinerja_calib.umpan_balik._batch import split_instansi
+
+    kode = sorted(sampel.instansi["kode_instansi"])[::-1]  # any order, not only sorted
+    seen = []
+    for k, sub in split_instansi(sampel, kode):
+        ref = sampel.untuk_instansi(k)
+        seen.append(k)
+        for name in ("instansi", "pegawai", "indikator", "realisasi", "penilaian_360"):
+            pd.testing.assert_frame_equal(getattr(sub, name), getattr(ref, name))
+        for name in ("survei_skm", "kompetensi"):
+            a, b = getattr(sub, name), getattr(ref, name)
+            assert (a is None) == (b is None)
+            if a is not None:
+                pd.testing.assert_frame_equal(a, b)
+        assert set(sub.penilaian_360["nip"]) <= set(sub.pegawai["nip"])
+    assert seen == kode and len(seen) == 13
+
+
 def test_lanjut_skips_complete_sheets_and_rewrites_broken(mini, tmp_path):
     folder, _ = mini
     wb = kc.load_workbook(folder)

@@ -6,9 +6,11 @@ Layout (issue 18)::
     DIR/<kode_instansi>/penilai/<nip>.html
     DIR/<kode_instansi>/daftar.csv          nip, nama, unit, file (for the HR office)
 
-Each instansi is prepared once (:func:`~kinerja_calib.umpan_balik.prepare` on
-``wb.untuk_instansi(kode)``: 360 ratings of its own pegawai only), then its sheets are
-rendered from the prepared tables. A sheet is written with
+Each instansi is prepared once (:func:`~kinerja_calib.umpan_balik.prepare` on its own rows:
+360 ratings of its own pegawai only, the same rows as ``wb.untuk_instansi(kode)``), then its
+sheets are rendered from the prepared tables. A batch splits the workbook by instansi once
+(:func:`split_instansi`, one groupby per table) instead of filtering every table for every
+instansi, which grew with instansi × rows and dominated a 100 k run. A sheet is written with
 :func:`kinerja_calib._berkas.write_atomic`; ``lanjut=True`` skips a sheet whose file is
 already complete (it ends with ``</html>`` and carries its own marker), so an interrupted
 run restarts where it stopped. ``dask_scheduler`` spreads the instansi over a Dask
@@ -25,15 +27,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._berkas import write_atomic
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["sheet_complete", "write_instansi", "tulis_semua"]
+__all__ = ["sheet_complete", "split_instansi", "write_instansi", "tulis_semua"]
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _KOLOM_DAFTAR = ["nip", "nama", "unit", "jenis", "file"]
+#: Tables kept by the instansi of their ratee's ``nip`` (as ``Workbook.untuk_instansi``).
+_PER_NIP = ("realisasi", "penilaian_360", "kompetensi")
 
 
 def _sel_csv(value: Any) -> str:
@@ -53,6 +58,34 @@ def sheet_complete(path: Path, penanda: str) -> bool:
     )
 
 
+def split_instansi(wb, kode: list[str]):
+    """Yield ``(kode, sub)`` for each code: ``sub`` equals ``wb.untuk_instansi(kode)``.
+
+    Rows are grouped once per table (by ``kode_instansi``, or by the instansi of the ratee's
+    ``nip``) and each sub-workbook takes its rows by position, lazily, so only one
+    instansi's copy is alive at a time. Falls back to ``untuk_instansi`` when a NIP belongs
+    to more than one instansi.
+    """
+    from ..data import Workbook
+
+    peg = wb.pegawai
+    inst_of = peg.drop_duplicates("nip").set_index("nip")["kode_instansi"]
+    if len(inst_of) != len(peg) or not set(kode) <= set(wb.instansi["kode_instansi"]):
+        for k in kode:
+            yield k, wb.untuk_instansi(k)
+        return
+    empty = np.array([], dtype=np.intp)
+    pos = {}
+    for name, df in wb.tables.items():
+        key = df["nip"].map(inst_of) if name in _PER_NIP else df["kode_instansi"]
+        pos[name] = pd.Series(np.arange(len(df))).groupby(key.to_numpy(), sort=False).indices
+    for k in kode:
+        tables = {name: None for name in _PER_NIP}
+        for name, df in wb.tables.items():
+            tables[name] = df.take(pos[name].get(k, empty)).reset_index(drop=True)
+        yield k, Workbook(**tables, path=wb.path)
+
+
 def write_instansi(
     wb,
     kode: str,
@@ -64,12 +97,17 @@ def write_instansi(
     lanjut: bool = False,
     pencetak=None,
     progress=None,
+    sub=None,
 ) -> dict[str, Any]:
-    """Write every sheet of one instansi; return the counts written and skipped."""
+    """Write every sheet of one instansi; return the counts written and skipped.
+
+    ``sub``, when given, is ``wb.untuk_instansi(kode)`` already split (:func:`split_instansi`).
+    """
     from ._prepare import prepare
     from ._render import render_pegawai, render_penilai
 
-    sub = wb.untuk_instansi(kode)
+    if sub is None:
+        sub = wb.untuk_instansi(kode)
     folder = Path(keluaran) / kode
     hasil = {"kode_instansi": kode, "pegawai": 0, "penilai": 0, "dilewati": 0, "pdf": 0}
     if not len(sub.pegawai):
@@ -237,8 +275,10 @@ def tulis_semua(
         cetak as pencetak,
         tqdm(total=total, desc="Lembar pegawai", unit="lembar", disable=not tampilkan) as bar,
     ):
-        for k in kode:
+        for k, sub in split_instansi(workbook, kode):
             hasil.append(
-                write_instansi(workbook, k, keluaran, pencetak=pencetak, progress=bar, **opsi)
+                write_instansi(
+                    workbook, k, keluaran, pencetak=pencetak, progress=bar, sub=sub, **opsi
+                )
             )
     return pd.DataFrame(hasil)
