@@ -37,6 +37,7 @@ Never run from the test suite.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -48,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _ukur import peak_mb, timed  # noqa: E402
+from _ukur import PeakRSS, timed  # noqa: E402
 
 import kinerja_calib as kc  # noqa: E402
 from kinerja_calib import umpan_balik as ub  # noqa: E402
@@ -117,34 +118,42 @@ def papermill_peer(nips: list[str], out: Path) -> float:
     return time.perf_counter() - t0
 
 
+def jalur_lama(wb, out: Path) -> pd.DataFrame:
+    """The batch before the one-pass split: ``untuk_instansi`` of the whole workbook per instansi."""
+    from kinerja_calib.umpan_balik._batch import write_instansi
+
+    kode = sorted(wb.instansi["kode_instansi"].astype(str))
+    return pd.DataFrame([write_instansi(wb, k, out) for k in kode])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pegawai", type=int, default=100_000)
+    ap.add_argument("--pegawai", type=int, nargs="+", default=[11_000, 100_000])
     ap.add_argument("--peer", type=int, default=20)
     ap.add_argument("--tanpa-dask", action="store_true")
+    ap.add_argument(
+        "--sebelum",
+        action="store_true",
+        help="juga ukur jalur lama (untuk_instansi per instansi) pada setiap ukuran",
+    )
     ap.add_argument("--quick", action="store_true", help="10 000 pegawai, 5 notebook pembanding")
     args = ap.parse_args()
     if args.quick:
-        args.pegawai, args.peer = min(args.pegawai, 10_000), min(args.peer, 5)
+        args.pegawai, args.peer = [min(min(args.pegawai), 10_000)], min(args.peer, 5)
     rows = []
+
+    def row(cara: str, fn, lembar=None):
+        with PeakRSS() as mem:
+            detik, hasil = timed(fn)
+        n = lembar if lembar is not None else int(hasil["pegawai"].sum() + hasil["penilai"].sum())
+        rows.append((cara, n, detik, n / detik, mem.puncak, mem.puncak - mem.awal))
+        print(f"  {cara}: {n} lembar, {detik:.1f} s, RSS puncak {mem.puncak:.0f} MiB", flush=True)
+        return n
+
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-
-        def sampel():
-            wb = kc.load_workbook(SAMPLES)
-            return ub.tulis_semua(wb, tmp / "sampel", tampilkan=False)
-
-        detik, hasil = timed(sampel)
-        n = int(hasil["pegawai"].sum() + hasil["penilai"].sum())
-        mem = peak_mb(lambda: ub.tulis_semua(kc.load_workbook(SAMPLES), tmp / "m", tampilkan=False))
-        rows.append(("sampel", n, detik, n / detik, mem))
+        row("sampel", lambda: ub.tulis_semua(kc.load_workbook(SAMPLES), tmp / "s", tampilkan=False))
         wb = kc.load_workbook(SAMPLES)
-        besar = perbesar(wb, args.pegawai)
-        detik_b, hasil_b = timed(lambda: ub.tulis_semua(besar, tmp / "skala", tampilkan=False))
-        nb = int(hasil_b["pegawai"].sum() + hasil_b["penilai"].sum())
-        rows.append(
-            (f"skala {kc.bilangan(len(besar.pegawai))}", nb, detik_b, nb / detik_b, float("nan"))
-        )
         if not args.tanpa_dask:
             from distributed import Client, LocalCluster
 
@@ -152,24 +161,35 @@ def main() -> None:
                 LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as c,
                 Client(c) as client,
             ):
-                d, h = timed(
-                    lambda: ub.tulis_semua(wb, tmp / "dask", dask_scheduler=client, tampilkan=False)
+                row(
+                    "dask 2 pekerja",
+                    lambda: ub.tulis_semua(
+                        wb, tmp / "dask", dask_scheduler=client, tampilkan=False
+                    ),
                 )
-            nd = int(h["pegawai"].sum() + h["penilai"].sum())
-            rows.append(("dask 2 pekerja", nd, d, nd / d, float("nan")))
         peer_dir = tmp / "peer"
         peer_dir.mkdir()
-        dp = papermill_peer(list(wb.pegawai["nip"].iloc[: args.peer]), peer_dir)
-        rows.append(
-            (f"papermill/pegawai ({args.peer})", args.peer, dp, args.peer / dp, float("nan"))
-        )
-    tab = pd.DataFrame(rows, columns=["cara", "lembar", "detik", "lembar_per_detik", "puncak_MiB"])
-    print(tab.to_string(index=False, float_format=lambda v: kc.desimal(v, 2)))
-    print(f"\nrasio sampel / papermill: {kc.bilangan(tab.iloc[0, 3] / tab.iloc[-1, 3])}×")
-    per_peg = nb / len(besar.pegawai)
+        nips = list(wb.pegawai["nip"].iloc[: args.peer])
+        row(f"papermill/pegawai ({args.peer})", lambda: papermill_peer(nips, peer_dir), args.peer)
+        for size in args.pegawai:
+            besar = perbesar(wb, size)
+            label = f"skala {kc.bilangan(len(besar.pegawai))}"
+            nb = row(label, lambda b=besar: ub.tulis_semua(b, tmp / "skala", tampilkan=False))
+            shutil.rmtree(tmp / "skala")
+            n_besar, i_besar = len(besar.pegawai), len(rows) - 1
+            if args.sebelum:
+                row(f"{label} sebelum", lambda b=besar: jalur_lama(b, tmp / "lama"))
+                shutil.rmtree(tmp / "lama")
+            del besar
+    kolom = ["cara", "lembar", "detik", "lembar_per_detik", "RSS_puncak_MiB", "RSS_naik_MiB"]
+    tab = pd.DataFrame(rows, columns=kolom)
+    print(tab.to_string(index=False, float_format=lambda v: kc.desimal(v, 1)))
+    papermill = tab.loc[tab["cara"].str.startswith("papermill"), "lembar_per_detik"].iloc[0]
+    print(f"\nrasio sampel / papermill: {kc.bilangan(tab.iloc[0, 3] / papermill)}×")
+    per_peg = nb / n_besar
     print(
         f"proyeksi nasional {NASIONAL:,} pegawai (~{per_peg:.2f} lembar per pegawai), "
-        f"satu proses: {NASIONAL * per_peg / tab.iloc[1, 3] / 3600:,.1f} jam"
+        f"satu proses: {NASIONAL * per_peg / tab.iloc[i_besar, 3] / 3600:,.1f} jam"
     )
 
 
