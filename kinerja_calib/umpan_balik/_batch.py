@@ -33,10 +33,13 @@ import pandas as pd
 from .._berkas import write_atomic
 from ..privacy import AMBANG_BAWAAN
 
-__all__ = ["sheet_complete", "split_instansi", "write_instansi", "tulis_semua"]
+__all__ = ["SEMUA_PERIODE", "sheet_complete", "split_instansi", "write_instansi", "tulis_semua"]
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _KOLOM_DAFTAR = ["nip", "nama", "unit", "jenis", "file"]
+_KOLOM_DAFTAR_PERIODE = ["nip", "nama", "unit", "jenis", "periode", "file"]
+#: ``periode`` value of a batch that writes every period, each in its own folder.
+SEMUA_PERIODE = "semua"
 #: Tables kept by the instansi of their ratee's ``nip`` (as ``Workbook.untuk_instansi``).
 _PER_NIP = ("realisasi", "penilaian_360", "kompetensi")
 
@@ -86,6 +89,23 @@ def split_instansi(wb, kode: list[str]):
         yield k, Workbook(**tables, path=wb.path)
 
 
+def _daftar(peg: pd.DataFrame, p, awalan: str) -> pd.DataFrame:
+    """The rows of ``daftar.csv`` of one period: every pegawai, then every rater with a sheet."""
+    daftar = pd.DataFrame(
+        {
+            "nip": peg["nip"].astype(str),
+            "nama": peg["nama"].astype(str),
+            "unit": peg["unit_kerja"].astype(str),
+            "jenis": "pegawai",
+        }
+    )
+    penilai = daftar.loc[daftar["nip"].isin(p.penilai.keys())].assign(jenis="penilai")
+    daftar = pd.concat([daftar, penilai], ignore_index=True)
+    daftar["periode"] = p.periode
+    daftar["file"] = awalan + daftar["jenis"] + "/" + daftar["nip"] + ".html"
+    return daftar
+
+
 def write_instansi(
     wb,
     kode: str,
@@ -101,7 +121,11 @@ def write_instansi(
 ) -> dict[str, Any]:
     """Write every sheet of one instansi; return the counts written and skipped.
 
-    ``sub``, when given, is ``wb.untuk_instansi(kode)`` already split (:func:`split_instansi`).
+    ``periode`` is one period (default the latest: ``<kode>/pegawai/<nip>.html``) or
+    :data:`SEMUA_PERIODE`: every period of the instansi's data, each in its own folder
+    ``<kode>/<periode>/pegawai/<nip>.html`` when there are several (one period keeps the flat
+    layout), and ``daftar.csv`` gains a ``periode`` column. ``sub``, when given, is
+    ``wb.untuk_instansi(kode)`` already split (:func:`split_instansi`).
     """
     from ._prepare import prepare
     from ._render import render_pegawai, render_penilai
@@ -110,48 +134,45 @@ def write_instansi(
         sub = wb.untuk_instansi(kode)
     folder = Path(keluaran) / kode
     hasil = {"kode_instansi": kode, "pegawai": 0, "penilai": 0, "dilewati": 0, "pdf": 0}
+    hasil["periode"] = ""
     if not len(sub.pegawai):
         return hasil
-    p = prepare(
-        sub,
-        periode=periode,
-        rules=rules,
-        ambang_anonimitas=ambang_anonimitas,
-        minimal_dinilai=minimal_dinilai,
-    )
-    peg = sub.pegawai
-    daftar = pd.DataFrame(
-        {
-            "nip": peg["nip"].astype(str),
-            "nama": peg["nama"].astype(str),
-            "unit": peg["unit_kerja"].astype(str),
-            "jenis": "pegawai",
-        }
-    )
-    penilai = daftar.loc[daftar["nip"].isin(p.penilai.keys())].assign(jenis="penilai")
-    daftar = pd.concat([daftar, penilai], ignore_index=True)
-    daftar["file"] = daftar["jenis"] + "/" + daftar["nip"] + ".html"
+    opsi = {"rules": rules, "ambang_anonimitas": ambang_anonimitas}
+    opsi["minimal_dinilai"] = minimal_dinilai
+    semua = periode == SEMUA_PERIODE
+    p = prepare(sub, periode=None if semua else periode, **opsi)
+    siap = [p]
+    if semua and len(p.periode_semua) > 1:  # p is the latest; the earlier ones in order
+        siap = [prepare(sub, periode=per, **opsi) for per in p.periode_semua[:-1]] + [p]
+    per_folder = len(siap) > 1
     render = {"pegawai": render_pegawai, "penilai": render_penilai}
-    for nip, jenis, file in zip(daftar["nip"], daftar["jenis"], daftar["file"], strict=True):
-        path = folder / file
-        penanda = f"{jenis}|{nip}|{p.periode}"
-        if lanjut and sheet_complete(path, penanda):
-            hasil["dilewati"] += 1
-        else:
-            write_atomic(path, render[jenis](p, nip))
-            hasil[jenis] += 1
-        if pencetak is not None:
-            pdf = path.with_suffix(".pdf")
-            if not (lanjut and pdf.is_file() and pdf.stat().st_mtime >= path.stat().st_mtime):
-                write_atomic(pdf, pencetak.cetak(path))
-                hasil["pdf"] += 1
-        if progress is not None and jenis == "pegawai":
-            progress.update(1)
+    daftar_semua = []
+    for p in siap:
+        daftar = _daftar(sub.pegawai, p, f"{p.periode}/" if per_folder else "")
+        daftar_semua.append(daftar)
+        for nip, jenis, file in zip(daftar["nip"], daftar["jenis"], daftar["file"], strict=True):
+            path = folder / file
+            penanda = f"{jenis}|{nip}|{p.periode}"
+            if lanjut and sheet_complete(path, penanda):
+                hasil["dilewati"] += 1
+            else:
+                write_atomic(path, render[jenis](p, nip))
+                hasil[jenis] += 1
+            if pencetak is not None:
+                pdf = path.with_suffix(".pdf")
+                if not (lanjut and pdf.is_file() and pdf.stat().st_mtime >= path.stat().st_mtime):
+                    write_atomic(pdf, pencetak.cetak(path))
+                    hasil["pdf"] += 1
+            if progress is not None and jenis == "pegawai":
+                progress.update(1)
+    kolom = _KOLOM_DAFTAR_PERIODE if per_folder else _KOLOM_DAFTAR
+    daftar = pd.concat(daftar_semua, ignore_index=True)[kolom]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(_KOLOM_DAFTAR)
-    w.writerows([[_sel_csv(v) for v in row] for row in daftar[_KOLOM_DAFTAR].to_numpy()])
+    w.writerow(kolom)
+    w.writerows([[_sel_csv(v) for v in row] for row in daftar.to_numpy()])
     write_atomic(folder / "daftar.csv", buf.getvalue())
+    hasil["periode"] = ",".join(p.periode for p in siap)
     return hasil
 
 
@@ -225,7 +246,9 @@ def tulis_semua(
     keluaran : path
         The output folder ``DIR``.
     periode : str, optional
-        The period of the sheets (default: the latest).
+        The period of the sheets (default: the latest), or ``"semua"``: one sheet per
+        pegawai per period, ``DIR/<kode>/<periode>/pegawai/<nip>.html`` (the flat layout
+        stays when the instansi's data hold one period only).
     instansi : list of str, optional
         Only these ``kode_instansi``.
     lanjut : bool
@@ -240,7 +263,8 @@ def tulis_semua(
     Returns
     -------
     DataFrame
-        One row per instansi: ``kode_instansi, pegawai, penilai, dilewati, pdf`` (counts).
+        One row per instansi: ``kode_instansi, pegawai, penilai, dilewati, pdf`` (counts)
+        and ``periode`` (the periods written, comma-separated).
     """
     keluaran = Path(keluaran)
     kode = list(instansi) if instansi else sorted(workbook.instansi["kode_instansi"].astype(str))
@@ -270,6 +294,8 @@ def tulis_semua(
 
         cetak = Pencetak(periksa_pdf())
     total = int(workbook.pegawai["kode_instansi"].astype(str).isin(kode).sum())
+    if periode == SEMUA_PERIODE:
+        total *= max(1, len(workbook.periode))
     hasil = []
     with (
         cetak as pencetak,
