@@ -123,7 +123,7 @@ def jalur_lama(wb, out: Path) -> pd.DataFrame:
     from kinerja_calib.umpan_balik._batch import write_instansi
 
     kode = sorted(wb.instansi["kode_instansi"].astype(str))
-    return pd.DataFrame([write_instansi(wb, k, out) for k in kode])
+    return pd.DataFrame([write_instansi(wb, k, out, sub=wb.untuk_instansi(k)) for k in kode])
 
 
 def main() -> None:

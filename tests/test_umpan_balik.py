@@ -211,7 +211,7 @@ def test_missing_data_gives_a_complete_sheet(mini):
 
 def test_split_instansi_gives_the_rows_of_untuk_instansi(sampel):
     """The batch's one-pass split equals filtering every table per instansi, row for row."""
-    from kinerja_calib.umpan_balik._batch import split_instansi
+    from kinerja_calib.umpan_balik._batch import _sub, split_instansi
 
     kode = sorted(sampel.instansi["kode_instansi"])[::-1]  # any order, not only sorted
     seen = []
@@ -227,6 +227,13 @@ def test_split_instansi_gives_the_rows_of_untuk_instansi(sampel):
                 pd.testing.assert_frame_equal(a, b)
         assert set(sub.penilaian_360["nip"]) <= set(sub.pegawai["nip"])
     assert seen == kode and len(seen) == 13
+    # the positions are cached per workbook, and recomputed when a table is replaced
+    wb = kc.data.Workbook(**sampel.tables, path=None)
+    k = SAMPEL_INSTANSI[1]
+    pd.testing.assert_frame_equal(_sub(wb, k).penilaian_360, wb.untuk_instansi(k).penilaian_360)
+    wb.penilaian_360 = wb.penilaian_360.iloc[::3]
+    pd.testing.assert_frame_equal(_sub(wb, k).penilaian_360, wb.untuk_instansi(k).penilaian_360)
+    assert len(_sub(wb, k).penilaian_360) < len(sampel.untuk_instansi(k).penilaian_360)
 
 
 def test_lanjut_skips_complete_sheets_and_rewrites_broken(mini, tmp_path):

@@ -9,8 +9,9 @@ Layout (issue 18)::
 Each instansi is prepared once (:func:`~kinerja_calib.umpan_balik.prepare` on its own rows:
 360 ratings of its own pegawai only, the same rows as ``wb.untuk_instansi(kode)``), then its
 sheets are rendered from the prepared tables. A batch splits the workbook by instansi once
-(:func:`split_instansi`, one groupby per table) instead of filtering every table for every
-instansi, which grew with instansi × rows and dominated a 100 k run. A sheet is written with
+(:func:`split_instansi`, one groupby per table, cached per workbook so a Dask worker also
+does it once) instead of filtering every table for every instansi, which grew with
+instansi × rows and dominated a 100 k run. A sheet is written with
 :func:`kinerja_calib._berkas.write_atomic`; ``lanjut=True`` skips a sheet whose file is
 already complete (it ends with ``</html>`` and carries its own marker), so an interrupted
 run restarts where it stopped. ``dask_scheduler`` spreads the instansi over a Dask
@@ -23,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -61,32 +63,56 @@ def sheet_complete(path: Path, penanda: str) -> bool:
     )
 
 
+_POSISI: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _posisi(wb) -> dict[str, dict[str, np.ndarray]] | None:
+    """Row positions of each instansi in each table of ``wb``, computed once per workbook.
+
+    Grouped by ``kode_instansi``, or by the instansi of the ratee's ``nip`` (the rows of
+    ``wb.untuk_instansi``). Cached per workbook object (a Dask worker reuses it for every
+    task) and recomputed when a table was replaced or changed length. ``None`` when a NIP
+    belongs to more than one instansi (then :meth:`Workbook.untuk_instansi` is used).
+    """
+    tanda = tuple((id(df), len(df)) for df in wb.tables.values())
+    hit = _POSISI.get(wb)
+    if hit is not None and hit[0] == tanda:
+        return hit[1]
+    peg = wb.pegawai
+    inst_of = peg.drop_duplicates("nip").set_index("nip")["kode_instansi"]
+    pos = None
+    if len(inst_of) == len(peg):
+        pos = {}
+        for name, df in wb.tables.items():
+            key = df["nip"].map(inst_of) if name in _PER_NIP else df["kode_instansi"]
+            idx = pd.Series(np.arange(len(df), dtype=np.int32)).groupby(key.to_numpy(), sort=False)
+            pos[name] = {str(k): v for k, v in idx.indices.items()}
+    _POSISI[wb] = (tanda, pos)
+    return pos
+
+
+def _sub(wb, kode: str):
+    """``wb.untuk_instansi(kode)``, taken by position (:func:`_posisi`) instead of filtering."""
+    from ..data import Workbook
+
+    pos = _posisi(wb)
+    if pos is None or kode not in pos["instansi"]:  # untuk_instansi raises for an unknown code
+        return wb.untuk_instansi(kode)
+    empty = np.array([], dtype=np.int32)
+    tables = {name: None for name in _PER_NIP}
+    for name, df in wb.tables.items():
+        tables[name] = df.take(pos[name].get(kode, empty)).reset_index(drop=True)
+    return Workbook(**tables, path=wb.path)
+
+
 def split_instansi(wb, kode: list[str]):
     """Yield ``(kode, sub)`` for each code: ``sub`` equals ``wb.untuk_instansi(kode)``.
 
-    Rows are grouped once per table (by ``kode_instansi``, or by the instansi of the ratee's
-    ``nip``) and each sub-workbook takes its rows by position, lazily, so only one
-    instansi's copy is alive at a time. Falls back to ``untuk_instansi`` when a NIP belongs
-    to more than one instansi.
+    Rows are grouped once per workbook (:func:`_posisi`) and each sub-workbook takes its
+    rows by position, lazily, so only one instansi's copy is alive at a time.
     """
-    from ..data import Workbook
-
-    peg = wb.pegawai
-    inst_of = peg.drop_duplicates("nip").set_index("nip")["kode_instansi"]
-    if len(inst_of) != len(peg) or not set(kode) <= set(wb.instansi["kode_instansi"]):
-        for k in kode:
-            yield k, wb.untuk_instansi(k)
-        return
-    empty = np.array([], dtype=np.intp)
-    pos = {}
-    for name, df in wb.tables.items():
-        key = df["nip"].map(inst_of) if name in _PER_NIP else df["kode_instansi"]
-        pos[name] = pd.Series(np.arange(len(df))).groupby(key.to_numpy(), sort=False).indices
     for k in kode:
-        tables = {name: None for name in _PER_NIP}
-        for name, df in wb.tables.items():
-            tables[name] = df.take(pos[name].get(k, empty)).reset_index(drop=True)
-        yield k, Workbook(**tables, path=wb.path)
+        yield k, _sub(wb, k)
 
 
 def _daftar(peg: pd.DataFrame, p, awalan: str) -> pd.DataFrame:
@@ -125,13 +151,13 @@ def write_instansi(
     :data:`SEMUA_PERIODE`: every period of the instansi's data, each in its own folder
     ``<kode>/<periode>/pegawai/<nip>.html`` when there are several (one period keeps the flat
     layout), and ``daftar.csv`` gains a ``periode`` column. ``sub``, when given, is
-    ``wb.untuk_instansi(kode)`` already split (:func:`split_instansi`).
+    ``wb.untuk_instansi(kode)`` already split (default: taken by position, :func:`_sub`).
     """
     from ._prepare import prepare
     from ._render import render_pegawai, render_penilai
 
     if sub is None:
-        sub = wb.untuk_instansi(kode)
+        sub = _sub(wb, kode)
     folder = Path(keluaran) / kode
     hasil = {"kode_instansi": kode, "pegawai": 0, "penilai": 0, "dilewati": 0, "pdf": 0}
     hasil["periode"] = ""
