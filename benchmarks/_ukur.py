@@ -42,3 +42,48 @@ class PeerBudget:
     def record(self, stat: str, n: int, seconds: float) -> None:
         """Remember the peer's time for ``stat`` at ``n`` subjects."""
         self.last[stat] = (n, seconds)
+
+
+class PeakRSS:
+    """Peak summed RSS (MiB) of this process and all its children while the block runs.
+
+    Sampled every ``interval`` s by a thread (as ``kinerja_calib.nasional`` measures its
+    workers), so Dask workers and other child processes count; ``awal`` is the sum at entry,
+    ``puncak`` the largest sample (the block's own growth is ``puncak - awal``).
+    """
+
+    def __init__(self, interval: float = 0.2) -> None:
+        import threading
+
+        self.interval = interval
+        self.awal = self.puncak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    @staticmethod
+    def total() -> float:
+        """Summed RSS of this process and its children now, in MiB."""
+        import psutil
+
+        me = psutil.Process()
+        rss = 0
+        for p in [me, *me.children(recursive=True)]:
+            try:
+                rss += p.memory_info().rss
+            except psutil.Error:  # a child just exited
+                pass
+        return rss / 2**20
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.puncak = max(self.puncak, self.total())
+
+    def __enter__(self) -> PeakRSS:
+        self.awal = self.puncak = self.total()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.puncak = max(self.puncak, self.total())

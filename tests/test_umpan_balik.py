@@ -209,6 +209,33 @@ def test_missing_data_gives_a_complete_sheet(mini):
 # --------------------------------------------------------------------------- batch, CLI
 
 
+def test_split_instansi_gives_the_rows_of_untuk_instansi(sampel):
+    """The batch's one-pass split equals filtering every table per instansi, row for row."""
+    from kinerja_calib.umpan_balik._batch import _sub, split_instansi
+
+    kode = sorted(sampel.instansi["kode_instansi"])[::-1]  # any order, not only sorted
+    seen = []
+    for k, sub in split_instansi(sampel, kode):
+        ref = sampel.untuk_instansi(k)
+        seen.append(k)
+        for name in ("instansi", "pegawai", "indikator", "realisasi", "penilaian_360"):
+            pd.testing.assert_frame_equal(getattr(sub, name), getattr(ref, name))
+        for name in ("survei_skm", "kompetensi"):
+            a, b = getattr(sub, name), getattr(ref, name)
+            assert (a is None) == (b is None)
+            if a is not None:
+                pd.testing.assert_frame_equal(a, b)
+        assert set(sub.penilaian_360["nip"]) <= set(sub.pegawai["nip"])
+    assert seen == kode and len(seen) == 13
+    # the positions are cached per workbook, and recomputed when a table is replaced
+    wb = kc.data.Workbook(**sampel.tables, path=None)
+    k = SAMPEL_INSTANSI[1]
+    pd.testing.assert_frame_equal(_sub(wb, k).penilaian_360, wb.untuk_instansi(k).penilaian_360)
+    wb.penilaian_360 = wb.penilaian_360.iloc[::3]
+    pd.testing.assert_frame_equal(_sub(wb, k).penilaian_360, wb.untuk_instansi(k).penilaian_360)
+    assert len(_sub(wb, k).penilaian_360) < len(sampel.untuk_instansi(k).penilaian_360)
+
+
 def test_lanjut_skips_complete_sheets_and_rewrites_broken(mini, tmp_path):
     folder, _ = mini
     wb = kc.load_workbook(folder)
@@ -232,6 +259,80 @@ def test_cli_writes_the_layout(mini, tmp_path, capsys):
         assert {p.stem for p in (tmp_path / kode / "pegawai").glob("*.html")} == nips
     assert main(["umpan-balik", str(folder), "--keluaran", str(tmp_path), "--periode", "2030"]) == 1
     assert "Periode '2030' tidak ada" in capsys.readouterr().err
+
+
+def _satu_periode(wb, periode: str):
+    """``wb`` with only the rows of ``periode`` in every table that has periods."""
+    t = {k: v for k, v in wb.tables.items() if v is not None}
+    for name in ("realisasi", "penilaian_360", "survei_skm"):
+        if name in t:
+            t[name] = t[name].loc[t[name]["periode"] == periode]
+    return kc.data.validate_tables(t, source=periode)
+
+
+@pytest.mark.parametrize("data", ["mini", "sampel"])
+def test_every_period_sheet_holds_only_its_period(data, mini, sampel, tmp_path):
+    """``periode="semua"``: one sheet per pegawai per period, each byte-identical to the sheet
+    of a workbook that holds that period only and earlier ones, so no later value leaks in;
+    the trend of the latest sheet legitimately shows the earlier period."""
+    if data == "mini":
+        wb, kode = kc.load_workbook(mini[0]), ["UJI-A", "UJI-B"]
+    else:
+        wb, kode = sampel, [SAMPEL_INSTANSI[0]]
+    hasil = ub.tulis_semua(wb, tmp_path / "semua", periode="semua", instansi=kode, tampilkan=False)
+    assert set(hasil["periode"]) == {"2026-S1,2026-S2"}
+    awal = ub.tulis_semua(
+        _satu_periode(wb, "2026-S1"), tmp_path / "s1", instansi=kode, tampilkan=False
+    )
+    akhir = ub.tulis_semua(wb, tmp_path / "s2", instansi=kode, tampilkan=False)
+    assert hasil["pegawai"].sum() == awal["pegawai"].sum() + akhir["pegawai"].sum()
+    assert hasil["penilai"].sum() == awal["penilai"].sum() + akhir["penilai"].sum()
+    for k in kode:
+        folder = tmp_path / "semua" / k
+        assert not (folder / "pegawai").exists() and not (folder / "penilai").exists()
+        for per, ref in (("2026-S1", tmp_path / "s1" / k), ("2026-S2", tmp_path / "s2" / k)):
+            got = {
+                p.relative_to(folder / per): p.read_bytes() for p in (folder / per).rglob("*.html")
+            }
+            exp = {p.relative_to(ref): p.read_bytes() for p in ref.rglob("*.html")}
+            assert got == exp, (k, per)
+        for path in (folder / "2026-S1").rglob("*.html"):
+            assert "2026-S2" not in path.read_text(), path
+        for path in (folder / "2026-S2" / "pegawai").glob("*.html"):
+            page = path.read_text()
+            tren = page[page.index("<h2>8. Tren") : page.index("<h2>9. ")]
+            assert "2026-S1" not in page.replace(tren, "")
+        d = pd.read_csv(folder / "daftar.csv", dtype=str)
+        assert list(d.columns) == ["nip", "nama", "unit", "jenis", "periode", "file"]
+        files = {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")}
+        assert set(d["file"]) == files and len(d) == len(files)
+        assert (d["file"].str.split("/").str[0] == d["periode"]).all()
+
+
+def test_every_period_of_single_period_data_keeps_the_flat_layout(mini, tmp_path):
+    wb = _satu_periode(kc.load_workbook(mini[0]), "2026-S2")
+    ub.tulis_semua(wb, tmp_path / "semua", periode="semua", tampilkan=False)
+    ub.tulis_semua(wb, tmp_path / "biasa", tampilkan=False)
+
+    def isi(folder):
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert isi(tmp_path / "semua") == isi(tmp_path / "biasa")
+    assert (tmp_path / "biasa" / "UJI-A" / "pegawai").is_dir()
+
+
+def test_cli_every_period_and_restart(mini, tmp_path, capsys):
+    folder, facts = mini
+    args = ["umpan-balik", str(folder), "--keluaran", str(tmp_path), "--periode", "semua"]
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "26 lembar pegawai dan 10 lembar penilai ditulis" in said
+    assert "(periode 2026-S1, 2026-S2)." in said
+    for kode, nips in facts["nip"].items():
+        for per in ("2026-S1", "2026-S2"):
+            assert {p.stem for p in (tmp_path / kode / per / "pegawai").glob("*.html")} == nips
+    assert main([*args, "--lanjut"]) == 0
+    assert "0 lembar pegawai dan 0 lembar penilai ditulis, 36 dilewati" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- browser

@@ -325,7 +325,8 @@ def context_pegawai(p: Prepared, nip: str) -> dict[str, Any] | None:
     if not peg:
         return None
     peg = peg[0]
-    tren_rows = p.skor.rows(nip)
+    sampai = set(p.periode_semua[: p.periode_semua.index(p.periode) + 1])
+    tren_rows = [r for r in p.skor.rows(nip) if str(r["periode"]) in sampai]  # never a later one
     skor = next((r for r in tren_rows if r["periode"] == p.periode), None)
     ind = _indikator(p.indikator.rows(nip), p.aturan)
     asp = _aspek(p.aspek.rows(nip), p.peran.rows(nip), p)

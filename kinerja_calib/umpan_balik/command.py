@@ -19,7 +19,12 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--instansi", nargs="+", metavar="KODE", help="hanya instansi ini (default: semua)"
     )
-    p.add_argument("--periode", default=None, help="periode penilaian (default: yang terakhir)")
+    p.add_argument(
+        "--periode",
+        default=None,
+        help="periode penilaian (default: yang terakhir), atau 'semua': satu lembar per "
+        "pegawai per periode, di DIR/<kode>/<periode>/",
+    )
     p.add_argument("--aturan", default="permenpanrb-6-2022", help="nama atau berkas aturan")
     p.add_argument(
         "--ambang-anonimitas",
@@ -50,6 +55,11 @@ def add_parser(sub) -> None:
     )
 
 
+def _periode(hasil) -> list[str]:
+    """The distinct periods written, sorted."""
+    return sorted({p for s in hasil["periode"] for p in str(s).split(",") if p})
+
+
 def run(args: argparse.Namespace) -> int:
     """Load the data, write every sheet, print one summary line; exit code 0."""
     from .. import load_workbook
@@ -73,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         f"{bilangan(hasil['pegawai'].sum())} lembar pegawai dan "
         f"{bilangan(hasil['penilai'].sum())} lembar penilai ditulis, "
         f"{bilangan(hasil['dilewati'].sum())} dilewati (sudah ada), untuk "
-        f"{bilangan(len(hasil))} instansi di {args.keluaran}."
+        f"{bilangan(len(hasil))} instansi di {args.keluaran}"
+        + (f" (periode {', '.join(_periode(hasil))})." if args.periode == "semua" else ".")
     )
     return 0
