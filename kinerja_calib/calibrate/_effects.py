@@ -30,6 +30,7 @@ from ._diagnostics import (
     jaringan_table,
     komponen_table,
 )
+from ._jaringan import mark_comparability
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
 from ._types import AdditiveFit, RaterEffects, RatingData
@@ -92,6 +93,7 @@ def rater_effects(
     shrinkage_pegawai: float | Literal["auto"] | None = "auto",
     bobot_penilai: bool = True,
     pegawai: pd.DataFrame | None = None,
+    minimal_penghubung: int | None = None,
     **ordinal_options: Any,
 ) -> RaterEffects:
     """Estimate rater severity and calibrated ratee scores from a long 360 table.
@@ -141,7 +143,12 @@ def rater_effects(
         Convergence tolerance of the solver.
     pegawai : DataFrame, optional
         The ``pegawai`` table; when given, ``.jaringan`` also lists the ``instansi`` and the
-        number of ``unit_kerja`` in each connected component (which units cannot be compared).
+        number of ``unit_kerja`` in each connected component (which units cannot be compared),
+        and its ``wilayah`` / ``kode_instansi`` / ``unit_kerja`` columns are checked for
+        groups linked to the rest by too few raters (see below).
+    minimal_penghubung : int, optional
+        Raters a group needs in common with the main group to count as comparable; default
+        the rules value ``keterbandingan.minimal_penghubung`` (UNCONFIRMED, 3).
     **ordinal_options
         Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
 
@@ -149,6 +156,12 @@ def rater_effects(
     -------
     RaterEffects
         ``.ratees``, ``.raters``, ``.komponen``, ``.jaringan``, ``.efek`` (see the class).
+        ``.ratees`` also holds ``dapat_dibandingkan`` (in the main connected component and,
+        with ``pegawai``, in a group linked to the main group by at least
+        ``keterbandingan.minimal_penghubung`` raters — an UNCONFIRMED rules value),
+        ``kelas_banding`` (0 = that comparable bulk; scores compare only within one class) and
+        ``alasan_banding`` (Indonesian, empty when comparable); ``.info["keterkaitan"]`` and
+        ``.info["kekuatan_hubungan"]`` hold the link strength (:mod:`._jaringan`).
 
     Warns
     -----
@@ -231,6 +244,8 @@ def rater_effects(
             shrinkage_pegawai,
             bobot_penilai,
             ordinal_options,
+            pegawai,
+            minimal_penghubung,
         )
     if pegawai is not None:
         annotate_units(effects, pegawai)
@@ -253,17 +268,24 @@ def _rater_effects(
     shrinkage_pegawai,
     bobot_penilai,
     ordinal_options,
+    pegawai=None,
+    minimal_penghubung=None,
 ) -> RaterEffects:
     data = rating_data(ratings, periode)
     if method == "ordinal":
         from ._ordinal import fit_mfrm
 
-        return fit_mfrm(
+        effects = fit_mfrm(
             data, include_role=include_role, include_aspect=include_aspect, **ordinal_options
         )
-    return _additive(
-        data, shrinkage, include_role, include_aspect, tol, shrinkage_pegawai, bobot_penilai
-    )
+    else:
+        effects = _additive(
+            data, shrinkage, include_role, include_aspect, tol, shrinkage_pegawai, bobot_penilai
+        )
+    mark_comparability(
+        effects, data, pegawai, minimal_penghubung
+    )  # dapat_dibandingkan, link strength (_jaringan)
+    return effects
 
 
 def _shrinkage_value(shrinkage: Any) -> float | None:

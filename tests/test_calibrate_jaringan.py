@@ -1,0 +1,167 @@
+"""Comparability of calibrated scores: dapat_dibandingkan, link strength (calibrate._jaringan),
+calibrate_distribution by comparison class, and the ordinal model's per-component centring."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kinerja_calib as kc
+from kinerja_calib.calibrate._jaringan import minimal_penghubung
+
+
+def design(
+    seed: int = 0,
+    units: tuple[int, int] = (6, 4),
+    size: int = 10,
+    k_rekan: int = 4,
+    p_lintas: float = 0.3,
+    anchors: int | None = None,
+    gap_true: float = 0.0,
+    gap_rater: float = 0.0,
+    aspects: int = 3,
+    ordinal: bool = False,
+):
+    """Two regions ("Utara" with ``units[0]`` units, "Selatan" with ``units[1]``) of ``size``
+    pegawai per unit. Each pegawai is rated by ``k_rekan`` peers of the unit and, with
+    probability ``p_lintas``, by one pegawai of another unit of the same region. The regions
+    share no rater unless ``anchors`` raters of Utara also rate 5 pegawai of Selatan each.
+    Selatan's pegawai are ``gap_true`` better and its raters ``gap_rater`` more lenient."""
+    rng = np.random.default_rng(seed)
+    n_units = sum(units)
+    unit = np.repeat(np.arange(n_units), size)
+    wil = (unit >= units[0]).astype(int)
+    n = len(unit)
+    nip = np.array([f"19{i:06d}" for i in range(n)])
+    theta = rng.normal(0, 0.5, n) + gap_true * wil
+    lenient = rng.normal(0, 0.3, n) + gap_rater * wil
+    ratee, rater = [], []
+    for u in range(n_units):  # test data only
+        members = np.flatnonzero(unit == u)
+        others = np.flatnonzero((wil == wil[members[0]]) & (unit != u))
+        for i in members:
+            ratee += [i] * k_rekan
+            rater += list(rng.choice(members[members != i], k_rekan, replace=False))
+            if rng.random() < p_lintas:
+                ratee.append(i)
+                rater.append(rng.choice(others))
+    if anchors:
+        for j in rng.choice(np.flatnonzero(wil == 0), anchors, replace=False):
+            for i in rng.choice(np.flatnonzero(wil == 1), 5, replace=False):
+                ratee.append(i)
+                rater.append(j)
+    r = np.repeat(np.array(ratee), aspects)
+    j = np.repeat(np.array(rater), aspects)
+    asp = np.tile(np.arange(aspects), len(ratee))
+    y = 3.5 + theta[r] + lenient[j] + rng.normal(0, 0.5, len(r))
+    if ordinal:
+        y = np.clip(np.round(y), 1, 5)
+    ratings = pd.DataFrame(
+        {
+            "nip": nip[r],
+            "nip_penilai": nip[j],
+            "peran_penilai": "rekan",
+            "aspek": [f"a{k}" for k in asp],
+            "nilai": y,
+        }
+    )
+    pegawai = pd.DataFrame(
+        {
+            "nip": nip,
+            "kode_instansi": "X",
+            "wilayah": np.array(["Utara", "Selatan"])[wil],
+            "unit_kerja": [f"Unit {u}" for u in unit],
+        }
+    )
+    return ratings, pegawai, pd.Series(theta, index=nip)
+
+
+def _fit(ratings, pegawai, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kc.calibrate.PeringatanKalibrasi)
+        return kc.calibrate.rater_effects(ratings, pegawai=pegawai, **kw)
+
+
+def test_threshold_is_an_unconfirmed_rules_value():
+    r = kc.rules.load("permenpanrb-6-2022")
+    info = r.info("keterbandingan.minimal_penghubung")
+    assert info["nilai"] == minimal_penghubung() == 3
+    assert info["terkonfirmasi"] is False
+
+
+def test_two_disconnected_regions_minor_region_not_comparable():
+    ratings, pegawai, _ = design(seed=1)
+    fx = _fit(ratings, pegawai)
+    d = fx.ratees.join(pegawai.set_index("nip"))
+    assert d["komponen"].nunique() == 2
+    by_wil = d.groupby("wilayah")["dapat_dibandingkan"].agg(["all", "any"])
+    assert by_wil.loc["Utara", "all"] and not by_wil.loc["Selatan", "any"]
+    assert (d.loc[d["wilayah"] == "Selatan", "kelas_banding"] == 1).all()
+    assert (d.loc[d["wilayah"] == "Utara", "kelas_banding"] == 0).all()
+    assert d.loc[d["wilayah"] == "Selatan", "alasan_banding"].str.contains("tidak terhubung").all()
+    rest = fx.info["tidak_dibandingkan"]
+    assert rest[["kelas", "jenis", "tingkat", "n_pegawai", "n_penghubung"]].values.tolist() == [
+        [1, "terpisah", "wilayah", 40, 0.0]
+    ]
+    assert rest["kelompok"].iloc[0] == ["Selatan"] and not rest["sebagian"].iloc[0]
+
+
+def test_connected_design_all_comparable():
+    ratings, pegawai, _ = design(seed=2, anchors=12)
+    fx = _fit(ratings, pegawai)
+    assert fx.ratees["dapat_dibandingkan"].all()
+    assert (fx.ratees["kelas_banding"] == 0).all()
+    assert (fx.ratees["alasan_banding"] == "").all()
+    # the weakest group still has at least the minimum of rater-disjoint links
+    assert fx.info["kekuatan_hubungan"] >= 3
+    assert fx.info["keterkaitan"]["utama"].all()
+    assert fx.info["tidak_dibandingkan"].empty
+
+
+@pytest.mark.parametrize("anchors", [1, 2])
+def test_anchor_raters_flagged_as_weak_link(anchors):
+    ratings, pegawai, _ = design(seed=3, anchors=anchors)
+    fx = _fit(ratings, pegawai)
+    d = fx.ratees.join(pegawai.set_index("nip"))
+    assert d["komponen"].nunique() == 1  # one component: the old check saw nothing
+    assert fx.info["kekuatan_hubungan"] == anchors
+    sel = d["wilayah"] == "Selatan"
+    assert not d.loc[sel, "dapat_dibandingkan"].any() and d.loc[~sel, "dapat_dibandingkan"].all()
+    weak = fx.info["keterkaitan"].query("tingkat == 'wilayah' and not utama")
+    assert weak["n_penghubung"].tolist() == [anchors]
+    rest = fx.info["tidak_dibandingkan"]
+    assert rest[["jenis", "tingkat", "n_pegawai", "n_penghubung"]].values.tolist() == [
+        ["lemah", "wilayah", 40, anchors]
+    ]
+    assert d.loc[sel, "alasan_banding"].iloc[0] == (
+        f"wilayah Selatan hanya terhubung dengan kelompok utama melalui {anchors} penilai "
+        "bersama (minimal 3)"
+    )
+    # a lower (instansi-set) threshold accepts the link
+    fx1 = _fit(ratings, pegawai, minimal_penghubung=1)
+    assert fx1.ratees["dapat_dibandingkan"].all()
+
+
+def test_one_rater_linking_many_groups_counts_once():
+    """A head rating one pegawai in each of five otherwise separate units links them by one
+    rater, not by the ten unit pairs it touches (rater-vertex cut, not edge count)."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for u in range(5):
+        m = [f"{u}{i}" for i in range(6)]
+        for i in m:
+            for j in rng.choice([x for x in m if x != i], 3, replace=False):
+                rows.append((i, j))
+        rows.append((m[0], "kepala"))
+    r = pd.DataFrame(rows, columns=["nip", "nip_penilai"]).assign(
+        peran_penilai="rekan", aspek="a", nilai=rng.integers(1, 6, len(rows)).astype(float)
+    )
+    peg = pd.DataFrame({"nip": [f"{u}{i}" for u in range(5) for i in range(6)]})
+    peg["unit_kerja"] = "U" + peg["nip"].str[0]
+    peg = pd.concat([peg, pd.DataFrame({"nip": ["kepala"], "unit_kerja": ["Pimpinan"]})])
+    fx = _fit(r, peg)
+    assert fx.info["kekuatan_hubungan"] == 1
+    assert fx.ratees["dapat_dibandingkan"].sum() == 6  # one unit is the reference
