@@ -165,3 +165,42 @@ def test_one_rater_linking_many_groups_counts_once():
     fx = _fit(r, peg)
     assert fx.info["kekuatan_hubungan"] == 1
     assert fx.ratees["dapat_dibandingkan"].sum() == 6  # one unit is the reference
+
+
+def test_calibrate_distribution_does_not_mix_components():
+    ratings, pegawai, _ = design(seed=1, gap_rater=0.8)
+    fx = _fit(ratings, pegawai)
+    s = fx.ratees[["skor_terkalibrasi", "kelas_banding", "alasan_banding"]].join(
+        pegawai.set_index("nip")
+    )
+    s["predikat"] = "Baik"
+    prop = kc.calibrate.calibrate_distribution(s, "Baik")
+    selatan = set(pegawai.loc[pegawai["wilayah"] == "Selatan", "nip"])
+    utara = set(pegawai["nip"]) - selatan
+    # every mover is from the main region; Selatan is reported apart, with the reason
+    assert len(prop.perpindahan) and set(prop.perpindahan["nip"]) <= utara
+    assert set(prop.tidak_dibandingkan["nip"]) == selatan
+    assert prop.tidak_dibandingkan["alasan"].str.startswith("tidak terhubung").all()
+    assert prop.ringkasan[["n_pegawai", "n_tidak_dibandingkan"]].values.tolist() == [[60, 40]]
+    # the curve (Baik ≤ 70 %) is applied to the 60 comparable pegawai: 60 − 42 = 18 moves
+    assert len(prop.perpindahan) == 18
+    assert prop.predikat.set_index("nip").loc[sorted(selatan), "dibandingkan"].eq(False).all()
+    assert len(prop.predikat) == 100
+    assert "40 pegawai tidak diikutkan" in prop.catatan
+    # without the class column the two regions are ranked together (the old behaviour):
+    # Selatan keeps its raters' +0.8 leniency, so 29 of the 30 moved down are from Utara
+    # although Utara holds 60 % of the pegawai
+    mixed = kc.calibrate.calibrate_distribution(s, "Baik", kelas=None)
+    assert len(mixed.perpindahan) == 30 and mixed.tidak_dibandingkan.empty
+    assert mixed.perpindahan["nip"].isin(utara).sum() == 29
+
+
+def test_calibrate_distribution_connected_unchanged():
+    ratings, pegawai, _ = design(seed=2, anchors=12)
+    fx = _fit(ratings, pegawai)
+    s = fx.ratees[["skor_terkalibrasi", "kelas_banding"]].join(pegawai.set_index("nip"))
+    s["predikat"] = "Baik"
+    a = kc.calibrate.calibrate_distribution(s, "Baik")
+    b = kc.calibrate.calibrate_distribution(s, "Baik", kelas=None)
+    assert a.tidak_dibandingkan.empty
+    pd.testing.assert_frame_equal(a.perpindahan, b.perpindahan)

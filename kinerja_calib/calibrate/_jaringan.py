@@ -8,20 +8,19 @@ share one or two raters are connected, but their difference rests on those few p
 ratings — the classic "anchor rater" design, which the component count alone reports as fine.
 
 **Link strength.** For a grouping of the pegawai (``wilayah``, ``kode_instansi``,
-``unit_kerja`` — whichever the ``pegawai`` table has), the link between two groups is the
-number of *distinct raters who rate pegawai in both* (the bridging raters; the rater-level
-edge cut between the two groups in the bipartite graph, cf. Wright & Stone 1979 on common
-persons/items linking). Groups joined by at least ``minimal_penghubung`` bridging raters are
-merged into one block (connected components of the graph of strong links,
-:func:`scipy.sparse.csgraph.connected_components`), and the counts are recomputed between the
-merged blocks until nothing merges (a group linked by 2 raters to each of two groups that are
-themselves one block is linked by 4 to that block). Within each component the block with the
-most pegawai is the main block; any other block is linked to it by fewer than
-``minimal_penghubung`` raters. Cost: one pass over the (rater, group) pairs per merge round,
-and a self-join over each rater's groups (a rater rates into few groups).
+``unit_kerja`` — whichever the ``pegawai`` table has), the link between two groups is their
+*rater connectivity* κ: the fewest raters whose removal leaves no path between the groups in
+the rater–ratee graph, which by Menger's theorem equals the number of rater-disjoint paths
+between them. It is one maximum flow (:func:`scipy.sparse.csgraph.maximum_flow`) on a small
+network — one node per group, each rater who rates in two or more groups split into an in- and
+an out-node joined by capacity 1 — so a head who rates one pegawai in each of five units
+counts once, not once per unit pair. "κ ≥ ``minimal_penghubung``" is an equivalence relation
+(κ(a, c) ≥ min(κ(a, b), κ(b, c))), so it partitions each component's groups into classes;
+the class with the most pegawai is the main one. Cost: about one flow per group per class
+(a loop over groups, never over pegawai), only when ``pegawai`` is given.
 
 A pegawai is *dapat dibandingkan* (comparable with the bulk of the network) when they are in
-the main connected component and in the main block at every grouping level; pegawai without a
+the main connected component and in the main class at every grouping level; pegawai without a
 group (absent from ``pegawai``) are judged by their component only. The threshold is an
 UNCONFIRMED rules value: ``keterbandingan.minimal_penghubung`` in
 ``rules/permenpanrb-6-2022.toml``.
@@ -32,8 +31,9 @@ References
    Transactions*, 11(1), 546.
 .. [2] Eckes, T. (2015). *Introduction to many-facet Rasch measurement* (2nd ed.), ch. 5.
    Peter Lang.
-.. [3] Wright, B. D., & Stone, M. H. (1979). *Best test design*, ch. 5 (linking by common
-   persons / items). MESA Press.
+.. [3] Menger, K. (1927). Zur allgemeinen Kurventheorie. *Fundamenta Mathematicae*, 10,
+   96–115 (vertex cuts = disjoint paths); Ford, L. R., & Fulkerson, D. R. (1956). Maximal
+   flow through a network. *Canadian J. Math.*, 8, 399–404.
 """
 
 from __future__ import annotations
