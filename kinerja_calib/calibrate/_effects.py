@@ -135,7 +135,8 @@ def rater_effects(
         rating-scale model (Linacre) by joint maximum likelihood; ``keparahan`` is then in
         logits and ``skor_terkalibrasi`` is Linacre's *fair average* (the expected rating from a
         rater of average severity on an average aspect); see :func:`fit_mfrm`. Its shrinkage
-        is a Gaussian penalty on the measures (``prior_sd``), not ``shrinkage``.
+        is a Gaussian prior on the measures whose SD is estimated per facet (``prior_sd``,
+        overridable), not ``shrinkage``; severities are centred per connected component.
     periode : str, optional
         Which ``periode`` to analyse; default the latest; ``"semua"`` pools every period (one
         score per ``nip``).
@@ -150,7 +151,7 @@ def rater_effects(
         Raters a group needs in common with the main group to count as comparable; default
         the rules value ``keterbandingan.minimal_penghubung`` (UNCONFIRMED, 3).
     **ordinal_options
-        Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
+        Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``, ``centre``).
 
     Returns
     -------
