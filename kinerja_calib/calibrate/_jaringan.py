@@ -104,35 +104,47 @@ class _RaterCuts:
         self.graph = sparse.csr_matrix(
             (cap.astype(np.int32), (rows, cols)), shape=(n, n), dtype=np.int32
         )
-        self.has_bridge = np.zeros(n_groups, bool)
-        self.has_bridge[g] = True
+        # bridging raters per group: an upper bound of its κ to any other group
+        self.degree = np.bincount(g, minlength=n_groups)
 
     def kappa(self, s: int, t: int) -> int:
-        if not (self.has_bridge[s] and self.has_bridge[t]):
+        if not (self.degree[s] and self.degree[t]):
             return 0
         return int(maximum_flow(self.graph, int(s), int(t)).flow_value)
 
 
-def _classes(
-    cuts: _RaterCuts, members: np.ndarray, size: np.ndarray, thr: int
-) -> tuple[np.ndarray, int]:
-    """Classes of the groups ``members`` (one component) under "joined by ≥ thr rater-disjoint
-    paths" (an equivalence: κ(a, c) ≥ min(κ(a, b), κ(b, c))); returns the class per member
-    and the member index of the main class's representative (the most pegawai)."""
-    cls = np.full(len(members), -1, np.int64)
+def _classes(cuts: _RaterCuts, size: np.ndarray, thr: int) -> tuple[np.ndarray, int, np.ndarray]:
+    """Classes of one component's groups under "joined by ≥ thr rater-disjoint paths" (an
+    equivalence: κ(a, c) ≥ min(κ(a, b), κ(b, c))): the class per group, the representative
+    of the main class (its largest group; the main class has the most pegawai) and κ from
+    that representative to every group (NaN for itself)."""
+    n = len(size)
+    cls = np.full(n, -1, np.int64)
+    first = np.full(n, np.nan)
     k = 0
     while (cls < 0).any():
         todo = np.flatnonzero(cls < 0)
-        s = todo[np.argmax(size[members[todo]])]
+        s = todo[np.argmax(size[todo])]
         cls[s] = k
+        if k and cuts.degree[s] < thr:  # too few bridging raters to join anyone
+            k += 1
+            continue
         for t in todo[todo != s]:  # a loop over groups (units / regions), never pegawai
-            if cuts.kappa(members[s], members[t]) >= thr:
+            if k and cuts.degree[t] < thr:
+                continue
+            kap = cuts.kappa(s, t)
+            if k == 0:
+                first[t] = kap
+            if kap >= thr:
                 cls[t] = k
         k += 1
-    tot = np.bincount(cls, weights=size[members], minlength=k)
+    tot = np.bincount(cls, weights=size, minlength=k)
     main = int(np.argmax(tot))
-    rep = np.flatnonzero(cls == main)
-    return cls, int(rep[np.argmax(size[members[rep]])])
+    members = np.flatnonzero(cls == main)
+    rep = int(members[np.argmax(size[members])])
+    if main != 0:  # κ from the main class's representative (rare: the largest group is not in it)
+        first = np.array([np.nan if t == rep else cuts.kappa(rep, t) for t in range(n)])
+    return cls, rep, first
 
 
 def _level(
@@ -156,25 +168,33 @@ def _level(
     g_comp = np.zeros(ng, np.int64)
     g_comp[g[has]] = comp_ratee[has]
     ok = has[data.pair_ratee]
-    cuts = _RaterCuts(_distinct(data.pair_rater[ok], g[data.pair_ratee[ok]]), ng)
+    rb = _distinct(data.pair_rater[ok], g[data.pair_ratee[ok]])
+    # one flow network per component (small graphs): the pairs sorted by component
+    rb_comp = g_comp[rb["g"].to_numpy()]
+    order = np.argsort(rb_comp, kind="stable")
+    rb = rb.iloc[order].reset_index(drop=True)
+    starts = np.searchsorted(rb_comp[order], np.arange(g_comp.max() + 2))
+    by_comp = np.argsort(g_comp, kind="stable")
+    g_starts = np.searchsorted(g_comp[by_comp], np.arange(g_comp.max() + 2))
     g_cls = np.zeros(ng, np.int64)
     g_main = np.zeros(ng, bool)
     g_kappa = np.full(ng, np.nan)
     offset = 0
-    for c in np.unique(g_comp):  # components holding more than one group
-        members = np.flatnonzero(g_comp == c)
-        if len(members) == 1:
+    for c in range(int(g_comp.max()) + 1):  # a loop over components (instansi), not pegawai
+        members = np.sort(by_comp[g_starts[c] : g_starts[c + 1]])
+        if len(members) <= 1:
             g_cls[members] = offset
             g_main[members] = True
-            offset += 1
+            offset += len(members)
             continue
-        cls, rep = _classes(cuts, members, size, thr)
-        main_cls = cls[rep]
+        part = rb.iloc[starts[c] : starts[c + 1]]
+        local = pd.DataFrame(
+            {"r": part["r"].to_numpy(), "g": np.searchsorted(members, part["g"].to_numpy())}
+        )
+        cls, rep, kap = _classes(_RaterCuts(local, len(members)), size[members], thr)
         g_cls[members] = offset + cls
-        g_main[members] = cls == main_cls
-        g_kappa[members] = [
-            np.nan if m == members[rep] else cuts.kappa(members[rep], m) for m in members
-        ]
+        g_main[members] = cls == cls[rep]
+        g_kappa[members] = kap
         offset += int(cls.max()) + 1
     main = ~has | g_main[np.maximum(g, 0)]
     blk = np.where(has, g_cls[np.maximum(g, 0)], -1)
