@@ -300,3 +300,29 @@ def test_ordinal_prior_sd_override():
     for bad in ("kira-kira", -1.0, {"aspek": 1.0}):
         with pytest.raises(kc.ParameterError):
             _fit(ratings, None, method="ordinal", prior_sd=bad)
+
+
+@pytest.mark.parametrize(("per_side", "kappa", "comparable"), [(1, 2, 14), (2, 4, 18)])
+def test_links_through_a_third_group_add_up(per_side, kappa, comparable):
+    """Unit A (4 pegawai) shares ``per_side`` raters with each of B and C (7 each), which
+    share 5: A's connectivity to the main group is the sum over both routes (rater-disjoint
+    paths), not the best single pair."""
+    rng = np.random.default_rng(8)
+    units = {"A": 4, "B": 7, "C": 7}
+    nips = {u: [f"{u}{i}" for i in range(k)] for u, k in units.items()}
+    rows = [(i, j) for m in nips.values() for i in m for j in m if i != j]
+    rows += [(nips["C"][k], nips["B"][k]) for k in range(5)]  # B's raters also rate C
+    for k in range(per_side):
+        rows += [(nips["A"][k], nips["B"][6 - k]), (nips["A"][3 - k], nips["C"][6 - k])]
+    r = pd.DataFrame(rows, columns=["nip", "nip_penilai"]).assign(
+        peran_penilai="rekan", aspek="x", nilai=rng.integers(1, 6, len(rows)).astype(float)
+    )
+    peg = pd.DataFrame(
+        {
+            "nip": sum(nips.values(), []),
+            "unit_kerja": [u for u, k in units.items() for _ in range(k)],
+        }
+    )
+    fx = _fit(r, peg)
+    assert fx.info["kekuatan_hubungan"] == kappa
+    assert int(fx.ratees["dapat_dibandingkan"].sum()) == comparable

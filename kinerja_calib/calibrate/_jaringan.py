@@ -16,8 +16,10 @@ network — one node per group, each rater who rates in two or more groups split
 an out-node joined by capacity 1 — so a head who rates one pegawai in each of five units
 counts once, not once per unit pair. "κ ≥ ``minimal_penghubung``" is an equivalence relation
 (κ(a, c) ≥ min(κ(a, b), κ(b, c))), so it partitions each component's groups into classes;
-the class with the most pegawai is the main one. Cost: about one flow per group per class
-(a loop over groups, never over pegawai), only when ``pegawai`` is given.
+the class with the most pegawai is the main one. All pairs' κ come from Gusfield's (1990)
+equivalent flow tree: ``n − 1`` minimum cuts for ``n`` groups of a component, each on that
+component's own small network (a loop over groups, never over pegawai), only when
+``pegawai`` is given.
 
 A pegawai is *dapat dibandingkan* (comparable with the bulk of the network) when they are in
 the main connected component and in the main class at every grouping level; pegawai without a
@@ -31,6 +33,8 @@ References
    Transactions*, 11(1), 546.
 .. [2] Eckes, T. (2015). *Introduction to many-facet Rasch measurement* (2nd ed.), ch. 5.
    Peter Lang.
+.. [4] Gusfield, D. (1990). Very simple methods for all pairs network flow analysis. *SIAM
+   J. Comput.*, 19(1), 143–155.
 .. [3] Menger, K. (1927). Zur allgemeinen Kurventheorie. *Fundamenta Mathematicae*, 10,
    96–115 (vertex cuts = disjoint paths); Ford, L. R., & Fulkerson, D. R. (1956). Maximal
    flow through a network. *Canadian J. Math.*, 8, 399–404.
@@ -43,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.csgraph import maximum_flow
+from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
 from .._angka import bilangan
 from ..errors import ParameterError
@@ -107,44 +111,63 @@ class _RaterCuts:
         # bridging raters per group: an upper bound of its κ to any other group
         self.degree = np.bincount(g, minlength=n_groups)
 
-    def kappa(self, s: int, t: int) -> int:
-        if not (self.degree[s] and self.degree[t]):
-            return 0
-        return int(maximum_flow(self.graph, int(s), int(t)).flow_value)
+    def cut(self, s: int, t: int) -> tuple[int, np.ndarray]:
+        """κ(s, t) and the groups on ``s``'s side of a minimum cut (reachable from ``s`` in
+        the residual network)."""
+        n = len(self.degree)
+        if not self.degree[s]:
+            side = np.zeros(n, bool)
+            side[s] = True
+            return 0, side
+        res = maximum_flow(self.graph, int(s), int(t))
+        resid = (self.graph - res.flow).tocsr()
+        resid.data = (resid.data > 0).astype(np.int8)
+        resid.eliminate_zeros()
+        reach = breadth_first_order(resid, int(s), directed=True, return_predecessors=False)
+        side = np.zeros(n, bool)
+        side[reach[reach < n]] = True
+        return int(res.flow_value), side
 
 
 def _classes(cuts: _RaterCuts, size: np.ndarray, thr: int) -> tuple[np.ndarray, int, np.ndarray]:
-    """Classes of one component's groups under "joined by ≥ thr rater-disjoint paths" (an
-    equivalence: κ(a, c) ≥ min(κ(a, b), κ(b, c))): the class per group, the representative
-    of the main class (its largest group; the main class has the most pegawai) and κ from
-    that representative to every group (NaN for itself)."""
+    """Classes of one component's groups under "joined by ≥ thr rater-disjoint paths", from
+    Gusfield's (1990) equivalent flow tree — ``n − 1`` minimum cuts give every pair's κ as the
+    smallest edge on the tree path between them. Returns the class per group, the
+    representative of the main class (its largest group; the main class has the most
+    pegawai) and κ from it to every group (NaN for itself)."""
     n = len(size)
-    cls = np.full(n, -1, np.int64)
-    first = np.full(n, np.nan)
-    k = 0
-    while (cls < 0).any():
-        todo = np.flatnonzero(cls < 0)
-        s = todo[np.argmax(size[todo])]
-        cls[s] = k
-        if k and cuts.degree[s] < thr:  # too few bridging raters to join anyone
-            k += 1
-            continue
-        for t in todo[todo != s]:  # a loop over groups (units / regions), never pegawai
-            if k and cuts.degree[t] < thr:
-                continue
-            kap = cuts.kappa(s, t)
-            if k == 0:
-                first[t] = kap
-            if kap >= thr:
-                cls[t] = k
-        k += 1
-    tot = np.bincount(cls, weights=size, minlength=k)
-    main = int(np.argmax(tot))
-    members = np.flatnonzero(cls == main)
+    parent = np.zeros(n, np.int64)
+    weight = np.zeros(n)
+    for s in range(1, n):  # a loop over groups (units / regions), never pegawai
+        t = parent[s]
+        weight[s], side = cuts.cut(s, t)
+        later = np.arange(s + 1, n)
+        parent[later[side[later] & (parent[later] == t)]] = s
+    child = np.arange(1, n)
+    strong = weight[1:] >= thr
+    adj = sparse.csr_matrix(
+        (np.ones(int(strong.sum())), (child[strong], parent[1:][strong])), shape=(n, n)
+    )
+    _, cls = connected_components(adj, directed=False)
+    tot = np.bincount(cls, weights=size)
+    members = np.flatnonzero(cls == int(np.argmax(tot)))
     rep = int(members[np.argmax(size[members])])
-    if main != 0:  # κ from the main class's representative (rare: the largest group is not in it)
-        first = np.array([np.nan if t == rep else cuts.kappa(rep, t) for t in range(n)])
-    return cls, rep, first
+    # κ(rep, x): the smallest tree edge on the path, by a walk over the tree from rep
+    nbr: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for c_, p_, w_ in zip(child, parent[1:], weight[1:], strict=True):
+        nbr[c_].append((int(p_), float(w_)))
+        nbr[p_].append((int(c_), float(w_)))
+    kap = np.full(n, np.nan)
+    kap[rep] = np.inf
+    stack = [rep]
+    while stack:
+        u = stack.pop()
+        for v, w in nbr[u]:
+            if np.isnan(kap[v]):
+                kap[v] = min(kap[u], w)
+                stack.append(v)
+    kap[rep] = np.nan
+    return cls.astype(np.int64), rep, kap
 
 
 def _level(
