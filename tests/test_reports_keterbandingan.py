@@ -94,3 +94,39 @@ def test_kurva_proposal_does_not_rank_the_separate_unit(terpisah):
     assert ctx._cache["usulan_terpisah"] == 6
     kurva = reports.section_kurva(ctx)
     assert "6 pegawai tidak diikutkan dalam usulan" in kurva.teks
+
+
+def test_paragraph_names_the_largest_and_pools_the_rest():
+    """Seven classes: the five largest at or above the anonymity threshold are named (largest
+    first), the tiny one and the sixth are pooled; a lemah link is told without its count."""
+    from types import SimpleNamespace
+
+    rows = [
+        (k, "lemah" if k == 2 else "terpisah", "unit_kerja", [f"Unit {k}"], k == 3, n, 2.0)
+        for k, n in zip(range(1, 8), [4, 30, 12, 9, 7, 5, 2], strict=True)
+    ]
+    tab = pd.DataFrame(
+        rows,
+        columns=["kelas", "jenis", "tingkat", "kelompok", "sebagian", "n_pegawai", "n_penghubung"],
+    )
+    fx = SimpleNamespace(
+        info={"tidak_dibandingkan": tab, "minimal_penghubung": 3},
+        ratees=pd.DataFrame(index=range(200)),
+    )
+    text = reports._sections_360.paragraf_keterbandingan(fx, 3)
+    assert "69 dari 200 pegawai" in text
+    named = [
+        line for line in text.splitlines() if line.startswith("- unit") or "- sebagian" in line
+    ]
+    assert [line.split(" (")[0] for line in named] == [
+        "- unit kerja Unit 2",
+        "- sebagian pegawai unit kerja Unit 3",
+        "- unit kerja Unit 4",
+        "- unit kerja Unit 5",
+        "- unit kerja Unit 6",
+    ]
+    assert "melalui kurang dari 3 penilai" in named[0] and "2,0" not in text
+    assert "- 2 kelompok lain (6 pegawai; tidak dirinci satu per satu)" in text
+    assert "Unit 1" not in text and "Unit 7" not in text
+    empty = SimpleNamespace(info={"tidak_dibandingkan": tab.iloc[:0]}, ratees=fx.ratees)
+    assert reports._sections_360.paragraf_keterbandingan(empty, 3) == ""

@@ -374,6 +374,7 @@ def section_penilai(ctx: KonteksLaporan) -> Bagian:
 
 _NAMA_TINGKAT = {"wilayah": "wilayah", "kode_instansi": "instansi", "unit_kerja": "unit kerja"}
 _NAMA_MAKS = 5  # group names listed per class before "dan n lainnya"
+_KELAS_MAKS = 5  # classes named in the paragraph (the largest); the others are pooled
 
 
 def paragraf_keterbandingan(effects, ambang: int) -> str:
@@ -393,7 +394,9 @@ def paragraf_keterbandingan(effects, ambang: int) -> str:
     n_all = len(effects.ratees)
     n_out = int(tab["n_pegawai"].sum())
     lines = []
-    small = tab["n_pegawai"] < ambang
+    tab = tab.sort_values(["n_pegawai", "kelas"], ascending=[False, True], kind="stable")
+    small = (tab["n_pegawai"] < ambang).to_numpy().copy()
+    small |= np.cumsum(~small) > _KELAS_MAKS  # the largest few named, the rest pooled
     for row in tab.loc[~small].itertuples(index=False):
         names = [_e(str(k)) for k in row.kelompok[:_NAMA_MAKS]]
         lain = len(row.kelompok) - len(names)
@@ -418,11 +421,16 @@ def paragraf_keterbandingan(effects, ambang: int) -> str:
             )
         lines.append(f"- {label} ({fmt_angka(int(row.n_pegawai))} pegawai): {why}.")
     if small.any():
+        kecil = (tab["n_pegawai"] < ambang).to_numpy()
+        sebab = (
+            f"tidak dirinci karena kurang dari {fmt_angka(ambang)} pegawai"
+            if kecil[small].all()
+            else "tidak dirinci satu per satu"
+        )
         lines.append(
-            f"- {fmt_angka(int(small.sum()))} kelompok kecil lain "
-            f"({fmt_angka(int(tab.loc[small, 'n_pegawai'].sum()))} pegawai; tidak dirinci karena "
-            f"kurang dari {fmt_angka(ambang)} pegawai): penilainya terpisah atau terhubung "
-            "terlalu lemah dengan kelompok utama."
+            f"- {fmt_angka(int(small.sum()))} kelompok lain "
+            f"({fmt_angka(int(tab.loc[small, 'n_pegawai'].sum()))} pegawai; {sebab}): "
+            "penilainya terpisah atau terhubung terlalu lemah dengan kelompok utama."
         )
     return (
         "**Skor yang tidak dapat dibandingkan.** Model efek penilai hanya dapat memisahkan "
