@@ -326,3 +326,12 @@ def test_links_through_a_third_group_add_up(per_side, kappa, comparable):
     fx = _fit(r, peg)
     assert fx.info["kekuatan_hubungan"] == kappa
     assert int(fx.ratees["dapat_dibandingkan"].sum()) == comparable
+
+
+def test_empty_result_has_the_comparability_columns():
+    r = pd.DataFrame(
+        {"nip": ["a", "b"], "nip_penilai": ["a", "b"], "peran_penilai": "diri", "aspek": "x"}
+    ).assign(nilai=[4.0, 5.0])
+    fx = kc.calibrate.rater_effects(r)
+    assert {"dapat_dibandingkan", "kelas_banding", "alasan_banding"} <= set(fx.ratees.columns)
+    assert fx.info["tidak_dibandingkan"].empty and np.isnan(fx.info["kekuatan_hubungan"])
