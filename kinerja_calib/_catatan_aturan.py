@@ -222,6 +222,16 @@ def _k_smart(r, konteks: dict) -> str:
     )
 
 
+def _k_banding(r, konteks: dict) -> str:
+    return (
+        "**Keterbandingan skor perilaku terkalibrasi.** Dua kelompok pegawai (unit kerja, "
+        "instansi atau wilayah) dianggap dapat dibandingkan bila sekurang-kurangnya "
+        f"{_bil(_get(r, 'keterbandingan.minimal_penghubung'))} penilai berbeda menghubungkan "
+        "keduanya; kelompok yang terhubung lebih lemah tidak diurutkan bersama kelompok utama "
+        "dalam usulan kurva distribusi. Angka ini pilihan alat ini, bukan peraturan."
+    )
+
+
 def _k_ikm(r, konteks: dict) -> str:
     bulat = _bil(_get(r, "bobot.dibulatkan"))
     if str(_get(r, "bobot.metode")) == "rata_rata":
@@ -295,6 +305,7 @@ _TOPIK: tuple[_Topik, ...] = (
     _Topik(_R6, "rating per butir", ("rating_per_butir.",), _k_butir),
     _Topik(_R6, "predikat tahunan", ("predikat_tahunan.",), _k_tahunan),
     _Topik(_R6, "pemeriksaan SMART", ("cek_smart.",), _k_smart),
+    _Topik(_R6, "keterbandingan skor", ("keterbandingan.",), _k_banding),
     _Topik(_SKM, "bobot IKM", ("bobot.",), _k_ikm),
     _Topik(_KOMP, "kategori Job Person Match", ("jpm.kategori.",), _k_jpm_kategori),
     _Topik(_KOMP, "perhitungan Job Person Match", ("jpm.batasi",), _k_jpm_batasi),

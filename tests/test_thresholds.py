@@ -116,6 +116,7 @@ COVERED = {
         "cek_smart.minimal_indikator": "test_cek_smart_minimal_counts",
         "cek_smart.minimal_realisasi": "test_cek_smart_minimal_counts",
         "cek_smart.minimal_pemegang": "test_cek_smart_minimal_counts",
+        "keterbandingan.minimal_penghubung": "test_minimal_penghubung_boundary",
     },
     "pp-30-2019": {
         "predikat.pita[*].batas_bawah": "test_pp30_bands",
@@ -639,3 +640,31 @@ def test_talenta_minimal_kompetensi_kurang():
     out = talent.peta_talenta(df, kompetensi=komp, rules=r)
     want = [k >= minimal for _, k in nips]
     assert out["usulan_pendidikan_lanjutan"].tolist() == want
+
+
+# --------------------------------------------------------------------------- keterbandingan
+def test_minimal_penghubung_boundary():
+    """Two units linked by exactly the rules' minimum of distinct raters are comparable; one
+    rater fewer and the smaller unit is not (rater_effects reads the rules value)."""
+    import warnings
+
+    k = int(kc.rules.load("permenpanrb-6-2022").get_path("keterbandingan.minimal_penghubung"))
+    rng = np.random.default_rng(11)
+    a = [f"a{i}" for i in range(12)]
+    b = [f"b{i}" for i in range(8)]
+    peg = pd.DataFrame({"nip": a + b, "unit_kerja": ["A"] * 12 + ["B"] * 8})
+
+    def flags(n_link: int) -> pd.Series:
+        rows = [(i, j) for unit in (a, b) for i in unit for j in unit if i != j]
+        rows += [(b[m], a[m]) for m in range(n_link)]  # rater a[m] also rates b[m]
+        r = pd.DataFrame(rows, columns=["nip", "nip_penilai"]).assign(
+            peran_penilai="rekan", aspek="x", nilai=rng.integers(1, 6, len(rows)).astype(float)
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", kc.calibrate.PeringatanKalibrasi)
+            fx = kc.calibrate.rater_effects(r, pegawai=peg)
+        assert fx.info["kekuatan_hubungan"] == n_link
+        return fx.ratees["dapat_dibandingkan"].groupby(peg.set_index("nip")["unit_kerja"]).all()
+
+    assert flags(k).tolist() == [True, True]
+    assert flags(k - 1).tolist() == [True, False]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._angka import persen
+from .._angka import bilangan, persen
 from .._kurva import batas_kurva
 from ..errors import ParameterError
 from ..labels import PREDIKAT, PREDIKAT_ORGANISASI
@@ -47,12 +47,21 @@ class DistributionProposal:
         ("sudah sesuai" | "usulan" | "tidak dapat dipenuhi"), ``keterangan``.
     catatan : str
         "Usulan untuk rapat kalibrasi, bukan keputusan" plus how rounding worked.
+    tidak_dibandingkan : DataFrame
+        Pegawai left out of the proposal because their score cannot be compared with their
+        group's (another comparison class, see ``kelas``): ``nip``, group, ``kelas``,
+        ``skor``, ``predikat``, ``alasan`` (Indonesian). Empty when all are comparable.
     """
 
     predikat: pd.DataFrame
     perpindahan: pd.DataFrame
     ringkasan: pd.DataFrame
     catatan: str
+    tidak_dibandingkan: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["nip", "kelompok", "kelas", "skor", "predikat", "alasan"]
+        )
+    )
 
     def __repr__(self) -> str:  # pragma: no cover - cosmetic
         n = len(self.perpindahan)
@@ -137,6 +146,8 @@ def calibrate_distribution(
     skor: str = "skor_terkalibrasi",
     predikat: str = "predikat",
     pembulatan: str | None = None,
+    kelas: str | None = "kelas_banding",
+    alasan: str = "alasan_banding",
 ) -> DistributionProposal:
     """Propose predikat that meet the SE MenPANRB 3/2023 curve with the fewest moves.
 
@@ -161,6 +172,16 @@ def calibrate_distribution(
         default ``"ke_bawah_untuk_maks_ke_atas_untuk_min"``: a maximum of 70 % of 7 people is
         4, a minimum of 10 % of 7 is 1). Also ``"ke_atas_untuk_maks_ke_bawah_untuk_min"`` and
         ``"terdekat"``.
+    kelas : str or None
+        Column of comparison classes (``rater_effects(...).ratees["kelas_banding"]``): scores
+        are compared only within one class. In each group only the class with the most pegawai
+        (ties: the lowest label) takes part in the proposal — the curve is applied to it — and
+        the others are returned in ``.tidak_dibandingkan`` with the reason, kept unmoved in
+        ``.predikat`` (``dibandingkan`` False) and counted in ``.ringkasan``. A missing class
+        (a pegawai without 360 ratings, ordered by other evidence) joins the group's main
+        class. Ignored when the column is absent or ``None``.
+    alasan : str
+        Column with each pegawai's reason (``alasan_banding``); a generic sentence otherwise.
 
     Returns
     -------
@@ -210,6 +231,7 @@ def calibrate_distribution(
         raise ParameterError(f"Predikat tidak dikenal: {bad}; gunakan {list(PREDIKAT)}.")
     df["_c"] = codes
     df["_skor"] = pd.to_numeric(df[skor], errors="coerce")
+    df, excluded = _split_classes(df, by, kelas, alasan, skor, predikat)
     groups = df[by].drop_duplicates().sort_values().tolist()
     if isinstance(predikat_organisasi, str) and predikat_organisasi in df.columns:
         org_map = df.groupby(by)[predikat_organisasi].first().to_dict()
@@ -276,6 +298,10 @@ def calibrate_distribution(
         summary,
         columns=[by, "predikat_organisasi", "n_pegawai", "n_pindah", "status", "keterangan"],
     )
+    n_out = excluded.groupby(by).size() if len(excluded) else pd.Series(dtype=np.int64)
+    ringkasan["n_tidak_dibandingkan"] = (
+        ringkasan[by].map(n_out).fillna(0).astype(np.int64).to_numpy()
+    )
     out = df[["nip", by, "_skor", "_c"]].rename(columns={"_skor": "skor"})
     out["predikat_awal"] = pd.Categorical.from_codes(out["_c"], categories=PREDIKAT, ordered=True)
     target = out["_c"].to_numpy().copy()
@@ -316,13 +342,78 @@ def calibrate_distribution(
         .reset_index(drop=True)
     )
     predikat_tab = out[["nip", by, "skor", "predikat_awal", "predikat_usulan", "dipindah"]]
+    predikat_tab = predikat_tab.assign(dibandingkan=True)
+    if len(excluded):
+        awal = pd.Categorical(excluded["predikat"], categories=PREDIKAT, ordered=True)
+        lain = pd.DataFrame(
+            {
+                "nip": excluded["nip"].to_numpy(),
+                by: excluded[by].to_numpy(),
+                "skor": excluded["skor"].to_numpy(),
+                "predikat_awal": awal,
+                "predikat_usulan": awal,
+                "dipindah": False,
+                "dibandingkan": False,
+            }
+        )
+        predikat_tab = pd.concat([predikat_tab, lain], ignore_index=True)
     catatan = (
         f"{CATATAN_USULAN} Pembulatan jumlah orang: {_PEMBULATAN[mode]} (aturan '{r.name}', "
         "belum terkonfirmasi). Unit yang tidak dapat memenuhi kurva tidak dipaksakan."
     )
+    if len(excluded):
+        catatan += (
+            f" {bilangan(len(excluded))} pegawai tidak diikutkan dalam usulan karena skor "
+            "terkalibrasinya tidak dapat dibandingkan dengan pegawai lain di kelompoknya "
+            "(jaringan penilainya terpisah atau terhubung terlalu lemah); predikat mereka "
+            "dibahas tersendiri dengan bukti kinerja."
+        )
     return DistributionProposal(
-        predikat_tab.reset_index(drop=True), perpindahan, ringkasan, catatan
+        predikat_tab.reset_index(drop=True),
+        perpindahan,
+        ringkasan,
+        catatan,
+        excluded,
     )
+
+
+#: The reason given when a pegawai's own reason is empty (comparable with the network's bulk,
+#: but not with the main class of their group).
+ALASAN_KELAS = (
+    "skor terkalibrasinya berasal dari bagian jaringan penilai yang tidak terhubung cukup kuat "
+    "dengan kelompok pembanding utama di kelompok ini"
+)
+
+
+def _split_classes(
+    df: pd.DataFrame, by: str, kelas: str | None, alasan: str, skor: str, predikat: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of each group's main comparison class (and of no class), and the others."""
+    cols = ["nip", by, "kelas", "skor", "predikat", "alasan"]
+    if kelas is None or kelas not in df.columns or not df[kelas].notna().any():
+        return df, pd.DataFrame(columns=cols)
+    k = df[kelas]
+    n = df.loc[k.notna()].groupby([by, kelas]).size().rename("_n").reset_index()
+    n = n.sort_values([by, "_n", kelas], ascending=[True, False, True], kind="stable")
+    ref = n.drop_duplicates(by).set_index(by)[kelas]
+    main = k.isna().to_numpy() | (k.to_numpy() == df[by].map(ref).to_numpy())
+    out = df.loc[~main]
+    why = (
+        out[alasan].astype("string").fillna("")
+        if alasan in out.columns
+        else pd.Series("", index=out.index, dtype="string")
+    )
+    excluded = pd.DataFrame(
+        {
+            "nip": out["nip"].to_numpy(),
+            by: out[by].to_numpy(),
+            "kelas": out[kelas].to_numpy(),
+            "skor": out["_skor"].to_numpy(),
+            "predikat": out[predikat].astype(object).to_numpy(),
+            "alasan": np.where(why.to_numpy() == "", ALASAN_KELAS, why.to_numpy()),
+        }
+    )
+    return df.loc[main], excluded.sort_values([by, "nip"], kind="stable").reset_index(drop=True)
 
 
 def _violation_text(c: dict, n: int) -> str:

@@ -30,6 +30,7 @@ from ._diagnostics import (
     jaringan_table,
     komponen_table,
 )
+from ._jaringan import mark_comparability
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
 from ._types import AdditiveFit, RaterEffects, RatingData
@@ -92,6 +93,7 @@ def rater_effects(
     shrinkage_pegawai: float | Literal["auto"] | None = "auto",
     bobot_penilai: bool = True,
     pegawai: pd.DataFrame | None = None,
+    minimal_penghubung: int | None = None,
     kelompok_penilai: Any = None,
     kemiringan: bool = False,
     **ordinal_options: Any,
@@ -135,7 +137,8 @@ def rater_effects(
         rating-scale model (Linacre) by joint maximum likelihood; ``keparahan`` is then in
         logits and ``skor_terkalibrasi`` is Linacre's *fair average* (the expected rating from a
         rater of average severity on an average aspect); see :func:`fit_mfrm`. Its shrinkage
-        is a Gaussian penalty on the measures (``prior_sd``), not ``shrinkage``.
+        is a Gaussian prior on the measures whose SD is estimated per facet (``prior_sd``,
+        overridable), not ``shrinkage``; severities are centred per connected component.
     periode : str, optional
         Which ``periode`` to analyse; default the latest; ``"semua"`` pools every period (one
         score per ``nip``).
@@ -143,27 +146,38 @@ def rater_effects(
         Convergence tolerance of the solver.
     pegawai : DataFrame, optional
         The ``pegawai`` table; when given, ``.jaringan`` also lists the ``instansi`` and the
-        number of ``unit_kerja`` in each connected component (which units cannot be compared).
+        number of ``unit_kerja`` in each connected component (which units cannot be compared),
+        and its ``wilayah`` / ``kode_instansi`` / ``unit_kerja`` columns are checked for
+        groups linked to the rest by too few raters (see below).
+    minimal_penghubung : int, optional
+        Raters a group needs in common with the main group to count as comparable; default
+        the rules value ``keterbandingan.minimal_penghubung`` (UNCONFIRMED, 3).
     kelompok_penilai : str, Series or mapping, optional
         Hierarchical rater prior (issue 16; opt-in, see ``_hierarki``): an unpenalised
         leniency per rater group — a column of ``pegawai`` looked up by the rater's NIP
         (``"unit_kerja"``, ``"kode_instansi"``, ``"wilayah"`` joined from the ``instansi``
-        table) or a mapping ``nip_penilai →
-        kelompok`` — with each rater shrunk toward their group; the ratee shrinkage is applied
-        afterwards. ``.info["kelompok_penilai"]`` holds the group leniencies. Measured in
-        ``benchmarks/bench_batas.py``: r 0.908 vs 0.883 where two regions' raters differ in
-        leniency, but 0.907 vs 0.914 (unit groups) where groups do not differ — hence opt-in.
+        table) or a mapping ``nip_penilai → kelompok`` — with each rater shrunk toward their
+        group; the ratee shrinkage is applied afterwards. ``.info["kelompok_penilai"]`` holds
+        the group leniencies. Measured in ``benchmarks/bench_batas.py``: r 0.908 vs 0.883
+        where two regions' raters differ in leniency, but 0.907 vs 0.914 (unit groups) where
+        groups do not differ — hence opt-in.
     kemiringan : bool
         Rater slopes (scale use) shrunk toward 1 (issue 16; opt-in); ``.raters["kemiringan"]``.
         Same as the default where raters share a slope, r 0.879 vs 0.877 with 30 % central-
         tendency raters (``bench_batas``), at 1.4–1.9× the time.
     **ordinal_options
-        Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``).
+        Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``, ``centre``).
 
     Returns
     -------
     RaterEffects
         ``.ratees``, ``.raters``, ``.komponen``, ``.jaringan``, ``.efek`` (see the class).
+        ``.ratees`` also holds ``dapat_dibandingkan`` (in the main connected component and,
+        with ``pegawai``, in a group linked to the main group by at least
+        ``keterbandingan.minimal_penghubung`` raters — an UNCONFIRMED rules value),
+        ``kelas_banding`` (0 = that comparable bulk; scores compare only within one class) and
+        ``alasan_banding`` (Indonesian, empty when comparable); ``.info["keterkaitan"]`` and
+        ``.info["kekuatan_hubungan"]`` hold the link strength (:mod:`._jaringan`).
 
     Warns
     -----
@@ -246,6 +260,8 @@ def rater_effects(
             shrinkage_pegawai,
             bobot_penilai,
             ordinal_options,
+            pegawai,
+            minimal_penghubung,
         )
         if kelompok_penilai is not None or kemiringan:
             effects = _refine(effects, ratings, periode, kelompok_penilai, kemiringan, pegawai)
@@ -280,17 +296,24 @@ def _rater_effects(
     shrinkage_pegawai,
     bobot_penilai,
     ordinal_options,
+    pegawai=None,
+    minimal_penghubung=None,
 ) -> RaterEffects:
     data = rating_data(ratings, periode)
     if method == "ordinal":
         from ._ordinal import fit_mfrm
 
-        return fit_mfrm(
+        effects = fit_mfrm(
             data, include_role=include_role, include_aspect=include_aspect, **ordinal_options
         )
-    return _additive(
-        data, shrinkage, include_role, include_aspect, tol, shrinkage_pegawai, bobot_penilai
-    )
+    else:
+        effects = _additive(
+            data, shrinkage, include_role, include_aspect, tol, shrinkage_pegawai, bobot_penilai
+        )
+    mark_comparability(
+        effects, data, pegawai, minimal_penghubung
+    )  # dapat_dibandingkan, link strength (_jaringan)
+    return effects
 
 
 def _shrinkage_value(shrinkage: Any) -> float | None:

@@ -40,11 +40,45 @@ def category_probabilities(eta: np.ndarray, tau: np.ndarray) -> np.ndarray:
     return p
 
 
+#: SD (logits) of the weak prior on each component's mean ratee measure (keeps a component
+#: whose ratings are all extreme finite; ~unpenalised otherwise).
+SD_KOMPONEN = 3.0
+_SD_BATAS = (0.05, 10.0)  # the estimated prior SDs stay within these bounds (logits)
+
+
 def _newton(codes, n, resid, var, theta, prior):
+    """One Newton step per level; ``theta`` is the deviation from the prior mean."""
     g = np.bincount(codes, weights=resid, minlength=n) - theta / prior**2
     h = np.bincount(codes, weights=var, minlength=n) + 1.0 / prior**2
     step = np.clip(g / h, -1.0, 1.0)
     return step, h
+
+
+def _sd_step(dev: np.ndarray, h: np.ndarray) -> float:
+    """``sqrt(mean(dev² + 1/h))`` within :data:`_SD_BATAS`."""
+    return float(np.clip(np.sqrt(np.mean(dev**2 + 1.0 / h)), *_SD_BATAS))
+
+
+def _prior_sds(prior_sd) -> dict[str, float | None]:
+    """``{"pegawai": sd or None, "penilai": sd or None}`` (None = estimate)."""
+    if isinstance(prior_sd, str):
+        if prior_sd != "auto":
+            raise ParameterError("`prior_sd` harus 'auto', angka > 0, atau dict per faset.")
+        out: dict[str, float | None] = {"pegawai": None, "penilai": None}
+    elif isinstance(prior_sd, dict):
+        unknown = set(prior_sd) - {"pegawai", "penilai"}
+        if unknown:
+            raise ParameterError(
+                f"`prior_sd` hanya mengenal faset 'pegawai' dan 'penilai', bukan {sorted(unknown)}."
+            )
+        out = {"pegawai": prior_sd.get("pegawai"), "penilai": prior_sd.get("penilai")}
+    else:
+        out = {"pegawai": prior_sd, "penilai": prior_sd}
+    for k, v in out.items():
+        if v is not None and not (np.isfinite(float(v)) and float(v) > 0):
+            raise ParameterError(f"`prior_sd` untuk {k} harus angka > 0.")
+        out[k] = None if v is None else float(v)
+    return out
 
 
 def fit_mfrm(
@@ -53,7 +87,8 @@ def fit_mfrm(
     include_aspect: bool = True,
     max_iter: int = 500,
     tol: float = 1e-3,
-    prior_sd: float = 3.0,
+    prior_sd: float | str | dict = "auto",
+    centre: str = "component",
 ) -> RaterEffects:
     """Fit the many-facet Rasch rating-scale model to prepared 360 data.
 
@@ -68,14 +103,35 @@ def fit_mfrm(
     max_iter, tol : int, float
         Newton iterations and convergence (largest change of any measure in a full sweep, in
         logits; FACETS stops at 0.01).
-    prior_sd : float
-        SD (logits) of the Gaussian penalty on ratee and rater measures.
+    prior_sd : "auto", float or dict
+        SD (logits) of the Gaussian prior on the ratee and rater measures. ``"auto"``
+        (default) estimates one SD per facet from the data; a number fixes both (the explicit
+        override: ``3.0`` is the former default, nearly unshrunk); a dict ``{"pegawai": …,
+        "penilai": …}`` fixes the facets it names and estimates the others.
+    centre : {"component", "global"}
+        ``"component"`` (default): rater severities have mean 0 within each connected
+        component of the rater network (as in the additive model) and each ratee is shrunk
+        toward the mean of their component, so differences between components stay in the
+        ratee measures. ``"global"``: the former identification — rater mean 0 over the whole
+        network, ratees shrunk toward 0 — which, between components that share no rater,
+        splits each component's level between its raters and its ratees by the penalties.
 
     Returns
     -------
     RaterEffects
         ``keparahan`` and ratee ``ukuran_logit`` in logits; ``skor_terkalibrasi`` is the fair
         average (expected rating for a rater, role and aspect of average measure).
+        ``info["prior_sd"]``: the SDs used per facet (estimated or given).
+
+    Notes
+    -----
+    **Prior SDs.** The ratee and rater measures are random effects, ``B_n ~ N(μ_c, σ_B²)``
+    with ``μ_c ~ N(0, 3²)`` per component ``c`` and ``C_j ~ N(0, σ_C²)``. Each σ is estimated
+    by the Laplace-approximate EM step of penalised quasi-likelihood (Breslow & Clayton
+    1993; Schall 1991) after every sweep, ``σ² ← mean((θ̂ − μ)² + 1 / h)`` with ``h`` the
+    posterior precision (Fisher information + 1/σ²), which maximises the approximate marginal
+    likelihood at convergence; bounded to 0.05–10 logits. Role and aspect effects stay
+    unpenalised fixed effects (few levels, many ratings each).
 
     References
     ----------
@@ -83,6 +139,10 @@ def fit_mfrm(
     .. [2] Eckes, T. (2015). *Introduction to many-facet Rasch measurement* (2nd ed.). Peter Lang.
     .. [3] Myford, C. M., & Wolfe, E. W. (2003). Detecting and measuring rater effects using
        many-facet Rasch measurement: Part I. *Journal of Applied Measurement*, 4(4), 386–422.
+    .. [4] Breslow, N. E., & Clayton, D. G. (1993). Approximate inference in generalized linear
+       mixed models. *JASA*, 88(421), 9–25.
+    .. [5] Schall, R. (1991). Estimation in generalized linear models with random effects.
+       *Biometrika*, 78(4), 719–727.
     """
     na, nb, ng, nk, _ = data.sizes
     y = data.y
@@ -113,14 +173,29 @@ def fit_mfrm(
         v = np.maximum(p @ (kk**2) - e**2, 1e-9)
         return p, x - e, v
 
-    facets = [(data.ratee, B, 1.0, prior_sd), (data.rater, C, -1.0, prior_sd)]
+    if centre not in ("component", "global"):
+        raise ParameterError("`centre` harus 'component' atau 'global'.")
+    fixed = _prior_sds(prior_sd)
+    s_B = fixed["pegawai"] or 1.0
+    s_C = fixed["penilai"] or 1.0
+    comp_ratee, comp_rater, n_comp = components(data)
+    n_comp_ratee = np.bincount(comp_ratee, minlength=n_comp).astype(float)
+    n_comp_rater = np.maximum(np.bincount(comp_rater, minlength=n_comp), 1).astype(float)
+    mu = np.zeros(n_comp)  # prior mean of the ratee measures, per component
+    facets = []
     if include_role and ng > 1:
         facets.append((data.role, R, -1.0, 1e3))
     if include_aspect and nk > 1:
         facets.append((data.aspect, D, -1.0, 1e3))
     for it in range(1, max_iter + 1):  # noqa: B007 (count reported)
-        before = np.concatenate([B, C, R, D, tau])
+        before = np.concatenate([B, C, R, D, tau, [s_B, s_C]])
         # Gauss-Seidel over facets: each Newton step sees the previous facet's update
+        _, r, v = moments()
+        step, h_B = _newton(data.ratee, na, r, v, B - mu[comp_ratee], s_B)
+        B += step
+        _, r, v = moments()
+        step, h_C = _newton(data.rater, nb, -r, v, C, s_C)
+        C += step
         for codes, theta, sign, prior in facets:
             _, r, v = moments()
             step, _ = _newton(codes, len(theta), sign * r, v, theta, prior)
@@ -133,12 +208,24 @@ def fit_mfrm(
         st = np.clip(g / h, -1.0, 1.0)
         tau -= st
         tau -= tau.mean()
-        # centre: rater, role, aspect mean 0 (shift into ratee measures)
-        for arr in (C, R, D):
-            shift = arr.mean()
+        # centre: rater (per component, or overall), role, aspect mean 0 (shift into ratees)
+        if centre == "component" and nb:
+            shift = np.bincount(comp_rater, weights=C, minlength=n_comp) / n_comp_rater
+            C -= shift[comp_rater]
+            B -= shift[comp_ratee]
+        for arr in (R, D) if centre == "component" else (C, R, D):
+            shift = arr.mean() if len(arr) else 0.0
             arr -= shift
             B -= shift
-        big = float(np.abs(np.concatenate([B, C, R, D, tau]) - before).max())
+        if centre == "component":  # μ_c: the component mean under its weak N(0, 3²) prior
+            tot = np.bincount(comp_ratee, weights=B, minlength=n_comp)
+            mu = tot / (n_comp_ratee + s_B**2 / SD_KOMPONEN**2)
+        # the prior SDs: the Laplace-EM step (Breslow & Clayton 1993)
+        if fixed["pegawai"] is None and na > 1:
+            s_B = _sd_step(B - mu[comp_ratee], h_B)
+        if fixed["penilai"] is None and nb > 1:
+            s_C = _sd_step(C, h_C)
+        big = float(np.abs(np.concatenate([B, C, R, D, tau, [s_B, s_C]]) - before).max())
         if big < tol:
             converged = True
             break
@@ -155,12 +242,11 @@ def fit_mfrm(
     infit = np.bincount(data.rater, weights=(x - e) ** 2, minlength=nb) / np.maximum(info_C, 1e-9)
     fair = category_probabilities(B, tau) @ kk + lo
     raw = np.bincount(data.ratee, weights=y, minlength=na) / n_ratee
-    comp_ratee, comp_rater, n_comp = components(data)
     ratees = pd.DataFrame(
         {
             "skor_mentah": raw,
             "skor_terkalibrasi": fair,
-            "se": 1.0 / np.sqrt(info_B + 1.0 / prior_sd**2),
+            "se": 1.0 / np.sqrt(info_B + 1.0 / s_B**2),
             "n": n_ratee.astype(np.int64),
             "n_penilai": np.bincount(data.pair_ratee, minlength=na),
             "koreksi": fair - raw,
@@ -171,7 +257,7 @@ def fit_mfrm(
         index=pd.Index(data.ratee_ids.astype(str), name="nip"),
     )
     thr = AMBANG_DIAGNOSIS
-    se_C = 1.0 / np.sqrt(info_C + 1.0 / prior_sd**2)
+    se_C = 1.0 / np.sqrt(info_C + 1.0 / s_C**2)
     enough = n_rater >= thr["min_n"]
     ref = C[enough] if enough.sum() >= 5 else C
     rsd = 1.4826 * np.median(np.abs(ref - np.median(ref))) or float(np.std(ref))
@@ -242,7 +328,14 @@ def fit_mfrm(
     )
     komponen.insert(1, "proporsi", komponen["varians"] / komponen["varians"].sum())
     jaringan = jaringan_table(data, comp_ratee, comp_rater, n_comp)
-    info = {"iterasi": it, "konvergen": converged, "kategori": K, "skala_min": lo}
+    info = {
+        "iterasi": it,
+        "konvergen": converged,
+        "kategori": K,
+        "skala_min": lo,
+        "prior_sd": {"pegawai": float(s_B), "penilai": float(s_C)},
+        "sentring": centre,
+    }
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, 0.0, "ordinal", data.periode, info
     )

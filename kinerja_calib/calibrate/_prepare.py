@@ -56,6 +56,9 @@ def efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> Rate
         ["keparahan", "se", "n", "n_pegawai", "skor_rerata", "msr", "sebaran_aspek",
          "sebaran_pegawai", "komponen"],
     )  # fmt: skip
+    ratees["dapat_dibandingkan"] = pd.Series(dtype=bool)
+    ratees["kelas_banding"] = pd.Series(dtype=np.int64)
+    ratees["alasan_banding"] = pd.Series(dtype=object)
     raters["diagnosis"] = pd.Series(dtype=object)
     komponen = kosong("komponen", ["varians", "proporsi"])
     komponen["keterangan"] = pd.Series(dtype=object)
@@ -66,7 +69,12 @@ def efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> Rate
     efek = pd.DataFrame({"jenis": [], "tingkat": [], "efek": [], "n": []})
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, 0.0, method, periode,
-        info={"kurang": KURANG_PENILAI},
+        info={
+            "kurang": KURANG_PENILAI,
+            "keterkaitan": pd.DataFrame(),
+            "tidak_dibandingkan": pd.DataFrame(),
+            "kekuatan_hubungan": np.nan,
+        },
     )  # fmt: skip
 
 

@@ -58,8 +58,14 @@ def proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
     gabung = np.divide(total, n_ada, out=np.full(len(s), np.nan), where=n_ada > 0)
     bawah = np.nanmin(gabung) - 1 if np.isfinite(gabung).any() else 0.0
     s["skor_terkalibrasi"] = np.where(np.isfinite(gabung), gabung, bawah)
+    if effects is not None and "kelas_banding" in effects.ratees.columns:
+        # scores of another comparison class are not ranked with the others; pegawai without
+        # 360 data are ordered by capaian alone and stay in the main class (NaN)
+        for col in ("kelas_banding", "alasan_banding"):
+            s[col] = effects.ratees[col].reindex(s["nip"]).to_numpy()
     res = calibrate.calibrate_distribution(s, ctx.predikat_organisasi, rules=ctx.aturan)
     ctx._cache["usulan_catatan"] = getattr(res, "catatan", "")
+    ctx._cache["usulan_terpisah"] = len(getattr(res, "tidak_dibandingkan", ()))
     moves = _plain(res.perpindahan)
     if "nip" in moves.columns and "nama" not in moves.columns:
         moves = moves.merge(ctx.wb.pegawai[["nip", "nama"]], on="nip", how="left")
@@ -91,7 +97,10 @@ def efek(ctx: KonteksLaporan, calibrate):
             kategori = getattr(calibrate, "PeringatanKalibrasi", None)
             if kategori is not None:
                 warnings.simplefilter("ignore", kategori)
-            return calibrate.rater_effects(ctx.penilaian)
+            try:  # the pegawai table names the groups whose link strength is checked
+                return calibrate.rater_effects(ctx.penilaian, pegawai=ctx.wb.pegawai)
+            except TypeError:  # a calibrate module without the argument
+                return calibrate.rater_effects(ctx.penilaian)
 
     effects = ctx.cached("efek", fit)
     return None if "kurang" in effects.info else effects
@@ -348,6 +357,9 @@ def section_penilai(ctx: KonteksLaporan) -> Bagian:
         "kecenderungan sentral, atau tidak konsisten). Tabel hanya memuat jumlah per unit kerja "
         "dan per peran; nama penilai tidak dilaporkan."
     )
+    banding = paragraf_keterbandingan(effects, ctx.ambang)
+    if banding:
+        text += "\n\n" + banding
     per_unit = "Penilai bertanda per unit kerja penilai"
     tables = [
         ("Penilai bertanda per peran utama", _penilai_per_peran(ctx, raters)),
@@ -358,6 +370,79 @@ def section_penilai(ctx: KonteksLaporan) -> Bagian:
     if peringatan:
         catatan = f"*{peringatan}*\n\n{catatan}"
     return Bagian(text, tables, tertutup=(per_unit,), catatan=catatan)
+
+
+_NAMA_TINGKAT = {"wilayah": "wilayah", "kode_instansi": "instansi", "unit_kerja": "unit kerja"}
+_NAMA_MAKS = 5  # group names listed per class before "dan n lainnya"
+_KELAS_MAKS = 5  # classes named in the paragraph (the largest); the others are pooled
+
+
+def paragraf_keterbandingan(effects, ambang: int) -> str:
+    """Which groups' calibrated scores cannot be compared with the rest, and why (Markdown;
+    empty when every pegawai is comparable).
+
+    From ``effects.info["tidak_dibandingkan"]`` (one row per comparison class other than the
+    main one, see :func:`kinerja_calib.calibrate.rater_effects`). Plain words for a leader:
+    no rater is named and no exact count of linking raters is given (only "fewer than the
+    minimum"); classes of fewer pegawai than the anonymity threshold ``ambang`` are pooled
+    into one unnamed line.
+    """
+    tab = effects.info.get("tidak_dibandingkan")
+    if tab is None or not len(tab):
+        return ""
+    minimal = int(effects.info.get("minimal_penghubung", 3))
+    n_all = len(effects.ratees)
+    n_out = int(tab["n_pegawai"].sum())
+    lines = []
+    tab = tab.sort_values(["n_pegawai", "kelas"], ascending=[False, True], kind="stable")
+    small = (tab["n_pegawai"] < ambang).to_numpy().copy()
+    small |= np.cumsum(~small) > _KELAS_MAKS  # the largest few named, the rest pooled
+    for row in tab.loc[~small].itertuples(index=False):
+        names = [_e(str(k)) for k in row.kelompok[:_NAMA_MAKS]]
+        lain = len(row.kelompok) - len(names)
+        siapa = ", ".join(names) + (f" dan {fmt_angka(lain)} lainnya" if lain > 0 else "")
+        tingkat = _NAMA_TINGKAT.get(str(row.tingkat), "kelompok")
+        label = (
+            f"{'sebagian pegawai ' if row.sebagian else ''}{tingkat} {siapa}"
+            if names
+            else "sekelompok pegawai"
+        )
+        if row.jenis == "terpisah":
+            why = (
+                "tidak ada penilai yang menilai pegawai kelompok ini sekaligus pegawai di luar "
+                "kelompok ini, sehingga tidak dapat diketahui apakah nilainya tinggi atau rendah karena kinerjanya atau karena "
+                "penilainya lebih murah atau lebih ketat"
+            )
+        else:
+            why = (
+                f"hanya terhubung dengan kelompok utama melalui kurang dari {fmt_angka(minimal)} "
+                "penilai yang juga menilai pegawai kelompok utama, sehingga perbandingannya "
+                "bertumpu pada penilaian segelintir orang"
+            )
+        lines.append(f"- {label} ({fmt_angka(int(row.n_pegawai))} pegawai): {why}.")
+    if small.any():
+        kecil = (tab["n_pegawai"] < ambang).to_numpy()
+        sebab = (
+            f"tidak dirinci karena kurang dari {fmt_angka(ambang)} pegawai"
+            if kecil[small].all()
+            else "tidak dirinci satu per satu"
+        )
+        lines.append(
+            f"- {fmt_angka(int(small.sum()))} kelompok lain "
+            f"({fmt_angka(int(tab.loc[small, 'n_pegawai'].sum()))} pegawai; {sebab}): "
+            "penilainya terpisah atau terhubung terlalu lemah dengan kelompok utama."
+        )
+    return (
+        "**Skor yang tidak dapat dibandingkan.** Model efek penilai hanya dapat memisahkan "
+        "kinerja pegawai dari murah atau ketatnya penilai bila kelompok-kelompok pegawai "
+        f"berbagi penilai. Pada periode ini {fmt_angka(n_out)} dari {fmt_angka(n_all)} pegawai "
+        "yang dinilai tidak dapat dibandingkan langsung dengan pegawai lain di instansi ini:\n\n"
+        + "\n".join(lines)
+        + "\n\nPegawai ini tidak ikut diurutkan dalam usulan kurva distribusi (bagian 3); "
+        "predikatnya dibahas tersendiri dengan bukti kinerja. Agar dapat dibandingkan pada "
+        "periode berikutnya, tugaskan beberapa penilai (mis. rekan lintas unit) untuk juga "
+        "menilai pegawai di kelompok lain."
+    )
 
 
 def _catatan_umpan_balik(ctx: KonteksLaporan) -> str:

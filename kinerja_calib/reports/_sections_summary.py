@@ -423,6 +423,13 @@ def section_kurva(ctx: KonteksLaporan) -> Bagian:
             )
         else:
             text += " Tidak ada perpindahan predikat yang perlu diusulkan."
+        n_pisah = int(ctx._cache.get("usulan_terpisah", 0))
+        if n_pisah:
+            text += (
+                f" {fmt_angka(n_pisah)} pegawai tidak diikutkan dalam usulan karena skor "
+                "perilaku terkalibrasinya tidak dapat dibandingkan dengan pegawai lain "
+                "(penilainya tidak terhubung cukup kuat; lihat bagian 6)."
+            )
     fig = plots().gambar_kurva(porsi, cons)
     return Bagian(
         text,

@@ -167,6 +167,9 @@ def _check_optional_6_2022(r: RulesView, p: list[str]) -> None:
     metode = r.get_path("predikat_tahunan.metode", None)
     if metode is not None and metode not in METODE_TAHUNAN:
         p.append(f"'predikat_tahunan.metode' harus salah satu dari {list(METODE_TAHUNAN)}.")
+    v = r.get_path("keterbandingan.minimal_penghubung", None)
+    if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
+        p.append("'keterbandingan.minimal_penghubung' harus bilangan bulat ≥ 1.")
     if r.get_path("cek_smart", None) is None:
         return
     _need_num(r, "cek_smart.bobot_timpang", p, 0, 1)
