@@ -54,7 +54,7 @@ def efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> Rate
     raters = kosong(
         "nip_penilai",
         ["keparahan", "se", "n", "n_pegawai", "skor_rerata", "msr", "sebaran_aspek",
-         "sebaran_pegawai", "komponen"],
+         "sebaran_pegawai", "indeks_sentral", "indeks_halo", "komponen"],
     )  # fmt: skip
     raters["diagnosis"] = pd.Series(dtype=object)
     komponen = kosong("komponen", ["varians", "proporsi"])
