@@ -86,7 +86,7 @@ def _relative_to_peers(
     """
     ratio = np.ones(nb)
     for _ in range(2):  # two fixed steps, not a loop over raters
-        ref = _peer_mean(data, v / ratio[data.pair_rater], w, na, prior)
+        ref = _peer_mean(data, v / np.maximum(ratio, 1e-3)[data.pair_rater], w, na, prior)
         ratio = _by_rater(data, own, nb) / np.maximum(_by_rater(data, df * ref, nb), 1e-12)
         ratio = np.where(_by_rater(data, df, nb) > 0, ratio, 1.0)
     return ref, ratio
