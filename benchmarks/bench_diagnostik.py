@@ -17,6 +17,12 @@ corrected with an in-sample ``rater_effects`` fit: the weights, the reliability 
 the actual r² of the resulting composite (as ``composite_scores`` forms it) with the simulator's
 true score, with and without the default regional shifts of the scale (``sd_wilayah``).
 
+Measured 2026-12-05 (3,000 pegawai, seeds 1–5): central tendency 70–76 % of the testable
+planted raters flagged (78 % for raters of ≥ 5 pegawai) at 7.9–9.8 % false flags; halo 63–70 %
+(67–78 % for ≥ 5 pegawai) at 8.4–9.6 %; about half of the planted raters rate only one pegawai
+also rated by others and cannot be tested. Source weights without regional shifts: claimed
+reliability − actual r² = −0.01…+0.06 raw, +0.02…+0.10 cross-fitted, +0.11…+0.17 in-sample.
+
 Usage::
 
     python benchmarks/bench_diagnostik.py            # 5 seeds × 3,000 pegawai (~30 s)

@@ -250,16 +250,18 @@ def test_diagnostics_halo_and_central_on_crafted_raters():
     df.loc[halo, "nilai"] = df[halo].groupby("nip")["nilai"].transform("mean")
     central = df["nip_penilai"] == "R001"  # everyone gets the middle
     df.loc[central, "nilai"] = 3.5 + np.random.default_rng(0).normal(0, 0.05, central.sum())
-    noisy = df["nip_penilai"] == "R002"
-    df.loc[noisy, "nilai"] += np.random.default_rng(1).normal(0, 2.5, noisy.sum())
     fx = rater_effects(df)
     assert fx.raters.loc["R000", "diagnosis"] == "efek halo"  # spreads ratees, not aspects
     assert fx.raters.loc["R001", "diagnosis"] == "kecenderungan sentral"  # spreads neither
+    normal = fx.raters.drop(["R000", "R001"])
+    # the thresholds are the simulator's 90th percentile: about one ordinary rater in ten
+    assert normal["diagnosis"].str.contains("halo|sentral").sum() <= 3
+    noisy = df["nip_penilai"] == "R002"
+    df.loc[noisy, "nilai"] += np.random.default_rng(1).normal(0, 2.5, noisy.sum())
+    fx = rater_effects(df)
     assert "tidak konsisten" in fx.raters.loc["R002", "diagnosis"]
-    normal = fx.raters.drop(["R000", "R001", "R002"])
-    # the thresholds are the simulator's 90th percentile (about one ordinary rater in ten); the
-    # co-raters of these three extreme raters see a distorted consensus, so a few more here
-    assert normal["diagnosis"].str.contains("halo|sentral").sum() <= 6
+    assert fx.raters.loc["R000", "diagnosis"] == "efek halo"
+    assert fx.raters.loc["R001", "diagnosis"] == "kecenderungan sentral"
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -267,8 +269,8 @@ def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
     """bench_diagnostik's scenario: 10 % central (c = 0.4) and 10 % halo (1.5 SD) raters.
 
     Measured over seeds 1–5 at 3,000 pegawai (benchmarks/bench_diagnostik.py): central
-    tendency 74–76 % of the testable planted raters at 8.6–9.8 % false flags; halo 63–71 %
-    (72 % for raters of ≥ 5 pegawai) at 8.5–9.7 %.
+    tendency 70–76 % of the testable planted raters at 7.9–9.8 % false flags; halo 63–70 %
+    (67–78 % for raters of ≥ 5 pegawai) at 8.4–9.6 %.
     """
     from kinerja_calib.calibrate._diagnostics import style_detection
 
