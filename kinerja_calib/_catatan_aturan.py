@@ -232,6 +232,23 @@ def _k_banding(r, konteks: dict) -> str:
     )
 
 
+def _k_diagnosis(r, konteks: dict) -> str:
+    g = "diagnosis_penilai."
+    return (
+        "**Diagnosis penilai 360** menandai penilai yang sekurang-kurangnya memberi "
+        f"{_bil(_get(r, g + 'min_n'))} nilai: *terlalu lunak/keras* bila keparahannya lebih dari "
+        f"{_bil(_get(r, g + 'keparahan_sd'))} simpangan baku penilai lain dan "
+        f"{_bil(_get(r, g + 'z'))} galat baku dari nol; *kecenderungan sentral* bila sebaran "
+        f"nilainya di bawah {_bil(_get(r, g + 'sentral'))} kali sebaran yang diharapkan dari "
+        "penilai lain atas pegawai yang sama; *efek halo* bila aspek-aspeknya bergerak bersama "
+        f"lebih dari {_bil(_get(r, g + 'halo'))} kali penilai lain; *tidak konsisten* bila "
+        f"sisaannya di atas {_bil(_get(r, g + 'msr'))} kali rata-rata. Ambang halo dan sentral "
+        "ditera pada data simulasi (sekitar satu dari sepuluh penilai biasa ikut tertandai); "
+        "semuanya pilihan alat ini, bukan peraturan, dan diagnosis adalah bahan percakapan "
+        "dengan penilai, bukan keputusan."
+    )
+
+
 def _k_ikm(r, konteks: dict) -> str:
     bulat = _bil(_get(r, "bobot.dibulatkan"))
     if str(_get(r, "bobot.metode")) == "rata_rata":
@@ -306,6 +323,7 @@ _TOPIK: tuple[_Topik, ...] = (
     _Topik(_R6, "predikat tahunan", ("predikat_tahunan.",), _k_tahunan),
     _Topik(_R6, "pemeriksaan SMART", ("cek_smart.",), _k_smart),
     _Topik(_R6, "keterbandingan skor", ("keterbandingan.",), _k_banding),
+    _Topik(_R6, "diagnosis penilai 360", ("diagnosis_penilai.",), _k_diagnosis),
     _Topik(_SKM, "bobot IKM", ("bobot.",), _k_ikm),
     _Topik(_KOMP, "kategori Job Person Match", ("jpm.kategori.",), _k_jpm_kategori),
     _Topik(_KOMP, "perhitungan Job Person Match", ("jpm.batasi",), _k_jpm_batasi),

@@ -206,15 +206,14 @@ def rater_effects(
     ``sqrt(σ²_eff / n + Σ_j (n_ij / n)² se_j²)`` (sampling error plus the uncertainty of the
     rater corrections applied); both ignore the uncertainty of the variance components.
 
-    **Diagnostics** (``diagnosis``; thresholds in ``AMBANG_DIAGNOSIS``, a rater needs at
-    least 10 ratings before any flag):
+    **Diagnostics** (``diagnosis``; thresholds in ``AMBANG_DIAGNOSIS``, read from
+    ``[diagnosis_penilai]`` of the rules file; a rater needs at least 10 ratings before any flag):
 
     - "terlalu lunak" / "terlalu keras": ``|keparahan|`` above 2 robust SDs (1.4826·MAD) of all
       raters' keparahan *and* more than 2 standard errors from 0;
-    - "efek halo": the rater's mean variance across aspects within a ratee is below 0.5 of the
-      typical value (Myford & Wolfe 2004: low spread across dimensions);
-    - "kecenderungan sentral": the variance of the rater's per-ratee means is below 0.5 of what
-      the model expects from those ratees' calibrated scores plus noise (needs ≥ 4 ratees);
+    - "efek halo" / "kecenderungan sentral": the rater's aspects move together, or all their
+      ratings are compressed, compared with the other raters of the same ratees (indices
+      ``indeks_halo`` / ``indeks_sentral``; see ``_diagnostics.diagnose``);
     - "tidak konsisten": residual mean-square (outfit-like, normalised to a mean near 1) above
       1.5 (Linacre's upper bound for productive measurement) *and* above ``1 + 2·sqrt(2/m)``
       for a rater of ``m`` ratees (two sampling SDs: residuals within a pair are correlated).

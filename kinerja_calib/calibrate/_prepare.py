@@ -54,7 +54,7 @@ def efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> Rate
     raters = kosong(
         "nip_penilai",
         ["keparahan", "se", "n", "n_pegawai", "skor_rerata", "msr", "sebaran_aspek",
-         "sebaran_pegawai", "komponen"],
+         "sebaran_pegawai", "indeks_sentral", "indeks_halo", "komponen"],
     )  # fmt: skip
     ratees["dapat_dibandingkan"] = pd.Series(dtype=bool)
     ratees["kelas_banding"] = pd.Series(dtype=np.int64)

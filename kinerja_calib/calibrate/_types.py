@@ -36,7 +36,9 @@ class RaterEffects:
         Index ``nip_penilai``: ``keparahan`` (+ = severe, mean 0 within each connected
         component), ``se``, ``n``, ``n_pegawai``, ``skor_rerata`` (mean rating given),
         ``msr`` (residual mean-square), ``sebaran_aspek``, ``sebaran_pegawai``,
-        ``komponen``, ``diagnosis`` (Indonesian, "wajar" when nothing is flagged).
+        ``indeks_sentral``, ``indeks_halo`` (see ``_diagnostics.style_indices``; NaN when the
+        rater has too few ratees rated also by others), ``komponen``, ``diagnosis``
+        (Indonesian, "wajar" when nothing is flagged).
     komponen : DataFrame
         Variance components (index ``komponen``): ``varians``, ``proporsi``, ``keterangan``.
     jaringan : DataFrame

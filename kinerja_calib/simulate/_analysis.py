@@ -41,9 +41,15 @@ BIAS = {
             "bocor_hasil_kerja",
         ),
     ),
-    "halo": ("Efek halo", ("sd_halo", "keragaman_halo")),
+    "halo": (
+        "Efek halo",
+        ("sd_halo", "keragaman_halo", "porsi_penilai_halo", "besar_penilai_halo"),
+    ),
     "peran": ("Selisih antarperan (termasuk penilaian diri)", ("geser_peran",)),
-    "sentral": ("Kecenderungan sentral", ("sentral", "sd_sentral")),
+    "sentral": (
+        "Kecenderungan sentral",
+        ("sentral", "sd_sentral", "porsi_penilai_sentral", "besar_penilai_sentral"),
+    ),
     "rentang": ("Rentang sempit", ("porsi_rentang_sempit", "rentang")),
     "wilayah": ("Tafsir skala antarwilayah", ("sd_wilayah", "geser_wilayah")),
     "semua": ("Semua bias bersama", None),

@@ -188,15 +188,20 @@ def rate_organisation(
     cand = np.flatnonzero(active_other)
     n_lunak = int(round(s.porsi_penilai_lunak * len(cand)))
     n_keras = int(round(s.porsi_penilai_keras * len(cand)))
-    if n_lunak + n_keras:
-        pick = rng.permutation(cand)[: n_lunak + n_keras]
-        lenient[pick[:n_lunak]] += s.besar_penilai_lunak * sdt
-        lenient[pick[n_lunak:]] -= s.besar_penilai_keras * sdt
-        planted[pick[:n_lunak]] = "lunak"
-        planted[pick[n_lunak:]] = "keras"
+    n_sentral = int(round(s.porsi_penilai_sentral * len(cand)))
+    n_halo = int(round(s.porsi_penilai_halo * len(cand)))
+    ends = np.cumsum([n_lunak, n_keras, n_sentral, n_halo])
+    pick = rng.permutation(cand)[: ends[-1]] if ends[-1] else np.empty(0, np.int64)
+    groups = np.split(pick, ends[:-1])  # lunak, keras, sentral, halo: disjoint
+    lenient[groups[0]] += s.besar_penilai_lunak * sdt
+    lenient[groups[1]] -= s.besar_penilai_keras * sdt
+    for label, idx in zip(("lunak", "keras", "sentral", "halo"), groups, strict=True):
+        planted[idx] = label
     lenient -= lenient.mean()  # keparahan has mean 0 over raters
     halo_r = s.sd_halo * np.sqrt(rng.gamma(s.keragaman_halo, 1.0 / s.keragaman_halo, n_rater))
     central = np.clip(rng.normal(s.sentral, s.sd_sentral, n_rater), 0.05, 3.0)
+    central[groups[2]] = s.besar_penilai_sentral
+    halo_r[groups[3]] = s.besar_penilai_halo * sdt
     rentang_r = np.full(n_rater, np.inf)
     restricted = rng.random(n_rater) < s.porsi_rentang_sempit
     rentang_r[restricted] = s.rentang * sdt

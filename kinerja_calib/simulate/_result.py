@@ -31,7 +31,7 @@ class Simulation:
         Index ``nip_penilai``: ``keparahan`` (+ = severe, mean 0), ``halo`` (halo
         SD of this rater), ``sentral`` (c_r), ``rentang`` (half-width of the used
         latent window, inf = unrestricted), ``peran_utama``, ``wilayah``,
-        ``penilai_ekstrem`` ("lunak"/"keras"/NA, planted raters).
+        ``penilai_ekstrem`` ("lunak"/"keras"/"sentral"/"halo"/NA, planted raters).
     pegawai, instansi : pandas.DataFrame
         The organisation rated (``instansi`` may be None for
         :func:`rate_organisation` without it).

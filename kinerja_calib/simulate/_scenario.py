@@ -86,6 +86,12 @@ class Scenario:
         and the size of the extra leniency (total-SD units).
     porsi_penilai_keras, besar_penilai_keras : float
         The same for planted severe raters.
+    porsi_penilai_sentral, besar_penilai_sentral : float
+        Share of raters planted with strong central tendency, and their factor ``c_r``
+        (replaces the drawn one; 0.5 = half the spread of a neutral rater).
+    porsi_penilai_halo, besar_penilai_halo : float
+        Share of raters planted with strong halo, and their halo SD (total-SD units;
+        replaces the drawn one). Planted raters of all four kinds are disjoint.
     bocor_hasil_kerja : float
         How much of the atasan's leniency (in ``sd_skala`` units) leaks into the
         rating hasil kerja they give (in SD units of hasil kerja); used by
@@ -179,6 +185,10 @@ class Scenario:
     besar_penilai_lunak: float = 1.0
     porsi_penilai_keras: float = 0.0
     besar_penilai_keras: float = 1.0
+    porsi_penilai_sentral: float = 0.0
+    besar_penilai_sentral: float = 0.5
+    porsi_penilai_halo: float = 0.0
+    besar_penilai_halo: float = 1.0
     bocor_hasil_kerja: float = 0.5
     # scale
     proporsi_skala: tuple[float, ...] = (0.03, 0.10, 0.37, 0.37, 0.13)
@@ -219,6 +229,8 @@ class Scenario:
             "porsi_rentang_sempit",
             "porsi_penilai_lunak",
             "porsi_penilai_keras",
+            "porsi_penilai_sentral",
+            "porsi_penilai_halo",
             "p_rekan_lintas_unit",
             "porsi_pengguna_layanan",
         ):
@@ -226,8 +238,21 @@ class Scenario:
                 problems.append(
                     f"{name} harus di antara 0 dan 1 (sekarang {getattr(self, name)!r})"
                 )
-        if self.porsi_penilai_lunak + self.porsi_penilai_keras > 1:
-            problems.append("porsi_penilai_lunak + porsi_penilai_keras tidak boleh lebih dari 1")
+        planted = (
+            self.porsi_penilai_lunak
+            + self.porsi_penilai_keras
+            + self.porsi_penilai_sentral
+            + self.porsi_penilai_halo
+        )
+        if planted > 1:
+            problems.append(
+                "porsi_penilai_lunak + porsi_penilai_keras + porsi_penilai_sentral + "
+                "porsi_penilai_halo tidak boleh lebih dari 1"
+            )
+        if not 0.05 <= self.besar_penilai_sentral <= 3:
+            problems.append("besar_penilai_sentral harus di antara 0,05 dan 3")
+        if not self.besar_penilai_halo >= 0:
+            problems.append("besar_penilai_halo harus ≥ 0")
         if not -1 <= self.korelasi_hasil_kerja <= 1:
             problems.append("korelasi_hasil_kerja harus di antara -1 dan 1")
         p = np.asarray(self.proporsi_skala, dtype=float)
@@ -306,6 +331,8 @@ class Scenario:
             geser_wilayah=None,
             porsi_penilai_lunak=0.0,
             porsi_penilai_keras=0.0,
+            porsi_penilai_sentral=0.0,
+            porsi_penilai_halo=0.0,
         )
         base.update(changes)
         return cls(**base)
