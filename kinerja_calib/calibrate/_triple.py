@@ -1,0 +1,142 @@
+"""The distribution-faithful score: Shen & Louis's triple-goal estimates of the ratee scores.
+
+:func:`~kinerja_calib.calibrate.rater_effects` returns two scores with two purposes:
+
+- ``skor_terkalibrasi`` — the posterior mean (BLUP, Kelley's regressed true score). It is the
+  best guess of each pegawai's own score (smallest squared error) and orders pegawai best, so it
+  serves **ranking** and the **kurva proposal** (who moves first). But the posterior means of
+  an ensemble are *under-dispersed*: their variance is the prior variance minus the average
+  posterior variance (Louis 1984), so fixed bands (rating perilaku thresholds 3 / 4, predikat
+  shares) put too few pegawai in the tails. Measured on the simulator's default scenario: spread
+  0.80 of the truth's, Sangat Baik 3.0 % calibrated against a true 5.9 % nationally.
+- ``skor_distribusi`` — the triple-goal ("GR") estimate of Shen & Louis (1998): the same ranks
+  as ``skor_terkalibrasi``, but the values are the quantiles of the estimated distribution of
+  the true scores,
+
+  .. math:: \\bar G(t) = \\frac1K \\sum_k P(\\theta_k \\le t \\mid Y)
+            = \\frac1K \\sum_k \\Phi\\big((t - \\hat\\theta_k) / \\mathrm{se}_k\\big),
+
+  the average posterior distribution, whose variance is ``var(θ̂) + mean(se²)`` (the prior's,
+  not the shrunk one's). Pegawai ``k`` with rank ``R_k`` gets ``Ḡ⁻¹((R_k − ½) / K)``. Its
+  histogram estimates the histogram of the true scores, so it serves the **bands and predikat
+  shares** (how many pegawai are above / below expectation). It is not a better estimate of
+  any one pegawai's score than the posterior mean: use it for counts, not for individual
+  decisions near a threshold.
+
+Constrained Bayes (Louis 1984; Ghosh 1992) matches the first two moments only, by stretching
+the posterior means around their mean; the triple-goal estimate matches the whole distribution
+(also its skew near the scale's ends), at the same ranks. Both were measured (bench_varcomp):
+they agree within 0.5 pp on every predikat share on the simulator's default scenario.
+
+The posterior means are ranked directly (Shen & Louis rank the posterior expected ranks,
+which differ only when the posterior variances differ a lot between neighbours); ties keep
+equal values.
+
+References
+----------
+.. [1] Louis, T. A. (1984). Estimating a population of parameter values using Bayes and
+   empirical Bayes methods. *JASA*, 79(386), 393–398.
+.. [2] Shen, W., & Louis, T. A. (1998). Triple-goal estimates in two-stage hierarchical
+   models. *JRSS B*, 60(2), 455–471.
+.. [3] Ghosh, M. (1992). Constrained Bayes estimation with applications. *JASA*, 87(418),
+   533–540.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr
+from scipy.stats import rankdata
+
+__all__ = ["distribusi_prior", "skor_distribusi"]
+
+_GRID = 2049  # points of the grid on which Ḡ is evaluated and inverted
+_CHUNK = 1 << 22  # grid × units evaluated at once (memory bound: 32 MB of float64)
+_MAKS_UNIT = 20_000  # above this, units are pooled on a fine (score, se) lattice first
+
+
+def _units(score: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(θ̂, se, weight) of the mixture components: the units themselves, or — for large
+    ensembles — their counts on a lattice of 1/400 of the scores' SD and 1 % of se (the
+    quantiles move by far less than that lattice step)."""
+    if len(score) <= _MAKS_UNIT:
+        return score, se, np.ones(len(score))
+    h = (float(np.std(score)) or 1.0) / 400.0
+    key = np.stack([np.round(score / h), np.round(np.log(se) / 0.01)], axis=1)
+    uniq, inv = np.unique(key, axis=0, return_inverse=True)
+    w = np.bincount(inv.ravel()).astype(np.float64)
+    s = np.bincount(inv.ravel(), weights=score) / w
+    e = np.exp(np.bincount(inv.ravel(), weights=np.log(se)) / w)
+    return s, e, w
+
+
+def distribusi_prior(score, se, grid: np.ndarray | None = None):
+    """The estimated distribution of the true scores, ``Ḡ(t) = mean_k Φ((t − θ̂_k) / se_k)``.
+
+    Parameters
+    ----------
+    score, se : array
+        Posterior means and posterior standard deviations (finite; se > 0).
+    grid : array, optional
+        Where to evaluate Ḡ; default a grid of 2,049 points covering every unit's ±8 se.
+
+    Returns
+    -------
+    (grid, G) : tuple of arrays
+        ``G`` is non-decreasing, from ≈0 to ≈1.
+    """
+    score = np.asarray(score, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    if grid is None:
+        grid = np.linspace(float(np.min(score - 8 * se)), float(np.max(score + 8 * se)), _GRID)
+    s, e, w = _units(score, se)
+    G = np.zeros(len(grid))
+    step = max(1, _CHUNK // len(grid))
+    for a in range(0, len(s), step):  # a few chunks of units, not a loop over pegawai
+        z = (grid[:, None] - s[None, a : a + step]) / e[None, a : a + step]
+        G += ndtr(z) @ w[a : a + step]
+    return grid, G / w.sum()
+
+
+def skor_distribusi(score, se) -> np.ndarray:
+    """Triple-goal (Shen & Louis 1998) scores: the ranks of ``score``, the distribution Ḡ.
+
+    Parameters
+    ----------
+    score : array
+        Posterior means (``skor_terkalibrasi``); NaN allowed (kept NaN).
+    se : array
+        Their posterior standard deviations (``se``); a unit with NaN or non-positive se
+        keeps its posterior mean as a point mass.
+
+    Returns
+    -------
+    ndarray
+        ``Ḡ⁻¹((R_k − ½) / K)`` for the unit of rank ``R_k`` among the ``K`` finite scores
+        (average ranks for ties): the same order as ``score``; mean and variance those of Ḡ,
+        ``mean(score)`` and ``var(score) + mean(se²)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pm = np.array([-1.0, 0.0, 1.0]); se = np.full(3, 0.5)
+    >>> out = skor_distribusi(pm, se)
+    >>> bool(np.all(np.diff(out) > 0)), bool(abs(out[1]) < 1e-9), bool(out[2] > 1.0)
+    (True, True, True)
+    """
+    score = np.asarray(score, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    out = np.full(len(score), np.nan)
+    ok = np.isfinite(score)
+    if not ok.any():
+        return out
+    s = score[ok]
+    e = np.where(np.isfinite(se[ok]) & (se[ok] > 0), se[ok], 0.0)
+    spread = float(np.std(s)) or 1.0
+    e = np.maximum(e, 1e-9 * spread)  # a point mass as a very narrow normal
+    grid, G = distribusi_prior(s, e)
+    p = (rankdata(s, method="average") - 0.5) / len(s)
+    # Ḡ is strictly increasing on the grid's interior; interpolate its inverse
+    keep = np.concatenate([[True], np.diff(G) > 0])
+    out[ok] = np.interp(p, G[keep], grid[keep])
+    return out
