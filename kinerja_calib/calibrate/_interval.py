@@ -50,7 +50,7 @@ __all__ = ["df_sigma2", "pev_faktor", "se_interval"]
 _RHO_MAKS = 0.95  # the geometric tail's ratio is capped (a component's mean mode has ρ → 1)
 _BOOT = 64  # replicates of the moment equations
 _BLOK = 8  # replicates drawn at once
-_BLOK_PEGAWAI = 20_000  # ratees per block of GH
+_BLOK_PEGAWAI = 10_000  # ratees per block of GH
 _BOOT_MAKS_PASANGAN = 400_000  # above this many pairs ν is in the thousands: no bootstrap
 
 
@@ -79,17 +79,33 @@ def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) ->
     A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
     B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
     G = (sparse.diags(1.0 / np.sqrt(A)) @ C @ sparse.diags(1.0 / np.sqrt(B))).tocsr()
-    Gt = G.T.tocsr()
+    G.sort_indices()
     t1 = np.asarray(G.multiply(G).sum(axis=1)).ravel()
+    G32 = G.astype(np.float32)  # the products in single precision: 2-3x faster, error ~1e-7
+    H = (G32.T.tocsr() @ G32).tocsr()
     t2 = np.empty(na)
     t3 = np.empty(na)
-    for a in range(0, na, _BLOK_PEGAWAI):  # blocks of ratees bound the memory of GH
+    for a in range(0, na, _BLOK_PEGAWAI):  # blocks of ratees: GH's rows reach far (memory)
         g = G[a : a + _BLOK_PEGAWAI]
-        gh = (g @ Gt) @ G
-        t2[a : a + _BLOK_PEGAWAI] = np.asarray(gh.multiply(g).sum(axis=1)).ravel()
-        t3[a : a + _BLOK_PEGAWAI] = np.asarray(gh.multiply(gh).sum(axis=1)).ravel()
+        gh = (G32[a : a + _BLOK_PEGAWAI] @ H).tocsr()
+        gh.sort_indices()
+        # t2_i = Σ_j G_ij (GH)_ij: GH holds every (i, j) of G (i → j → i → j)
+        kgh = _keys(gh)
+        at = np.minimum(np.searchsorted(kgh, _keys(g)), len(kgh) - 1)
+        hit = kgh[at] == _keys(g)
+        rows_g = np.repeat(np.arange(g.shape[0]), np.diff(g.indptr))
+        val = np.where(hit, gh.data[at].astype(np.float64), 0.0)
+        t2[a : a + _BLOK_PEGAWAI] = np.bincount(rows_g, weights=g.data * val, minlength=g.shape[0])
+        gh.data = gh.data.astype(np.float64) ** 2
+        t3[a : a + _BLOK_PEGAWAI] = np.asarray(gh.sum(axis=1)).ravel()
     rho = np.minimum(np.divide(t3, t2, out=np.zeros_like(t2), where=t2 > 0), _RHO_MAKS)
     return (1.0 + t1 + t2 + t3 / (1.0 - rho)) / A
+
+
+def _keys(M: sparse.csr_matrix) -> np.ndarray:
+    """``row · ncols + col`` of each stored entry, in storage order (sorted for sorted CSR)."""
+    rows = np.repeat(np.arange(M.shape[0], dtype=np.int64), np.diff(M.indptr))
+    return rows * M.shape[1] + M.indices
 
 
 def _within_many(group: np.ndarray, Z: np.ndarray, n_groups: int) -> np.ndarray:

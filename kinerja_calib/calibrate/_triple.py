@@ -57,12 +57,12 @@ _MAKS_UNIT = 20_000  # above this, units are pooled on a fine (score, se) lattic
 
 def _units(score: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(θ̂, se, weight) of the mixture components: the units themselves, or — for large
-    ensembles — their counts on a lattice of 1/400 of the scores' SD and 1 % of se (the
-    quantiles move by far less than that lattice step)."""
+    ensembles — their counts on a lattice of 1/100 of the scores' SD and 5 % of se (at most
+    a few ten thousand cells; the quantiles move by far less than that lattice step)."""
     if len(score) <= _MAKS_UNIT:
         return score, se, np.ones(len(score))
-    h = (float(np.std(score)) or 1.0) / 400.0
-    key = np.stack([np.round(score / h), np.round(np.log(se) / 0.01)], axis=1)
+    h = (float(np.std(score)) or 1.0) / 100.0
+    key = np.stack([np.round(score / h), np.round(np.log(se) / 0.05)], axis=1)
     uniq, inv = np.unique(key, axis=0, return_inverse=True)
     w = np.bincount(inv.ravel()).astype(np.float64)
     s = np.bincount(inv.ravel(), weights=score) / w
@@ -136,7 +136,10 @@ def skor_distribusi(score, se) -> np.ndarray:
     e = np.maximum(e, 1e-9 * spread)  # a point mass as a very narrow normal
     grid, G = distribusi_prior(s, e)
     p = (rankdata(s, method="average") - 0.5) / len(s)
-    # Ḡ is strictly increasing on the grid's interior; interpolate its inverse
-    keep = np.concatenate([[True], np.diff(G) > 0])
-    out[ok] = np.interp(p, G[keep], grid[keep])
+    # the generalised inverse inf{t: Ḡ(t) ≥ p}, interpolated within its grid step (where Ḡ is
+    # flat between point masses this picks the next mass, not the midpoint)
+    i = np.clip(np.searchsorted(G, p, side="left"), 1, len(G) - 1)
+    g0, g1 = G[i - 1], G[i]
+    frac = np.clip(np.divide(p - g0, g1 - g0, out=np.ones_like(p), where=g1 > g0), 0.0, 1.0)
+    out[ok] = grid[i - 1] + frac * (grid[i] - grid[i - 1])
     return out
