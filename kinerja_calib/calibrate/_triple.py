@@ -50,24 +50,36 @@ from scipy.stats import rankdata
 
 __all__ = ["distribusi_prior", "skor_distribusi"]
 
-_GRID = 2049  # points of the grid on which Ḡ is evaluated and inverted
+_GRID = 513  # points of the grid on which Ḡ is evaluated and inverted (linear between)
 _CHUNK = 1 << 22  # grid × units evaluated at once (memory bound: 32 MB of float64)
-_MAKS_UNIT = 20_000  # above this, units are pooled on a fine (score, se) lattice first
+_KELOMPOK_SE = 32  # se groups of equal log-width for the convolution
 
 
-def _units(score: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(θ̂, se, weight) of the mixture components: the units themselves, or — for large
-    ensembles — their counts on a lattice of 1/100 of the scores' SD and 5 % of se (at most
-    a few ten thousand cells; the quantiles move by far less than that lattice step)."""
-    if len(score) <= _MAKS_UNIT:
-        return score, se, np.ones(len(score))
-    h = (float(np.std(score)) or 1.0) / 100.0
-    key = np.stack([np.round(score / h), np.round(np.log(se) / 0.05)], axis=1)
-    uniq, inv = np.unique(key, axis=0, return_inverse=True)
-    w = np.bincount(inv.ravel()).astype(np.float64)
-    s = np.bincount(inv.ravel(), weights=score) / w
-    e = np.exp(np.bincount(inv.ravel(), weights=np.log(se)) / w)
-    return s, e, w
+def _konvolusi(score: np.ndarray, se: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Ḡ on a uniform grid by convolution: the scores spread onto the grid (linear
+    "cloud-in-cell" weights), one normal-CDF kernel per group of similar se (32 groups of
+    equal log-width, the group's geometric-mean se). Cost O(32 · grid²), whatever the
+    number of pegawai; differs from the exact mixture by < 1e-3 (tests/test_dua_skor.py)."""
+    m = len(grid)
+    h = (grid[-1] - grid[0]) / (m - 1)
+    u = np.clip((score - grid[0]) / h, 0.0, m - 1 - 1e-9)
+    i0 = u.astype(np.int64)
+    f = u - i0
+    lse = np.log(se)
+    lo, hi = float(lse.min()), float(lse.max())
+    n_g = _KELOMPOK_SE if hi - lo > 1e-6 else 1
+    grp = np.minimum(((lse - lo) / max(hi - lo, 1e-12) * n_g).astype(np.int64), n_g - 1)
+    key = grp * (m + 1) + i0
+    hist = np.bincount(key, weights=1.0 - f, minlength=n_g * (m + 1))
+    hist += np.bincount(key + 1, weights=f, minlength=n_g * (m + 1))
+    hist = hist.reshape(n_g, m + 1)[:, :m]
+    cnt = np.bincount(grp, minlength=n_g)
+    se_g = np.exp(np.bincount(grp, weights=lse, minlength=n_g) / np.maximum(cnt, 1))
+    d = np.arange(-(m - 1), m) * h
+    G = np.zeros(m)
+    for g in np.flatnonzero(cnt):  # ≤ 32 se groups, not a loop over pegawai
+        G += np.convolve(hist[g], ndtr(d / se_g[g]))[m - 1 : 2 * m - 1]
+    return G / len(score)
 
 
 def distribusi_prior(score, se, grid: np.ndarray | None = None):
@@ -78,7 +90,9 @@ def distribusi_prior(score, se, grid: np.ndarray | None = None):
     score, se : array
         Posterior means and posterior standard deviations (finite; se > 0).
     grid : array, optional
-        Where to evaluate Ḡ; default a grid of 2,049 points covering every unit's ±8 se.
+        Where to evaluate Ḡ exactly (every unit's normal CDF at every point). Default: a
+        uniform grid of 513 points covering every unit's ±8 se, on which Ḡ is computed by
+        convolution (:func:`_konvolusi`).
 
     Returns
     -------
@@ -89,13 +103,13 @@ def distribusi_prior(score, se, grid: np.ndarray | None = None):
     se = np.asarray(se, dtype=np.float64)
     if grid is None:
         grid = np.linspace(float(np.min(score - 8 * se)), float(np.max(score + 8 * se)), _GRID)
-    s, e, w = _units(score, se)
+        return grid, _konvolusi(score, se, grid)
     G = np.zeros(len(grid))
     step = max(1, _CHUNK // len(grid))
-    for a in range(0, len(s), step):  # a few chunks of units, not a loop over pegawai
-        z = (grid[:, None] - s[None, a : a + step]) / e[None, a : a + step]
-        G += ndtr(z) @ w[a : a + step]
-    return grid, G / w.sum()
+    for a in range(0, len(score), step):  # a few chunks of units, not a loop over pegawai
+        z = (grid[:, None] - score[None, a : a + step]) / se[None, a : a + step]
+        G += ndtr(z).sum(axis=1)
+    return grid, G / len(score)
 
 
 def skor_distribusi(score, se) -> np.ndarray:
