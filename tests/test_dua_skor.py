@@ -2,7 +2,7 @@
 
 ``skor_terkalibrasi`` (posterior mean) ranks; ``skor_distribusi`` (Shen & Louis triple-goal)
 counts pegawai per band; ``se`` is the full prediction-error SD with a t-factor for the
-uncertainty of σ²_eff. Figures measured in ``benchmarks/bench_varcomp.py --dua-skor``.
+uncertainty of a residual σ²_eff. Figures measured in ``benchmarks/bench_varcomp.py --dua-skor``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from scipy.stats import norm
 
 import kinerja_calib as kc
 from kinerja_calib.calibrate import rater_effects
-from kinerja_calib.calibrate._interval import df_sigma2, pev_faktor, se_interval
+from kinerja_calib.calibrate._interval import pev_faktor, se_interval
 from kinerja_calib.calibrate._prepare import rating_data
 from kinerja_calib.calibrate._triple import distribusi_prior, skor_distribusi
 
@@ -181,15 +181,10 @@ def test_pev_factor_matches_the_exact_inverse():
     assert np.mean(two_terms / exact) < ratio.mean() - 0.02  # the former se: two terms only
 
 
-def test_degrees_of_freedom_of_sigma2_eff():
-    df, _ = _sparse(1500, 1)
-    data = rating_data(df, None)
-    comp = {"s2_a": 1.0, "s2_b": 0.36, "s2_int": 0.09}
-    nu = df_sigma2(data, comp, 1.0)
-    assert 40 < nu < 600  # measured 157 at 3,000 ratees
-    # the t-factor is > 1 and fades with ν
+def test_t_factor_of_a_residual_sigma2():
+    # ± 1.96 se is the 95 % t-interval: se grows by t_ν(0.975) / z(0.975), fading with ν
     assert se_interval(np.ones(1), 1.0, 10.0)[0] == pytest.approx(2.228 / 1.960, rel=1e-3)
-    assert se_interval(np.ones(1), 1.0, np.inf)[0] == 1.0
+    assert se_interval(np.ones(1), 4.0, np.inf)[0] == 2.0
 
 
 @pytest.mark.parametrize(

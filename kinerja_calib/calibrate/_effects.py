@@ -30,7 +30,7 @@ from ._diagnostics import (
     jaringan_table,
     komponen_table,
 )
-from ._interval import df_sigma2, pev_faktor, se_interval
+from ._interval import pev_faktor, se_interval
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
 from ._triple import skor_distribusi
@@ -180,8 +180,8 @@ def rater_effects(
     and predikat shares (``_triple``).
 
     **Standard errors.** ``se`` of a rater is ``sqrt(σ²_eff / (n + λ))``; ``se`` of a ratee is
-    the full prediction-error SD of the crossed model times a t-factor for the uncertainty of
-    σ²_eff (``_interval``; 95 % coverage 0.94–0.95 in the benchmark designs).
+    the full prediction-error SD of the crossed model, times a t-factor when σ²_eff is a
+    residual mean square (``_interval``; 95 % coverage 0.94–0.95 in the benchmark designs).
 
     **Diagnostics** (``diagnosis``; thresholds in ``AMBANG_DIAGNOSIS``, a rater needs at
     least 10 ratings before any flag):
@@ -375,7 +375,7 @@ def _additive(
     )
     se_a = np.sqrt(s2_eff / (n_eff_ratee + lam_a) + var_corr)
     if not ols and (lam > 0 or lam_a > 0):  # full PEV and the t-factor of σ̂²_eff (_interval)
-        nu = df_pair if s2_int is not None else df_sigma2(data, mc, parts["s2_w_free"])
+        nu = df_pair if s2_int is not None else np.inf  # σ²_eff a residual mean square?
         se_a = se_interval(pev_faktor(data, w_obs, lam, lam_a), s2_eff, nu)
     s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1)) if ols else s2_a0
     raw = np.bincount(data.ratee, weights=data.y, minlength=na) / n_ratee
@@ -393,7 +393,8 @@ def _additive(
         },
         index=pd.Index(data.ratee_ids.astype(str), name="nip"),
     )
-    ratees.insert(7, "skor_diri", data.skor_diri.reindex(ratees.index).to_numpy())
+    at = ratees.columns.get_loc("koreksi") + 1
+    ratees.insert(at, "skor_diri", data.skor_diri.reindex(ratees.index).to_numpy())
     resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
     s2_tot = float(np.mean(resid**2)) or 1.0
     diag = diagnose(data, fit, s2_tot, n_rater, se_b)

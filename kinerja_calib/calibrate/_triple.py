@@ -45,8 +45,8 @@ References
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy.special import ndtr
-from scipy.stats import rankdata
 
 __all__ = ["distribusi_prior", "skor_distribusi"]
 
@@ -149,7 +149,7 @@ def skor_distribusi(score, se) -> np.ndarray:
     spread = float(np.std(s)) or 1.0
     e = np.maximum(e, 1e-9 * spread)  # a point mass as a very narrow normal
     grid, G = distribusi_prior(s, e)
-    p = (rankdata(s, method="average") - 0.5) / len(s)
+    p = (pd.Series(s).rank(method="average").to_numpy() - 0.5) / len(s)
     # the generalised inverse inf{t: Ḡ(t) ≥ p}, interpolated within its grid step (where Ḡ is
     # flat between point masses this picks the next mass, not the midpoint)
     i = np.clip(np.searchsorted(G, p, side="left"), 1, len(G) - 1)
