@@ -28,15 +28,13 @@ moves the estimate, not only its scale) is not included either; by the Kelley ap
 it adds ``Var(log λ̂) · k(1 − k)² σ²_pegawai`` (k = n / (n + λ)), < 0,1 % of the PEV at the
 sizes measured.
 
-Measured (benchmarks/bench_varcomp.py, 3,000 ratees, seeds 1–3, truth aligned per connected
+Measured (``benchmarks/bench_varcomp.py --dua-skor``, 3,000 ratees, seeds 1–5, truth aligned per connected
 component): see the module docstring there.
 
 References
 ----------
 .. [1] Kackar, R. N., & Harville, D. A. (1984). Approximations for standard errors of
    estimators of fixed and random effects in mixed linear models. *JASA*, 79(388), 853–862.
-.. [2] Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
-   components. *Biometrics Bulletin*, 2(6), 110–114.
 """
 
 from __future__ import annotations
