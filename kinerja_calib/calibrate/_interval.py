@@ -28,8 +28,8 @@ moves the estimate, not only its scale) is not included either; by the Kelley ap
 it adds ``Var(log λ̂) · k(1 − k)² σ²_pegawai`` (k = n / (n + λ)), < 0,1 % of the PEV at the
 sizes measured.
 
-Measured (``benchmarks/bench_varcomp.py --dua-skor``, 3,000 ratees, seeds 1–5, truth aligned per connected
-component): see the module docstring there.
+Measured with ``benchmarks/bench_varcomp.py --dua-skor`` (3,000 ratees, seeds 1–5, truth
+aligned per connected component): see the module docstring there.
 
 References
 ----------
