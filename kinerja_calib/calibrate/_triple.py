@@ -34,7 +34,7 @@ the model's estimated σ²_pegawai. On the simulator that scale is ≈ 0.84 of t
 (raters' central tendency and halo flatten the expected rating; the additive model cannot see
 it — rater slopes can), and σ²_pegawai by moments varies between seeds (0.12–0.23 at 3,000
 pegawai), so the spread reached is 0.79–0.96 of the truth's (seeds 1–5) and the largest
-predikat share error 0.7–5.7 pp: far better than the shrunk score (0.66–0.83, 4.1–9.7 pp), not
+predikat share error 1.1–5.7 pp: far better than the shrunk score (0.66–0.83, 4.1–9.7 pp), not
 yet the 0.90–1.10 / 2 pp goal of issue 16 on every seed.
 
 The posterior means are ranked directly (Shen & Louis rank the posterior expected ranks,
