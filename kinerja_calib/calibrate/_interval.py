@@ -20,12 +20,12 @@ The second gap is the uncertainty of σ²_eff itself (Kackar & Harville 1984: th
 *estimated* variance components understates the error). Given λ, the PEV scales with σ²_eff,
 so when σ²_eff is a residual mean square with ν degrees of freedom the pivot
 ``(θ̂ − θ) / se`` is Student's t with ν degrees of freedom, and ``se`` is multiplied by
-``t_ν(0,975) / z(0,975)`` so that ``skor ± 1,96 se`` is the 95 % t-interval. When σ²_eff comes
+``t_ν(0.975) / z(0.975)`` so that ``skor ± 1.96 se`` is the 95 % t-interval. When σ²_eff comes
 from the moment equations (sparse designs) no factor is applied: a parametric bootstrap of
-those equations gave ν ≈ 160–830 in the benchmark designs (factor ≤ 1,004), and as a Monte-Carlo
+those equations gave ν ≈ 160–830 in the benchmark designs (factor ≤ 1.004), and as a Monte-Carlo
 estimate it would make ``se`` depend on the order of the NIPs. The uncertainty of λ (which
 moves the estimate, not only its scale) is not included either; by the Kelley approximation
-it adds ``Var(log λ̂) · k(1 − k)² σ²_pegawai`` (k = n / (n + λ)), < 0,1 % of the PEV at the
+it adds ``Var(log λ̂) · k(1 − k)² σ²_pegawai`` (k = n / (n + λ)), < 0.1 % of the PEV at the
 sizes measured.
 
 Measured with ``benchmarks/bench_varcomp.py --dua-skor`` (3,000 ratees, seeds 1–5, truth
@@ -105,6 +105,6 @@ def _keys(M: sparse.csr_matrix) -> np.ndarray:
 
 
 def se_interval(pev: np.ndarray, s2_eff: float, nu: float) -> np.ndarray:
-    """``sqrt(σ²_eff · pev) · t_ν(0,975) / z(0,975)``: ``± 1,96 se`` is the 95 % t-interval."""
+    """``sqrt(σ²_eff · pev) · t_ν(0.975) / z(0.975)``: ``± 1.96 se`` is the 95 % t-interval."""
     faktor = 1.0 if not np.isfinite(nu) else float(stdtrit(nu, 0.975) / ndtri(0.975))
     return np.sqrt(s2_eff * pev) * faktor
