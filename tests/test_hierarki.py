@@ -169,3 +169,16 @@ def test_both_options_together():
     only_groups = _fit(df, kelompok_penilai=groups).ratees["skor_terkalibrasi"]
     assert float(np.max(np.abs(s - only_groups))) < 0.01
     assert abs(_gap(s, region)) < 0.01
+
+
+def test_refined_fit_recomputes_the_triple_goal_score():
+    """The options change the posterior means; ``skor_distribusi`` follows them (same ranks)."""
+    df, _, _ = _planted_slopes()
+    base = _fit(df).ratees
+    fx = _fit(df, kemiringan=True).ratees
+    moved = base["skor_terkalibrasi"].rank() != fx["skor_terkalibrasi"].rank()
+    assert moved.sum() > 10  # the slopes reorder people, so a stale score would show
+    assert (fx["skor_terkalibrasi"].rank() == fx["skor_distribusi"].rank()).all()
+    df, _, groups, _ = _planted_regions()
+    fx = _fit(df, kelompok_penilai=groups.to_dict()).ratees
+    assert (fx["skor_terkalibrasi"].rank() == fx["skor_distribusi"].rank()).all()

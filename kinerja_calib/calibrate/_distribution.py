@@ -155,7 +155,10 @@ def calibrate_distribution(
     ----------
     scores : DataFrame
         One row per pegawai: ``nip`` (column or index), the ``by`` column, the current
-        ``predikat`` and the calibrated ``skor`` that orders who moves.
+        ``predikat`` and the calibrated ``skor`` that orders who moves. Only its order
+        matters, so the shrunk ``skor_terkalibrasi`` of :func:`rater_effects` (the posterior
+        mean: the best ranking) is the right one; ``skor_distribusi`` has the same order and
+        is meant for counting pegawai per band, not for this proposal.
     predikat_organisasi : str, mapping, Series or column name
         The organisation's predikat (:data:`kinerja_calib.labels.PREDIKAT_ORGANISASI`): one label
         for every group, a mapping / Series from group to label, or the name of a column of

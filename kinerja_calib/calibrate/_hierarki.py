@@ -36,6 +36,7 @@ from scipy import sparse
 from scipy.sparse.linalg import lsmr
 
 from ..errors import ParameterError
+from ._triple import skor_distribusi
 from ._types import RaterEffects, RatingData
 
 __all__ = ["KELOMPOK_KOLOM", "hierarchical"]
@@ -255,6 +256,8 @@ def hierarchical(
     ratees = effects.ratees.copy()
     ratees["skor_terkalibrasi"] = score
     ratees["koreksi"] = score - ratees["skor_mentah"].to_numpy()
+    if "skor_distribusi" in ratees:  # the triple-goal score follows the refined posterior means
+        ratees["skor_distribusi"] = skor_distribusi(score, ratees["se"].to_numpy())
     raters = effects.raters.copy()
     raters["keparahan"] = -b
     info = dict(effects.info)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ._diagnostics import AMBANG_DIAGNOSIS, components, jaringan_table
+from ._triple import skor_distribusi
 from ._types import RaterEffects, RatingData
 
 __all__ = ["category_probabilities", "fit_mfrm"]
@@ -246,6 +247,8 @@ def fit_mfrm(
         {
             "skor_mentah": raw,
             "skor_terkalibrasi": fair,
+            # se of the fair average by the delta method: d fair / d B = Var(X | B)
+            "skor_distribusi": skor_distribusi(fair, fair_se(B, tau, kk, info_B, s_B)),
             "se": 1.0 / np.sqrt(info_B + 1.0 / s_B**2),
             "n": n_ratee.astype(np.int64),
             "n_penilai": np.bincount(data.pair_ratee, minlength=na),
@@ -339,3 +342,10 @@ def fit_mfrm(
     return RaterEffects(
         ratees, raters, komponen, jaringan, efek, 0.0, "ordinal", data.periode, info
     )
+
+
+def fair_se(B, tau, kk, info_B, prior_sd) -> np.ndarray:
+    """Standard error of the fair average (rating scale): the logit se times Var(X | B)."""
+    p = category_probabilities(B, tau)
+    slope = np.maximum(p @ (kk**2) - (p @ kk) ** 2, 1e-9)
+    return slope / np.sqrt(info_B + 1.0 / prior_sd**2)

@@ -48,8 +48,8 @@ def efek_kosong(ratings: pd.DataFrame, periode: str | None, method: str) -> Rate
 
     ratees = kosong(
         "nip",
-        ["skor_mentah", "skor_terkalibrasi", "se", "n", "n_penilai", "koreksi", "skor_diri",
-         "komponen"],
+        ["skor_mentah", "skor_terkalibrasi", "skor_distribusi", "se", "n", "n_penilai",
+         "koreksi", "skor_diri", "komponen"],
     )  # fmt: skip
     raters = kosong(
         "nip_penilai",

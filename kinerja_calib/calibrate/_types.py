@@ -29,7 +29,11 @@ class RaterEffects:
     ----------
     ratees : DataFrame
         Index ``nip``: ``skor_mentah`` (plain mean of the non-self ratings),
-        ``skor_terkalibrasi``, ``se``, ``n`` (ratings), ``n_penilai``, ``koreksi``
+        ``skor_terkalibrasi`` (posterior mean: for ranking and the kurva proposal),
+        ``skor_distribusi`` (Shen & Louis triple-goal score: the same ranks, the spread of the
+        estimated true-score distribution — for rating bands and predikat shares; see
+        ``_triple``), ``se`` (posterior SD; ``± 1.96 se`` is a 95 % interval, see
+        ``_interval``), ``n`` (ratings), ``n_penilai``, ``koreksi``
         (calibrated − raw), ``skor_diri`` (mean self rating, NaN when absent; never part of the
         calibrated score), ``komponen`` (connected component of the rater network).
     raters : DataFrame

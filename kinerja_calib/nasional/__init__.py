@@ -24,7 +24,9 @@ Stages of each part (all functions of this package, none reimplemented here):
    predikat;
 3. ``kalibrasi`` — :func:`kinerja_calib.calibrate.rater_effects`; the calibrated predikat is
    :func:`kinerja_calib.scoring.predikat` of the same hasil kerja rating and
-   :func:`kinerja_calib.scoring.rating_perilaku` of ``skor_terkalibrasi``;
+   :func:`kinerja_calib.scoring.rating_perilaku` of ``skor_distribusi`` (the triple-goal score:
+   the ranks of ``skor_terkalibrasi`` with the spread of the true scores, so that the predikat
+   shares are not squeezed toward Baik — issue 16);
 4. ``kesepakatan`` (per province) — :func:`kinerja_calib.agreement.agreement_table` with ICC(1)
    and Krippendorff's α (interval) on the ratee × rater-slot layout, per role and pooled over
    the roles other than ``diri``.

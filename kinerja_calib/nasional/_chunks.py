@@ -214,7 +214,9 @@ def proses_bagian(t: ProvinceChunk) -> dict[str, Any]:
     timer.record("skor", len(tab))
 
     effects = calibrate.rater_effects(r)
-    skor_kal = effects.ratees["skor_terkalibrasi"].reindex(tab["nip"].to_numpy(dtype=object))
+    # predikat shares count pegawai per band: the distribution-faithful score (triple-goal,
+    # same ranks as skor_terkalibrasi), not the shrunk one, whose spread is squeezed
+    skor_kal = effects.ratees["skor_distribusi"].reindex(tab["nip"].to_numpy(dtype=object))
     rp_kal = scoring.rating_perilaku(skor_kal.to_numpy(dtype=float), rules=rl)
     pred_kal = scoring.predikat(
         tab["rating_hasil_kerja"].to_numpy(dtype=object), np.asarray(rp_kal, dtype=object), rl

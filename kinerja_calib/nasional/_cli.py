@@ -90,6 +90,11 @@ def run_and_write(pegawai: int, seed: int, keluaran: Path | None) -> int:
         f"{_angka(100 * (w * r['porsi_keliru_terkalibrasi']).sum(), 1)} %."
     )
     print(
+        "(Predikat terkalibrasi memakai skor distribusi: urutan pegawai sama dengan skor "
+        "terkalibrasi, tetapi sebarannya mengikuti sebaran skor sebenarnya yang ditaksir, "
+        "sehingga porsi tiap predikat tidak menyempit ke arah Baik.)"
+    )
+    print(
         f"Kesepakatan penilai (semua peran kecuali diri): α Krippendorff median "
         f"{_angka(r['alpha'].median(), 3)}, ICC(1) median {_angka(r['icc1'].median(), 3)} "
         f"antarprovinsi."

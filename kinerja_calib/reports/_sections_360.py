@@ -42,7 +42,8 @@ def proposal(ctx: KonteksLaporan, calibrate) -> pd.DataFrame | None:
 
     Who moves first is ordered by a combined score: the mean of the standardised capaian and
     the standardised calibrated 360 score (``rater_effects(...).ratees.skor_terkalibrasi``,
-    rater severity removed); pegawai without 360 data use capaian alone.
+    rater severity removed; the shrunk score ranks best — ``skor_distribusi`` is for band
+    and predikat shares, not for who moves first); pegawai without 360 data use capaian alone.
     """
     s = ctx.skor_periode[["nip", "kode_instansi", "predikat", "capaian"]]
     s = s.loc[s["predikat"].notna()].copy()

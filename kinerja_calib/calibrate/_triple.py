@@ -1,0 +1,168 @@
+"""The distribution-faithful score: Shen & Louis's triple-goal estimates of the ratee scores.
+
+:func:`~kinerja_calib.calibrate.rater_effects` returns two scores with two purposes:
+
+- ``skor_terkalibrasi`` — the posterior mean (BLUP, Kelley's regressed true score). It is the
+  best guess of each pegawai's own score (smallest squared error) and orders pegawai best, so it
+  serves **ranking** and the **kurva proposal** (who moves first). But the posterior means of
+  an ensemble are *under-dispersed*: their variance is the prior variance minus the average
+  posterior variance (Louis 1984), so fixed bands (rating perilaku thresholds 3 / 4, predikat
+  shares) put too few pegawai in the tails. Measured on the simulator's default scenario: spread
+  0.66–0.83 of the truth's (seeds 1–5); nationally (60,000 pegawai) Sangat Baik 2.4 % against
+  a true 5.8 % (3.6 % with ``skor_distribusi``), Baik 84.7 % against 79.5 % (80.9 %).
+- ``skor_distribusi`` — the triple-goal ("GR") estimate of Shen & Louis (1998): the same ranks
+  as ``skor_terkalibrasi``, but the values are the quantiles of the estimated distribution of
+  the true scores,
+
+  .. math:: \\bar G(t) = \\frac1K \\sum_k P(\\theta_k \\le t \\mid Y)
+            = \\frac1K \\sum_k \\Phi\\big((t - \\hat\\theta_k) / \\mathrm{se}_k\\big),
+
+  the average posterior distribution, whose variance is ``var(θ̂) + mean(se²)`` (the prior's,
+  not the shrunk one's). Pegawai ``k`` with rank ``R_k`` gets ``Ḡ⁻¹((R_k − ½) / K)``. Its
+  histogram estimates the histogram of the true scores, so it serves the **bands and predikat
+  shares** (how many pegawai are above / below expectation). It is not a better estimate of
+  any one pegawai's score than the posterior mean: use it for counts, not for individual
+  decisions near a threshold.
+
+Constrained Bayes (Louis 1984; Ghosh 1992) matches the first two moments only, by stretching
+the posterior means around their mean; the triple-goal estimate matches the whole distribution
+(also its skew near the scale's ends), at the same ranks. A one-off comparison on seeds 1–3
+of the simulator's default found them within 0.5 pp on every predikat share.
+
+**Limits.** Ḡ is the distribution of the ratee effects on the *average rater's* scale, with
+the model's estimated σ²_pegawai. On the simulator that scale is ≈ 0.84 of the true score's
+(raters' central tendency and halo flatten the expected rating; the additive model cannot see
+it — rater slopes can), and σ²_pegawai by moments varies between seeds (0.12–0.23 at 3,000
+pegawai), so the spread reached is 0.79–0.96 of the truth's (seeds 1–5) and the largest
+predikat share error 1.1–5.7 pp: far better than the shrunk score (0.66–0.83, 4.1–9.7 pp), not
+yet the 0.90–1.10 / 2 pp goal of issue 16 on every seed.
+
+The posterior means are ranked directly (Shen & Louis rank the posterior expected ranks,
+which differ only when the posterior variances differ a lot between neighbours); ties keep
+equal values.
+
+References
+----------
+.. [1] Louis, T. A. (1984). Estimating a population of parameter values using Bayes and
+   empirical Bayes methods. *JASA*, 79(386), 393–398.
+.. [2] Shen, W., & Louis, T. A. (1998). Triple-goal estimates in two-stage hierarchical
+   models. *JRSS B*, 60(2), 455–471.
+.. [3] Ghosh, M. (1992). Constrained Bayes estimation with applications. *JASA*, 87(418),
+   533–540.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+__all__ = ["distribusi_prior", "skor_distribusi"]
+
+_GRID = 513  # points of the grid on which Ḡ is evaluated and inverted (linear between)
+_CHUNK = 1 << 22  # grid × units evaluated at once (memory bound: 32 MB of float64)
+_KELOMPOK_SE = 32  # se groups of equal log-width for the convolution
+
+
+def _konvolusi(score: np.ndarray, se: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Ḡ on a uniform grid by convolution: the scores spread onto the grid (linear
+    "cloud-in-cell" weights), one normal-CDF kernel per group of similar se (32 groups of
+    equal log-width, the group's geometric-mean se). Cost O(32 · grid²), whatever the
+    number of pegawai; differs from the exact mixture by < 1e-3 (tests/test_dua_skor.py)."""
+    m = len(grid)
+    h = (grid[-1] - grid[0]) / (m - 1)
+    u = np.clip((score - grid[0]) / h, 0.0, m - 1 - 1e-9)
+    i0 = u.astype(np.int64)
+    f = u - i0
+    lse = np.log(se)
+    lo, hi = float(lse.min()), float(lse.max())
+    n_g = _KELOMPOK_SE if hi - lo > 1e-6 else 1
+    grp = np.minimum(((lse - lo) / max(hi - lo, 1e-12) * n_g).astype(np.int64), n_g - 1)
+    key = grp * (m + 1) + i0
+    hist = np.bincount(key, weights=1.0 - f, minlength=n_g * (m + 1))
+    hist += np.bincount(key + 1, weights=f, minlength=n_g * (m + 1))
+    hist = hist.reshape(n_g, m + 1)[:, :m]
+    cnt = np.bincount(grp, minlength=n_g)
+    se_g = np.exp(np.bincount(grp, weights=lse, minlength=n_g) / np.maximum(cnt, 1))
+    d = np.arange(-(m - 1), m) * h
+    G = np.zeros(m)
+    for g in np.flatnonzero(cnt):  # ≤ 32 se groups, not a loop over pegawai
+        G += np.convolve(hist[g], ndtr(d / se_g[g]))[m - 1 : 2 * m - 1]
+    return G / len(score)
+
+
+def distribusi_prior(score, se, grid: np.ndarray | None = None):
+    """The estimated distribution of the true scores, ``Ḡ(t) = mean_k Φ((t − θ̂_k) / se_k)``.
+
+    Parameters
+    ----------
+    score, se : array
+        Posterior means and posterior standard deviations (finite; se > 0).
+    grid : array, optional
+        Where to evaluate Ḡ exactly (every unit's normal CDF at every point). Default: a
+        uniform grid of 513 points covering every unit's ±8 se, on which Ḡ is computed by
+        convolution (:func:`_konvolusi`).
+
+    Returns
+    -------
+    (grid, G) : tuple of arrays
+        ``G`` is non-decreasing, from ≈0 to ≈1.
+    """
+    score = np.asarray(score, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    if grid is None:
+        grid = np.linspace(float(np.min(score - 8 * se)), float(np.max(score + 8 * se)), _GRID)
+        return grid, _konvolusi(score, se, grid)
+    G = np.zeros(len(grid))
+    step = max(1, _CHUNK // len(grid))
+    for a in range(0, len(score), step):  # a few chunks of units, not a loop over pegawai
+        z = (grid[:, None] - score[None, a : a + step]) / se[None, a : a + step]
+        G += ndtr(z).sum(axis=1)
+    return grid, G / len(score)
+
+
+def skor_distribusi(score, se) -> np.ndarray:
+    """Triple-goal (Shen & Louis 1998) scores: the ranks of ``score``, the distribution Ḡ.
+
+    Parameters
+    ----------
+    score : array
+        Posterior means (``skor_terkalibrasi``); NaN allowed (kept NaN).
+    se : array
+        Their posterior standard deviations (``se``); a unit with NaN or non-positive se
+        keeps its posterior mean as a point mass.
+
+    Returns
+    -------
+    ndarray
+        ``Ḡ⁻¹((R_k − ½) / K)`` for the unit of rank ``R_k`` among the ``K`` finite scores
+        (average ranks for ties): the same order as ``score``; mean and variance those of Ḡ,
+        ``mean(score)`` and ``var(score) + mean(se²)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pm = np.array([-1.0, 0.0, 1.0]); se = np.full(3, 0.5)
+    >>> out = skor_distribusi(pm, se)
+    >>> bool(np.all(np.diff(out) > 0)), bool(abs(out[1]) < 1e-9), bool(out[2] > 1.0)
+    (True, True, True)
+    """
+    score = np.asarray(score, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    out = np.full(len(score), np.nan)
+    ok = np.isfinite(score)
+    if not ok.any():
+        return out
+    s = score[ok]
+    e = np.where(np.isfinite(se[ok]) & (se[ok] > 0), se[ok], 0.0)
+    spread = float(np.std(s)) or 1.0
+    e = np.maximum(e, 1e-9 * spread)  # a point mass as a very narrow normal
+    grid, G = distribusi_prior(s, e)
+    p = (pd.Series(s).rank(method="average").to_numpy() - 0.5) / len(s)
+    # the generalised inverse inf{t: Ḡ(t) ≥ p}, interpolated within its grid step (where Ḡ is
+    # flat between point masses this picks the next mass, not the midpoint)
+    i = np.clip(np.searchsorted(G, p, side="left"), 1, len(G) - 1)
+    g0, g1 = G[i - 1], G[i]
+    frac = np.clip(np.divide(p - g0, g1 - g0, out=np.ones_like(p), where=g1 > g0), 0.0, 1.0)
+    out[ok] = grid[i - 1] + frac * (grid[i] - grid[i - 1])
+    return out

@@ -1,0 +1,208 @@
+"""Two scores with two purposes, and intervals with their nominal coverage (issue 16).
+
+``skor_terkalibrasi`` (posterior mean) ranks; ``skor_distribusi`` (Shen & Louis triple-goal)
+counts pegawai per band; ``se`` is the full prediction-error SD with a t-factor for the
+uncertainty of a residual σ²_eff. Figures measured in ``benchmarks/bench_varcomp.py --dua-skor``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from scipy.stats import norm
+
+import kinerja_calib as kc
+from kinerja_calib.calibrate import rater_effects
+from kinerja_calib.calibrate._interval import pev_faktor, se_interval
+from kinerja_calib.calibrate._prepare import rating_data
+from kinerja_calib.calibrate._triple import distribusi_prior, skor_distribusi
+
+ASPEK = ["berorientasi", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
+
+
+def _sparse(n, seed, per_atasan=3, k=7, sd_b=0.6):
+    """benchmarks/bench_varcomp.py's ``sparse_design``: 1 atasan + 1 rekan per pegawai."""
+    rng = np.random.default_rng(seed)
+    nip = np.array([f"P{i:05d}" for i in range(n)])
+    truth = pd.Series(rng.normal(0, 1, n), index=nip)
+    atasan = np.array([f"A{i // per_atasan:05d}" for i in range(n)])
+    rekan = np.array([f"R{j:05d}" for j in rng.permutation(np.arange(n) // 2)])
+    raters = np.concatenate([atasan, rekan])
+    ratee = np.concatenate([nip, nip])
+    uniq = pd.unique(raters)
+    b = pd.Series(rng.normal(0, sd_b, len(uniq)), index=uniq)
+    pair = truth.reindex(ratee).to_numpy() + b.reindex(raters).to_numpy()
+    pair += rng.normal(0, 0.3, len(ratee))
+    y = 3.0 + np.repeat(pair, k) + rng.normal(0, 1.0, len(ratee) * k)
+    df = pd.DataFrame(
+        {
+            "nip": np.repeat(ratee, k),
+            "nip_penilai": np.repeat(raters, k),
+            "peran_penilai": np.repeat(np.repeat(["atasan", "rekan"], n), k),
+            "aspek": np.tile(ASPEK[:k], len(ratee)),
+            "nilai": y,
+        }
+    )
+    return df, truth
+
+
+def _fit(df, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return rater_effects(df, **kw)
+
+
+def _coverage(fx, truth, to_scale=False):
+    """Share of ``skor ± 1,96 se`` holding the truth, aligned per connected component."""
+    r = fx.ratees
+    t = truth.reindex(r.index).to_numpy()
+    if to_scale:  # the simulator's latent truth onto the rating scale (raters' average slope)
+        t = np.polyval(np.polyfit(t, r["skor_mentah"].to_numpy(), 1), t)
+    sc = r["skor_terkalibrasi"].to_numpy()
+    g = r["komponen"].to_numpy()
+    shift = pd.Series(sc).groupby(g).transform("mean") - pd.Series(t).groupby(g).transform("mean")
+    return float(np.mean(np.abs(sc - (t + shift.to_numpy())) <= 1.96 * r["se"].to_numpy()))
+
+
+# --------------------------------------------------------------------------------------------
+# the triple-goal score
+# --------------------------------------------------------------------------------------------
+
+
+def test_triple_goal_keeps_ranks_and_matches_the_estimated_distribution():
+    rng = np.random.default_rng(7)
+    K = 4000
+    se = rng.uniform(0.5, 1.2, K)
+    theta = rng.normal(0.0, 1.0, K)
+    y = theta + rng.normal(0.0, se)
+    k = 1.0 / (1.0 + se**2)  # the normal-normal posterior: mean k·y, variance k·se²
+    pm, psd = k * y, np.sqrt(k * se**2)
+    out = skor_distribusi(pm, psd)
+    # same order (the ranking goal)
+    assert np.array_equal(np.argsort(out, kind="stable"), np.argsort(pm, kind="stable"))
+    # its empirical distribution is Ḡ, the estimated distribution: KS distance ≤ 1/K + grid
+    grid, G = distribusi_prior(pm, psd)
+    edf = np.searchsorted(np.sort(out), grid, side="right") / K
+    assert np.max(np.abs(edf - G)) < 1.5 / K + 1e-3
+    assert np.mean(out) == pytest.approx(np.mean(pm), abs=2e-3)
+    assert np.var(out) == pytest.approx(np.var(pm) + np.mean(psd**2), rel=0.01)
+    # ... and so the histogram of the truth: spread and the tail shares of N(0, 1)
+    assert np.std(pm) / np.std(theta) < 0.80  # the posterior means are squeezed
+    assert np.std(out) / np.std(theta) == pytest.approx(1.0, abs=0.04)
+    for cut in (1.0, 1.645):
+        assert np.mean(out > cut) == pytest.approx(norm.sf(cut), abs=0.012)
+        assert np.mean(pm > cut) < norm.sf(cut) - 0.02
+
+
+def test_triple_goal_ties_nan_and_point_masses():
+    out = skor_distribusi([1.0, np.nan, 1.0, 3.0], [0.5, 0.5, 0.5, 0.0])
+    assert np.isnan(out[1]) and out[0] == out[2] and out[3] > out[0]
+    # all posterior variances 0: the scores come back as they are (a point-mass prior)
+    x = np.array([0.0, 1.0, 2.0, 5.0])
+    assert np.allclose(skor_distribusi(x, np.zeros(4)), x, atol=0.02)
+
+
+def test_convolution_matches_the_exact_mixture():
+    rng = np.random.default_rng(3)
+    pm = rng.normal(3.5, 0.4, 12_000)
+    se = rng.uniform(0.08, 0.4, 12_000)
+    grid, G = distribusi_prior(pm, se)  # default: the convolution on a uniform grid
+    _, exact = distribusi_prior(pm, se, grid=grid)  # every unit's CDF at every point
+    assert np.max(np.abs(G - exact)) < 1e-3
+    out = skor_distribusi(pm, se)
+    assert np.array_equal(np.argsort(out, kind="stable"), np.argsort(pm, kind="stable"))
+
+
+# --------------------------------------------------------------------------------------------
+# the two scores on the simulator's default scenario
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_distribution_score_restores_spread_and_predikat_shares(seed):
+    s = kc.simulate.Scenario(n_pegawai=3000, n_instansi=2, kompak=True)
+    sim = kc.simulate.simulate_ratings(s, seed=seed)
+    fx = _fit(sim.ratings)
+    r = fx.ratees
+    tab = kc.simulate.bandingkan_predikat(sim).set_index("nip").reindex(r.index)
+    truth = tab["skor_perilaku_sebenarnya"].to_numpy()
+    shrunk, dist = r["skor_terkalibrasi"].to_numpy(), r["skor_distribusi"].to_numpy()
+    assert np.array_equal(np.argsort(dist, kind="stable"), np.argsort(shrunk, kind="stable"))
+    # measured: spread 0.958 / 0.932 against 0.830 / 0.789 for the shrunk score
+    assert 0.90 <= np.std(dist) / np.std(truth) <= 1.10
+    assert np.std(shrunk) / np.std(truth) < 0.85
+    assert np.corrcoef(dist, truth)[0, 1] >= np.corrcoef(shrunk, truth)[0, 1] - 0.001
+    benar = tab["predikat_sebenarnya"].value_counts(normalize=True)
+
+    def shares(x):
+        rp = np.asarray(kc.scoring.rating_perilaku(x), dtype=object)
+        p = kc.scoring.predikat(tab["rating_hasil_kerja"].to_numpy(object), rp)
+        return pd.Series(np.asarray(p)).value_counts(normalize=True).reindex(benar.index)
+
+    off_dist = (shares(dist).fillna(0) - benar).abs()
+    off_shrunk = (shares(shrunk).fillna(0) - benar).abs()
+    assert off_dist.max() <= 0.02  # measured 1.1 / 1.8 pp
+    assert off_shrunk.max() > 0.03  # the shrunk score: Baik +4.1 / +6.0 pp
+
+
+def test_ordinal_model_has_a_distribution_score_too():
+    df, _ = _sparse(300, 1, k=7)
+    df["nilai"] = np.clip(np.round(df["nilai"]), 1, 5)
+    fx = _fit(df, method="ordinal")
+    r = fx.ratees
+    order = np.argsort(r["skor_terkalibrasi"].to_numpy(), kind="stable")
+    assert np.array_equal(np.argsort(r["skor_distribusi"].to_numpy(), kind="stable"), order)
+    assert r["skor_distribusi"].std() > r["skor_terkalibrasi"].std()
+
+
+# --------------------------------------------------------------------------------------------
+# standard errors and coverage
+# --------------------------------------------------------------------------------------------
+
+
+def test_pev_factor_matches_the_exact_inverse():
+    df, _ = _sparse(600, 2)
+    data = rating_data(df, None)
+    w = data.pair_n.astype(float)
+    lam, lam_a = 4.0, 1.5
+    na, nb = len(data.ratee_ids), len(data.rater_ids)
+    C = sparse.csr_matrix((w, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
+    A = np.asarray(C.sum(axis=1)).ravel() + lam_a
+    B = np.asarray(C.sum(axis=0)).ravel() + lam
+    S = np.diag(A) - (C @ sparse.diags(1 / B) @ C.T).toarray()
+    exact = np.diag(np.linalg.inv(S))
+    ratio = pev_faktor(data, w, lam, lam_a) / exact
+    two_terms = (1 + np.asarray((C.multiply(C) @ sparse.diags(1 / B)).sum(axis=1)).ravel() / A) / A
+    assert 0.97 <= ratio.mean() <= 1.0 and ratio.max() <= 1.0 + 1e-9
+    assert np.mean(two_terms / exact) < ratio.mean() - 0.02  # the former se: two terms only
+
+
+def test_t_factor_of_a_residual_sigma2():
+    # ± 1.96 se is the 95 % t-interval: se grows by t_ν(0.975) / z(0.975), fading with ν
+    assert se_interval(np.ones(1), 1.0, 10.0)[0] == pytest.approx(2.228 / 1.960, rel=1e-3)
+    assert se_interval(np.ones(1), 4.0, np.inf)[0] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("design", "lo"),
+    [("atasan3", 0.935), ("sparse", 0.94), ("simulate", 0.94)],
+)
+def test_intervals_reach_nominal_coverage(design, lo):
+    cov = []
+    for seed in (2, 3):
+        if design == "atasan3":
+            df, truth = _sparse(3000, seed)
+        elif design == "sparse":
+            df, truth = _sparse(3000, seed, per_atasan=2, k=1)
+        else:
+            s = kc.simulate.Scenario(n_pegawai=3000, n_instansi=2, kompak=True)
+            sim = kc.simulate.simulate_ratings(s, seed=seed)
+            df, truth = sim.ratings, sim.truth["skor_sebenarnya"]
+        cov.append(_coverage(_fit(df), truth, to_scale=design == "simulate"))
+    # measured (seeds 2, 3): 0.945 0.946 | 0.952 0.954 | 0.955 0.951; the former se gave
+    # 0.908 0.914 on atasan3
+    assert lo <= np.mean(cov) <= 0.97
