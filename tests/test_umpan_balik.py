@@ -157,6 +157,8 @@ def test_numbers_are_indonesian_and_no_raw_error(keluaran_sampel):
         teks = teks_terlihat(page)
         assert temuan_angka(teks) == [], path
         assert "Traceback" not in teks and "nan" not in teks.split() and "None" not in teks.split()
+        # one sign for negative numbers, as in the tables (desimal): the hyphen, never U+2212
+        assert not re.search(r"\u2212\s*\d", teks), path
 
 
 def test_sheet_content_matches_the_scores(sampel, keluaran_sampel):
