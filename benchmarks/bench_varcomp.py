@@ -53,6 +53,7 @@ Usage::
 
     python benchmarks/bench_varcomp.py            # ~30 s
     python benchmarks/bench_varcomp.py --dua-skor # two scores and coverage, ~30 s
+    python benchmarks/bench_varcomp.py --lengkap  # both (what jalankan_semua.py runs)
 """
 
 from __future__ import annotations
@@ -284,3 +285,6 @@ if __name__ == "__main__":
     run("sparse, no residual df (atasan of 2, 1 rating/pair)", *sparse_design(3000, 1, 2, 1))
     run("sparse (atasan of 3, 7 aspects)", *sparse_design(3000, 1))
     run("simulate default", *simulated(3000, 1), on_scale=False, peer=False)
+    if "--lengkap" in sys.argv:  # jalankan_semua.py: everything of issue 16 in one run
+        print_two_scores()
+        print_coverage()

@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = {
             "nasional": ["--nasional"] * args.nasional,
             "reports": ["--kursus"] * args.kursus,
+            "varcomp": ["--lengkap"],  # + the two scores and the interval coverage
             "widget": ["--beban", "--ulang", "2"],  # idle, lost replies are rare (≈ 1 in 1,000)
         }
         cmd = [sys.executable, str(script)] + (["--quick"] if args.quick else [])
