@@ -39,8 +39,8 @@ from ._types import AdditiveFit, RaterEffects, RatingData
 from ._varcomp import (
     AMBANG_DF_SISA,
     PeringatanKalibrasi,
+    blended_components,
     design_warnings,
-    moment_components,
     warn_design,
 )
 
@@ -411,11 +411,11 @@ def _additive(
         s2_a0 = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
     else:  # random effects: unbiased moments (no λ involved), see _varcomp
         # σ²_int from the residuals while they have degrees of freedom to spare (more precise);
-        # in sparse designs from the moment equations, which need none (λ never collapses)
-        s2_int = None
-        if df_pair >= AMBANG_DF_SISA * npairs:
-            s2_int = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
-        mc = moment_components(data, fit0, parts["s2_w_free"], s2_int)
+        # in sparse designs blended toward the moment equations, which need none (λ never
+        # collapses); see blended_components
+        s2_int_res = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
+        mc = blended_components(data, fit0, parts["s2_w_free"], s2_int_res, df_pair)
+        s2_int = s2_int_res if df_pair >= AMBANG_DF_SISA * npairs else None
         s2_eff, s2_b, s2_a0 = mc["s2_eff"], mc["s2_b"], mc["s2_a"]
         if parts["s2_w_free"] > 0:
             parts = {**parts, "s2_eff": s2_eff, "s2_int": mc["s2_int"]}
