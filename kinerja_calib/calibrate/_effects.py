@@ -335,18 +335,19 @@ def _shrinkage_value(shrinkage: Any) -> float | None:
     return lam
 
 
-def _rater_weights(data: RatingData, fit: AdditiveFit, lam: float, lam_a: float) -> np.ndarray:
+def _rater_weights(data: RatingData, fit: AdditiveFit, lam: float, lam_a: float):
     """Pair weights ∝ n / v_j: v_j = the rater's pair-level residual variance, shrunk toward the
     pooled value with a prior worth κ pairs (raters with strong halo or inconsistent ratings
-    count less).
+    count less). Returns the pair weights and κ.
 
-    κ is empirical Bayes, never below ``KAPPA_MIN`` pairs: the between-rater variance τ² of the
-    raters' mean squared residuals (raters with ≥ 3 pairs; residuals divided by 1 − h, the
+    κ is empirical Bayes, never below ``KAPPA_MIN`` pairs: τ² = the between-rater variance of
+    the raters' mean squared residuals (raters with ≥ 3 pairs; residuals divided by 1 − h, the
     approximate leverage of the pair under the penalised fit) minus what sampling alone gives,
-    and κ = (within-rater variance of the squared residuals) / τ². Where raters differ little in
-    consistency beyond sampling, κ grows and the weights go to 1 (issue 16: the fixed κ = 10 cost
-    0.01–0.04 of the BLUP's gain on a generator with equally consistent raters, while on
-    ``kc.simulate`` κ stays at 10).
+    taken at its lower bound (mean − 2 standard errors over raters), and κ = (within-rater
+    variance of the squared residuals) / τ². Where raters differ in consistency no more than
+    sampling gives, τ² ≤ 0 and the weights are 1 (issue 16: the fixed κ = 10 cost 0.03–0.06 of
+    the true-components BLUP's gain on a generator with equally consistent raters, while on
+    ``kc.simulate`` κ stays at 10–15 and r is unchanged).
     """
     nb, na = len(data.rater_ids), len(data.ratee_ids)
     npairs = len(data.pair_n)
@@ -357,7 +358,7 @@ def _rater_weights(data: RatingData, fit: AdditiveFit, lam: float, lam_a: float)
     n_pairs_r = np.bincount(data.pair_rater, minlength=nb)
     kappa = _kappa(data, e2, n_pairs_r, lam, lam_a, na, nb)
     v = (np.bincount(data.pair_rater, weights=e2, minlength=nb) + kappa * s2) / (n_pairs_r + kappa)
-    return data.pair_n * s2 / v[data.pair_rater]
+    return data.pair_n * s2 / v[data.pair_rater], kappa
 
 
 #: Smallest prior weight (in pairs) of the pooled residual variance in the rater weights.
@@ -377,7 +378,9 @@ def _kappa(data, e2, n_pairs_r, lam, lam_a, na, nb) -> float:
     if df_w <= 0 or not ok.any():
         return KAPPA_MIN
     se2 = float(np.sum((e2c - vhat[data.pair_rater]) ** 2) / df_w)
-    tau2 = float(np.mean((vhat[ok] - e2c.mean()) ** 2 - se2 / n[ok]))
+    terms = (vhat[ok] - e2c.mean()) ** 2 - se2 / n[ok]
+    # τ² only where it is clearly above sampling: its lower bound, two standard errors
+    tau2 = float(terms.mean() - 2.0 * terms.std(ddof=1) / np.sqrt(ok.sum())) if ok.sum() > 1 else 0
     return max(se2 / tau2, KAPPA_MIN) if tau2 > 0 else 1e9
 
 
@@ -432,7 +435,7 @@ def _additive(
         lam_a = float(shrinkage_pegawai)
         if not np.isfinite(lam_a) or lam_a < 0:
             raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0.")
-    pair_w = None
+    pair_w, kappa = None, np.nan
     x1 = x0
     if lam > 0 or lam_a > 0:
         # warm start from the unshrunk solution (a zero grand mean appended when ratees are
@@ -442,7 +445,7 @@ def _additive(
     else:
         fit = fit0
     if bobot_penilai and not ols:
-        pair_w = _rater_weights(data, fit, lam, lam_a)
+        pair_w, kappa = _rater_weights(data, fit, lam, lam_a)
         fit, _ = fit_additive(data, lam, *args, x0=x1, lam_a=lam_a, pair_w=pair_w)
     if ols:
         parts = _variance_parts(data, fit, n_comp, n_params)
@@ -525,6 +528,7 @@ def _additive(
     info = {
         "shrinkage_pegawai": lam_a,
         "bobot_penilai": pair_w is not None,
+        "kappa_bobot_penilai": kappa,  # prior weight (pairs) of the pooled variance; 1e9: none
         "iterasi_lsmr": fit.iterations,
         "iterasi_luar": fit.outer,
         "konvergen": fit.converged,
