@@ -35,14 +35,16 @@ default and BLUP-benar on the same subset (the first and last 75 pegawai: whole 
 per region in ``dua wilayah``; MixedLM's time grows fast with the rows — 150 ratees already take
 20–30 s each on 2 shared cores, so the ~300 of the issue would exceed the benchmark's budget).
 
-Figures (one run, 2026-12-05 11:33 UTC, mean of seeds 1–3; full table in HASIL.md, section
-"kalibrasi: batas linear"): share of the BLUP-benar gain reached by the default 0.973 / 0.949 /
-0.861 / 0.948 / 0.932 (bawaan / jarang / unit kecil / sentral / dua wilayah); without rater
-weights 1.006 / 0.999 / 0.920 / 1.008 / 0.962; given the true λ 1.006 / 1.000 / 0.981 / 1.006 /
-1.007. BLUP-benar itself reaches 0.51–0.76 of the oracle's gain. ``kelompok_penilai`` by region:
-r 0.908 vs 0.883 in dua wilayah (hierarchical BLUP 0.913); by unit it loses where there is no
-group leniency (0.907 vs 0.914, 0.867 vs 0.877). ``kemiringan``: equal to the default without
-planted slopes, 0.879 vs 0.877 in sentral.
+Figures (one run, 2026-12-05 12:53 UTC, mean of seeds 1–3, ``--tanpa-mixedlm``): share of the
+BLUP-benar gain reached by the default 0.997 / 0.999 / 0.942 / 0.988 / 0.950 (bawaan / jarang /
+unit kecil / sentral / dua wilayah); without rater weights 1.006 / 0.999 / 0.950 / 1.008 /
+0.962; given the true λ 1.006 / 1.000 / 0.981 / 1.006 / 1.007. Before the empirical-Bayes κ of
+the rater weights and the blended σ²_int (branch blup-kecil) the default reached 0.973 / 0.949 /
+0.861 / 0.948 / 0.932; on ``kc.simulate`` (3,000 pegawai, seeds 1–4) r with the truth is
+0.7839 against 0.7838 (κ stays 10–15 there). BLUP-benar itself reaches 0.51–0.76 of the
+oracle's gain. ``kelompok_penilai`` by region: r 0.909 vs 0.885 in dua wilayah (hierarchical
+BLUP 0.913); by unit it loses where there is no group leniency (0.909 vs 0.915, 0.868 vs
+0.880). ``kemiringan``: equal to the default without planted slopes, 0.882 vs 0.880 in sentral.
 
 Usage::
 
