@@ -170,11 +170,16 @@ def two_scores(seed: int, n: int = 3000) -> dict:
     truth = tab["skor_perilaku_sebenarnya"].to_numpy()
     true_share = tab["predikat_sebenarnya"].value_counts(normalize=True)
     out = {"truth_lt3": float(np.mean(truth < 3)), "truth_gt4": float(np.mean(truth > 4))}
+    from kinerja_calib.calibrate._triple import skor_distribusi
+
+    pm = fx.ratees["skor_terkalibrasi"].to_numpy()
     scores = {
         "raw": tab["skor_perilaku"].to_numpy(),
-        "shrunk": fx.ratees["skor_terkalibrasi"].to_numpy(),
-        "triple": fx.ratees["skor_distribusi"].to_numpy(),
+        "shrunk": pm,
+        "trip0": skor_distribusi(pm, fx.ratees["se"].to_numpy()),  # before: Ḡ alone
+        "triple": fx.ratees["skor_distribusi"].to_numpy(),  # Ḡ stretched to σ²_lepas
     }
+    out["s2"] = (fx.komponen["varians"]["pegawai"], fx.info["sigma2_pegawai_lepas"])
     for name, x in scores.items():
         rp = np.asarray(kc.scoring.rating_perilaku(x), dtype=object)
         pred = pd.Series(
@@ -192,17 +197,47 @@ def two_scores(seed: int, n: int = 3000) -> dict:
     return out
 
 
-def print_two_scores(seeds=(1, 2, 3, 4, 5)) -> None:
+def print_two_scores(seeds=tuple(range(1, 11))) -> None:
+    worst = {k: [] for k in ("raw", "shrunk", "trip0", "triple")}
     for seed in seeds:
         o = two_scores(seed)
+        for k in worst:
+            worst[k].append(max(abs(v) for v in o[k]["pp"].values()))
         print(
-            f"seed {seed}: truth <3 {o['truth_lt3']:.3f} >4 {o['truth_gt4']:.3f}"
+            f"seed {seed}: truth <3 {o['truth_lt3']:.3f} >4 {o['truth_gt4']:.3f} "
+            f"σ²_pegawai moments {o['s2'][0]:.3f} unshrunk−se² {o['s2'][1]:.3f}"
             + "".join(
                 f"\n  {k:6s} spread {o[k]['spread']:.3f} r {o[k]['r']:.4f} <3 {o[k]['lt3']:.3f} "
                 f">4 {o[k]['gt4']:.3f} predikat keliru {o[k]['salah']:.3f} | pp "
                 + " ".join(f"{p}:{v:+.1f}" for p, v in o[k]["pp"].items())
-                for k in ("raw", "shrunk", "triple")
+                for k in ("raw", "shrunk", "trip0", "triple")
             )
+        )
+    for k, w in worst.items():
+        print(f"worst predikat share error {k}: " + " ".join(f"{v:.1f}" for v in w) + " pp")
+
+
+def print_coverage_scenarios(seeds=(1, 2), n: int = 3000) -> None:
+    """95 % coverage of the default on every named scenario of ``kc.simulate`` (the bias
+    families of ``simulate.BIAS`` switched on one at a time, ``semua`` = the default)."""
+    import kinerja_calib as kc
+
+    base = kc.simulate.Scenario(n_pegawai=n, n_instansi=max(2, n // 2000), kompak=True)
+    for name in kc.simulate.BIAS:
+        cov = []
+        for seed in seeds:
+            sim = kc.simulate.simulate_ratings(kc.simulate.scenario_bias(base, name), seed=seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fx = kc.calibrate.rater_effects(sim.ratings)
+            tab = kc.simulate.bandingkan_predikat(sim).set_index("nip")
+            cov.append(_coverage(fx, sim.truth["skor_sebenarnya"], True))
+            cov.append(_coverage(fx, tab["skor_perilaku_sebenarnya"], True))
+        print(
+            f"coverage scenario {name:10s}: latent truth "
+            + " ".join(f"{c:.3f}" for c in cov[::2])
+            + " | expected score of an unbiased panel "
+            + " ".join(f"{c:.3f}" for c in cov[1::2])
         )
 
 
@@ -281,6 +316,7 @@ if __name__ == "__main__":
     if "--dua-skor" in sys.argv:  # issue 16: the two scores and the interval coverage only
         print_two_scores()
         print_coverage()
+        print_coverage_scenarios()
         raise SystemExit
     run("sparse, no residual df (atasan of 2, 1 rating/pair)", *sparse_design(3000, 1, 2, 1))
     run("sparse (atasan of 3, 7 aspects)", *sparse_design(3000, 1))
@@ -288,3 +324,4 @@ if __name__ == "__main__":
     if "--lengkap" in sys.argv:  # jalankan_semua.py: everything of issue 16 in one run
         print_two_scores()
         print_coverage()
+        print_coverage_scenarios()

@@ -121,7 +121,7 @@ def distribusi_prior(score, se, grid: np.ndarray | None = None):
     return grid, G / len(score)
 
 
-def skor_distribusi(score, se) -> np.ndarray:
+def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
     """Triple-goal (Shen & Louis 1998) scores: the ranks of ``score``, the distribution Ḡ.
 
     Parameters
@@ -131,6 +131,11 @@ def skor_distribusi(score, se) -> np.ndarray:
     se : array
         Their posterior standard deviations (``se``); a unit with NaN or non-positive se
         keeps its posterior mean as a point mass.
+    varians : float, optional
+        A second estimate of the ratee variance (``rater_effects`` passes the variance of the
+        ratee-unshrunk effects minus their mean se², ``info["sigma2_pegawai_lepas"]``). When it
+        exceeds Ḡ's variance, the values are stretched linearly around their mean to it (never
+        squeezed; see the module's **Limits**). Same ranks either way.
 
     Returns
     -------
@@ -164,5 +169,8 @@ def skor_distribusi(score, se) -> np.ndarray:
     i = np.clip(np.searchsorted(G, p, side="left"), 1, len(G) - 1)
     g0, g1 = G[i - 1], G[i]
     frac = np.clip(np.divide(p - g0, g1 - g0, out=np.ones_like(p), where=g1 > g0), 0.0, 1.0)
-    out[ok] = grid[i - 1] + frac * (grid[i] - grid[i - 1])
+    v = grid[i - 1] + frac * (grid[i] - grid[i - 1])
+    if varians is not None and np.isfinite(varians) and varians > np.var(v) > 0:
+        v = v.mean() + (v - v.mean()) * np.sqrt(varians / np.var(v))
+    out[ok] = v
     return out
