@@ -62,7 +62,8 @@ class RaterEffects:
     info : dict
         Solver details (iterations, convergence, timings), ``sigma2_eff`` and
         ``sigma2_pegawai_lepas`` (the additive model's ratee variance from its unshrunk
-        effects, which sets the least spread of ``skor_distribusi``; NaN when not computed).
+        effects, which sets the least spread of ``skor_distribusi``; additive model only, NaN
+        without ratee shrinkage).
     """
 
     ratees: pd.DataFrame
