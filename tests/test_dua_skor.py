@@ -149,6 +149,54 @@ def test_distribution_score_restores_spread_and_predikat_shares(seed):
     assert off_shrunk.max() > 0.03  # the shrunk score: Baik +4.1 / +6.0 pp
 
 
+def test_second_variance_estimate_only_stretches():
+    rng = np.random.default_rng(11)
+    pm, se = rng.normal(3.4, 0.3, 2000), rng.uniform(0.1, 0.3, 2000)
+    base = skor_distribusi(pm, se)
+    wide = skor_distribusi(pm, se, varians=2.0 * np.var(base))
+    assert np.array_equal(np.argsort(wide, kind="stable"), np.argsort(pm, kind="stable"))
+    assert np.var(wide) == pytest.approx(2.0 * np.var(base), rel=1e-9)
+    assert np.mean(wide) == pytest.approx(np.mean(base), abs=1e-12)
+    # a smaller (or missing) second estimate leaves Ḡ's quantiles as they are
+    assert np.array_equal(skor_distribusi(pm, se, varians=0.5 * np.var(base)), base)
+    assert np.array_equal(skor_distribusi(pm, se, varians=np.nan), base)
+
+
+def test_unshrunk_variance_rescues_a_seed_with_a_low_moment_estimate():
+    # seed 9 of the simulator's default: σ²_pegawai by moments 0.059, far below the ratee
+    # variance on the average rater's scale (slope² · var(truth) ≈ 0.12); the unshrunk
+    # effects minus their mean se² give 0.118, and Ḡ is stretched to it
+    s = kc.simulate.Scenario(n_pegawai=3000, n_instansi=2, kompak=True)
+    sim = kc.simulate.simulate_ratings(s, seed=9)
+    fx = _fit(sim.ratings)
+    r = fx.ratees
+    tab = kc.simulate.bandingkan_predikat(sim).set_index("nip").reindex(r.index)
+    truth = tab["skor_perilaku_sebenarnya"].to_numpy()
+    target = np.polyfit(truth, r["skor_mentah"].to_numpy(), 1)[0] ** 2 * np.var(truth)
+    s2_mom, s2_lepas = fx.komponen["varians"]["pegawai"], fx.info["sigma2_pegawai_lepas"]
+    assert s2_mom < 0.6 * target  # measured 0.059 against 0.122
+    assert abs(s2_lepas - target) < 0.015  # measured 0.118
+    pm, dist = r["skor_terkalibrasi"].to_numpy(), r["skor_distribusi"].to_numpy()
+    before = skor_distribusi(pm, r["se"].to_numpy())  # Ḡ alone
+    assert np.array_equal(np.argsort(dist, kind="stable"), np.argsort(pm, kind="stable"))
+    assert np.var(dist) == pytest.approx(s2_lepas, rel=1e-6)
+    # measured: spread 0.680 → 0.829 of the truth's; worst predikat share 8.8 → 4.7 pp
+    assert np.std(before) / np.std(truth) < 0.70
+    assert 0.80 <= np.std(dist) / np.std(truth) <= 0.86
+    benar = tab["predikat_sebenarnya"].value_counts(normalize=True)
+
+    def worst(x):
+        rp = np.asarray(kc.scoring.rating_perilaku(x), dtype=object)
+        p = kc.scoring.predikat(tab["rating_hasil_kerja"].to_numpy(object), rp)
+        share = pd.Series(np.asarray(p)).value_counts(normalize=True).reindex(benar.index)
+        return float((share.fillna(0) - benar).abs().max())
+
+    assert worst(before) > 0.08 and worst(dist) < 0.05
+    assert np.corrcoef(dist, truth)[0, 1] == pytest.approx(
+        np.corrcoef(before, truth)[0, 1], abs=1e-3
+    )
+
+
 def test_ordinal_model_has_a_distribution_score_too():
     df, _ = _sparse(300, 1, k=7)
     df["nilai"] = np.clip(np.round(df["nilai"]), 1, 5)

@@ -207,7 +207,9 @@ def rater_effects(
 
     **Two scores.** ``skor_terkalibrasi`` (posterior mean) ranks and feeds the kurva
     proposal; ``skor_distribusi`` (triple-goal, same ranks, unsqueezed spread) is for bands
-    and predikat shares (``_triple``).
+    and predikat shares (``_triple``). Its spread is at least that of a second, steadier
+    estimate of σ²_pegawai, the variance of the ratee effects of a ratee-unshrunk fit minus
+    their mean se² (``info["sigma2_pegawai_lepas"]``; one more fit, ≈ 0.15 s at 3,000 pegawai).
 
     **Standard errors.** ``se`` of a rater is ``sqrt(σ²_eff / (n + λ))``; ``se`` of a ratee is
     the full prediction-error SD of the crossed model, times a t-factor when σ²_eff is a
@@ -464,13 +466,19 @@ def _additive(
         nu = df_pair if s2_int is not None else np.inf  # σ²_eff a residual mean square?
         se_a = se_interval(pev_faktor(data, w_obs, lam, lam_a), s2_eff, nu)
     s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1)) if ols else s2_a0
+    s2_a_lepas = np.nan  # σ²_pegawai from the ratee-unshrunk fit, for skor_distribusi's spread
+    if not ols and lam_a > 0:
+        fit_u, _ = fit_additive(data, lam, *args, x0=x0, lam_a=0.0, pair_w=pair_w)
+        nu_u = df_pair if s2_int is not None else np.inf
+        se_u = se_interval(pev_faktor(data, w_obs, lam, 0.0), s2_eff, nu_u)
+        s2_a_lepas = float(np.var(fit_u.a) - np.mean(se_u**2))
     raw = np.bincount(data.ratee, weights=data.y, minlength=na) / n_ratee
     n_pen = np.bincount(data.pair_ratee, minlength=na)
     ratees = pd.DataFrame(
         {
             "skor_mentah": raw,
             "skor_terkalibrasi": fit.a,
-            "skor_distribusi": skor_distribusi(fit.a, se_a),  # bands/shares (_triple)
+            "skor_distribusi": skor_distribusi(fit.a, se_a, s2_a_lepas),  # bands (_triple)
             "se": se_a,
             "n": n_ratee.astype(np.int64),
             "n_penilai": n_pen,
@@ -533,6 +541,7 @@ def _additive(
         "iterasi_luar": fit.outer,
         "konvergen": fit.converged,
         "sigma2_eff": s2_eff,
+        "sigma2_pegawai_lepas": s2_a_lepas,  # var(unshrunk ratee effects) − mean se² (_triple)
         "n_penilaian": int(len(data.y)),
         "n_pasangan": int(npairs),
         "peringatan": peringatan,

@@ -60,7 +60,10 @@ class RaterEffects:
         The period analysed (``None`` when the table has no ``periode`` column or all periods
         were pooled).
     info : dict
-        Solver details (iterations, convergence, timings).
+        Solver details (iterations, convergence, timings), ``sigma2_eff`` and
+        ``sigma2_pegawai_lepas`` (the additive model's ratee variance from its unshrunk
+        effects, which sets the least spread of ``skor_distribusi``; additive model only, NaN
+        without ratee shrinkage).
     """
 
     ratees: pd.DataFrame
