@@ -188,11 +188,12 @@ def test_calibrate_distribution_does_not_mix_components():
     assert len(prop.predikat) == 100
     assert "40 pegawai tidak diikutkan" in prop.catatan
     # without the class column the two regions are ranked together (the old behaviour):
-    # Selatan keeps its raters' +0.8 leniency, so 29 of the 30 moved down are from Utara
-    # although Utara holds 60 % of the pegawai
+    # Selatan keeps its raters' +0.8 leniency, so 29–30 of the 30 moved down are from Utara
+    # (30 with the adaptive rater weights, 29 with the fixed prior before) although Utara
+    # holds 60 % of the pegawai (18 of 30 expected if the ranking were fair)
     mixed = kc.calibrate.calibrate_distribution(s, "Baik", kelas=None)
     assert len(mixed.perpindahan) == 30 and mixed.tidak_dibandingkan.empty
-    assert mixed.perpindahan["nip"].isin(utara).sum() == 29
+    assert mixed.perpindahan["nip"].isin(utara).sum() >= 29
 
 
 def test_calibrate_distribution_connected_unchanged():
