@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _desain import sparse_design
 from scipy import sparse
 from scipy.stats import norm
 
@@ -21,33 +22,7 @@ from kinerja_calib.calibrate._interval import pev_faktor, se_interval
 from kinerja_calib.calibrate._prepare import rating_data
 from kinerja_calib.calibrate._triple import distribusi_prior, skor_distribusi
 
-ASPEK = ["berorientasi", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
-
-
-def _sparse(n, seed, per_atasan=3, k=7, sd_b=0.6):
-    """benchmarks/bench_varcomp.py's ``sparse_design``: 1 atasan + 1 rekan per pegawai."""
-    rng = np.random.default_rng(seed)
-    nip = np.array([f"P{i:05d}" for i in range(n)])
-    truth = pd.Series(rng.normal(0, 1, n), index=nip)
-    atasan = np.array([f"A{i // per_atasan:05d}" for i in range(n)])
-    rekan = np.array([f"R{j:05d}" for j in rng.permutation(np.arange(n) // 2)])
-    raters = np.concatenate([atasan, rekan])
-    ratee = np.concatenate([nip, nip])
-    uniq = pd.unique(raters)
-    b = pd.Series(rng.normal(0, sd_b, len(uniq)), index=uniq)
-    pair = truth.reindex(ratee).to_numpy() + b.reindex(raters).to_numpy()
-    pair += rng.normal(0, 0.3, len(ratee))
-    y = 3.0 + np.repeat(pair, k) + rng.normal(0, 1.0, len(ratee) * k)
-    df = pd.DataFrame(
-        {
-            "nip": np.repeat(ratee, k),
-            "nip_penilai": np.repeat(raters, k),
-            "peran_penilai": np.repeat(np.repeat(["atasan", "rekan"], n), k),
-            "aspek": np.tile(ASPEK[:k], len(ratee)),
-            "nilai": y,
-        }
-    )
-    return df, truth
+_sparse = sparse_design  # 1 atasan + 1 rekan per pegawai (tests/_desain.py)
 
 
 def _fit(df, **kw):

@@ -12,11 +12,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _desain import ASPEK, sparse_design
 from _reference import require
 
 from kinerja_calib.calibrate import PeringatanKalibrasi, rater_effects
-
-ASPEK = ["berorientasi", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
 
 #: True components of :func:`_crossed`: σ²_pegawai, σ²_penilai, σ²_int (rater × ratee), σ²_w.
 S2 = {"pegawai": 1.0, "penilai": 0.36, "penilai_x_pegawai": 0.09, "galat": 0.5}
@@ -60,27 +59,7 @@ def _crossed(seed, n_ratee=2000, n_rater=400, per_ratee=5, k=4):
 def _sparse(seed, n=3000, k=1):
     """1 atasan + 1 rekan per pegawai, every rater rates 2 pegawai, ``k`` ratings per pair:
     with k = 1 no residual degree of freedom is left (pairs 2n, parameters ≈ 2n)."""
-    rng = np.random.default_rng(seed)
-    nip = np.array([f"P{i:05d}" for i in range(n)])
-    truth = pd.Series(rng.normal(0, 1, n), index=nip)
-    atasan = np.array([f"A{i // 2:05d}" for i in range(n)])
-    rekan = np.array([f"R{j:05d}" for j in rng.permutation(np.arange(n) // 2)])
-    raters = np.concatenate([atasan, rekan])
-    ratee = np.concatenate([nip, nip])
-    uniq = pd.unique(raters)
-    b = pd.Series(rng.normal(0, 0.6, len(uniq)), index=uniq)
-    pair = truth.reindex(ratee).to_numpy() + b.reindex(raters).to_numpy()
-    y = 3.0 + np.repeat(pair + rng.normal(0, 0.3, len(ratee)), k) + rng.normal(0, 1, len(ratee) * k)
-    df = pd.DataFrame(
-        {
-            "nip": np.repeat(ratee, k),
-            "nip_penilai": np.repeat(raters, k),
-            "peran_penilai": np.repeat(np.repeat(["atasan", "rekan"], n), k),
-            "aspek": np.tile(ASPEK[:k], len(ratee)),
-            "nilai": y,
-        }
-    )
-    return df, truth
+    return sparse_design(n, seed, per_atasan=2, k=k)
 
 
 def _quiet(df, **kw):

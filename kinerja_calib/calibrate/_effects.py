@@ -270,23 +270,23 @@ def rater_effects(
             ordinal_options,
             pegawai,
             minimal_penghubung,
+            kelompok_penilai,
+            kemiringan,
         )
-        if kelompok_penilai is not None or kemiringan:
-            effects = _refine(effects, ratings, periode, kelompok_penilai, kemiringan, pegawai)
     if pegawai is not None:
         annotate_units(effects, pegawai)
     warn_design(effects.info.get("peringatan", []))
     return effects
 
 
-def _refine(effects, ratings, periode, kelompok, kemiringan, pegawai) -> RaterEffects:
+def _refine(effects, data: RatingData, kelompok, kemiringan, pegawai) -> RaterEffects:
     if effects.method != "additive" or effects.shrinkage == 0:
         raise ParameterError(
             "`kelompok_penilai` dan `kemiringan` hanya untuk model aditif dengan penyusutan."
         )
     from ._hierarki import hierarchical
 
-    return hierarchical(effects, rating_data(ratings, periode), kelompok, kemiringan, pegawai)
+    return hierarchical(effects, data, kelompok, kemiringan, pegawai)
 
 
 def _single_thread_blas():
@@ -306,6 +306,8 @@ def _rater_effects(
     ordinal_options,
     pegawai=None,
     minimal_penghubung=None,
+    kelompok_penilai=None,
+    kemiringan=False,
 ) -> RaterEffects:
     data = rating_data(ratings, periode)
     if method == "ordinal":
@@ -321,6 +323,8 @@ def _rater_effects(
     mark_comparability(
         effects, data, pegawai, minimal_penghubung
     )  # dapat_dibandingkan, link strength (_jaringan)
+    if kelompok_penilai is not None or kemiringan:  # the same prepared data, not prepared again
+        effects = _refine(effects, data, kelompok_penilai, kemiringan, pegawai)
     return effects
 
 
