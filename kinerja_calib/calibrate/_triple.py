@@ -76,7 +76,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-__all__ = ["distribusi_prior", "skor_distribusi"]
+from ..errors import ParameterError
+
+__all__ = ["distribusi_prior", "skor_distribusi", "skor_distribusi_skala"]
 
 _GRID = 513  # points of the grid on which Ḡ is evaluated and inverted (linear between)
 _CHUNK = 1 << 22  # grid × units evaluated at once (memory bound: 32 MB of float64)
@@ -140,7 +142,9 @@ def distribusi_prior(score, se, grid: np.ndarray | None = None):
     return grid, G / len(score)
 
 
-def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
+def skor_distribusi(
+    score, se, varians: float | None = None, skala_penilai: float | None = None
+) -> np.ndarray:
     """Triple-goal (Shen & Louis 1998) scores: the ranks of ``score``, the distribution Ḡ.
 
     Parameters
@@ -155,6 +159,17 @@ def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
         ratee-unshrunk effects minus their mean se², ``info["sigma2_pegawai_lepas"]``). When it
         exceeds Ḡ's variance, the values are stretched linearly around their mean to it (never
         squeezed; see the module's **Limits**). Same ranks either way.
+    skala_penilai : float, optional
+        An *assumption about the rating culture*, not estimated: the ratio of the average
+        rater's use of the scale to the reference panel's (1 = the raters use the scale as
+        the reference does; 0.85 = they compress it to 85 %). The ratings cannot carry it
+        (module **Diagnosis**); it has to come from outside, e.g. an anchor study in which
+        trained raters and the usual raters rate the same pegawai. When given, Ḡ's values
+        are stretched *or squeezed* around their mean to the variance
+        ``varians / skala_penilai²`` (``varians`` falling back to Ḡ's own variance when
+        missing, not finite or not positive): ``varians`` is then taken as the estimate of
+        the ratee variance on the raters' scale, not as a floor. ``None`` (default): no
+        assumption, the floor rule above.
 
     Returns
     -------
@@ -170,7 +185,11 @@ def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
     >>> out = skor_distribusi(pm, se)
     >>> bool(np.all(np.diff(out) > 0)), bool(abs(out[1]) < 1e-9), bool(out[2] > 1.0)
     (True, True, True)
+    >>> wide = skor_distribusi(pm, se, varians=0.25, skala_penilai=0.5)  # target 0.25 / 0.5²
+    >>> round(float(np.var(wide)), 6)
+    1.0
     """
+    _cek_skala(skala_penilai)
     score = np.asarray(score, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
     out = np.full(len(score), np.nan)
@@ -189,7 +208,62 @@ def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
     g0, g1 = G[i - 1], G[i]
     frac = np.clip(np.divide(p - g0, g1 - g0, out=np.ones_like(p), where=g1 > g0), 0.0, 1.0)
     v = grid[i - 1] + frac * (grid[i] - grid[i - 1])
-    if varians is not None and np.isfinite(varians) and varians > np.var(v) > 0:
-        v = v.mean() + (v - v.mean()) * np.sqrt(varians / np.var(v))
+    var_v = float(np.var(v))
+    has_var = varians is not None and bool(np.isfinite(varians)) and varians > 0
+    if skala_penilai is not None and var_v > 0:  # an estimate: stretched or squeezed
+        target = (float(varians) if has_var else var_v) / float(skala_penilai) ** 2
+        v = v.mean() + (v - v.mean()) * np.sqrt(target / var_v)
+    elif has_var and varians > var_v > 0:  # no assumption: a floor (never squeezed)
+        v = v.mean() + (v - v.mean()) * np.sqrt(varians / var_v)
     out[ok] = v
     return out
+
+
+def _cek_skala(skala_penilai) -> None:
+    if skala_penilai is None:
+        return
+    if isinstance(skala_penilai, bool) or not isinstance(
+        skala_penilai, (int, float, np.integer, np.floating)
+    ):
+        raise ParameterError("`skala_penilai` harus angka (misalnya 0,85) atau None.")
+    if not (np.isfinite(skala_penilai) and 0.2 <= float(skala_penilai) <= 5.0):
+        raise ParameterError(
+            "`skala_penilai` harus di antara 0,2 dan 5 (rasio pemakaian skala oleh penilai "
+            "terhadap panel acuan; 1 = sama)."
+        )
+
+
+def skor_distribusi_skala(fx, skala_penilai: float) -> pd.Series:
+    """``skor_distribusi`` of a fitted :func:`~kinerja_calib.calibrate.rater_effects` result
+    under a stated assumption ``skala_penilai`` about the raters' use of the scale.
+
+    The fit is not repeated: the posterior means, their se and
+    ``info["sigma2_pegawai_lepas"]`` of ``fx`` go to :func:`skor_distribusi` with
+    ``skala_penilai`` (see there and the module's **Diagnosis**). Same ranks as
+    ``skor_terkalibrasi``; use it, like ``skor_distribusi``, for counts (bands, predikat
+    shares), not for decisions about one pegawai.
+
+    Parameters
+    ----------
+    fx : RaterEffects
+        A fit with ``skor_terkalibrasi`` and ``se`` in ``fx.ratees``.
+    skala_penilai : float
+        Ratio of the average rater's scale use to the reference panel's (0.2–5; 1 = the
+        same). An input about the rating culture, not estimable from the ratings.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``skor_distribusi``, indexed like ``fx.ratees``.
+    """
+    _cek_skala(skala_penilai)
+    if skala_penilai is None:
+        raise ParameterError("`skala_penilai` wajib diisi (misalnya 0,85).")
+    r = fx.ratees
+    v = skor_distribusi(
+        r["skor_terkalibrasi"].to_numpy(),
+        r["se"].to_numpy(),
+        fx.info.get("sigma2_pegawai_lepas", np.nan),
+        skala_penilai,
+    )
+    return pd.Series(v, index=r.index, name="skor_distribusi")
