@@ -78,7 +78,13 @@ from scipy.special import ndtr
 
 from ..errors import ParameterError
 
-__all__ = ["distribusi_prior", "skor_distribusi", "skor_distribusi_skala"]
+__all__ = [
+    "cek_skala",
+    "distribusi_prior",
+    "skor_distribusi",
+    "skor_distribusi_skala",
+    "varians_dalam_komponen",
+]
 
 _GRID = 513  # points of the grid on which Ḡ is evaluated and inverted (linear between)
 _CHUNK = 1 << 22  # grid × units evaluated at once (memory bound: 32 MB of float64)
@@ -189,7 +195,7 @@ def skor_distribusi(
     >>> round(float(np.var(wide)), 6)
     1.0
     """
-    _cek_skala(skala_penilai)
+    cek_skala(skala_penilai)
     score = np.asarray(score, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
     out = np.full(len(score), np.nan)
@@ -219,7 +225,7 @@ def skor_distribusi(
     return out
 
 
-def _cek_skala(skala_penilai) -> None:
+def cek_skala(skala_penilai) -> None:
     if skala_penilai is None:
         return
     if isinstance(skala_penilai, bool) or not isinstance(
@@ -256,14 +262,54 @@ def skor_distribusi_skala(fx, skala_penilai: float) -> pd.Series:
     pandas.Series
         Named ``skor_distribusi``, indexed like ``fx.ratees``.
     """
-    _cek_skala(skala_penilai)
+    cek_skala(skala_penilai)
     if skala_penilai is None:
         raise ParameterError("`skala_penilai` wajib diisi (misalnya 0,85).")
     r = fx.ratees
+    varians = fx.info.get("sigma2_pegawai_lepas_dalam", np.nan)
+    if varians is None or not np.isfinite(varians):
+        raise ParameterError(
+            "Hasil ini dibuat tanpa `skala_penilai`; jalankan rater_effects(..., "
+            "skala_penilai=...) sekali, lalu nilai lain dapat dicoba dengan fungsi ini."
+        )
     v = skor_distribusi(
-        r["skor_terkalibrasi"].to_numpy(),
-        r["se"].to_numpy(),
-        fx.info.get("sigma2_pegawai_lepas", np.nan),
-        skala_penilai,
+        r["skor_terkalibrasi"].to_numpy(), r["se"].to_numpy(), varians, skala_penilai
     )
     return pd.Series(v, index=r.index, name="skor_distribusi")
+
+
+def varians_dalam_komponen(a, se, komponen) -> float:
+    """The ratee variance *within* connected components of the rater network, net of the
+    estimation error: ``[Σ_c Σ_i (a_i − ā_c)² − Σ_i se_i² (1 − 1/n_c)] / (N − C)`` over the
+    ``C`` components with at least two ratees (``N`` ratees in them).
+
+    A component's mean is not identified (its ratees' average is confounded with its raters'
+    average leniency), so the spread between component means is not ratee variance the
+    ratings can vouch for; on the simulator (components = instansi, each with its own random
+    regional reading of the scale) it added 0.000–0.051 to ``var(a) − mean(se²)``
+    (module **Diagnosis**). ``a`` are ratee effects estimated *without* ratee shrinkage.
+
+    Examples
+    --------
+    >>> a = np.array([0.0, 2.0, 10.0, 12.0]); k = np.array([0, 0, 1, 1])
+    >>> varians_dalam_komponen(a, np.zeros(4), k)  # within: (1 + 1 + 1 + 1) / (4 − 2)
+    2.0
+    """
+    a = np.asarray(a, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    k = np.asarray(komponen)
+    ok = np.isfinite(a) & np.isfinite(se)
+    a, se, k = a[ok], se[ok], k[ok]
+    if len(a) == 0:
+        return float("nan")
+    codes, n_c = np.unique(k, return_inverse=True, return_counts=True)[1:]
+    keep = n_c[codes] >= 2
+    if not keep.any():
+        return float("nan")
+    a, se, codes = a[keep], se[keep], codes[keep]
+    n = n_c[codes].astype(np.float64)
+    mean_c = np.bincount(codes, weights=a, minlength=len(n_c)) / np.maximum(n_c, 1)
+    ss = float(np.sum((a - mean_c[codes]) ** 2))
+    err = float(np.sum(se**2 * (1.0 - 1.0 / n)))
+    df = len(a) - len(np.unique(codes))
+    return (ss - err) / df
