@@ -49,6 +49,23 @@ predikat share error (pp, predikat from the observed hasil kerja rating), seeds 
 holds on seeds 3, 4, 6 only: the average rater's scale is 0.82–0.87 of the unbiased panel's
 (central tendency, halo), so an accurate ratee variance gives ≈ 0.85 (see ``_triple``).
 
+``--dua-skor-saja`` (the two-score table only, with oracles and a ``skala_penilai`` sweep; one
+run, 2026-12-05, duaskor2 branch), seeds 1–10, spread range | largest predikat share error |
+seeds meeting spread 0.90–1.10 and every share within 2 pp::
+
+    triple (default)          0.798-1.022 | 0.8-5.5 | 4/10
+    oracle: truth's variance  1.000       | 0.7-1.4 | 10/10
+    oracle: truth's mean      0.798-1.022 | 1.0-5.0 | 5/10
+    oracle: exact variance on the raters' scale  0.832-0.874 | 3.1-5.1 | 0/10
+    skala_penilai 0.85        0.962-0.995 | 1.0-1.8 | 10/10
+    skala_penilai 0.80        1.023-1.057 | 0.6-1.4 | 10/10
+    skala_penilai 0.90        0.909-0.940 | 2.0-3.0 | 1/10
+    skala_penilai 1.00        0.818-0.846 | 4.5-5.8 | 0/10
+
+Correlation with the truth identical for all of them (same ranks; shrunk −0.0002..+0.0005).
+σ²_pegawai within components (``skala_penilai`` fits) 0.117–0.128 against 0.120–0.142 for the
+oracle on the raters' scale; ``sigma2_pegawai_lepas`` 0.115–0.168.
+
 Coverage on every named scenario of ``kc.simulate`` (``BIAS``: one bias family at a time,
 ``semua`` = the default; seeds 1, 2), truth put on the rating scale by the regression of the raw
 mean on it — latent ``skor_sebenarnya`` | the expected score of an unbiased panel

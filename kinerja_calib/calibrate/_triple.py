@@ -56,6 +56,30 @@ better than the shrunk score (0.56–0.89, 3.3–11.7 pp), but the 0.90–1.10 /
 scale's shortfall. The level also sits 0.03–0.05 above the truth's (the raters' average leniency,
 not identifiable from the ratings), which adds to Baik and takes from Kurang.
 
+**Diagnosis** (``bench_varcomp.py --dua-skor-saja``, simulator default, 3,000 pegawai,
+seeds 1–10, with oracles from the simulator's hidden truth). Every miss of the goal is Baik too
+high and Kurang too low, i.e. the spread. Stretched to the truth's variance, all 10 seeds meet
+it (largest error 0.7–1.4 pp; the rest is ranking error); with the truth's mean only, 5/10 (the
+level is 0.03–0.05 above the truth's). Stretched to the *exact* ratee variance on the average
+rater's scale (slope of the raw mean on the truth, 0.83–0.87, squared, times the truth's
+variance), 0/10 (spread 0.83–0.87, 3.1–5.1 pp). That scale cannot be estimated: scaling every
+rater's compression by ``k`` and the ratee, halo and noise deviations by ``1/k`` leaves every
+rating unchanged. The seed-to-seed spread of the default follows the variance estimates (Ḡ's
+variance 0.08–0.19, ``sigma2_pegawai_lepas`` 0.115–0.168, against 0.12–0.14 on the raters'
+scale), not the scale: ``sigma2_pegawai_lepas`` overshoots exactly where the two instansi of
+the simulation (separate components of the rater network, each with its own regional reading)
+end up apart — a component's mean is confounded with its raters' leniency, so that offset is
+not ratee variance. Taken within components (:func:`varians_dalam_komponen`, on a
+ratee-unshrunk fit with its own rater weights) the estimate is 0.117–0.128, within 0.018 of
+the raters'-scale oracle on every seed.
+
+**A stated scale** (``skala_penilai``, opt-in, no default): the ratio of the average rater's
+scale use to the reference panel's, an input about the rating culture (e.g. an anchor study).
+``rater_effects(..., skala_penilai=s)`` sets ``skor_distribusi``'s variance to the
+within-component estimate ``/ s²`` (stretched or squeezed). Seeds 1–10: ``s = 0.85`` meets the
+goal on 10/10 (spread 0.962–0.995, 1.0–1.8 pp), 0.80 on 10/10, 0.90 on 1/10, 1.00 on 0/10;
+correlation with the truth unchanged (same ranks).
+
 The posterior means are ranked directly (Shen & Louis rank the posterior expected ranks,
 which differ only when the posterior variances differ a lot between neighbours); ties keep
 equal values.
