@@ -326,3 +326,28 @@ def test_skala_penilai_on_the_simulator_needs_the_right_assumption():
         kc.calibrate.skor_distribusi_skala(fx, 0.85)  # a fit without the assumption
     with pytest.raises(kc.errors.ParameterError):
         rater_effects(sim.ratings, skala_penilai=0.85, shrinkage=None)
+
+
+def test_slope_refit_keeps_the_variance_target():
+    # kemiringan refits the posterior means; skor_distribusi keeps the additive fit's target:
+    # the floor sigma2_pegawai_lepas by default, the within-component estimate / skala² when
+    # skala_penilai is stated (it used to fall back to Ḡ alone after the refit)
+    s = kc.simulate.Scenario(n_pegawai=1500, n_instansi=2, kompak=True)
+    sim = kc.simulate.simulate_ratings(s, seed=9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = rater_effects(sim.ratings, kemiringan=True, skala_penilai=0.85)
+        b = rater_effects(sim.ratings, kemiringan=True)
+    va, vb = np.var(a.ratees["skor_distribusi"]), np.var(b.ratees["skor_distribusi"])
+    assert va == pytest.approx(a.info["sigma2_pegawai_lepas_dalam"] / 0.85**2, rel=1e-9)
+    # seed 9: Ḡ alone 0.095 after the refit, the floor 0.108 binds
+    r = b.ratees
+    g0 = skor_distribusi(r["skor_terkalibrasi"].to_numpy(), r["se"].to_numpy())
+    assert np.var(g0) < 0.9 * b.info["sigma2_pegawai_lepas"]
+    assert vb == pytest.approx(b.info["sigma2_pegawai_lepas"], rel=1e-9)
+    for fx in (a, b):
+        r = fx.ratees
+        assert np.array_equal(
+            np.argsort(r["skor_distribusi"].to_numpy(), kind="stable"),
+            np.argsort(r["skor_terkalibrasi"].to_numpy(), kind="stable"),
+        )
