@@ -49,6 +49,23 @@ predikat share error (pp, predikat from the observed hasil kerja rating), seeds 
 holds on seeds 3, 4, 6 only: the average rater's scale is 0.82–0.87 of the unbiased panel's
 (central tendency, halo), so an accurate ratee variance gives ≈ 0.85 (see ``_triple``).
 
+``--dua-skor-saja`` (the two-score table only, with oracles and a ``skala_penilai`` sweep; one
+run, 2026-12-05, duaskor2 branch), seeds 1–10, spread range | largest predikat share error |
+seeds meeting spread 0.90–1.10 and every share within 2 pp::
+
+    triple (default)          0.798-1.022 | 0.8-5.5 | 4/10
+    oracle: truth's variance  1.000       | 0.7-1.4 | 10/10
+    oracle: truth's mean      0.798-1.022 | 1.0-5.0 | 5/10
+    oracle: exact variance on the raters' scale  0.832-0.874 | 3.1-5.1 | 0/10
+    skala_penilai 0.85        0.962-0.995 | 1.0-1.8 | 10/10
+    skala_penilai 0.80        1.023-1.057 | 0.6-1.4 | 10/10
+    skala_penilai 0.90        0.909-0.940 | 2.0-3.0 | 1/10
+    skala_penilai 1.00        0.818-0.846 | 4.5-5.8 | 0/10
+
+Correlation with the truth identical for all of them (same ranks; shrunk −0.0002..+0.0005).
+σ²_pegawai within components (``skala_penilai`` fits) 0.117–0.128 against 0.120–0.142 for the
+oracle on the raters' scale; ``sigma2_pegawai_lepas`` 0.115–0.168.
+
 Coverage on every named scenario of ``kc.simulate`` (``BIAS``: one bias family at a time,
 ``semua`` = the default; seeds 1, 2), truth put on the rating scale by the regression of the raw
 mean on it — latent ``skor_sebenarnya`` | the expected score of an unbiased panel
@@ -73,6 +90,7 @@ Usage::
 
     python benchmarks/bench_varcomp.py            # ~30 s
     python benchmarks/bench_varcomp.py --dua-skor # two scores and coverage, ~20 s
+    python benchmarks/bench_varcomp.py --dua-skor-saja  # the two-score table only, ~10 s
     python benchmarks/bench_varcomp.py --lengkap  # both (what jalankan_semua.py runs)
 """
 
@@ -193,12 +211,31 @@ def two_scores(seed: int, n: int = 3000) -> dict:
     from kinerja_calib.calibrate._triple import skor_distribusi
 
     pm = fx.ratees["skor_terkalibrasi"].to_numpy()
+    trip = fx.ratees["skor_distribusi"].to_numpy()
+    # oracles (simulator's hidden truth): the ratee variance on the average rater's scale
+    # (slope of the raw mean on the truth, squared, times the truth's variance) and the truth's
+    slope = float(np.polyfit(truth, tab["skor_perilaku"].to_numpy(), 1)[0])
+    out["slope"] = slope
+
+    def _to(v, var):
+        return v.mean() + (v - v.mean()) * np.sqrt(var / np.var(v))
+
     scores = {
         "raw": tab["skor_perilaku"].to_numpy(),
         "shrunk": pm,
         "trip0": skor_distribusi(pm, fx.ratees["se"].to_numpy()),  # before: Ḡ alone
-        "triple": fx.ratees["skor_distribusi"].to_numpy(),  # Ḡ stretched to σ²_lepas
+        "triple": trip,  # Ḡ stretched to σ²_lepas when larger (the default)
+        "o_rater": _to(trip, slope**2 * np.var(truth)),  # exact variance, raters' scale
+        "o_truth": _to(trip, np.var(truth)),  # exact variance of the truth
+        "o_lokasi": trip - trip.mean() + truth.mean(),  # exact mean only
     }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fs = kc.calibrate.rater_effects(sim.ratings, skala_penilai=SKALA[0])
+    assert np.array_equal(fs.ratees["skor_terkalibrasi"].to_numpy(), pm)
+    out["s2x"] = (fs.info["sigma2_pegawai_lepas_dalam"], slope**2 * np.var(truth))
+    for sk in SKALA:  # a stated skala_penilai (the same fit; kc.calibrate.skor_distribusi_skala)
+        scores[f"s{sk:.2f}"] = kc.calibrate.skor_distribusi_skala(fs, sk).to_numpy()
     out["s2"] = (fx.komponen["varians"]["pegawai"], fx.info["sigma2_pegawai_lepas"])
     for name, x in scores.items():
         rp = np.asarray(kc.scoring.rating_perilaku(x), dtype=object)
@@ -217,15 +254,26 @@ def two_scores(seed: int, n: int = 3000) -> dict:
     return out
 
 
+SKALA = (0.85, 0.80, 0.90, 1.00)  # skala_penilai values swept (an outside input; not a default)
+
+
 def print_two_scores(seeds=tuple(range(1, 11))) -> None:
-    worst = {k: [] for k in ("raw", "shrunk", "trip0", "triple")}
+    keys = ("raw", "shrunk", "trip0", "triple", "o_rater", "o_truth", "o_lokasi")
+    keys += tuple(f"s{sk:.2f}" for sk in SKALA)
+    worst = {k: [] for k in keys}
+    spread = {k: [] for k in keys}
+    rr = {k: [] for k in keys}
     for seed in seeds:
         o = two_scores(seed)
         for k in worst:
             worst[k].append(max(abs(v) for v in o[k]["pp"].values()))
+            spread[k].append(o[k]["spread"])
+            rr[k].append(o[k]["r"])
+        print(f"  slope of the raw mean on the truth (raters' scale): {o['slope']:.3f}")
         print(
             f"seed {seed}: truth <3 {o['truth_lt3']:.3f} >4 {o['truth_gt4']:.3f} "
-            f"σ²_pegawai moments {o['s2'][0]:.3f} unshrunk−se² {o['s2'][1]:.3f}"
+            f"σ²_pegawai moments {o['s2'][0]:.3f} unshrunk−se² {o['s2'][1]:.3f} "
+            f"within components {o['s2x'][0]:.3f} (oracle on the raters' scale {o['s2x'][1]:.3f})"
             + "".join(
                 f"\n  {k:6s} spread {o[k]['spread']:.3f} r {o[k]['r']:.4f} <3 {o[k]['lt3']:.3f} "
                 f">4 {o[k]['gt4']:.3f} predikat keliru {o[k]['salah']:.3f} | pp "
@@ -235,6 +283,18 @@ def print_two_scores(seeds=tuple(range(1, 11))) -> None:
         )
     for k, w in worst.items():
         print(f"worst predikat share error {k}: " + " ".join(f"{v:.1f}" for v in w) + " pp")
+    print(
+        "summary (seeds " + ",".join(map(str, seeds)) + "): spread range | worst pp range | "
+        "seeds with spread 0.90-1.10 and every share within 2 pp | r - r(triple)"
+    )
+    for k in keys:
+        sp, w = np.array(spread[k]), np.array(worst[k])
+        ok = int(np.sum((sp >= 0.9) & (sp <= 1.1) & (w <= 2.0)))
+        dr = np.array(rr[k]) - np.array(rr["triple"])
+        print(
+            f"  {k:8s} {sp.min():.3f}-{sp.max():.3f} | {w.min():.1f}-{w.max():.1f} | {ok}/"
+            f"{len(seeds)} | {dr.min():+.4f}..{dr.max():+.4f}"
+        )
 
 
 def print_coverage_scenarios(seeds=(1, 2), n: int = 3000) -> None:
@@ -333,6 +393,9 @@ def run(
 if __name__ == "__main__":
     import sys
 
+    if "--dua-skor-saja" in sys.argv:  # the two-score table (with oracles, skala sweep) only
+        print_two_scores()
+        raise SystemExit
     if "--dua-skor" in sys.argv:  # issue 16: the two scores and the interval coverage only
         print_two_scores()
         print_coverage()

@@ -24,6 +24,7 @@ from ._effects import AMBANG_DIAGNOSIS, PeringatanKalibrasi, RaterEffects, rater
 from ._koreksi import koreksi_penilaian, predikat_terkalibrasi
 from ._notebook import check_planted, prepare
 from ._ordinal import category_probabilities
+from ._triple import skor_distribusi_skala
 from ._weights import (
     RoleComposite,
     composite_scores,
@@ -69,5 +70,6 @@ __all__ = [
     "check_planted",
     "prepare",
     "siapkan",
+    "skor_distribusi_skala",
     "source_weights",
 ]

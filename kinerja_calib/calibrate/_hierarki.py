@@ -257,7 +257,15 @@ def hierarchical(
     ratees["skor_terkalibrasi"] = score
     ratees["koreksi"] = score - ratees["skor_mentah"].to_numpy()
     if "skor_distribusi" in ratees:  # the triple-goal score follows the refined posterior means
-        ratees["skor_distribusi"] = skor_distribusi(score, ratees["se"].to_numpy())
+        skala = effects.info.get("skala_penilai")
+        ratees["skor_distribusi"] = skor_distribusi(  # the additive fit's variance target
+            score,
+            ratees["se"].to_numpy(),
+            effects.info.get(
+                "sigma2_pegawai_lepas" if skala is None else "sigma2_pegawai_lepas_dalam"
+            ),
+            skala,
+        )
     raters = effects.raters.copy()
     raters["keparahan"] = -b
     info = dict(effects.info)

@@ -56,6 +56,30 @@ better than the shrunk score (0.56–0.89, 3.3–11.7 pp), but the 0.90–1.10 /
 scale's shortfall. The level also sits 0.03–0.05 above the truth's (the raters' average leniency,
 not identifiable from the ratings), which adds to Baik and takes from Kurang.
 
+**Diagnosis** (``bench_varcomp.py --dua-skor-saja``, simulator default, 3,000 pegawai,
+seeds 1–10, with oracles from the simulator's hidden truth). Every miss of the goal is Baik too
+high and Kurang too low, i.e. the spread. Stretched to the truth's variance, all 10 seeds meet
+it (largest error 0.7–1.4 pp; the rest is ranking error); with the truth's mean only, 5/10 (the
+level is 0.03–0.05 above the truth's). Stretched to the *exact* ratee variance on the average
+rater's scale (slope of the raw mean on the truth, 0.83–0.87, squared, times the truth's
+variance), 0/10 (spread 0.83–0.87, 3.1–5.1 pp). That scale cannot be estimated: scaling every
+rater's compression by ``k`` and the ratee, halo and noise deviations by ``1/k`` leaves every
+rating unchanged. The seed-to-seed spread of the default follows the variance estimates (Ḡ's
+variance 0.08–0.19, ``sigma2_pegawai_lepas`` 0.115–0.168, against 0.12–0.14 on the raters'
+scale), not the scale: ``sigma2_pegawai_lepas`` overshoots exactly where the two instansi of
+the simulation (separate components of the rater network, each with its own regional reading)
+end up apart — a component's mean is confounded with its raters' leniency, so that offset is
+not ratee variance. Taken within components (:func:`varians_dalam_komponen`, on a
+ratee-unshrunk fit with its own rater weights) the estimate is 0.117–0.128, within 0.018 of
+the raters'-scale oracle on every seed.
+
+**A stated scale** (``skala_penilai``, opt-in, no default): the ratio of the average rater's
+scale use to the reference panel's, an input about the rating culture (e.g. an anchor study).
+``rater_effects(..., skala_penilai=s)`` sets ``skor_distribusi``'s variance to the
+within-component estimate ``/ s²`` (stretched or squeezed). Seeds 1–10: ``s = 0.85`` meets the
+goal on 10/10 (spread 0.962–0.995, 1.0–1.8 pp), 0.80 on 10/10, 0.90 on 1/10, 1.00 on 0/10;
+correlation with the truth unchanged (same ranks).
+
 The posterior means are ranked directly (Shen & Louis rank the posterior expected ranks,
 which differ only when the posterior variances differ a lot between neighbours); ties keep
 equal values.
@@ -76,7 +100,15 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-__all__ = ["distribusi_prior", "skor_distribusi"]
+from ..errors import ParameterError
+
+__all__ = [
+    "cek_skala",
+    "distribusi_prior",
+    "skor_distribusi",
+    "skor_distribusi_skala",
+    "varians_dalam_komponen",
+]
 
 _GRID = 513  # points of the grid on which Ḡ is evaluated and inverted (linear between)
 _CHUNK = 1 << 22  # grid × units evaluated at once (memory bound: 32 MB of float64)
@@ -140,7 +172,9 @@ def distribusi_prior(score, se, grid: np.ndarray | None = None):
     return grid, G / len(score)
 
 
-def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
+def skor_distribusi(
+    score, se, varians: float | None = None, skala_penilai: float | None = None
+) -> np.ndarray:
     """Triple-goal (Shen & Louis 1998) scores: the ranks of ``score``, the distribution Ḡ.
 
     Parameters
@@ -155,6 +189,17 @@ def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
         ratee-unshrunk effects minus their mean se², ``info["sigma2_pegawai_lepas"]``). When it
         exceeds Ḡ's variance, the values are stretched linearly around their mean to it (never
         squeezed; see the module's **Limits**). Same ranks either way.
+    skala_penilai : float, optional
+        An *assumption about the rating culture*, not estimated: the ratio of the average
+        rater's use of the scale to the reference panel's (1 = the raters use the scale as
+        the reference does; 0.85 = they compress it to 85 %). The ratings cannot carry it
+        (module **Diagnosis**); it has to come from outside, e.g. an anchor study in which
+        trained raters and the usual raters rate the same pegawai. When given, Ḡ's values
+        are stretched *or squeezed* around their mean to the variance
+        ``varians / skala_penilai²`` (``varians`` falling back to Ḡ's own variance when
+        missing, not finite or not positive): ``varians`` is then taken as the estimate of
+        the ratee variance on the raters' scale, not as a floor. ``None`` (default): no
+        assumption, the floor rule above.
 
     Returns
     -------
@@ -170,7 +215,11 @@ def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
     >>> out = skor_distribusi(pm, se)
     >>> bool(np.all(np.diff(out) > 0)), bool(abs(out[1]) < 1e-9), bool(out[2] > 1.0)
     (True, True, True)
+    >>> wide = skor_distribusi(pm, se, varians=0.25, skala_penilai=0.5)  # target 0.25 / 0.5²
+    >>> round(float(np.var(wide)), 6)
+    1.0
     """
+    cek_skala(skala_penilai)
     score = np.asarray(score, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
     out = np.full(len(score), np.nan)
@@ -189,7 +238,102 @@ def skor_distribusi(score, se, varians: float | None = None) -> np.ndarray:
     g0, g1 = G[i - 1], G[i]
     frac = np.clip(np.divide(p - g0, g1 - g0, out=np.ones_like(p), where=g1 > g0), 0.0, 1.0)
     v = grid[i - 1] + frac * (grid[i] - grid[i - 1])
-    if varians is not None and np.isfinite(varians) and varians > np.var(v) > 0:
-        v = v.mean() + (v - v.mean()) * np.sqrt(varians / np.var(v))
+    var_v = float(np.var(v))
+    has_var = varians is not None and bool(np.isfinite(varians)) and varians > 0
+    if skala_penilai is not None and var_v > 0:  # an estimate: stretched or squeezed
+        target = (float(varians) if has_var else var_v) / float(skala_penilai) ** 2
+        v = v.mean() + (v - v.mean()) * np.sqrt(target / var_v)
+    elif has_var and varians > var_v > 0:  # no assumption: a floor (never squeezed)
+        v = v.mean() + (v - v.mean()) * np.sqrt(varians / var_v)
     out[ok] = v
     return out
+
+
+def cek_skala(skala_penilai) -> None:
+    if skala_penilai is None:
+        return
+    if isinstance(skala_penilai, bool) or not isinstance(
+        skala_penilai, (int, float, np.integer, np.floating)
+    ):
+        raise ParameterError("`skala_penilai` harus angka (misalnya 0,85) atau None.")
+    if not (np.isfinite(skala_penilai) and 0.2 <= float(skala_penilai) <= 5.0):
+        raise ParameterError(
+            "`skala_penilai` harus di antara 0,2 dan 5 (rasio pemakaian skala oleh penilai "
+            "terhadap panel acuan; 1 = sama)."
+        )
+
+
+def skor_distribusi_skala(fx, skala_penilai: float) -> pd.Series:
+    """``skor_distribusi`` of a fitted :func:`~kinerja_calib.calibrate.rater_effects` result
+    under a stated assumption ``skala_penilai`` about the raters' use of the scale.
+
+    The fit is not repeated: the posterior means, their se and
+    ``info["sigma2_pegawai_lepas"]`` of ``fx`` go to :func:`skor_distribusi` with
+    ``skala_penilai`` (see there and the module's **Diagnosis**). Same ranks as
+    ``skor_terkalibrasi``; use it, like ``skor_distribusi``, for counts (bands, predikat
+    shares), not for decisions about one pegawai.
+
+    Parameters
+    ----------
+    fx : RaterEffects
+        A fit with ``skor_terkalibrasi`` and ``se`` in ``fx.ratees``.
+    skala_penilai : float
+        Ratio of the average rater's scale use to the reference panel's (0.2–5; 1 = the
+        same). An input about the rating culture, not estimable from the ratings.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``skor_distribusi``, indexed like ``fx.ratees``.
+    """
+    cek_skala(skala_penilai)
+    if skala_penilai is None:
+        raise ParameterError("`skala_penilai` wajib diisi (misalnya 0,85).")
+    r = fx.ratees
+    varians = fx.info.get("sigma2_pegawai_lepas_dalam", np.nan)
+    if varians is None or not np.isfinite(varians):
+        raise ParameterError(
+            "Hasil ini dibuat tanpa `skala_penilai`; jalankan rater_effects(..., "
+            "skala_penilai=...) sekali, lalu nilai lain dapat dicoba dengan fungsi ini."
+        )
+    v = skor_distribusi(
+        r["skor_terkalibrasi"].to_numpy(), r["se"].to_numpy(), varians, skala_penilai
+    )
+    return pd.Series(v, index=r.index, name="skor_distribusi")
+
+
+def varians_dalam_komponen(a, se, komponen) -> float:
+    """The ratee variance *within* connected components of the rater network, net of the
+    estimation error: ``[Σ_c Σ_i (a_i − ā_c)² − Σ_i se_i² (1 − 1/n_c)] / (N − C)`` over the
+    ``C`` components with at least two ratees (``N`` ratees in them).
+
+    A component's mean is not identified (its ratees' average is confounded with its raters'
+    average leniency), so the spread between component means is not ratee variance the
+    ratings can vouch for; on the simulator (components = instansi, each with its own random
+    regional reading of the scale) it added 0.000–0.051 to ``var(a) − mean(se²)``
+    (module **Diagnosis**). ``a`` are ratee effects estimated *without* ratee shrinkage.
+
+    Examples
+    --------
+    >>> a = np.array([0.0, 2.0, 10.0, 12.0]); k = np.array([0, 0, 1, 1])
+    >>> varians_dalam_komponen(a, np.zeros(4), k)  # within: (1 + 1 + 1 + 1) / (4 − 2)
+    2.0
+    """
+    a = np.asarray(a, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    k = np.asarray(komponen)
+    ok = np.isfinite(a) & np.isfinite(se)
+    a, se, k = a[ok], se[ok], k[ok]
+    if len(a) == 0:
+        return float("nan")
+    codes, n_c = np.unique(k, return_inverse=True, return_counts=True)[1:]
+    keep = n_c[codes] >= 2
+    if not keep.any():
+        return float("nan")
+    a, se, codes = a[keep], se[keep], codes[keep]
+    n = n_c[codes].astype(np.float64)
+    mean_c = np.bincount(codes, weights=a, minlength=len(n_c)) / np.maximum(n_c, 1)
+    ss = float(np.sum((a - mean_c[codes]) ** 2))
+    err = float(np.sum(se**2 * (1.0 - 1.0 / n)))
+    df = len(a) - len(np.unique(codes))
+    return (ss - err) / df

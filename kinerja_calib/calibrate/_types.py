@@ -63,7 +63,9 @@ class RaterEffects:
         Solver details (iterations, convergence, timings), ``sigma2_eff`` and
         ``sigma2_pegawai_lepas`` (the additive model's ratee variance from its unshrunk
         effects, which sets the least spread of ``skor_distribusi``; additive model only, NaN
-        without ratee shrinkage).
+        without ratee shrinkage) and ``sigma2_pegawai_lepas_dalam`` (the same within the
+        connected components of the rater network, with the fit's own rater weights; only with
+        ``skala_penilai``, NaN otherwise) and ``skala_penilai``.
     """
 
     ratees: pd.DataFrame
