@@ -34,6 +34,7 @@ from ._interval import pev_faktor, se_interval
 from ._jaringan import mark_comparability
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
+from ._reml import reml_components, reml_fits
 from ._triple import skor_distribusi
 from ._types import AdditiveFit, RaterEffects, RatingData
 from ._varcomp import (
@@ -98,6 +99,7 @@ def rater_effects(
     minimal_penghubung: int | None = None,
     kelompok_penilai: Any = None,
     kemiringan: bool = False,
+    varcomp: Literal["auto", "moments", "reml"] = "auto",
     **ordinal_options: Any,
 ) -> RaterEffects:
     """Estimate rater severity and calibrated ratee scores from a long 360 table.
@@ -272,6 +274,7 @@ def rater_effects(
             minimal_penghubung,
             kelompok_penilai,
             kemiringan,
+            varcomp,
         )
     if pegawai is not None:
         annotate_units(effects, pegawai)
@@ -308,7 +311,10 @@ def _rater_effects(
     minimal_penghubung=None,
     kelompok_penilai=None,
     kemiringan=False,
+    varcomp="auto",
 ) -> RaterEffects:
+    if varcomp not in ("auto", "moments", "reml"):
+        raise ParameterError("`varcomp` harus 'auto', 'moments' atau 'reml'.")
     data = rating_data(ratings, periode)
     if method == "ordinal":
         from ._ordinal import fit_mfrm
@@ -318,7 +324,14 @@ def _rater_effects(
         )
     else:
         effects = _additive(
-            data, shrinkage, include_role, include_aspect, tol, shrinkage_pegawai, bobot_penilai
+            data,
+            shrinkage,
+            include_role,
+            include_aspect,
+            tol,
+            shrinkage_pegawai,
+            bobot_penilai,
+            varcomp,
         )
     mark_comparability(
         effects, data, pegawai, minimal_penghubung
@@ -398,6 +411,7 @@ def _additive(
     tol: float,
     shrinkage_pegawai: Any = "auto",
     bobot_penilai: bool = True,
+    varcomp: str = "auto",
 ) -> RaterEffects:
     na, nb, ng, nk, npairs = data.sizes
     lam_fixed = _shrinkage_value(shrinkage)
@@ -413,7 +427,8 @@ def _additive(
     fit0, x0 = fit_additive(data, 0.0, *args)
     parts = _variance_parts(data, fit0, n_comp, n_params)
     df_pair = npairs - n_params + n_comp
-    peringatan = design_warnings(data, df_pair, ols)
+    used_reml = not ols and (varcomp == "reml" or (varcomp == "auto" and reml_fits(data)))
+    peringatan = design_warnings(data, df_pair, ols, used_reml)
     if ols:  # the fixed-effects model: its own residual variance
         s2_eff = parts["s2_eff"]
         s2_b = _moment_var(fit0.b, s2_eff / np.maximum(n_rater, 1))
@@ -424,6 +439,8 @@ def _additive(
         # collapses); see blended_components
         s2_int_res = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
         mc = blended_components(data, fit0, parts["s2_w_free"], s2_int_res, df_pair)
+        if used_reml:  # exact REML, started from the moments, where the design is small
+            mc = reml_components(data, fit0, parts["s2_w_free"], mc, include_role)
         s2_int = s2_int_res if df_pair >= AMBANG_DF_SISA * npairs else None
         s2_eff, s2_b, s2_a0 = mc["s2_eff"], mc["s2_b"], mc["s2_a"]
         if parts["s2_w_free"] > 0:
@@ -545,6 +562,7 @@ def _additive(
         "iterasi_luar": fit.outer,
         "konvergen": fit.converged,
         "sigma2_eff": s2_eff,
+        "reml": used_reml,  # variance components by REML (_reml), else by the moments
         "sigma2_pegawai_lepas": s2_a_lepas,  # var(unshrunk ratee effects) − mean se² (_triple)
         "n_penilaian": int(len(data.y)),
         "n_pasangan": int(npairs),
