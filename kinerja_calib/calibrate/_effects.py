@@ -114,10 +114,10 @@ def rater_effects(
     shrinkage : "auto", float or None
         Ridge parameter λ for the rater effects: a rater with ``n`` ratings has their effect
         shrunk toward 0 by about ``n / (n + λ)`` (the random-effect BLUP). ``"auto"`` sets
-        ``λ = σ²_eff / σ²_penilai`` from variance components estimated by unbiased moment
-        equations on the pair means (Gao & Owen 2017; see ``_varcomp``), which need no residual
-        degrees of freedom, so λ stays finite in sparse designs (σ²_eff = error variance of one
-        rating, including the rater × ratee interaction spread over the aspects of a pair). A
+        ``λ = σ²_eff / σ²_penilai`` from variance components of the crossed random-effects
+        model on the pair means (see ``varcomp``), which need no residual degrees of freedom,
+        so λ stays finite in sparse designs (σ²_eff = error variance of one rating, including
+        the rater × ratee interaction spread over the aspects of a pair). A
         number sets λ only: σ²_eff and ``shrinkage_pegawai="auto"`` do not depend on it.
         ``None``: no shrinkage (ordinary least squares with fixed effects and their own residual
         variance; this also switches off ``shrinkage_pegawai`` and ``bobot_penilai``, giving
@@ -170,6 +170,17 @@ def rater_effects(
         Rater slopes (scale use) shrunk toward 1 (issue 16; opt-in); ``.raters["kemiringan"]``.
         Same as the default where raters share a slope, r 0.879 vs 0.877 with 30 % central-
         tendency raters (``bench_batas``), at 1.4–1.9× the time.
+    varcomp : {"auto", "moments", "reml"}
+        How the variance components behind ``"auto"`` shrinkage are estimated. ``"moments"``:
+        unbiased U-statistic moment equations (Gao & Owen 2017; ``_varcomp``), O(pairs).
+        ``"reml"``: exact restricted maximum likelihood (Patterson & Thompson 1971) through
+        Henderson's mixed-model equations, started from the moments (``_reml``); dense in the
+        smaller of the ratee and rater sets, so its time grows as the cube of it. ``"auto"``
+        (default): REML when ``min(pegawai, penilai) ≤ BATAS_REML`` (1,000), else the moments —
+        issue 16: in ten 300-person organisations fitted alone the share of the
+        true-components BLUP's gain rose from 0.942 to 0.951 (log-λ RMSE 0.184 vs 0.228),
+        at ≈ 0.05 s more per fit; larger designs are unchanged. ``.info["reml"]`` says which
+        was used.
     **ordinal_options
         Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``, ``centre``).
 
@@ -239,6 +250,12 @@ def rater_effects(
        many-facet Rasch measurement: Part II. *Journal of Applied Measurement*, 5(2), 189–227.
     .. [4] Fong, D. C.-L., & Saunders, M. (2011). LSMR: An iterative algorithm for sparse
        least-squares problems. *SIAM J. Sci. Comput.*, 33(5), 2950–2971.
+    .. [5] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components
+       in large unbalanced crossed random effects models. *Electronic Journal of Statistics*,
+       11(1), 1235–1296.
+    .. [6] Patterson, H. D., & Thompson, R. (1971). Recovery of inter-block information when
+       block sizes are unequal. *Biometrika*, 58(3), 545–554.
+    .. [7] Searle, S. R., Casella, G., & McCulloch, C. E. (1992). *Variance Components*. Wiley.
 
     Examples
     --------

@@ -19,6 +19,10 @@ it uses alone when no residual df remain (:func:`blended_components`). Over 20 s
 design the log-λ RMSE was 0.24 / 0.19 / 0.08 at 120 / 600 / 2,000 ratees, against 0.56 / 0.31 /
 0.15 for the moments alone and 0.28 / 0.30 / 0.23 for the former residual-based components.
 
+For designs whose smaller side (ratees or raters) is at most ``BATAS_REML`` the default
+replaces these estimates by exact REML started from them (:mod:`._reml`); the moments stay the
+estimate for large designs, where they are precise and REML's dense factorisation is costly.
+
 References
 ----------
 .. [1] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components in
