@@ -40,7 +40,11 @@ BLUP-benar gain reached by the default 0.997 / 0.999 / 0.942 / 0.988 / 0.950 (ba
 unit kecil / sentral / dua wilayah); without rater weights 1.006 / 0.999 / 0.950 / 1.008 /
 0.962; given the true λ 1.006 / 1.000 / 0.981 / 1.006 / 1.007. Before the empirical-Bayes κ of
 the rater weights and the blended σ²_int (branch blup-kecil) the default reached 0.973 / 0.949 /
-0.861 / 0.948 / 0.932; on ``kc.simulate`` (3,000 pegawai, seeds 1–4) r with the truth is
+0.861 / 0.948 / 0.932. REML variance components below ``BATAS_REML`` (branch reml, one run
+2026-12-05 16:17 UTC, same seeds and flags): 0.997 / 0.999 / 0.951 / 0.988 / 0.950 — ``unit
+kecil`` (its organisations are below the limit) from 0.942 to 0.951 (seed minimum 0.909 →
+0.923; without rater weights 0.950 → 0.960), 0.81 s for its ten fits against 0.25 s; the
+other four scenarios are above the limit and unchanged. On ``kc.simulate`` (3,000 pegawai, seeds 1–4) r with the truth is
 0.7839 against 0.7838 (κ stays 10–15 there). BLUP-benar itself reaches 0.51–0.76 of the
 oracle's gain. ``kelompok_penilai`` by region: r 0.909 vs 0.885 in dua wilayah (hierarchical
 BLUP 0.913); by unit it loses where there is no group leniency (0.909 vs 0.915, 0.868 vs

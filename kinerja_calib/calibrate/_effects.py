@@ -34,6 +34,7 @@ from ._interval import pev_faktor, se_interval
 from ._jaringan import mark_comparability
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
+from ._reml import reml_components, reml_fits
 from ._triple import cek_skala, skor_distribusi, varians_dalam_komponen
 from ._types import AdditiveFit, RaterEffects, RatingData
 from ._varcomp import (
@@ -99,6 +100,7 @@ def rater_effects(
     kelompok_penilai: Any = None,
     kemiringan: bool = False,
     skala_penilai: float | None = None,
+    varcomp: Literal["auto", "moments", "reml"] = "auto",
     **ordinal_options: Any,
 ) -> RaterEffects:
     """Estimate rater severity and calibrated ratee scores from a long 360 table.
@@ -113,10 +115,10 @@ def rater_effects(
     shrinkage : "auto", float or None
         Ridge parameter λ for the rater effects: a rater with ``n`` ratings has their effect
         shrunk toward 0 by about ``n / (n + λ)`` (the random-effect BLUP). ``"auto"`` sets
-        ``λ = σ²_eff / σ²_penilai`` from variance components estimated by unbiased moment
-        equations on the pair means (Gao & Owen 2017; see ``_varcomp``), which need no residual
-        degrees of freedom, so λ stays finite in sparse designs (σ²_eff = error variance of one
-        rating, including the rater × ratee interaction spread over the aspects of a pair). A
+        ``λ = σ²_eff / σ²_penilai`` from variance components of the crossed random-effects
+        model on the pair means (see ``varcomp``), which need no residual degrees of freedom,
+        so λ stays finite in sparse designs (σ²_eff = error variance of one rating, including
+        the rater × ratee interaction spread over the aspects of a pair). A
         number sets λ only: σ²_eff and ``shrinkage_pegawai="auto"`` do not depend on it.
         ``None``: no shrinkage (ordinary least squares with fixed effects and their own residual
         variance; this also switches off ``shrinkage_pegawai`` and ``bobot_penilai``, giving
@@ -177,6 +179,17 @@ def rater_effects(
         variance ``info["sigma2_pegawai_lepas_dalam"] / skala_penilai²`` (the ratee variance
         within connected components of a ratee-unshrunk fit with its own rater weights; one
         more fit, ≈ 0.3 s at 20,000 pegawai). ``skor_terkalibrasi`` and the ranks do not change.
+    varcomp : {"auto", "moments", "reml"}
+        How the variance components behind ``"auto"`` shrinkage are estimated. ``"moments"``:
+        unbiased U-statistic moment equations (Gao & Owen 2017; ``_varcomp``), O(pairs).
+        ``"reml"``: exact restricted maximum likelihood (Patterson & Thompson 1971) through
+        Henderson's mixed-model equations, started from the moments (``_reml``); dense in the
+        smaller of the ratee and rater sets, so its time grows as the cube of it. ``"auto"``
+        (default): REML when ``min(pegawai, penilai) ≤ BATAS_REML`` (1,000), else the moments —
+        issue 16: in ten 300-person organisations fitted alone the share of the
+        true-components BLUP's gain rose from 0.942 to 0.951 (log-λ RMSE 0.184 vs 0.228),
+        at ≈ 0.05 s more per fit; larger designs are unchanged. ``.info["reml"]`` says which
+        was used.
     **ordinal_options
         Passed to the ordinal fit (``max_iter``, ``tol``, ``prior_sd``, ``centre``).
 
@@ -246,6 +259,12 @@ def rater_effects(
        many-facet Rasch measurement: Part II. *Journal of Applied Measurement*, 5(2), 189–227.
     .. [4] Fong, D. C.-L., & Saunders, M. (2011). LSMR: An iterative algorithm for sparse
        least-squares problems. *SIAM J. Sci. Comput.*, 33(5), 2950–2971.
+    .. [5] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components
+       in large unbalanced crossed random effects models. *Electronic Journal of Statistics*,
+       11(1), 1235–1296.
+    .. [6] Patterson, H. D., & Thompson, R. (1971). Recovery of inter-block information when
+       block sizes are unequal. *Biometrika*, 58(3), 545–554.
+    .. [7] Searle, S. R., Casella, G., & McCulloch, C. E. (1992). *Variance Components*. Wiley.
 
     Examples
     --------
@@ -282,6 +301,7 @@ def rater_effects(
             kelompok_penilai,
             kemiringan,
             skala_penilai,
+            varcomp,
         )
     if pegawai is not None:
         annotate_units(effects, pegawai)
@@ -319,10 +339,13 @@ def _rater_effects(
     kelompok_penilai=None,
     kemiringan=False,
     skala_penilai=None,
+    varcomp="auto",
 ) -> RaterEffects:
     cek_skala(skala_penilai)
     if skala_penilai is not None and (method != "additive" or shrinkage is None):
         raise ParameterError("`skala_penilai` hanya untuk model aditif dengan penyusutan.")
+    if varcomp not in ("auto", "moments", "reml"):
+        raise ParameterError("`varcomp` harus 'auto', 'moments' atau 'reml'.")
     data = rating_data(ratings, periode)
     if method == "ordinal":
         from ._ordinal import fit_mfrm
@@ -340,6 +363,7 @@ def _rater_effects(
             shrinkage_pegawai,
             bobot_penilai,
             skala_penilai,
+            varcomp,
         )
     mark_comparability(
         effects, data, pegawai, minimal_penghubung
@@ -420,6 +444,7 @@ def _additive(
     shrinkage_pegawai: Any = "auto",
     bobot_penilai: bool = True,
     skala_penilai: float | None = None,
+    varcomp: str = "auto",
 ) -> RaterEffects:
     na, nb, ng, nk, npairs = data.sizes
     lam_fixed = _shrinkage_value(shrinkage)
@@ -435,7 +460,8 @@ def _additive(
     fit0, x0 = fit_additive(data, 0.0, *args)
     parts = _variance_parts(data, fit0, n_comp, n_params)
     df_pair = npairs - n_params + n_comp
-    peringatan = design_warnings(data, df_pair, ols)
+    used_reml = not ols and (varcomp == "reml" or (varcomp == "auto" and reml_fits(data)))
+    peringatan = design_warnings(data, df_pair, ols, used_reml)
     if ols:  # the fixed-effects model: its own residual variance
         s2_eff = parts["s2_eff"]
         s2_b = _moment_var(fit0.b, s2_eff / np.maximum(n_rater, 1))
@@ -446,6 +472,8 @@ def _additive(
         # collapses); see blended_components
         s2_int_res = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
         mc = blended_components(data, fit0, parts["s2_w_free"], s2_int_res, df_pair)
+        if used_reml:  # exact REML, started from the moments, where the design is small
+            mc = reml_components(data, fit0, parts["s2_w_free"], mc, include_role)
         s2_int = s2_int_res if df_pair >= AMBANG_DF_SISA * npairs else None
         s2_eff, s2_b, s2_a0 = mc["s2_eff"], mc["s2_b"], mc["s2_a"]
         if parts["s2_w_free"] > 0:
@@ -584,6 +612,7 @@ def _additive(
         "iterasi_luar": fit.outer,
         "konvergen": fit.converged,
         "sigma2_eff": s2_eff,
+        "reml": used_reml,  # variance components by REML (_reml), else by the moments
         "sigma2_pegawai_lepas": s2_a_lepas,  # var(unshrunk ratee effects) − mean se² (_triple)
         "sigma2_pegawai_lepas_dalam": s2_a_dalam,  # within components; with skala_penilai only
         "skala_penilai": skala_penilai,  # the stated scale assumption (None: none)

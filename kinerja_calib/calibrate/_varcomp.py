@@ -19,6 +19,10 @@ it uses alone when no residual df remain (:func:`blended_components`). Over 20 s
 design the log-λ RMSE was 0.24 / 0.19 / 0.08 at 120 / 600 / 2,000 ratees, against 0.56 / 0.31 /
 0.15 for the moments alone and 0.28 / 0.30 / 0.23 for the former residual-based components.
 
+For designs whose smaller side (ratees or raters) is at most ``BATAS_REML`` the default
+replaces these estimates by exact REML started from them (:mod:`._reml`); the moments stay the
+estimate for large designs, where they are precise and REML's dense factorisation is costly.
+
 References
 ----------
 .. [1] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components in
@@ -131,14 +135,15 @@ def blended_components(
     return moment_components(data, fit, s2_w, w * s2_int_res + (1.0 - w) * mom["s2_int"])
 
 
-def design_warnings(data: RatingData, df_pair: int, ols: bool) -> list[str]:
+def design_warnings(data: RatingData, df_pair: int, ols: bool, reml: bool = False) -> list[str]:
     """Indonesian warnings for designs where the result needs care (empty when none).
 
     Two cases (issue 16):
 
     - random effects (``shrinkage`` not None) with fewer residual degrees of freedom than
       ``AMBANG_DF_SISA`` of the pairs: the fixed-effects fit nearly reproduces the pair means,
-      so the variance components rest on the moment equations alone and are less certain;
+      so the variance components rest on the moment equations (or REML, ``reml``) alone and
+      are less certain;
     - ``shrinkage=None`` when at least ``AMBANG_SATU_PEGAWAI`` of the raters rate one pegawai:
       such a rater's fixed effect absorbs their whole rating, and the calibrated score can be
       worse than the raw mean (measured in issue 16: r 0.870 vs 0.913).
@@ -146,10 +151,11 @@ def design_warnings(data: RatingData, df_pair: int, ols: bool) -> list[str]:
     npairs = len(data.pair_n)
     out = []
     if not ols and df_pair < AMBANG_DF_SISA * npairs:
+        metode = "REML" if reml else "metode momen"
         out.append(
             f"Desain penilaian jarang: hanya {bilangan(max(df_pair, 0))} derajat bebas sisa "
             f"dari {bilangan(npairs)} pasangan penilai–pegawai. Komponen varians (dan "
-            "besarnya penyusutan) ditaksir dengan metode momen dan kurang pasti; tambahkan "
+            f"besarnya penyusutan) ditaksir dengan {metode} dan kurang pasti; tambahkan "
             "penilai yang menilai beberapa pegawai agar koreksi lebih andal."
         )
     if ols:
