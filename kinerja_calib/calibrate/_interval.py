@@ -13,8 +13,16 @@ prediction-error variance (PEV) is ``σ²_eff · [(A − C B⁻¹ C')⁻¹]_ii``
 The former ``se`` kept the first two terms (sampling error plus the uncertainty of the rater
 corrections applied); the later terms — the other ratees of one's raters, whose own errors
 move those raters' corrections — are all positive, so it was too small wherever raters rate
-few pegawai (coverage 0.897 on the atasan-of-3 design). :func:`pev_faktor` adds ``(Q²)_ii``
-and ``(Q³)_ii`` exactly (sparse products) and the rest as a geometric tail.
+few pegawai (coverage 0.897 on the atasan-of-3 design). :func:`pev_faktor` adds ``(Q²)_ii``,
+``(Q³)_ii`` and ``(Q⁴)_ii`` exactly (sparse products) and the rest as a geometric tail with the
+ratee's ratio ``(Q⁴)_ii / (Q³)_ii``. Where the rater ridge λ is small against the raters' counts
+(``kc.simulate`` scenario "keparahan": λ ≈ 1) Q's spectrum crowds near 1 (top eigenvalues
+0.90–0.93, no isolated mode to deflate), the successive ratios still grow after the third term,
+and the former three terms with the tail ratio ``(Q³)_ii / (Q²)_ii`` gave 0.895 of the exact PEV
+(0.73 at worst); now 0.94 (0.81), and the 95 % coverage against the unbiased-panel expected
+score went from 0.934 to 0.941 on seeds 1 and 2 (other scenarios unchanged within 0.001).
+:func:`pev_eksak` (sparse LU of the ratee Schur complement) is the reference; it took 34 s on
+3,000 pegawai against 0.1 s, so it is not the default.
 
 The second gap is the uncertainty of σ²_eff itself (Kackar & Harville 1984: the PEV with
 *estimated* variance components understates the error). Given λ, the PEV scales with σ²_eff,
@@ -41,14 +49,17 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.linalg import splu
 from scipy.special import ndtri, stdtrit
 
 from ._types import RatingData
 
-__all__ = ["pev_faktor", "se_interval"]
+__all__ = ["pev_eksak", "pev_faktor", "se_interval"]
 
-_RHO_MAKS = 0.95  # the geometric tail's ratio is capped (a component's mean mode has ρ → 1)
+_RHO_MAKS = 0.99  # the geometric tail's ratio is capped (a component's mean mode has ρ → 1)
 _BLOK_PEGAWAI = 10_000  # ratees per block of GH
+_BLOK_Q2 = 2_000  # ratees per block of GHG' (its rows reach every ratee two raters away)
+_BLOK_EKSAK = 512  # right-hand sides per block of the exact diagonal
 
 
 def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
@@ -81,6 +92,7 @@ def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) ->
     H = (G.T.tocsr() @ G).tocsr()
     t2 = np.empty(na)
     t3 = np.empty(na)
+    t4 = np.empty(na)
     for a in range(0, na, _BLOK_PEGAWAI):  # blocks of ratees: GH's rows reach far (memory)
         g = G[a : a + _BLOK_PEGAWAI]
         gh = (g @ H).tocsr()
@@ -92,10 +104,39 @@ def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) ->
         rows_g = np.repeat(np.arange(g.shape[0]), np.diff(g.indptr))
         val = np.where(hit, gh.data[at], 0.0)
         t2[a : a + _BLOK_PEGAWAI] = np.bincount(rows_g, weights=g.data * val, minlength=g.shape[0])
+        for c in range(0, gh.shape[0], _BLOK_Q2):  # (Q²)_i rows: t4_i = ‖(Q²)_i‖²
+            q2 = gh[c : c + _BLOK_Q2] @ G.T
+            t4[a + c : a + c + q2.shape[0]] = np.asarray(q2.multiply(q2).sum(axis=1)).ravel()
         gh.data = gh.data**2
         t3[a : a + _BLOK_PEGAWAI] = np.asarray(gh.sum(axis=1)).ravel()
-    rho = np.minimum(np.divide(t3, t2, out=np.zeros_like(t2), where=t2 > 0), _RHO_MAKS)
-    return (1.0 + t1 + t2 + t3 / (1.0 - rho)) / A
+    rho = np.minimum(np.divide(t4, t3, out=np.zeros_like(t3), where=t3 > 0), _RHO_MAKS)
+    return (1.0 + t1 + t2 + t3 + t4 / (1.0 - rho)) / A
+
+
+def pev_eksak(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
+    """``PEV_i / σ²_eff`` exactly: the diagonal of ``(A − C B⁻¹ C')⁻¹`` by a sparse LU.
+
+    The ratee Schur complement ``S = A − C B⁻¹ C'`` (``B`` diagonal, so ``S`` is sparse: ratees
+    sharing a rater) is factorised once and solved against blocks of unit vectors. Where the
+    rater ridge is small against the raters' counts (large severity variance: λ ≈ 1 with
+    dozens of ratings per rater) the spectral radius of ``Q`` is near 1 and the series of
+    :func:`pev_faktor` converges slowly: on ``kc.simulate`` scenario "keparahan" its three terms
+    and capped geometric tail gave 0.90 of the exact PEV on average (0.73 at worst), and the
+    95 % coverage was 0.934.
+    """
+    na, nb = len(data.ratee_ids), len(data.rater_ids)
+    C = sparse.csr_matrix((w_obs, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
+    A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
+    B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
+    S = sparse.diags(A) - C @ sparse.diags(1.0 / B) @ C.T
+    lu = splu(S.tocsc())
+    out = np.empty(na)
+    for a in range(0, na, _BLOK_EKSAK):  # blocks of unit vectors (memory), not ratees
+        b = min(a + _BLOK_EKSAK, na)
+        e = np.zeros((na, b - a))
+        e[np.arange(a, b), np.arange(b - a)] = 1.0
+        out[a:b] = lu.solve(e)[np.arange(a, b), np.arange(b - a)]
+    return out
 
 
 def _keys(M: sparse.csr_matrix) -> np.ndarray:
