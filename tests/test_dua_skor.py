@@ -362,7 +362,7 @@ def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
     from kinerja_calib.calibrate._interval import pev_eksak
 
     seen = []
-    real = _effects.pev_faktor
+    real = _effects.pev
 
     def spy(*a):
         seen.append(a)
@@ -370,11 +370,11 @@ def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
 
     s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=800, kompak=True), "keparahan")
     sim = kc.simulate.simulate_ratings(s, seed=1)
-    _effects.pev_faktor = spy
+    _effects.pev = spy
     try:
         _fit(sim.ratings)
     finally:
-        _effects.pev_faktor = real
+        _effects.pev = real
     data, w, lam, lam_a = seen[0]
     assert lam < 5  # the rater ridge is small: the slow case
     exact = pev_eksak(data, w, lam, lam_a)
@@ -393,3 +393,33 @@ def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
     rho = np.minimum(t3 / t2, 0.95)
     former = (1 + t1 + t2 + t3 / (1 - rho)) / A
     assert np.mean(former / exact) < ratio.mean() - 0.02
+
+
+def test_small_designs_get_the_exact_pev():
+    """Up to BATAS_PEV_EKSAK ratees the se uses the exact diagonal (dense Cholesky), equal to
+    the sparse-LU reference to rounding; the series stays below it (here by > 2 % at worst)."""
+    from kinerja_calib.calibrate import _effects
+    from kinerja_calib.calibrate._interval import BATAS_PEV_EKSAK, pev, pev_eksak, pev_padat
+
+    seen = []
+    real = _effects.pev
+
+    def spy(*a):
+        seen.append(a)
+        return real(*a)
+
+    s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=400, kompak=True), "keparahan")
+    sim = kc.simulate.simulate_ratings(s, seed=2)
+    _effects.pev = spy
+    try:
+        fx = _fit(sim.ratings)
+    finally:
+        _effects.pev = real
+    data, w, lam, lam_a = seen[0]
+    assert len(data.ratee_ids) <= BATAS_PEV_EKSAK
+    exact = pev_eksak(data, w, lam, lam_a)
+    np.testing.assert_allclose(pev_padat(data, w, lam, lam_a), exact, rtol=1e-9)
+    np.testing.assert_allclose(pev(data, w, lam, lam_a), exact, rtol=1e-9)
+    series = pev_faktor(data, w, lam, lam_a)
+    assert (series / exact).max() <= 1.0 + 1e-9 and (series / exact).min() < 0.98
+    assert np.isfinite(fx.ratees["se"]).all()

@@ -30,7 +30,7 @@ from ._diagnostics import (
     jaringan_table,
     komponen_table,
 )
-from ._interval import pev_faktor, se_interval
+from ._interval import pev, se_interval
 from ._jaringan import mark_comparability
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
@@ -518,21 +518,21 @@ def _additive(
     se_a = np.sqrt(s2_eff / (n_eff_ratee + lam_a) + var_corr)
     if not ols and (lam > 0 or lam_a > 0):  # full PEV and the t-factor of σ̂²_eff (_interval)
         nu = df_pair if s2_int is not None else np.inf  # σ²_eff a residual mean square?
-        se_a = se_interval(pev_faktor(data, w_obs, lam, lam_a), s2_eff, nu)
+        se_a = se_interval(pev(data, w_obs, lam, lam_a), s2_eff, nu)
     s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1)) if ols else s2_a0
     s2_a_lepas = np.nan  # σ²_pegawai from the ratee-unshrunk fit, for skor_distribusi's spread
     s2_a_dalam = np.nan  # within components, own rater weights (skala_penilai only)
     if not ols and lam_a > 0:
         fit_u, _ = fit_additive(data, lam, *args, x0=x0, lam_a=0.0, pair_w=pair_w)
         nu_u = df_pair if s2_int is not None else np.inf
-        se_u = se_interval(pev_faktor(data, w_obs, lam, 0.0), s2_eff, nu_u)
+        se_u = se_interval(pev(data, w_obs, lam, 0.0), s2_eff, nu_u)
         s2_a_lepas = float(np.var(fit_u.a) - np.mean(se_u**2))
         if skala_penilai is not None:  # the ratee variance for a stated scale (_triple)
             if pair_w is not None:  # the unshrunk fit's own rater weights (those of the
                 # shrunk fit left 0.005-0.012 less variance in it on the simulator)
                 pw_u, _ = _rater_weights(data, fit_u, lam, 0.0)
                 fit_u, _ = fit_additive(data, lam, *args, x0=x0, lam_a=0.0, pair_w=pw_u)
-                se_u = se_interval(pev_faktor(data, pw_u, lam, 0.0), s2_eff, nu_u)
+                se_u = se_interval(pev(data, pw_u, lam, 0.0), s2_eff, nu_u)
             s2_a_dalam = varians_dalam_komponen(fit_u.a, se_u, comp_ratee)
     if skala_penilai is not None and not np.isfinite(s2_a_dalam):
         raise ParameterError(

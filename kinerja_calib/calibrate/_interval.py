@@ -22,7 +22,9 @@ and the former three terms with the tail ratio ``(Q³)_ii / (Q²)_ii`` gave 0.89
 (0.73 at worst); now 0.94 (0.81), and the 95 % coverage against the unbiased-panel expected
 score went from 0.934 to 0.941 on seeds 1 and 2 (other scenarios unchanged within 0.001).
 :func:`pev_eksak` (sparse LU of the ratee Schur complement) is the reference; it took 34 s on
-3,000 pegawai against 0.1 s, so it is not the default.
+3,000 pegawai against 0.1 s, so it is not the default. For designs of at most
+``BATAS_PEV_EKSAK`` ratees :func:`pev` takes the exact diagonal from a dense Cholesky factor
+instead (:func:`pev_padat`), which costs little there; the per-instansi reports are such designs.
 
 The second gap is the uncertainty of σ²_eff itself (Kackar & Harville 1984: the PEV with
 *estimated* variance components understates the error). Given λ, the PEV scales with σ²_eff,
@@ -48,18 +50,55 @@ References
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg as sl
 from scipy import sparse
 from scipy.sparse.linalg import splu
 from scipy.special import ndtri, stdtrit
 
 from ._types import RatingData
 
-__all__ = ["pev_eksak", "pev_faktor", "se_interval"]
+__all__ = ["BATAS_PEV_EKSAK", "pev", "pev_eksak", "pev_faktor", "pev_padat", "se_interval"]
 
 _RHO_MAKS = 0.99  # the geometric tail's ratio is capped (a component's mean mode has ρ → 1)
 _BLOK_PEGAWAI = 10_000  # ratees per block of GH
 _BLOK_Q2 = 2_000  # ratees per block of GHG' (its rows reach every ratee two raters away)
 _BLOK_EKSAK = 512  # right-hand sides per block of the exact diagonal
+
+
+#: Ratees up to which :func:`pev` inverts the ratee Schur complement exactly (dense Cholesky,
+#: O(n³)): the size of the largest sample instansi and of the REML limit
+#: (``_reml.BATAS_REML``), where the dense factor takes a fraction of a second
+#: (``benchmarks/bench_varcomp.py``); beyond it the series of :func:`pev_faktor`.
+BATAS_PEV_EKSAK = 1_000
+
+
+def pev(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
+    """``PEV_i / σ²_eff``: exact (:func:`pev_padat`) up to ``BATAS_PEV_EKSAK`` ratees, else the
+    series :func:`pev_faktor` (0.94–0.999 of the exact value on average, never above it)."""
+    if len(data.ratee_ids) <= BATAS_PEV_EKSAK:
+        try:
+            return pev_padat(data, w_obs, lam, lam_a)
+        except np.linalg.LinAlgError:  # not positive definite in floating point: the series
+            pass
+    return pev_faktor(data, w_obs, lam, lam_a)
+
+
+def pev_padat(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
+    """``PEV_i / σ²_eff`` exactly, by a dense Cholesky factor of ``S = A − C B⁻¹ C'``.
+
+    ``diag(S⁻¹)`` from LAPACK ``potri`` (the inverse from the factor). Equal to
+    :func:`pev_eksak` to rounding (tested); meant for small designs (``BATAS_PEV_EKSAK``).
+    """
+    na, nb = len(data.ratee_ids), len(data.rater_ids)
+    C = sparse.csr_matrix((w_obs, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
+    A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
+    B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
+    S = (sparse.diags(A) - C @ sparse.diags(1.0 / B) @ C.T).toarray()
+    c, _ = sl.cho_factor(S, lower=True, check_finite=False)
+    inv, info = sl.lapack.dpotri(c, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError("potri gagal")
+    return np.diag(inv).copy()
 
 
 def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
