@@ -353,13 +353,10 @@ def test_slope_refit_keeps_the_variance_target():
         )
 
 
-def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
-    """kc.simulate's "keparahan" (large severity variance, λ ≈ 1 against dozens of ratings per
-    rater): Q's spectral radius is near 1 and the series converges slowly. The fourth term and
-    a tail ratio from (Q⁴)_ii / (Q³)_ii bring the PEV from 0.90 to 0.94 of the exact one on
-    3,000 pegawai (coverage 0.934 → 0.941 on seeds 1, 2); checked here on 800."""
+def _keparahan_pev_args(n, seed):
+    """Fit kc.simulate's "keparahan" scenario and return the fit and the arguments of its
+    first ratee-PEV call (data, pair weights, λ, λ_pegawai)."""
     from kinerja_calib.calibrate import _effects
-    from kinerja_calib.calibrate._interval import pev_eksak
 
     seen = []
     real = _effects.pev
@@ -368,14 +365,24 @@ def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
         seen.append(a)
         return real(*a)
 
-    s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=800, kompak=True), "keparahan")
-    sim = kc.simulate.simulate_ratings(s, seed=1)
+    s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=n, kompak=True), "keparahan")
+    sim = kc.simulate.simulate_ratings(s, seed=seed)
     _effects.pev = spy
     try:
-        _fit(sim.ratings)
+        fx = _fit(sim.ratings)
     finally:
         _effects.pev = real
-    data, w, lam, lam_a = seen[0]
+    return fx, seen[0]
+
+
+def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
+    """kc.simulate's "keparahan" (large severity variance, λ ≈ 1 against dozens of ratings per
+    rater): Q's spectral radius is near 1 and the series converges slowly. The fourth term and
+    a tail ratio from (Q⁴)_ii / (Q³)_ii bring the PEV from 0.90 to 0.94 of the exact one on
+    3,000 pegawai (coverage 0.934 → 0.941 on seeds 1, 2); checked here on 800."""
+    from kinerja_calib.calibrate._interval import pev_eksak
+
+    _, (data, w, lam, lam_a) = _keparahan_pev_args(800, seed=1)
     assert lam < 5  # the rater ridge is small: the slow case
     exact = pev_eksak(data, w, lam, lam_a)
     ratio = pev_faktor(data, w, lam, lam_a) / exact
@@ -398,24 +405,9 @@ def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
 def test_small_designs_get_the_exact_pev():
     """Up to BATAS_PEV_EKSAK ratees the se uses the exact diagonal (dense Cholesky), equal to
     the sparse-LU reference to rounding; the series stays below it (here by > 2 % at worst)."""
-    from kinerja_calib.calibrate import _effects
     from kinerja_calib.calibrate._interval import BATAS_PEV_EKSAK, pev, pev_eksak, pev_padat
 
-    seen = []
-    real = _effects.pev
-
-    def spy(*a):
-        seen.append(a)
-        return real(*a)
-
-    s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=400, kompak=True), "keparahan")
-    sim = kc.simulate.simulate_ratings(s, seed=2)
-    _effects.pev = spy
-    try:
-        fx = _fit(sim.ratings)
-    finally:
-        _effects.pev = real
-    data, w, lam, lam_a = seen[0]
+    fx, (data, w, lam, lam_a) = _keparahan_pev_args(400, seed=2)
     assert len(data.ratee_ids) <= BATAS_PEV_EKSAK
     exact = pev_eksak(data, w, lam, lam_a)
     np.testing.assert_allclose(pev_padat(data, w, lam, lam_a), exact, rtol=1e-9)
