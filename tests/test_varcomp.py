@@ -97,20 +97,9 @@ def test_components_match_statsmodels_mixedlm_reml():
     0.345 / 0.307, pair-mean residual 0.206 / 0.205, λ 2.39 / 2.67, scores r 0.999.
     Tolerances about one sampling SD of our estimate at this size (20 seeded replicates:
     0.137, 0.066 and 0.013) — the two estimators on the same data differ by much less."""
-    smf = require("statsmodels.formula.api")
     df, _ = _crossed(101, n_ratee=120, n_rater=30, per_ratee=4, k=4)
     fx = rater_effects(df)
-    pm = df.groupby(["nip", "nip_penilai", "peran_penilai"], as_index=False)["nilai"].mean()
-    pm["g"] = 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # statsmodels convergence chatter
-        m = smf.mixedlm(
-            "nilai ~ C(peran_penilai)",
-            pm,
-            groups="g",
-            vc_formula={"pegawai": "0 + C(nip)", "penilai": "0 + C(nip_penilai)"},
-            re_formula="0",
-        ).fit(reml=True)
+    m = _mixedlm_fit(df)
     vc = dict(zip(m.model.exog_vc.names, m.vcomp, strict=True))
     k = fx.komponen["varians"]
     assert k["pegawai"] == pytest.approx(vc["pegawai"], abs=0.1)
@@ -232,19 +221,25 @@ def test_notebook_shows_a_peringatan_as_its_sentence_only():
 
 
 # ------------------------------------------------------------------ REML for small designs
-def _mixedlm_reml(df):
+def _mixedlm_fit(df):
+    """statsmodels MixedLM (REML) on the pair means: crossed pegawai and penilai variance
+    components, role fixed effects."""
     smf = require("statsmodels.formula.api")
     pm = df.groupby(["nip", "nip_penilai", "peran_penilai"], as_index=False)["nilai"].mean()
     pm["g"] = 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels convergence chatter
-        m = smf.mixedlm(
+        return smf.mixedlm(
             "nilai ~ C(peran_penilai)",
             pm,
             groups="g",
             vc_formula={"pegawai": "0 + C(nip)", "penilai": "0 + C(nip_penilai)"},
             re_formula="0",
         ).fit(reml=True)
+
+
+def _mixedlm_reml(df):
+    m = _mixedlm_fit(df)
     return dict(zip(m.model.exog_vc.names, m.vcomp, strict=True)), m.scale
 
 
