@@ -356,10 +356,10 @@ def test_slope_refit_keeps_the_variance_target():
 def _keparahan_pev_args(n, seed):
     """Fit kc.simulate's "keparahan" scenario and return the fit and the arguments of its
     first ratee-PEV call (data, pair weights, λ, λ_pegawai)."""
-    from kinerja_calib.calibrate import _effects
+    from kinerja_calib.calibrate import _variance  # where rater_effects computes the ratee se
 
     seen = []
-    real = _effects.pev
+    real = _variance.pev
 
     def spy(*a):
         seen.append(a)
@@ -367,11 +367,11 @@ def _keparahan_pev_args(n, seed):
 
     s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=n, kompak=True), "keparahan")
     sim = kc.simulate.simulate_ratings(s, seed=seed)
-    _effects.pev = spy
+    _variance.pev = spy
     try:
         fx = _fit(sim.ratings)
     finally:
-        _effects.pev = real
+        _variance.pev = real
     return fx, seen[0]
 
 
