@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _desain import sparse_design
 from scipy import sparse
 from scipy.stats import norm
 
@@ -25,8 +24,9 @@ from kinerja_calib.calibrate._triple import (
     skor_distribusi,
     varians_dalam_komponen,
 )
+from kinerja_calib.simulate import sparse_design
 
-_sparse = sparse_design  # 1 atasan + 1 rekan per pegawai (tests/_desain.py)
+_sparse = sparse_design  # 1 atasan + 1 rekan per pegawai (kc.simulate.sparse_design)
 
 
 def _fit(df, **kw):
