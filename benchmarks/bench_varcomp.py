@@ -102,39 +102,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-ASPEK = ["berorientasi", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
-
-
-def sparse_design(n: int, seed: int, per_atasan: int = 3, k: int = 7, sd_b: float = 0.6):
-    """1 atasan + 1 rekan per pegawai; an atasan rates ``per_atasan``, a rekan 2 pegawai;
-    ``k`` aspects per pair. ``per_atasan=2, k=1`` leaves no residual degree of freedom (the
-    design where the residual-based λ collapsed)."""
-    rng = np.random.default_rng(seed)
-    nip = np.array([f"P{i:05d}" for i in range(n)])
-    truth = pd.Series(rng.normal(0, 1, n), index=nip)
-    atasan = np.array([f"A{i // per_atasan:05d}" for i in range(n)])
-    rekan = np.array([f"R{j:05d}" for j in rng.permutation(np.arange(n) // 2)])
-    raters = np.concatenate([atasan, rekan])
-    ratee = np.concatenate([nip, nip])
-    peran = np.repeat(["atasan", "rekan"], n)
-    uniq = pd.unique(raters)
-    b = pd.Series(rng.normal(0, sd_b, len(uniq)), index=uniq)
-    pair_int = rng.normal(0, 0.3, len(ratee))
-    y = (
-        3.0
-        + np.repeat(truth.reindex(ratee).to_numpy() + b.reindex(raters).to_numpy() + pair_int, k)
-        + rng.normal(0, 1.0, len(ratee) * k)
-    )
-    df = pd.DataFrame(
-        {
-            "nip": np.repeat(ratee, k),
-            "nip_penilai": np.repeat(raters, k),
-            "peran_penilai": np.repeat(peran, k),
-            "aspek": np.tile(ASPEK[:k], len(ratee)),
-            "nilai": y,
-        }
-    )
-    return df, truth
+from kinerja_calib.simulate import sparse_design  # the sparse designs, shared with the tests
 
 
 def simulated(n: int, seed: int):

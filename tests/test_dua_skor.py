@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _desain import sparse_design
 from scipy import sparse
 from scipy.stats import norm
 
@@ -25,8 +24,9 @@ from kinerja_calib.calibrate._triple import (
     skor_distribusi,
     varians_dalam_komponen,
 )
+from kinerja_calib.simulate import sparse_design
 
-_sparse = sparse_design  # 1 atasan + 1 rekan per pegawai (tests/_desain.py)
+_sparse = sparse_design  # 1 atasan + 1 rekan per pegawai (kc.simulate.sparse_design)
 
 
 def _fit(df, **kw):
@@ -356,10 +356,10 @@ def test_slope_refit_keeps_the_variance_target():
 def _keparahan_pev_args(n, seed):
     """Fit kc.simulate's "keparahan" scenario and return the fit and the arguments of its
     first ratee-PEV call (data, pair weights, λ, λ_pegawai)."""
-    from kinerja_calib.calibrate import _effects
+    from kinerja_calib.calibrate import _variance  # where rater_effects computes the ratee se
 
     seen = []
-    real = _effects.pev
+    real = _variance.pev
 
     def spy(*a):
         seen.append(a)
@@ -367,11 +367,11 @@ def _keparahan_pev_args(n, seed):
 
     s = kc.simulate.scenario_bias(kc.simulate.Scenario(n_pegawai=n, kompak=True), "keparahan")
     sim = kc.simulate.simulate_ratings(s, seed=seed)
-    _effects.pev = spy
+    _variance.pev = spy
     try:
         fx = _fit(sim.ratings)
     finally:
-        _effects.pev = real
+        _variance.pev = real
     return fx, seen[0]
 
 

@@ -12,10 +12,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _desain import ASPEK, sparse_design
 from _reference import require
 
 from kinerja_calib.calibrate import PeringatanKalibrasi, rater_effects
+from kinerja_calib.simulate import sparse_design
+from kinerja_calib.simulate._design import SPARSE_DESIGN_ASPEK as ASPEK
 
 #: True components of :func:`_crossed`: σ²_pegawai, σ²_penilai, σ²_int (rater × ratee), σ²_w.
 S2 = {"pegawai": 1.0, "penilai": 0.36, "penilai_x_pegawai": 0.09, "galat": 0.5}

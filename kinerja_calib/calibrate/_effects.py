@@ -30,59 +30,25 @@ from ._diagnostics import (
     jaringan_table,
     komponen_table,
 )
-from ._interval import pev, se_interval
 from ._jaringan import mark_comparability
 from ._lsmr import fit_additive, layout
 from ._prepare import efek_kosong, rating_data, tanpa_penilai_lain
-from ._reml import reml_components, reml_fits
-from ._triple import cek_skala, skor_distribusi, varians_dalam_komponen
-from ._types import AdditiveFit, RaterEffects, RatingData
-from ._varcomp import (
-    AMBANG_DF_SISA,
-    PeringatanKalibrasi,
-    blended_components,
-    design_warnings,
-    warn_design,
+from ._reml import reml_fits
+from ._triple import cek_skala, skor_distribusi
+from ._types import RaterEffects, RatingData
+from ._varcomp import PeringatanKalibrasi, design_warnings, warn_design
+from ._variance import (
+    ratee_shrinkage,
+    rater_shrinkage,
+    rater_weights,
+    role_aspect_variances,
+    shrinkage_value,
+    standard_errors,
+    unshrunk_ratee_variance,
+    variance_components,
 )
 
 __all__ = ["AMBANG_DIAGNOSIS", "PeringatanKalibrasi", "RaterEffects", "rater_effects"]
-
-# ---------------------------------------------------------------------------------------------
-# the additive fit
-# ---------------------------------------------------------------------------------------------
-
-
-def _variance_parts(
-    data: RatingData, fit: AdditiveFit, n_comp: int, n_params: int
-) -> dict[str, float]:
-    na, nb, ng, nk, npairs = data.sizes
-    N = len(data.y)
-    resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
-    rsum = np.bincount(data.pair, weights=resid, minlength=npairs)
-    rbar = rsum / data.pair_n
-    df_pair = max(npairs - n_params + n_comp, 1)
-    s2_eff = float(np.sum(data.pair_n * rbar**2) / df_pair)
-    within = resid - rbar[data.pair]
-    df_within = N - npairs - (nk - 1)
-    s2_w = float(np.sum(within**2) / df_within) if df_within > 0 else np.nan
-    m_bar = N / npairs
-    s2_int = max((s2_eff - s2_w) / m_bar, 0.0) if np.isfinite(s2_w) else np.nan
-    if not np.isfinite(s2_w):
-        s2_w = s2_eff
-    return {
-        "s2_eff": max(s2_eff, 1e-12),
-        "s2_w": s2_w,
-        "s2_int": s2_int,
-        "m_bar": m_bar,
-        "s2_w_free": float(s2_w) if df_within > 0 else 0.0,
-    }
-
-
-def _moment_var(est: np.ndarray, sampling_var: np.ndarray) -> float:
-    ok = np.isfinite(est) & np.isfinite(sampling_var)
-    if ok.sum() < 2:
-        return 0.0
-    return float(max(np.var(est[ok], ddof=1) - np.mean(sampling_var[ok]), 0.0))
 
 
 def rater_effects(
@@ -373,66 +339,9 @@ def _rater_effects(
     return effects
 
 
-def _shrinkage_value(shrinkage: Any) -> float | None:
-    if shrinkage is None:
-        return 0.0
-    if isinstance(shrinkage, str):
-        if shrinkage != "auto":
-            raise ParameterError("`shrinkage` harus 'auto', angka ≥ 0, atau None.")
-        return None
-    lam = float(shrinkage)
-    if not np.isfinite(lam) or lam < 0:
-        raise ParameterError("`shrinkage` (λ) harus angka ≥ 0.")
-    return lam
-
-
-def _rater_weights(data: RatingData, fit: AdditiveFit, lam: float, lam_a: float):
-    """Pair weights ∝ n / v_j: v_j = the rater's pair-level residual variance, shrunk toward the
-    pooled value with a prior worth κ pairs (raters with strong halo or inconsistent ratings
-    count less). Returns the pair weights and κ.
-
-    κ is empirical Bayes, never below ``KAPPA_MIN`` pairs: τ² = the between-rater variance of
-    the raters' mean squared residuals (raters with ≥ 3 pairs; residuals divided by 1 − h, the
-    approximate leverage of the pair under the penalised fit) minus what sampling alone gives,
-    taken at its lower bound (mean − 2 standard errors over raters), and κ = (within-rater
-    variance of the squared residuals) / τ². Where raters differ in consistency no more than
-    sampling gives, τ² ≤ 0 and the weights are 1 (issue 16: the fixed κ = 10 cost 0.03–0.06 of
-    the true-components BLUP's gain on a generator with equally consistent raters, while on
-    ``kc.simulate`` κ stays at 10–15 and r is unchanged).
-    """
-    nb, na = len(data.rater_ids), len(data.ratee_ids)
-    npairs = len(data.pair_n)
-    resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
-    rbar = np.bincount(data.pair, weights=resid, minlength=npairs) / data.pair_n
-    e2 = data.pair_n * rbar**2
-    s2 = float(e2.mean()) or 1.0
-    n_pairs_r = np.bincount(data.pair_rater, minlength=nb)
-    kappa = _kappa(data, e2, n_pairs_r, lam, lam_a, na, nb)
-    v = (np.bincount(data.pair_rater, weights=e2, minlength=nb) + kappa * s2) / (n_pairs_r + kappa)
-    return data.pair_n * s2 / v[data.pair_rater], kappa
-
-
-#: Smallest prior weight (in pairs) of the pooled residual variance in the rater weights.
-KAPPA_MIN = 10.0
-
-
-def _kappa(data, e2, n_pairs_r, lam, lam_a, na, nb) -> float:
-    """Empirical-Bayes prior weight κ (pairs) of :func:`_rater_weights`, at least ``KAPPA_MIN``."""
-    n_j = np.bincount(data.pair_rater, weights=data.pair_n, minlength=nb)
-    n_i = np.bincount(data.pair_ratee, weights=data.pair_n, minlength=na)
-    h = data.pair_n / (n_j[data.pair_rater] + lam) + data.pair_n / (n_i[data.pair_ratee] + lam_a)
-    e2c = e2 / np.maximum(1.0 - h, 0.05)
-    n = n_pairs_r.astype(np.float64)
-    vhat = np.bincount(data.pair_rater, weights=e2c, minlength=nb) / np.maximum(n, 1)
-    df_w = float(np.sum(np.maximum(n - 1, 0)))
-    ok = n >= 3
-    if df_w <= 0 or not ok.any():
-        return KAPPA_MIN
-    se2 = float(np.sum((e2c - vhat[data.pair_rater]) ** 2) / df_w)
-    terms = (vhat[ok] - e2c.mean()) ** 2 - se2 / n[ok]
-    # τ² only where it is clearly above sampling: its lower bound, two standard errors
-    tau2 = float(terms.mean() - 2.0 * terms.std(ddof=1) / np.sqrt(ok.sum())) if ok.sum() > 1 else 0
-    return max(se2 / tau2, KAPPA_MIN) if tau2 > 0 else 1e9
+# ---------------------------------------------------------------------------------------------
+# the additive fit
+# ---------------------------------------------------------------------------------------------
 
 
 def _additive(
@@ -447,50 +356,76 @@ def _additive(
     varcomp: str = "auto",
 ) -> RaterEffects:
     na, nb, ng, nk, npairs = data.sizes
-    lam_fixed = _shrinkage_value(shrinkage)
+    lam_fixed = shrinkage_value(shrinkage)
     ols = shrinkage is None
     comp_ratee, comp_rater, n_comp = components(data)
     comp = (comp_ratee, comp_rater)
-    n_ratee = np.bincount(data.ratee, minlength=na).astype(np.float64)
-    n_rater = np.bincount(data.rater, minlength=nb).astype(np.float64)
     n_params = na + nb + (ng if include_role else 1) - 1
     args = (include_role, include_aspect, comp_ratee, comp_rater, tol, layout(data, *comp))
     # the unshrunk fit: its role/aspect effects feed the variance components, which therefore
     # never depend on a user-supplied λ (nor does λ_pegawai = σ²_eff / σ²_pegawai)
     fit0, x0 = fit_additive(data, 0.0, *args)
-    parts = _variance_parts(data, fit0, n_comp, n_params)
     df_pair = npairs - n_params + n_comp
     used_reml = not ols and (varcomp == "reml" or (varcomp == "auto" and reml_fits(data)))
     peringatan = design_warnings(data, df_pair, ols, used_reml)
-    if ols:  # the fixed-effects model: its own residual variance
-        s2_eff = parts["s2_eff"]
-        s2_b = _moment_var(fit0.b, s2_eff / np.maximum(n_rater, 1))
-        s2_a0 = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1))
-    else:  # random effects: unbiased moments (no λ involved), see _varcomp
-        # σ²_int from the residuals while they have degrees of freedom to spare (more precise);
-        # in sparse designs blended toward the moment equations, which need none (λ never
-        # collapses); see blended_components
-        s2_int_res = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
-        mc = blended_components(data, fit0, parts["s2_w_free"], s2_int_res, df_pair)
-        if used_reml:  # exact REML, started from the moments, where the design is small
-            mc = reml_components(data, fit0, parts["s2_w_free"], mc, include_role)
-        s2_int = s2_int_res if df_pair >= AMBANG_DF_SISA * npairs else None
-        s2_eff, s2_b, s2_a0 = mc["s2_eff"], mc["s2_b"], mc["s2_a"]
-        if parts["s2_w_free"] > 0:
-            parts = {**parts, "s2_eff": s2_eff, "s2_int": mc["s2_int"]}
-        else:  # one rating per pair: interaction and noise are not separable; all is galat
-            parts = {**parts, "s2_eff": s2_eff, "s2_w": s2_eff, "s2_int": np.nan}
-    lam = lam_fixed if lam_fixed is not None else (float(s2_eff / s2_b) if s2_b > 0 else 1e6)
-    if ols or shrinkage_pegawai is None:
-        lam_a = 0.0
-    elif isinstance(shrinkage_pegawai, str):
-        if shrinkage_pegawai != "auto":
-            raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0, 'auto', atau None.")
-        lam_a = float(s2_eff / s2_a0) if s2_a0 > 0 else 1e6
-    else:
-        lam_a = float(shrinkage_pegawai)
-        if not np.isfinite(lam_a) or lam_a < 0:
-            raise ParameterError("`shrinkage_pegawai` harus angka ≥ 0.")
+    vc = variance_components(data, fit0, n_comp, n_params, ols, used_reml, include_role)
+    lam = rater_shrinkage(lam_fixed, vc.s2_eff, vc.s2_b)
+    lam_a = ratee_shrinkage(shrinkage_pegawai, ols, vc.s2_eff, vc.s2_a)
+    fit, pair_w, kappa = _shrunk_fit(data, args, fit0, x0, lam, lam_a, bobot_penilai and not ols)
+    w_obs = data.pair_n if pair_w is None else pair_w
+    full_pev = not ols and (lam > 0 or lam_a > 0)
+    se_b, se_a = standard_errors(data, w_obs, vc.s2_eff, lam, lam_a, vc.nu, full_pev)
+    s2_a_lepas = np.nan  # σ²_pegawai from the ratee-unshrunk fit, for skor_distribusi's spread
+    s2_a_dalam = np.nan  # within components, own rater weights (skala_penilai only)
+    if not ols and lam_a > 0:
+        comp_dalam = comp_ratee if skala_penilai is not None else None
+        s2_a_lepas, s2_a_dalam = unshrunk_ratee_variance(
+            data, args, x0, lam, pair_w, vc.s2_eff, vc.nu, comp_dalam
+        )
+    if skala_penilai is not None and not np.isfinite(s2_a_dalam):
+        raise ParameterError(
+            "`skala_penilai` memerlukan penyusutan skor pegawai (shrinkage_pegawai='auto' atau "
+            "angka > 0) dan komponen jaringan dengan sedikitnya dua pegawai."
+        )
+    skor_dist = (  # bands (_triple); a stated scale replaces the floor rule
+        skor_distribusi(fit.a, se_a, s2_a_lepas)
+        if skala_penilai is None
+        else skor_distribusi(fit.a, se_a, s2_a_dalam, skala_penilai)
+    )
+    ratees = _ratee_table(data, fit, se_a, skor_dist, comp_ratee)
+    raters = _rater_table(data, fit, se_b, comp_rater)
+    s2_role, s2_asp = role_aspect_variances(data, fit)
+    komponen = komponen_table(vc.s2_a, vc.s2_b, s2_role, s2_asp, vc.parts)
+    jaringan = jaringan_table(data, comp_ratee, comp_rater, n_comp)
+    efek = _efek_table(data, fit)
+    rater_w = np.ones(nb)
+    rater_w[data.pair_rater] = w_obs / data.pair_n  # one value per rater
+    info = {
+        "shrinkage_pegawai": lam_a,
+        "bobot_penilai": pair_w is not None,
+        "kappa_bobot_penilai": kappa,  # prior weight (pairs) of the pooled variance; 1e9: none
+        "iterasi_lsmr": fit.iterations,
+        "iterasi_luar": fit.outer,
+        "konvergen": fit.converged,
+        "sigma2_eff": vc.s2_eff,
+        "reml": used_reml,  # variance components by REML (_reml), else by the moments
+        "sigma2_pegawai_lepas": s2_a_lepas,  # var(unshrunk ratee effects) − mean se² (_triple)
+        "sigma2_pegawai_lepas_dalam": s2_a_dalam,  # within components; with skala_penilai only
+        "skala_penilai": skala_penilai,  # the stated scale assumption (None: none)
+        "n_penilaian": int(len(data.y)),
+        "n_pasangan": int(npairs),
+        "peringatan": peringatan,
+        "bobot_relatif_penilai": rater_w,  # rater-consistency weights (reused by _hierarki)
+    }
+    return RaterEffects(
+        ratees, raters, komponen, jaringan, efek, float(lam), "additive", data.periode, info
+    )
+
+
+def _shrunk_fit(data: RatingData, args: tuple, fit0, x0, lam: float, lam_a: float, weigh: bool):
+    """The fit with ridges λ and λ_pegawai, warm-started from the unshrunk ``fit0`` / ``x0``,
+    then (``weigh``) refitted with the rater-consistency pair weights. Returns the fit, the
+    pair weights (None without) and their prior weight κ (NaN without)."""
     pair_w, kappa = None, np.nan
     x1 = x0
     if lam > 0 or lam_a > 0:
@@ -500,59 +435,25 @@ def _additive(
         fit, x1 = fit_additive(data, lam, *args, x0=start, lam_a=lam_a)
     else:
         fit = fit0
-    if bobot_penilai and not ols:
-        pair_w, kappa = _rater_weights(data, fit, lam, lam_a)
+    if weigh:
+        pair_w, kappa = rater_weights(data, fit, lam, lam_a)
         fit, _ = fit_additive(data, lam, *args, x0=x1, lam_a=lam_a, pair_w=pair_w)
-    if ols:
-        parts = _variance_parts(data, fit, n_comp, n_params)
-    w_obs = data.pair_n if pair_w is None else pair_w
-    rater_w = np.ones(nb)
-    rater_w[data.pair_rater] = w_obs / data.pair_n  # one value per rater
-    n_eff_rater = np.bincount(data.pair_rater, weights=w_obs, minlength=nb)
-    n_eff_ratee = np.bincount(data.pair_ratee, weights=w_obs, minlength=na)
-    se_b = np.sqrt(s2_eff / (n_eff_rater + lam))
-    share = w_obs / n_eff_ratee[data.pair_ratee]
-    var_corr = np.bincount(
-        data.pair_ratee, weights=share**2 * se_b[data.pair_rater] ** 2, minlength=na
-    )
-    se_a = np.sqrt(s2_eff / (n_eff_ratee + lam_a) + var_corr)
-    if not ols and (lam > 0 or lam_a > 0):  # full PEV and the t-factor of σ̂²_eff (_interval)
-        nu = df_pair if s2_int is not None else np.inf  # σ²_eff a residual mean square?
-        se_a = se_interval(pev(data, w_obs, lam, lam_a), s2_eff, nu)
-    s2_a = _moment_var(fit0.a, s2_eff / np.maximum(n_ratee, 1)) if ols else s2_a0
-    s2_a_lepas = np.nan  # σ²_pegawai from the ratee-unshrunk fit, for skor_distribusi's spread
-    s2_a_dalam = np.nan  # within components, own rater weights (skala_penilai only)
-    if not ols and lam_a > 0:
-        fit_u, _ = fit_additive(data, lam, *args, x0=x0, lam_a=0.0, pair_w=pair_w)
-        nu_u = df_pair if s2_int is not None else np.inf
-        se_u = se_interval(pev(data, w_obs, lam, 0.0), s2_eff, nu_u)
-        s2_a_lepas = float(np.var(fit_u.a) - np.mean(se_u**2))
-        if skala_penilai is not None:  # the ratee variance for a stated scale (_triple)
-            if pair_w is not None:  # the unshrunk fit's own rater weights (those of the
-                # shrunk fit left 0.005-0.012 less variance in it on the simulator)
-                pw_u, _ = _rater_weights(data, fit_u, lam, 0.0)
-                fit_u, _ = fit_additive(data, lam, *args, x0=x0, lam_a=0.0, pair_w=pw_u)
-                se_u = se_interval(pev(data, pw_u, lam, 0.0), s2_eff, nu_u)
-            s2_a_dalam = varians_dalam_komponen(fit_u.a, se_u, comp_ratee)
-    if skala_penilai is not None and not np.isfinite(s2_a_dalam):
-        raise ParameterError(
-            "`skala_penilai` memerlukan penyusutan skor pegawai (shrinkage_pegawai='auto' atau "
-            "angka > 0) dan komponen jaringan dengan sedikitnya dua pegawai."
-        )
+    return fit, pair_w, kappa
+
+
+def _ratee_table(data: RatingData, fit, se_a, skor_dist, comp_ratee) -> pd.DataFrame:
+    """``RaterEffects.ratees`` of the additive fit."""
+    na = len(data.ratee_ids)
+    n_ratee = np.bincount(data.ratee, minlength=na).astype(np.float64)
     raw = np.bincount(data.ratee, weights=data.y, minlength=na) / n_ratee
-    n_pen = np.bincount(data.pair_ratee, minlength=na)
     ratees = pd.DataFrame(
         {
             "skor_mentah": raw,
             "skor_terkalibrasi": fit.a,
-            "skor_distribusi": (  # bands (_triple); a stated scale replaces the floor rule
-                skor_distribusi(fit.a, se_a, s2_a_lepas)
-                if skala_penilai is None
-                else skor_distribusi(fit.a, se_a, s2_a_dalam, skala_penilai)
-            ),
+            "skor_distribusi": skor_dist,
             "se": se_a,
             "n": n_ratee.astype(np.int64),
-            "n_penilai": n_pen,
+            "n_penilai": np.bincount(data.pair_ratee, minlength=na),
             "koreksi": fit.a - raw,
             "komponen": comp_ratee,
         },
@@ -560,6 +461,13 @@ def _additive(
     )
     at = ratees.columns.get_loc("koreksi") + 1
     ratees.insert(at, "skor_diri", data.skor_diri.reindex(ratees.index).to_numpy())
+    return ratees
+
+
+def _rater_table(data: RatingData, fit, se_b, comp_rater) -> pd.DataFrame:
+    """``RaterEffects.raters`` of the additive fit, with the diagnosis (``_diagnostics``)."""
+    nb = len(data.rater_ids)
+    n_rater = np.bincount(data.rater, minlength=nb).astype(np.float64)
     resid = data.y - fit.pair_fit[data.pair] - fit.d[data.aspect]
     s2_tot = float(np.mean(resid**2)) or 1.0
     diag = diagnose(data, fit, s2_tot, n_rater, se_b)
@@ -577,16 +485,19 @@ def _additive(
     )
     for col in diag.columns:
         raters[col] = diag[col].to_numpy()
-    n_role = data.n_role.astype(np.int64)
-    n_asp = data.n_aspect.astype(np.int64)
-    efek = pd.concat(
+    return raters
+
+
+def _efek_table(data: RatingData, fit) -> pd.DataFrame:
+    """``RaterEffects.efek``: the role and aspect effects with their numbers of ratings."""
+    return pd.concat(
         [
             pd.DataFrame(
                 {
                     "jenis": "peran_penilai",
                     "tingkat": data.role_ids.astype(str),
                     "efek": fit.c,
-                    "n": n_role,
+                    "n": data.n_role.astype(np.int64),
                 }
             ),
             pd.DataFrame(
@@ -594,33 +505,9 @@ def _additive(
                     "jenis": "aspek",
                     "tingkat": data.aspect_ids.astype(str),
                     "efek": fit.d,
-                    "n": n_asp,
+                    "n": data.n_aspect.astype(np.int64),
                 }
             ),
         ],
         ignore_index=True,
-    )
-    s2_role = float(np.average(fit.c**2, weights=n_role)) if ng else 0.0
-    s2_asp = float(np.average(fit.d**2, weights=n_asp)) if nk else 0.0
-    komponen = komponen_table(s2_a, s2_b, s2_role, s2_asp, parts)
-    jaringan = jaringan_table(data, comp_ratee, comp_rater, n_comp)
-    info = {
-        "shrinkage_pegawai": lam_a,
-        "bobot_penilai": pair_w is not None,
-        "kappa_bobot_penilai": kappa,  # prior weight (pairs) of the pooled variance; 1e9: none
-        "iterasi_lsmr": fit.iterations,
-        "iterasi_luar": fit.outer,
-        "konvergen": fit.converged,
-        "sigma2_eff": s2_eff,
-        "reml": used_reml,  # variance components by REML (_reml), else by the moments
-        "sigma2_pegawai_lepas": s2_a_lepas,  # var(unshrunk ratee effects) − mean se² (_triple)
-        "sigma2_pegawai_lepas_dalam": s2_a_dalam,  # within components; with skala_penilai only
-        "skala_penilai": skala_penilai,  # the stated scale assumption (None: none)
-        "n_penilaian": int(len(data.y)),
-        "n_pasangan": int(npairs),
-        "peringatan": peringatan,
-        "bobot_relatif_penilai": rater_w,  # rater-consistency weights (reused by _hierarki)
-    }
-    return RaterEffects(
-        ratees, raters, komponen, jaringan, efek, float(lam), "additive", data.periode, info
     )

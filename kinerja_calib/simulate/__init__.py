@@ -13,6 +13,9 @@ layanan) is built with numpy index arithmetic, and the ratings of all pairs and
 aspects are drawn as arrays; there is no Python loop over employees or ratings
 (only over a handful of periods, peer slots and memory chunks).
 
+:func:`sparse_design` draws, apart from these, the crossed random-effects model of
+``calibrate.rater_effects`` on a sparse one-atasan-one-rekan design with known components.
+
 Examples
 --------
 >>> import kinerja_calib as kc
@@ -34,6 +37,7 @@ from ._analysis import (
     prepare,
     scenario_bias,
 )
+from ._design import sparse_design
 from ._model import rate_organisation, simulate_ratings
 from ._organisation import generate_organisation
 from ._result import Simulation
@@ -57,5 +61,6 @@ __all__ = [
     "prepare",
     "siapkan",
     "simulate_ratings",
+    "sparse_design",
     "variance_shares",
 ]
