@@ -310,6 +310,64 @@ def print_coverage(seeds=(1, 2, 3, 4, 5), n: int = 3000) -> None:
         )
 
 
+def _pev_args(df: pd.DataFrame) -> tuple:
+    """Fit the default and return the arguments of its first ratee-PEV call."""
+    import kinerja_calib as kc
+    from kinerja_calib.calibrate import _variance
+
+    seen, real = [], _variance.pev
+    _variance.pev = lambda *a: seen.append(a) or real(*a)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            kc.calibrate.rater_effects(df)
+    finally:
+        _variance.pev = real
+    return seen[0]
+
+
+def print_pev(seed: int = 1) -> None:
+    """Exact ratee PEV: selected inversion against LAPACK's dense inverse and SuperLU's solves
+    (the peers, same run), and how close the series is, on ``kc.simulate`` designs."""
+    from scipy.sparse.linalg import splu
+
+    import kinerja_calib as kc
+    from kinerja_calib.calibrate import _interval as iv
+
+    designs = [
+        ("keparahan 1.000 / 6 instansi", 1000, 6, "keparahan"),
+        ("keparahan 3.000 / 6 instansi", 3000, 6, "keparahan"),
+        ("keparahan 3.000 / 2 instansi", 3000, 2, "keparahan"),
+        ("bawaan 3.000 / 2 instansi", 3000, 2, None),
+        ("bawaan 5.000 / 3 instansi", 5000, 3, None),
+    ]
+    for name, n, ni, bias in designs:
+        s = kc.simulate.Scenario(n_pegawai=n, n_instansi=ni, kompak=True)
+        s = kc.simulate.scenario_bias(s, bias) if bias else s
+        args = _pev_args(kc.simulate.simulate_ratings(s, seed=seed).ratings)
+        S = iv._schur(*args)[3].tocsc()
+        lu = splu(
+            S, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
+        )
+        kerja = float(np.sum((np.diff(lu.L.tocsc().indptr) - 1.0) ** 2))
+        t = {}
+        for f in (iv.pev_takahashi, iv.pev_padat, iv.pev_faktor, iv.pev_eksak):
+            if f is iv.pev_eksak and n > 3000:
+                continue
+            t0 = time.perf_counter()
+            t[f.__name__] = (f(*args), time.perf_counter() - t0)
+        ref = t["pev_padat"][0]
+        galat = np.abs(t["pev_takahashi"][0] / ref - 1).max()
+        rasio = t["pev_faktor"][0] / ref
+        print(
+            f"pev {name}: Σk² {kerja:.2g}  takahashi {t['pev_takahashi'][1]:.2f} s "
+            f"(max galat relatif {galat:.1e}) | LAPACK padat {t['pev_padat'][1]:.2f} s | "
+            + (f"SuperLU solve {t['pev_eksak'][1]:.2f} s | " if "pev_eksak" in t else "")
+            + f"deret {t['pev_faktor'][1]:.2f} s, deret/eksak rata-rata {rasio.mean():.3f} "
+            f"min {rasio.min():.3f}"
+        )
+
+
 def run(
     name: str, df: pd.DataFrame, truth: pd.Series, on_scale: bool = True, peer: bool = True
 ) -> None:
@@ -361,6 +419,9 @@ def run(
 if __name__ == "__main__":
     import sys
 
+    if "--pev" in sys.argv:  # exact ratee PEV: selected inversion vs LAPACK vs SuperLU
+        print_pev()
+        raise SystemExit
     if "--dua-skor-saja" in sys.argv:  # the two-score table (with oracles, skala sweep) only
         print_two_scores()
         raise SystemExit
@@ -373,6 +434,7 @@ if __name__ == "__main__":
     run("sparse (atasan of 3, 7 aspects)", *sparse_design(3000, 1))
     run("simulate default", *simulated(3000, 1), on_scale=False, peer=False)
     if "--lengkap" in sys.argv:  # jalankan_semua.py: everything of issue 16 in one run
+        print_pev()
         print_two_scores()
         print_coverage()
         print_coverage_scenarios()

@@ -403,15 +403,79 @@ def test_pev_series_with_small_rater_ridge_against_the_exact_diagonal():
 
 
 def test_small_designs_get_the_exact_pev():
-    """Up to BATAS_PEV_EKSAK ratees the se uses the exact diagonal (dense Cholesky), equal to
-    the sparse-LU reference to rounding; the series stays below it (here by > 2 % at worst)."""
-    from kinerja_calib.calibrate._interval import BATAS_PEV_EKSAK, pev, pev_eksak, pev_padat
+    """The se uses the exact diagonal: the selected inversion of the sparse factor, equal to
+    the sparse-LU and the dense references to rounding, with and without ratee shrinkage;
+    the series stays below it (here by > 2 % at worst)."""
+    from kinerja_calib.calibrate._interval import pev, pev_eksak, pev_padat, pev_takahashi
 
     fx, (data, w, lam, lam_a) = _keparahan_pev_args(400, seed=2)
-    assert len(data.ratee_ids) <= BATAS_PEV_EKSAK
-    exact = pev_eksak(data, w, lam, lam_a)
-    np.testing.assert_allclose(pev_padat(data, w, lam, lam_a), exact, rtol=1e-9)
-    np.testing.assert_allclose(pev(data, w, lam, lam_a), exact, rtol=1e-9)
-    series = pev_faktor(data, w, lam, lam_a)
-    assert (series / exact).max() <= 1.0 + 1e-9 and (series / exact).min() < 0.98
+    for la in (lam_a, 0.0):
+        exact = pev_eksak(data, w, lam, la)
+        np.testing.assert_allclose(pev_takahashi(data, w, lam, la), exact, rtol=1e-9)
+        np.testing.assert_allclose(pev_padat(data, w, lam, la), exact, rtol=1e-9)
+        np.testing.assert_allclose(pev(data, w, lam, la), exact, rtol=1e-9)
+        series = pev_faktor(data, w, lam, la)
+        assert (series / exact).max() <= 1.0 + 1e-9 and (series / exact).min() < 0.98
     assert np.isfinite(fx.ratees["se"]).all()
+
+
+def test_pev_falls_back_when_the_selected_inversion_is_too_costly(monkeypatch):
+    """Over the work budget: the dense inverse up to BATAS_PEV_EKSAK ratees, else the series."""
+    from kinerja_calib.calibrate import _interval
+
+    _, (data, w, lam, lam_a) = _keparahan_pev_args(400, seed=2)
+    with pytest.raises(_interval._TerlaluMahal):
+        _interval.pev_takahashi(data, w, lam, lam_a, batas_kerja=0.0)
+    monkeypatch.setattr(_interval, "BATAS_KERJA_TAKAHASHI", 0.0)
+    dense = _interval.pev_padat(data, w, lam, lam_a)
+    np.testing.assert_array_equal(_interval.pev(data, w, lam, lam_a), dense)
+    monkeypatch.setattr(_interval, "BATAS_PEV_EKSAK", 100)
+    series = _interval.pev_faktor(data, w, lam, lam_a)
+    np.testing.assert_array_equal(_interval.pev(data, w, lam, lam_a), series)
+    assert not np.allclose(series, dense, rtol=1e-3)
+
+
+@pytest.mark.parametrize("bentuk", ["acak", "rantai", "bintang", "pulau", "tunggal"])
+def test_selected_inversion_on_awkward_designs(bentuk):
+    """Designs an attacker of the recurrences would pick: one rater rating everyone (a dense
+    Schur complement), a chain (a tall elimination tree), islands and lone ratees (a forest
+    with empty columns), one ratee. Each against the dense inverse of ``A − C B⁻¹ C'``."""
+    from types import SimpleNamespace
+
+    from kinerja_calib.calibrate._interval import pev_takahashi
+
+    rng = np.random.default_rng(7)
+    n = {"tunggal": 1}.get(bentuk, 60)
+    if bentuk == "acak":
+        ee = (
+            np.r_[np.arange(n), rng.integers(0, n, 90)],
+            np.r_[np.arange(n) % 40, rng.integers(0, 40, 90)],
+        )
+    elif bentuk == "rantai":  # rater j rates ratees j and j + 1
+        ee = np.r_[np.arange(n - 1), np.arange(1, n)], np.r_[np.arange(n - 1), np.arange(n - 1)]
+    elif bentuk == "bintang":  # rater 0 rates everyone, each also has an own rater
+        ee = np.r_[np.arange(n), np.arange(n)], np.r_[np.zeros(n, int), np.arange(1, n + 1)]
+    elif bentuk == "pulau":  # pairs of ratees sharing a rater, and ratees alone with theirs
+        ee = (
+            np.arange(n),
+            np.arange(n) // 2 * (np.arange(n) < 30) + (np.arange(n) >= 30) * (np.arange(n) + 100),
+        )
+    else:
+        ee = np.array([0, 0]), np.array([0, 1])
+    pairs = np.unique(np.c_[ee], axis=0)
+    rater_codes, pair_rater = np.unique(pairs[:, 1], return_inverse=True)
+    data = SimpleNamespace(
+        ratee_ids=np.arange(n),
+        rater_ids=rater_codes,
+        pair_ratee=pairs[:, 0],
+        pair_rater=pair_rater,
+    )
+    w = rng.integers(1, 8, len(pairs)).astype(float)
+    for lam, lam_a in ((0.7, 1.3), (0.7, 0.0), (25.0, 0.2)):
+        na, nb = n, len(rater_codes)
+        M = np.zeros((na, nb))
+        np.add.at(M, (data.pair_ratee, data.pair_rater), w)
+        S = np.diag(M.sum(1) + lam_a) - M @ np.diag(1 / (M.sum(0) + lam)) @ M.T
+        np.testing.assert_allclose(
+            pev_takahashi(data, w, lam, lam_a), np.diag(np.linalg.inv(S)), rtol=1e-9
+        )

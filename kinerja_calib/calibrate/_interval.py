@@ -21,10 +21,14 @@ ratee's ratio ``(Q⁴)_ii / (Q³)_ii``. Where the rater ridge λ is small agains
 and the former three terms with the tail ratio ``(Q³)_ii / (Q²)_ii`` gave 0.895 of the exact PEV
 (0.73 at worst); now 0.94 (0.81), and the 95 % coverage against the unbiased-panel expected
 score went from 0.934 to 0.941 on seeds 1 and 2 (other scenarios unchanged within 0.001).
-:func:`pev_eksak` (sparse LU of the ratee Schur complement) is the reference; it took 34 s on
-3,000 pegawai against 0.1 s, so it is not the default. For designs of at most
-``BATAS_PEV_EKSAK`` ratees :func:`pev` takes the exact diagonal from a dense Cholesky factor
-instead (:func:`pev_padat`), which costs little there; the per-instansi reports are such designs.
+:func:`pev_eksak` (sparse LU of the ratee Schur complement, solved against unit vectors) is
+the reference; it took 34 s on 3,000 pegawai. The exact diagonal does not need the whole
+inverse: :func:`pev_takahashi` factors ``S`` once in a fill-reducing order and runs Takahashi's
+recurrences on the factor's pattern only (selected inversion), 0.08–0.66 s on those 3,000
+pegawai against 0.62–0.75 s for LAPACK's dense inverse and 0.54–1.6 s for the SuperLU solves.
+:func:`pev` uses it wherever the factor stays sparse (``BATAS_KERJA_TAKAHASHI``:
+every sample instansi, ``kc.simulate`` up to a few thousand pegawai). Where it would not, the
+dense inverse (:func:`pev_padat`) up to ``BATAS_PEV_EKSAK`` ratees, else the series.
 
 The second gap is the uncertainty of σ²_eff itself (Kackar & Harville 1984: the PEV with
 *estimated* variance components understates the error). Given λ, the PEV scales with σ²_eff,
@@ -57,7 +61,17 @@ from scipy.special import ndtri, stdtrit
 
 from ._types import RatingData
 
-__all__ = ["BATAS_PEV_EKSAK", "pev", "pev_eksak", "pev_faktor", "pev_padat", "se_interval"]
+__all__ = [
+    "BATAS_KERJA_TAKAHASHI",
+    "BATAS_PEV_EKSAK",
+    "BATAS_PEV_TAKAHASHI",
+    "pev",
+    "pev_eksak",
+    "pev_faktor",
+    "pev_padat",
+    "pev_takahashi",
+    "se_interval",
+]
 
 _RHO_MAKS = 0.99  # the geometric tail's ratio is capped (a component's mean mode has ρ → 1)
 _BLOK_PEGAWAI = 10_000  # ratees per block of GH
@@ -65,22 +79,63 @@ _BLOK_Q2 = 2_000  # ratees per block of GHG' (its rows reach every ratee two rat
 _BLOK_EKSAK = 512  # right-hand sides per block of the exact diagonal
 
 
-#: Ratees up to which :func:`pev` inverts the ratee Schur complement exactly (dense Cholesky,
-#: O(n³)): the size of the largest sample instansi and of the REML limit
-#: (``_reml.BATAS_REML``), where the dense factor takes a fraction of a second
-#: (``benchmarks/bench_varcomp.py``); beyond it the series of :func:`pev_faktor`.
+#: Ratees up to which :func:`pev` inverts the ratee Schur complement exactly by a dense Cholesky
+#: factor (O(n³)) when the selected inversion would cost more than ``BATAS_KERJA_TAKAHASHI``
+#: (a design where nearly everyone shares raters): the size of the REML limit
+#: (``_reml.BATAS_REML``); beyond it the series of :func:`pev_faktor`.
 BATAS_PEV_EKSAK = 1_000
+
+#: Ratees up to which :func:`pev` tries the selected inversion (:func:`pev_takahashi`): an
+#: instansi report's fit. Beyond it (the 50,000-pegawai parts of ``kc.nasional``) the factor's
+#: fill is not worth finding out: there the series is 0.999 of the exact value and the whole
+#: part's calibration takes about a second.
+BATAS_PEV_TAKAHASHI = 5_000
+
+#: Work of the selected inversion (``Σ_j k_j²`` over the columns of the sparse factor) up to
+#: which :func:`pev` uses it: about 1.7 s on 2 cores. ``benchmarks/bench_varcomp.py --pev``
+#: (``kc.simulate``, seed 1): 3,000 pegawai in 6 instansi 4.0e6, 0.08 s (LAPACK's dense inverse
+#: 0.75 s); in 2 instansi 3.8e7, 0.63 s (dense 0.62 s); 5,000 in 3 instansi 6.4e7, 1.1 s (dense
+#: 2.5 s). The fill grows with the size of the linked units (about as its power 2.75).
+BATAS_KERJA_TAKAHASHI = 1.0e8
+
+_BLOK_PASANGAN = 1_000_000  # entry pairs per block of the selected inversion (memory)
+_MAKS_TINGKAT = 5_000  # elimination-tree levels (one vectorised step each) before the series
 
 
 def pev(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
-    """``PEV_i / σ²_eff``: exact (:func:`pev_padat`) up to ``BATAS_PEV_EKSAK`` ratees, else the
-    series :func:`pev_faktor` (0.94–0.999 of the exact value on average, never above it)."""
+    """``PEV_i / σ²_eff``, exact where that is affordable, else the series.
+
+    In order: the selected inversion of a sparse factor (:func:`pev_takahashi`) up to
+    ``BATAS_PEV_TAKAHASHI`` ratees when its work is at most ``BATAS_KERJA_TAKAHASHI``; the
+    dense inverse (:func:`pev_padat`) up to ``BATAS_PEV_EKSAK`` ratees; the series
+    :func:`pev_faktor` (0.94–0.999 of the exact value on average, never above it).
+    """
+    if len(data.ratee_ids) <= BATAS_PEV_TAKAHASHI:
+        try:
+            return pev_takahashi(data, w_obs, lam, lam_a, batas_kerja=BATAS_KERJA_TAKAHASHI)
+        except _TerlaluMahal:
+            pass
+        except (np.linalg.LinAlgError, RuntimeError):  # not positive definite in floating point
+            return pev_faktor(data, w_obs, lam, lam_a)
     if len(data.ratee_ids) <= BATAS_PEV_EKSAK:
         try:
             return pev_padat(data, w_obs, lam, lam_a)
-        except np.linalg.LinAlgError:  # not positive definite in floating point: the series
+        except np.linalg.LinAlgError:
             pass
     return pev_faktor(data, w_obs, lam, lam_a)
+
+
+class _TerlaluMahal(Exception):
+    """The selected inversion would cost more than the caller's budget."""
+
+
+def _schur(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float):
+    """``C`` (ratee × rater, CSR), the diagonals ``A`` and ``B`` and ``S = A − C B⁻¹ C'`` (sparse)."""
+    na, nb = len(data.ratee_ids), len(data.rater_ids)
+    C = sparse.csr_matrix((w_obs, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
+    A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
+    B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
+    return C, A, B, sparse.diags(A) - C @ sparse.diags(1.0 / B) @ C.T
 
 
 def pev_padat(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
@@ -89,16 +144,137 @@ def pev_padat(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> 
     ``diag(S⁻¹)`` from LAPACK ``potri`` (the inverse from the factor). Equal to
     :func:`pev_eksak` to rounding (tested); meant for small designs (``BATAS_PEV_EKSAK``).
     """
-    na, nb = len(data.ratee_ids), len(data.rater_ids)
-    C = sparse.csr_matrix((w_obs, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
-    A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
-    B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
-    S = (sparse.diags(A) - C @ sparse.diags(1.0 / B) @ C.T).toarray()
+    S = _schur(data, w_obs, lam, lam_a)[3].toarray()
     c, _ = sl.cho_factor(S, lower=True, check_finite=False)
     inv, info = sl.lapack.dpotri(c, lower=1)
     if info != 0:
         raise np.linalg.LinAlgError("potri gagal")
     return np.diag(inv).copy()
+
+
+def pev_takahashi(
+    data: RatingData,
+    w_obs: np.ndarray,
+    lam: float,
+    lam_a: float,
+    batas_kerja: float = np.inf,
+) -> np.ndarray:
+    """``PEV_i / σ²_eff`` exactly, by the selected inversion of a sparse ``LDLᵀ`` factor.
+
+    ``S = A − C B⁻¹ C'`` is sparse (ratees who share a rater) and, in a fill-reducing order,
+    so is its factor: SuperLU with the minimum-degree order on ``S + Sᵀ``, diagonal pivots
+    and symmetric mode gives ``P S Pᵀ = L D Lᵀ``. Takahashi's recurrences (Takahashi, Fagan &
+    Chen 1973; Erisman & Tinney 1975) give ``Z = S⁻¹`` on the pattern of ``L`` only, from the
+    last column back:
+
+    .. math:: Z_{I,j} = -Z_{I,I}\\,l_{I,j}, \\qquad Z_{jj} = 1/d_j - l_{I,j}^\\top Z_{I,j},
+
+    with ``I`` the rows below ``j`` in column ``j`` of ``L``. ``I`` holds ancestors of ``j`` in
+    the elimination tree and is a clique of the filled graph, so every ``Z_{I,I}`` needed is
+    already on the pattern; the columns of one tree level are independent and are done in
+    one vectorised step each. The work is ``Σ_j k_j²`` (``k_j = |I|``), the factorisation's.
+
+    Parameters
+    ----------
+    data, w_obs, lam, lam_a
+        As :func:`pev_faktor`.
+    batas_kerja : float
+        Raise ``_TerlaluMahal`` (before the inversion) when ``Σ_j k_j²`` is larger, or the
+        tree has more than ``_MAKS_TINGKAT`` levels.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``diag(S⁻¹)``, equal to :func:`pev_eksak` to rounding (tested).
+
+    References
+    ----------
+    .. [1] Takahashi, K., Fagan, J., & Chen, M.-S. (1973). Formation of a sparse bus impedance
+       matrix and its application to short circuit study. *8th PICA Conference*, 63–69.
+    .. [2] Erisman, A. M., & Tinney, W. F. (1975). On computing certain elements of the inverse
+       of a sparse matrix. *Communications of the ACM*, 18(3), 177–179.
+    """
+    S = _schur(data, w_obs, lam, lam_a)[3].tocsc()
+    n = S.shape[0]
+    lu = splu(
+        S,
+        permc_spec="MMD_AT_PLUS_A",
+        diag_pivot_thresh=0.0,
+        options={"SymmetricMode": True},
+    )
+    d = lu.U.diagonal()
+    if not np.array_equal(lu.perm_r, lu.perm_c) or not (d > 0).all():
+        raise np.linalg.LinAlgError("faktor tidak simetris positif")
+    L = sparse.tril(lu.L, k=-1, format="csc")
+    L.sort_indices()
+    ptr, row, val = L.indptr, L.indices, L.data
+    k = np.diff(ptr)
+    parent = np.full(n, -1)  # elimination tree: the first row below the diagonal
+    parent[k > 0] = row[ptr[:-1][k > 0]]
+    depth = _kedalaman(parent)
+    n_tingkat = int(depth.max()) + 1 if n else 0
+    if float(np.sum(k.astype(float) ** 2)) > batas_kerja or n_tingkat > _MAKS_TINGKAT:
+        raise _TerlaluMahal
+    kunci = np.repeat(np.arange(n, dtype=np.int64), k) * n + row  # (col, row): sorted
+    z_off = np.zeros(len(row))  # Z on L's strictly lower pattern
+    z_diag = np.zeros(n)
+    urut = np.argsort(depth, kind="stable")
+    batas = np.searchsorted(depth[urut], np.arange(n_tingkat + 1))
+    for t in range(n_tingkat):  # root first: a column needs only its ancestors
+        kolom = urut[batas[t] : batas[t + 1]]
+        kk = k[kolom].astype(np.float64) ** 2 / 2
+        potong = np.searchsorted(
+            np.cumsum(kk), np.arange(1, 1 + int(kk.sum() // _BLOK_PASANGAN)) * _BLOK_PASANGAN
+        )
+        for J in np.split(kolom, potong):  # blocks of columns (memory), not of ratees
+            _takahashi_kolom(J, ptr, row, val, k, kunci, z_off, z_diag, d, n)
+    return z_diag[lu.perm_c]
+
+
+def _takahashi_kolom(J, ptr, row, val, k, kunci, z_off, z_diag, d, n) -> None:
+    """One step of :func:`pev_takahashi` for independent columns ``J`` (in place).
+
+    ``Z_{I,I}`` is symmetric: each pair of entries ``e1 < e2`` of a column (rows ``r1 < r2``)
+    is looked up once, at ``(r2, r1)`` in column ``r1``, and feeds both ``Z_{r1,j}`` and
+    ``Z_{r2,j}``; the pairs ``e1 = e2`` use the diagonal.
+    """
+    kj = k[J]
+    ne = int(kj.sum())
+    if ne == 0:
+        z_diag[J] = 1.0 / d[J]
+        return
+    lokal = np.arange(ne) - np.repeat(np.cumsum(kj) - kj, kj)  # position within the column
+    e = np.repeat(ptr[J], kj) + lokal  # the entries of J, ascending
+    ke = np.repeat(kj, kj) - lokal - 1  # partners after each entry in its column
+    e1 = np.repeat(np.arange(ne), ke)
+    e2 = e1 + 1 + np.arange(len(e1)) - np.repeat(np.cumsum(ke) - ke, ke)
+    r1, r2 = row[e[e1]], row[e[e2]]
+    q = r1.astype(np.int64) * n + r2
+    pos = np.minimum(np.searchsorted(kunci, q), len(kunci) - 1)
+    if not np.array_equal(kunci[pos], q):
+        raise np.linalg.LinAlgError("pola faktor tidak tertutup")
+    z = z_off[pos]
+    lv = val[e]
+    z_kol = -(
+        z_diag[row[e]] * lv
+        + np.bincount(e1, weights=z * lv[e2], minlength=ne)
+        + np.bincount(e2, weights=z * lv[e1], minlength=ne)
+    )
+    z_off[e] = z_kol
+    kol = np.repeat(np.arange(len(J)), kj)
+    z_diag[J] = 1.0 / d[J] - np.bincount(kol, weights=lv * z_kol, minlength=len(J))
+
+
+def _kedalaman(parent: np.ndarray) -> np.ndarray:
+    """Depth of each node of a forest given by ``parent`` (−1 at roots), by pointer doubling."""
+    dist = (parent >= 0).astype(np.int64)
+    lompat = parent.copy()
+    while (lompat >= 0).any():
+        ada = lompat >= 0
+        j = np.where(ada, lompat, 0)
+        dist = dist + np.where(ada, dist[j], 0)
+        lompat = np.where(ada, lompat[j], -1)
+    return dist
 
 
 def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
@@ -121,10 +297,8 @@ def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) ->
     (dense, 3,000 ratees) the factor is 0.975–0.999 of the exact one on average (0.94–0.999
     with two terms).
     """
-    na, nb = len(data.ratee_ids), len(data.rater_ids)
-    C = sparse.csr_matrix((w_obs, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
-    A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
-    B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
+    na = len(data.ratee_ids)
+    C, A, B, _ = _schur(data, w_obs, lam, lam_a)
     G = (sparse.diags(1.0 / np.sqrt(A)) @ C @ sparse.diags(1.0 / np.sqrt(B))).tocsr()
     G.sort_indices()
     t1 = np.asarray(G.multiply(G).sum(axis=1)).ravel()
@@ -163,12 +337,8 @@ def pev_eksak(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> 
     and capped geometric tail gave 0.90 of the exact PEV on average (0.73 at worst), and the
     95 % coverage was 0.934.
     """
-    na, nb = len(data.ratee_ids), len(data.rater_ids)
-    C = sparse.csr_matrix((w_obs, (data.pair_ratee, data.pair_rater)), shape=(na, nb))
-    A = np.bincount(data.pair_ratee, weights=w_obs, minlength=na) + lam_a
-    B = np.bincount(data.pair_rater, weights=w_obs, minlength=nb) + lam
-    S = sparse.diags(A) - C @ sparse.diags(1.0 / B) @ C.T
-    lu = splu(S.tocsc())
+    na = len(data.ratee_ids)
+    lu = splu(_schur(data, w_obs, lam, lam_a)[3].tocsc())
     out = np.empty(na)
     for a in range(0, na, _BLOK_EKSAK):  # blocks of unit vectors (memory), not ratees
         b = min(a + _BLOK_EKSAK, na)
