@@ -119,6 +119,8 @@ def test_connected_design_all_comparable():
     assert fx.info["kekuatan_hubungan"] >= 3
     assert fx.info["keterkaitan"]["utama"].all()
     assert fx.info["tidak_dibandingkan"].empty
+    assert "tidak dapat dibandingkan" not in fx.ringkasan()
+    assert fx.ringkasan().endswith("(minimal 3; memadai).")
 
 
 @pytest.mark.parametrize("anchors", [1, 2])
@@ -140,9 +142,18 @@ def test_anchor_raters_flagged_as_weak_link(anchors):
         f"wilayah Selatan hanya terhubung dengan kelompok utama melalui {anchors} penilai "
         "bersama (minimal 3)"
     )
+    # the printed summary says both, in Indonesian
+    lines = fx.ringkasan().splitlines()
+    assert f"40 dari {len(d)} pegawai tidak dapat dibandingkan dengan kelompok utama" in lines[-2]
+    assert lines[-1] == (
+        f"Kekuatan hubungan antarkelompok: {anchors} penilai penghubung pada kelompok terlemah "
+        "(minimal 3; lemah)."
+    )
     # a lower (instansi-set) threshold accepts the link
     fx1 = _fit(ratings, pegawai, minimal_penghubung=1)
     assert fx1.ratees["dapat_dibandingkan"].all()
+    assert "tidak dapat dibandingkan" not in fx1.ringkasan()
+    assert fx1.ringkasan().endswith("(minimal 1; memadai).")
 
 
 def test_one_rater_linking_many_groups_counts_once():

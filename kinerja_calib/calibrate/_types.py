@@ -102,7 +102,29 @@ class RaterEffects:
                 f"Jaringan penilai terpecah menjadi {n_comp} komponen: skor antar komponen "
                 "tidak dapat dibandingkan secara langsung (lihat .jaringan)."
             )
+        lines += self._ringkasan_tautan()
         return "\n".join(lines)
+
+    def _ringkasan_tautan(self) -> list[str]:
+        """The comparability lines: pegawai outside the comparable class and the weakest
+        link (``_jaringan.mark_comparability``); empty when neither was computed."""
+        out = []
+        if "dapat_dibandingkan" in self.ratees.columns:
+            n_luar = int((~self.ratees["dapat_dibandingkan"].astype(bool)).sum())
+            if n_luar:
+                out.append(
+                    f"{bilangan(n_luar)} dari {bilangan(len(self.ratees))} pegawai tidak dapat "
+                    "dibandingkan dengan kelompok utama (lihat kolom alasan_banding)."
+                )
+        kuat = self.info.get("kekuatan_hubungan", np.nan)
+        minimal = self.info.get("minimal_penghubung")
+        if kuat is not None and np.isfinite(kuat) and minimal is not None:
+            nilai = "memadai" if kuat >= minimal else "lemah"
+            out.append(
+                f"Kekuatan hubungan antarkelompok: {bilangan(int(kuat))} penilai penghubung "
+                f"pada kelompok terlemah (minimal {bilangan(int(minimal))}; {nilai})."
+            )
+        return out
 
     def __repr__(self) -> str:  # pragma: no cover - cosmetic
         return f"RaterEffects(\n{self.ringkasan()}\n)"
