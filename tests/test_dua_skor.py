@@ -111,7 +111,10 @@ def test_distribution_score_restores_spread_and_predikat_shares(seed):
     truth = tab["skor_perilaku_sebenarnya"].to_numpy()
     shrunk, dist = r["skor_terkalibrasi"].to_numpy(), r["skor_distribusi"].to_numpy()
     assert np.array_equal(np.argsort(dist, kind="stable"), np.argsort(shrunk, kind="stable"))
-    # measured: spread 0.958 / 0.932 against 0.830 / 0.789 for the shrunk score
+    # measured: spread 0.958 / 0.932 against 0.830 / 0.789 for the shrunk score. Seeds 3 and 4
+    # are two of the 4 of 10 where the default meets the goal (benchmarks/HASIL.md): there the
+    # moment σ²_pegawai happens to offset the raters' shared scale compression; on the others
+    # it takes a stated skala_penilai (test_skala_penilai_on_the_simulator_needs_...).
     assert 0.90 <= np.std(dist) / np.std(truth) <= 1.10
     assert np.std(shrunk) / np.std(truth) < 0.85
     assert np.corrcoef(dist, truth)[0, 1] >= np.corrcoef(shrunk, truth)[0, 1] - 0.001
