@@ -416,25 +416,49 @@ def run(
     )
 
 
-if __name__ == "__main__":
-    import sys
+def _main(argv: list[str] | None = None) -> None:
+    import argparse
 
-    if "--pev" in sys.argv:  # exact ratee PEV: selected inversion vs LAPACK vs SuperLU
+    ap = argparse.ArgumentParser(
+        description="Komponen varians rater_effects (issue 16): bawaan vs mentah vs OLS vs "
+        "MixedLM, dua skor, cakupan interval dan PEV eksak."
+    )
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--pev",
+        action="store_true",
+        help="hanya PEV eksak: inversi terpilih dibanding invers padat LAPACK dan SuperLU",
+    )
+    mode.add_argument(
+        "--dua-skor-saja",
+        action="store_true",
+        help="hanya tabel dua skor (dengan oracle dan sapuan skala_penilai)",
+    )
+    mode.add_argument("--dua-skor", action="store_true", help="dua skor dan cakupan interval saja")
+    mode.add_argument(
+        "--lengkap",
+        action="store_true",
+        help="semua bagian issue 16 dalam satu proses (jalankan_semua.py)",
+    )
+    args = ap.parse_args(argv)
+    if args.pev:
         print_pev()
-        raise SystemExit
-    if "--dua-skor-saja" in sys.argv:  # the two-score table (with oracles, skala sweep) only
+        return
+    if args.dua_skor or args.dua_skor_saja:
         print_two_scores()
-        raise SystemExit
-    if "--dua-skor" in sys.argv:  # issue 16: the two scores and the interval coverage only
-        print_two_scores()
-        print_coverage()
-        print_coverage_scenarios()
-        raise SystemExit
+        if args.dua_skor:
+            print_coverage()
+            print_coverage_scenarios()
+        return
     run("sparse, no residual df (atasan of 2, 1 rating/pair)", *sparse_design(3000, 1, 2, 1))
     run("sparse (atasan of 3, 7 aspects)", *sparse_design(3000, 1))
     run("simulate default", *simulated(3000, 1), on_scale=False, peer=False)
-    if "--lengkap" in sys.argv:  # jalankan_semua.py: everything of issue 16 in one run
+    if args.lengkap:
         print_pev()
         print_two_scores()
         print_coverage()
         print_coverage_scenarios()
+
+
+if __name__ == "__main__":
+    _main()
