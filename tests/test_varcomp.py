@@ -285,21 +285,59 @@ def test_reml_keeps_lambda_in_a_sparse_design_without_residual_df():
         assert r_cal > r_raw - 0.005
 
 
-def test_designs_above_the_reml_limit_keep_the_moments_exactly():
-    """3,000 pegawai and 2,500 raters (both above ``BATAS_REML``): the default is bit for bit
-    the moment estimate; below the limit (the limit patched above the design) it is not."""
-    from kinerja_calib.calibrate import _reml
+def test_designs_above_the_reml_limits_keep_the_moments_exactly(monkeypatch):
+    """3,000 pegawai and 2,500 raters (both above ``BATAS_REML``): the default takes REML on
+    the sparse factor (its work is within ``BATAS_KERJA_REML``), equal to ``varcomp="reml"``;
+    over that work budget the default is bit for bit the moment estimate; a small design
+    takes the dense REML."""
+    from kinerja_calib.calibrate import _reml, _variance
 
     df, _ = sparse_design(3000, 5)
     assert min(df["nip"].nunique(), df["nip_penilai"].nunique()) > _reml.BATAS_REML
-    auto, mom = _quiet(df), _quiet(df, varcomp="moments")
-    assert auto.info["reml"] is False
-    pd.testing.assert_frame_equal(auto.ratees, mom.ratees, check_exact=True)
-    pd.testing.assert_frame_equal(auto.komponen, mom.komponen, check_exact=True)
-    assert auto.shrinkage == mom.shrinkage
+    auto, mom, reml = _quiet(df), _quiet(df, varcomp="moments"), _quiet(df, varcomp="reml")
+    assert auto.info["reml"] is True and reml.info["reml"] is True
+    pd.testing.assert_frame_equal(auto.komponen, reml.komponen, check_exact=True)
+    assert auto.shrinkage != mom.shrinkage
+    monkeypatch.setattr(_variance, "BATAS_KERJA_REML", 0.0)  # every sparse factor too costly
+    over = _quiet(df)
+    assert over.info["reml"] is False
+    pd.testing.assert_frame_equal(over.ratees, mom.ratees, check_exact=True)
+    pd.testing.assert_frame_equal(over.komponen, mom.komponen, check_exact=True)
+    assert over.shrinkage == mom.shrinkage
+    assert _quiet(df, varcomp="reml").info["reml"] is True  # asked for: dense then
     small, _ = sparse_design(400, 5)
     assert _quiet(small).info["reml"] is True
     assert _quiet(small).shrinkage != _quiet(small, varcomp="moments").shrinkage
+
+
+@pytest.mark.parametrize("n, per_atasan", [(400, 3), (600, 2)])
+def test_sparse_reml_equals_the_dense_one(n, per_atasan):
+    """The REML on the sparse factor (selected inverse of the Schur complement) gives the
+    dense factor's likelihood, gradient and average information to rounding, and so the
+    same components; measured 1e-12 on the gradient."""
+    from kinerja_calib.calibrate import _reml
+    from kinerja_calib.calibrate._diagnostics import components
+    from kinerja_calib.calibrate._lsmr import fit_additive, layout
+    from kinerja_calib.calibrate._prepare import rating_data
+
+    df, _ = sparse_design(n, 3, per_atasan=per_atasan)
+    data = rating_data(df)
+    cr, cb, _ = components(data)
+    fit, _ = fit_additive(data, 0.0, True, True, cr, cb, 1e-10, layout(data, cr, cb))
+    dense = _reml._Problem(data, fit, 0.5, True, jarang=False)
+    sparse_ = _reml._Problem(data, fit, 0.5, True, jarang=True)
+    for x in (np.log([0.5, 0.3, 0.2]), np.log([1.5, 0.05, 0.8])):
+        fd, gd, hd = dense.evaluate(x)
+        fs, gs, hs = sparse_.evaluate(x)
+        assert fs == pytest.approx(fd, rel=1e-10)
+        np.testing.assert_allclose(gs, gd, rtol=1e-7, atol=1e-8)
+        np.testing.assert_allclose(hs, hd, rtol=1e-7, atol=1e-8)
+    start = {"s2_a": 0.5, "s2_b": 0.3, "s2_int": 0.2}
+    a = _reml.reml_components(data, fit, 0.5, start, jarang=False)
+    b = _reml.reml_components(data, fit, 0.5, start, jarang=True)
+    for k in ("s2_a", "s2_b", "s2_int", "s2_eff"):
+        assert b[k] == pytest.approx(a[k], rel=1e-7)
+    assert _reml.reml_components(data, fit, 0.5, start, jarang=True, batas_kerja=0.0) is None
 
 
 def test_varcomp_rejects_an_unknown_method():

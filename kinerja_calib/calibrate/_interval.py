@@ -59,6 +59,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 from scipy.special import ndtri, stdtrit
 
+from ._selinv import InversTerpilih, TerlaluMahal
 from ._types import RatingData
 
 __all__ = [
@@ -98,9 +99,6 @@ BATAS_PEV_TAKAHASHI = 5_000
 #: 2.5 s). The fill grows with the size of the linked units (about as its power 2.75).
 BATAS_KERJA_TAKAHASHI = 1.0e8
 
-_BLOK_PASANGAN = 1_000_000  # entry pairs per block of the selected inversion (memory)
-_MAKS_TINGKAT = 5_000  # elimination-tree levels (one vectorised step each) before the series
-
 
 def pev(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:
     """``PEV_i / σ²_eff``, exact where that is affordable, else the series.
@@ -113,7 +111,7 @@ def pev(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.nda
     if len(data.ratee_ids) <= BATAS_PEV_TAKAHASHI:
         try:
             return pev_takahashi(data, w_obs, lam, lam_a, batas_kerja=BATAS_KERJA_TAKAHASHI)
-        except _TerlaluMahal:
+        except TerlaluMahal:
             pass
         except (np.linalg.LinAlgError, RuntimeError):  # not positive definite in floating point
             return pev_faktor(data, w_obs, lam, lam_a)
@@ -123,10 +121,6 @@ def pev(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.nda
         except np.linalg.LinAlgError:
             pass
     return pev_faktor(data, w_obs, lam, lam_a)
-
-
-class _TerlaluMahal(Exception):
-    """The selected inversion would cost more than the caller's budget."""
 
 
 def _schur(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float):
@@ -162,119 +156,22 @@ def pev_takahashi(
     """``PEV_i / σ²_eff`` exactly, by the selected inversion of a sparse ``LDLᵀ`` factor.
 
     ``S = A − C B⁻¹ C'`` is sparse (ratees who share a rater) and, in a fill-reducing order,
-    so is its factor: SuperLU with the minimum-degree order on ``S + Sᵀ``, diagonal pivots
-    and symmetric mode gives ``P S Pᵀ = L D Lᵀ``. Takahashi's recurrences (Takahashi, Fagan &
-    Chen 1973; Erisman & Tinney 1975) give ``Z = S⁻¹`` on the pattern of ``L`` only, from the
-    last column back:
-
-    .. math:: Z_{I,j} = -Z_{I,I}\\,l_{I,j}, \\qquad Z_{jj} = 1/d_j - l_{I,j}^\\top Z_{I,j},
-
-    with ``I`` the rows below ``j`` in column ``j`` of ``L``. ``I`` holds ancestors of ``j`` in
-    the elimination tree and is a clique of the filled graph, so every ``Z_{I,I}`` needed is
-    already on the pattern; the columns of one tree level are independent and are done in
-    one vectorised step each. The work is ``Σ_j k_j²`` (``k_j = |I|``), the factorisation's.
+    so is its factor; :class:`._selinv.InversTerpilih` runs Takahashi's recurrences on the
+    factor's pattern only and returns its diagonal.
 
     Parameters
     ----------
     data, w_obs, lam, lam_a
         As :func:`pev_faktor`.
     batas_kerja : float
-        Raise ``_TerlaluMahal`` (before the inversion) when ``Σ_j k_j²`` is larger, or the
-        tree has more than ``_MAKS_TINGKAT`` levels.
+        Raise ``TerlaluMahal`` (before the inversion) when the work ``Σ_j k_j²`` is larger.
 
     Returns
     -------
     numpy.ndarray
         ``diag(S⁻¹)``, equal to :func:`pev_eksak` to rounding (tested).
-
-    References
-    ----------
-    .. [1] Takahashi, K., Fagan, J., & Chen, M.-S. (1973). Formation of a sparse bus impedance
-       matrix and its application to short circuit study. *8th PICA Conference*, 63–69.
-    .. [2] Erisman, A. M., & Tinney, W. F. (1975). On computing certain elements of the inverse
-       of a sparse matrix. *Communications of the ACM*, 18(3), 177–179.
     """
-    S = _schur(data, w_obs, lam, lam_a)[3].tocsc()
-    n = S.shape[0]
-    lu = splu(
-        S,
-        permc_spec="MMD_AT_PLUS_A",
-        diag_pivot_thresh=0.0,
-        options={"SymmetricMode": True},
-    )
-    d = lu.U.diagonal()
-    if not np.array_equal(lu.perm_r, lu.perm_c) or not (d > 0).all():
-        raise np.linalg.LinAlgError("faktor tidak simetris positif")
-    L = sparse.tril(lu.L, k=-1, format="csc")
-    L.sort_indices()
-    ptr, row, val = L.indptr, L.indices, L.data
-    k = np.diff(ptr)
-    parent = np.full(n, -1)  # elimination tree: the first row below the diagonal
-    parent[k > 0] = row[ptr[:-1][k > 0]]
-    depth = _kedalaman(parent)
-    n_tingkat = int(depth.max()) + 1 if n else 0
-    if float(np.sum(k.astype(float) ** 2)) > batas_kerja or n_tingkat > _MAKS_TINGKAT:
-        raise _TerlaluMahal
-    kunci = np.repeat(np.arange(n, dtype=np.int64), k) * n + row  # (col, row): sorted
-    z_off = np.zeros(len(row))  # Z on L's strictly lower pattern
-    z_diag = np.zeros(n)
-    urut = np.argsort(depth, kind="stable")
-    batas = np.searchsorted(depth[urut], np.arange(n_tingkat + 1))
-    for t in range(n_tingkat):  # root first: a column needs only its ancestors
-        kolom = urut[batas[t] : batas[t + 1]]
-        kk = k[kolom].astype(np.float64) ** 2 / 2
-        potong = np.searchsorted(
-            np.cumsum(kk), np.arange(1, 1 + int(kk.sum() // _BLOK_PASANGAN)) * _BLOK_PASANGAN
-        )
-        for J in np.split(kolom, potong):  # blocks of columns (memory), not of ratees
-            _takahashi_kolom(J, ptr, row, val, k, kunci, z_off, z_diag, d, n)
-    return z_diag[lu.perm_c]
-
-
-def _takahashi_kolom(J, ptr, row, val, k, kunci, z_off, z_diag, d, n) -> None:
-    """One step of :func:`pev_takahashi` for independent columns ``J`` (in place).
-
-    ``Z_{I,I}`` is symmetric: each pair of entries ``e1 < e2`` of a column (rows ``r1 < r2``)
-    is looked up once, at ``(r2, r1)`` in column ``r1``, and feeds both ``Z_{r1,j}`` and
-    ``Z_{r2,j}``; the pairs ``e1 = e2`` use the diagonal.
-    """
-    kj = k[J]
-    ne = int(kj.sum())
-    if ne == 0:
-        z_diag[J] = 1.0 / d[J]
-        return
-    lokal = np.arange(ne) - np.repeat(np.cumsum(kj) - kj, kj)  # position within the column
-    e = np.repeat(ptr[J], kj) + lokal  # the entries of J, ascending
-    ke = np.repeat(kj, kj) - lokal - 1  # partners after each entry in its column
-    e1 = np.repeat(np.arange(ne), ke)
-    e2 = e1 + 1 + np.arange(len(e1)) - np.repeat(np.cumsum(ke) - ke, ke)
-    r1, r2 = row[e[e1]], row[e[e2]]
-    q = r1.astype(np.int64) * n + r2
-    pos = np.minimum(np.searchsorted(kunci, q), len(kunci) - 1)
-    if not np.array_equal(kunci[pos], q):
-        raise np.linalg.LinAlgError("pola faktor tidak tertutup")
-    z = z_off[pos]
-    lv = val[e]
-    z_kol = -(
-        z_diag[row[e]] * lv
-        + np.bincount(e1, weights=z * lv[e2], minlength=ne)
-        + np.bincount(e2, weights=z * lv[e1], minlength=ne)
-    )
-    z_off[e] = z_kol
-    kol = np.repeat(np.arange(len(J)), kj)
-    z_diag[J] = 1.0 / d[J] - np.bincount(kol, weights=lv * z_kol, minlength=len(J))
-
-
-def _kedalaman(parent: np.ndarray) -> np.ndarray:
-    """Depth of each node of a forest given by ``parent`` (−1 at roots), by pointer doubling."""
-    dist = (parent >= 0).astype(np.int64)
-    lompat = parent.copy()
-    while (lompat >= 0).any():
-        ada = lompat >= 0
-        j = np.where(ada, lompat, 0)
-        dist = dist + np.where(ada, dist[j], 0)
-        lompat = np.where(ada, lompat[j], -1)
-    return dist
+    return InversTerpilih(_schur(data, w_obs, lam, lam_a)[3], batas_kerja).diag()
 
 
 def pev_faktor(data: RatingData, w_obs: np.ndarray, lam: float, lam_a: float) -> np.ndarray:

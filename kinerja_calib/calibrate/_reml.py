@@ -17,8 +17,12 @@ mixed-model equations ``M = W'R⁻¹W + diag(0, G⁻¹)``, ``W = [X Z_a Z_b]``:
 
 (Henderson 1984; Searle, Casella & McCulloch 1992). The larger of the ratee and rater blocks
 of ``M`` is diagonal (a pair has one ratee and one rater) and is absorbed; the Schur complement
-on the smaller block plus ``X`` is factorised densely. The gradient needs ``tr(M⁻¹ ·)``, taken
-from the dense inverse of the Schur complement; the start is the moment estimate of
+on the smaller block plus ``X`` is factorised. The gradient needs ``tr(M⁻¹ ·)``: sums of
+entries of ``S⁻¹`` where ``S`` (or ``F = M_DE M_EE⁻¹`` column by column) has entries. Up to
+:data:`BATAS_REML` both come from a dense Cholesky factor and the full inverse; above it from a
+sparse factor and its selected inverse (:mod:`._selinv`), which holds exactly those entries —
+the same likelihood, gradient and average information to rounding (tested), at the cost of
+the sparse factor instead of the cube of the block. The start is the moment estimate of
 :mod:`._varcomp`.
 
 Why: the moment equations are unbiased but noisy in small organisations (the report fits each
@@ -27,8 +31,12 @@ instansi on its own): in ``benchmarks/bench_batas.py``'s ``unit kecil`` (ten org
 With REML as the default below :data:`BATAS_REML` the share reached 0.951 (seeds 1–3; log-λ
 RMSE over ten such organisations 0.184 against 0.228 for the blended moments), and the
 components equal statsmodels' MixedLM REML on the same pair means (1e-5 relative) in 0.03 s
-instead of 5–30 s. Above :data:`BATAS_REML` the moments are kept (log-λ RMSE 0.08 at 2,000
-ratees; and the dense factorisation grows as the cube of the smaller block).
+instead of 5–30 s. Above :data:`BATAS_REML` the sparse factor is used up to
+:data:`BATAS_REML_JARANG` when its work is within :data:`BATAS_KERJA_REML`, else the moments
+(log-λ RMSE 0.08 at 2,000 ratees on the ``bench_batas`` generator, whose raters rate many
+people; on ``kc.simulate``, where most raters rate one or two, the moment σ²_pegawai at
+3,000 pegawai ranges 0.110–0.152 over seeds 1–10 in 6 instansi and 0.06–0.24 in 2, against
+REML's 0.128–0.147 and the raters'-scale truth 0.12–0.14; ``bench_varcomp.py --reml``).
 
 Each iteration is an average-information Newton step (Gilmour, Thompson & Cullis 1995) in
 the log-components with step halving; 4–6 iterations from the moments.
@@ -50,9 +58,16 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, sparse
 
+from ._selinv import InversTerpilih, TerlaluMahal, pasangan_kolom
 from ._types import AdditiveFit, RatingData
 
-__all__ = ["BATAS_REML", "reml_components", "reml_fits"]
+__all__ = [
+    "BATAS_KERJA_REML",
+    "BATAS_REML",
+    "BATAS_REML_JARANG",
+    "reml_components",
+    "reml_fits",
+]
 
 #: Largest ``min(pegawai, penilai)`` — the dense block of the mixed-model equations — for which
 #: the default estimates the variance components by REML instead of the moment equations.
@@ -67,15 +82,39 @@ __all__ = ["BATAS_REML", "reml_components", "reml_fits"]
 BATAS_REML = 1000
 
 
+#: Largest ``min(pegawai, penilai)`` for which the default tries REML on a *sparse* factor of the
+#: Schur complement (selected inversion, :mod:`._selinv`) above :data:`BATAS_REML`, where the
+#: dense one costs seconds: the same estimates to rounding (tested), kept when the factor's
+#: work is at most :data:`BATAS_KERJA_REML`. ``kc.simulate`` default, 3,000 pegawai in 6
+#: instansi (seed 1): 0.85 s against 4.6 s dense; seeds 1, 5, 9: σ²_pegawai 0.133 / 0.132 /
+#: 0.135 against the moments' 0.110 / 0.118 / 0.112 (the raters' scale: 0.12–0.14), r with the
+#: truth +0.003 to +0.004 (``benchmarks/bench_varcomp.py --reml``).
+BATAS_REML_JARANG = 5_000
+
+#: Work of the sparse factor (``Σ_j k_j²``) up to which the default uses the sparse REML: about
+#: a second per fit (the gradient needs one selected inversion per iteration). 3,000 pegawai in
+#: 6 instansi: 4e6 (0.85 s); in 2 instansi: 3.8e7 (3.8 s, dense 4.4 s), so the moments there.
+BATAS_KERJA_REML = 1.0e7
+
+
 def reml_fits(data: RatingData) -> bool:
-    """Whether the design is small enough for :func:`reml_components` (see :data:`BATAS_REML`)."""
-    return min(len(data.ratee_ids), len(data.rater_ids)) <= BATAS_REML
+    """Whether the default tries :func:`reml_components`: dense up to :data:`BATAS_REML`,
+    sparse up to :data:`BATAS_REML_JARANG` (within :data:`BATAS_KERJA_REML`)."""
+    return min(len(data.ratee_ids), len(data.rater_ids)) <= BATAS_REML_JARANG
 
 
 class _Problem:
     """The pair-level mixed model with the larger random-effect block absorbed."""
 
-    def __init__(self, data: RatingData, fit: AdditiveFit, s2_w: float, include_role: bool):
+    def __init__(
+        self,
+        data: RatingData,
+        fit: AdditiveFit,
+        s2_w: float,
+        include_role: bool,
+        jarang: bool = False,
+        batas_kerja: float = np.inf,
+    ):
         na, nb, ng, _, npairs = data.sizes
         d_pair = np.bincount(data.pair, weights=fit.d[data.aspect], minlength=npairs)
         self.z = data.pair_ysum / data.pair_n - d_pair / data.pair_n
@@ -108,6 +147,8 @@ class _Problem:
             ]
         ).tocsr()
         self.Zl = sparse.csr_matrix((np.ones(npairs), (rows, large)), shape=(npairs, self.nl))
+        self.jarang = jarang  # the Schur complement as a sparse factor (_selinv), not dense
+        self.batas_kerja = batas_kerja  # of the sparse factor (TerlaluMahal beyond)
 
     def evaluate(self, phi: np.ndarray, grad: bool = True):
         """−2 log restricted likelihood (up to a constant), its gradient and the average
@@ -121,55 +162,45 @@ class _Problem:
         z, D, Zl, p, ns = self.z, self.D, self.Zl, self.p, self.ns
         Dw = D.T.multiply(w).tocsr()  # D'R⁻¹
         m_ee = np.bincount(self.large, weights=w, minlength=self.nl) + 1.0 / g_l
-        m_dd = (Dw @ D).toarray()
-        m_dd[np.arange(p, p + ns), np.arange(p, p + ns)] += 1.0 / g_s
+        m_dd = (Dw @ D).tocsr() + sparse.diags(np.r_[np.zeros(p), np.full(ns, 1.0 / g_s)])
         m_de = (Dw @ Zl).tocsr()
         F = m_de.multiply(1.0 / m_ee).tocsr()  # M_DE M_EE⁻¹
-        S = m_dd - (F @ m_de.T).toarray()
         try:
-            cf = linalg.cho_factor(S, lower=True, check_finite=False)
-        except linalg.LinAlgError:
+            schur = _Schur(m_dd - F @ m_de.T, self.jarang, self.batas_kerja)
+        except (linalg.LinAlgError, RuntimeError):
             return np.inf, None, None
 
         def solve(q):  # the mixed-model equations with right-hand side W'R⁻¹q
             rhs_d = Dw @ q
             rhs_e = np.bincount(self.large, weights=w * q, minlength=self.nl)
-            x_d = linalg.cho_solve(cf, rhs_d - F @ rhs_e, check_finite=False)
+            x_d = schur.solve(rhs_d - F @ rhs_e)
             x_e = (rhs_e - m_de.T @ x_d) / m_ee
             return x_d, x_e, float(rhs_d @ x_d + rhs_e @ x_e)
 
         x_d, x_e, fitted = solve(z)
-        logdet_s = 2.0 * float(np.sum(np.log(np.diag(cf[0]))))
         f = (
             float(np.sum(np.log(r)))
             + ns * np.log(g_s)
             + self.nl * np.log(g_l)
             + float(np.sum(np.log(m_ee)))
-            + logdet_s
+            + schur.logdet
             + float(z @ (w * z))
             - fitted
         )
         if not grad:
             return f, None, None
-        s_inv, info = linalg.lapack.dpotri(cf[0], lower=1)  # S⁻¹ from its Cholesky factor
-        if info != 0:
+        w2 = w * w
+        Dw2 = D.T.multiply(w2).tocsr()
+        k_ee = np.bincount(self.large, weights=w2, minlength=self.nl)
+        try:  # the traces tr(M⁻¹ ·) from S⁻¹ (dense, or on the sparse factor's pattern)
+            tr_s, c_ee, tr_k = schur.traces(p, m_ee, F, Dw2 @ D, Dw2 @ Zl, k_ee)
+        except (linalg.LinAlgError, ValueError):
             return f, None, None
-        s_inv = np.tril(s_inv) + np.tril(s_inv, -1).T
-        T = np.asarray(F.T @ s_inv).T  # S⁻¹F: the DE block of M⁻¹ is −T
-        c_ee = 1.0 / m_ee + np.asarray(F.multiply(T).sum(axis=0)).ravel()  # diag of M⁻¹_EE
-        tr_s = float(np.trace(s_inv[p:, p:]))
         tr_l = float(c_ee.sum())
         u_s, u_l = x_d[p:], x_e
         g_small = ns / g_s - tr_s / g_s**2 - float(u_s @ u_s) / g_s**2
         g_large = self.nl / g_l - tr_l / g_l**2 - float(u_l @ u_l) / g_l**2
         # σ²_int: tr(P) − z'P²z, tr(P) = Σ w − tr(M⁻¹ W'R⁻²W), Pz = R⁻¹ê
-        w2 = w * w
-        Dw2 = D.T.multiply(w2).tocsr()
-        k_dd = (Dw2 @ D).toarray()
-        k_de = (Dw2 @ Zl).tocsr()
-        k_ee = np.bincount(self.large, weights=w2, minlength=self.nl)
-        tr_k = float(np.sum(s_inv * k_dd)) - 2.0 * float(k_de.multiply(T).sum())
-        tr_k += float(c_ee @ k_ee)
         e = z - D @ x_d - x_e[self.large]
         g_int = float(w.sum()) - tr_k - float(np.sum((w * e) ** 2))
         ga, gb = (g_small, g_large) if self.small_is_ratee else (g_large, g_small)
@@ -184,6 +215,59 @@ class _Problem:
             PQ[:, k] = w * (Q[:, k] - D @ y_d - y_e[self.large])
         ai = Q.T @ PQ
         return f, np.array([ga, gb, g_int]) * s2, ai * np.outer(s2, s2)  # to the log scale
+
+
+class _Schur:
+    """The Schur complement ``S`` of the mixed-model equations (the larger random block
+    absorbed): its factor, ``log|S|``, solves and the traces the REML gradient needs, densely
+    (``jarang=False``: Cholesky and the full inverse) or on a sparse factor (``jarang=True``:
+    the selected inverse of :mod:`._selinv`, which holds ``S⁻¹`` wherever ``S`` has entries,
+    and every trace below is a sum over such entries)."""
+
+    def __init__(self, S, jarang: bool, batas_kerja: float = np.inf) -> None:
+        self.jarang = jarang
+        if jarang:
+            self.inv = InversTerpilih(S, batas_kerja)
+            self.logdet = self.inv.logdet
+        else:
+            self.cf = linalg.cho_factor(S.toarray(), lower=True, check_finite=False)
+            self.logdet = 2.0 * float(np.sum(np.log(np.diag(self.cf[0]))))
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        if self.jarang:
+            return self.inv.solve(b)
+        return linalg.cho_solve(self.cf, b, check_finite=False)
+
+    def traces(self, p, m_ee, F, k_dd, k_de, k_ee):
+        """``tr`` of the small random block of ``M⁻¹``, ``diag`` of its large block and
+        ``tr(M⁻¹ W'R⁻²W)``. ``F = M_DE M_EE⁻¹``; ``k_dd, k_de, k_ee`` the blocks of
+        ``W'R⁻²W``. The DE block of ``M⁻¹`` is ``−S⁻¹F`` and its EE block
+        ``M_EE⁻¹ + F'S⁻¹F``."""
+        if not self.jarang:
+            s_inv, info = linalg.lapack.dpotri(self.cf[0], lower=1)  # S⁻¹ from its factor
+            if info != 0:
+                raise linalg.LinAlgError("potri gagal")
+            s_inv = np.tril(s_inv) + np.tril(s_inv, -1).T
+            T = np.asarray(F.T @ s_inv).T  # S⁻¹F
+            c_ee = 1.0 / m_ee + np.asarray(F.multiply(T).sum(axis=0)).ravel()
+            tr_k = float(np.sum(s_inv * k_dd.toarray())) - 2.0 * float(k_de.multiply(T).sum())
+            return float(np.trace(s_inv[p:, p:])), c_ee, tr_k + float(c_ee @ k_ee)
+        inv = self.inv
+        Fc = sparse.csc_matrix(F)
+        Fc.sort_indices()
+        a, b, col = pasangan_kolom(Fc)  # pairs of D-rows sharing a column of F (an E member)
+        z_ab = inv.at(Fc.indices[a], Fc.indices[b])
+        c_ee = 1.0 / m_ee + np.bincount(
+            col, weights=Fc.data[a] * Fc.data[b] * z_ab, minlength=F.shape[1]
+        )
+        Kc = sparse.csc_matrix(k_de)
+        Kc.sort_indices()
+        if not (np.array_equal(Kc.indptr, Fc.indptr) and np.array_equal(Kc.indices, Fc.indices)):
+            raise ValueError("pola k_de berbeda dari F")
+        kd = sparse.coo_matrix(k_dd)
+        tr_k = float(np.sum(kd.data * inv.at(kd.row, kd.col)))
+        tr_k -= 2.0 * float(np.sum(Kc.data[a] * Fc.data[b] * z_ab))
+        return float(inv.diag()[p:].sum()), c_ee, tr_k + float(c_ee @ k_ee)
 
 
 def _newton(prob: _Problem, x0: np.ndarray, lo: float, hi: float, max_iter: int = 50):
@@ -229,7 +313,9 @@ def reml_components(
     s2_w: float,
     start: dict[str, float],
     include_role: bool = True,
-) -> dict[str, float]:
+    jarang: bool | None = None,
+    batas_kerja: float = np.inf,
+) -> dict[str, float] | None:
     """σ²_pegawai, σ²_penilai, σ²_int and σ²_eff = σ²_w + m̄·σ²_int by REML (module docstring).
 
     Parameters
@@ -245,19 +331,32 @@ def reml_components(
         starts at 1 % of the pair means' variance.
     include_role : bool
         Role fixed effects in ``X``.
+    jarang : bool, optional
+        The Schur complement as a sparse factor with its selected inverse (:mod:`._selinv`)
+        instead of a dense Cholesky factor: the same likelihood, gradient and average
+        information (tested to rounding), at the cost of the sparse factor. Default: sparse
+        when ``min(pegawai, penilai)`` is above :data:`BATAS_REML`.
+    batas_kerja : float
+        The sparse factor's largest work ``Σ_j k_j²``; beyond it ``None`` is returned.
 
     Returns
     -------
     dict
         ``s2_a``, ``s2_b``, ``s2_int``, ``s2_eff`` (as :func:`._varcomp.moment_components`),
         ``reml_iterasi`` and ``reml_konvergen``. A component on the boundary is returned as
-        the lower bound ``1e-8·var(z)`` (practically 0).
+        the lower bound ``1e-8·var(z)`` (practically 0). ``None`` when the sparse factor
+        would cost more than ``batas_kerja``.
     """
-    prob = _Problem(data, fit, s2_w, include_role)
+    if jarang is None:
+        jarang = min(len(data.ratee_ids), len(data.rater_ids)) > BATAS_REML
+    prob = _Problem(data, fit, s2_w, include_role, jarang, batas_kerja)
     vz = float(np.var(prob.z)) or 1.0
     lo = np.log(1e-8 * vz)
     x0 = np.log([max(float(start[k]), 0.01 * vz) for k in ("s2_a", "s2_b", "s2_int")])
-    x, iterations, converged = _newton(prob, x0, lo, float(np.log(1e4 * vz)))
+    try:
+        x, iterations, converged = _newton(prob, x0, lo, float(np.log(1e4 * vz)))
+    except TerlaluMahal:
+        return None
     s2_a, s2_b, s2_int = (float(v) for v in np.exp(x))
     m_bar = len(data.y) / len(data.pair_n)
     s2_w = float(s2_w) if np.isfinite(s2_w) else 0.0

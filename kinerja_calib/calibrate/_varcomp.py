@@ -20,8 +20,9 @@ design the log-λ RMSE was 0.24 / 0.19 / 0.08 at 120 / 600 / 2,000 ratees, again
 0.15 for the moments alone and 0.28 / 0.30 / 0.23 for the former residual-based components.
 
 For designs whose smaller side (ratees or raters) is at most ``BATAS_REML`` the default
-replaces these estimates by exact REML started from them (:mod:`._reml`); the moments stay the
-estimate for large designs, where they are precise and REML's dense factorisation is costly.
+replaces these estimates by exact REML started from them (:mod:`._reml`), and up to
+``BATAS_REML_JARANG`` where REML's sparse factor is cheap (``BATAS_KERJA_REML``); the moments
+stay the estimate for large designs, where REML would cost more than the rest of the fit.
 
 References
 ----------

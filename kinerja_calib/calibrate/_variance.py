@@ -30,9 +30,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import ParameterError
-from ._interval import pev, se_interval
+from ._interval import BATAS_KERJA_TAKAHASHI, pev, se_interval
 from ._lsmr import fit_additive
-from ._reml import reml_components
+from ._reml import BATAS_KERJA_REML, reml_components
 from ._triple import varians_dalam_komponen
 from ._types import AdditiveFit, RatingData
 from ._varcomp import AMBANG_DF_SISA, blended_components
@@ -137,6 +137,8 @@ class Components(NamedTuple):
     #: :func:`variance_parts` with ``s2_eff`` (and ``s2_int``, or ``s2_w`` when every pair has
     #: one rating) replaced by the random-effects estimates; as computed when fixed effects.
     parts: dict[str, float]
+    #: Whether the random effects' components are REML estimates (else the moments).
+    reml: bool = False
 
 
 def variance_components(
@@ -145,7 +147,7 @@ def variance_components(
     n_comp: int,
     n_params: int,
     ols: bool,
-    used_reml: bool,
+    reml: str | None,
     include_role: bool,
 ) -> Components:
     """σ²_eff, σ²_penilai and σ²_pegawai from the unshrunk fit (no λ involved).
@@ -161,8 +163,10 @@ def variance_components(
     ols : bool
         The fixed-effects model (``shrinkage=None``): its own residual variance, and the
         variances of the effects minus their mean sampling variance (:func:`moment_var`).
-    used_reml : bool
-        Random effects by REML (``_reml``), started from the moments; else the moments.
+    reml : {"auto", "reml", None}
+        Random effects by REML (``_reml``), started from the moments: ``"reml"`` always (a
+        sparse factor within ``_interval.BATAS_KERJA_TAKAHASHI``, else dense), ``"auto"`` where
+        the default affords it (``_reml.BATAS_KERJA_REML``); ``None``: the moments.
     include_role : bool
         Whether role effects are modelled (REML only).
 
@@ -185,15 +189,21 @@ def variance_components(
     # toward the moment equations, which need none (λ never collapses); see blended_components
     s2_int_res = max((parts["s2_eff"] - parts["s2_w_free"]) / parts["m_bar"], 0.0)
     mc = blended_components(data, fit0, parts["s2_w_free"], s2_int_res, df_pair)
-    if used_reml:  # exact REML, started from the moments, where the design is small
-        mc = reml_components(data, fit0, parts["s2_w_free"], mc, include_role)
+    used_reml = False
+    if reml is not None:  # exact REML, started from the moments, where it is affordable
+        batas = BATAS_KERJA_REML if reml == "auto" else BATAS_KERJA_TAKAHASHI
+        r = reml_components(data, fit0, parts["s2_w_free"], mc, include_role, batas_kerja=batas)
+        if r is None and reml == "reml":  # asked for: the dense factor, whatever it costs
+            r = reml_components(data, fit0, parts["s2_w_free"], mc, include_role, jarang=False)
+        if r is not None:
+            mc, used_reml = r, True
     nu = df_pair if df_pair >= AMBANG_DF_SISA * npairs else np.inf  # σ²_eff a residual MS?
     s2_eff = mc["s2_eff"]
     if parts["s2_w_free"] > 0:
         parts = {**parts, "s2_eff": s2_eff, "s2_int": mc["s2_int"]}
     else:  # one rating per pair: interaction and noise are not separable; all is galat
         parts = {**parts, "s2_eff": s2_eff, "s2_w": s2_eff, "s2_int": np.nan}
-    return Components(s2_eff, mc["s2_b"], mc["s2_a"], nu, parts)
+    return Components(s2_eff, mc["s2_b"], mc["s2_a"], nu, parts, used_reml)
 
 
 def role_aspect_variances(data: RatingData, fit: AdditiveFit) -> tuple[float, float]:
