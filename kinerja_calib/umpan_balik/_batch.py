@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import uuid
 import weakref
 from functools import lru_cache
 from pathlib import Path
@@ -234,8 +235,12 @@ def _dask(wb, kode: list[str], keluaran: Path, opsi: dict, scheduler, tampilkan:
     try:
         path = getattr(wb, "path", None)
         sumber = str(path) if path and Path(path).exists() else client.scatter(wb, broadcast=True)
+        # a fresh key per call: with a fixed key a second call (e.g. ``lanjut`` after a lost
+        # sheet) on the same cluster got the first call's cached result while its futures
+        # were still being released, and wrote nothing
+        run = uuid.uuid4().hex[:12]
         futures = [
-            client.submit(_tugas_dask, sumber, k, str(keluaran), opsi, key=f"umpan-balik-{k}")
+            client.submit(_tugas_dask, sumber, k, str(keluaran), opsi, key=f"umpan-balik-{k}-{run}")
             for k in kode
         ]
         out = []
