@@ -310,29 +310,29 @@ def print_coverage(seeds=(1, 2, 3, 4, 5), n: int = 3000) -> None:
         )
 
 
-def _pev_args(df: pd.DataFrame) -> tuple:
-    """Fit the default and return the arguments of its first ratee-PEV call."""
+def _first_args(name: str, df: pd.DataFrame) -> tuple:
+    """Fit the default on ``df`` and return the positional arguments of its first call to
+    ``kinerja_calib.calibrate._variance.<name>`` (``pev``: the ratee PEV; ``reml_components``)."""
     import kinerja_calib as kc
     from kinerja_calib.calibrate import _variance
 
-    seen, real = [], _variance.pev
-    _variance.pev = lambda *a: seen.append(a) or real(*a)
+    seen, real = [], getattr(_variance, name)
+    setattr(_variance, name, lambda *a, **k: seen.append(a) or real(*a, **k))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             kc.calibrate.rater_effects(df)
     finally:
-        _variance.pev = real
+        setattr(_variance, name, real)
     return seen[0]
 
 
 def print_pev(seed: int = 1) -> None:
     """Exact ratee PEV: selected inversion against LAPACK's dense inverse and SuperLU's solves
     (the peers, same run), and how close the series is, on ``kc.simulate`` designs."""
-    from scipy.sparse.linalg import splu
-
     import kinerja_calib as kc
     from kinerja_calib.calibrate import _interval as iv
+    from kinerja_calib.calibrate._selinv import InversTerpilih
 
     designs = [
         ("keparahan 1.000 / 6 instansi", 1000, 6, "keparahan"),
@@ -344,12 +344,8 @@ def print_pev(seed: int = 1) -> None:
     for name, n, ni, bias in designs:
         s = kc.simulate.Scenario(n_pegawai=n, n_instansi=ni, kompak=True)
         s = kc.simulate.scenario_bias(s, bias) if bias else s
-        args = _pev_args(kc.simulate.simulate_ratings(s, seed=seed).ratings)
-        S = iv._schur(*args)[3].tocsc()
-        lu = splu(
-            S, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
-        )
-        kerja = float(np.sum((np.diff(lu.L.tocsc().indptr) - 1.0) ** 2))
+        args = _first_args("pev", kc.simulate.simulate_ratings(s, seed=seed).ratings)
+        kerja = InversTerpilih(iv._schur(*args)[3]).kerja
         t = {}
         for f in (iv.pev_takahashi, iv.pev_padat, iv.pev_faktor, iv.pev_eksak):
             if f is iv.pev_eksak and n > 3000:
@@ -372,7 +368,7 @@ def print_reml(seeds=tuple(range(1, 11)), n: int = 3000) -> None:
     """REML above ``BATAS_REML`` on the sparse factor: against the moments (the former default
     there) on ``kc.simulate``'s default, and its time against the dense factor (same run)."""
     import kinerja_calib as kc
-    from kinerja_calib.calibrate import _reml, _variance
+    from kinerja_calib.calibrate import _reml
 
     rows = []
     for seed in seeds:
@@ -412,19 +408,11 @@ def print_reml(seeds=tuple(range(1, 11)), n: int = 3000) -> None:
     d = df[df.varcomp == "auto"]["r"].to_numpy() - df[df.varcomp == "moments"]["r"].to_numpy()
     print(f"r auto - moments: mean {d.mean():+.4f}, better on {(d > 0).sum()} of {len(d)} seeds")
     # the peer for the cost: the same REML on the dense factor
-    seen = []
-    real = _variance.reml_components
-    _variance.reml_components = lambda *a, **k: seen.append(a) or real(*a, **k)
-    try:
-        sim = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=n, kompak=True), seed=1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            kc.calibrate.rater_effects(sim.ratings)
-    finally:
-        _variance.reml_components = real
+    sim = kc.simulate.simulate_ratings(kc.simulate.Scenario(n_pegawai=n, kompak=True), seed=1)
+    args = _first_args("reml_components", sim.ratings)
     for jarang in (True, False):
         t0 = time.perf_counter()
-        out = _reml.reml_components(*seen[0], jarang=jarang)
+        out = _reml.reml_components(*args, jarang=jarang)
         print(
             f"REML {'jarang' if jarang else 'padat'} seed 1: {time.perf_counter() - t0:.2f} s, "
             f"σ²_pegawai {out['s2_a']:.6f} σ²_penilai {out['s2_b']:.6f} iterasi {out['reml_iterasi']}"

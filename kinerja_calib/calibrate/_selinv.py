@@ -101,16 +101,22 @@ class InversTerpilih:
         z_off, z_diag = self._inverse()
         pi, pk = self.perm[np.asarray(i)], self.perm[np.asarray(k)]
         lo, hi = np.minimum(pi, pk), np.maximum(pi, pk)
-        q = lo.astype(np.int64) * self.n + hi
-        pos = np.minimum(np.searchsorted(self._kunci, q), max(len(self._kunci) - 1, 0))
-        sama = lo == hi
-        if len(self._kunci) == 0:
-            if not sama.all():
-                raise ValueError("pasangan di luar pola faktor")
-            return z_diag[lo]
-        if not (self._kunci[pos] == q)[~sama].all():
+        lain = lo != hi
+        pos, ada = self._cari(lo[lain], hi[lain])
+        if not ada.all():
             raise ValueError("pasangan di luar pola faktor")
-        return np.where(sama, z_diag[lo], z_off[pos])
+        out = z_diag[lo]
+        out[lain] = z_off[pos]
+        return out
+
+    def _cari(self, kolom: np.ndarray, baris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Position of each strictly lower entry ``(baris, kolom)`` in the factor's storage
+        (permuted order), and whether it is stored at all."""
+        q = kolom.astype(np.int64) * self.n + baris
+        pos = np.searchsorted(self._kunci, q)
+        ada = pos < len(self._kunci)
+        ada[ada] = self._kunci[pos[ada]] == q[ada]
+        return np.where(ada, pos, 0), ada
 
     def _inverse(self) -> tuple[np.ndarray, np.ndarray]:
         """``S⁻¹`` on the factor's strictly lower pattern and diagonal (permuted order)."""
@@ -139,21 +145,19 @@ class InversTerpilih:
         ``r1 < r2``) is looked up once, at ``(r2, r1)`` in column ``r1``, and feeds both
         ``Z_{r1,j}`` and ``Z_{r2,j}``; the pairs ``e1 = e2`` use the diagonal.
         """
-        ptr, row, val, kunci, d, n = self._ptr, self._row, self._val, self._kunci, self.d, self.n
+        row, val, d = self._row, self._val, self.d
         kj = self._k[J]
         ne = int(kj.sum())
         if ne == 0:
             z_diag[J] = 1.0 / d[J]
             return
-        lokal = np.arange(ne) - np.repeat(np.cumsum(kj) - kj, kj)  # position within the column
-        e = np.repeat(ptr[J], kj) + lokal  # the entries of J, ascending
+        lokal = _urutan_dalam(kj)  # position within the column
+        e = np.repeat(self._ptr[J], kj) + lokal  # the entries of J, ascending
         ke = np.repeat(kj, kj) - lokal - 1  # partners after each entry in its column
         e1 = np.repeat(np.arange(ne), ke)
-        e2 = e1 + 1 + np.arange(len(e1)) - np.repeat(np.cumsum(ke) - ke, ke)
-        r1, r2 = row[e[e1]], row[e[e2]]
-        q = r1.astype(np.int64) * n + r2
-        pos = np.minimum(np.searchsorted(kunci, q), len(kunci) - 1)
-        if not np.array_equal(kunci[pos], q):
+        e2 = e1 + 1 + _urutan_dalam(ke)
+        pos, ada = self._cari(row[e[e1]], row[e[e2]])
+        if not ada.all():
             raise np.linalg.LinAlgError("pola faktor tidak tertutup")
         z = z_off[pos]
         lv = val[e]
@@ -178,10 +182,13 @@ def pasangan_kolom(G: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarr
     k = np.diff(G.indptr)
     kk = np.repeat(k, k)  # partners of each entry (its whole column)
     a = np.repeat(np.arange(G.nnz), kk)
-    awal = np.repeat(np.repeat(G.indptr[:-1], k), kk)
-    b = awal + np.arange(len(a)) - np.repeat(np.cumsum(kk) - kk, kk)
-    col = np.repeat(np.repeat(np.arange(G.shape[1]), k), kk)
-    return a, b, col
+    col = np.repeat(np.arange(G.shape[1]), k)[a]
+    return a, G.indptr[col] + _urutan_dalam(kk), col
+
+
+def _urutan_dalam(k: np.ndarray) -> np.ndarray:
+    """``0, 1, …, k_g − 1`` for each run ``g`` of lengths ``k``, concatenated."""
+    return np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
 
 
 def _kedalaman(parent: np.ndarray) -> np.ndarray:
