@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,6 +155,33 @@ def test_ikm_axis_is_the_25_to_100_scale(ctx_mini):
     ax = fig.axes[0]
     assert ax.get_xlim() == (25.0, 100.0)
     assert "25–100" in ax.get_xlabel() and "0–100" not in ax.get_xlabel()
+
+
+def test_capaian_chart_lowest_on_top_with_whole_wrapped_names():
+    """The lowest capaian is the top bar whether or not the chart is cut to ``maks``; a long
+    jabatan name is wrapped (narrow pages), never shortened, so two names that differ only
+    at the end stay two labels, and the figure grows with the lines of its longest label."""
+    panjang = "Kepala Seksi Ketenteraman dan Ketertiban Umum Kecamatan Telanaipura"
+    tab = pd.DataFrame(
+        {
+            "jabatan": ["Camat", panjang + " A", panjang + " B", "Lurah"],
+            "capaian_rata_rata": [120.0, 99.0, 104.0, 70.0],
+        }
+    )
+    plots = _sections_base.plots()
+    for maks in (10, 3):  # uncut, then cut to the three lowest
+        ax = plots.gambar_capaian_jabatan(tab, maks=maks).axes[0]
+        ticks = ax.get_yticks()
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        top = labels[int(np.argmax(ticks))]
+        assert top == "Lurah", (maks, labels)
+        assert len(labels) == min(4, maks)
+        whole = {" ".join(t.split("\n")) for t in labels}
+        assert {panjang + " A", panjang + " B"} <= whole, whole
+        assert max(len(line) for t in labels for line in t.split("\n")) <= 26
+    tinggi = plots.gambar_capaian_jabatan(tab).get_size_inches()[1]
+    pendek = plots.gambar_capaian_jabatan(tab.assign(jabatan=list("ABCD"))).get_size_inches()[1]
+    assert tinggi > pendek + 1.5  # four-line labels need taller rows than one-line ones
 
 
 def test_long_per_pegawai_tables_are_closed(ctx_mini):
@@ -321,6 +349,49 @@ def test_first_view_fits_eight_screens(laporan_sampel, tmp_path):
     assert judul.index("1. Ringkasan eksekutif") < judul.index("Keputusan untuk pimpinan")
     assert judul.index("Keputusan untuk pimpinan") < judul.index("2. Capaian indikator per jabatan")
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_phone_figures_keep_a_readable_size_and_scroll(laporan_sampel):
+    """At a phone's 390 px a report figure is not shrunk to the screen (its labels would be
+    ~5 px): it keeps its own width inside a box that scrolls sideways, with a one-line hint,
+    while the page itself does not get wider; at 1280 px figures fit as before."""
+    from playwright.sync_api import sync_playwright
+
+    out, besar, _ = laporan_sampel
+    url = (out / besar / "laporan_instansi.html").resolve().as_uri()
+    ukur = """() => Array.from(document.querySelectorAll('.jp-RenderedImage img')).map(img => [
+        img.naturalWidth, img.clientWidth, img.parentElement.scrollWidth,
+        img.parentElement.clientWidth, getComputedStyle(img.parentElement, '::before').content])"""
+    hasil = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        for lebar in (390, 1280):
+            page = browser.new_page(viewport={"width": lebar, "height": 800})
+            page.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+            page.goto(url, wait_until="load")
+            hasil[lebar] = (
+                page.evaluate(ukur),
+                page.evaluate("document.documentElement.scrollWidth"),
+            )
+            page.close()
+        browser.close()
+    gambar, lebar_halaman = hasil[390]
+    assert len(gambar) >= 4
+    for alami, tampil, isi, kotak, petunjuk in gambar:
+        assert tampil == alami  # the figure's own size: labels as drawn
+        assert alami <= kotak or isi > kotak  # wider than its box: the box scrolls
+        assert "Geser grafik" in petunjuk
+    assert lebar_halaman <= 390  # only the figure's box scrolls, not the page
+    gambar, lebar_halaman = hasil[1280]
+    assert all(
+        tampil <= kotak and "Geser" not in petunjuk for _, tampil, _, kotak, petunjuk in gambar
+    )
 
 
 @pytest.mark.slow

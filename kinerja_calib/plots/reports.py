@@ -7,6 +7,8 @@ them as PNG so the HTML opens offline.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -40,19 +42,36 @@ def gambar_capaian_jabatan(tab: pd.DataFrame, maks: int = 15) -> Figure:
     with gaya():
         t = tab.sort_values("capaian_rata_rata", kind="stable")
         terpotong = len(t) > maks
-        t = t.head(maks).iloc[::-1] if terpotong else t
-        fig, ax = _fig(height=max(2.5, 0.3 * len(t) + 1.2))
-        ax.barh(
-            t["jabatan"].astype(str).map(escape_mathtext), t["capaian_rata_rata"], color="#67a9cf"
+        t = t.head(maks).iloc[::-1]  # the lowest at the top, with or without cut
+        # long jabatan names wrapped (26 characters a line, never cut: two names may differ
+        # only at the end), so the bars keep most of the width also on a narrow page
+        label = t["jabatan"].astype(str).map(lambda s: textwrap.fill(escape_mathtext(s), 26))
+        baris = int(label.str.count("\n").max()) + 1 if len(label) else 1
+        # evenly spaced bars: the row height is set by the longest label
+        fig, ax = _fig(height=max(2.5, (0.18 * baris + 0.14) * len(t) + 1.2))
+        y = np.arange(len(t))
+        ax.barh(y, t["capaian_rata_rata"], color="#67a9cf")
+        ax.set_yticks(y, label.tolist())
+        ax.grid(False, axis="y")
+        ax.axvline(100, color="#444", lw=1, ls="--")
+        # named at its top instead of in a legend that would cover a bar
+        ax.text(
+            100,
+            1.0,
+            "target 100 %",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color="#444",
         )
-        ax.axvline(100, color="#444", lw=1, ls="--", label="target (100 %)")
         ax.set_xlabel("Capaian rata-rata (%)")
         ax.set_title(
             f"{maks} jabatan dengan capaian terendah"
             if terpotong
-            else "Capaian indikator per jabatan"
+            else "Capaian indikator per jabatan",
+            pad=16,  # room for the target's name below it
         )
-        ax.legend(loc="lower right")
     return fig
 
 

@@ -376,6 +376,13 @@ GAYA = (
     + "details.rincian { margin: 0.4em 0 1em; }\n"
     "details.rincian > summary { cursor: pointer; color: #1f4e79; }\n"
     ".judul-tabel { margin: 0.8em 0 0.3em; }\n"
+    # on a phone a figure keeps a readable size and scrolls sideways (text still reflows)
+    "@media screen and (max-width: 640px) {\n"
+    "  .jp-RenderedImage { overflow-x: auto; }\n"
+    "  .jp-RenderedImage img { max-width: none !important; width: auto; }\n"
+    "  .jp-RenderedImage::before { content: 'Geser grafik ke samping untuk melihat "
+    "seluruhnya.'; display: block; font: 0.85em system-ui, sans-serif; color: #555; }\n"
+    "}\n"
     "@media print {\n"
     "  @page { size: A4; margin: 14mm 12mm 16mm 12mm; }\n"
     "  .jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; }\n"
