@@ -33,6 +33,14 @@ def _fig(height: float = 4.2, width: float = 7.5) -> tuple[Figure, object]:
     return fig, fig.add_subplot()
 
 
+def _bungkus(teks: str, lebar: int = 26, baris: int = 3) -> str:
+    """``teks`` on lines of ``lebar`` characters, wider where it would take more than
+    ``baris`` lines; never shortened."""
+    while len(lines := textwrap.wrap(teks, lebar)) > baris:  # a few widths, one label
+        lebar += 2
+    return "\n".join(lines)
+
+
 def gambar_capaian_jabatan(tab: pd.DataFrame, maks: int = 15) -> Figure:
     """Horizontal bars of mean capaian per jabatan (``jabatan``, ``capaian_rata_rata``).
 
@@ -43,12 +51,13 @@ def gambar_capaian_jabatan(tab: pd.DataFrame, maks: int = 15) -> Figure:
         t = tab.sort_values("capaian_rata_rata", kind="stable")
         terpotong = len(t) > maks
         t = t.head(maks).iloc[::-1]  # the lowest at the top, with or without cut
-        # long jabatan names wrapped (26 characters a line, never cut: two names may differ
-        # only at the end), so the bars keep most of the width also on a narrow page
-        label = t["jabatan"].astype(str).map(lambda s: textwrap.fill(escape_mathtext(s), 26))
+        # long jabatan names wrapped (26 characters a line, wider rather than past 3 lines;
+        # never cut: two names may differ only at the end), so the bars keep most of the
+        # width also on a narrow page
+        label = t["jabatan"].astype(str).map(lambda s: _bungkus(escape_mathtext(s)))
         baris = int(label.str.count("\n").max()) + 1 if len(label) else 1
         # evenly spaced bars: the row height is set by the longest label
-        fig, ax = _fig(height=max(2.5, (0.18 * baris + 0.14) * len(t) + 1.2))
+        fig, ax = _fig(height=max(2.5, (0.14 * baris + 0.08) * len(t) + 1.2))
         y = np.arange(len(t))
         ax.barh(y, t["capaian_rata_rata"], color="#67a9cf")
         ax.set_yticks(y, label.tolist())
