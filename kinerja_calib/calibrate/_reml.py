@@ -15,14 +15,13 @@ mixed-model equations ``M = W'R⁻¹W + diag(0, G⁻¹)``, ``W = [X Z_a Z_b]``:
 .. math:: -2\\ell_R = \\log|R| + \\log|G| + \\log|M| + z'R^{-1}z - \\hat s' W'R^{-1}z
           + \\text{const}
 
-(Henderson 1984; Searle, Casella & McCulloch 1992). The larger of the ratee and rater blocks
-of ``M`` is diagonal (a pair has one ratee and one rater) and is absorbed; the Schur complement
-on the smaller block plus ``X`` is factorised. The gradient needs ``tr(M⁻¹ ·)``: sums of
-entries of ``S⁻¹`` where ``S`` (or ``F = M_DE M_EE⁻¹`` column by column) has entries. Up to
-:data:`BATAS_REML` both come from a dense Cholesky factor and the full inverse; above it from a
-sparse factor and its selected inverse (:mod:`._selinv`), which holds exactly those entries —
-the same likelihood, gradient and average information to rounding (tested), at the cost of
-the sparse factor instead of the cube of the block. The start is the moment estimate of
+(Henderson 1984; Searle, Casella & McCulloch 1992). Up to :data:`BATAS_REML` the larger of
+the ratee and rater blocks of ``M`` (diagonal: a pair has one ratee and one rater) is absorbed
+and the Schur complement on the smaller block plus ``X`` is factorised densely; the gradient's
+``tr(M⁻¹ ·)`` come from its full inverse. Above it the whole ``M`` is one sparse factor with
+its selected inverse (:mod:`._selinv`), which holds ``M⁻¹`` wherever ``M`` has entries — every
+trace the gradient needs — the same likelihood, gradient and average information to rounding
+(tested), at the cost of the sparse factor instead of the cube of the block. The start is the moment estimate of
 :mod:`._varcomp`.
 
 Why: the moment equations are unbiased but noisy in small organisations (the report fits each
@@ -36,7 +35,8 @@ instead of 5–30 s. Above :data:`BATAS_REML` the sparse factor is used up to
 (log-λ RMSE 0.08 at 2,000 ratees on the ``bench_batas`` generator, whose raters rate many
 people; on ``kc.simulate``, where most raters rate one or two, the moment σ²_pegawai at
 3,000 pegawai ranges 0.110–0.152 over seeds 1–10 in 6 instansi and 0.06–0.24 in 2, against
-REML's 0.128–0.147 and the raters'-scale truth 0.12–0.14; ``bench_varcomp.py --reml``).
+REML's 0.128–0.147 and the raters'-scale truth 0.12–0.14; ``bench_varcomp.py --reml``; in
+2 instansi the moments' 0.059 on seed 9 gave 95 % coverage 0.890, REML 0.948).
 
 Each iteration is an average-information Newton step (Gilmour, Thompson & Cullis 1995) in
 the log-components with step halving; 4–6 iterations from the moments.
@@ -58,7 +58,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, sparse
 
-from ._selinv import InversTerpilih, TerlaluMahal, pasangan_kolom
+from ._selinv import InversTerpilih, TerlaluMahal
 from ._types import AdditiveFit, RatingData
 
 __all__ = [
@@ -83,7 +83,7 @@ BATAS_REML = 1000
 
 
 #: Largest ``min(pegawai, penilai)`` for which the default tries REML on a *sparse* factor of the
-#: Schur complement (selected inversion, :mod:`._selinv`) above :data:`BATAS_REML`, where the
+#: mixed-model matrix (selected inversion, :mod:`._selinv`) above :data:`BATAS_REML`, where the
 #: dense one costs seconds: the same estimates to rounding (tested), kept when the factor's
 #: work is at most :data:`BATAS_KERJA_REML`. ``kc.simulate`` default, 3,000 pegawai in 6
 #: instansi (seed 1): 0.85 s against 4.6 s dense; seeds 1, 5, 9: σ²_pegawai 0.133 / 0.132 /
@@ -91,10 +91,14 @@ BATAS_REML = 1000
 #: truth +0.003 to +0.004 (``benchmarks/bench_varcomp.py --reml``).
 BATAS_REML_JARANG = 5_000
 
-#: Work of the sparse factor (``Σ_j k_j²``) up to which the default uses the sparse REML: about
-#: a second per fit (the gradient needs one selected inversion per iteration). 3,000 pegawai in
-#: 6 instansi: 4e6 (0.85 s); in 2 instansi: 3.8e7 (3.8 s, dense 4.4 s), so the moments there.
-BATAS_KERJA_REML = 1.0e7
+#: Work of the sparse factor of the whole mixed-model matrix (``Σ_j k_j²``, :class:`_Penuh`) up
+#: to which the default uses the sparse REML (one selected inversion per iteration). Measured
+#: (``kc.simulate`` default, one fit, 2 shared cores): 3,000 pegawai in 6 instansi 1.7e6
+#: (1.6 s per fit); in 2 instansi 0.8–1.1e7 (3.5–4.7 s; the moments take about 2 s there but
+#: gave σ²_pegawai 0.059 / 0.083 on seeds 9 / 10 against REML's 0.126 / 0.137, and 95 %
+#: coverage 0.890 / 0.925 against 0.948 / 0.956); 2,000 in 1 instansi 1.4e7 (4.4 s); 5,000 in
+#: 3 instansi 1.9e7 (9.8 s) and in 2 4.0e7 (7.3 s) stay on the moments.
+BATAS_KERJA_REML = 1.5e7
 
 
 def reml_fits(data: RatingData) -> bool:
@@ -147,7 +151,7 @@ class _Problem:
             ]
         ).tocsr()
         self.Zl = sparse.csr_matrix((np.ones(npairs), (rows, large)), shape=(npairs, self.nl))
-        self.jarang = jarang  # the Schur complement as a sparse factor (_selinv), not dense
+        self.jarang = jarang  # the whole M as a sparse factor (_Penuh), not the dense Schur
         self.batas_kerja = batas_kerja  # of the sparse factor (TerlaluMahal beyond)
 
     def evaluate(self, phi: np.ndarray, grad: bool = True):
@@ -164,17 +168,19 @@ class _Problem:
         m_ee = np.bincount(self.large, weights=w, minlength=self.nl) + 1.0 / g_l
         m_dd = (Dw @ D).tocsr() + sparse.diags(np.r_[np.zeros(p), np.full(ns, 1.0 / g_s)])
         m_de = (Dw @ Zl).tocsr()
-        F = m_de.multiply(1.0 / m_ee).tocsr()  # M_DE M_EE⁻¹
         try:
-            schur = _Schur(m_dd - F @ m_de.T, self.jarang, self.batas_kerja)
+            fac = (
+                _Penuh(m_dd, m_de, m_ee, self.batas_kerja)
+                if self.jarang
+                else _Schur(m_dd, m_de, m_ee)
+            )
         except (linalg.LinAlgError, RuntimeError):
             return np.inf, None, None
 
         def solve(q):  # the mixed-model equations with right-hand side W'R⁻¹q
             rhs_d = Dw @ q
             rhs_e = np.bincount(self.large, weights=w * q, minlength=self.nl)
-            x_d = schur.solve(rhs_d - F @ rhs_e)
-            x_e = (rhs_e - m_de.T @ x_d) / m_ee
+            x_d, x_e = fac.solve(rhs_d, rhs_e)
             return x_d, x_e, float(rhs_d @ x_d + rhs_e @ x_e)
 
         x_d, x_e, fitted = solve(z)
@@ -182,8 +188,7 @@ class _Problem:
             float(np.sum(np.log(r)))
             + ns * np.log(g_s)
             + self.nl * np.log(g_l)
-            + float(np.sum(np.log(m_ee)))
-            + schur.logdet
+            + fac.logdet
             + float(z @ (w * z))
             - fitted
         )
@@ -192,8 +197,8 @@ class _Problem:
         w2 = w * w
         Dw2 = D.T.multiply(w2).tocsr()
         k_ee = np.bincount(self.large, weights=w2, minlength=self.nl)
-        try:  # the traces tr(M⁻¹ ·) from S⁻¹ (dense, or on the sparse factor's pattern)
-            tr_s, c_ee, tr_k = schur.traces(p, m_ee, F, Dw2 @ D, Dw2 @ Zl, k_ee)
+        try:  # the traces tr(M⁻¹ ·): from S⁻¹ (dense), or M⁻¹ on the sparse factor's pattern
+            tr_s, c_ee, tr_k = fac.traces(p, Dw2 @ D, Dw2 @ Zl, k_ee)
         except (linalg.LinAlgError, ValueError):
             return f, None, None
         tr_l = float(c_ee.sum())
@@ -218,56 +223,70 @@ class _Problem:
 
 
 class _Schur:
-    """The Schur complement ``S`` of the mixed-model equations (the larger random block
-    absorbed): its factor, ``log|S|``, solves and the traces the REML gradient needs, densely
-    (``jarang=False``: Cholesky and the full inverse) or on a sparse factor (``jarang=True``:
-    the selected inverse of :mod:`._selinv`, which holds ``S⁻¹`` wherever ``S`` has entries,
-    and every trace below is a sum over such entries)."""
+    """The mixed-model equations with the larger random block (diagonal, ``M_EE``) absorbed
+    and the Schur complement ``S = M_DD − F M_DE'``, ``F = M_DE M_EE⁻¹``, factorised densely
+    (Cholesky, and the full inverse for the traces): up to :data:`BATAS_REML`."""
 
-    def __init__(self, S, jarang: bool, batas_kerja: float = np.inf) -> None:
-        self.jarang = jarang
-        if jarang:
-            self.inv = InversTerpilih(S, batas_kerja)
-            self.logdet = self.inv.logdet
-        else:
-            self.cf = linalg.cho_factor(S.toarray(), lower=True, check_finite=False)
-            self.logdet = 2.0 * float(np.sum(np.log(np.diag(self.cf[0]))))
+    def __init__(self, m_dd, m_de, m_ee) -> None:
+        self.m_de, self.m_ee = m_de, m_ee
+        self.F = m_de.multiply(1.0 / m_ee).tocsr()
+        S = m_dd - self.F @ m_de.T
+        self.cf = linalg.cho_factor(S.toarray(), lower=True, check_finite=False)
+        # log|M| = log|M_EE| + log|S|
+        self.logdet = float(np.sum(np.log(m_ee))) + 2.0 * float(np.sum(np.log(np.diag(self.cf[0]))))
 
-    def solve(self, b: np.ndarray) -> np.ndarray:
-        if self.jarang:
-            return self.inv.solve(b)
-        return linalg.cho_solve(self.cf, b, check_finite=False)
+    def solve(self, rhs_d: np.ndarray, rhs_e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x_d = linalg.cho_solve(self.cf, rhs_d - self.F @ rhs_e, check_finite=False)
+        return x_d, (rhs_e - self.m_de.T @ x_d) / self.m_ee
 
-    def traces(self, p, m_ee, F, k_dd, k_de, k_ee):
+    def traces(self, p, k_dd, k_de, k_ee):
         """``tr`` of the small random block of ``M⁻¹``, ``diag`` of its large block and
-        ``tr(M⁻¹ W'R⁻²W)``. ``F = M_DE M_EE⁻¹``; ``k_dd, k_de, k_ee`` the blocks of
-        ``W'R⁻²W``. The DE block of ``M⁻¹`` is ``−S⁻¹F`` and its EE block
-        ``M_EE⁻¹ + F'S⁻¹F``."""
-        if not self.jarang:
-            s_inv, info = linalg.lapack.dpotri(self.cf[0], lower=1)  # S⁻¹ from its factor
-            if info != 0:
-                raise linalg.LinAlgError("potri gagal")
-            s_inv = np.tril(s_inv) + np.tril(s_inv, -1).T
-            T = np.asarray(F.T @ s_inv).T  # S⁻¹F
-            c_ee = 1.0 / m_ee + np.asarray(F.multiply(T).sum(axis=0)).ravel()
-            tr_k = float(np.sum(s_inv * k_dd.toarray())) - 2.0 * float(k_de.multiply(T).sum())
-            return float(np.trace(s_inv[p:, p:])), c_ee, tr_k + float(c_ee @ k_ee)
-        inv = self.inv
-        Fc = sparse.csc_matrix(F)
-        Fc.sort_indices()
-        a, b, col = pasangan_kolom(Fc)  # pairs of D-rows sharing a column of F (an E member)
-        z_ab = inv.at(Fc.indices[a], Fc.indices[b])
-        c_ee = 1.0 / m_ee + np.bincount(
-            col, weights=Fc.data[a] * Fc.data[b] * z_ab, minlength=F.shape[1]
-        )
-        Kc = sparse.csc_matrix(k_de)
-        Kc.sort_indices()
-        if not (np.array_equal(Kc.indptr, Fc.indptr) and np.array_equal(Kc.indices, Fc.indices)):
-            raise ValueError("pola k_de berbeda dari F")
+        ``tr(M⁻¹ W'R⁻²W)``; ``k_dd, k_de, k_ee`` are the blocks of ``W'R⁻²W``. The DE block
+        of ``M⁻¹`` is ``−S⁻¹F`` and its EE block ``M_EE⁻¹ + F'S⁻¹F``."""
+        s_inv, info = linalg.lapack.dpotri(self.cf[0], lower=1)  # S⁻¹ from its factor
+        if info != 0:
+            raise linalg.LinAlgError("potri gagal")
+        s_inv = np.tril(s_inv) + np.tril(s_inv, -1).T
+        F = self.F
+        T = np.asarray(F.T @ s_inv).T  # S⁻¹F
+        c_ee = 1.0 / self.m_ee + np.asarray(F.multiply(T).sum(axis=0)).ravel()
+        tr_k = float(np.sum(s_inv * k_dd.toarray())) - 2.0 * float(k_de.multiply(T).sum())
+        return float(np.trace(s_inv[p:, p:])), c_ee, tr_k + float(c_ee @ k_ee)
+
+
+class _Penuh:
+    """The whole mixed-model matrix ``M`` as one sparse factor with its selected inverse
+    (:mod:`._selinv`): ``log|M|``, solves, and every trace the REML gradient needs as a sum of
+    ``M⁻¹`` entries where ``M`` has entries. Above :data:`BATAS_REML`.
+
+    Not the Schur complement: absorbing the larger block first is a fixed elimination order
+    (a rater of twelve makes a clique of twelve ratees), while the minimum-degree order of
+    ``M`` itself is free to eliminate ratees first. ``kc.simulate`` default, 3,000 pegawai in
+    2 instansi (seed 9): work ``Σ k_j²`` 1.05e7 against 3.6e7 for the sparse Schur complement,
+    selected inverse 0.24 s against 0.77 s.
+    """
+
+    def __init__(self, m_dd, m_de, m_ee, batas_kerja: float = np.inf) -> None:
+        self.nd = m_dd.shape[0]
+        M = sparse.bmat([[m_dd, m_de], [m_de.T, sparse.diags(m_ee)]], format="csc")
+        self.inv = InversTerpilih(M, batas_kerja)
+        self.logdet = self.inv.logdet
+
+    def solve(self, rhs_d: np.ndarray, rhs_e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = self.inv.solve(np.r_[rhs_d, rhs_e])
+        return x[: self.nd], x[self.nd :]
+
+    def traces(self, p, k_dd, k_de, k_ee):
+        """As :meth:`_Schur.traces`, from the entries of ``M⁻¹`` on the pattern of
+        ``W'R⁻²W`` (that of ``M`` without ``G⁻¹``, so within the selected inverse)."""
+        inv, nd = self.inv, self.nd
+        d = inv.diag()
         kd = sparse.coo_matrix(k_dd)
+        ke = sparse.coo_matrix(k_de)
         tr_k = float(np.sum(kd.data * inv.at(kd.row, kd.col)))
-        tr_k -= 2.0 * float(np.sum(Kc.data[a] * Fc.data[b] * z_ab))
-        return float(inv.diag()[p:].sum()), c_ee, tr_k + float(c_ee @ k_ee)
+        tr_k += 2.0 * float(np.sum(ke.data * inv.at(ke.row, nd + ke.col)))
+        c_ee = d[nd:]
+        return float(d[p:nd].sum()), c_ee, tr_k + float(c_ee @ k_ee)
 
 
 def _newton(prob: _Problem, x0: np.ndarray, lo: float, hi: float, max_iter: int = 50):
@@ -297,6 +316,11 @@ def _newton(prob: _Problem, x0: np.ndarray, lo: float, hi: float, max_iter: int 
             fn, _, _ = prob.evaluate(xn, grad=False)
             if fn <= f + 1e-12 * abs(f):  # no increase (the step is a descent direction)
                 break
+            if decrement < 1e-6:
+                # at the optimum to the objective's rounding: on a large design (|f| ~ 1e3,
+                # traces summed over millions of entries) the decrement stays ~5e-9 and
+                # step halving idled to max_iter (245 factorisations instead of 20)
+                return x, it, True
             t *= 0.5
         else:
             return x, it, False
@@ -332,8 +356,8 @@ def reml_components(
     include_role : bool
         Role fixed effects in ``X``.
     jarang : bool, optional
-        The Schur complement as a sparse factor with its selected inverse (:mod:`._selinv`)
-        instead of a dense Cholesky factor: the same likelihood, gradient and average
+        The whole mixed-model matrix as a sparse factor with its selected inverse
+        (:mod:`._selinv`) instead of a dense Cholesky factor of the Schur complement: the same likelihood, gradient and average
         information (tested to rounding), at the cost of the sparse factor. Default: sparse
         when ``min(pegawai, penilai)`` is above :data:`BATAS_REML`.
     batas_kerja : float

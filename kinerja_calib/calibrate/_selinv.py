@@ -30,7 +30,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import splu
 
-__all__ = ["InversTerpilih", "TerlaluMahal", "pasangan_kolom"]
+__all__ = ["InversTerpilih", "TerlaluMahal"]
 
 _BLOK_PASANGAN = 1_000_000  # entry pairs per block of the recurrences (memory)
 _MAKS_TINGKAT = 5_000  # elimination-tree levels (one vectorised step each) before giving up
@@ -38,6 +38,11 @@ _MAKS_TINGKAT = 5_000  # elimination-tree levels (one vectorised step each) befo
 
 class TerlaluMahal(Exception):
     """The selected inversion would cost more than the caller's budget."""
+
+
+class _PolaTerbuka(np.linalg.LinAlgError):
+    """The factor's stored pattern is not closed under the recurrences (entries that
+    cancelled to 0 were left out): :meth:`InversTerpilih._tutup_pola` repairs it."""
 
 
 class InversTerpilih:
@@ -61,7 +66,7 @@ class InversTerpilih:
 
     def __init__(self, S, batas_kerja: float = np.inf) -> None:
         S = sparse.csc_matrix(S)
-        self.n = n = S.shape[0]
+        self.n = S.shape[0]
         self._lu = splu(
             S, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
         )
@@ -69,8 +74,18 @@ class InversTerpilih:
         if not np.array_equal(self._lu.perm_r, self._lu.perm_c) or not (self.d > 0).all():
             raise np.linalg.LinAlgError("faktor tidak simetris positif")
         self.perm = self._lu.perm_c  # original index i is row perm[i] of the factor
+        self._S = S
         L = sparse.tril(self._lu.L, k=-1, format="csc")
         L.sort_indices()
+        self._pola(L)
+        if self.kerja > batas_kerja or self.tingkat > _MAKS_TINGKAT:
+            raise TerlaluMahal
+        self._z = None
+
+    def _pola(self, L: sparse.csc_matrix) -> None:
+        """Take ``L`` (strictly lower, sorted) as the factor: its pattern, elimination tree,
+        levels, work and lookup keys."""
+        n = self.n
         self._ptr, self._row, self._val = L.indptr, L.indices, L.data
         self._k = np.diff(self._ptr)
         parent = np.full(n, -1)  # elimination tree: the first row below the diagonal
@@ -78,10 +93,50 @@ class InversTerpilih:
         self._depth = _kedalaman(parent)
         self.tingkat = int(self._depth.max()) + 1 if n else 0
         self.kerja = float(np.sum(self._k.astype(np.float64) ** 2))
-        if self.kerja > batas_kerja or self.tingkat > _MAKS_TINGKAT:
-            raise TerlaluMahal
         self._kunci = np.repeat(np.arange(n, dtype=np.int64), self._k) * n + self._row
-        self._z = None
+
+    def _tutup_pola(self) -> None:
+        """Close the factor's pattern under the recurrences with explicit zeros.
+
+        SuperLU leaves out entries of ``L`` that are 0 (in the whole mixed-model matrix a
+        rank relation, such as the intercept = the sum of the ratee columns, can make a fill
+        entry vanish), while the recurrences need ``Z`` on every pair of rows that share a
+        column. ``L D Lᵀ`` is unchanged by stored zeros, and Takahashi's equations hold on
+        any closed pattern that holds ``L``'s entries, so the missing pairs are added as 0
+        until none is missing (each round can open new pairs; a few rounds at most).
+        """
+        n = self.n
+        for _ in range(self.n):  # rounds, not columns: stops when the pattern is closed
+            hilang = []
+            kolom = np.flatnonzero(self._k > 1)
+            kk = self._k[kolom].astype(np.float64) ** 2 / 2
+            potong = np.searchsorted(
+                np.cumsum(kk), np.arange(1, 1 + int(kk.sum() // _BLOK_PASANGAN)) * _BLOK_PASANGAN
+            )
+            for J in np.split(kolom, potong):  # blocks of columns (memory)
+                r1, r2 = self._pasangan(J)[:2]
+                _, ada = self._cari(r1, r2)
+                hilang.append(r1[~ada].astype(np.int64) * n + r2[~ada])
+            baru = np.unique(np.concatenate(hilang)) if hilang else np.empty(0, np.int64)
+            if not len(baru):
+                return
+            kunci = np.concatenate([self._kunci, baru])
+            nilai = np.concatenate([self._val, np.zeros(len(baru))])
+            urut = np.argsort(kunci, kind="stable")
+            kunci, nilai = kunci[urut], nilai[urut]
+            ptr = np.searchsorted(kunci, np.arange(n + 1, dtype=np.int64) * n)
+            self._pola(sparse.csc_matrix((nilai, kunci % n, ptr), shape=(n, n)))
+
+    def _pasangan(self, J: np.ndarray):
+        """For columns ``J``: rows ``r1 < r2`` of every pair of entries sharing a column, the
+        entries' positions ``e`` in the factor, and the pairs' first and second entry."""
+        kj = self._k[J]
+        lokal = _urutan_dalam(kj)  # position within the column
+        e = np.repeat(self._ptr[J], kj) + lokal  # the entries of J, ascending
+        ke = np.repeat(kj, kj) - lokal - 1  # partners after each entry in its column
+        e1 = np.repeat(np.arange(int(kj.sum())), ke)
+        e2 = e1 + 1 + _urutan_dalam(ke)
+        return self._row[e[e1]], self._row[e[e2]], e, e1, e2
 
     @property
     def logdet(self) -> float:
@@ -122,6 +177,15 @@ class InversTerpilih:
         """``S⁻¹`` on the factor's strictly lower pattern and diagonal (permuted order)."""
         if self._z is not None:
             return self._z
+        try:
+            self._z = self._rekursi()
+        except _PolaTerbuka:
+            self._tutup_pola()
+            self._z = self._rekursi()
+        return self._z
+
+    def _rekursi(self) -> tuple[np.ndarray, np.ndarray]:
+        """Takahashi's recurrences, one elimination-tree level at a time."""
         n, k, depth = self.n, self._k, self._depth
         z_off = np.zeros(len(self._row))
         z_diag = np.zeros(n)
@@ -135,8 +199,7 @@ class InversTerpilih:
             )
             for J in np.split(kolom, potong):  # blocks of columns (memory)
                 self._langkah(J, z_off, z_diag)
-        self._z = (z_off, z_diag)
-        return self._z
+        return z_off, z_diag
 
     def _langkah(self, J: np.ndarray, z_off: np.ndarray, z_diag: np.ndarray) -> None:
         """The recurrences for independent columns ``J`` (in place).
@@ -151,14 +214,10 @@ class InversTerpilih:
         if ne == 0:
             z_diag[J] = 1.0 / d[J]
             return
-        lokal = _urutan_dalam(kj)  # position within the column
-        e = np.repeat(self._ptr[J], kj) + lokal  # the entries of J, ascending
-        ke = np.repeat(kj, kj) - lokal - 1  # partners after each entry in its column
-        e1 = np.repeat(np.arange(ne), ke)
-        e2 = e1 + 1 + _urutan_dalam(ke)
-        pos, ada = self._cari(row[e[e1]], row[e[e2]])
+        r1, r2, e, e1, e2 = self._pasangan(J)
+        pos, ada = self._cari(r1, r2)
         if not ada.all():
-            raise np.linalg.LinAlgError("pola faktor tidak tertutup")
+            raise _PolaTerbuka("pola faktor tidak tertutup")
         z = z_off[pos]
         lv = val[e]
         z_kol = -(
@@ -169,21 +228,6 @@ class InversTerpilih:
         z_off[e] = z_kol
         kol = np.repeat(np.arange(len(J)), kj)
         z_diag[J] = 1.0 / d[J] - np.bincount(kol, weights=lv * z_kol, minlength=len(J))
-
-
-def pasangan_kolom(G: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every ordered pair of stored entries sharing a column of ``G`` (CSC).
-
-    Returns ``(a, b, col)``: positions in ``G.data`` / ``G.indices`` and the column; with
-    ``Σ_c k_c²`` pairs. Used for ``Σ_{i,k ∈ col c} u_ic v_kc Z_ik`` sums (:mod:`._reml`).
-    """
-    G = sparse.csc_matrix(G)
-    G.sort_indices()
-    k = np.diff(G.indptr)
-    kk = np.repeat(k, k)  # partners of each entry (its whole column)
-    a = np.repeat(np.arange(G.nnz), kk)
-    col = np.repeat(np.arange(G.shape[1]), k)[a]
-    return a, G.indptr[col] + _urutan_dalam(kk), col
 
 
 def _urutan_dalam(k: np.ndarray) -> np.ndarray:
