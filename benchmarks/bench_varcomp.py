@@ -515,7 +515,7 @@ def _main(argv: list[str] | None = None) -> None:
         type=float,
         default=None,
         metavar="KERJA",
-        help="ganti anggaran kerja REML jarang (BATAS_KERJA_REML, bawaan 1e7) untuk proses ini",
+        help="ganti anggaran kerja REML jarang (BATAS_KERJA_REML, bawaan 1,5e7) untuk proses ini",
     )
     args = ap.parse_args(argv)
     if args.batas_kerja_reml is not None:
