@@ -381,7 +381,19 @@ def test_phone_figures_keep_a_readable_size_and_scroll(laporan_sampel):
                 page.evaluate("document.documentElement.scrollWidth"),
             )
             page.close()
+        # the index too: phone-width (its viewport meta), the wide table scrolls in its box
+        indeks = (out / "index.html").resolve().as_uri()
+        page = browser.new_page(viewport={"width": 390, "height": 800}, is_mobile=True)
+        page.route("**/*", lambda r: r.continue_() if r.request.url == indeks else r.abort())
+        page.goto(indeks, wait_until="load")
+        lebar_indeks = page.evaluate("document.documentElement.scrollWidth")
+        kotak_tabel = page.evaluate(
+            "(() => { const d = document.querySelector('.gulir');"
+            " return [d.scrollWidth, d.clientWidth]; })()"
+        )
         browser.close()
+    assert lebar_indeks <= 390, lebar_indeks
+    assert kotak_tabel[0] > kotak_tabel[1]  # the table is wider than the phone: it scrolls
     gambar, lebar_halaman = hasil[390]
     assert len(gambar) >= 4
     for alami, tampil, isi, kotak, petunjuk in gambar:

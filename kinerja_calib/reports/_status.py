@@ -488,6 +488,7 @@ def write_index(
     waktu = f"; proses ini {angka(detik, 0)} detik" if detik is not None else ""
     page = f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Laporan kinerja per instansi</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }}
@@ -501,6 +502,7 @@ td.status {{ min-width: 9rem; }}
 tr.gagal td.status {{ color: #b2182b; min-width: 13rem; max-width: 24rem; }}
 tr.berhasil td.status {{ color: #1b7837; }}
 td.berkas {{ white-space: nowrap; }}
+.gulir {{ overflow-x: auto; }}
 </style></head>
 <body>
 <h1>Laporan kinerja per instansi</h1>
@@ -513,7 +515,7 @@ kurva; bila belum, jumlah perpindahan predikat yang diusulkan laporan untuk rapa
 pada periode laporan. <b>Status</b> menurut proses terakhir tiap instansi. <b>Laporan</b>
 membuka laporan instansi (dan PDF-nya bila dibuat); 01–05 membuka salinan notebook kursus yang
 dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa internet.</p>
-<table>
+<div class="gulir"><table>
 <thead><tr><th rowspan="2">Kode</th><th rowspan="2">Instansi</th><th rowspan="2">Periode</th>
 <th rowspan="2">Predikat organisasi</th><th rowspan="2">Kurva distribusi</th>
 <th colspan="{len(PREDIKAT)}">Porsi predikat pegawai</th><th rowspan="2">Status</th>
@@ -521,7 +523,7 @@ dijalankan untuk instansi itu. Semua berkas bisa dibuka tanpa internet.</p>
 <tr>{head.replace("<th>", "<th class='angka'>")}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
-</tbody></table>
+</tbody></table></div>
 <p>Kelompok penilai 360 dengan jumlah penilai di bawah ambang anonimitas tidak ditampilkan dan
 tidak dipakai untuk skor, predikat atau kalibrasi mana pun; identitas penilai tidak pernah dimuat
 dalam laporan.</p>
