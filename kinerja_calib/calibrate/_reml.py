@@ -21,8 +21,8 @@ and the Schur complement on the smaller block plus ``X`` is factorised densely; 
 ``tr(M⁻¹ ·)`` come from its full inverse. Above it the whole ``M`` is one sparse factor with
 its selected inverse (:mod:`._selinv`), which holds ``M⁻¹`` wherever ``M`` has entries — every
 trace the gradient needs — the same likelihood, gradient and average information to rounding
-(tested), at the cost of the sparse factor instead of the cube of the block. The start is the moment estimate of
-:mod:`._varcomp`.
+(tested), at the cost of the sparse factor instead of the cube of the block. The start is
+the moment estimate of :mod:`._varcomp`.
 
 Why: the moment equations are unbiased but noisy in small organisations (the report fits each
 instansi on its own): in ``benchmarks/bench_batas.py``'s ``unit kecil`` (ten organisations of
@@ -357,9 +357,10 @@ def reml_components(
         Role fixed effects in ``X``.
     jarang : bool, optional
         The whole mixed-model matrix as a sparse factor with its selected inverse
-        (:mod:`._selinv`) instead of a dense Cholesky factor of the Schur complement: the same likelihood, gradient and average
-        information (tested to rounding), at the cost of the sparse factor. Default: sparse
-        when ``min(pegawai, penilai)`` is above :data:`BATAS_REML`.
+        (:mod:`._selinv`) instead of a dense Cholesky factor of the Schur complement: the
+        same likelihood, gradient and average information (tested to rounding), at the cost
+        of the sparse factor. Default: sparse when ``min(pegawai, penilai)`` is above
+        :data:`BATAS_REML`.
     batas_kerja : float
         The sparse factor's largest work ``Σ_j k_j²``; beyond it ``None`` is returned.
 

@@ -74,7 +74,6 @@ class InversTerpilih:
         if not np.array_equal(self._lu.perm_r, self._lu.perm_c) or not (self.d > 0).all():
             raise np.linalg.LinAlgError("faktor tidak simetris positif")
         self.perm = self._lu.perm_c  # original index i is row perm[i] of the factor
-        self._S = S
         L = sparse.tril(self._lu.L, k=-1, format="csc")
         L.sort_indices()
         self._pola(L)
@@ -108,12 +107,7 @@ class InversTerpilih:
         n = self.n
         for _ in range(self.n):  # rounds, not columns: stops when the pattern is closed
             hilang = []
-            kolom = np.flatnonzero(self._k > 1)
-            kk = self._k[kolom].astype(np.float64) ** 2 / 2
-            potong = np.searchsorted(
-                np.cumsum(kk), np.arange(1, 1 + int(kk.sum() // _BLOK_PASANGAN)) * _BLOK_PASANGAN
-            )
-            for J in np.split(kolom, potong):  # blocks of columns (memory)
+            for J in self._blok(np.flatnonzero(self._k > 1)):
                 r1, r2 = self._pasangan(J)[:2]
                 _, ada = self._cari(r1, r2)
                 hilang.append(r1[~ada].astype(np.int64) * n + r2[~ada])
@@ -126,6 +120,14 @@ class InversTerpilih:
             kunci, nilai = kunci[urut], nilai[urut]
             ptr = np.searchsorted(kunci, np.arange(n + 1, dtype=np.int64) * n)
             self._pola(sparse.csc_matrix((nilai, kunci % n, ptr), shape=(n, n)))
+
+    def _blok(self, kolom: np.ndarray) -> list[np.ndarray]:
+        """``kolom`` in consecutive blocks of about ``_BLOK_PASANGAN`` entry pairs (memory)."""
+        kk = self._k[kolom].astype(np.float64) ** 2 / 2
+        potong = np.searchsorted(
+            np.cumsum(kk), np.arange(1, 1 + int(kk.sum() // _BLOK_PASANGAN)) * _BLOK_PASANGAN
+        )
+        return np.split(kolom, potong)
 
     def _pasangan(self, J: np.ndarray):
         """For columns ``J``: rows ``r1 < r2`` of every pair of entries sharing a column, the
@@ -186,18 +188,13 @@ class InversTerpilih:
 
     def _rekursi(self) -> tuple[np.ndarray, np.ndarray]:
         """Takahashi's recurrences, one elimination-tree level at a time."""
-        n, k, depth = self.n, self._k, self._depth
+        n, depth = self.n, self._depth
         z_off = np.zeros(len(self._row))
         z_diag = np.zeros(n)
         urut = np.argsort(depth, kind="stable")
         batas = np.searchsorted(depth[urut], np.arange(self.tingkat + 1))
         for t in range(self.tingkat):  # root first: a column needs only its ancestors
-            kolom = urut[batas[t] : batas[t + 1]]
-            kk = k[kolom].astype(np.float64) ** 2 / 2
-            potong = np.searchsorted(
-                np.cumsum(kk), np.arange(1, 1 + int(kk.sum() // _BLOK_PASANGAN)) * _BLOK_PASANGAN
-            )
-            for J in np.split(kolom, potong):  # blocks of columns (memory)
+            for J in self._blok(urut[batas[t] : batas[t + 1]]):
                 self._langkah(J, z_off, z_diag)
         return z_off, z_diag
 
