@@ -17,20 +17,24 @@ corrected with an in-sample ``rater_effects`` fit: the weights, the reliability 
 the actual r² of the resulting composite (as ``composite_scores`` forms it) with the simulator's
 true score, with and without the default regional shifts of the scale (``sd_wilayah``).
 
-Measured 2026-12-05 (3,000 pegawai, seeds 1–5): central tendency 70–76 % of the testable
-planted raters flagged (78 % for raters of ≥ 5 pegawai) at 7.9–9.8 % false flags; halo 63–70 %
-(67–78 % for ≥ 5 pegawai) at 8.4–9.6 %; about half of the planted raters rate only one pegawai
-also rated by others and cannot be tested. Source weights without regional shifts: claimed
+Measured 2026-12-06 (3,000 pegawai, seeds 1–5): central tendency 70–76 % of the testable
+planted raters flagged (74–84 % for raters of ≥ 5 pegawai) at 7.9–10.0 % false flags; halo
+67–75 % (74–82 % for ≥ 5 pegawai) at 8.6–9.5 % with the index F·√(B/W) and its threshold set on
+seeds 21–30 (the index before, √(H·B/W): 63–70 %, 67–78 % for ≥ 5 pegawai); about half of the
+planted raters rate only one pegawai also rated by others and cannot be tested. Source weights without regional shifts: claimed
 reliability − actual r² = −0.01…+0.06 raw, +0.02…+0.10 cross-fitted, +0.11…+0.17 in-sample.
 
 **Oracle limit** (``--oracle``, :func:`oracle`): a detector that knows the latent values and the
 raters' true leniency, role offset, regional shift and slope, on the same testable raters, set
 at exactly 10 % false flags. Measured 2026-12-06 (3,000 pegawai, seeds 1–5): halo 80–84 % of the
-testable planted raters (project 63–70 %), central tendency 85–92 % (project 70–76 %). By
-testable pegawai m, pooled: halo oracle 74 / 79 / 87 / 85 % at m = 3 / 4 / 5–6 / ≥ 7 (project
-54 / 61 / 70 / 76 %); the oracle misses most range-restricted planted halo raters (clipping
-hides the halo), and with its threshold set within each m it reaches 72 % at m = 3 (80 % of the
-unrestricted ones) and 79 % at m = 4.
+testable planted raters (project 67–75 %; 63–70 % with the index before), central tendency
+85–92 % (project 70–76 %). By testable pegawai m, pooled: halo oracle 74 / 79 / 87 / 85 % at
+m = 3 / 4 / 5–6 / ≥ 7 (project 60 / 62 / 75 / 80 %; before 54 / 61 / 70 / 76 %); the oracle
+misses most range-restricted planted halo raters (clipping hides the halo), and with its
+threshold set within each m it reaches 72 % at m = 3 (80 % of the unrestricted ones) and 79 %
+at m = 4. The oracle knows each ratee's true aspect values; a detector that must estimate them
+from 2–4 co-raters (each with a halo of its own) loses part of that: on unrounded latent
+ratings the project's halo index reaches 0.76 at exactly 10 % false flags (seeds 1–5 mean).
 
 Usage::
 

@@ -269,8 +269,10 @@ def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
     """bench_diagnostik's scenario: 10 % central (c = 0.4) and 10 % halo (1.5 SD) raters.
 
     Measured over seeds 1–5 at 3,000 pegawai (benchmarks/bench_diagnostik.py): central
-    tendency 70–76 % of the testable planted raters at 7.9–9.8 % false flags; halo 63–70 %
-    (67–78 % for raters of ≥ 5 pegawai) at 8.4–9.6 %.
+    tendency 70–76 % of the testable planted raters at 7.9–10.0 % false flags; halo 67–75 %
+    (74–82 % for raters of ≥ 5 pegawai) at 8.6–9.5 % (the threshold set on seeds 21–30).
+    Here (seeds 11, 12) halo 76.8 / 66.7 % at 9.0 / 9.8 %; the index before 2026-12-06,
+    √(H·B / W), reached 63–70 % on seeds 1–5.
     """
     from kinerja_calib.calibrate._diagnostics import style_detection
 
@@ -288,7 +290,7 @@ def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
     assert det.loc["sentral", "n_dapat_diuji"] >= 250 and det.loc["halo", "n_dapat_diuji"] >= 250
     assert det.loc["sentral", "tertandai"] >= 0.70
     assert det.loc["sentral", "salah_tandai"] <= 0.11
-    assert det.loc["halo", "tertandai"] >= 0.60
+    assert det.loc["halo", "tertandai"] >= 0.65
     assert det.loc["halo", "salah_tandai"] <= 0.11
     # halo and central tendency are told apart: each kind is flagged as the other no more
     # often than an ordinary rater is (the false-flag rate, ~9 % of the testable half)
@@ -299,6 +301,51 @@ def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
     assert halo.str.contains("kecenderungan sentral").mean() < 0.08
     more = style_detection(fx.raters, sim.raters, min_pegawai=5)
     assert more.loc["halo", "tertandai"] >= det.loc["halo", "tertandai"] - 0.02
+
+
+def test_halo_index_beats_the_previous_one_at_equal_false_flags(monkeypatch):
+    """At exactly 10 % false flags the halo index F·√(B/W) finds more planted halo raters than
+    the index it replaced, √(H·B/W), on the same fit (bench_diagnostik's scenario, seed 11:
+    measured 0.779 against 0.751; 0.715 against 0.676 over seeds 1–5), and it does not mistake central raters for halo ones."""
+    from kinerja_calib.calibrate import _diagnostics as diag
+
+    seen = {}
+    original = diag.style_indices
+
+    def spy(data, fit, msr=None):
+        seen["idx"] = original(data, fit, msr)
+        return seen["idx"]
+
+    monkeypatch.setattr(diag, "style_indices", spy)
+    s = kc.simulate.Scenario(
+        n_pegawai=3000,
+        n_instansi=6,
+        porsi_penilai_sentral=0.1,
+        besar_penilai_sentral=0.4,
+        porsi_penilai_halo=0.1,
+        besar_penilai_halo=1.5,
+    )
+    sim = kc.simulate.simulate_ratings(s, seed=11)
+    fx = rater_effects(sim.ratings)
+    idx = seen["idx"]
+    truth = sim.raters.set_axis(sim.raters.index.astype(str)).reindex(fx.raters.index)
+    kind = truth["penilai_ekstrem"].fillna("").to_numpy(dtype=object)
+    m = idx["m"]
+    ok = (fx.raters["n"].to_numpy() >= 10) & (m >= 3)
+    normal = ok & (kind == "") & ~np.isfinite(truth["rentang"].to_numpy(float))
+    old = np.sqrt(
+        idx["simpangan_konsensus"]
+        * idx["sebaran_antarpegawai"]
+        / np.maximum(idx["sebaran_aspek"], 1e-6)
+    )
+    rates = {}
+    for name, v in (("baru", idx["halo"]), ("lama", old)):
+        v = diag._shrunk_log(v, m, ok, 1.0)
+        thr = np.quantile(v[normal], 0.9)
+        rates[name] = {k: float((v[ok & (kind == k)] > thr).mean()) for k in ("halo", "sentral")}
+    assert rates["baru"]["halo"] == pytest.approx(0.779, abs=0.005)
+    assert rates["lama"]["halo"] == pytest.approx(0.751, abs=0.005)
+    assert rates["baru"]["sentral"] < 0.10  # below the false-flag rate of ordinary raters
 
 
 def test_diagnostic_thresholds_come_from_the_rules_file():

@@ -119,10 +119,15 @@ def style_indices(
           peers' deviations on the same ratees (the rater's mean deviation removed);
         - ``sentral`` = √(T·max(T, W)): compressed ratings across ratees *and* aspects (a
           rater who flattens only the aspects of each ratee is halo, not central tendency);
-        - ``halo`` = √(H·B / W): the aspects of a ratee move together — the rater departs from
-          the consensus by a whole-ratee amount (the simulator's halo) or spreads ratees but
-          not aspects (no aspect differentiation; Myford & Wolfe 2004) — while compression of
-          both (central tendency) leaves it near 1.
+        - ``antar_dalam`` F: the rater's whole-ratee departures from the other raters'
+          per-aspect consensus over its within-ratee departures (a generalizability-theory
+          rater × ratee against rater × ratee × aspect ratio; see :func:`_between_within`);
+        - ``halo`` = F·√(B / W): the aspects of a ratee move together — the rater departs from
+          the consensus by a whole-ratee amount (the simulator's halo, F) or spreads ratees
+          but not aspects (no aspect differentiation, B / W; Myford & Wolfe 2004) — while
+          compression of both (central tendency) leaves it near 1. It replaced √(H·B / W)
+          (2026-12-06): 0.715 against 0.676 of the planted halo raters at exactly 10 % false
+          flags on ``benchmarks/bench_diagnostik.py``'s scenario (seeds 1–5, mean).
     """
     na, nb, _, _, npairs = data.sizes
     yd = data.y - fit.d[data.aspect]
@@ -162,15 +167,58 @@ def style_indices(
     b_ratio = _by_rater(data, okf * data.pair_n * pc**2, nb) / np.maximum(
         _by_rater(data, okf * data.pair_n * (xc**2 + d_pop), nb), 1e-12
     )
+    f_ratio = _between_within(data, fit)
     return {
         "sebaran_aspek": w_ratio,
         "sebaran_pegawai": t_ratio,
         "sebaran_antarpegawai": b_ratio,
         "simpangan_konsensus": h_ratio,
+        "antar_dalam": f_ratio,
         "sentral": np.sqrt(t_ratio * np.maximum(t_ratio, w_ratio)),
-        "halo": np.sqrt(h_ratio * b_ratio / np.maximum(w_ratio, 1e-6)),
+        "halo": f_ratio * np.sqrt(b_ratio / np.maximum(w_ratio, 1e-6)),
         "m": m,
     }
+
+
+def _between_within(data: RatingData, fit: AdditiveFit) -> np.ndarray:
+    """Per rater: the F ratio of the rater × ratee to the rater × ratee × aspect deviations.
+
+    Each rating is compared with the mean of the *other* raters of the same ratee on the same
+    aspect (severity, role and aspect effects removed). The pair mean of that deviation holds
+    the rater's whole-ratee departure (halo) and the within-pair spread holds the rest; both
+    are scaled by ``(k − 1) / k`` (``k`` raters of the ratee), their variance ratio under a
+    typical rater, so a ratee with few co-raters does not look like halo. The rater's scale
+    use multiplies its own halo and noise in both parts alike; what a compressing rater fails
+    to reproduce of the ratees' levels and profiles adds to both, and the √(B / W) factor of
+    the halo index keeps such raters from being flagged (``style_indices``). The ratio is
+    divided by its median over the raters of at least three such ratees, so 1 means "like
+    the other raters of these data".
+    """
+    na, nb, _, nk, npairs = data.sizes
+    z = data.y - fit.d[data.aspect] - fit.b[data.rater] - fit.c[data.role]
+    key = data.ratee * nk + data.aspect
+    s = np.bincount(key, weights=z, minlength=na * nk)[key]
+    n = np.bincount(key, minlength=na * nk)[key]
+    ok = n > 1
+    r = np.where(ok, z - (s - z) / np.maximum(n - 1, 1), 0.0)
+    kn = np.bincount(data.pair, weights=ok, minlength=npairs)
+    okp = kn >= 2
+    kr = np.bincount(data.pair_ratee, minlength=na)[data.pair_ratee]
+    f = np.where(okp, (kr - 1) / np.maximum(kr, 1), 0.0)
+    rbar = np.bincount(data.pair, weights=r, minlength=npairs) / np.maximum(kn, 1)
+    ssw = np.bincount(data.pair, weights=ok * (r - rbar[data.pair]) ** 2, minlength=npairs)
+    okf = okp.astype(float)
+    mf = _by_rater(data, okf, nb)
+    rc = np.where(
+        okp, rbar - (_by_rater(data, okf * rbar, nb) / np.maximum(mf, 1))[data.pair_rater], 0.0
+    )
+    between = _by_rater(data, f * kn * rc**2, nb) / np.maximum(mf - 1, 1)
+    within = _by_rater(data, f * ssw, nb) / np.maximum(_by_rater(data, okf * (kn - 1), nb), 1)
+    tiny = 1e-9 * max(float(np.mean(within[mf > 0])) if (mf > 0).any() else 1.0, 1e-12)
+    ratio = (between + tiny) / (within + tiny)
+    # relative to the typical rater of the same data (1 = like the others)
+    typical = mf >= 3 if (mf >= 3).any() else mf >= 2
+    return ratio / (float(np.median(ratio[typical])) if typical.any() else 1.0)
 
 
 def components(data: RatingData) -> tuple[np.ndarray, np.ndarray, int]:
