@@ -94,6 +94,7 @@ Usage::
     python benchmarks/bench_varcomp.py --lengkap  # both (what jalankan_semua.py runs)
     python benchmarks/bench_varcomp.py --cakupan  # coverage per scenario, seeds 1-10, ~7 min
     python benchmarks/bench_varcomp.py --cakupan --batas-kerja-reml 5e7  # sparse REML there too
+    python benchmarks/bench_varcomp.py --cakupan --n 5000 --skenario semua  # one scenario, 5,000
 """
 
 from __future__ import annotations
@@ -267,14 +268,15 @@ def print_two_scores(seeds=tuple(range(1, 11))) -> None:
         )
 
 
-def print_coverage_scenarios(seeds=(1, 2), n: int = 3000) -> None:
+def print_coverage_scenarios(seeds=(1, 2), n: int = 3000, names=None) -> None:
     """95 % coverage of the default on every named scenario of ``kc.simulate`` (the bias
-    families of ``simulate.BIAS`` switched on one at a time, ``semua`` = the default); with
-    more than two seeds also the mean and the lowest seed against the expected score."""
+    families of ``simulate.BIAS`` switched on one at a time, ``semua`` = the default; or only
+    ``names``); with more than two seeds also the mean and the lowest seed against the
+    expected score."""
     import kinerja_calib as kc
 
     base = kc.simulate.Scenario(n_pegawai=n, n_instansi=max(2, n // 2000), kompak=True)
-    for name in kc.simulate.BIAS:
+    for name in names or kc.simulate.BIAS:
         cov = []
         for seed in seeds:
             sim = kc.simulate.simulate_ratings(kc.simulate.scenario_bias(base, name), seed=seed)
@@ -517,6 +519,19 @@ def _main(argv: list[str] | None = None) -> None:
         metavar="KERJA",
         help="ganti anggaran kerja REML jarang (BATAS_KERJA_REML, bawaan 1,5e7) untuk proses ini",
     )
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=3000,
+        help="banyak pegawai untuk --cakupan (bawaan 3.000; instansi = maks(2, n // 2.000))",
+    )
+    ap.add_argument(
+        "--skenario",
+        nargs="+",
+        default=None,
+        metavar="NAMA",
+        help="hanya skenario ini untuk --cakupan (mis. semua halo)",
+    )
     args = ap.parse_args(argv)
     if args.batas_kerja_reml is not None:
         from kinerja_calib.calibrate import _variance
@@ -524,7 +539,7 @@ def _main(argv: list[str] | None = None) -> None:
         _variance.BATAS_KERJA_REML = args.batas_kerja_reml
         print(f"BATAS_KERJA_REML = {args.batas_kerja_reml:g}")
     if args.cakupan:
-        print_coverage_scenarios(seeds=tuple(range(1, 11)))
+        print_coverage_scenarios(seeds=tuple(range(1, 11)), n=args.n, names=args.skenario)
         return
     if args.pev:
         print_pev()
