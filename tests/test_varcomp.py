@@ -1,6 +1,6 @@
 """Variance components of ``rater_effects`` (issue 16): unbiased moments, warnings, user λ.
 
-The moment estimator (``calibrate/_varcomp.py``, after Gao & Owen 2017) replaces the
+The moment estimator (``calibrate/_varcomp.py``, Henderson-type ANOVA moments) replaces the
 components taken from the residuals of the fixed-effects fit, which collapsed when no residual
 degrees of freedom were left (λ → 0, the default silently turned into OLS).
 """
@@ -112,6 +112,45 @@ def test_components_match_statsmodels_mixedlm_reml():
     peg.index = [i.split("[")[-1].rstrip("]") for i in peg.index]
     r = np.corrcoef(peg.reindex(fx.ratees.index), fx.ratees["skor_terkalibrasi"])[0, 1]
     assert r > 0.995
+
+
+def _with_raters_of_many(seed, n_big=2, per=300, slope=0.4):
+    """:func:`_crossed` plus ``n_big`` atasan who each rate ``per`` ratees on a compressed
+    scale (``slope`` × the ratee effect: a scale use the additive model does not have)."""
+    df, a = _crossed(seed)
+    rng = np.random.default_rng(100 + seed)
+    k = df["aspek"].nunique()
+    who = np.concatenate([rng.choice(a.index.to_numpy(), per, replace=False) for _ in range(n_big)])
+    pair = slope * (a.reindex(who).to_numpy() + rng.normal(0, 0.3, len(who)))
+    big = pd.DataFrame(
+        {
+            "nip": np.repeat(who, k),
+            "nip_penilai": np.repeat([f"BESAR{j}" for j in range(n_big)], per * k),
+            "peran_penilai": "atasan",
+            "aspek": np.tile(ASPEK[:k], len(who)),
+            "nilai": 3.0
+            + np.repeat(pair, k)
+            + np.tile(np.linspace(-0.2, 0.2, k), len(who))
+            + rng.normal(0, 0.7, len(who) * k),
+        }
+    )
+    return pd.concat([df, big], ignore_index=True), a
+
+
+def test_moments_are_not_carried_by_a_few_raters_of_many():
+    """Two raters of 300 ratees each hold 5.7 % of the pairs. The moments weight each rater by
+    its degrees of freedom (k − 1), so σ²_pegawai stays with REML's (measured 0.938 / 0.948;
+    truth 1.0 for everyone else). The pairwise U-statistic weights used before 2026-12-06
+    (k(k − 1)) let those two carry 43 % of the within-rater equation (6 % now): 0.611. In
+    kc.simulate's default in 2 instansi the ten raters with the most pegawai carry 65 % of it;
+    there σ²_pegawai ranged 0.026–0.237 over seeds 1–10 at 3,000 and 5,000 pegawai (now
+    0.121–0.135) and 95 % coverage fell to 0.674 on one seed (benchmarks/HASIL.md)."""
+    df, _ = _with_raters_of_many(0)
+    mom = _quiet(df, varcomp="moments").komponen["varians"]
+    reml = _quiet(df, varcomp="reml").komponen["varians"]
+    assert mom["pegawai"] == pytest.approx(0.938, abs=0.002)
+    assert mom["pegawai"] == pytest.approx(reml["pegawai"], abs=0.02)
+    assert mom["penilai"] == pytest.approx(reml["penilai"], abs=0.04)
 
 
 # ------------------------------------------------------------------ sparse designs

@@ -147,7 +147,9 @@ def rater_effects(
         more fit, ≈ 0.3 s at 20,000 pegawai). ``skor_terkalibrasi`` and the ranks do not change.
     varcomp : {"auto", "moments", "reml"}
         How the variance components behind ``"auto"`` shrinkage are estimated. ``"moments"``:
-        unbiased U-statistic moment equations (Gao & Owen 2017; ``_varcomp``), O(pairs).
+        unbiased ANOVA moment equations (Henderson's Method 1 / Searle et al. 1992, ch. 5; the
+        within-rater and within-ratee equations weight each group by its degrees of
+        freedom, not pairwise as Gao & Owen 2017; ``_varcomp``), O(pairs).
         ``"reml"``: exact restricted maximum likelihood (Patterson & Thompson 1971) through
         Henderson's mixed-model equations, started from the moments (``_reml``): a dense
         factor of the Schur complement in the smaller of the ratee and rater sets up to

@@ -1,23 +1,36 @@
-"""Variance components of the additive model by unbiased U-statistic moments.
+"""Variance components of the additive model by unbiased ANOVA moments.
 
 The crossed random-effects model on (ratee, rater) pair means ``z_p`` (role and aspect effects
 removed) is ``z = μ + a_i + b_j + e_ij + ε̄``: ``Var a = σ²_pegawai``, ``Var b = σ²_penilai``,
 ``Var e = σ²_int`` (rater × ratee interaction) and the within-pair noise ``ε̄`` with variance
-``σ²_w / n_ij``. Following Gao & Owen (2017), the sums of squared differences of pair means
-within ratees, within raters and overall have expectations linear in the three components;
-solving that 3 × 3 system gives unbiased estimates in O(number of pairs). Unlike estimates from
-the residuals of a fixed-effects fit, these do not need residual degrees of freedom: in sparse
-designs (one atasan + one rekan per pegawai, raters rating 2–3 people) the fixed-effects fit
-reproduces the data almost exactly and its residual variance collapses to 0, while the moment
-equations stay informative.
+``σ²_w / n_ij``. The sums of squared deviations of pair means from their ratee's mean, from
+their rater's mean and from the overall mean have expectations linear in the three components
+(Henderson's Method 1; Searle, Casella & McCulloch 1992, ch. 5); solving that 3 × 3 system gives
+unbiased estimates in O(number of pairs). Unlike estimates from the residuals of a fixed-effects
+fit, these do not need residual degrees of freedom: in sparse designs (one atasan + one rekan
+per pegawai, raters rating 2–3 people) the fixed-effects fit reproduces the data almost exactly
+and its residual variance collapses to 0, while the moment equations stay informative.
+
+**Group weights.** Each group (ratee or rater) enters the within-group equations with its
+degrees of freedom ``k − 1``. Gao & Owen's (2017) U-statistics, used here until 2026-12-06, sum
+squared differences over all pairs of pairs of a group, i.e. weight it by ``k(k − 1)``: equally
+unbiased under the model, but a rater of 300 pegawai then counts 44,850 times a rater of 2 (299
+times with degrees of freedom). In ``kc.simulate``'s default in 2 instansi the ten raters with
+the most pegawai carried 65 % of the within-rater equation, and raters' scale use — outside the
+model — moved σ²_pegawai with theirs: 0.026–0.237 over seeds 1–10 at 3,000 and 5,000 pegawai,
+with 95 % coverage down to 0.674. With degrees-of-freedom weights it is 0.121–0.135 (REML 0.12–0.14) and
+coverage 0.941–0.956 (``benchmarks/bench_varcomp.py --cakupan --n 5000 --skenario semua``;
+``benchmarks/HASIL.md``).
 
 :func:`~kinerja_calib.calibrate.rater_effects` takes σ²_int from the residuals (several times
 more precise there) when the residual degrees of freedom reach ``AMBANG_DF_SISA`` of the pairs
 and solves the within-ratee and within-rater equations for σ²_penilai and σ²_pegawai; below
 that it warns and blends σ²_int linearly toward the moment estimate (all three equations), which
-it uses alone when no residual df remain (:func:`blended_components`). Over 20 seeded replicates of a connected
-design the log-λ RMSE was 0.24 / 0.19 / 0.08 at 120 / 600 / 2,000 ratees, against 0.56 / 0.31 /
-0.15 for the moments alone and 0.28 / 0.30 / 0.23 for the former residual-based components.
+it uses alone when no residual df remain (:func:`blended_components`). Over 20 seeded
+replicates of a connected design the log-λ RMSE was 0.24 / 0.19 / 0.08 at 120 / 600 / 2,000
+ratees, against 0.56 / 0.31 / 0.15 for the moments alone and 0.28 / 0.30 / 0.23 for the former
+residual-based components (measured with the pairwise weights; in ten 300-person organisations
+the degrees-of-freedom weights give 0.234 against 0.229, ``tests/test_bobot_penilai.py``).
 
 For designs whose smaller side (ratees or raters) is at most ``BATAS_REML`` the default
 replaces these estimates by exact REML started from them (:mod:`._reml`), and up to
@@ -26,7 +39,11 @@ stay the estimate for large designs, where REML would cost more than the rest of
 
 References
 ----------
-.. [1] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components in
+.. [1] Henderson, C. R. (1953). Estimation of variance and covariance components.
+   *Biometrics*, 9(2), 226–252.
+.. [2] Searle, S. R., Casella, G., & McCulloch, C. E. (1992). *Variance Components*. Wiley,
+   ch. 5.
+.. [3] Gao, K., & Owen, A. B. (2017). Efficient moment calculations for variance components in
    large unbalanced crossed random effects models. *Electronic Journal of Statistics*, 11(1),
    1235–1296.
 """
@@ -57,12 +74,13 @@ class PeringatanKalibrasi(Peringatan):
 
 
 def _within(group: np.ndarray, z: np.ndarray, h: np.ndarray, n_groups: int):
-    """Σ_g k_g·Σ_(p∈g)(z_p − z̄_g)², Σ_g k_g(k_g − 1) and Σ_g (k_g − 1)·Σ_(p∈g) h_p."""
+    """Σ_g Σ_(p∈g)(z_p − z̄_g)², Σ_g (k_g − 1), Σ_g (k_g − 1)/k_g·Σ_(p∈g) h_p, and k_g."""
     k = np.bincount(group, minlength=n_groups).astype(np.float64)
     zbar = np.bincount(group, weights=z, minlength=n_groups) / np.maximum(k, 1)
-    ss = np.bincount(group, weights=(z - zbar[group]) ** 2, minlength=n_groups)
+    ss = float(np.sum((z - zbar[group]) ** 2))
     hsum = np.bincount(group, weights=h, minlength=n_groups)
-    return float(np.sum(k * ss)), float(np.sum(k * (k - 1))), float(np.sum((k - 1) * hsum))
+    df = np.maximum(k - 1.0, 0.0)
+    return ss, float(df.sum()), float(np.sum(df / np.maximum(k, 1.0) * hsum)), k
 
 
 def moment_components(
@@ -84,13 +102,14 @@ def moment_components(
     z = data.pair_ysum / data.pair_n - fit.c[data.pair_role] - d_pair
     h = 1.0 / data.pair_n
     s2_w = float(s2_w) if np.isfinite(s2_w) else 0.0
-    sa, ka, wa = _within(data.pair_ratee, z, h, na)  # within ratees: σ²_b + σ²_int
-    sb, kb, wb = _within(data.pair_rater, z, h, nb)  # within raters: σ²_a + σ²_int
+    sa, ka, wa, k_ratee = _within(data.pair_ratee, z, h, na)  # within ratees: σ²_b + σ²_int
+    sb, kb, wb, k_rater = _within(data.pair_rater, z, h, nb)  # within raters: σ²_a + σ²_int
     p = float(npairs)
-    st = p * float(np.sum((z - z.mean()) ** 2))
-    pp = p * (p - 1)
-    A = np.array([[0.0, ka, ka], [kb, 0.0, kb], [pp - ka, pp - kb, pp]])
-    rhs = np.array([sa - s2_w * wa, sb - s2_w * wb, st - s2_w * (p - 1) * h.sum()])
+    st = float(np.sum((z - z.mean()) ** 2))
+    ta = p - float(np.sum(k_ratee**2)) / p  # E Σ(z − z̄)² = ta·σ²_a + tb·σ²_b + (p − 1)·σ²_int
+    tb = p - float(np.sum(k_rater**2)) / p
+    A = np.array([[0.0, ka, ka], [kb, 0.0, kb], [ta, tb, p - 1.0]])
+    rhs = np.array([sa - s2_w * wa, sb - s2_w * wb, st - s2_w * (1.0 - 1.0 / p) * h.sum()])
     if s2_int is not None and np.isfinite(s2_int):
         s2_a = (rhs[1] / kb if kb > 0 else 0.0) - s2_int
         s2_b = (rhs[0] / ka if ka > 0 else 0.0) - s2_int
