@@ -95,6 +95,7 @@ Usage::
     python benchmarks/bench_varcomp.py --cakupan  # coverage per scenario, seeds 1-10, ~7 min
     python benchmarks/bench_varcomp.py --cakupan --batas-kerja-reml 5e7  # sparse REML there too
     python benchmarks/bench_varcomp.py --cakupan --n 5000 --skenario semua  # one scenario, 5,000
+    python benchmarks/bench_varcomp.py --cakupan --n 5000 --instansi 3 --skenario semua
 """
 
 from __future__ import annotations
@@ -268,14 +269,17 @@ def print_two_scores(seeds=tuple(range(1, 11))) -> None:
         )
 
 
-def print_coverage_scenarios(seeds=(1, 2), n: int = 3000, names=None) -> None:
+def print_coverage_scenarios(
+    seeds=(1, 2), n: int = 3000, names=None, n_instansi: int | None = None
+) -> None:
     """95 % coverage of the default on every named scenario of ``kc.simulate`` (the bias
     families of ``simulate.BIAS`` switched on one at a time, ``semua`` = the default; or only
     ``names``); with more than two seeds also the mean and the lowest seed against the
-    expected score."""
+    expected score. ``n_instansi``: default ``max(2, n // 2000)``."""
     import kinerja_calib as kc
 
-    base = kc.simulate.Scenario(n_pegawai=n, n_instansi=max(2, n // 2000), kompak=True)
+    ni = n_instansi or max(2, n // 2000)
+    base = kc.simulate.Scenario(n_pegawai=n, n_instansi=ni, kompak=True)
     for name in names or kc.simulate.BIAS:
         cov = []
         for seed in seeds:
@@ -526,6 +530,12 @@ def _main(argv: list[str] | None = None) -> None:
         help="banyak pegawai untuk --cakupan (bawaan 3.000; instansi = maks(2, n // 2.000))",
     )
     ap.add_argument(
+        "--instansi",
+        type=int,
+        default=None,
+        help="banyak instansi untuk --cakupan (bawaan maks(2, n // 2.000))",
+    )
+    ap.add_argument(
         "--skenario",
         nargs="+",
         default=None,
@@ -539,7 +549,9 @@ def _main(argv: list[str] | None = None) -> None:
         _variance.BATAS_KERJA_REML = args.batas_kerja_reml
         print(f"BATAS_KERJA_REML = {args.batas_kerja_reml:g}")
     if args.cakupan:
-        print_coverage_scenarios(seeds=tuple(range(1, 11)), n=args.n, names=args.skenario)
+        print_coverage_scenarios(
+            seeds=tuple(range(1, 11)), n=args.n, names=args.skenario, n_instansi=args.instansi
+        )
         return
     if args.pev:
         print_pev()
