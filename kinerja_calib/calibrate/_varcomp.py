@@ -18,9 +18,9 @@ unbiased under the model, but a rater of 300 pegawai then counts 44,850 times a 
 times with degrees of freedom). In ``kc.simulate``'s default in 2 instansi the ten raters with
 the most pegawai carried 65 % of the within-rater equation, and raters' scale use — outside the
 model — moved σ²_pegawai with theirs: 0.026–0.237 over seeds 1–10 at 3,000 and 5,000 pegawai,
-with 95 % coverage down to 0.674. With degrees-of-freedom weights it is 0.121–0.135 (REML 0.12–0.14) and
-coverage 0.941–0.956 (``benchmarks/bench_varcomp.py --cakupan --n 5000 --skenario semua``;
-``benchmarks/HASIL.md``).
+with 95 % coverage down to 0.674. With degrees-of-freedom weights it is 0.121–0.135 (REML
+0.12–0.14) and coverage 0.941–0.956 (``benchmarks/bench_varcomp.py --cakupan --n 5000 --skenario
+semua``; ``benchmarks/HASIL.md``).
 
 :func:`~kinerja_calib.calibrate.rater_effects` takes σ²_int from the residuals (several times
 more precise there) when the residual degrees of freedom reach ``AMBANG_DF_SISA`` of the pairs
