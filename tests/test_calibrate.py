@@ -264,6 +264,20 @@ def test_diagnostics_halo_and_central_on_crafted_raters():
     assert fx.raters.loc["R001", "diagnosis"] == "kecenderungan sentral"
 
 
+def _planted_styles(seed: int):
+    """bench_diagnostik's scenario: 3,000 pegawai in 6 instansi, 10 % of the raters planted with
+    central tendency (c = 0.4) and 10 % with halo (1.5 SD)."""
+    s = kc.simulate.Scenario(
+        n_pegawai=3000,
+        n_instansi=6,
+        porsi_penilai_sentral=0.1,
+        besar_penilai_sentral=0.4,
+        porsi_penilai_halo=0.1,
+        besar_penilai_halo=1.5,
+    )
+    return kc.simulate.simulate_ratings(s, seed=seed)
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
     """bench_diagnostik's scenario: 10 % central (c = 0.4) and 10 % halo (1.5 SD) raters.
@@ -276,15 +290,7 @@ def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
     """
     from kinerja_calib.calibrate._diagnostics import style_detection
 
-    s = kc.simulate.Scenario(
-        n_pegawai=3000,
-        n_instansi=6,
-        porsi_penilai_sentral=0.1,
-        besar_penilai_sentral=0.4,
-        porsi_penilai_halo=0.1,
-        besar_penilai_halo=1.5,
-    )
-    sim = kc.simulate.simulate_ratings(s, seed=seed)
+    sim = _planted_styles(seed)
     fx = rater_effects(sim.ratings)
     det = style_detection(fx.raters, sim.raters)
     assert det.loc["sentral", "n_dapat_diuji"] >= 250 and det.loc["halo", "n_dapat_diuji"] >= 250
@@ -306,7 +312,8 @@ def test_planted_central_and_halo_raters_are_found_at_few_false_flags(seed):
 def test_halo_index_beats_the_previous_one_at_equal_false_flags(monkeypatch):
     """At exactly 10 % false flags the halo index F·√(B/W) finds more planted halo raters than
     the index it replaced, √(H·B/W), on the same fit (bench_diagnostik's scenario, seed 11:
-    measured 0.779 against 0.751; 0.715 against 0.676 over seeds 1–5), and it does not mistake central raters for halo ones."""
+    measured 0.779 against 0.751; 0.715 against 0.676 over seeds 1–5), and it does not
+    mistake central raters for halo ones."""
     from kinerja_calib.calibrate import _diagnostics as diag
 
     seen = {}
@@ -317,15 +324,7 @@ def test_halo_index_beats_the_previous_one_at_equal_false_flags(monkeypatch):
         return seen["idx"]
 
     monkeypatch.setattr(diag, "style_indices", spy)
-    s = kc.simulate.Scenario(
-        n_pegawai=3000,
-        n_instansi=6,
-        porsi_penilai_sentral=0.1,
-        besar_penilai_sentral=0.4,
-        porsi_penilai_halo=0.1,
-        besar_penilai_halo=1.5,
-    )
-    sim = kc.simulate.simulate_ratings(s, seed=11)
+    sim = _planted_styles(11)
     fx = rater_effects(sim.ratings)
     idx = seen["idx"]
     truth = sim.raters.set_axis(sim.raters.index.astype(str)).reindex(fx.raters.index)

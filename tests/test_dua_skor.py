@@ -323,14 +323,7 @@ def test_skala_penilai_on_the_simulator_needs_the_right_assumption():
     s2_dalam = fs.info["sigma2_pegawai_lepas_dalam"]
     assert s2_dalam == pytest.approx(slope**2 * np.var(truth), abs=0.01)
     assert np.isnan(fx.info["sigma2_pegawai_lepas_dalam"]) and fx.info["skala_penilai"] is None
-    benar = tab["predikat_sebenarnya"].value_counts(normalize=True)
-
-    def worst(x):
-        rp = np.asarray(kc.scoring.rating_perilaku(x), dtype=object)
-        p = kc.scoring.predikat(tab["rating_hasil_kerja"].to_numpy(object), rp)
-        share = pd.Series(np.asarray(p)).value_counts(normalize=True).reindex(benar.index)
-        return float((share.fillna(0) - benar).abs().max())
-
+    worst = _worst_share(tab)
     dist = r["skor_distribusi"].to_numpy()
     oracle = dist.mean() + (dist - dist.mean()) * slope * np.std(truth) / np.std(dist)
     x = fs.ratees["skor_distribusi"].to_numpy()

@@ -167,7 +167,7 @@ def style_indices(
     b_ratio = _by_rater(data, okf * data.pair_n * pc**2, nb) / np.maximum(
         _by_rater(data, okf * data.pair_n * (xc**2 + d_pop), nb), 1e-12
     )
-    f_ratio = _between_within(data, fit)
+    f_ratio = _between_within(data, fit, k)
     return {
         "sebaran_aspek": w_ratio,
         "sebaran_pegawai": t_ratio,
@@ -180,19 +180,19 @@ def style_indices(
     }
 
 
-def _between_within(data: RatingData, fit: AdditiveFit) -> np.ndarray:
+def _between_within(data: RatingData, fit: AdditiveFit, kr: np.ndarray) -> np.ndarray:
     """Per rater: the F ratio of the rater × ratee to the rater × ratee × aspect deviations.
 
     Each rating is compared with the mean of the *other* raters of the same ratee on the same
     aspect (severity, role and aspect effects removed). The pair mean of that deviation holds
-    the rater's whole-ratee departure (halo) and the within-pair spread holds the rest; both
-    are scaled by ``(k − 1) / k`` (``k`` raters of the ratee), their variance ratio under a
-    typical rater, so a ratee with few co-raters does not look like halo. The rater's scale
-    use multiplies its own halo and noise in both parts alike; what a compressing rater fails
-    to reproduce of the ratees' levels and profiles adds to both, and the √(B / W) factor of
-    the halo index keeps such raters from being flagged (``style_indices``). The ratio is
-    divided by its median over the raters of at least three such ratees, so 1 means "like
-    the other raters of these data".
+    the rater's whole-ratee departure (halo) and the within-pair spread holds the rest; both are
+    scaled by ``(k − 1) / k`` (``kr``: per pair, the k raters of its ratee), their variance
+    ratio under a typical rater, so a ratee with few co-raters does not look like halo. The
+    rater's scale use multiplies its own halo and noise in both parts alike; what a compressing
+    rater fails to reproduce of the ratees' levels and profiles adds to both, and the √(B / W)
+    factor of the halo index keeps such raters from being flagged (``style_indices``). The ratio
+    is divided by its median over the raters of at least three such ratees, so 1 means "like the
+    other raters of these data".
     """
     na, nb, _, nk, npairs = data.sizes
     z = data.y - fit.d[data.aspect] - fit.b[data.rater] - fit.c[data.role]
@@ -203,7 +203,6 @@ def _between_within(data: RatingData, fit: AdditiveFit) -> np.ndarray:
     r = np.where(ok, z - (s - z) / np.maximum(n - 1, 1), 0.0)
     kn = np.bincount(data.pair, weights=ok, minlength=npairs)
     okp = kn >= 2
-    kr = np.bincount(data.pair_ratee, minlength=na)[data.pair_ratee]
     f = np.where(okp, (kr - 1) / np.maximum(kr, 1), 0.0)
     rbar = np.bincount(data.pair, weights=r, minlength=npairs) / np.maximum(kn, 1)
     ssw = np.bincount(data.pair, weights=ok * (r - rbar[data.pair]) ** 2, minlength=npairs)
