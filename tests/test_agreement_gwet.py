@@ -2,8 +2,10 @@
 
 irrCAC is never a dependency of ours (it pins scipy 1.12 / numpy < 2; see
 ``benchmarks/bench_gwet.py``), so its results are recorded here as literals: computed with
-irrCAC 0.4.4 (``from irrCAC.raw import CAC``, ``digits=10``) in a separate virtualenv on the
-data sets it ships. Gwet's two raters are irrCAC's Conger κ, which is Cohen's κ when r = 2.
+irrCAC 0.4.4 (``from irrCAC.raw import CAC``, ``digits=10``) in a separate virtualenv by
+``benchmarks/irrcac/nilai_uji.py``, on its ``cac.raw4raters``, R irrCAC's ``cac.raw2raters`` and
+Gwet's (2014) Tables 3.5 and 3.9, whose printed κ (0.7772, 0.5107) are also asserted. Gwet's
+two raters are irrCAC's Conger κ, which is Cohen's κ when r = 2.
 """
 
 from __future__ import annotations
@@ -34,6 +36,27 @@ RAW4 = np.array(
     ]
 ).T
 
+#: Gwet (2014, Handbook 4th ed.), Example 3.2, Table 3.5 (p. 80): 2 raters, 11 subjects,
+#: categories A < B < C; subjects 1 and 6 not rated by rater 2, subject 11 not by rater 1.
+#: Gwet prints Cohen's κ = 0.7772 with quadratic weights. The book is not at hand: the ratings
+#: are typed in from J. M. Girard's transcription in the R package ``agreement``
+#: (data-raw/gwet4_table3-5.R, "Gwet (2014) page 80"); reproducing the printed κ (and irrCAC
+#: agreeing) is the check of that transcription.
+T35_R1 = [*"ABCCBBAABB", None]
+T35_R2 = [None, *"CCCB", None, *"ABBBC"]
+
+#: Gwet (2014), Example 3.3, Table 3.9 (p. 90): 16 subjects × 4 raters (L, K, W, B), interval
+#: scores 0.5-2.5, 11 ratings missing. Gwet prints weighted Fleiss κ = 0.5107 (quadratic).
+#: Typed in the same way (``agreement``'s data-raw/gwet4_table3-9.R, "page 90").
+T39 = np.array(
+    [
+        [1.0, 1.5, 1.0, nan], [2.0, 2.0, 2.0, 2.0], [0.5, 1.0, 1.5, 1.5], [1.0, 1.0, 1.0, 1.0],
+        [1.0, 1.0, 1.0, 1.5], [nan, 1.0, 2.5, nan], [2.5, 2.5, 2.5, 2.5], [1.0, 1.0, nan, 1.0],
+        [nan, 1.0, 2.0, 1.0], [1.0, 1.0, 0.5, 1.0], [1.5, 1.5, 1.5, 1.5], [1.0, 1.5, 1.0, nan],
+        [1.0, 1.0, 1.5, nan], [1.0, 2.0, 2.5, 2.0], [nan, 1.0, 1.5, 1.0], [0.5, 0.5, 0.5, 0.5],
+    ]
+)  # fmt: skip
+
 # (weights, κ, se, ci_low, p value, pa, pe) from irrCAC 0.4.4 CAC(...).conger() / .fleiss()
 IRRCAC_CONGER_RAW2 = [
     (None, 0.7012345679, 0.2169210664, 0.2237945198, 0.007977235527, 0.8, 0.3305785124),
@@ -47,6 +70,60 @@ IRRCAC_FLEISS_RAW4 = [
     ("linear", 0.8179447671, 0.1485043555, 0.4910888844, 0.0001840392582, 0.9393939394,
      0.6671006944),
 ]  # fmt: skip
+IRRCAC_CONGER_T35 = [
+    (None, 0.6186440678, 0.2611685337, 0.036724311, 0.03936083893, 0.75, 0.3444444444),
+    ("quadratic", 0.7772277228, 0.1954584992, 0.3417190469, 0.002615996805, 0.9375,
+     0.7194444444),
+    ("linear", 0.6917808219, 0.2259770764, 0.1882725183, 0.01201805803, 0.875, 0.5944444444),
+]  # fmt: skip
+IRRCAC_FLEISS_T39 = [
+    (None, 0.3652892562, 0.1608403815, 0.022466098, 0.03829939966, 0.5625, 0.3107096354),
+    ("quadratic", 0.5106542993, 0.2257481284, 0.0294835537, 0.03897437606, 0.9205729167,
+     0.8376871745),
+    ("linear", 0.4437301947, 0.1854040762, 0.0485507606, 0.03021708985, 0.8333333333,
+     0.7003851997),
+]  # fmt: skip
+
+
+def test_gwet_published_values():
+    # Gwet (2014): Example 3.2 prints 0.7772 (Cohen, quadratic, his missing-data rule; complete
+    # cases give 0.75) and Example 3.3 prints 0.5107 (Fleiss, quadratic, with gaps)
+    k = A.cohen_kappa(T35_R1, T35_R2, "quadratic")
+    assert round(k, 4) == 0.7772
+    assert round(A.cohen_kappa(T35_R1, T35_R2, "quadratic", missing="complete"), 4) == 0.75
+    assert round(A.fleiss_kappa(T39, weights="quadratic"), 4) == 0.5107
+    # by hand: A, B, C = 1, 2, 3, w = 1 - d²/4; eight subjects rated by both, two of them one
+    # step apart (w = 0.75): po = 7.5 / 8. Rater 1's ten ratings: A 3, B 5, C 2; rater 2's
+    # nine: A 1, B 4, C 4.
+    w = 1 - (np.subtract.outer([1, 2, 3], [1, 2, 3]) ** 2) / 4
+    pe = np.array([3, 5, 2]) / 10 @ w @ (np.array([1, 4, 4]) / 9)
+    assert k.detail["po"] == pytest.approx(0.9375)
+    assert k == pytest.approx((0.9375 - pe) / (1 - pe), abs=1e-12)
+    assert (k.n_subjek, k.detail["n_subjek_berpasangan"]) == (11, 8)
+
+
+@pytest.mark.parametrize("row", IRRCAC_CONGER_T35, ids=lambda r: str(r[0]))
+def test_cohen_gwet_table_3_5_matches_irrcac(row):
+    weights, kappa, se, lo, pval, pa, pe = row
+    k = A.cohen_kappa(T35_R1, T35_R2, weights)
+    np.testing.assert_allclose(
+        [k, k.se, k.ci_low, k.pval, k.detail["po"], k.detail["pe"]],
+        [kappa, se, lo, pval, pa, pe],
+        atol=1e-9,
+        rtol=1e-8,
+    )
+
+
+@pytest.mark.parametrize("row", IRRCAC_FLEISS_T39, ids=lambda r: str(r[0]))
+def test_weighted_fleiss_table_3_9_matches_irrcac(row):
+    weights, kappa, se, lo, pval, pa, pe = row
+    k = A.fleiss_kappa(T39, weights=weights)
+    np.testing.assert_allclose(
+        [k, k.se, k.ci_low, k.pval, k.detail["pa"], k.detail["pe"]],
+        [kappa, se, lo, pval, pa, pe],
+        atol=1e-9,
+        rtol=1e-8,
+    )
 
 
 @pytest.mark.parametrize("row", IRRCAC_CONGER_RAW2, ids=lambda r: str(r[0]))

@@ -190,13 +190,25 @@ def fleiss_kappa(
     ----------
     Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters.
     *Psychological Bulletin*, 76(5), 378-382.
-    Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability* (4th ed.), ch. 5-6.
+    Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability* (4th ed.), ch. 3 (weighted
+    Fleiss κ with missing ratings, Example 3.3) and ch. 5-6. Advanced Analytics.
 
     Examples
     --------
     Fleiss (1971) psychiatric diagnoses: 30 patients, 6 raters, 5 categories → κ = 0.430.
     Gwet's 4 raters × 12 subjects with missing ratings (irrCAC ``cac.raw4raters``):
     κ = 0.76117; with quadratic weights 0.86494 (irrCAC 0.4.4 ``CAC.fleiss()``).
+
+    Gwet (2014), Example 3.3 (Table 3.9, p. 90): 16 subjects, 4 raters, interval scores
+    0.5-2.5, 11 ratings missing; the book prints weighted κ = 0.5107 (quadratic):
+
+    >>> nan = float("nan")
+    >>> t39 = [[1, 1.5, 1, nan], [2, 2, 2, 2], [0.5, 1, 1.5, 1.5], [1, 1, 1, 1],
+    ...        [1, 1, 1, 1.5], [nan, 1, 2.5, nan], [2.5, 2.5, 2.5, 2.5], [1, 1, nan, 1],
+    ...        [nan, 1, 2, 1], [1, 1, 0.5, 1], [1.5, 1.5, 1.5, 1.5], [1, 1.5, 1, nan],
+    ...        [1, 1, 1.5, nan], [1, 2, 2.5, 2], [nan, 1, 1.5, 1], [0.5, 0.5, 0.5, 0.5]]
+    >>> round(fleiss_kappa(t39, weights="quadratic"), 4)
+    0.5107
     """
     return _chance_corrected(wide, categories, weights, "fleiss", ci)
 
@@ -352,6 +364,16 @@ def cohen_kappa(
     0.6333
     >>> round(cohen_kappa(r1, r2, "quadratic", missing="complete"), 4)
     0.6032
+
+    Gwet (2014), Example 3.2 (Table 3.5, p. 80): 11 subjects, rater 2 skipped subjects 1 and
+    6, rater 1 subject 11; the book prints κ = 0.7772 (quadratic). Complete cases give 0.75:
+
+    >>> r1 = list("ABCCBBAABB") + [None]
+    >>> r2 = [None] + list("CCCB") + [None] + list("ABBBC")
+    >>> round(cohen_kappa(r1, r2, "quadratic"), 4)
+    0.7772
+    >>> round(cohen_kappa(r1, r2, "quadratic", missing="complete"), 4)
+    0.75
     """
     if missing not in ("gwet", "complete"):
         raise ParameterError(f"missing={missing!r} tidak dikenal; pilih 'gwet' atau 'complete'.")
