@@ -102,34 +102,25 @@ def test_gwet_published_values():
     assert (k.n_subjek, k.detail["n_subjek_berpasangan"]) == (11, 8)
 
 
-@pytest.mark.parametrize("row", IRRCAC_CONGER_T35, ids=lambda r: str(r[0]))
-def test_cohen_gwet_table_3_5_matches_irrcac(row):
+def _rows(**tables):
+    """pytest params ``(data, row)`` over named data sets and their irrCAC rows."""
+    return [
+        pytest.param(data, row, id=f"{name}-{row[0]}")
+        for name, (data, rows) in tables.items()
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raters", "row"),
+    _rows(
+        raw2=((RAW2_R1, RAW2_R2), IRRCAC_CONGER_RAW2),
+        gwet35=((T35_R1, T35_R2), IRRCAC_CONGER_T35),
+    ),
+)
+def test_cohen_gwet_missing_matches_irrcac(raters, row):
     weights, kappa, se, lo, pval, pa, pe = row
-    k = A.cohen_kappa(T35_R1, T35_R2, weights)
-    np.testing.assert_allclose(
-        [k, k.se, k.ci_low, k.pval, k.detail["po"], k.detail["pe"]],
-        [kappa, se, lo, pval, pa, pe],
-        atol=1e-9,
-        rtol=1e-8,
-    )
-
-
-@pytest.mark.parametrize("row", IRRCAC_FLEISS_T39, ids=lambda r: str(r[0]))
-def test_weighted_fleiss_table_3_9_matches_irrcac(row):
-    weights, kappa, se, lo, pval, pa, pe = row
-    k = A.fleiss_kappa(T39, weights=weights)
-    np.testing.assert_allclose(
-        [k, k.se, k.ci_low, k.pval, k.detail["pa"], k.detail["pe"]],
-        [kappa, se, lo, pval, pa, pe],
-        atol=1e-9,
-        rtol=1e-8,
-    )
-
-
-@pytest.mark.parametrize("row", IRRCAC_CONGER_RAW2, ids=lambda r: str(r[0]))
-def test_cohen_gwet_missing_matches_irrcac(row):
-    weights, kappa, se, lo, pval, pa, pe = row
-    k = A.cohen_kappa(RAW2_R1, RAW2_R2, weights)
+    k = A.cohen_kappa(*raters, weights)
     np.testing.assert_allclose(
         [k, k.se, k.ci_low, k.pval, k.detail["po"], k.detail["pe"]],
         [kappa, se, lo, pval, pa, pe],
@@ -137,7 +128,6 @@ def test_cohen_gwet_missing_matches_irrcac(row):
         rtol=1e-8,
     )
     assert k.ci_high == 1.0  # irrCAC truncates at 1
-    assert (k.n_subjek, k.detail["n_subjek_berpasangan"]) == (12, 10)
 
 
 def test_cohen_gwet_by_hand_and_complete_cases():
@@ -148,6 +138,7 @@ def test_cohen_gwet_by_hand_and_complete_cases():
     w = 1 - (np.subtract.outer([1, 2, 3], [1, 2, 3]) ** 2) / 4
     pe = p1 @ w @ p2
     k = A.cohen_kappa(RAW2_R1, RAW2_R2, "quadratic")
+    assert (k.n_subjek, k.detail["n_subjek_berpasangan"]) == (12, 10)
     assert k.detail["po"] == pytest.approx(0.875)
     assert k == pytest.approx((0.875 - pe) / (1 - pe), abs=1e-12)
     assert round(k, 4) == 0.6333
@@ -185,10 +176,12 @@ def test_cohen_gwet_equals_complete_without_gaps_and_is_symmetric(pairs, weights
     assert ab.se == pytest.approx(ba.se, abs=1e-12, nan_ok=True)
 
 
-@pytest.mark.parametrize("row", IRRCAC_FLEISS_RAW4, ids=lambda r: str(r[0]))
-def test_weighted_fleiss_matches_irrcac(row):
+@pytest.mark.parametrize(
+    ("wide", "row"), _rows(raw4=(RAW4, IRRCAC_FLEISS_RAW4), gwet39=(T39, IRRCAC_FLEISS_T39))
+)
+def test_weighted_fleiss_matches_irrcac(wide, row):
     weights, kappa, se, lo, pval, pa, pe = row
-    k = A.fleiss_kappa(RAW4, weights=weights)
+    k = A.fleiss_kappa(wide, weights=weights)
     np.testing.assert_allclose(
         [k, k.se, k.ci_low, k.pval, k.detail["pa"], k.detail["pe"]],
         [kappa, se, lo, pval, pa, pe],
