@@ -21,8 +21,12 @@ Measured 2026-12-06 (3,000 pegawai, seeds 1–5): central tendency 70–76 % of 
 planted raters flagged (74–84 % for raters of ≥ 5 pegawai) at 7.9–10.0 % false flags; halo
 67–75 % (74–82 % for ≥ 5 pegawai) at 8.6–9.5 % with the index F·√(B/W) and its threshold set on
 seeds 21–30 (the index before, √(H·B/W): 63–70 %, 67–78 % for ≥ 5 pegawai); about half of the
-planted raters rate only one pegawai also rated by others and cannot be tested. Source weights without regional shifts: claimed
-reliability − actual r² = −0.01…+0.06 raw, +0.02…+0.10 cross-fitted, +0.11…+0.17 in-sample.
+planted raters rate only one pegawai also rated by others and cannot be tested. Over seeds 1–40
+(``--seeds 1-40 --hanya-diagnosis``): halo 0.707 pooled (sd over seeds 0.026) at 9.6 % false
+flags, central tendency 0.761 (0.033) at 9.1 %; halo reaches 0.70 on 22 of the 40 seeds, so
+seeds 1–5 sit below its mean and one seed's pass or miss is a coin flip. Source weights
+without regional shifts: claimed reliability − actual r² = −0.01…+0.06 raw, +0.02…+0.10
+cross-fitted, +0.11…+0.17 in-sample.
 
 **Oracle limit** (``--oracle``, :func:`oracle`): a detector that knows the latent values and the
 raters' true leniency, role offset, regional shift and slope, on the same testable raters, set
