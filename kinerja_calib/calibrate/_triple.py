@@ -50,10 +50,11 @@ simulator that scale is 0.82–0.87 of the unbiased panel's (raters' central ten
 flatten the expected rating; the additive model cannot see it — rater slopes can, in part:
 ``kemiringan=True`` added 0.01–0.03 of spread on a probe), so an *accurate* ratee variance
 gives a spread of only ≈ 0.85 of the truth's and Baik ≈ +3.5 pp. The spread reached is
-0.79–1.02 of the truth's (seeds 1–10) and the largest predikat share error 0.8–5.7 pp: far
-better than the shrunk score (0.56–0.89, 3.3–11.7 pp), but the 0.90–1.10 / 2 pp goal of issue
-16 holds only on seeds 3, 4 and 6, where σ²_pegawai happens to be over-estimated by about the
-scale's shortfall. The level also sits 0.03–0.05 above the truth's (the raters' average leniency,
+0.815–0.942 of the truth's (seeds 1–10, REML components; ``benchmarks/HASIL.md``, 2026-12-06)
+and the largest predikat share error 1.6–5.9 pp: far better than the shrunk score (0.68–0.81,
+5.2–10.1 pp), but the 0.90–1.10 / 2 pp goal of issue 16 holds only on seed 6. (With the
+former pairwise moment weights it held on seeds 3, 4 and 6, where σ²_pegawai happened to be
+over-estimated by about the scale's shortfall.) The level also sits 0.03–0.05 above the truth's (the raters' average leniency,
 not identifiable from the ratings), which adds to Baik and takes from Kurang.
 
 **Diagnosis** (``bench_varcomp.py --dua-skor-saja``, simulator default, 3,000 pegawai,
