@@ -7,31 +7,26 @@ Run it with the Python of the separate irrCAC environment (see ``bench_gwet.py``
     benchmarks/.venv-irrcac/bin/python benchmarks/irrcac/nilai_uji.py
 
 Each line is ``(weights, κ, se, ci_low, p value, pa, pe)`` of ``CAC(...).conger()`` (two
-raters: Cohen's κ) or ``CAC(...).fleiss()``, ``digits=10``, for the data sets irrCAC ships
-(``cac.raw4raters``; ``cac.raw2raters`` only in R irrCAC, typed in) and Gwet's (2014, 4th ed.) Tables 3.5 and 3.9, typed
-in here as in the test module.
+raters: Cohen's κ) or ``CAC(...).fleiss()``, ``digits=10``, for irrCAC's ``cac.raw4raters`` and the data sets
+typed in ``tests/_gwet_tabel.py`` (R irrCAC's ``cac.raw2raters``, Gwet's 2014 Tables 3.5 and
+3.9), the same the tests read.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import sys
+from pathlib import Path
+
 import pandas as pd
 from irrCAC.datasets import raw_4raters
 from irrCAC.raw import CAC
 
-nan = np.nan
-#: ``cac.raw2raters`` of R irrCAC (the Python package does not ship it)
-RAW2 = pd.DataFrame({"Rater1": [*"AAABBCCCCB", nan, "A"], "Rater2": [*"AAABBCCA", nan, *"BCB"]})
-T35 = pd.DataFrame({"Rater1": [*"ABCCBBAABB", nan], "Rater2": [nan, *"CCCB", nan, *"ABBBC"]})
-T39 = pd.DataFrame(
-    [
-        [1.0, 1.5, 1.0, nan], [2.0, 2.0, 2.0, 2.0], [0.5, 1.0, 1.5, 1.5], [1.0, 1.0, 1.0, 1.0],
-        [1.0, 1.0, 1.0, 1.5], [nan, 1.0, 2.5, nan], [2.5, 2.5, 2.5, 2.5], [1.0, 1.0, nan, 1.0],
-        [nan, 1.0, 2.0, 1.0], [1.0, 1.0, 0.5, 1.0], [1.5, 1.5, 1.5, 1.5], [1.0, 1.5, 1.0, nan],
-        [1.0, 1.0, 1.5, nan], [1.0, 2.0, 2.5, 2.0], [nan, 1.0, 1.5, 1.0], [0.5, 0.5, 0.5, 0.5],
-    ],
-    columns=list("LKWB"),
-)  # fmt: skip
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+from _gwet_tabel import RAW2_R1, RAW2_R2, T35_R1, T35_R2, T39
+
+RAW2 = pd.DataFrame({"Rater1": RAW2_R1, "Rater2": RAW2_R2})
+T35 = pd.DataFrame({"Rater1": T35_R1, "Rater2": T35_R2})
+T39 = pd.DataFrame(T39, columns=list("LKWB"))
 
 
 def rows(df: pd.DataFrame, method: str, **kw) -> None:
